@@ -1,0 +1,51 @@
+//! What a use case can refuse, in terms the web layer maps to a status, a
+//! stable code and a message in the user's language.
+
+use gopy_domain::TextError;
+
+use crate::StoreError;
+
+/// The input field a validation error belongs to, so a form can show the
+/// message next to what the person typed.
+pub type Field = &'static str;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{field} {reason}")]
+    Invalid { field: Field, reason: InvalidReason },
+    #[error("{what} already exists")]
+    Conflict { what: &'static str },
+    #[error("{what} not found")]
+    NotFound { what: &'static str },
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+/// Why a field's value was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidReason {
+    #[error(transparent)]
+    Text(#[from] TextError),
+    #[error("{0}")]
+    Rule(String),
+}
+
+impl AppError {
+    pub fn invalid(field: Field, reason: impl Into<InvalidReason>) -> Self {
+        Self::Invalid { field, reason: reason.into() }
+    }
+
+    /// Maps a store conflict to the thing the person tried to create twice.
+    pub(crate) fn from_store(err: StoreError, what_conflicts: &'static str) -> Self {
+        match err {
+            StoreError::Conflict { .. } => Self::Conflict { what: what_conflicts },
+            other => Self::Store(other),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        Self::Store(err)
+    }
+}

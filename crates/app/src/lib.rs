@@ -1,0 +1,66 @@
+//! Gopy's use cases.
+//!
+//! A use case loads what it needs through the ports in [`ports`], applies the
+//! domain's rules, and writes the change together with its audit event in one
+//! unit of work, so a failure half-way leaves nothing behind. It knows neither
+//! HTTP nor SQL: the web crate calls it, the store crate implements the ports.
+
+pub mod error;
+pub mod organisation;
+pub mod ports;
+
+use std::sync::Arc;
+
+pub use error::{AppError, Field, InvalidReason};
+pub use ports::{Clock, Store, StoreError, SystemClock, UnitOfWork};
+
+use gopy_domain::{AuditEvent, AuditEventId, UserId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// What every use case runs against: the store and the clock. Built once by
+/// the composition root (or by each test) and passed down, never global.
+#[derive(Clone)]
+pub struct App {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
+    /// Whether the database answers: the readiness probe.
+    pub async fn ready(&self) -> Result<(), StoreError> {
+        self.store.ping().await
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    fn audit(
+        &self,
+        actor: Option<UserId>,
+        action: &str,
+        subject_kind: &str,
+        subject_id: Option<Uuid>,
+        details: serde_json::Value,
+    ) -> AuditEvent {
+        AuditEvent {
+            id: AuditEventId::from_uuid(new_id()),
+            occurred_at: self.now(),
+            actor,
+            action: action.to_owned(),
+            subject_kind: subject_kind.to_owned(),
+            subject_id,
+            details,
+        }
+    }
+}
+
+/// A fresh UUIDv7: unguessable, and ordered by creation time.
+fn new_id() -> Uuid {
+    Uuid::now_v7()
+}

@@ -1,0 +1,89 @@
+//! The ports: what the use cases need from the outside world.
+
+use async_trait::async_trait;
+use gopy_domain::{
+    AuditEvent, Body, Committee, CommitteeId, Email, GlobalRole, Membership, Term, User, UserId,
+};
+use time::OffsetDateTime;
+
+/// How a store operation failed, in the terms a use case can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A uniqueness rule would be broken; `constraint` names which one, as the
+    /// store knows it (e.g. `bodies.name`).
+    #[error("already exists ({constraint})")]
+    Conflict { constraint: String },
+    /// The database cannot be reached or did not answer.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// A stored row does not fit the domain (a hand-edited row, a newer schema).
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+/// The database, as the use cases see it.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Starts a unit of work: everything written through it lands together on
+    /// [`UnitOfWork::commit`], or not at all if it is dropped.
+    async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StoreError>;
+
+    /// Answers only if the database does.
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// One transaction. Reads see the writes made earlier in it.
+#[async_trait]
+pub trait UnitOfWork: Send {
+    async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
+    async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
+
+    async fn insert_user(&mut self, user: &User) -> Result<(), StoreError>;
+    async fn find_user(&mut self, id: UserId) -> Result<Option<User>, StoreError>;
+    async fn find_user_by_email(&mut self, email: &Email) -> Result<Option<User>, StoreError>;
+    async fn grant_global_role(
+        &mut self,
+        user: UserId,
+        role: GlobalRole,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    async fn global_roles(&mut self, user: UserId) -> Result<Vec<GlobalRole>, StoreError>;
+
+    async fn insert_committee(&mut self, committee: &Committee) -> Result<(), StoreError>;
+    async fn find_committee(&mut self, id: CommitteeId) -> Result<Option<Committee>, StoreError>;
+    async fn list_committees(&mut self) -> Result<Vec<Committee>, StoreError>;
+    async fn insert_membership(&mut self, membership: &Membership) -> Result<(), StoreError>;
+    async fn memberships_of_committee(
+        &mut self,
+        committee: CommitteeId,
+    ) -> Result<Vec<Membership>, StoreError>;
+
+    async fn insert_term(&mut self, term: &Term) -> Result<(), StoreError>;
+    async fn list_terms(&mut self) -> Result<Vec<Term>, StoreError>;
+
+    async fn record_audit_event(&mut self, event: &AuditEvent) -> Result<(), StoreError>;
+    async fn audit_events_about(
+        &mut self,
+        subject_kind: &str,
+        subject_id: uuid::Uuid,
+    ) -> Result<Vec<AuditEvent>, StoreError>;
+
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+/// The time, so tests can hold it still.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// The machine's clock, in UTC.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}

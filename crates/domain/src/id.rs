@@ -1,0 +1,60 @@
+//! Typed identifiers.
+//!
+//! Every row is known by a UUIDv7: unguessable in URLs (74 random bits), yet
+//! ordered by creation so indexes stay compact. A distinct type per entity
+//! keeps a user id from being passed where a committee id is expected.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! entity_id {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// Wraps an id that was made elsewhere (by the store or the caller).
+            pub const fn from_uuid(uuid: Uuid) -> Self {
+                Self(uuid)
+            }
+
+            pub const fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    )*};
+}
+
+entity_id!(
+    /// A body (ban, cơ quan, đơn vị).
+    BodyId,
+    /// A person who can sign in.
+    UserId,
+    /// A committee (e.g. Ban Thường vụ Tỉnh ủy).
+    CommitteeId,
+    /// A person's seat on a committee.
+    MembershipId,
+    /// A term (nhiệm kỳ).
+    TermId,
+    /// One entry of the audit trail.
+    AuditEventId,
+);

@@ -1,0 +1,19 @@
+//! Gopy's model and its rules.
+//!
+//! This crate knows nothing of HTTP, SQL, mail or async runtimes: it holds the
+//! types every other crate speaks in, the checks that make a value valid, and
+//! (as later capabilities land) the state machines and the one authorization
+//! function. CI checks with `cargo tree` that it stays that way.
+
+pub mod audit;
+pub mod id;
+pub mod organisation;
+pub mod text;
+
+pub use audit::AuditEvent;
+pub use id::{AuditEventId, BodyId, CommitteeId, MembershipId, TermId, UserId};
+pub use organisation::{
+    TermDatesError, UnknownValue,
+    Body, Committee, CommitteeRole, Email, GlobalRole, Language, Membership, Term, User,
+};
+pub use text::{CollationKey, Name, TextError, collation_key};

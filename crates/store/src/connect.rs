@@ -1,0 +1,230 @@
+//! Opening the database: the URL's scheme picks the engine.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use gopy_app::{Store, StoreError, UnitOfWork};
+use gopy_migrations::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
+use tokio::sync::Mutex;
+
+use crate::error::map_db_err;
+use crate::unit_of_work::SeaUnitOfWork;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    /// The engine a database URL names, if it names one Gopy supports.
+    pub fn of_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// How to reach the database; comes from the `[database]` configuration.
+#[derive(Clone, Debug)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub max_connections: u32,
+    pub connect_timeout: Duration,
+    /// How long SQLite waits for another writer before giving up.
+    pub busy_timeout: Duration,
+}
+
+/// Why the database could not be opened. Each message is one line that names
+/// the problem and never shows a password.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("database.url {url:?} is not supported: expected sqlite://PATH or postgres://USER@HOST:PORT/NAME")]
+    UnsupportedUrl { url: String },
+    #[error("cannot create the data folder {}: {reason}", path.display())]
+    DataFolder { path: PathBuf, reason: String },
+    #[error("cannot write the database file {}: {reason}", path.display())]
+    DatabaseFile { path: PathBuf, reason: String },
+    #[error("cannot reach the database at {url}: {reason}")]
+    Unreachable { url: String, reason: String },
+    #[error("cannot migrate the database at {url}: {reason}")]
+    Migration { url: String, reason: String },
+}
+
+/// The sea-orm store. Cheap to clone.
+#[derive(Clone)]
+pub struct SeaStore {
+    db: DatabaseConnection,
+    engine: Engine,
+    url: String,
+    /// SQLite has one writer at a time, and a deferred transaction that reads
+    /// before it writes can fail at once rather than wait. Units of work on
+    /// SQLite therefore take turns here; PostgreSQL needs no such gate.
+    sqlite_gate: Option<Arc<Mutex<()>>>,
+}
+
+impl SeaStore {
+    pub async fn connect(settings: &DatabaseSettings) -> Result<Self, ConnectError> {
+        let engine = Engine::of_url(&settings.url)
+            .ok_or_else(|| ConnectError::UnsupportedUrl { url: redact_url(&settings.url) })?;
+        if engine == Engine::Sqlite {
+            prepare_sqlite_file(&settings.url)?;
+        }
+        let mut options = ConnectOptions::new(settings.url.clone());
+        options
+            .max_connections(settings.max_connections)
+            .connect_timeout(settings.connect_timeout)
+            .acquire_timeout(settings.connect_timeout)
+            .sqlx_logging(false);
+        let busy_timeout = settings.busy_timeout;
+        options.map_sqlx_sqlite_opts(move |o| {
+            o.create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(busy_timeout)
+        });
+        let db = Database::connect(options).await.map_err(|e| ConnectError::Unreachable {
+            url: redact_url(&settings.url),
+            reason: e.to_string(),
+        })?;
+        let store = Self {
+            db,
+            engine,
+            url: settings.url.clone(),
+            sqlite_gate: (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(()))),
+        };
+        store.ping().await.map_err(|e| ConnectError::Unreachable {
+            url: redact_url(&settings.url),
+            reason: e.to_string(),
+        })?;
+        Ok(store)
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Applies every migration not applied yet; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize, ConnectError> {
+        let failed = |e: sea_orm::DbErr| ConnectError::Migration {
+            url: redact_url(&self.url),
+            reason: e.to_string(),
+        };
+        let pending = Migrator::get_pending_migrations(&self.db).await.map_err(failed)?.len();
+        Migrator::up(&self.db, None).await.map_err(failed)?;
+        Ok(pending)
+    }
+
+    /// Migrations known to this binary but not yet applied.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>, ConnectError> {
+        let pending = Migrator::get_pending_migrations(&self.db).await.map_err(|e| {
+            ConnectError::Migration { url: redact_url(&self.url), reason: e.to_string() }
+        })?;
+        Ok(pending.iter().map(|m| m.name().to_owned()).collect())
+    }
+
+    pub async fn close(self) {
+        // Closing flushes SQLite's WAL; an error here changes nothing for the caller.
+        let _ = self.db.close().await;
+    }
+}
+
+#[async_trait]
+impl Store for SeaStore {
+    async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        let turn = match &self.sqlite_gate {
+            Some(gate) => Some(Arc::clone(gate).lock_owned().await),
+            None => None,
+        };
+        let tx = self.db.begin().await.map_err(map_db_err)?;
+        Ok(Box::new(SeaUnitOfWork::new(tx, turn)))
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        self.db.execute_unprepared("SELECT 1").await.map(drop).map_err(map_db_err)
+    }
+}
+
+/// The path of an SQLite database URL, or `None` for an in-memory one.
+fn sqlite_path(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+}
+
+/// Creates the database's folder and checks that the file can be written,
+/// so a bad path is reported as such rather than as "unable to open".
+fn prepare_sqlite_file(url: &str) -> Result<(), ConnectError> {
+    let Some(path) = sqlite_path(url) else { return Ok(()) };
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(folder).map_err(|e| ConnectError::DataFolder {
+            path: folder.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    }
+    check_writable(&path)
+}
+
+fn check_writable(path: &Path) -> Result<(), ConnectError> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(drop)
+        .map_err(|e| ConnectError::DatabaseFile { path: path.to_path_buf(), reason: e.to_string() })
+}
+
+/// The URL with any password replaced by `***`, for logs and messages.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            let hidden = if userinfo.contains(':') { ":***" } else { "" };
+            format!("{scheme}://{user}{hidden}@{host}{tail}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_from_urls() {
+        assert_eq!(
+            redact_url("postgres://gopy:s3cr3t@db.local:5432/gopy"),
+            "postgres://gopy:***@db.local:5432/gopy"
+        );
+        assert_eq!(redact_url("postgres://gopy@db.local/gopy"), "postgres://gopy@db.local/gopy");
+        assert_eq!(redact_url("sqlite://data/gopy.db"), "sqlite://data/gopy.db");
+    }
+
+    #[test]
+    fn sqlite_paths_are_read_from_both_url_forms() {
+        assert_eq!(sqlite_path("sqlite://data/gopy.db"), Some(PathBuf::from("data/gopy.db")));
+        assert_eq!(sqlite_path("sqlite:data/gopy.db?mode=rwc"), Some(PathBuf::from("data/gopy.db")));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+    }
+
+    #[test]
+    fn the_scheme_picks_the_engine() {
+        assert_eq!(Engine::of_url("sqlite://x.db"), Some(Engine::Sqlite));
+        assert_eq!(Engine::of_url("postgresql://h/db"), Some(Engine::Postgres));
+        assert_eq!(Engine::of_url("mysql://h/db"), None);
+    }
+}

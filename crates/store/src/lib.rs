@@ -1,0 +1,16 @@
+//! sea-orm adapters for Gopy's ports, on SQLite and PostgreSQL.
+//!
+//! The same code serves both engines; where they differ (SQLite's single
+//! writer, how each names a broken constraint) the difference is handled
+//! here, behind one check of [`Engine`], and tested on both.
+
+mod connect;
+mod convert;
+mod entity;
+mod error;
+mod unit_of_work;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use connect::{ConnectError, DatabaseSettings, Engine, SeaStore, redact_url};

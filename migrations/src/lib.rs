@@ -1,0 +1,18 @@
+//! Gopy's schema, one migration per change, on SQLite and PostgreSQL alike.
+//!
+//! Migrations name tables and columns with plain strings and never import the
+//! store's entity types: entities follow the current schema, while an old
+//! migration must keep describing the schema as it was.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_organisation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261125_000001_organisation::Migration)]
+    }
+}
