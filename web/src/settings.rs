@@ -1,0 +1,274 @@
+//! The typed settings tree, read from layered configuration and checked once
+//! at start-up. It is passed down explicitly, never kept in a global, so each
+//! test builds its own.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use figment::providers::{Env, Format, Toml};
+use figment::{Figment, Source};
+use gopy_domain::Language;
+use gopy_store::{DatabaseSettings, Engine, redact_url};
+use serde::{Deserialize, Serialize};
+
+const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
+const ENVIRONMENTS: &[(&str, &str)] = &[
+    ("development", include_str!("../../config/development.toml")),
+    ("test", include_str!("../../config/test.toml")),
+    ("production", include_str!("../../config/production.toml")),
+];
+const ENV_PREFIX: &str = "GOPY__";
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSection,
+    pub log: LogSettings,
+    pub i18n: I18nSettings,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub addr: String,
+    pub request_timeout_secs: u64,
+    pub body_limit_bytes: usize,
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSection {
+    pub url: String,
+    pub max_connections: u32,
+    pub connect_timeout_secs: u64,
+    pub busy_timeout_secs: u64,
+    pub migrate_on_start: bool,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub level: String,
+    pub format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct I18nSettings {
+    pub default_language: String,
+    pub default_time_zone: String,
+}
+
+/// Why the configuration was refused: always one line that names the key,
+/// the value and what was expected, and where the value came from.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("GOPY_ENV = {value:?}: expected development, test or production")]
+    UnknownEnvironment { value: String },
+    #[error("config file {path}: cannot be read: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("config file {path}: not valid TOML: {reason}")]
+    Malformed { path: String, reason: String },
+    #[error("config: unknown key {key} (in {origin}); known keys here: {known}")]
+    UnknownKey { key: String, origin: String, known: String },
+    #[error("config: {key} = {value} (in {origin}): expected {expected}")]
+    Invalid { key: String, value: String, origin: String, expected: String },
+    #[error("config: {0}")]
+    Other(String),
+}
+
+impl Settings {
+    /// Reads the layers: built-in defaults, the `GOPY_ENV` overlay, `file`,
+    /// then `GOPY__SECTION__KEY` environment variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, SettingsError> {
+        let environment = std::env::var("GOPY_ENV").unwrap_or_else(|_| "development".to_owned());
+        let overlay = ENVIRONMENTS
+            .iter()
+            .find(|(name, _)| *name == environment)
+            .map(|(_, toml)| *toml)
+            .ok_or(SettingsError::UnknownEnvironment { value: environment })?;
+        let mut figment = Figment::new().merge(Toml::string(DEFAULT_TOML)).merge(Toml::string(overlay));
+        if let Some(path) = file {
+            check_toml_file(path)?;
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment = figment.merge(Env::prefixed(ENV_PREFIX).split("__"));
+        let settings: Self = figment.extract().map_err(describe)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// The checks serde cannot make: parsed values and ranges.
+    fn validate(&self) -> Result<(), SettingsError> {
+        let invalid = |key: &str, value: &dyn fmt::Debug, expected: &str| SettingsError::Invalid {
+            key: key.to_owned(),
+            value: format!("{value:?}"),
+            origin: "the merged configuration".to_owned(),
+            expected: expected.to_owned(),
+        };
+        self.server_addr().map_err(|_| {
+            invalid("server.addr", &self.server.addr, "an address and port such as 127.0.0.1:3000")
+        })?;
+        if self.server.request_timeout_secs == 0 {
+            return Err(invalid("server.request_timeout_secs", &0, "a number of seconds above 0"));
+        }
+        if self.server.body_limit_bytes < 1024 {
+            return Err(invalid(
+                "server.body_limit_bytes",
+                &self.server.body_limit_bytes,
+                "at least 1024 bytes",
+            ));
+        }
+        if Engine::of_url(&self.database.url).is_none() {
+            return Err(invalid(
+                "database.url",
+                &redact_url(&self.database.url),
+                "sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/NAME",
+            ));
+        }
+        if self.database.max_connections == 0 {
+            return Err(invalid("database.max_connections", &0, "at least 1"));
+        }
+        tracing_subscriber::EnvFilter::try_new(&self.log.level).map_err(|_| {
+            invalid("log.level", &self.log.level, "a tracing filter such as info or warn,gopy_web=debug")
+        })?;
+        self.default_language()
+            .map_err(|_| invalid("i18n.default_language", &self.i18n.default_language, "vi or en"))?;
+        if self.i18n.default_time_zone.trim().is_empty() {
+            return Err(invalid("i18n.default_time_zone", &"", "a time zone such as Asia/Ho_Chi_Minh"));
+        }
+        Ok(())
+    }
+
+    pub fn server_addr(&self) -> Result<SocketAddr, std::net::AddrParseError> {
+        self.server.addr.parse()
+    }
+
+    pub fn default_language(&self) -> Result<Language, gopy_domain::UnknownValue> {
+        self.i18n.default_language.parse()
+    }
+
+    pub fn database(&self) -> DatabaseSettings {
+        DatabaseSettings {
+            url: self.database.url.clone(),
+            max_connections: self.database.max_connections,
+            connect_timeout: Duration::from_secs(self.database.connect_timeout_secs),
+            busy_timeout: Duration::from_secs(self.database.busy_timeout_secs),
+        }
+    }
+
+    /// The effective configuration as TOML, with passwords hidden.
+    pub fn to_redacted_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database.url = redact_url(&shown.database.url);
+        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot print the configuration: {e}\n"))
+    }
+}
+
+/// Parses the file once ourselves, so a syntax error is reported on one line
+/// with its position rather than as figment's multi-line message.
+fn check_toml_file(path: &Path) -> Result<(), SettingsError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| SettingsError::Unreadable { path: shown.clone(), reason: e.to_string() })?;
+    toml::from_str::<toml::Table>(&text).map(drop).map_err(|e| {
+        let position = e.span().map(|span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: ")
+        });
+        SettingsError::Malformed { path: shown, reason: format!("{}{}", position.unwrap_or_default(), e.message()) }
+    })
+}
+
+/// Turns figment's error into one line naming key, value, origin, expectation.
+fn describe(err: figment::Error) -> SettingsError {
+    use figment::error::Kind;
+
+    let origin = match &err.metadata {
+        Some(md) if md.name.contains("environment") => {
+            format!("environment variable {ENV_PREFIX}{}", err.path.join("__").to_uppercase())
+        }
+        Some(md) => match &md.source {
+            Some(Source::File(path)) => format!("config file {}", path.display()),
+            _ => "the built-in defaults".to_owned(),
+        },
+        None => "the configuration".to_owned(),
+    };
+    let key = err.path.join(".");
+    match err.kind {
+        Kind::UnknownField(field, known) => SettingsError::UnknownKey {
+            key: if key.is_empty() { field } else { format!("{key}.{field}") },
+            origin,
+            known: known.join(", "),
+        },
+        Kind::InvalidType(actual, expected) | Kind::InvalidValue(actual, expected) => {
+            SettingsError::Invalid { key, value: actual.to_string(), origin, expected: plain(&expected) }
+        }
+        Kind::UnknownVariant(value, known) => SettingsError::Invalid {
+            key,
+            value: format!("{value:?}"),
+            origin,
+            expected: format!("one of {}", known.join(", ")),
+        },
+        Kind::MissingField(field) => SettingsError::Other(format!(
+            "missing key {}{field}",
+            if key.is_empty() { String::new() } else { format!("{key}.") }
+        )),
+        other => SettingsError::Other(format!("{key}: {other} (in {origin})")),
+    }
+}
+
+/// serde's names for number types, said in words.
+fn plain(expected: &str) -> String {
+    match expected {
+        "u16" | "u32" | "u64" | "usize" => format!("a whole number ({expected})"),
+        "a boolean" | "bool" => "true or false".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_environment_overlay_parses_and_only_uses_known_keys() {
+        for (name, toml) in ENVIRONMENTS {
+            let figment = Figment::new().merge(Toml::string(DEFAULT_TOML)).merge(Toml::string(toml));
+            let settings: Settings =
+                figment.extract().unwrap_or_else(|e| panic!("config/{name}.toml: {e}"));
+            settings.validate().unwrap_or_else(|e| panic!("config/{name}.toml: {e}"));
+        }
+    }
+
+    #[test]
+    fn the_defaults_serve_sqlite_on_loopback_port_3000() {
+        let settings: Settings = Figment::new().merge(Toml::string(DEFAULT_TOML)).extract().expect("defaults");
+        assert_eq!(settings.database.url, "sqlite://data/gopy.db");
+        assert_eq!(settings.server.addr, "127.0.0.1:3000");
+        assert_eq!(settings.default_language().ok(), Some(Language::Vi));
+    }
+
+    #[test]
+    fn printed_configuration_hides_the_database_password() {
+        let mut settings: Settings =
+            Figment::new().merge(Toml::string(DEFAULT_TOML)).extract().expect("defaults");
+        settings.database.url = "postgres://gopy:hunter2@db/gopy".to_owned();
+        let printed = settings.to_redacted_toml();
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("postgres://gopy:***@db/gopy"), "{printed}");
+    }
+}
