@@ -1,1 +1,46 @@
+//! Gopy's web server and composition root.
+//!
+//! Handlers are thin: they extract and check input, call one use case of
+//! [`gopy_app::App`], and render a page or JSON. Everything a person sees is
+//! rendered from handlebars templates and assets built into the binary, so
+//! Gopy runs on a closed network with nothing beside it.
 
+pub mod cli;
+pub mod i18n;
+pub mod pages;
+pub mod routes;
+pub mod server;
+pub mod settings;
+pub mod telemetry;
+
+use std::sync::Arc;
+
+use gopy_app::App;
+use gopy_domain::Language;
+
+pub use settings::Settings;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub pages: Arc<pages::Pages>,
+    pub settings: Arc<Settings>,
+    /// The language of pages for people who have not chosen one.
+    pub default_language: Language,
+}
+
+/// Runs the command the person asked for. Every failure comes back as one
+/// error whose `{:#}` form is a single line for the terminal.
+pub async fn run(cli: cli::Cli) -> anyhow::Result<()> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    telemetry::init(&settings.log);
+    match cli.command() {
+        cli::Command::Config => {
+            print!("{}", settings.to_redacted_toml());
+            Ok(())
+        }
+        cli::Command::Migrate => server::migrate(&settings).await,
+        cli::Command::Serve(args) => server::serve(settings, args).await,
+    }
+}

@@ -1,0 +1,185 @@
+//! `gopy serve`: the HTTP server, its middleware, and a graceful stop.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use axum::Router;
+use axum::body::Body;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use gopy_app::{App, SystemClock};
+use gopy_store::SeaStore;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::cli::ServeArgs;
+use crate::pages::Pages;
+use crate::{AppState, Settings, routes};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Opens the database, applies pending migrations (unless told not to), and
+/// serves until SIGINT or SIGTERM.
+pub async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
+    let addr = match args.addr {
+        Some(addr) => addr,
+        None => settings.server_addr().context("server.addr")?,
+    };
+    // Bound first, so a busy port is reported before any migration runs.
+    let listener = bind(addr).await?;
+    let store = open_store(&settings, !args.no_migrate && settings.database.migrate_on_start).await?;
+    let state = app_state(store.clone(), settings)?;
+    let grace = Duration::from_secs(state.settings.server.shutdown_grace_secs);
+    let router = with_middleware(routes::router(state.clone()), &state.settings);
+
+    let local = listener.local_addr().context("the listening address")?;
+    // Scripts and the black-box tests wait for this line.
+    println!("Gopy is serving at http://{local}");
+    let _ = std::io::stdout().flush();
+    tracing::info!(%local, engine = ?store.engine(), "serving");
+
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let mut stopped_rx = stopped.clone();
+    let server = axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            let _ = stopped_rx.changed().await;
+        })
+        .into_future();
+    tokio::pin!(server);
+    tokio::select! {
+        result = &mut server => result.context("the server stopped")?,
+        () = shutdown_signal() => {
+            tracing::info!(grace_secs = grace.as_secs(), "stopping: letting requests in flight finish");
+            let _ = stop.send(());
+            if tokio::time::timeout(grace, server).await.is_err() {
+                tracing::warn!("stopping: requests still running after the grace period were cut off");
+            }
+        }
+    }
+    drop(stopped);
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// `gopy migrate`: applies pending migrations and says what it did.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let store = SeaStore::connect(&settings.database()).await?;
+    let applied = store.migrate().await?;
+    let url = gopy_store::redact_url(&settings.database.url);
+    match applied {
+        0 => println!("The database at {url} is up to date."),
+        n => println!("Applied {n} migration(s) to the database at {url}."),
+    }
+    store.close().await;
+    Ok(())
+}
+
+async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+            "cannot listen on {addr}: the address is already in use (is Gopy already running? choose another with --addr)"
+        ),
+        std::io::ErrorKind::PermissionDenied => {
+            anyhow::anyhow!("cannot listen on {addr}: permission denied (ports below 1024 need privileges)")
+        }
+        _ => anyhow::anyhow!("cannot listen on {addr}: {e}"),
+    })
+}
+
+async fn open_store(settings: &Settings, migrate: bool) -> anyhow::Result<SeaStore> {
+    let store = SeaStore::connect(&settings.database()).await?;
+    if migrate {
+        let applied = store.migrate().await?;
+        if applied > 0 {
+            tracing::info!(applied, "database migrations applied");
+        }
+    } else {
+        let pending = store.pending_migrations().await?;
+        if !pending.is_empty() {
+            bail!(
+                "the database has {} pending migration(s) ({}); run `gopy migrate` first",
+                pending.len(),
+                pending.join(", ")
+            );
+        }
+    }
+    Ok(store)
+}
+
+/// Everything the handlers share, built from the store and the settings.
+pub fn app_state(store: SeaStore, settings: Settings) -> anyhow::Result<AppState> {
+    let default_language = settings.default_language().context("i18n.default_language")?;
+    Ok(AppState {
+        app: App::new(Arc::new(store), Arc::new(SystemClock)),
+        pages: Arc::new(Pages::load()?),
+        settings: Arc::new(settings),
+        default_language,
+    })
+}
+
+/// The middleware every request passes, outermost first.
+pub fn with_middleware(router: Router, settings: &Settings) -> Router {
+    let timeout = Duration::from_secs(settings.server.request_timeout_secs);
+    router.layer(DefaultBodyLimit::max(settings.server.body_limit_bytes)).layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(|request: &Request<Body>| {
+                        let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                        tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id)
+                    })
+                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            )
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+            .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+            .layer(security_header(header::REFERRER_POLICY, "same-origin"))
+            .layer(security_header(
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ))
+            .layer(CompressionLayer::new())
+            .layer(CatchPanicLayer::new())
+            .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)),
+    )
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
