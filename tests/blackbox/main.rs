@@ -1,1 +1,4 @@
+//! Black-box tests: the real `gopy` binary, as a person or a script uses it.
 
+mod command_line;
+mod serving;

@@ -1,1 +1,167 @@
+//! Helpers for black-box tests: run the real `gopy` binary in a scratch
+//! folder, wait until it serves, and talk to it over HTTP.
+//!
+//! The binary is the one `scripts/test` builds (`cargo build -p gopy-web`)
+//! next to the test executables, or the one `GOPY_BIN` names.
 
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// The `gopy` binary under test.
+pub fn gopy_bin() -> PathBuf {
+    if let Some(path) = std::env::var_os("GOPY_BIN") {
+        return PathBuf::from(path);
+    }
+    // Test executables live in target/<profile>/deps; the binary one level up.
+    let exe = std::env::current_exe().expect("the test executable has a path");
+    let bin = exe.parent().and_then(Path::parent).expect("target/<profile>").join("gopy");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it first with `cargo build -p gopy-web --bin gopy` (scripts/test does), or set GOPY_BIN",
+        bin.display()
+    );
+    bin
+}
+
+/// A scratch folder, removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new() -> Self {
+        let path = std::env::temp_dir().join(format!("gopy-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&path).expect("a scratch folder");
+        Self(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Default for TempDir {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `gopy` with `args`, run in `dir` with only `env` set (beside `PATH` and
+/// `GOPY_ENV=test`), so nothing from the developer's shell leaks in.
+pub fn gopy_command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(gopy_bin());
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("GOPY_ENV", "test")
+        .envs(env.iter().copied());
+    command
+}
+
+/// Runs `gopy` to its end and returns what it printed.
+pub fn run_gopy(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    gopy_command(dir, args, env).stdin(Stdio::null()).output().expect("gopy runs")
+}
+
+/// What a failed run printed on standard error, checked to be exactly one
+/// line in the `gopy: error: …` form with a non-zero exit.
+pub fn single_error_line(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "gopy should have failed; stderr: {stderr}");
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "expected one line on stderr, got:\n{stderr}");
+    assert!(lines[0].starts_with("gopy: error: "), "unexpected form: {}", lines[0]);
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+    lines[0].to_owned()
+}
+
+/// A `gopy serve` running in its own scratch folder on a free port; killed
+/// when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+    pub dir: TempDir,
+}
+
+impl Server {
+    /// Starts `gopy serve` on SQLite in a fresh folder.
+    pub fn start() -> Self {
+        Self::start_with(&[], &[])
+    }
+
+    /// Starts `gopy serve` with extra arguments and environment.
+    pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Self {
+        let dir = TempDir::new();
+        let mut all_args = vec!["serve", "--addr", "127.0.0.1:0"];
+        all_args.extend_from_slice(args);
+        let mut child = gopy_command(dir.path(), &all_args, env)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("gopy serve starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (found, address) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(base) = line.strip_prefix("Gopy is serving at ") {
+                    let _ = found.send(base.to_owned());
+                }
+            }
+        });
+        match address.recv_timeout(Duration::from_secs(60)) {
+            Ok(base) => Self { child, base, dir },
+            Err(_) => {
+                let _ = child.kill();
+                panic!("gopy serve did not say where it serves within 60 s");
+            }
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGTERM and waits for the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill runs");
+        assert!(status.success(), "kill -TERM failed");
+        for _ in 0..300 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("gopy did not stop within 30 s of SIGTERM");
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP client that keeps cookies, as a browser does, and does not follow
+/// redirects, so tests can see them.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client")
+}

@@ -36,8 +36,11 @@ impl App {
         self.store.ping().await
     }
 
+    /// Now, to the microsecond: PostgreSQL keeps no finer, and a time read
+    /// back must equal the time written on both engines.
     fn now(&self) -> OffsetDateTime {
-        self.clock.now()
+        let now = self.clock.now();
+        now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now)
     }
 
     fn audit(
