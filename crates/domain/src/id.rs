@@ -57,4 +57,12 @@ entity_id!(
     TermId,
     /// One entry of the audit trail.
     AuditEventId,
+    /// A signed-in browser session.
+    SessionId,
+    /// A personal access token for the API.
+    AccessTokenId,
+    /// A single-use link: an invitation or a password reset.
+    AccountLinkId,
+    /// A message waiting in the outbox for the notifier.
+    OutboxMessageId,
 );

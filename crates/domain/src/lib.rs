@@ -5,13 +5,23 @@
 //! (as later capabilities land) the state machines and the one authorization
 //! function. CI checks with `cargo tree` that it stays that way.
 
+pub mod access;
+pub mod account;
 pub mod audit;
 pub mod id;
 pub mod organisation;
 pub mod text;
 
+pub use access::{Action, Actor, Denied, Resource, authorize};
+pub use account::{
+    AccessToken, AccountLink, LinkProblem, LinkPurpose, PasswordProblem, Session, Throttled, check_password,
+    sign_in_allowed,
+};
 pub use audit::AuditEvent;
-pub use id::{AuditEventId, BodyId, CommitteeId, MembershipId, TermId, UserId};
+pub use id::{
+    AccessTokenId, AccountLinkId, AuditEventId, BodyId, CommitteeId, MembershipId, OutboxMessageId, SessionId, TermId,
+    UserId,
+};
 pub use organisation::{
     TermDatesError, UnknownValue,
     Body, Committee, CommitteeRole, Email, GlobalRole, Language, Membership, Term, User,

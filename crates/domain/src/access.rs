@@ -1,0 +1,214 @@
+//! Who may do what: the one place that decides.
+//!
+//! Every handler asks [`authorize`] before it calls a use case; nothing else
+//! in Gopy makes a permission decision. The table test below lists every
+//! action for every kind of person, and grows as actions are added.
+
+use crate::id::{CommitteeId, UserId};
+use crate::organisation::{CommitteeRole, GlobalRole};
+
+/// A signed-in person with every role they hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user: UserId,
+    pub global_roles: Vec<GlobalRole>,
+    pub memberships: Vec<(CommitteeId, CommitteeRole)>,
+}
+
+impl Actor {
+    pub fn has(&self, role: GlobalRole) -> bool {
+        self.global_roles.contains(&role)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.has(GlobalRole::Admin)
+    }
+
+    /// Organises the work: an admin or the secretariat.
+    pub fn organises(&self) -> bool {
+        self.is_admin() || self.has(GlobalRole::Secretariat)
+    }
+
+    pub fn role_in(&self, committee: CommitteeId) -> Option<CommitteeRole> {
+        self.memberships.iter().find(|(c, _)| *c == committee).map(|(_, role)| *role)
+    }
+}
+
+/// Everything a person can ask Gopy to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Read the list of bodies.
+    ViewBodies,
+    CreateBody,
+    /// Read the list of people and their roles.
+    ViewPeople,
+    /// Invite a new person by email.
+    InvitePerson,
+    /// Change another person's title, body, or whether they are active.
+    ChangePerson,
+    /// Make someone an admin or a member of the secretariat, or undo it.
+    GrantGlobalRole,
+    /// Give someone a link to set a new password.
+    ResetPassword,
+    /// See every committee, not only one's own.
+    ViewAllCommittees,
+    CreateCommittee,
+    /// Read a committee and its members.
+    ViewCommittee,
+    /// Add people to a committee or change their seat.
+    ManageMemberships,
+    /// Change one's own name, language, password, sessions and tokens.
+    ManageAccount,
+}
+
+impl Action {
+    pub const ALL: &'static [Action] = &[
+        Action::ViewBodies,
+        Action::CreateBody,
+        Action::ViewPeople,
+        Action::InvitePerson,
+        Action::ChangePerson,
+        Action::GrantGlobalRole,
+        Action::ResetPassword,
+        Action::ViewAllCommittees,
+        Action::CreateCommittee,
+        Action::ViewCommittee,
+        Action::ManageMemberships,
+        Action::ManageAccount,
+    ];
+}
+
+/// What an action is done to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Resource {
+    /// Gopy as a whole: the lists of bodies, people and committees.
+    Organisation,
+    Committee(CommitteeId),
+    Person(UserId),
+}
+
+/// A refusal. It says no more than that, so a refusal never reveals whether
+/// the thing exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("not allowed")]
+pub struct Denied;
+
+/// The one authorization function: may `actor` do `action` to `resource`?
+pub fn authorize(actor: &Actor, action: Action, resource: Resource) -> Result<(), Denied> {
+    if allowed(actor, action, resource) { Ok(()) } else { Err(Denied) }
+}
+
+fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
+    use Action::*;
+    use Resource::*;
+
+    match (action, resource) {
+        (ViewBodies, Organisation) => true,
+        (CreateBody | ViewPeople | InvitePerson | ViewAllCommittees | CreateCommittee, Organisation) => {
+            actor.organises()
+        }
+        (ChangePerson | ResetPassword, Person(_)) => actor.organises(),
+        (GrantGlobalRole, Person(_)) => actor.is_admin(),
+        (ViewCommittee, Committee(c)) => actor.organises() || actor.role_in(c).is_some(),
+        (ManageMemberships, Committee(c)) => {
+            actor.organises() || actor.role_in(c) == Some(CommitteeRole::Secretary)
+        }
+        (ManageAccount, Person(p)) => p == actor.user,
+        // Any other pairing names the wrong kind of resource.
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn id(n: u128) -> Uuid {
+        Uuid::from_u128(n)
+    }
+
+    /// The people of the table: who they are, and their roles.
+    fn people() -> Vec<(&'static str, Actor)> {
+        let committee = CommitteeId::from_uuid(id(100));
+        let other = CommitteeId::from_uuid(id(200));
+        let person = |n, global: &[GlobalRole], seats: &[(CommitteeId, CommitteeRole)]| Actor {
+            user: UserId::from_uuid(id(n)),
+            global_roles: global.to_vec(),
+            memberships: seats.to_vec(),
+        };
+        vec![
+            ("admin", person(1, &[GlobalRole::Admin], &[])),
+            ("secretariat", person(2, &[GlobalRole::Secretariat], &[])),
+            ("chair", person(3, &[], &[(committee, CommitteeRole::Chair)])),
+            ("vice chair", person(4, &[], &[(committee, CommitteeRole::ViceChair)])),
+            ("member", person(5, &[], &[(committee, CommitteeRole::Member)])),
+            ("secretary", person(6, &[], &[(committee, CommitteeRole::Secretary)])),
+            ("other committee's chair", person(7, &[], &[(other, CommitteeRole::Chair)])),
+            ("no role", person(8, &[], &[])),
+        ]
+    }
+
+    /// The resources of the table, named as in the expectations below.
+    fn resources(actor: &Actor) -> Vec<(&'static str, Resource)> {
+        vec![
+            ("organisation", Resource::Organisation),
+            ("the committee", Resource::Committee(CommitteeId::from_uuid(id(100)))),
+            ("oneself", Resource::Person(actor.user)),
+            ("someone else", Resource::Person(UserId::from_uuid(id(999)))),
+        ]
+    }
+
+    /// Which people may do each action to each resource. Anything not listed
+    /// is refused. Columns: admin, secretariat, chair, vice chair, member,
+    /// secretary, other committee's chair, no role.
+    const EXPECTED: &[(Action, &str, [bool; 8])] = {
+        const Y: bool = true;
+        const N: bool = false;
+        &[
+            (Action::ViewBodies, "organisation", [Y, Y, Y, Y, Y, Y, Y, Y]),
+            (Action::CreateBody, "organisation", [Y, Y, N, N, N, N, N, N]),
+            (Action::ViewPeople, "organisation", [Y, Y, N, N, N, N, N, N]),
+            (Action::InvitePerson, "organisation", [Y, Y, N, N, N, N, N, N]),
+            (Action::ChangePerson, "someone else", [Y, Y, N, N, N, N, N, N]),
+            (Action::ChangePerson, "oneself", [Y, Y, N, N, N, N, N, N]),
+            (Action::GrantGlobalRole, "someone else", [Y, N, N, N, N, N, N, N]),
+            (Action::GrantGlobalRole, "oneself", [Y, N, N, N, N, N, N, N]),
+            (Action::ResetPassword, "someone else", [Y, Y, N, N, N, N, N, N]),
+            (Action::ResetPassword, "oneself", [Y, Y, N, N, N, N, N, N]),
+            (Action::ViewAllCommittees, "organisation", [Y, Y, N, N, N, N, N, N]),
+            (Action::CreateCommittee, "organisation", [Y, Y, N, N, N, N, N, N]),
+            (Action::ViewCommittee, "the committee", [Y, Y, Y, Y, Y, Y, N, N]),
+            (Action::ManageMemberships, "the committee", [Y, Y, N, N, N, Y, N, N]),
+            (Action::ManageAccount, "oneself", [Y, Y, Y, Y, Y, Y, Y, Y]),
+            (Action::ManageAccount, "someone else", [N, N, N, N, N, N, N, N]),
+        ]
+    };
+
+    #[test]
+    fn every_person_against_every_action_and_resource() {
+        let people = people();
+        let mut checked = 0;
+        for &action in Action::ALL {
+            for (column, (who, actor)) in people.iter().enumerate() {
+                for (resource_name, resource) in resources(actor) {
+                    let expected = EXPECTED
+                        .iter()
+                        .find(|(a, r, _)| *a == action && *r == resource_name)
+                        .is_some_and(|(_, _, row)| row[column]);
+                    let got = authorize(actor, action, resource).is_ok();
+                    assert_eq!(got, expected, "{who} {action:?} on {resource_name}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, Action::ALL.len() * people.len() * 4);
+    }
+
+    #[test]
+    fn every_action_appears_in_the_table() {
+        for action in Action::ALL {
+            assert!(EXPECTED.iter().any(|(a, _, _)| a == action), "{action:?} has no row in the table");
+        }
+    }
+}
