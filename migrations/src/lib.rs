@@ -6,13 +6,15 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod common;
 mod m20261125_000001_organisation;
+mod m20261125_000002_accounts;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_organisation::Migration)]
+        vec![Box::new(m20261125_000001_organisation::Migration), Box::new(m20261125_000002_accounts::Migration)]
     }
 }

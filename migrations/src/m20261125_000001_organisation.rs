@@ -4,21 +4,10 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::common::{created_at, foreign_key};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn created_at() -> ColumnDef {
-    timestamp_with_time_zone("created_at")
-}
-
-fn foreign_key(from_table: &'static str, column: &'static str, to_table: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .name(format!("fk_{from_table}_{column}"))
-        .from(from_table, column)
-        .to(to_table, "id")
-        .on_delete(ForeignKeyAction::Restrict)
-        .take()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -1,7 +1,7 @@
 //! What a use case can refuse, in terms the web layer maps to a status, a
 //! stable code and a message in the user's language.
 
-use gopy_domain::TextError;
+use gopy_domain::{Denied, LinkProblem, PasswordProblem, TextError, Throttled};
 
 use crate::StoreError;
 
@@ -17,8 +17,24 @@ pub enum AppError {
     Conflict { what: &'static str },
     #[error("{what} not found")]
     NotFound { what: &'static str },
+    /// The authorization function said no.
+    #[error("not allowed")]
+    Forbidden,
+    /// Wrong email or password; deliberately not saying which.
+    #[error("the email or the password is not right")]
+    BadCredentials,
+    #[error(transparent)]
+    Throttled(#[from] Throttled),
+    #[error(transparent)]
+    Link(#[from] LinkProblem),
     #[error(transparent)]
     Store(StoreError),
+}
+
+impl From<Denied> for AppError {
+    fn from(_: Denied) -> Self {
+        Self::Forbidden
+    }
 }
 
 /// Why a field's value was refused.
@@ -26,6 +42,11 @@ pub enum AppError {
 pub enum InvalidReason {
     #[error(transparent)]
     Text(#[from] TextError),
+    #[error(transparent)]
+    Password(#[from] PasswordProblem),
+    /// Taking the admin role from the only admin would lock everyone out.
+    #[error("the last admin must stay an admin")]
+    LastAdmin,
     #[error("{0}")]
     Rule(String),
 }

@@ -5,12 +5,15 @@
 //! unit of work, so a failure half-way leaves nothing behind. It knows neither
 //! HTTP nor SQL: the web crate calls it, the store crate implements the ports.
 
+pub mod accounts;
 pub mod error;
 pub mod organisation;
 pub mod ports;
+pub mod secret;
 
 use std::sync::Arc;
 
+pub use accounts::{Client, Identity, SignedIn, link_path};
 pub use error::{AppError, Field, InvalidReason};
 pub use ports::{Clock, Store, StoreError, SystemClock, UnitOfWork};
 

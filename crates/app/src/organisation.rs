@@ -11,7 +11,7 @@ use serde_json::json;
 use time::Date;
 use tracing::instrument;
 
-use crate::{App, AppError, new_id};
+use crate::{App, AppError, InvalidReason, UnitOfWork, new_id};
 
 /// What is needed to create a person.
 #[derive(Clone, Debug)]
@@ -49,14 +49,22 @@ impl App {
 
     #[instrument(skip(self, new_user), fields(user.email = %new_user.email))]
     pub async fn create_user(&self, actor: Option<UserId>, new_user: NewUser) -> Result<User, AppError> {
+        let user = self.user_record(&new_user)?;
+        let mut uow = self.store.begin().await?;
+        self.insert_user_with_roles(uow.as_mut(), actor, &user, &new_user.global_roles).await?;
+        uow.commit().await?;
+        Ok(user)
+    }
+
+    /// A new person as `new_user` describes them, checked.
+    pub(crate) fn user_record(&self, new_user: &NewUser) -> Result<User, AppError> {
         let email = Email::parse(&new_user.email).map_err(|e| AppError::invalid("email", e))?;
         let name = Name::parse(&new_user.name).map_err(|e| AppError::invalid("name", e))?;
         let title = match new_user.title.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(title) => Some(Name::parse(title).map_err(|e| AppError::invalid("title", e))?),
         };
-        let now = self.now();
-        let user = User {
+        Ok(User {
             id: UserId::from_uuid(new_id()),
             email,
             name,
@@ -65,23 +73,31 @@ impl App {
             language: new_user.language,
             time_zone: User::DEFAULT_TIME_ZONE.to_owned(),
             active: true,
-            created_at: now,
-        };
-        let mut uow = self.store.begin().await?;
-        uow.insert_user(&user).await.map_err(|e| AppError::from_store(e, "user"))?;
-        for role in &new_user.global_roles {
-            uow.grant_global_role(user.id, *role, now).await?;
+            created_at: self.now(),
+        })
+    }
+
+    /// Writes a new person, their global roles and the audit event.
+    pub(crate) async fn insert_user_with_roles(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        actor: Option<UserId>,
+        user: &User,
+        global_roles: &[GlobalRole],
+    ) -> Result<(), AppError> {
+        uow.insert_user(user).await.map_err(|e| AppError::from_store(e, "user"))?;
+        for role in global_roles {
+            uow.grant_global_role(user.id, *role, user.created_at).await?;
         }
         let event = self.audit(
             actor,
             "user.created",
             "user",
             Some(user.id.as_uuid()),
-            json!({ "global_roles": new_user.global_roles }),
+            json!({ "global_roles": global_roles }),
         );
         uow.record_audit_event(&event).await?;
-        uow.commit().await?;
-        Ok(user)
+        Ok(())
     }
 
     #[instrument(skip(self))]
@@ -173,5 +189,97 @@ impl App {
 
     pub async fn list_terms(&self) -> Result<Vec<Term>, AppError> {
         Ok(self.store.begin().await?.list_terms().await?)
+    }
+}
+
+/// A person with their global roles, as the people page lists them.
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub user: User,
+    pub global_roles: Vec<GlobalRole>,
+}
+
+/// What the secretariat may change about someone else.
+#[derive(Clone, Debug)]
+pub struct PersonChange {
+    pub title: Option<String>,
+    pub body: Option<BodyId>,
+    pub active: bool,
+}
+
+impl App {
+    /// Everyone, with their global roles, in Vietnamese order of name.
+    pub async fn people(&self) -> Result<Vec<Person>, AppError> {
+        let mut uow = self.store.begin().await?;
+        let mut people = Vec::new();
+        for user in uow.list_users().await? {
+            let global_roles = uow.global_roles(user.id).await?;
+            people.push(Person { user, global_roles });
+        }
+        Ok(people)
+    }
+
+    pub async fn person(&self, id: UserId) -> Result<Person, AppError> {
+        let mut uow = self.store.begin().await?;
+        let user = uow.find_user(id).await?.ok_or(AppError::NotFound { what: "user" })?;
+        let global_roles = uow.global_roles(id).await?;
+        Ok(Person { user, global_roles })
+    }
+
+    pub async fn committee(&self, id: CommitteeId) -> Result<Committee, AppError> {
+        self.store.begin().await?.find_committee(id).await?.ok_or(AppError::NotFound { what: "committee" })
+    }
+
+    /// Changes someone's title, body and whether they are active. Making a
+    /// person inactive ends their sessions at once.
+    pub async fn change_person(&self, actor: UserId, id: UserId, change: PersonChange) -> Result<User, AppError> {
+        let title = match change.title.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(title) => Some(Name::parse(title).map_err(|e| AppError::invalid("title", e))?),
+        };
+        let mut uow = self.store.begin().await?;
+        let mut user = uow.find_user(id).await?.ok_or(AppError::NotFound { what: "user" })?;
+        let was_active = user.active;
+        user.title = title;
+        user.body = change.body;
+        user.active = change.active;
+        uow.update_user(&user).await?;
+        if was_active && !user.active {
+            uow.revoke_sessions_of(id, self.now()).await?;
+        }
+        let event = self.audit(
+            Some(actor),
+            "user.changed",
+            "user",
+            Some(id.as_uuid()),
+            json!({ "title": user.title, "body": user.body, "active": user.active }),
+        );
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(user)
+    }
+
+    /// Grants or takes back a global role. The last admin cannot be removed,
+    /// or nobody could manage Gopy any more.
+    pub async fn set_global_role(&self, actor: UserId, id: UserId, role: GlobalRole, held: bool) -> Result<(), AppError> {
+        let mut uow = self.store.begin().await?;
+        uow.find_user(id).await?.ok_or(AppError::NotFound { what: "user" })?;
+        let has = uow.global_roles(id).await?.contains(&role);
+        if has == held {
+            return Ok(());
+        }
+        if held {
+            uow.grant_global_role(id, role, self.now()).await?;
+        } else {
+            if role == GlobalRole::Admin && uow.count_users_with_role(GlobalRole::Admin).await? <= 1 {
+                return Err(AppError::invalid("role", InvalidReason::LastAdmin));
+            }
+            uow.revoke_global_role(id, role).await?;
+        }
+        let action = if held { "role.granted" } else { "role.revoked" };
+        let event = self.audit(Some(actor), action, "user", Some(id.as_uuid()), json!({ "role": role }));
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(())
     }
 }

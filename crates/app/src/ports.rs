@@ -2,7 +2,8 @@
 
 use async_trait::async_trait;
 use gopy_domain::{
-    AuditEvent, Body, Committee, CommitteeId, Email, GlobalRole, Membership, Term, User, UserId,
+    AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
+    GlobalRole, Membership, OutboxMessage, Session, SessionId, Term, User, UserId,
 };
 use time::OffsetDateTime;
 
@@ -50,6 +51,11 @@ pub trait UnitOfWork: Send {
         at: OffsetDateTime,
     ) -> Result<(), StoreError>;
     async fn global_roles(&mut self, user: UserId) -> Result<Vec<GlobalRole>, StoreError>;
+    async fn revoke_global_role(&mut self, user: UserId, role: GlobalRole) -> Result<(), StoreError>;
+    async fn count_users_with_role(&mut self, role: GlobalRole) -> Result<u64, StoreError>;
+    async fn update_user(&mut self, user: &User) -> Result<(), StoreError>;
+    /// Everyone, in Vietnamese order of name.
+    async fn list_users(&mut self) -> Result<Vec<User>, StoreError>;
 
     async fn insert_committee(&mut self, committee: &Committee) -> Result<(), StoreError>;
     async fn find_committee(&mut self, id: CommitteeId) -> Result<Option<Committee>, StoreError>;
@@ -59,6 +65,51 @@ pub trait UnitOfWork: Send {
         &mut self,
         committee: CommitteeId,
     ) -> Result<Vec<Membership>, StoreError>;
+
+    async fn memberships_of_user(&mut self, user: UserId) -> Result<Vec<Membership>, StoreError>;
+
+    async fn set_password_hash(&mut self, user: UserId, hash: &str, at: OffsetDateTime) -> Result<(), StoreError>;
+    async fn password_hash(&mut self, user: UserId) -> Result<Option<String>, StoreError>;
+
+    async fn insert_session(&mut self, session: &Session, secret_hash: &str) -> Result<(), StoreError>;
+    async fn find_session(&mut self, secret_hash: &str) -> Result<Option<Session>, StoreError>;
+    async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError>;
+    async fn revoke_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Revokes every live session of `user`; returns how many.
+    async fn revoke_sessions_of(&mut self, user: UserId, at: OffsetDateTime) -> Result<u64, StoreError>;
+    /// The sessions of `user` neither revoked nor expired at `now`, newest first.
+    async fn live_sessions_of(&mut self, user: UserId, now: OffsetDateTime) -> Result<Vec<Session>, StoreError>;
+
+    async fn insert_access_token(&mut self, token: &AccessToken, secret_hash: &str) -> Result<(), StoreError>;
+    async fn find_access_token(&mut self, secret_hash: &str) -> Result<Option<AccessToken>, StoreError>;
+    async fn touch_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError>;
+    async fn revoke_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Every token of `user`, revoked ones included, newest first.
+    async fn access_tokens_of(&mut self, user: UserId) -> Result<Vec<AccessToken>, StoreError>;
+
+    async fn insert_account_link(&mut self, link: &AccountLink, secret_hash: &str) -> Result<(), StoreError>;
+    async fn find_account_link(&mut self, secret_hash: &str) -> Result<Option<AccountLink>, StoreError>;
+    async fn mark_account_link_used(&mut self, id: AccountLinkId, at: OffsetDateTime) -> Result<(), StoreError>;
+
+    async fn record_sign_in_attempt(
+        &mut self,
+        email: &str,
+        address: &str,
+        at: OffsetDateTime,
+        succeeded: bool,
+    ) -> Result<(), StoreError>;
+    /// Failed sign-ins since `since`: for `email` after its last success, and
+    /// from `address`.
+    async fn failed_sign_ins(
+        &mut self,
+        email: &str,
+        address: &str,
+        since: OffsetDateTime,
+    ) -> Result<(u64, u64), StoreError>;
+
+    async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError>;
+    /// Messages to `recipient` not sent yet, oldest first.
+    async fn unsent_messages_to(&mut self, recipient: UserId) -> Result<Vec<OutboxMessage>, StoreError>;
 
     async fn insert_term(&mut self, term: &Term) -> Result<(), StoreError>;
     async fn list_terms(&mut self) -> Result<Vec<Term>, StoreError>;

@@ -116,6 +116,9 @@ pub enum PasswordProblem {
     TooLong,
     #[error("a password must not contain the email address or be one character repeated")]
     TooGuessable,
+    /// The current password, asked for before changing it, is not right.
+    #[error("the current password is not right")]
+    Wrong,
 }
 
 pub const MIN_PASSWORD_CHARS: usize = 12;

@@ -10,6 +10,7 @@ pub mod account;
 pub mod audit;
 pub mod id;
 pub mod organisation;
+pub mod outbox;
 pub mod text;
 
 pub use access::{Action, Actor, Denied, Resource, authorize};
@@ -26,4 +27,5 @@ pub use organisation::{
     TermDatesError, UnknownValue,
     Body, Committee, CommitteeRole, Email, GlobalRole, Language, Membership, Term, User,
 };
+pub use outbox::OutboxMessage;
 pub use text::{CollationKey, Name, TextError, collation_key};

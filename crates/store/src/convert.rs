@@ -5,12 +5,15 @@ use std::fmt::Display;
 
 use gopy_app::StoreError;
 use gopy_domain::{
-    AuditEvent, AuditEventId, Body, BodyId, Committee, CommitteeId, Email, Membership,
-    MembershipId, Name, Term, TermId, User, UserId,
+    AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, AuditEventId, Body, BodyId, Committee,
+    CommitteeId, Email, LinkPurpose, Membership, MembershipId, Name, OutboxMessage, OutboxMessageId, Session,
+    SessionId, Term, TermId, User, UserId,
 };
 use sea_orm::ActiveValue::Set;
 
-use crate::entity::{audit_event, body, committee, membership, term, user};
+use crate::entity::{
+    access_token, account_link, audit_event, body, committee, membership, outbox, session, term, user,
+};
 
 fn corrupt(table: &str, column: &str, err: impl Display) -> StoreError {
     StoreError::Corrupt(format!("{table}.{column}: {err}"))
@@ -185,4 +188,120 @@ where
     let mut items = rows.into_iter().map(T::try_from).collect::<Result<Vec<_>, _>>()?;
     items.sort_by_cached_key(|item| gopy_domain::text::collation_key(name(item).as_str()));
     Ok(items)
+}
+
+impl From<session::Model> for Session {
+    fn from(row: session::Model) -> Self {
+        Self {
+            id: SessionId::from_uuid(row.id),
+            user: UserId::from_uuid(row.user_id),
+            created_at: row.created_at,
+            last_seen_at: row.last_seen_at,
+            expires_at: row.expires_at,
+            revoked_at: row.revoked_at,
+            user_agent: row.user_agent,
+            address: row.address,
+        }
+    }
+}
+
+pub(crate) fn session_row(s: &Session, secret_hash: &str) -> session::ActiveModel {
+    session::ActiveModel {
+        id: Set(s.id.as_uuid()),
+        secret_hash: Set(secret_hash.to_owned()),
+        user_id: Set(s.user.as_uuid()),
+        created_at: Set(s.created_at),
+        last_seen_at: Set(s.last_seen_at),
+        expires_at: Set(s.expires_at),
+        revoked_at: Set(s.revoked_at),
+        user_agent: Set(s.user_agent.clone()),
+        address: Set(s.address.clone()),
+    }
+}
+
+impl TryFrom<access_token::Model> for AccessToken {
+    type Error = StoreError;
+
+    fn try_from(row: access_token::Model) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: AccessTokenId::from_uuid(row.id),
+            user: UserId::from_uuid(row.user_id),
+            name: name("access_tokens", "name", &row.name)?,
+            created_at: row.created_at,
+            last_used_at: row.last_used_at,
+            revoked_at: row.revoked_at,
+        })
+    }
+}
+
+pub(crate) fn access_token_row(t: &AccessToken, secret_hash: &str) -> access_token::ActiveModel {
+    access_token::ActiveModel {
+        id: Set(t.id.as_uuid()),
+        secret_hash: Set(secret_hash.to_owned()),
+        user_id: Set(t.user.as_uuid()),
+        name: Set(t.name.to_string()),
+        created_at: Set(t.created_at),
+        last_used_at: Set(t.last_used_at),
+        revoked_at: Set(t.revoked_at),
+    }
+}
+
+impl TryFrom<account_link::Model> for AccountLink {
+    type Error = StoreError;
+
+    fn try_from(row: account_link::Model) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: AccountLinkId::from_uuid(row.id),
+            user: UserId::from_uuid(row.user_id),
+            purpose: LinkPurpose::parse(&row.purpose)
+                .ok_or_else(|| corrupt("account_links", "purpose", &row.purpose))?,
+            created_by: row.created_by.map(UserId::from_uuid),
+            created_at: row.created_at,
+            expires_at: row.expires_at,
+            used_at: row.used_at,
+        })
+    }
+}
+
+pub(crate) fn account_link_row(l: &AccountLink, secret_hash: &str) -> account_link::ActiveModel {
+    account_link::ActiveModel {
+        id: Set(l.id.as_uuid()),
+        secret_hash: Set(secret_hash.to_owned()),
+        user_id: Set(l.user.as_uuid()),
+        purpose: Set(l.purpose.as_str().to_owned()),
+        created_by: Set(l.created_by.map(|u| u.as_uuid())),
+        created_at: Set(l.created_at),
+        expires_at: Set(l.expires_at),
+        used_at: Set(l.used_at),
+    }
+}
+
+impl From<outbox::Model> for OutboxMessage {
+    fn from(row: outbox::Model) -> Self {
+        Self {
+            id: OutboxMessageId::from_uuid(row.id),
+            kind: row.kind,
+            recipient: UserId::from_uuid(row.recipient_id),
+            payload: row.payload,
+            created_at: row.created_at,
+            due_at: row.due_at,
+            sent_at: row.sent_at,
+        }
+    }
+}
+
+impl From<&OutboxMessage> for outbox::ActiveModel {
+    fn from(m: &OutboxMessage) -> Self {
+        Self {
+            id: Set(m.id.as_uuid()),
+            kind: Set(m.kind.clone()),
+            recipient_id: Set(m.recipient.as_uuid()),
+            payload: Set(m.payload.clone()),
+            created_at: Set(m.created_at),
+            due_at: Set(m.due_at),
+            sent_at: Set(m.sent_at),
+            attempts: Set(0),
+            last_error: Set(None),
+        }
+    }
 }

@@ -3,15 +3,20 @@
 use async_trait::async_trait;
 use gopy_app::{StoreError, UnitOfWork};
 use gopy_domain::{
-    AuditEvent, Body, Committee, CommitteeId, Email, GlobalRole, Membership, Term, User, UserId,
+    AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
+    GlobalRole, Membership, OutboxMessage, Session, SessionId, Term, User, UserId,
 };
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
 use tokio::sync::OwnedMutexGuard;
 
-use crate::convert::sorted_by_name;
-use crate::entity::{audit_event, body, committee, global_role, membership, term, user};
+use crate::convert::{access_token_row, account_link_row, session_row, sorted_by_name};
+use crate::entity::{
+    access_token, account_link, audit_event, body, committee, credential, global_role, membership, outbox, session,
+    sign_in_attempt, term, user,
+};
 use crate::error::map_db_err;
 
 pub(crate) struct SeaUnitOfWork {
@@ -84,6 +89,266 @@ impl UnitOfWork for SeaUnitOfWork {
             .collect::<Result<Vec<GlobalRole>, _>>()?;
         roles.sort();
         Ok(roles)
+    }
+
+    async fn revoke_global_role(&mut self, user: UserId, role: GlobalRole) -> Result<(), StoreError> {
+        global_role::Entity::delete_many()
+            .filter(global_role::Column::UserId.eq(user.as_uuid()))
+            .filter(global_role::Column::Role.eq(role.as_str()))
+            .exec(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn count_users_with_role(&mut self, role: GlobalRole) -> Result<u64, StoreError> {
+        global_role::Entity::find()
+            .filter(global_role::Column::Role.eq(role.as_str()))
+            .count(&self.tx)
+            .await
+            .map_err(map_db_err)
+    }
+
+    async fn update_user(&mut self, user: &User) -> Result<(), StoreError> {
+        user::Entity::update(user::ActiveModel::from(user)).exec(&self.tx).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn list_users(&mut self) -> Result<Vec<User>, StoreError> {
+        let rows = user::Entity::find().all(&self.tx).await.map_err(map_db_err)?;
+        sorted_by_name(rows, |u: &User| &u.name)
+    }
+
+    async fn memberships_of_user(&mut self, user: UserId) -> Result<Vec<Membership>, StoreError> {
+        membership::Entity::find()
+            .filter(membership::Column::UserId.eq(user.as_uuid()))
+            .order_by_asc(membership::Column::Id)
+            .all(&self.tx)
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(Membership::try_from)
+            .collect()
+    }
+
+    async fn set_password_hash(&mut self, user: UserId, hash: &str, at: OffsetDateTime) -> Result<(), StoreError> {
+        let row = credential::ActiveModel {
+            user_id: Set(user.as_uuid()),
+            password_hash: Set(hash.to_owned()),
+            changed_at: Set(at),
+        };
+        credential::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(credential::Column::UserId)
+                    .update_columns([credential::Column::PasswordHash, credential::Column::ChangedAt])
+                    .to_owned(),
+            )
+            .exec(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn password_hash(&mut self, user: UserId) -> Result<Option<String>, StoreError> {
+        let row = credential::Entity::find_by_id(user.as_uuid()).one(&self.tx).await.map_err(map_db_err)?;
+        Ok(row.map(|r| r.password_hash))
+    }
+
+    async fn insert_session(&mut self, s: &Session, secret_hash: &str) -> Result<(), StoreError> {
+        session::Entity::insert(session_row(s, secret_hash)).exec(&self.tx).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn find_session(&mut self, secret_hash: &str) -> Result<Option<Session>, StoreError> {
+        let row = session::Entity::find()
+            .filter(session::Column::SecretHash.eq(secret_hash))
+            .one(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok(row.map(Session::from))
+    }
+
+    async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, Expr::value(at))
+            .filter(session::Column::Id.eq(id.as_uuid()))
+            .exec(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn revoke_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
+        session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(at))
+            .filter(session::Column::Id.eq(id.as_uuid()))
+            .filter(session::Column::RevokedAt.is_null())
+            .exec(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn revoke_sessions_of(&mut self, user: UserId, at: OffsetDateTime) -> Result<u64, StoreError> {
+        let result = session::Entity::update_many()
+            .col_expr(session::Column::RevokedAt, Expr::value(at))
+            .filter(session::Column::UserId.eq(user.as_uuid()))
+            .filter(session::Column::RevokedAt.is_null())
+            .filter(session::Column::ExpiresAt.gt(at))
+            .exec(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok(result.rows_affected)
+    }
+
+    async fn live_sessions_of(&mut self, user: UserId, now: OffsetDateTime) -> Result<Vec<Session>, StoreError> {
+        let rows = session::Entity::find()
+            .filter(session::Column::UserId.eq(user.as_uuid()))
+            .filter(session::Column::RevokedAt.is_null())
+            .filter(session::Column::ExpiresAt.gt(now))
+            .order_by_desc(session::Column::CreatedAt)
+            .all(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok(rows.into_iter().map(Session::from).collect())
+    }
+
+    async fn insert_access_token(&mut self, t: &AccessToken, secret_hash: &str) -> Result<(), StoreError> {
+        access_token::Entity::insert(access_token_row(t, secret_hash)).exec(&self.tx).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn find_access_token(&mut self, secret_hash: &str) -> Result<Option<AccessToken>, StoreError> {
+        let row = access_token::Entity::find()
+            .filter(access_token::Column::SecretHash.eq(secret_hash))
+            .one(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        row.map(AccessToken::try_from).transpose()
+    }
+
+    async fn touch_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
+        access_token::Entity::update_many()
+            .col_expr(access_token::Column::LastUsedAt, Expr::value(at))
+            .filter(access_token::Column::Id.eq(id.as_uuid()))
+            .exec(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn revoke_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
+        access_token::Entity::update_many()
+            .col_expr(access_token::Column::RevokedAt, Expr::value(at))
+            .filter(access_token::Column::Id.eq(id.as_uuid()))
+            .filter(access_token::Column::RevokedAt.is_null())
+            .exec(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn access_tokens_of(&mut self, user: UserId) -> Result<Vec<AccessToken>, StoreError> {
+        access_token::Entity::find()
+            .filter(access_token::Column::UserId.eq(user.as_uuid()))
+            .order_by_desc(access_token::Column::CreatedAt)
+            .all(&self.tx)
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(AccessToken::try_from)
+            .collect()
+    }
+
+    async fn insert_account_link(&mut self, link: &AccountLink, secret_hash: &str) -> Result<(), StoreError> {
+        account_link::Entity::insert(account_link_row(link, secret_hash)).exec(&self.tx).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn find_account_link(&mut self, secret_hash: &str) -> Result<Option<AccountLink>, StoreError> {
+        let row = account_link::Entity::find()
+            .filter(account_link::Column::SecretHash.eq(secret_hash))
+            .one(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        row.map(AccountLink::try_from).transpose()
+    }
+
+    async fn mark_account_link_used(&mut self, id: AccountLinkId, at: OffsetDateTime) -> Result<(), StoreError> {
+        account_link::Entity::update_many()
+            .col_expr(account_link::Column::UsedAt, Expr::value(at))
+            .filter(account_link::Column::Id.eq(id.as_uuid()))
+            .exec(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn record_sign_in_attempt(
+        &mut self,
+        email: &str,
+        address: &str,
+        at: OffsetDateTime,
+        succeeded: bool,
+    ) -> Result<(), StoreError> {
+        let row = sign_in_attempt::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            email: Set(email.to_owned()),
+            address: Set(address.to_owned()),
+            attempted_at: Set(at),
+            succeeded: Set(succeeded),
+        };
+        sign_in_attempt::Entity::insert(row).exec(&self.tx).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn failed_sign_ins(
+        &mut self,
+        email: &str,
+        address: &str,
+        since: OffsetDateTime,
+    ) -> Result<(u64, u64), StoreError> {
+        use sign_in_attempt::Column;
+        let last_success = sign_in_attempt::Entity::find()
+            .filter(Column::Email.eq(email))
+            .filter(Column::Succeeded.eq(true))
+            .filter(Column::AttemptedAt.gte(since))
+            .order_by_desc(Column::AttemptedAt)
+            .one(&self.tx)
+            .await
+            .map_err(map_db_err)?
+            .map_or(since, |row| row.attempted_at);
+        let for_account = sign_in_attempt::Entity::find()
+            .filter(Column::Email.eq(email))
+            .filter(Column::Succeeded.eq(false))
+            .filter(Column::AttemptedAt.gte(last_success))
+            .count(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        let for_address = sign_in_attempt::Entity::find()
+            .filter(Column::Address.eq(address))
+            .filter(Column::Succeeded.eq(false))
+            .filter(Column::AttemptedAt.gte(since))
+            .count(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok((for_account, for_address))
+    }
+
+    async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError> {
+        outbox::Entity::insert(outbox::ActiveModel::from(message)).exec(&self.tx).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn unsent_messages_to(&mut self, recipient: UserId) -> Result<Vec<OutboxMessage>, StoreError> {
+        let rows = outbox::Entity::find()
+            .filter(outbox::Column::RecipientId.eq(recipient.as_uuid()))
+            .filter(outbox::Column::SentAt.is_null())
+            .order_by_asc(outbox::Column::CreatedAt)
+            .all(&self.tx)
+            .await
+            .map_err(map_db_err)?;
+        Ok(rows.into_iter().map(OutboxMessage::from).collect())
     }
 
     async fn insert_committee(&mut self, committee: &Committee) -> Result<(), StoreError> {

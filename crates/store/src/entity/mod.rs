@@ -1,10 +1,16 @@
 //! sea-orm entities: the rows as the current schema has them. They never
 //! leave this crate; [`crate::convert`] maps them to and from domain types.
 
+pub mod access_token;
+pub mod account_link;
 pub mod audit_event;
 pub mod body;
 pub mod committee;
+pub mod credential;
 pub mod global_role;
 pub mod membership;
+pub mod outbox;
+pub mod session;
+pub mod sign_in_attempt;
 pub mod term;
 pub mod user;
