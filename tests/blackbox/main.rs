@@ -1,4 +1,5 @@
 //! Black-box tests: the real `gopy` binary, as a person or a script uses it.
 
+mod accounts;
 mod command_line;
 mod serving;

@@ -28,7 +28,7 @@ async fn the_start_page_is_vietnamese_and_switches_to_english_and_back() {
     let html = page.text().await.expect("html");
     assert!(html.contains("<html lang=\"vi\">"), "{html}");
     assert!(html.contains("Góp ý, tiếp thu và hoàn thiện dự thảo báo cáo"), "{html}");
-    assert!(html.contains("Chưa có ủy ban nào"), "the empty state says what to do next");
+    assert!(html.contains("href=\"/setup\""), "a fresh installation leads to the first-run page");
 
     let switch = http
         .get(server.url("/language/en"))

@@ -26,6 +26,52 @@ pub enum Command {
     Migrate,
     /// Print the effective configuration, with passwords hidden.
     Config,
+    /// Manage people from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage personal access tokens for the API.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Clone, Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a person (the first admin, say) and print a one-time link to set
+    /// their password.
+    Add(UserAddArgs),
+}
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct UserAddArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// Their position (chức vụ), e.g. "Phó Bí thư Tỉnh ủy".
+    #[arg(long)]
+    pub title: Option<String>,
+    /// A global role: admin or secretariat.
+    #[arg(long, value_parser = ["admin", "secretariat"])]
+    pub role: Option<String>,
+    /// Their language: vi or en.
+    #[arg(long, default_value = "vi", value_parser = ["vi", "en"])]
+    pub language: String,
+}
+
+#[derive(Clone, Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token for a person and print it (shown this once only).
+    Create(TokenCreateArgs),
+}
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct TokenCreateArgs {
+    /// Whose token it is.
+    #[arg(long)]
+    pub email: String,
+    /// What it is for, e.g. "benchmark".
+    #[arg(long)]
+    pub name: String,
 }
 
 #[derive(Clone, Debug, Default, clap::Args)]

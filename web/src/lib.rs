@@ -5,7 +5,9 @@
 //! rendered from handlebars templates and assets built into the binary, so
 //! Gopy runs on a closed network with nothing beside it.
 
+pub mod auth;
 pub mod cli;
+mod commands;
 pub mod i18n;
 pub mod pages;
 pub mod routes;
@@ -28,6 +30,19 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The language of pages for people who have not chosen one.
     pub default_language: Language,
+    /// The address people reach Gopy at, for links in mail and on pages.
+    pub public_url: Arc<str>,
+}
+
+impl AppState {
+    pub fn public_url(&self) -> &str {
+        &self.public_url
+    }
+
+    /// Cookies are marked Secure when people reach Gopy over TLS.
+    pub fn secure_cookie_suffix(&self) -> &'static str {
+        if self.public_url.starts_with("https://") { "; Secure" } else { "" }
+    }
 }
 
 /// Runs the command the person asked for. Every failure comes back as one
@@ -41,6 +56,8 @@ pub async fn run(cli: cli::Cli) -> anyhow::Result<()> {
             Ok(())
         }
         cli::Command::Migrate => server::migrate(&settings).await,
+        cli::Command::User(cli::UserCommand::Add(args)) => commands::add_user(&settings, args).await,
+        cli::Command::Token(cli::TokenCommand::Create(args)) => commands::create_token(&settings, args).await,
         cli::Command::Serve(args) => server::serve(settings, args).await,
     }
 }

@@ -38,11 +38,11 @@ pub async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
     // Bound first, so a busy port is reported before any migration runs.
     let listener = bind(addr).await?;
     let store = open_store(&settings, !args.no_migrate && settings.database.migrate_on_start).await?;
-    let state = app_state(store.clone(), settings)?;
+    let local = listener.local_addr().context("the listening address")?;
+    let state = app_state(store.clone(), settings, local)?;
     let grace = Duration::from_secs(state.settings.server.shutdown_grace_secs);
     let router = with_middleware(routes::router(state.clone()), &state.settings);
 
-    let local = listener.local_addr().context("the listening address")?;
     // Scripts and the black-box tests wait for this line.
     println!("Gopy is serving at http://{local}");
     let _ = std::io::stdout().flush();
@@ -50,7 +50,7 @@ pub async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
 
     let (stop, stopped) = tokio::sync::watch::channel(());
     let mut stopped_rx = stopped.clone();
-    let server = axum::serve(listener, router)
+    let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
             let _ = stopped_rx.changed().await;
         })
@@ -118,13 +118,15 @@ async fn open_store(settings: &Settings, migrate: bool) -> anyhow::Result<SeaSto
 }
 
 /// Everything the handlers share, built from the store and the settings.
-pub fn app_state(store: SeaStore, settings: Settings) -> anyhow::Result<AppState> {
+pub fn app_state(store: SeaStore, settings: Settings, local: SocketAddr) -> anyhow::Result<AppState> {
     let default_language = settings.default_language().context("i18n.default_language")?;
+    let public_url = settings.public_url_for(local).into();
     Ok(AppState {
         app: App::new(Arc::new(store), Arc::new(SystemClock)),
         pages: Arc::new(Pages::load()?),
         settings: Arc::new(settings),
         default_language,
+        public_url,
     })
 }
 

@@ -34,6 +34,9 @@ pub struct Settings {
 #[serde(deny_unknown_fields)]
 pub struct ServerSettings {
     pub addr: String,
+    /// The address people reach Gopy at (e.g. https://gopy.tinhuy.vn), for
+    /// links in mail; empty means http:// and the listening address.
+    pub public_url: String,
     pub request_timeout_secs: u64,
     pub body_limit_bytes: usize,
     pub shutdown_grace_secs: u64,
@@ -120,6 +123,12 @@ impl Settings {
         self.server_addr().map_err(|_| {
             invalid("server.addr", &self.server.addr, "an address and port such as 127.0.0.1:3000")
         })?;
+        let public_url = &self.server.public_url;
+        if !public_url.is_empty()
+            && !(public_url.starts_with("http://") || public_url.starts_with("https://"))
+        {
+            return Err(invalid("server.public_url", public_url, "empty, or an address starting with http:// or https://"));
+        }
         if self.server.request_timeout_secs == 0 {
             return Err(invalid("server.request_timeout_secs", &0, "a number of seconds above 0"));
         }
@@ -153,6 +162,15 @@ impl Settings {
 
     pub fn server_addr(&self) -> Result<SocketAddr, std::net::AddrParseError> {
         self.server.addr.parse()
+    }
+
+    /// Where people reach a Gopy listening on `addr`.
+    pub fn public_url_for(&self, addr: SocketAddr) -> String {
+        if self.server.public_url.is_empty() {
+            format!("http://{addr}")
+        } else {
+            self.server.public_url.trim_end_matches('/').to_owned()
+        }
     }
 
     pub fn default_language(&self) -> Result<Language, gopy_domain::UnknownValue> {

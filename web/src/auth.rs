@@ -1,0 +1,320 @@
+//! Who is asking, in which language, and whether a form really came from
+//! one of our pages.
+//!
+//! [`Ctx`] is extracted by every page handler: the signed-in person (from the
+//! session cookie), their language, and the CSRF token for the forms on the
+//! page. [`CsrfForm`] refuses a state-changing form post whose token does not
+//! match the cookie. [`ApiCaller`] is the API's: a personal access token as
+//! `Authorization: Bearer …`, or the session cookie.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
+use axum::http::header::{AUTHORIZATION, HOST, ORIGIN, SET_COOKIE, USER_AGENT};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use gopy_app::secret::new_secret;
+use gopy_app::{AppError, Client, Identity};
+use gopy_domain::{Action, Language, Resource, authorize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::i18n::{LANGUAGE_COOKIE, cookie};
+use crate::pages::Pages;
+use crate::routes::api::ApiError;
+
+pub const SESSION_COOKIE: &str = "gopy_session";
+pub const CSRF_COOKIE: &str = "gopy_csrf";
+
+/// The CSRF token of this request, put in its extensions by [`csrf_cookie`].
+#[derive(Clone)]
+struct CsrfToken(String);
+
+/// Gives every visitor a CSRF cookie, so every form can carry its value.
+/// The cookie is HttpOnly: pages put the value in a hidden field themselves.
+pub async fn csrf_cookie(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let existing = cookie(request.headers(), CSRF_COOKIE).filter(|v| v.len() == 64).map(str::to_owned);
+    let (token, fresh) = match existing {
+        Some(token) => (token, false),
+        None => match new_secret("") {
+            Ok((token, _)) => (token, true),
+            Err(err) => {
+                tracing::error!(error = %err, "no CSRF token could be made");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        },
+    };
+    request.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut response = next.run(request).await;
+    if fresh {
+        let value = format!("{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}", state.secure_cookie_suffix());
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// The person behind a page request, if signed in, and how to talk to them.
+pub struct Ctx {
+    pub identity: Option<Identity>,
+    pub language: Language,
+    pub csrf: String,
+    pub client: Client,
+    pub pages: Arc<Pages>,
+    /// The path and query asked for, to come back to after signing in.
+    pub path: String,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let identity = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(secret) => state.app.identify_session(secret).await.unwrap_or_else(|err| {
+                tracing::warn!(error = %err, "session could not be looked up");
+                None
+            }),
+            None => None,
+        };
+        let chosen = cookie(&parts.headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok());
+        let language = chosen.or(identity.as_ref().map(|i| i.user.language)).unwrap_or(state.default_language);
+        let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        Ok(Self {
+            identity,
+            language,
+            csrf,
+            client: client_of(parts),
+            pages: state.pages.clone(),
+            path: parts.uri.path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+        })
+    }
+}
+
+fn client_of(parts: &Parts) -> Client {
+    let address = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string());
+    let user_agent = parts.headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    Client { address, user_agent }
+}
+
+/// What a page handler returns: the page, or the page that says why not.
+pub type PageResult = Result<Response, Response>;
+
+impl Ctx {
+    /// The signed-in person, or a redirect to the sign-in page that comes
+    /// back here afterwards.
+    pub fn signed_in(&self) -> Result<&Identity, Response> {
+        self.identity.as_ref().ok_or_else(|| {
+            let next: String = url_encode(&self.path);
+            Redirect::to(&format!("/sign-in?next={next}")).into_response()
+        })
+    }
+
+    /// Asks the authorization function; a refusal is a 403 page.
+    pub fn may(&self, action: Action, resource: Resource) -> Result<&Identity, Response> {
+        let identity = self.signed_in()?;
+        authorize(&identity.actor, action, resource).map_err(|_| self.forbidden())?;
+        Ok(identity)
+    }
+
+    /// The signed-in person acting on their own account.
+    pub fn account_owner(&self) -> Result<&Identity, Response> {
+        self.may(Action::ManageAccount, Resource::Person(self.signed_in()?.user.id))
+    }
+
+    /// Whether the person may, without refusing: for showing or hiding links.
+    pub fn can(&self, action: Action, resource: Resource) -> bool {
+        self.identity.as_ref().is_some_and(|i| authorize(&i.actor, action, resource).is_ok())
+    }
+
+    pub fn frame(&self) -> crate::pages::Frame {
+        crate::pages::Frame::new(self)
+    }
+
+    pub fn render(&self, template: &str, title_key: &str, page: impl Serialize) -> Response {
+        self.pages.render(&self.frame(), StatusCode::OK, template, title_key, page)
+    }
+
+    pub fn render_with_status(
+        &self,
+        status: StatusCode,
+        template: &str,
+        title_key: &str,
+        page: impl Serialize,
+    ) -> Response {
+        self.pages.render(&self.frame(), status, template, title_key, page)
+    }
+
+    /// A page with a heading and a sentence, both from the catalogue.
+    pub fn message(&self, status: StatusCode, title_key: &str, body_key: &str) -> Response {
+        let catalog = self.pages.catalog();
+        let page = serde_json::json!({
+            "heading": catalog.text(self.language, title_key),
+            "body": catalog.text(self.language, body_key),
+        });
+        self.render_with_status(status, "pages/message", title_key, page)
+    }
+
+    pub fn forbidden(&self) -> Response {
+        self.message(StatusCode::FORBIDDEN, "forbidden_title", "forbidden_body")
+    }
+
+    pub fn not_found(&self) -> Response {
+        self.message(StatusCode::NOT_FOUND, "not_found_title", "not_found_body")
+    }
+
+    /// The page for a use case's refusal that no form can show beside a field.
+    pub fn failure(&self, err: &AppError) -> Response {
+        match err {
+            AppError::Forbidden => self.forbidden(),
+            AppError::NotFound { .. } => self.not_found(),
+            AppError::Store(store) => {
+                tracing::error!(error = %store, "store failure");
+                self.message(StatusCode::SERVICE_UNAVAILABLE, "error_title", "error_body")
+            }
+            other => {
+                tracing::warn!(error = %other, "request refused");
+                self.message(StatusCode::BAD_REQUEST, "error_title", "error_body")
+            }
+        }
+    }
+
+    /// A use case's refusal in words for the person, for showing beside a form.
+    pub fn describe(&self, err: &AppError) -> String {
+        crate::i18n::describe_error(self.pages.catalog(), self.language, err)
+    }
+}
+
+/// Percent-encodes a path for a query parameter.
+pub fn url_encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// A form whose hidden `csrf` field matches the visitor's CSRF cookie and
+/// which, if the browser says where it came from, came from this site.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let ctx = match Ctx::from_request_parts(&mut parts, state).await {
+            Ok(ctx) => ctx,
+            Err(never) => match never {},
+        };
+        let refuse = || ctx.message(StatusCode::FORBIDDEN, "csrf_title", "csrf_body");
+        if !same_origin(&parts.headers) {
+            return Err(refuse());
+        }
+        let limit = state.settings.server.body_limit_bytes;
+        let bytes = axum::body::to_bytes(body, limit)
+            .await
+            .map_err(|_| ctx.message(StatusCode::PAYLOAD_TOO_LARGE, "too_large_title", "too_large_body"))?;
+        let field: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| refuse())?;
+        if ctx.csrf.is_empty() || !constant_time_eq(field.csrf.as_bytes(), ctx.csrf.as_bytes()) {
+            return Err(refuse());
+        }
+        serde_urlencoded::from_bytes(&bytes)
+            .map(CsrfForm)
+            .map_err(|_| ctx.message(StatusCode::BAD_REQUEST, "bad_form_title", "bad_form_body"))
+    }
+}
+
+/// A cross-site post announces itself in `Origin`; a missing header (old
+/// browsers, some privacy settings) is left to the token.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else { return true };
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    origin.split_once("://").is_some_and(|(_, authority)| authority == host)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The caller of an API route: a bearer token, or a browser session.
+pub struct ApiCaller(pub Identity);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let found = match (bearer, cookie(&parts.headers, SESSION_COOKIE)) {
+            (Some(token), _) => state.app.identify_token(token).await,
+            (None, Some(session)) => state.app.identify_session(session).await,
+            (None, None) => Ok(None),
+        };
+        let language = cookie(&parts.headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok()).unwrap_or(state.default_language);
+        match found {
+            Ok(Some(identity)) => Ok(Self(identity)),
+            Ok(None) => {
+                let message = state.pages.catalog().text(language, "api_unauthorized").to_owned();
+                let mut response = ApiError::response(StatusCode::UNAUTHORIZED, "unauthorized", message);
+                response.headers_mut().insert("www-authenticate", HeaderValue::from_static("Bearer"));
+                Err(response)
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "caller could not be identified");
+                let message = state.pages.catalog().text(language, "error_body").to_owned();
+                Err(ApiError::response(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message))
+            }
+        }
+    }
+}
+
+/// The `Set-Cookie` value that starts a session.
+pub fn session_cookie(state: &AppState, secret: &str) -> String {
+    let max_age = gopy_domain::account::SESSION_LIFETIME.whole_seconds();
+    format!("{SESSION_COOKIE}={secret}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}", state.secure_cookie_suffix())
+}
+
+/// The `Set-Cookie` value that forgets the session.
+pub fn cleared_session_cookie(state: &AppState) -> String {
+    format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", state.secure_cookie_suffix())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_same_site_origins_pass() {
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, HeaderValue::from_static("127.0.0.1:3000"));
+        assert!(same_origin(&headers));
+        headers.insert(ORIGIN, HeaderValue::from_static("http://127.0.0.1:3000"));
+        assert!(same_origin(&headers));
+        headers.insert(ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(!same_origin(&headers));
+    }
+
+    #[test]
+    fn next_paths_are_encoded() {
+        assert_eq!(url_encode("/committees?x=1&y=2"), "/committees%3Fx%3D1%26y%3D2");
+    }
+}

@@ -1,0 +1,60 @@
+//! `gopy user add` and `gopy token create`: an operator's commands, run
+//! against the configured database without a server.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use gopy_app::organisation::NewUser;
+use gopy_app::{App, AppError, SystemClock, link_path};
+use gopy_domain::GlobalRole;
+use gopy_store::SeaStore;
+
+use crate::Settings;
+use crate::cli::{TokenCreateArgs, UserAddArgs};
+
+async fn open_app(settings: &Settings) -> anyhow::Result<(App, SeaStore)> {
+    let store = SeaStore::connect(&settings.database()).await?;
+    store.migrate().await?;
+    Ok((App::new(Arc::new(store.clone()), Arc::new(SystemClock)), store))
+}
+
+/// A refusal of the use case, said plainly on one line.
+fn plain(err: AppError, what: &str) -> anyhow::Error {
+    match err {
+        AppError::Invalid { field, reason } => anyhow::anyhow!("--{field}: {reason}"),
+        AppError::Conflict { what: "user" } => anyhow::anyhow!("a person with this email already exists"),
+        AppError::NotFound { what: "user" } => anyhow::anyhow!("nobody has this email; add them first with `gopy user add`"),
+        other => anyhow::anyhow!("{what}: {other}"),
+    }
+}
+
+pub async fn add_user(settings: &Settings, args: UserAddArgs) -> anyhow::Result<()> {
+    let (app, store) = open_app(settings).await?;
+    let global_roles: Vec<GlobalRole> = args.role.as_deref().map(str::parse).transpose().context("--role")?.into_iter().collect();
+    let new_user = NewUser {
+        email: args.email,
+        name: args.name,
+        title: args.title,
+        body: None,
+        language: args.language.parse().context("--language")?,
+        global_roles,
+    };
+    let (user, secret) = app.invite_person(None, new_user).await.map_err(|e| plain(e, "cannot add the person"))?;
+    let addr = settings.server_addr().context("server.addr")?;
+    println!("Added {} <{}>.", user.name, user.email);
+    println!("They set their password here (once, within 7 days):");
+    println!("{}{}", settings.public_url_for(addr), link_path(&secret));
+    store.close().await;
+    Ok(())
+}
+
+pub async fn create_token(settings: &Settings, args: TokenCreateArgs) -> anyhow::Result<()> {
+    let (app, store) = open_app(settings).await?;
+    let (_, secret) =
+        app.create_access_token(None, &args.email, &args.name).await.map_err(|e| plain(e, "cannot create the token"))?;
+    // The token alone on stdout, so scripts can capture it.
+    println!("{secret}");
+    eprintln!("This token is shown once; Gopy keeps only its hash. Use it as: Authorization: Bearer <token>");
+    store.close().await;
+    Ok(())
+}
