@@ -169,24 +169,11 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
-        session::Entity::update_many()
-            .col_expr(session::Column::LastSeenAt, Expr::value(at))
-            .filter(session::Column::Id.eq(id.as_uuid()))
-            .exec(&self.tx)
-            .await
-            .map_err(map_db_err)?;
-        Ok(())
+        stamp::<session::Entity>(&self.tx, session::Column::LastSeenAt, session::Column::Id, id.as_uuid(), at, Always).await
     }
 
     async fn revoke_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
-        session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, Expr::value(at))
-            .filter(session::Column::Id.eq(id.as_uuid()))
-            .filter(session::Column::RevokedAt.is_null())
-            .exec(&self.tx)
-            .await
-            .map_err(map_db_err)?;
-        Ok(())
+        stamp::<session::Entity>(&self.tx, session::Column::RevokedAt, session::Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn revoke_sessions_of(&mut self, user: UserId, at: OffsetDateTime) -> Result<u64, StoreError> {
@@ -228,24 +215,13 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn touch_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
-        access_token::Entity::update_many()
-            .col_expr(access_token::Column::LastUsedAt, Expr::value(at))
-            .filter(access_token::Column::Id.eq(id.as_uuid()))
-            .exec(&self.tx)
-            .await
-            .map_err(map_db_err)?;
-        Ok(())
+        use access_token::Column;
+        stamp::<access_token::Entity>(&self.tx, Column::LastUsedAt, Column::Id, id.as_uuid(), at, Always).await
     }
 
     async fn revoke_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
-        access_token::Entity::update_many()
-            .col_expr(access_token::Column::RevokedAt, Expr::value(at))
-            .filter(access_token::Column::Id.eq(id.as_uuid()))
-            .filter(access_token::Column::RevokedAt.is_null())
-            .exec(&self.tx)
-            .await
-            .map_err(map_db_err)?;
-        Ok(())
+        use access_token::Column;
+        stamp::<access_token::Entity>(&self.tx, Column::RevokedAt, Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn access_tokens_of(&mut self, user: UserId) -> Result<Vec<AccessToken>, StoreError> {
@@ -275,13 +251,8 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn mark_account_link_used(&mut self, id: AccountLinkId, at: OffsetDateTime) -> Result<(), StoreError> {
-        account_link::Entity::update_many()
-            .col_expr(account_link::Column::UsedAt, Expr::value(at))
-            .filter(account_link::Column::Id.eq(id.as_uuid()))
-            .exec(&self.tx)
-            .await
-            .map_err(map_db_err)?;
-        Ok(())
+        use account_link::Column;
+        stamp::<account_link::Entity>(&self.tx, Column::UsedAt, Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn record_sign_in_attempt(
@@ -435,4 +406,30 @@ impl UnitOfWork for SeaUnitOfWork {
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         self.tx.commit().await.map_err(map_db_err)
     }
+}
+
+/// Whether a time stamp may overwrite an earlier one.
+enum Stamp {
+    /// Moves with every use (last seen, last used).
+    Always,
+    /// Set once and kept (revoked, used): the first time is the record.
+    Once,
+}
+use Stamp::{Always, Once};
+
+/// Sets the time column `column` to `at` on the row whose `id_column` is `id`.
+async fn stamp<E: EntityTrait>(
+    tx: &DatabaseTransaction,
+    column: E::Column,
+    id_column: E::Column,
+    id: uuid::Uuid,
+    at: OffsetDateTime,
+    rule: Stamp,
+) -> Result<(), StoreError> {
+    let mut update = E::update_many().col_expr(column, Expr::value(at)).filter(id_column.eq(id));
+    if matches!(rule, Once) {
+        update = update.filter(column.is_null());
+    }
+    update.exec(tx).await.map_err(map_db_err)?;
+    Ok(())
 }
