@@ -8,6 +8,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod document;
 pub mod id;
 pub mod organisation;
 pub mod outbox;
