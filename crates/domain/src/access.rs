@@ -4,7 +4,7 @@
 //! in Gopy makes a permission decision. The table test below lists every
 //! action for every kind of person, and grows as actions are added.
 
-use crate::id::{CommitteeId, UserId};
+use crate::id::{CommitteeId, ReportId, UserId};
 use crate::organisation::{CommitteeRole, GlobalRole};
 
 /// A signed-in person with every role they hold.
@@ -13,6 +13,8 @@ pub struct Actor {
     pub user: UserId,
     pub global_roles: Vec<GlobalRole>,
     pub memberships: Vec<(CommitteeId, CommitteeRole)>,
+    /// The reports on whose drafting team the person sits, and whether as lead.
+    pub drafting: Vec<(ReportId, bool)>,
 }
 
 impl Actor {
@@ -31,6 +33,11 @@ impl Actor {
 
     pub fn role_in(&self, committee: CommitteeId) -> Option<CommitteeRole> {
         self.memberships.iter().find(|(c, _)| *c == committee).map(|(_, role)| *role)
+    }
+
+    /// Sits on the drafting team of `report`.
+    pub fn drafts(&self, report: ReportId) -> bool {
+        self.drafting.iter().any(|(r, _)| *r == report)
     }
 }
 
@@ -59,6 +66,14 @@ pub enum Action {
     ManageMemberships,
     /// Change one's own name, language, password, sessions and tokens.
     ManageAccount,
+    /// See every report, not only those of one's committees and teams.
+    ViewAllReports,
+    /// Set up a new draft report with its drafting team.
+    CreateReport,
+    /// Read a report, its versions, their differences and exports.
+    ViewReport,
+    /// Make a new version of a report (upload or write it).
+    AddVersion,
 }
 
 impl Action {
@@ -75,6 +90,10 @@ impl Action {
         Action::ViewCommittee,
         Action::ManageMemberships,
         Action::ManageAccount,
+        Action::ViewAllReports,
+        Action::CreateReport,
+        Action::ViewReport,
+        Action::AddVersion,
     ];
 }
 
@@ -85,6 +104,8 @@ pub enum Resource {
     Organisation,
     Committee(CommitteeId),
     Person(UserId),
+    /// A report, with the committee that reviews it.
+    Report { id: ReportId, committee: CommitteeId },
 }
 
 /// A refusal. It says no more than that, so a refusal never reveals whether
@@ -114,6 +135,13 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
             actor.organises() || actor.role_in(c) == Some(CommitteeRole::Secretary)
         }
         (ManageAccount, Person(p)) => p == actor.user,
+        (ViewAllReports | CreateReport, Organisation) => actor.organises(),
+        // The reviewing committee reads and comments; the drafting team
+        // writes; the secretariat sees everything.
+        (ViewReport, Report { id, committee }) => {
+            actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id)
+        }
+        (AddVersion, Report { id, .. }) => actor.organises() || actor.drafts(id),
         // Any other pairing names the wrong kind of resource.
         _ => false,
     }
@@ -132,11 +160,14 @@ mod tests {
     fn people() -> Vec<(&'static str, Actor)> {
         let committee = CommitteeId::from_uuid(id(100));
         let other = CommitteeId::from_uuid(id(200));
+        let report = ReportId::from_uuid(id(300));
         let person = |n, global: &[GlobalRole], seats: &[(CommitteeId, CommitteeRole)]| Actor {
             user: UserId::from_uuid(id(n)),
             global_roles: global.to_vec(),
             memberships: seats.to_vec(),
+            drafting: Vec::new(),
         };
+        let drafter = |n, lead| Actor { drafting: vec![(report, lead)], ..person(n, &[], &[]) };
         vec![
             ("admin", person(1, &[GlobalRole::Admin], &[])),
             ("secretariat", person(2, &[GlobalRole::Secretariat], &[])),
@@ -146,6 +177,8 @@ mod tests {
             ("secretary", person(6, &[], &[(committee, CommitteeRole::Secretary)])),
             ("other committee's chair", person(7, &[], &[(other, CommitteeRole::Chair)])),
             ("no role", person(8, &[], &[])),
+            ("drafting lead", drafter(9, true)),
+            ("drafter", drafter(10, false)),
         ]
     }
 
@@ -156,32 +189,41 @@ mod tests {
             ("the committee", Resource::Committee(CommitteeId::from_uuid(id(100)))),
             ("oneself", Resource::Person(actor.user)),
             ("someone else", Resource::Person(UserId::from_uuid(id(999)))),
+            ("the committee's report", Resource::Report { id: ReportId::from_uuid(id(300)), committee: CommitteeId::from_uuid(id(100)) }),
+            ("another committee's report", Resource::Report { id: ReportId::from_uuid(id(400)), committee: CommitteeId::from_uuid(id(200)) }),
         ]
     }
 
     /// Which people may do each action to each resource. Anything not listed
     /// is refused. Columns: admin, secretariat, chair, vice chair, member,
-    /// secretary, other committee's chair, no role.
-    const EXPECTED: &[(Action, &str, [bool; 8])] = {
+    /// secretary, other committee's chair, no role, the report's drafting
+    /// lead, a drafter on its team.
+    const EXPECTED: &[(Action, &str, [bool; 10])] = {
         const Y: bool = true;
         const N: bool = false;
         &[
-            (Action::ViewBodies, "organisation", [Y, Y, Y, Y, Y, Y, Y, Y]),
-            (Action::CreateBody, "organisation", [Y, Y, N, N, N, N, N, N]),
-            (Action::ViewPeople, "organisation", [Y, Y, N, N, N, N, N, N]),
-            (Action::InvitePerson, "organisation", [Y, Y, N, N, N, N, N, N]),
-            (Action::ChangePerson, "someone else", [Y, Y, N, N, N, N, N, N]),
-            (Action::ChangePerson, "oneself", [Y, Y, N, N, N, N, N, N]),
-            (Action::GrantGlobalRole, "someone else", [Y, N, N, N, N, N, N, N]),
-            (Action::GrantGlobalRole, "oneself", [Y, N, N, N, N, N, N, N]),
-            (Action::ResetPassword, "someone else", [Y, Y, N, N, N, N, N, N]),
-            (Action::ResetPassword, "oneself", [Y, Y, N, N, N, N, N, N]),
-            (Action::ViewAllCommittees, "organisation", [Y, Y, N, N, N, N, N, N]),
-            (Action::CreateCommittee, "organisation", [Y, Y, N, N, N, N, N, N]),
-            (Action::ViewCommittee, "the committee", [Y, Y, Y, Y, Y, Y, N, N]),
-            (Action::ManageMemberships, "the committee", [Y, Y, N, N, N, Y, N, N]),
-            (Action::ManageAccount, "oneself", [Y, Y, Y, Y, Y, Y, Y, Y]),
-            (Action::ManageAccount, "someone else", [N, N, N, N, N, N, N, N]),
+            (Action::ViewBodies, "organisation", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
+            (Action::CreateBody, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ViewPeople, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::InvitePerson, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ChangePerson, "someone else", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ChangePerson, "oneself", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::GrantGlobalRole, "someone else", [Y, N, N, N, N, N, N, N, N, N]),
+            (Action::GrantGlobalRole, "oneself", [Y, N, N, N, N, N, N, N, N, N]),
+            (Action::ResetPassword, "someone else", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ResetPassword, "oneself", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ViewAllCommittees, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::CreateCommittee, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ViewCommittee, "the committee", [Y, Y, Y, Y, Y, Y, N, N, N, N]),
+            (Action::ManageMemberships, "the committee", [Y, Y, N, N, N, Y, N, N, N, N]),
+            (Action::ManageAccount, "oneself", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
+            (Action::ManageAccount, "someone else", [N, N, N, N, N, N, N, N, N, N]),
+            (Action::ViewAllReports, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::CreateReport, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ViewReport, "the committee's report", [Y, Y, Y, Y, Y, Y, N, N, Y, Y]),
+            (Action::ViewReport, "another committee's report", [Y, Y, N, N, N, N, Y, N, N, N]),
+            (Action::AddVersion, "the committee's report", [Y, Y, N, N, N, N, N, N, Y, Y]),
+            (Action::AddVersion, "another committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
         ]
     };
 
@@ -202,7 +244,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, Action::ALL.len() * people.len() * 4);
+        assert_eq!(checked, Action::ALL.len() * people.len() * 6);
     }
 
     #[test]

@@ -65,4 +65,8 @@ entity_id!(
     AccountLinkId,
     /// A message waiting in the outbox for the notifier.
     OutboxMessageId,
+    /// A draft report.
+    ReportId,
+    /// One version of a draft report.
+    VersionId,
 );

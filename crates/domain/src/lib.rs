@@ -12,6 +12,7 @@ pub mod document;
 pub mod id;
 pub mod organisation;
 pub mod outbox;
+pub mod report;
 pub mod text;
 
 pub use access::{Action, Actor, Denied, Resource, authorize};
@@ -21,12 +22,13 @@ pub use account::{
 };
 pub use audit::AuditEvent;
 pub use id::{
-    AccessTokenId, AccountLinkId, AuditEventId, BodyId, CommitteeId, MembershipId, OutboxMessageId, SessionId, TermId,
-    UserId,
+    AccessTokenId, AccountLinkId, AuditEventId, BodyId, CommitteeId, MembershipId, OutboxMessageId, ReportId, SessionId,
+    TermId, UserId, VersionId,
 };
 pub use organisation::{
     TermDatesError, UnknownValue,
     Body, Committee, CommitteeRole, Email, GlobalRole, Language, Membership, Term, User,
 };
 pub use outbox::OutboxMessage;
+pub use report::{Drafter, Report, ReportKind, ReportStatus, TeamProblem, Title, Version, VersionSource, VersionSummary};
 pub use text::{CollationKey, Name, TextError, collation_key};

@@ -115,7 +115,7 @@ pub struct UnknownValue {
 }
 
 impl UnknownValue {
-    fn new(kind: &'static str, value: &str) -> Self {
+    pub(crate) fn new(kind: &'static str, value: &str) -> Self {
         Self { kind, value: value.to_owned() }
     }
 }
@@ -189,6 +189,8 @@ macro_rules! stored_as_snake_case {
         }
     };
 }
+
+pub(crate) use stored_as_snake_case;
 
 stored_as_snake_case!(GlobalRole, "global role", Admin => "admin", Secretariat => "secretariat");
 stored_as_snake_case!(
