@@ -28,13 +28,19 @@ use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use super::{Block, BlockContent, BlockId};
 
+/// What became of a block from one version to the next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
+    /// The same block, in the same order.
     Kept,
+    /// The same passage, edited in place (or the first part of a split).
     Changed,
+    /// Only in the new version (or a later part of a split).
     Added,
+    /// Only in the old version.
     Removed,
+    /// The same passage in another place, edited or not.
     Moved,
 }
 
@@ -162,13 +168,10 @@ pub fn carry_ids(old: &[Block], new: Vec<BlockContent>, mut fresh: impl FnMut() 
             ids[n] = Some(old[o].id.clone());
         }
     }
-    new.into_iter()
-        .zip(ids)
-        .map(|(content, id)| Block { id: id.unwrap_or_else(&mut fresh), content })
-        .collect()
+    new.into_iter().zip(ids).map(|(content, id)| Block { id: id.unwrap_or_else(&mut fresh), content }).collect()
 }
 
-/// What became of an old new block during alignment.
+/// Where a new block came from, as alignment finds out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Fate {
     Added,
@@ -327,7 +330,13 @@ fn align_refs<'a>(old: &[&'a BlockContent], new: &[&'a BlockContent]) -> Alignme
         }
     }
 
-    let line = |kind, o: Option<usize>, n: Option<usize>| BlockChange { kind, old: o, new: n, split_from: None, words: Vec::new() };
+    let line = |kind, o: Option<usize>, n: Option<usize>| BlockChange {
+        kind,
+        old: o,
+        new: n,
+        split_from: None,
+        words: Vec::new(),
+    };
     let mut changes = Vec::with_capacity(old.len().max(new.len()));
     for segment in segments {
         match segment {
@@ -373,7 +382,9 @@ fn align_refs<'a>(old: &[&'a BlockContent], new: &[&'a BlockContent]) -> Alignme
                             },
                             ..line(ChangeKind::Moved, Some(i), Some(j))
                         },
-                        Fate::SplitPart(i) => BlockChange { split_from: Some(i), ..line(ChangeKind::Added, None, Some(j)) },
+                        Fate::SplitPart(i) => {
+                            BlockChange { split_from: Some(i), ..line(ChangeKind::Added, None, Some(j)) }
+                        }
                     });
                 }
                 changes.extend(removed.map(|i| line(ChangeKind::Removed, Some(i), None)));
@@ -629,12 +640,8 @@ pub fn word_diff(old: &str, new: &str) -> Vec<WordEdit> {
         // White space that both sides have at either end is kept text:
         // "Nâng" replaced by "Phấn đấu", not "Nâng " by "Phấn đấu ".
         let (d, i) = (std::mem::take(deleted), std::mem::take(inserted));
-        let lead: usize = d
-            .chars()
-            .zip(i.chars())
-            .take_while(|(a, b)| a == b && a.is_whitespace())
-            .map(|(a, _)| a.len_utf8())
-            .sum();
+        let lead: usize =
+            d.chars().zip(i.chars()).take_while(|(a, b)| a == b && a.is_whitespace()).map(|(a, _)| a.len_utf8()).sum();
         let (d_rest, i_rest) = (&d[lead..], &i[lead..]);
         let trail: usize = d_rest
             .chars()
@@ -812,9 +819,14 @@ fn carry_one(anchor: &Anchor, old: &[Block], new: &[Block], lineage: &Lineage) -
         return search_near(quote, new, lineage.near[i])
             .map_or(AnchorFate::Outdated, |(n, span)| AnchorFate::PassageChanged(on(n, Some(span))));
     };
-    let same_text = kind == ChangeKind::Kept || old[i].content == new[target].content;
+    // Text, not styles: a passage only set in bold reads the same.
+    let same_text = kind == ChangeKind::Kept || old_text == new[target].content.plain_text();
     let Some(span) = &anchor.span else {
-        return if same_text { AnchorFate::Unchanged(on(target, None)) } else { AnchorFate::PassageChanged(on(target, None)) };
+        return if same_text {
+            AnchorFate::Unchanged(on(target, None))
+        } else {
+            AnchorFate::PassageChanged(on(target, None))
+        };
     };
     let mut descendants = vec![target];
     descendants.extend(lineage.parts.get(&i).into_iter().flatten().copied().filter(|&n| n < new.len()));
@@ -977,10 +989,7 @@ mod tests {
                 (Changed, o("Đẩy mạnh cải cách hành chính"), n("Đẩy mạnh cải cách hành chính"), None),
             ]
         );
-        assert_eq!(
-            alignment.counts(),
-            ChangeCounts { kept: v1.len() - 5, changed: 5, added: 2, removed: 0, moved: 0 }
-        );
+        assert_eq!(alignment.counts(), ChangeCounts { kept: v1.len() - 5, changed: 5, added: 2, removed: 0, moved: 0 });
         // Every other block, the indicator table among them, is kept in place.
         let table = v1.iter().position(|b| matches!(b, BlockContent::Table { .. }));
         assert!(alignment.changes.iter().any(|c| c.kind == ChangeKind::Kept && c.old == table && table.is_some()));
@@ -1003,8 +1012,10 @@ mod tests {
 
     #[test]
     fn a_changed_table_gets_a_word_diff_over_its_cells() {
-        let old = [BlockContent::table([vec!["Chỉ tiêu".into(), "Thực hiện".into()], vec!["GRDP".into(), "6,1".into()]])];
-        let new = [BlockContent::table([vec!["Chỉ tiêu".into(), "Thực hiện".into()], vec!["GRDP".into(), "6,3".into()]])];
+        let old =
+            [BlockContent::table([vec!["Chỉ tiêu".into(), "Thực hiện".into()], vec!["GRDP".into(), "6,1".into()]])];
+        let new =
+            [BlockContent::table([vec!["Chỉ tiêu".into(), "Thực hiện".into()], vec!["GRDP".into(), "6,3".into()]])];
         let alignment = align(&old, &new);
         assert_eq!(alignment.changes.len(), 1);
         let change = &alignment.changes[0];
@@ -1084,13 +1095,17 @@ mod tests {
         let new_id = |prefix: &str| new[index_starting(&v2, prefix)].id.clone();
         let fate = |quote: &str| carry_anchor(&quote_anchor(&old, quote), &old, &new, &alignment);
 
-        let AnchorFate::PassageChanged(growth) = fate("thấp hơn mục tiêu Nghị quyết đề ra là 7,5%/năm") else {
+        let AnchorFate::PassageChanged(growth) = fate("thấp hơn mục tiêu Nghị quyết đề ra là 7,5%/năm")
+        else {
             panic!("the growth passage was rewritten")
         };
         assert_eq!(growth.block, new_id("Tốc độ tăng trưởng"));
         let span = growth.span.expect("what the passage became");
         assert!(span.quote.starts_with("đạt 81% mục tiêu Nghị quyết"), "{span:?}");
-        assert_eq!(span_of(&v2[index_starting(&v2, "Tốc độ tăng trưởng")].plain_text(), span.start, span.end), Some(span));
+        assert_eq!(
+            span_of(&v2[index_starting(&v2, "Tốc độ tăng trưởng")].plain_text(), span.start, span.end),
+            Some(span)
+        );
 
         let budget = "Thu ngân sách nhà nước trên địa bàn năm 2022 đạt 3.850 tỷ đồng";
         assert_eq!(
@@ -1098,14 +1113,16 @@ mod tests {
             AnchorFate::Unchanged(Anchor { block: new_id("Thu ngân sách"), span: find_span(budget, budget) })
         );
 
-        let AnchorFate::PassageChanged(defence) = fate("công tác đối ngoại được mở rộng, hiệu quả nâng lên") else {
+        let AnchorFate::PassageChanged(defence) = fate("công tác đối ngoại được mở rộng, hiệu quả nâng lên")
+        else {
             panic!("the defence paragraph was rewritten")
         };
         assert_eq!(defence.block, new_id("Quốc phòng, an ninh"));
         let span = defence.span.expect("what the passage became");
         assert_eq!(span.quote, "Công tác đối ngoại được mở rộng, hiệu quả nâng lên");
 
-        let AnchorFate::PassageChanged(causes) = fate("Nguyên nhân chủ yếu là do tác động của dịch bệnh và biến đổi khí hậu")
+        let AnchorFate::PassageChanged(causes) =
+            fate("Nguyên nhân chủ yếu là do tác động của dịch bệnh và biến đổi khí hậu")
         else {
             panic!("the causes paragraph was split and reworded")
         };
@@ -1212,7 +1229,9 @@ mod tests {
     #[test]
     fn a_style_only_change_is_a_change_with_no_word_edits_but_equal_text() {
         let plain = BlockContent::paragraph("Tiếp thu");
-        let bold = BlockContent::Paragraph { text: RichText::new([Run { text: "Tiếp thu".into(), bold: true, italic: false }]) };
+        let bold = BlockContent::Paragraph {
+            text: RichText::new([Run { text: "Tiếp thu".into(), bold: true, italic: false }]),
+        };
         let alignment = align(&[plain], &[bold]);
         assert_eq!(alignment.changes.len(), 1);
         assert_eq!(alignment.changes[0].kind, ChangeKind::Changed);
@@ -1236,8 +1255,8 @@ mod tests {
     }
 
     const VOCABULARY: &[&str] = &[
-        "Nghị", "quyết", "tỉnh", "chỉ", "tiêu", "đạt", "vượt", "kinh", "tế", "xã", "hội", "cán", "bộ", "đảng",
-        "viên", "7,5%", "3.850", "năm", "và", "của", "được", "tăng", "cường", "giảm", "nghèo",
+        "Nghị", "quyết", "tỉnh", "chỉ", "tiêu", "đạt", "vượt", "kinh", "tế", "xã", "hội", "cán", "bộ", "đảng", "viên",
+        "7,5%", "3.850", "năm", "và", "của", "được", "tăng", "cường", "giảm", "nghèo",
     ];
 
     fn random_block(rng: &mut Rng) -> BlockContent {
@@ -1245,7 +1264,8 @@ mod tests {
             0 => BlockContent::heading(3, VOCABULARY[rng.below(VOCABULARY.len())]),
             1 => BlockContent::table([vec!["STT".into(), VOCABULARY[rng.below(VOCABULARY.len())].into()]]),
             _ => {
-                let words: Vec<&str> = (0..3 + rng.below(15)).map(|_| VOCABULARY[rng.below(VOCABULARY.len())]).collect();
+                let words: Vec<&str> =
+                    (0..3 + rng.below(15)).map(|_| VOCABULARY[rng.below(VOCABULARY.len())]).collect();
                 BlockContent::paragraph(&words.join(if rng.below(2) == 0 { " " } else { ", " }))
             }
         }

@@ -19,8 +19,7 @@ pub(crate) fn blocks_from_markdown(markdown: &str) -> Vec<BlockContent> {
     let mut table: Vec<Vec<String>> = Vec::new();
     for line in markdown.lines().map(str::trim) {
         if line.starts_with('|') {
-            let cells: Vec<String> =
-                line.trim_matches('|').split('|').map(|cell| cell.trim().to_owned()).collect();
+            let cells: Vec<String> = line.trim_matches('|').split('|').map(|cell| cell.trim().to_owned()).collect();
             let separator = cells.iter().all(|c| !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':'));
             if !separator {
                 table.push(cells);
@@ -53,8 +52,7 @@ pub(crate) fn blocks_from_markdown(markdown: &str) -> Vec<BlockContent> {
 
 /// The index of the one block whose text starts with `prefix`.
 pub(crate) fn index_starting(blocks: &[BlockContent], prefix: &str) -> usize {
-    let found: Vec<usize> =
-        (0..blocks.len()).filter(|&i| blocks[i].plain_text().starts_with(prefix)).collect();
+    let found: Vec<usize> = (0..blocks.len()).filter(|&i| blocks[i].plain_text().starts_with(prefix)).collect();
     assert_eq!(found.len(), 1, "expected one block starting with {prefix:?}, found {found:?}");
     found[0]
 }
