@@ -14,6 +14,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::nfc;
 
+pub mod align;
+pub mod label;
+#[cfg(test)]
+pub(crate) mod testing;
+
 /// A block's id within a report: stable across versions for as long as the
 /// passage is carried forward. Short, so it reads well in a URL fragment.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -52,7 +57,7 @@ impl fmt::Display for BlockId {
 }
 
 /// A stretch of text with one style.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Run {
     pub text: String,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -71,7 +76,7 @@ impl Run {
 /// same value whichever importer read it: NFC, white space folded to single
 /// spaces and trimmed at both ends, empty runs dropped, and neighbouring runs
 /// of the same style joined.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct RichText(Vec<Run>);
 
@@ -128,8 +133,9 @@ impl RichText {
     }
 }
 
-/// What a block is and says.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What a block is and says. `Hash` lets alignment find equal blocks
+/// between two versions without comparing every pair.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BlockContent {
     /// Level 1 is the document's title; 2 its parts (I, II…); 3 their
