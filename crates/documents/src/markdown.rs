@@ -413,16 +413,17 @@ fn emit(chars: &[(char, bool, bool)], line_start: bool) -> Result<String, usize>
         opening.sort_by_key(|&mark| std::cmp::Reverse(lasting(mark)));
         let closed = closing.is_some();
         let opened = !opening.is_empty();
-        if (closed || opened) && !space_pending {
-            if let Some(before) = previous {
-                // Inside a word, only a mark between punctuation and a
-                // letter on the side it faces is read reliably: `(**x**)`.
-                let good = (opened && !closed && !before.is_alphanumeric() && c.is_alphanumeric())
-                    || (closed && !opened && before.is_alphanumeric() && !c.is_alphanumeric());
-                let bad = !good;
-                if bad {
-                    return Err(index);
-                }
+        if (closed || opened)
+            && !space_pending
+            && let Some(before) = previous
+        {
+            // Inside a word, only a mark between punctuation and a
+            // letter on the side it faces is read reliably: `(**x**)`.
+            let good = (opened && !closed && !before.is_alphanumeric() && c.is_alphanumeric())
+                || (closed && !opened && before.is_alphanumeric() && !c.is_alphanumeric());
+            let bad = !good;
+            if bad {
+                return Err(index);
             }
         }
         if closed || opened || space_pending {
