@@ -267,3 +267,31 @@ fn garbage_never_panics() {
         let _ = import(&bytes[..(seed as usize) % bytes.len()], &limits());
     }
 }
+
+#[test]
+fn tracked_changes_are_read_as_accepted_and_headings_without_a_title_keep_their_number() {
+    let document = r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>I. Phần</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">Giữ </w:t></w:r><w:del w:id="1"><w:r><w:delText>bỏ </w:delText></w:r></w:del><w:ins w:id="2"><w:r><w:rPr><w:b/><w:rPrChange w:id="3"><w:rPr><w:i/></w:rPr></w:rPrChange></w:rPr><w:t>thêm</w:t></w:r></w:ins><w:r><w:rPr><w:i w:val="0"/></w:rPr><w:tab/><w:t>&amp; hết</w:t></w:r></w:p>
+</w:body></w:document>"#;
+    let docx = zip_of(&[("word/document.xml", document.as_bytes())]);
+    let blocks = import(&docx, &limits()).expect("import").blocks;
+    use gopy_domain::document::{BlockContent, RichText, Run};
+    assert_eq!(
+        blocks,
+        [
+            BlockContent::heading(1, "I. Phần"),
+            BlockContent::Paragraph {
+                text: RichText::new([
+                    Run::plain("Giữ "),
+                    Run {
+                        text: "thêm".into(),
+                        bold: true,
+                        italic: false
+                    },
+                    Run::plain(" & hết")
+                ])
+            },
+        ]
+    );
+}
