@@ -10,7 +10,10 @@ use crate::ImportError;
 /// U+FFFF. Vertical tab and form feed, which Word writes for a manual line
 /// break and a page break, become spaces so words on either side stay apart.
 pub(crate) fn strip_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let keep = |c: char| (!c.is_control() || matches!(c, '\t' | '\n' | '\r')) && !matches!(c, '\u{FFFE}' | '\u{FFFF}');
+    let keep = |c: char| {
+        (!c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+            && !matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
     if text.chars().all(keep) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -28,7 +31,10 @@ pub(crate) fn strip_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// The runs as [`RichText`] normalises them, and then each space between two
 /// runs given only the styles both neighbours share (see the crate doc).
 pub(crate) fn rich_text(runs: Vec<Run>) -> RichText {
-    let normalised = RichText::new(runs.into_iter().map(|r| Run { text: strip_controls(&r.text).into_owned(), ..r }));
+    let normalised = RichText::new(runs.into_iter().map(|r| Run {
+        text: strip_controls(&r.text).into_owned(),
+        ..r
+    }));
     canonical_spaces(&normalised)
 }
 
@@ -56,7 +62,11 @@ pub(crate) fn canonical_spaces(text: &RichText) -> RichText {
     for (c, bold, italic) in chars {
         match out.last_mut() {
             Some(last) if last.bold == bold && last.italic == italic => last.text.push(c),
-            _ => out.push(Run { text: c.to_string(), bold, italic }),
+            _ => out.push(Run {
+                text: c.to_string(),
+                bold,
+                italic,
+            }),
         }
     }
     RichText::new(out)
@@ -71,7 +81,10 @@ pub(crate) struct Blocks {
 
 impl Blocks {
     pub(crate) fn new(max: usize) -> Self {
-        Self { blocks: Vec::new(), max }
+        Self {
+            blocks: Vec::new(),
+            max,
+        }
     }
 
     pub(crate) fn push(&mut self, block: BlockContent) -> Result<(), ImportError> {
@@ -108,21 +121,49 @@ mod tests {
     use super::*;
 
     fn run(text: &str, bold: bool, italic: bool) -> Run {
-        Run { text: text.into(), bold, italic }
+        Run {
+            text: text.into(),
+            bold,
+            italic,
+        }
     }
 
     #[test]
     fn a_space_between_runs_takes_the_styles_both_sides_share() {
         let text = rich_text(vec![run("a", false, false), run(" b", true, false)]);
-        assert_eq!(text.runs(), [run("a ", false, false), run("b", true, false)]);
-        let text = rich_text(vec![run("Khẳng định ", false, true), run("rất", true, true), run(" rõ", false, true)]);
-        assert_eq!(text.runs(), [run("Khẳng định ", false, true), run("rất", true, true), run(" rõ", false, true)]);
+        assert_eq!(
+            text.runs(),
+            [run("a ", false, false), run("b", true, false)]
+        );
+        let text = rich_text(vec![
+            run("Khẳng định ", false, true),
+            run("rất", true, true),
+            run(" rõ", false, true),
+        ]);
+        assert_eq!(
+            text.runs(),
+            [
+                run("Khẳng định ", false, true),
+                run("rất", true, true),
+                run(" rõ", false, true)
+            ]
+        );
         let text = rich_text(vec![run("a ", true, false), run("b", false, true)]);
-        assert_eq!(text.runs(), [run("a", true, false), run(" ", false, false), run("b", false, true)]);
+        assert_eq!(
+            text.runs(),
+            [
+                run("a", true, false),
+                run(" ", false, false),
+                run("b", false, true)
+            ]
+        );
     }
 
     #[test]
     fn control_characters_are_removed_and_word_breaks_become_spaces() {
-        assert_eq!(strip_controls("a\u{0}b\u{7}c\u{0B}d\u{0C}e\tf\u{85}g"), "abc d e\tfg");
+        assert_eq!(
+            strip_controls("a\u{0}b\u{7}c\u{0B}d\u{0C}e\tf\u{85}g"),
+            "abc d e\tfg"
+        );
     }
 }

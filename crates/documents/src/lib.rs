@@ -91,7 +91,11 @@ pub struct ImportLimits {
 
 impl Default for ImportLimits {
     fn default() -> Self {
-        Self { max_file_bytes: 10 * 1024 * 1024, max_uncompressed_bytes: 50 * 1024 * 1024, max_blocks: 20_000 }
+        Self {
+            max_file_bytes: 10 * 1024 * 1024,
+            max_uncompressed_bytes: 50 * 1024 * 1024,
+            max_blocks: 20_000,
+        }
     }
 }
 
@@ -106,7 +110,10 @@ pub struct Imported {
 /// bytes themselves.
 pub fn import(bytes: &[u8], limits: &ImportLimits) -> Result<Imported, ImportError> {
     if bytes.len() > limits.max_file_bytes {
-        return Err(ImportError::TooLarge { max: limits.max_file_bytes, actual: bytes.len() });
+        return Err(ImportError::TooLarge {
+            max: limits.max_file_bytes,
+            actual: bytes.len(),
+        });
     }
     match sniff::sniff_content(bytes)? {
         sniff::Sniffed::Docx => docx::import_docx(bytes, limits),
@@ -116,9 +123,15 @@ pub fn import(bytes: &[u8], limits: &ImportLimits) -> Result<Imported, ImportErr
 
 /// Checks the number of blocks and that there is any text at all: the last
 /// step of both importers.
-fn finish(format: SourceFormat, blocks: Vec<BlockContent>, limits: &ImportLimits) -> Result<Imported, ImportError> {
+fn finish(
+    format: SourceFormat,
+    blocks: Vec<BlockContent>,
+    limits: &ImportLimits,
+) -> Result<Imported, ImportError> {
     if blocks.len() > limits.max_blocks {
-        return Err(ImportError::TooManyBlocks { max: limits.max_blocks });
+        return Err(ImportError::TooManyBlocks {
+            max: limits.max_blocks,
+        });
     }
     if blocks.is_empty() {
         return Err(ImportError::NoText { format });

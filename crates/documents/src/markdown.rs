@@ -22,7 +22,10 @@ pub(crate) const MAX_LIST_DEPTH: u8 = 8;
 /// characters are removed (see the crate doc).
 pub fn import_markdown(text: &str, limits: &ImportLimits) -> Result<Imported, ImportError> {
     if text.len() > limits.max_file_bytes {
-        return Err(ImportError::TooLarge { max: limits.max_file_bytes, actual: text.len() });
+        return Err(ImportError::TooLarge {
+            max: limits.max_file_bytes,
+            actual: text.len(),
+        });
     }
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     if text.is_empty() {
@@ -80,7 +83,11 @@ impl Reader {
             cell.push_str(text);
             return;
         }
-        self.runs.push(Run { text: text.to_owned(), bold: self.bold > 0, italic: self.italic > 0 });
+        self.runs.push(Run {
+            text: text.to_owned(),
+            bold: self.bold > 0,
+            italic: self.italic > 0,
+        });
     }
 
     fn take_text(&mut self) -> RichText {
@@ -95,21 +102,29 @@ impl Reader {
         }
         let text = self.take_text();
         let block = match self.lists.last() {
-            Some(&ordered) => BlockContent::ListItem { ordered, depth: self.depth(), text },
+            Some(&ordered) => BlockContent::ListItem {
+                ordered,
+                depth: self.depth(),
+                text,
+            },
             None => BlockContent::Paragraph { text },
         };
         self.blocks.push(block)
     }
 
     fn depth(&self) -> u8 {
-        u8::try_from(self.lists.len().saturating_sub(1)).unwrap_or(u8::MAX).min(MAX_LIST_DEPTH)
+        u8::try_from(self.lists.len().saturating_sub(1))
+            .unwrap_or(u8::MAX)
+            .min(MAX_LIST_DEPTH)
     }
 
     fn event(&mut self, event: Event<'_>) -> Result<(), ImportError> {
         match event {
             Event::Start(tag) => self.start(tag)?,
             Event::End(tag) => self.end(tag)?,
-            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => self.text(&text),
+            Event::Text(text) | Event::Code(text) | Event::Html(text) | Event::InlineHtml(text) => {
+                self.text(&text)
+            }
             Event::InlineMath(text) | Event::DisplayMath(text) => self.text(&text),
             Event::SoftBreak | Event::HardBreak => self.text(" "),
             Event::FootnoteReference(_) | Event::Rule | Event::TaskListMarker(_) => {}
@@ -155,7 +170,9 @@ impl Reader {
                 self.blocks.push(BlockContent::Heading { level, text })?;
             }
             // Inside a list item, its paragraphs (and code) are one text.
-            TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::HtmlBlock if !self.lists.is_empty() => self.text(" "),
+            TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::HtmlBlock if !self.lists.is_empty() => {
+                self.text(" ")
+            }
             TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::HtmlBlock => self.flush_paragraph()?,
             TagEnd::Item => self.flush_paragraph()?,
             TagEnd::List(_) => {
@@ -235,7 +252,11 @@ pub fn export_markdown(blocks: &[BlockContent]) -> String {
                 write_inline(&mut out, text, false);
             }
             BlockContent::Paragraph { text } => write_inline(&mut out, text, true),
-            BlockContent::ListItem { ordered, depth, text } => {
+            BlockContent::ListItem {
+                ordered,
+                depth,
+                text,
+            } => {
                 in_list = true;
                 indents.truncate(usize::from(*depth).min(indents.len()));
                 let marker = if *ordered { "1. " } else { "- " };
@@ -285,10 +306,10 @@ impl Mark {
         }
     }
 
-    fn on(self, run: &Run) -> bool {
+    fn on(self, bold: bool, italic: bool) -> bool {
         match self {
-            Self::Bold => run.bold,
-            Self::Italic => run.italic,
+            Self::Bold => bold,
+            Self::Italic => italic,
         }
     }
 }
@@ -296,34 +317,140 @@ impl Mark {
 /// Writes runs with properly nested emphasis marks. When a run needs both
 /// marks opened, the one that stays on longer is opened first, so "bold
 /// inside an italic sentence" comes out as `*a **b** c*`.
+///
+/// CommonMark cannot reliably express a style change inside a word: a mark
+/// closed and another opened at the same spot (`**a***b*`) run together,
+/// marks between letters pair up unpredictably (`***a*b*c***`), and a mark
+/// between a letter and punctuation (`x**(y)**z`) does not count as
+/// emphasis. Rather than let stray asterisks into the text, a word with
+/// such a change takes the style of its first character throughout; only
+/// a mark between punctuation and the letter it faces (`(**x**)`) is kept.
+/// The text always survives; the emphasis of that one word may not.
 fn write_inline(out: &mut String, text: &RichText, line_start: bool) {
     // Spaces must sit inside the marks both sides share, or the marks
     // would touch a space and not count as emphasis.
     let text = clean::canonical_spaces(text);
-    let runs = text.runs();
+    let mut chars: Vec<(char, bool, bool)> = text
+        .runs()
+        .iter()
+        .flat_map(|r| r.text.chars().map(|c| (c, r.bold, r.italic)))
+        .collect();
+    // Each pass restyles one word, so this ends.
+    for _ in 0..=chars.len() {
+        match emit(&chars, line_start) {
+            Ok(written) => {
+                out.push_str(&written);
+                return;
+            }
+            Err(at) => {
+                let start = chars[..at]
+                    .iter()
+                    .rposition(|&(c, _, _)| c == ' ')
+                    .map_or(0, |p| p + 1);
+                let end = chars[at..]
+                    .iter()
+                    .position(|&(c, _, _)| c == ' ')
+                    .map_or(chars.len(), |p| at + p);
+                let (_, bold, italic) = chars[start];
+                if chars[start..end]
+                    .iter()
+                    .all(|&(_, b, i)| (b, i) == (bold, italic))
+                {
+                    // Cannot happen (the word would have no style change);
+                    // written plain rather than looping.
+                    break;
+                }
+                for char in &mut chars[start..end] {
+                    (char.1, char.2) = (bold, italic);
+                }
+            }
+        }
+    }
+    // Not reached: after every word is restyled, styles only change at spaces.
+    out.push_str(&text.text());
+}
+
+/// The Markdown for styled characters, or the index of the first character
+/// after a style change that Markdown would misread.
+///
+/// Marks change only next to a non-space character: a mark closes before
+/// a space and opens after it. That moves spaces in or out of marks, which
+/// is harmless because the importer gives each space the styles its
+/// neighbours share (see the crate doc), whatever marks surround it.
+fn emit(chars: &[(char, bool, bool)], line_start: bool) -> Result<String, usize> {
+    let mut out = String::new();
     let mut open: Vec<Mark> = Vec::new();
-    let mut at_start = line_start;
-    for (index, run) in runs.iter().enumerate() {
-        if let Some(first_unwanted) = open.iter().position(|mark| !mark.on(run)) {
-            for mark in open.drain(first_unwanted..).rev() {
+    let mut segment = String::new();
+    let mut at_line_start = line_start;
+    let mut space_pending = false;
+    let mut previous: Option<char> = None;
+    let flush = |out: &mut String, segment: &mut String, at_line_start: &mut bool| {
+        if !segment.is_empty() {
+            escape(out, segment, *at_line_start);
+            segment.clear();
+            *at_line_start = false;
+        }
+    };
+    for (index, &(c, bold, italic)) in chars.iter().enumerate() {
+        if c == ' ' {
+            space_pending = true;
+            continue;
+        }
+        let closing = open.iter().position(|mark| !mark.on(bold, italic));
+        let lasting = |mark: Mark| {
+            chars[index..]
+                .iter()
+                .take_while(|&&(_, b, i)| mark.on(b, i))
+                .count()
+        };
+        let mut opening: Vec<Mark> = [Mark::Bold, Mark::Italic]
+            .into_iter()
+            .filter(|&mark| {
+                mark.on(bold, italic)
+                    && (closing.is_some_and(|p| open[p..].contains(&mark)) || !open.contains(&mark))
+            })
+            .collect();
+        opening.sort_by_key(|&mark| std::cmp::Reverse(lasting(mark)));
+        let closed = closing.is_some();
+        let opened = !opening.is_empty();
+        if (closed || opened)
+            && !space_pending
+            && let Some(before) = previous
+        {
+            // Inside a word, only a mark between punctuation and a
+            // letter on the side it faces is read reliably: `(**x**)`.
+            let good = (opened && !closed && !before.is_alphanumeric() && c.is_alphanumeric())
+                || (closed && !opened && before.is_alphanumeric() && !c.is_alphanumeric());
+            let bad = !good;
+            if bad {
+                return Err(index);
+            }
+        }
+        if closed || opened || space_pending {
+            flush(&mut out, &mut segment, &mut at_line_start);
+        }
+        if let Some(first) = closing {
+            for mark in open.drain(first..).rev() {
                 out.push_str(mark.delimiter());
             }
         }
-        let lasting = |mark: Mark| runs[index..].iter().take_while(|r| mark.on(r)).count();
-        let mut opening: Vec<Mark> =
-            [Mark::Bold, Mark::Italic].into_iter().filter(|mark| mark.on(run) && !open.contains(mark)).collect();
-        opening.sort_by_key(|&mark| std::cmp::Reverse(lasting(mark)));
+        if space_pending {
+            out.push(' ');
+            space_pending = false;
+        }
         for mark in opening {
             out.push_str(mark.delimiter());
             open.push(mark);
-            at_start = false;
+            at_line_start = false;
         }
-        escape(out, &run.text, at_start);
-        at_start = false;
+        segment.push(c);
+        previous = Some(c);
     }
+    flush(&mut out, &mut segment, &mut at_line_start);
     for mark in open.into_iter().rev() {
         out.push_str(mark.delimiter());
     }
+    Ok(out)
 }
 
 /// Backslash-escapes what Markdown would read as markup. Any ASCII
@@ -346,7 +473,10 @@ fn escape(out: &mut String, text: &str, line_start: bool) {
         }
     }
     for (_, c) in chars {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '#' | '~' | '!') {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '|' | '#' | '~' | '!'
+        ) {
             out.push('\\');
         }
         out.push(c);

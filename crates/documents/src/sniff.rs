@@ -63,7 +63,9 @@ pub(crate) fn sniff_content(bytes: &[u8]) -> Result<Sniffed<'_>, ImportError> {
         Ok(text) => Ok(Sniffed::Text(Cow::Borrowed(text))),
         Err(error) => {
             let before = &text[..error.valid_up_to()];
-            Err(ImportError::NotUtf8 { line: line_of(before.iter().filter(|&&b| b == b'\n').count()) })
+            Err(ImportError::NotUtf8 {
+                line: line_of(before.iter().filter(|&&b| b == b'\n').count()),
+            })
         }
     }
 }
@@ -79,7 +81,10 @@ fn looks_binary(probe: &[u8]) -> bool {
     if probe.contains(&0) {
         return true;
     }
-    let controls = probe.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0x1B)).count();
+    let controls = probe
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0x1B))
+        .count();
     controls * 10 > probe.len()
 }
 
@@ -88,7 +93,10 @@ fn utf16le(text: &str) -> Vec<u8> {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && haystack.windows(needle.len()).any(|window| window == needle)
+    !needle.is_empty()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window == needle)
 }
 
 /// The UTF-16 code units of a file that starts with a UTF-16 byte order
@@ -103,7 +111,11 @@ fn utf16_with_bom(bytes: &[u8]) -> Option<Vec<u16>> {
         .chunks(2)
         .map(|pair| {
             let pair = [pair[0], pair.get(1).copied().unwrap_or(0)];
-            if little { u16::from_le_bytes(pair) } else { u16::from_be_bytes(pair) }
+            if little {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
         })
         .collect();
     Some(units)
@@ -120,7 +132,11 @@ fn decode_utf16(units: Vec<u16>) -> Result<String, ImportError> {
                 }
                 text.push(c);
             }
-            Err(_) => return Err(ImportError::NotUtf8 { line: line_of(newlines) }),
+            Err(_) => {
+                return Err(ImportError::NotUtf8 {
+                    line: line_of(newlines),
+                });
+            }
         }
     }
     if text.is_empty() {

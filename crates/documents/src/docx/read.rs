@@ -29,13 +29,18 @@ use crate::{Detected, ImportError, ImportLimits, Imported, MAX_ZIP_ENTRIES, Sour
 const DOCUMENT: &str = "word/document.xml";
 
 fn corrupt(reason: impl std::fmt::Display) -> ImportError {
-    ImportError::CorruptDocx { reason: reason.to_string() }
+    ImportError::CorruptDocx {
+        reason: reason.to_string(),
+    }
 }
 
 fn open(bytes: &[u8]) -> Result<ZipArchive<Cursor<&[u8]>>, ImportError> {
     let archive = ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
     if archive.len() > MAX_ZIP_ENTRIES {
-        return Err(ImportError::TooManyEntries { max: MAX_ZIP_ENTRIES, actual: archive.len() });
+        return Err(ImportError::TooManyEntries {
+            max: MAX_ZIP_ENTRIES,
+            actual: archive.len(),
+        });
     }
     Ok(archive)
 }
@@ -70,7 +75,11 @@ impl Budget {
     /// Reads a part, refusing it if its declared size or the bytes it
     /// actually inflates to pass what is left; `None` if there is no such
     /// part.
-    fn read(&mut self, archive: &mut ZipArchive<Cursor<&[u8]>>, name: &str) -> Result<Option<String>, ImportError> {
+    fn read(
+        &mut self,
+        archive: &mut ZipArchive<Cursor<&[u8]>>,
+        name: &str,
+    ) -> Result<Option<String>, ImportError> {
         let file = match archive.by_name(name) {
             Ok(file) => file,
             Err(ZipError::FileNotFound) => return Ok(None),
@@ -83,23 +92,35 @@ impl Budget {
         // The declared size only sizes the buffer (within the budget); the
         // count of bytes read is what is trusted.
         let mut bytes = Vec::with_capacity(usize::try_from(file.size().min(1 << 24)).unwrap_or(0));
-        file.take(self.left.saturating_add(1)).read_to_end(&mut bytes).map_err(corrupt)?;
+        file.take(self.left.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(corrupt)?;
         let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
         if read > self.left {
             return Err(too_large);
         }
         self.left -= read;
-        let text = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
-        String::from_utf8(text).map(Some).map_err(|_| corrupt(format!("{name} is not UTF-8")))
+        let text = bytes
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .map(<[u8]>::to_vec)
+            .unwrap_or(bytes);
+        String::from_utf8(text)
+            .map(Some)
+            .map_err(|_| corrupt(format!("{name} is not UTF-8")))
     }
 }
 
 pub(crate) fn import_docx(bytes: &[u8], limits: &ImportLimits) -> Result<Imported, ImportError> {
     let mut archive = open(bytes)?;
-    let mut budget = Budget { left: limits.max_uncompressed_bytes, max: limits.max_uncompressed_bytes };
+    let mut budget = Budget {
+        left: limits.max_uncompressed_bytes,
+        max: limits.max_uncompressed_bytes,
+    };
     let document = budget
         .read(&mut archive, DOCUMENT)?
-        .ok_or(ImportError::UnsupportedFormat { detected: Detected::ZipWithoutWordDocument })?;
+        .ok_or(ImportError::UnsupportedFormat {
+            detected: Detected::ZipWithoutWordDocument,
+        })?;
     let styles = match budget.read(&mut archive, "word/styles.xml")? {
         Some(text) => Styles::parse(&text)?,
         None => Styles::default(),
@@ -123,9 +144,15 @@ enum StyleKind {
 }
 
 fn kind_of_name(name: &str) -> StyleKind {
-    let name: String = name.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '_').collect();
+    let name: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '_')
+        .collect();
     let name = name.to_lowercase();
-    let suffix = |prefix: &str| name.strip_prefix(prefix).map(|rest| rest.parse::<u8>().ok());
+    let suffix = |prefix: &str| {
+        name.strip_prefix(prefix)
+            .map(|rest| rest.parse::<u8>().ok())
+    };
     if name == "title" {
         StyleKind::Title
     } else if name == VERSION_LABEL_STYLE.to_lowercase() {
@@ -133,11 +160,20 @@ fn kind_of_name(name: &str) -> StyleKind {
     } else if let Some(Some(n @ 1..=9)) = suffix("heading") {
         StyleKind::Heading(n)
     } else if name == "listparagraph" {
-        StyleKind::List { ordered: false, depth: None }
+        StyleKind::List {
+            ordered: false,
+            depth: None,
+        }
     } else if let Some(n) = suffix("listbullet") {
-        StyleKind::List { ordered: false, depth: n.map(|n| n.saturating_sub(1)) }
+        StyleKind::List {
+            ordered: false,
+            depth: n.map(|n| n.saturating_sub(1)),
+        }
     } else if let Some(n) = suffix("listnumber") {
-        StyleKind::List { ordered: true, depth: n.map(|n| n.saturating_sub(1)) }
+        StyleKind::List {
+            ordered: true,
+            depth: n.map(|n| n.saturating_sub(1)),
+        }
     } else {
         StyleKind::Other
     }
@@ -165,8 +201,13 @@ impl Styles {
                 Event::Start(e) | Event::Empty(e) if ns == Ns::Word => {
                     let local = e.local_name();
                     match local.as_ref() {
-                        "style" if xml::attribute(&e, "type").as_deref().is_none_or(|t| t == "paragraph") => {
-                            current = xml::attribute(&e, "styleId").map(|id| (id, Style::default()));
+                        "style"
+                            if xml::attribute(&e, "type")
+                                .as_deref()
+                                .is_none_or(|t| t == "paragraph") =>
+                        {
+                            current =
+                                xml::attribute(&e, "styleId").map(|id| (id, Style::default()));
                         }
                         "name" => {
                             if let Some((_, style)) = current.as_mut() {
@@ -199,7 +240,10 @@ impl Styles {
         // Bounded: `basedOn` chains can loop in a hostile file.
         for _ in 0..16 {
             let style = self.0.get(id);
-            for candidate in [style.and_then(|s| s.name.as_deref()), Some(id)].into_iter().flatten() {
+            for candidate in [style.and_then(|s| s.name.as_deref()), Some(id)]
+                .into_iter()
+                .flatten()
+            {
                 let kind = kind_of_name(candidate);
                 if kind != StyleKind::Other {
                     return kind;
@@ -233,25 +277,39 @@ impl Numbering {
             let (resolved, event) = reader.read_resolved_event().map_err(corrupt)?;
             let ns = xml::namespace(&resolved);
             match event {
-                Event::Start(e) | Event::Empty(e) if ns == Ns::Word => match e.local_name().as_ref() {
-                    "abstractNum" => abstract_id = xml::attribute(&e, "abstractNumId"),
-                    "num" => num = xml::attribute(&e, "numId").map(|id| (id, String::new(), HashMap::new())),
-                    "abstractNumId" => {
-                        if let Some((_, target, _)) = num.as_mut() {
-                            *target = xml::attribute(&e, "val").unwrap_or_default();
+                Event::Start(e) | Event::Empty(e) if ns == Ns::Word => {
+                    match e.local_name().as_ref() {
+                        "abstractNum" => abstract_id = xml::attribute(&e, "abstractNumId"),
+                        "num" => {
+                            num = xml::attribute(&e, "numId")
+                                .map(|id| (id, String::new(), HashMap::new()))
                         }
-                    }
-                    "lvl" | "lvlOverride" => level = xml::attribute(&e, "ilvl").and_then(|l| l.parse().ok()),
-                    "numFmt" => {
-                        let (Some(level), Some(format)) = (level, xml::attribute(&e, "val")) else { continue };
-                        if let Some((_, _, overrides)) = num.as_mut() {
-                            overrides.insert(level, format);
-                        } else if let Some(id) = &abstract_id {
-                            numbering.abstract_formats.entry(id.clone()).or_default().insert(level, format);
+                        "abstractNumId" => {
+                            if let Some((_, target, _)) = num.as_mut() {
+                                *target = xml::attribute(&e, "val").unwrap_or_default();
+                            }
                         }
+                        "lvl" | "lvlOverride" => {
+                            level = xml::attribute(&e, "ilvl").and_then(|l| l.parse().ok())
+                        }
+                        "numFmt" => {
+                            let (Some(level), Some(format)) = (level, xml::attribute(&e, "val"))
+                            else {
+                                continue;
+                            };
+                            if let Some((_, _, overrides)) = num.as_mut() {
+                                overrides.insert(level, format);
+                            } else if let Some(id) = &abstract_id {
+                                numbering
+                                    .abstract_formats
+                                    .entry(id.clone())
+                                    .or_default()
+                                    .insert(level, format);
+                            }
+                        }
+                        _ => {}
                     }
-                    _ => {}
-                },
+                }
                 Event::End(e) if ns == Ns::Word => match e.local_name().as_ref() {
                     "abstractNum" => abstract_id = None,
                     "num" => {
@@ -272,7 +330,9 @@ impl Numbering {
     /// not say.
     fn ordered(&self, num_id: &str, level: u8) -> Option<bool> {
         let (abstract_id, overrides) = self.nums.get(num_id)?;
-        let format = overrides.get(&level).or_else(|| self.abstract_formats.get(abstract_id)?.get(&level))?;
+        let format = overrides
+            .get(&level)
+            .or_else(|| self.abstract_formats.get(abstract_id)?.get(&level))?;
         Some(!matches!(format.as_str(), "bullet" | "none"))
     }
 }
@@ -396,11 +456,15 @@ impl<'a> Body<'a> {
                         reader.read_to_end(e.name()).map_err(corrupt)?;
                     }
                 }
-                Event::Empty(e) if ns == Ns::Word && self.open(&e)? => self.close(e.local_name().as_ref())?,
+                Event::Empty(e) if ns == Ns::Word && self.open(&e)? => {
+                    self.close(e.local_name().as_ref())?
+                }
                 Event::End(e) if ns == Ns::Word => self.close(e.local_name().as_ref())?,
                 Event::Text(text) if self.at.text => self.push_text(&text.xml10_content()),
                 Event::CData(text) if self.at.text => self.push_text(&text),
-                Event::GeneralRef(reference) if self.at.text => self.push_text(&xml::general_ref(&reference)),
+                Event::GeneralRef(reference) if self.at.text => {
+                    self.push_text(&xml::general_ref(&reference))
+                }
                 Event::Eof => break,
                 _ => {}
             }
@@ -413,7 +477,11 @@ impl<'a> Body<'a> {
     }
 
     fn push_text(&mut self, text: &str) {
-        self.paragraph.runs.push(Run { text: text.to_owned(), bold: self.bold, italic: self.italic });
+        self.paragraph.runs.push(Run {
+            text: text.to_owned(),
+            bold: self.bold,
+            italic: self.italic,
+        });
     }
 
     /// Handles an opening tag; `false` if its content is to be skipped.
@@ -432,7 +500,9 @@ impl<'a> Body<'a> {
         if at.paragraph_properties {
             match local {
                 "pStyle" => self.paragraph.style = xml::attribute(e, "val"),
-                "ilvl" => self.paragraph.level = xml::attribute(e, "val").and_then(|v| v.parse().ok()),
+                "ilvl" => {
+                    self.paragraph.level = xml::attribute(e, "val").and_then(|v| v.parse().ok())
+                }
                 "numId" => self.paragraph.num_id = xml::attribute(e, "val"),
                 "rPr" => at.mark_properties = true,
                 "del" | "moveFrom" if at.mark_properties => self.paragraph.mark_deleted = true,
@@ -444,7 +514,10 @@ impl<'a> Body<'a> {
             match local {
                 "b" => self.bold = xml::toggle(e),
                 "i" => self.italic = xml::toggle(e),
-                "rStyle" => match xml::attribute(e, "val").map(|s| s.to_lowercase()).as_deref() {
+                "rStyle" => match xml::attribute(e, "val")
+                    .map(|s| s.to_lowercase())
+                    .as_deref()
+                {
                     Some("strong") => self.bold = true,
                     Some("emphasis") => self.italic = true,
                     _ => {}
@@ -470,7 +543,9 @@ impl<'a> Body<'a> {
         }
         if at.cell_properties {
             if local == "gridSpan" && at.table_depth == 1 {
-                self.table.span = xml::attribute(e, "val").and_then(|v| v.parse().ok()).unwrap_or(1);
+                self.table.span = xml::attribute(e, "val")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1);
             }
             return Ok(!skipped(local));
         }
@@ -543,7 +618,9 @@ impl<'a> Body<'a> {
                 self.table.row.push(cell);
                 // A merged cell keeps the columns in line with the grid.
                 let span = self.table.span.clamp(1, 64);
-                self.table.row.extend(std::iter::repeat_n(String::new(), span - 1));
+                self.table
+                    .row
+                    .extend(std::iter::repeat_n(String::new(), span - 1));
             }
             "tr" if at.table_depth == 1 => {
                 let row = std::mem::take(&mut self.table.row);
@@ -585,7 +662,10 @@ impl<'a> Body<'a> {
         let mut runs = std::mem::take(&mut self.carry);
         runs.extend(paragraph.runs);
         let text = clean::rich_text(runs);
-        let kind = paragraph.style.as_deref().map_or(StyleKind::Other, |id| self.styles.kind(id));
+        let kind = paragraph
+            .style
+            .as_deref()
+            .map_or(StyleKind::Other, |id| self.styles.kind(id));
         let numbered = paragraph.num_id.as_deref().filter(|id| *id != "0");
         let pending = match kind {
             StyleKind::VersionLabel => {
@@ -594,22 +674,38 @@ impl<'a> Body<'a> {
             }
             StyleKind::Title => Pending::Title(text),
             StyleKind::Heading(level) => Pending::Heading(level, text),
-            StyleKind::List { .. } | StyleKind::Other if numbered.is_some() || kind != StyleKind::Other => {
+            StyleKind::List { .. } | StyleKind::Other
+                if numbered.is_some() || kind != StyleKind::Other =>
+            {
                 let (style_ordered, style_depth) = match kind {
                     StyleKind::List { ordered, depth } => (ordered, depth),
                     _ => (false, None),
                 };
-                let level = paragraph.level.or(style_depth).unwrap_or(0).min(MAX_LIST_DEPTH);
-                let ordered = numbered.and_then(|id| self.numbering.ordered(id, level)).unwrap_or(style_ordered);
+                let level = paragraph
+                    .level
+                    .or(style_depth)
+                    .unwrap_or(0)
+                    .min(MAX_LIST_DEPTH);
+                let ordered = numbered
+                    .and_then(|id| self.numbering.ordered(id, level))
+                    .unwrap_or(style_ordered);
                 // Markdown cannot nest an item more than one level below
                 // the one before it; Word can, and is brought in line.
                 let deepest = match self.pending.last() {
-                    Some(Pending::Block(BlockContent::ListItem { depth, .. })) => depth.saturating_add(1),
+                    Some(Pending::Block(BlockContent::ListItem { depth, .. })) => {
+                        depth.saturating_add(1)
+                    }
                     _ => 0,
                 };
-                Pending::Block(BlockContent::ListItem { ordered, depth: level.min(deepest), text })
+                Pending::Block(BlockContent::ListItem {
+                    ordered,
+                    depth: level.min(deepest),
+                    text,
+                })
             }
-            StyleKind::List { .. } | StyleKind::Other => Pending::Block(BlockContent::Paragraph { text }),
+            StyleKind::List { .. } | StyleKind::Other => {
+                Pending::Block(BlockContent::Paragraph { text })
+            }
         };
         self.pend(pending)
     }
@@ -623,7 +719,9 @@ impl<'a> Body<'a> {
             return Ok(());
         }
         if self.pending.len() >= self.max_blocks {
-            return Err(ImportError::TooManyBlocks { max: self.max_blocks });
+            return Err(ImportError::TooManyBlocks {
+                max: self.max_blocks,
+            });
         }
         self.pending.push(pending);
         Ok(())
@@ -638,7 +736,10 @@ impl<'a> Body<'a> {
         for pending in self.pending {
             blocks.push(match pending {
                 Pending::Title(text) => BlockContent::Heading { level: 1, text },
-                Pending::Heading(level, text) => BlockContent::Heading { level: level.saturating_add(offset).min(6), text },
+                Pending::Heading(level, text) => BlockContent::Heading {
+                    level: level.saturating_add(offset).min(6),
+                    text,
+                },
                 Pending::Block(block) => block,
             })?;
         }

@@ -62,7 +62,11 @@ pub fn export_docx(title: &TitleBlock, blocks: &[BlockContent]) -> Result<Vec<u8
                 paragraph(&mut body, Some(&style), None, text);
             }
             BlockContent::Paragraph { text } => paragraph(&mut body, None, None, text),
-            BlockContent::ListItem { ordered, depth, text } => {
+            BlockContent::ListItem {
+                ordered,
+                depth,
+                text,
+            } => {
                 let num_id = if *ordered {
                     if !previous_was_item || current_ordered.is_none() {
                         ordered_lists += 1;
@@ -72,7 +76,12 @@ pub fn export_docx(title: &TitleBlock, blocks: &[BlockContent]) -> Result<Vec<u8
                 } else {
                     BULLET_LIST
                 };
-                paragraph(&mut body, Some("ListParagraph"), Some((num_id, (*depth).min(MAX_LIST_DEPTH))), text);
+                paragraph(
+                    &mut body,
+                    Some("ListParagraph"),
+                    Some((num_id, (*depth).min(MAX_LIST_DEPTH))),
+                    text,
+                );
             }
             BlockContent::Table { rows } => table(&mut body, rows),
         }
@@ -117,11 +126,23 @@ fn write_title_block(out: &mut String, title: &TitleBlock) {
     let cell_start = format!("<w:tc><w:tcPr><w:tcW w:w=\"{half}\" w:type=\"dxa\"/></w:tcPr>");
     let centred = "<w:pPr><w:jc w:val=\"center\"/><w:spacing w:after=\"0\"/></w:pPr>";
     out.push_str(&cell_start);
-    out.push_str(&format!("<w:p>{centred}{}</w:p>", run(&title.organisation.to_uppercase(), true, false, false)));
-    out.push_str(&format!("<w:p>{centred}{}</w:p></w:tc>", run("*", true, false, false)));
+    out.push_str(&format!(
+        "<w:p>{centred}{}</w:p>",
+        run(&title.organisation.to_uppercase(), true, false, false)
+    ));
+    out.push_str(&format!(
+        "<w:p>{centred}{}</w:p></w:tc>",
+        run("*", true, false, false)
+    ));
     out.push_str(&cell_start);
-    out.push_str(&format!("<w:p>{centred}{}</w:p>", run("ĐẢNG CỘNG SẢN VIỆT NAM", true, false, true)));
-    out.push_str(&format!("<w:p>{centred}{}</w:p></w:tc></w:tr></w:tbl>", run(&title.place_and_date, false, true, false)));
+    out.push_str(&format!(
+        "<w:p>{centred}{}</w:p>",
+        run("ĐẢNG CỘNG SẢN VIỆT NAM", true, false, true)
+    ));
+    out.push_str(&format!(
+        "<w:p>{centred}{}</w:p></w:tc></w:tr></w:tbl>",
+        run(&title.place_and_date, false, true, false)
+    ));
     out.push_str(&format!(
         "<w:p><w:pPr><w:pStyle w:val=\"{VERSION_LABEL_STYLE}\"/></w:pPr>{}</w:p>",
         run(&title.version_label, false, false, false)
@@ -136,7 +157,9 @@ fn paragraph(out: &mut String, style: Option<&str>, list: Option<(usize, u8)>, t
             out.push_str(&format!("<w:pStyle w:val=\"{style}\"/>"));
         }
         if let Some((num_id, level)) = list {
-            out.push_str(&format!("<w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"{num_id}\"/></w:numPr>"));
+            out.push_str(&format!(
+                "<w:numPr><w:ilvl w:val=\"{level}\"/><w:numId w:val=\"{num_id}\"/></w:numPr>"
+            ));
         }
         out.push_str("</w:pPr>");
     }
@@ -166,7 +189,11 @@ fn table(out: &mut String, rows: &[Vec<String>]) {
     for (index, row) in rows.iter().enumerate() {
         let header = index == 0;
         // The header row repeats at the top of each page the table spans.
-        out.push_str(if header { "<w:tr><w:trPr><w:tblHeader/></w:trPr>" } else { "<w:tr>" });
+        out.push_str(if header {
+            "<w:tr><w:trPr><w:tblHeader/></w:trPr>"
+        } else {
+            "<w:tr>"
+        });
         for c in 0..width {
             let cell = row.get(c).map_or("", String::as_str);
             out.push_str(&format!(
@@ -192,8 +219,15 @@ fn run(text: &str, bold: bool, italic: bool, underline: bool) -> String {
     if underline {
         properties.push_str("<w:u w:val=\"single\"/>");
     }
-    let properties = if properties.is_empty() { properties } else { format!("<w:rPr>{properties}</w:rPr>") };
-    format!("<w:r>{properties}<w:t xml:space=\"preserve\">{}</w:t></w:r>", escape(text))
+    let properties = if properties.is_empty() {
+        properties
+    } else {
+        format!("<w:rPr>{properties}</w:rPr>")
+    };
+    format!(
+        "<w:r>{properties}<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+        escape(text)
+    )
 }
 
 /// XML-escapes text and leaves out what XML 1.0 cannot hold at all (most
@@ -293,11 +327,18 @@ fn numbering(ordered_lists: usize) -> String {
     };
     out.push_str(&format!("<w:abstractNum w:abstractNumId=\"0\"><w:multiLevelType w:val=\"hybridMultilevel\"/>{}</w:abstractNum>", levels(false)));
     out.push_str(&format!("<w:abstractNum w:abstractNumId=\"1\"><w:multiLevelType w:val=\"hybridMultilevel\"/>{}</w:abstractNum>", levels(true)));
-    out.push_str(&format!("<w:num w:numId=\"{BULLET_LIST}\"><w:abstractNumId w:val=\"0\"/></w:num>"));
+    out.push_str(&format!(
+        "<w:num w:numId=\"{BULLET_LIST}\"><w:abstractNumId w:val=\"0\"/></w:num>"
+    ));
     for list in 1..=ordered_lists {
-        out.push_str(&format!("<w:num w:numId=\"{}\"><w:abstractNumId w:val=\"1\"/>", BULLET_LIST + list));
+        out.push_str(&format!(
+            "<w:num w:numId=\"{}\"><w:abstractNumId w:val=\"1\"/>",
+            BULLET_LIST + list
+        ));
         for level in 0..=MAX_LIST_DEPTH {
-            out.push_str(&format!("<w:lvlOverride w:ilvl=\"{level}\"><w:startOverride w:val=\"1\"/></w:lvlOverride>"));
+            out.push_str(&format!(
+                "<w:lvlOverride w:ilvl=\"{level}\"><w:startOverride w:val=\"1\"/></w:lvlOverride>"
+            ));
         }
         out.push_str("</w:num>");
     }

@@ -37,17 +37,23 @@ pub(crate) fn reader(text: &str) -> NsReader<&[u8]> {
 
 /// An attribute's value by its local name (`w:val` → "val"), unescaped.
 pub(crate) fn attribute(element: &BytesStart<'_>, local: &str) -> Option<String> {
-    element.attributes().with_checks(false).flatten().find(|a| a.key.local_name().as_ref() == local).map(|a| {
-        match quick_xml::escape::unescape(&a.value) {
+    element
+        .attributes()
+        .with_checks(false)
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == local)
+        .map(|a| match quick_xml::escape::unescape(&a.value) {
             Ok(value) => value.into_owned(),
             Err(_) => a.value.into_owned(),
-        }
-    })
+        })
 }
 
 /// Whether a toggle property such as `<w:b/>` or `<w:i w:val="0"/>` is on.
 pub(crate) fn toggle(element: &BytesStart<'_>) -> bool {
-    !matches!(attribute(element, "val").as_deref(), Some("0" | "false" | "off" | "none"))
+    !matches!(
+        attribute(element, "val").as_deref(),
+        Some("0" | "false" | "off" | "none")
+    )
 }
 
 /// The text of `&amp;` or `&#x1EA1;`; entities beyond the predefined five
