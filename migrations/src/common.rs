@@ -16,3 +16,12 @@ pub(crate) fn foreign_key(from_table: &'static str, column: &'static str, to_tab
         .on_delete(ForeignKeyAction::Restrict)
         .take()
 }
+
+pub(crate) fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
+    let mut index = Index::create();
+    index.name(format!("ix_{table}_{}", columns.join("_"))).table(table);
+    for column in columns {
+        index.col(*column);
+    }
+    index.take()
+}

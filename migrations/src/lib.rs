@@ -9,12 +9,17 @@ pub use sea_orm_migration::prelude::*;
 mod common;
 mod m20261125_000001_organisation;
 mod m20261125_000002_accounts;
+mod m20261201_000003_reports;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_organisation::Migration), Box::new(m20261125_000002_accounts::Migration)]
+        vec![
+            Box::new(m20261125_000001_organisation::Migration),
+            Box::new(m20261125_000002_accounts::Migration),
+            Box::new(m20261201_000003_reports::Migration),
+        ]
     }
 }

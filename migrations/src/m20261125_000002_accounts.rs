@@ -5,22 +5,13 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use crate::common::{created_at, foreign_key};
+use crate::common::{created_at, foreign_key, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
 fn secret_hash() -> ColumnDef {
     string_len_uniq("secret_hash", 64)
-}
-
-fn index(table: &'static str, columns: &[&'static str]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(format!("ix_{table}_{}", columns.join("_"))).table(table);
-    for column in columns {
-        index.col(*column);
-    }
-    index.take()
 }
 
 #[async_trait::async_trait]

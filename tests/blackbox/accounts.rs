@@ -6,17 +6,17 @@ use reqwest::StatusCode;
 use reqwest::header::{LOCATION, ORIGIN};
 use serde_json::Value;
 
-const PASSWORD: &str = "mùa thu Hà Nội 1945";
+pub(crate) const PASSWORD: &str = "mùa thu Hà Nội 1945";
 
 /// The CSRF token a page put in its forms.
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     let start = html.find(marker).map(|i| i + marker.len()).expect("the page has a form with a CSRF token");
     html[start..].split('"').next().unwrap_or_default().to_owned()
 }
 
 /// `gopy user add` against the server's database; returns the link's path.
-fn add_user(server: &Server, email: &str, name: &str, role: Option<&str>) -> String {
+pub(crate) fn add_user(server: &Server, email: &str, name: &str, role: Option<&str>) -> String {
     let mut args = vec!["user", "add", "--email", email, "--name", name];
     if let Some(role) = role {
         args.extend(["--role", role]);
@@ -28,13 +28,13 @@ fn add_user(server: &Server, email: &str, name: &str, role: Option<&str>) -> Str
     link[link.find("/set-password/").expect("path")..].trim().to_owned()
 }
 
-async fn set_password(http: &reqwest::Client, server: &Server, path: &str, password: &str) -> reqwest::Response {
+pub(crate) async fn set_password(http: &reqwest::Client, server: &Server, path: &str, password: &str) -> reqwest::Response {
     let page = http.get(server.url(path)).send().await.expect("link page").text().await.expect("html");
     let csrf = csrf_of(&page);
     http.post(server.url(path)).form(&[("csrf", csrf.as_str()), ("password", password)]).send().await.expect("post")
 }
 
-async fn sign_in(http: &reqwest::Client, server: &Server, email: &str, password: &str) -> reqwest::Response {
+pub(crate) async fn sign_in(http: &reqwest::Client, server: &Server, email: &str, password: &str) -> reqwest::Response {
     let page = http.get(server.url("/sign-in")).send().await.expect("sign-in page").text().await.expect("html");
     let csrf = csrf_of(&page);
     http.post(server.url("/sign-in"))

@@ -2,4 +2,5 @@
 
 mod accounts;
 mod command_line;
+mod reports;
 mod serving;

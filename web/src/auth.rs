@@ -251,6 +251,82 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// A `multipart/form-data` form (a file upload) whose `csrf` field matches
+/// the visitor's CSRF cookie, read whole within the body limit.
+pub struct CsrfUpload(pub UploadForm);
+
+/// The text fields of an upload form, and its file if one was chosen.
+#[derive(Debug, Default)]
+pub struct UploadForm {
+    pub fields: std::collections::HashMap<String, String>,
+    pub file: Option<UploadedFile>,
+}
+
+impl UploadForm {
+    pub fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+}
+
+#[derive(Debug)]
+pub struct UploadedFile {
+    /// The name the person's computer gave the file.
+    pub name: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads every part of a multipart body: text fields by name, and the one
+/// part named `file` (an empty file input sends an empty part: no file).
+pub async fn read_upload(mut multipart: axum::extract::Multipart) -> Result<UploadForm, axum::extract::multipart::MultipartError> {
+    let mut form = UploadForm::default();
+    while let Some(field) = multipart.next_field().await? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let file_name = field.file_name().map(str::to_owned);
+            let bytes = field.bytes().await?;
+            if !bytes.is_empty() {
+                form.file = Some(UploadedFile { name: file_name, bytes: bytes.to_vec() });
+            }
+        } else {
+            let text = field.text().await?;
+            form.fields.insert(name, text);
+        }
+    }
+    Ok(form)
+}
+
+impl FromRequest<AppState> for CsrfUpload {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let ctx = match Ctx::from_request_parts(&mut parts, state).await {
+            Ok(ctx) => ctx,
+            Err(never) => match never {},
+        };
+        let refuse = || ctx.message(StatusCode::FORBIDDEN, "csrf_title", "csrf_body");
+        if !same_origin(&parts.headers) {
+            return Err(refuse());
+        }
+        let request = Request::from_parts(parts, body);
+        let multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|_| ctx.message(StatusCode::BAD_REQUEST, "bad_form_title", "bad_form_body"))?;
+        let form = read_upload(multipart).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ctx.message(StatusCode::PAYLOAD_TOO_LARGE, "too_large_title", "too_large_body")
+            } else {
+                ctx.message(StatusCode::BAD_REQUEST, "bad_form_title", "bad_form_body")
+            }
+        })?;
+        let token = form.field("csrf");
+        if ctx.csrf.is_empty() || !constant_time_eq(token.as_bytes(), ctx.csrf.as_bytes()) {
+            return Err(refuse());
+        }
+        Ok(Self(form))
+    }
+}
+
 /// The caller of an API route: a bearer token, or a browser session.
 pub struct ApiCaller(pub Identity);
 

@@ -93,7 +93,7 @@ mod tests {
 
 /// A use case's refusal in the person's language.
 pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> String {
-    use gopy_domain::{PasswordProblem, TextError};
+    use gopy_domain::{PasswordProblem, TeamProblem, TextError};
     let key = match err {
         AppError::Invalid { reason, .. } => match reason {
             InvalidReason::Text(TextError::Empty) => "err_empty",
@@ -105,8 +105,13 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
             InvalidReason::Password(PasswordProblem::TooGuessable) => "err_password_guessable",
             InvalidReason::Password(PasswordProblem::Wrong) => "err_password_wrong",
             InvalidReason::LastAdmin => "err_last_admin",
+            InvalidReason::Missing => "err_missing",
+            InvalidReason::Team(TeamProblem::Empty) => "err_team_empty",
+            InvalidReason::Team(TeamProblem::LeadNotOnTeam) => "err_lead_not_on_team",
+            InvalidReason::Import(problem) => return describe_import_error(catalog, language, problem),
             InvalidReason::Rule(_) => "err_invalid",
         },
+        AppError::Conflict { what: "version" } => "err_version_conflict",
         AppError::Conflict { what: "user" } => "err_email_taken",
         AppError::Conflict { what: "membership" } => "err_already_member",
         AppError::Conflict { .. } => "err_name_taken",
@@ -119,12 +124,46 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
     catalog.text(language, key).to_owned()
 }
 
+/// Why an upload was refused, and what is accepted, in the person's
+/// language. Figures are written the Vietnamese way in both languages' texts.
+pub fn describe_import_error(catalog: &Catalog, language: Language, err: &gopy_documents::ImportError) -> String {
+    use gopy_documents::{Detected, ImportError};
+    let text = |key: &str| catalog.text(language, key).to_owned();
+    let message = match err {
+        ImportError::TooLarge { max, actual } => text("import_too_large")
+            .replace("{actual}", &format_bytes(*actual))
+            .replace("{max}", &format_bytes(*max)),
+        ImportError::EmptyFile => text("import_empty_file"),
+        ImportError::NoText { .. } => text("import_no_text"),
+        ImportError::UnsupportedFormat { detected } => {
+            let what = match detected {
+                Detected::Pdf => "import_is_pdf",
+                Detected::LegacyWord => "import_is_legacy_word",
+                Detected::Rtf => "import_is_rtf",
+                Detected::OpenDocument => "import_is_open_document",
+                Detected::Spreadsheet => "import_is_spreadsheet",
+                Detected::Presentation => "import_is_presentation",
+                Detected::ZipWithoutWordDocument => "import_is_zip",
+                Detected::Binary => "import_is_binary",
+            };
+            text("import_unsupported").replace("{what}", catalog.text(language, what))
+        }
+        ImportError::PasswordProtected => text("import_password"),
+        ImportError::NotUtf8 { line } => text("import_not_utf8").replace("{line}", &format_count(*line as u64)),
+        ImportError::CorruptDocx { .. } => text("import_corrupt"),
+        ImportError::TooLargeUncompressed { .. } | ImportError::TooManyEntries { .. } => text("import_bomb"),
+        ImportError::TooManyBlocks { max } => text("import_too_many_blocks").replace("{max}", &format_count(*max as u64)),
+    };
+    format!("{message} {}", text("import_accepted"))
+}
+
 /// The message for each field a refusal concerns, keyed by field name, for
 /// a form to show beside what the person typed.
 pub fn form_errors(ctx: &crate::auth::Ctx, err: &AppError) -> serde_json::Value {
     let field = match err {
         AppError::Invalid { field, .. } => *field,
         AppError::Conflict { what: "user" } => "email",
+        AppError::Conflict { what: "version" } => "form",
         AppError::Conflict { .. } => "name",
         _ => "form",
     };
@@ -149,4 +188,41 @@ pub fn format_date_time(at: time::OffsetDateTime, time_zone: &str) -> String {
         local.hour(),
         local.minute()
     )
+}
+
+/// A whole number the Vietnamese way, with dots between thousands: 3.850.
+pub fn format_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// A size in bytes as people read it: "10 MB", "512 KB", with a decimal
+/// comma where one is needed ("1,5 MB").
+pub fn format_bytes(bytes: usize) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    let bytes = bytes as f64;
+    let (value, unit) = if bytes >= MB { (bytes / MB, "MB") } else { (bytes / 1024.0, "KB") };
+    let text = if (value - value.round()).abs() < 0.05 { format!("{value:.0}") } else { format!("{value:.1}").replace('.', ",") };
+    format!("{text} {unit}")
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_sizes_are_written_the_vietnamese_way() {
+        assert_eq!(format_count(3850), "3.850");
+        assert_eq!(format_count(100_000), "100.000");
+        assert_eq!(format_count(12), "12");
+        assert_eq!(format_bytes(10 * 1024 * 1024), "10 MB");
+        assert_eq!(format_bytes(1536 * 1024), "1,5 MB");
+    }
 }

@@ -10,6 +10,7 @@ pub mod cli;
 mod commands;
 pub mod i18n;
 pub mod pages;
+pub mod render;
 pub mod routes;
 pub mod server;
 pub mod settings;

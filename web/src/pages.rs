@@ -25,7 +25,19 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/admin_bodies", include_str!("../templates/pages/admin_bodies.hbs")),
     ("pages/committees", include_str!("../templates/pages/committees.hbs")),
     ("pages/committee", include_str!("../templates/pages/committee.hbs")),
+    ("pages/reports", include_str!("../templates/pages/reports.hbs")),
+    ("pages/report", include_str!("../templates/pages/report.hbs")),
+    ("pages/version", include_str!("../templates/pages/version.hbs")),
+    ("pages/diff", include_str!("../templates/pages/diff.hbs")),
 ];
+
+/// Adds the keys of `extra` to a page's view (a form's values and errors,
+/// say), replacing any of the same name.
+pub fn merge(page: &mut serde_json::Value, extra: serde_json::Value) {
+    if let (Some(page), serde_json::Value::Object(extra)) = (page.as_object_mut(), extra) {
+        page.extend(extra);
+    }
+}
 
 /// What every page's layout shows besides the page itself.
 pub struct Frame {

@@ -39,6 +39,7 @@ pub struct ServerSettings {
     pub public_url: String,
     pub request_timeout_secs: u64,
     pub body_limit_bytes: usize,
+    pub upload_limit_bytes: usize,
     pub shutdown_grace_secs: u64,
 }
 
@@ -137,6 +138,13 @@ impl Settings {
                 "server.body_limit_bytes",
                 &self.server.body_limit_bytes,
                 "at least 1024 bytes",
+            ));
+        }
+        if self.server.upload_limit_bytes == 0 || self.server.upload_limit_bytes >= self.server.body_limit_bytes {
+            return Err(invalid(
+                "server.upload_limit_bytes",
+                &self.server.upload_limit_bytes,
+                "above 0 and below server.body_limit_bytes, which must also hold the rest of the form",
             ));
         }
         if Engine::of_url(&self.database.url).is_none() {

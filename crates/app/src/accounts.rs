@@ -408,5 +408,6 @@ impl App {
 async fn actor_in(uow: &mut dyn UnitOfWork, user: UserId) -> Result<Actor, AppError> {
     let global_roles = uow.global_roles(user).await?;
     let memberships = uow.memberships_of_user(user).await?.into_iter().map(|m| (m.committee, m.role)).collect();
-    Ok(Actor { user, global_roles, memberships })
+    let drafting = uow.drafting_of(user).await?;
+    Ok(Actor { user, global_roles, memberships, drafting })
 }

@@ -1,7 +1,8 @@
 //! What a use case can refuse, in terms the web layer maps to a status, a
 //! stable code and a message in the user's language.
 
-use gopy_domain::{Denied, LinkProblem, PasswordProblem, TextError, Throttled};
+use gopy_documents::ImportError;
+use gopy_domain::{Denied, LinkProblem, PasswordProblem, TeamProblem, TextError, Throttled};
 
 use crate::StoreError;
 
@@ -38,7 +39,7 @@ impl From<Denied> for AppError {
 }
 
 /// Why a field's value was refused.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum InvalidReason {
     #[error(transparent)]
     Text(#[from] TextError),
@@ -47,6 +48,14 @@ pub enum InvalidReason {
     /// Taking the admin role from the only admin would lock everyone out.
     #[error("the last admin must stay an admin")]
     LastAdmin,
+    /// Nothing was chosen, or what was chosen does not exist.
+    #[error("must be chosen from what exists")]
+    Missing,
+    #[error(transparent)]
+    Team(#[from] TeamProblem),
+    /// An uploaded or written document could not be read.
+    #[error(transparent)]
+    Import(#[from] ImportError),
     #[error("{0}")]
     Rule(String),
 }

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod error;
 pub mod organisation;
 pub mod ports;
+pub mod reports;
 pub mod secret;
 
 use std::sync::Arc;

@@ -219,6 +219,11 @@ impl App {
         Ok(people)
     }
 
+    /// Everyone, without their roles: for showing names and choosing people.
+    pub async fn users(&self) -> Result<Vec<User>, AppError> {
+        Ok(self.store.begin().await?.list_users().await?)
+    }
+
     pub async fn person(&self, id: UserId) -> Result<Person, AppError> {
         let mut uow = self.store.begin().await?;
         let user = uow.find_user(id).await?.ok_or(AppError::NotFound { what: "user" })?;

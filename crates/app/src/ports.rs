@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use gopy_domain::{
     AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
-    GlobalRole, Membership, OutboxMessage, Session, SessionId, Term, User, UserId,
+    Drafter, GlobalRole, Membership, OutboxMessage, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
+    VersionSummary,
 };
 use time::OffsetDateTime;
 
@@ -35,9 +36,10 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 }
 
-/// One transaction. Reads see the writes made earlier in it.
+/// One transaction. Reads see the writes made earlier in it. Each feature's
+/// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
-pub trait UnitOfWork: Send {
+pub trait UnitOfWork: ReportStore + Send {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
 
@@ -122,6 +124,26 @@ pub trait UnitOfWork: Send {
     ) -> Result<Vec<AuditEvent>, StoreError>;
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
+}
+
+/// Reports, their drafting teams and versions.
+#[async_trait]
+pub trait ReportStore: Send {
+    async fn insert_report(&mut self, report: &Report) -> Result<(), StoreError>;
+    async fn find_report(&mut self, id: ReportId) -> Result<Option<Report>, StoreError>;
+    /// Every report, newest first.
+    async fn list_reports(&mut self) -> Result<Vec<Report>, StoreError>;
+    async fn insert_drafters(&mut self, report: ReportId, team: &[Drafter], at: OffsetDateTime) -> Result<(), StoreError>;
+    /// The drafting team, the lead first.
+    async fn drafting_team(&mut self, report: ReportId) -> Result<Vec<Drafter>, StoreError>;
+    /// The reports `user` drafts, and whether as lead.
+    async fn drafting_of(&mut self, user: UserId) -> Result<Vec<(ReportId, bool)>, StoreError>;
+
+    async fn insert_version(&mut self, version: &Version) -> Result<(), StoreError>;
+    async fn find_version(&mut self, report: ReportId, number: u32) -> Result<Option<Version>, StoreError>;
+    async fn latest_version(&mut self, report: ReportId) -> Result<Option<Version>, StoreError>;
+    /// Every version of `report` without its blocks, in order.
+    async fn version_summaries(&mut self, report: ReportId) -> Result<Vec<VersionSummary>, StoreError>;
 }
 
 /// The time, so tests can hold it still.

@@ -51,7 +51,9 @@ fn main() {
     let parsed = median(|| {
         std::hint::black_box((parse(&old_bytes), parse(&new_bytes)));
     });
-    let aligned = measure_align(&old, &new);
+    let aligned = median(|| {
+        std::hint::black_box(gopy_domain::document::align::align(&old, &new));
+    });
 
     let words = word_count(&old) + word_count(&new);
     let blocks = old.len() + new.len();
@@ -75,26 +77,8 @@ fn main() {
     };
     row("read both (baseline)", read);
     row("import() both", parsed);
-    match aligned {
-        Some(time) => row("align(old, new)", time),
-        None => println!(
-            "{:<28} not measured: gopy_domain::document::align is not on this branch yet",
-            "align(old, new)"
-        ),
-    }
+    row("align(old, new) with word diffs", aligned);
     let _ = std::fs::remove_dir_all(&folder);
-}
-
-/// Times `gopy_domain::document::align::align` over the two versions.
-///
-/// The alignment is being written on another branch: on this one
-/// `crates/domain/src/document/align.rs` is a placeholder that `mod.rs` does
-/// not declare, so the call cannot compile yet. Once it lands, uncomment the
-/// body below and delete the `None`.
-fn measure_align(old: &[BlockContent], new: &[BlockContent]) -> Option<Duration> {
-    let _ = (old, new);
-    // Some(median(|| { std::hint::black_box(gopy_domain::document::align::align(old, new)); }))
-    None
 }
 
 fn median(mut step: impl FnMut()) -> Duration {

@@ -136,7 +136,7 @@ pub fn check_password(password: &str, email: &str) -> Result<(), PasswordProblem
     }
     let lowered = password.to_lowercase();
     let local_part = email.split('@').next().unwrap_or_default();
-    let one_repeated = password.chars().all(|c| Some(c) == password.chars().next());
+    let one_repeated = password.chars().all(|c| password.starts_with(c));
     if one_repeated || (local_part.chars().count() >= 4 && lowered.contains(local_part)) {
         return Err(PasswordProblem::TooGuessable);
     }

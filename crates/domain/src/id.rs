@@ -69,4 +69,6 @@ entity_id!(
     ReportId,
     /// One version of a draft report.
     VersionId,
+    /// A comment on a report, or a reply in its thread.
+    CommentId,
 );

@@ -31,4 +31,4 @@ pub use organisation::{
 };
 pub use outbox::OutboxMessage;
 pub use report::{Drafter, Report, ReportKind, ReportStatus, TeamProblem, Title, Version, VersionSource, VersionSummary};
-pub use text::{CollationKey, Name, TextError, collation_key};
+pub use text::{CollationKey, Name, TextError, collation_key, fold};

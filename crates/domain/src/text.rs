@@ -14,6 +14,24 @@ pub fn nfc(text: &str) -> String {
     text.nfc().collect()
 }
 
+/// Folds text the way people type it on a phone: lower case, without tone
+/// marks or other diacritics, and with `đ` as `d`, whatever the input's
+/// normal form or tone placement ("Hòa", "Hoà" and "hoa" all fold alike).
+/// Search compares folded text, and file names are made from it.
+pub fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .collect()
+}
+
+/// The combining marks Vietnamese (and the Latin scripts generally) uses:
+/// U+0300 to U+036F.
+fn is_combining_mark(c: char) -> bool {
+    ('\u{0300}'..='\u{036F}').contains(&c)
+}
+
 /// A sort key that orders Vietnamese the way its readers expect: by the
 /// alphabet a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y, then by
 /// tone (none, huyền, hỏi, ngã, sắc, nặng), whatever the input's normal form.
@@ -171,6 +189,15 @@ mod tests {
         let decomposed: String = composed.nfd().collect();
         assert_eq!(collation_key(composed).letters, collation_key(&decomposed).letters);
         assert_eq!(collation_key(composed).tones, collation_key(&decomposed).tones);
+    }
+
+    #[test]
+    fn folding_drops_tones_and_the_stroke_of_d_in_any_normal_form() {
+        assert_eq!(fold("Tham nhũng"), "tham nhung");
+        assert_eq!(fold("ĐẢNG VIÊN"), "dang vien");
+        let decomposed: String = "hoà".nfd().collect();
+        assert_eq!(fold("hòa"), fold(&decomposed));
+        assert_eq!(fold("Hòa"), "hoa");
     }
 
     #[test]

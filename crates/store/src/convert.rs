@@ -6,13 +6,14 @@ use std::fmt::Display;
 use gopy_app::StoreError;
 use gopy_domain::{
     AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, AuditEventId, Body, BodyId, Committee,
-    CommitteeId, Email, LinkPurpose, Membership, MembershipId, Name, OutboxMessage, OutboxMessageId, Session,
-    SessionId, Term, TermId, User, UserId,
+    CommitteeId, Email, LinkPurpose, Membership, MembershipId, Name, OutboxMessage, OutboxMessageId, Report,
+    ReportId, Session, SessionId, Term, TermId, Title, User, UserId, Version, VersionId, VersionSummary,
 };
 use sea_orm::ActiveValue::Set;
 
 use crate::entity::{
-    access_token, account_link, audit_event, body, committee, membership, outbox, session, term, user,
+    access_token, account_link, audit_event, body, committee, membership, outbox, report, session, term, user,
+    version,
 };
 
 fn corrupt(table: &str, column: &str, err: impl Display) -> StoreError {
@@ -303,5 +304,109 @@ impl From<&OutboxMessage> for outbox::ActiveModel {
             attempts: Set(0),
             last_error: Set(None),
         }
+    }
+}
+
+impl TryFrom<report::Model> for Report {
+    type Error = StoreError;
+
+    fn try_from(row: report::Model) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: ReportId::from_uuid(row.id),
+            kind: row.kind.parse().map_err(|e| corrupt("reports", "kind", e))?,
+            title: Title::parse(&row.title).map_err(|e| corrupt("reports", "title", e))?,
+            term: row.term_id.map(TermId::from_uuid),
+            body: BodyId::from_uuid(row.body_id),
+            committee: CommitteeId::from_uuid(row.committee_id),
+            status: row.status.parse().map_err(|e| corrupt("reports", "status", e))?,
+            created_by: row.created_by.map(UserId::from_uuid),
+            created_at: row.created_at,
+        })
+    }
+}
+
+impl From<&Report> for report::ActiveModel {
+    fn from(r: &Report) -> Self {
+        Self {
+            id: Set(r.id.as_uuid()),
+            kind: Set(r.kind.as_str().to_owned()),
+            title: Set(r.title.to_string()),
+            term_id: Set(r.term.map(|t| t.as_uuid())),
+            body_id: Set(r.body.as_uuid()),
+            committee_id: Set(r.committee.as_uuid()),
+            status: Set(r.status.as_str().to_owned()),
+            created_by: Set(r.created_by.map(|u| u.as_uuid())),
+            created_at: Set(r.created_at),
+        }
+    }
+}
+
+/// A version's number as stored; numbers past `i32::MAX` cannot be reached
+/// one upload at a time, so the conversion is checked rather than assumed.
+fn version_number(table: &str, raw: i32) -> Result<u32, StoreError> {
+    u32::try_from(raw).map_err(|e| corrupt(table, "number", e))
+}
+
+impl TryFrom<version::Model> for Version {
+    type Error = StoreError;
+
+    fn try_from(row: version::Model) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: VersionId::from_uuid(row.id),
+            report: ReportId::from_uuid(row.report_id),
+            number: version_number("versions", row.number)?,
+            blocks: serde_json::from_str(&row.blocks).map_err(|e| corrupt("versions", "blocks", e))?,
+            source: row.source.parse().map_err(|e| corrupt("versions", "source", e))?,
+            file_name: row.file_name,
+            change_note: row.change_note,
+            created_by: UserId::from_uuid(row.created_by),
+            created_at: row.created_at,
+        })
+    }
+}
+
+pub(crate) fn version_row(v: &Version) -> Result<version::ActiveModel, StoreError> {
+    let blocks = serde_json::to_string(&v.blocks).map_err(|e| StoreError::Other(format!("version blocks: {e}")))?;
+    Ok(version::ActiveModel {
+        id: Set(v.id.as_uuid()),
+        report_id: Set(v.report.as_uuid()),
+        number: Set(i32::try_from(v.number).map_err(|e| StoreError::Other(format!("version number: {e}")))?),
+        blocks: Set(blocks),
+        source: Set(v.source.as_str().to_owned()),
+        file_name: Set(v.file_name.clone()),
+        change_note: Set(v.change_note.clone()),
+        word_count: Set(i32::try_from(v.word_count()).unwrap_or(i32::MAX)),
+        created_by: Set(v.created_by.as_uuid()),
+        created_at: Set(v.created_at),
+    })
+}
+
+/// The columns of `versions` a listing reads: everything but the blocks.
+#[derive(Debug, sea_orm::FromQueryResult)]
+pub(crate) struct VersionSummaryRow {
+    pub id: uuid::Uuid,
+    pub number: i32,
+    pub source: String,
+    pub file_name: Option<String>,
+    pub change_note: Option<String>,
+    pub word_count: i32,
+    pub created_by: uuid::Uuid,
+    pub created_at: time::OffsetDateTime,
+}
+
+impl TryFrom<VersionSummaryRow> for VersionSummary {
+    type Error = StoreError;
+
+    fn try_from(row: VersionSummaryRow) -> Result<Self, Self::Error> {
+        Ok(Self {
+            id: VersionId::from_uuid(row.id),
+            number: version_number("versions", row.number)?,
+            source: row.source.parse().map_err(|e| corrupt("versions", "source", e))?,
+            file_name: row.file_name,
+            change_note: row.change_note,
+            created_by: UserId::from_uuid(row.created_by),
+            created_at: row.created_at,
+            word_count: u32::try_from(row.word_count).map_err(|e| corrupt("versions", "word_count", e))?,
+        })
     }
 }

@@ -8,6 +8,7 @@ mod connect;
 mod convert;
 mod entity;
 mod error;
+mod reports;
 mod unit_of_work;
 
 #[cfg(feature = "testing")]

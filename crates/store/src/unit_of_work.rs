@@ -29,6 +29,11 @@ impl SeaUnitOfWork {
     pub(crate) fn new(tx: DatabaseTransaction, turn: Option<OwnedMutexGuard<()>>) -> Self {
         Self { tx, _turn: turn }
     }
+
+    /// The transaction, for the other features' store traits.
+    pub(crate) fn tx(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
 }
 
 #[async_trait]

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
 use crate::i18n::form_errors;
+use crate::pages::merge;
 
 /// The absolute link a person is given, until the notifier mails it.
 fn full_link(state: &AppState, secret: &str) -> String {
@@ -54,12 +55,6 @@ async fn people_view(state: &AppState, ctx: &Ctx, extra: Value, status: StatusCo
     });
     merge(&mut page, extra);
     Ok(ctx.render_with_status(status, "pages/admin_people", "people_title", page))
-}
-
-fn merge(page: &mut Value, extra: Value) {
-    if let (Some(page), Value::Object(extra)) = (page.as_object_mut(), extra) {
-        page.extend(extra);
-    }
 }
 
 #[derive(Deserialize, Serialize)]

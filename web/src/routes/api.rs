@@ -8,16 +8,31 @@ use axum::{Json, Router};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
+use gopy_app::AppError;
+use gopy_domain::Language;
+
 use crate::AppState;
 use crate::auth::ApiCaller;
-use crate::i18n::language_of;
+use crate::i18n::{Catalog, describe_error, language_of};
 
 /// The OpenAPI document; later issues add their paths here.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Gopy API", description = "Meetings, draft reports, comments and their dispositions."),
-    paths(super::health::healthz, super::health::readyz, api_root, openapi_document, me),
-    components(schemas(ApiRoot, ApiError, ApiErrorBody, Me, MeMembership)),
+    paths(
+        super::health::healthz, super::health::readyz, api_root, openapi_document, me,
+        super::reports_api::create_report, super::reports_api::list_reports, super::reports_api::get_report,
+        super::reports_api::add_version, super::reports_api::get_version, super::reports_api::get_diff,
+        super::reports_api::export_version,
+    ),
+    components(schemas(
+        ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
+        super::reports_api::ReportRequest, super::reports_api::ReportResponse, super::reports_api::DrafterResponse,
+        super::reports_api::VersionSummaryResponse, super::reports_api::VersionRequest,
+        super::reports_api::VersionResponse, super::reports_api::BlockResponse, super::reports_api::DiffResponse,
+        super::reports_api::ChangeResponse, super::reports_api::BlockRef, super::reports_api::WordEditResponse,
+        super::reports_api::CountsResponse,
+    )),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
@@ -123,13 +138,63 @@ pub struct ApiError {
 pub struct ApiErrorBody {
     pub code: &'static str,
     pub message: String,
+    /// For invalid input: the message for each field, by field name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub fields: Option<serde_json::Value>,
 }
 
 impl ApiError {
     pub fn response(status: StatusCode, code: &'static str, message: String) -> Response {
-        (status, Json(Self { error: ApiErrorBody { code, message } })).into_response()
+        (status, Json(Self { error: ApiErrorBody { code, message, fields: None } })).into_response()
+    }
+
+    /// A use case's refusal as the API answers it, in `language`.
+    pub fn from_app(catalog: &Catalog, language: Language, err: &AppError) -> Response {
+        let message = describe_error(catalog, language, err);
+        let (status, code) = match err {
+            AppError::Invalid { field, .. } => {
+                let fields = serde_json::json!({ *field: message.clone() });
+                let body = ApiErrorBody { code: "invalid", message, fields: Some(fields) };
+                return (StatusCode::UNPROCESSABLE_ENTITY, Json(Self { error: body })).into_response();
+            }
+            AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+            AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
+            AppError::Link(_) => (StatusCode::GONE, "link_unusable"),
+            AppError::Store(store) => {
+                tracing::error!(error = %store, "store failure");
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
+        };
+        Self::response(status, code, message)
     }
 }
+
+/// A JSON request body whose rejection (not JSON, a missing or mistyped
+/// field) is answered in the API's error shape rather than as plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for ApiJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let language = language_of(request.headers(), state.default_language);
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                let status = rejection.status();
+                let code = if status == StatusCode::PAYLOAD_TOO_LARGE { "too_large" } else { "bad_request" };
+                let key = if status == StatusCode::PAYLOAD_TOO_LARGE { "too_large_body" } else { "api_bad_json" };
+                let message = format!("{} ({})", state.pages.catalog().text(language, key), rejection.body_text());
+                Err(ApiError::response(status, code, message))
+            }
+        }
+    }
+}
+
 
 async fn api_not_found(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let language = language_of(&headers, state.default_language);

@@ -4,6 +4,8 @@ mod accounts;
 mod admin;
 pub mod api;
 mod health;
+mod reports;
+mod reports_api;
 mod site;
 
 use axum::Router;
@@ -40,7 +42,13 @@ pub fn router(state: AppState) -> Router {
         .route("/committees", get(admin::committees_page).post(admin::create_committee))
         .route("/committees/{id}", get(admin::committee_page))
         .route("/committees/{id}/members", post(admin::add_member))
-        .nest("/api", api::router())
+        .route("/reports", get(reports::reports_page).post(reports::create_report))
+        .route("/reports/{id}", get(reports::report_page))
+        .route("/reports/{id}/versions", post(reports::add_version))
+        .route("/reports/{id}/versions/{number}", get(reports::version_page))
+        .route("/reports/{id}/versions/{number}/{file}", get(reports::export_version))
+        .route("/reports/{id}/diff", get(reports::diff_page))
+        .nest("/api", api::router().merge(reports_api::router()))
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie))
         .with_state(state)

@@ -1,0 +1,125 @@
+//! Reports, drafting teams and versions, as the use cases' [`ReportStore`].
+
+use async_trait::async_trait;
+use gopy_app::StoreError;
+use gopy_app::ports::ReportStore;
+use gopy_domain::{Drafter, Report, ReportId, UserId, Version, VersionSummary};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use time::OffsetDateTime;
+
+use crate::convert::{VersionSummaryRow, version_row};
+use crate::entity::{report, report_drafter, version};
+use crate::error::map_db_err;
+use crate::unit_of_work::SeaUnitOfWork;
+
+#[async_trait]
+impl ReportStore for SeaUnitOfWork {
+    async fn insert_report(&mut self, r: &Report) -> Result<(), StoreError> {
+        report::Entity::insert(report::ActiveModel::from(r)).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn find_report(&mut self, id: ReportId) -> Result<Option<Report>, StoreError> {
+        let row = report::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        row.map(Report::try_from).transpose()
+    }
+
+    async fn list_reports(&mut self) -> Result<Vec<Report>, StoreError> {
+        report::Entity::find()
+            .order_by_desc(report::Column::CreatedAt)
+            .order_by_desc(report::Column::Id)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(Report::try_from)
+            .collect()
+    }
+
+    async fn insert_drafters(&mut self, id: ReportId, team: &[Drafter], at: OffsetDateTime) -> Result<(), StoreError> {
+        if team.is_empty() {
+            return Ok(());
+        }
+        let rows = team.iter().map(|d| report_drafter::ActiveModel {
+            report_id: Set(id.as_uuid()),
+            user_id: Set(d.user.as_uuid()),
+            lead: Set(d.lead),
+            created_at: Set(at),
+        });
+        report_drafter::Entity::insert_many(rows).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn drafting_team(&mut self, id: ReportId) -> Result<Vec<Drafter>, StoreError> {
+        let rows = report_drafter::Entity::find()
+            .filter(report_drafter::Column::ReportId.eq(id.as_uuid()))
+            .order_by_desc(report_drafter::Column::Lead)
+            .order_by_asc(report_drafter::Column::CreatedAt)
+            .order_by_asc(report_drafter::Column::UserId)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        Ok(rows.into_iter().map(|r| Drafter { user: UserId::from_uuid(r.user_id), lead: r.lead }).collect())
+    }
+
+    async fn drafting_of(&mut self, user: UserId) -> Result<Vec<(ReportId, bool)>, StoreError> {
+        let rows = report_drafter::Entity::find()
+            .filter(report_drafter::Column::UserId.eq(user.as_uuid()))
+            .order_by_asc(report_drafter::Column::ReportId)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        Ok(rows.into_iter().map(|r| (ReportId::from_uuid(r.report_id), r.lead)).collect())
+    }
+
+    async fn insert_version(&mut self, v: &Version) -> Result<(), StoreError> {
+        version::Entity::insert(version_row(v)?).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn find_version(&mut self, id: ReportId, number: u32) -> Result<Option<Version>, StoreError> {
+        let row = version::Entity::find()
+            .filter(version::Column::ReportId.eq(id.as_uuid()))
+            .filter(version::Column::Number.eq(i64::from(number)))
+            .one(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        row.map(Version::try_from).transpose()
+    }
+
+    async fn latest_version(&mut self, id: ReportId) -> Result<Option<Version>, StoreError> {
+        let row = version::Entity::find()
+            .filter(version::Column::ReportId.eq(id.as_uuid()))
+            .order_by_desc(version::Column::Number)
+            .one(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        row.map(Version::try_from).transpose()
+    }
+
+    async fn version_summaries(&mut self, id: ReportId) -> Result<Vec<VersionSummary>, StoreError> {
+        use version::Column;
+        version::Entity::find()
+            .select_only()
+            .columns([
+                Column::Id,
+                Column::Number,
+                Column::Source,
+                Column::FileName,
+                Column::ChangeNote,
+                Column::WordCount,
+                Column::CreatedBy,
+                Column::CreatedAt,
+            ])
+            .filter(Column::ReportId.eq(id.as_uuid()))
+            .order_by_asc(Column::Number)
+            .into_model::<VersionSummaryRow>()
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(VersionSummary::try_from)
+            .collect()
+    }
+}
