@@ -74,6 +74,20 @@ pub enum Action {
     ViewReport,
     /// Make a new version of a report (upload or write it).
     AddVersion,
+    /// Comment on a report's passages: the reviewing committee's work.
+    PostComment,
+    /// Record a comment for a member (an opinion said aloud at the meeting).
+    RecordComment,
+    /// Reply in a comment's thread.
+    Reply,
+    /// Set or change a comment's disposition: the drafting team's work.
+    AnswerComment,
+    /// See the earlier texts of edited comments.
+    ViewCommentHistory,
+    /// Change the text of a comment.
+    EditComment,
+    /// Withdraw a comment (it is marked, never deleted).
+    WithdrawComment,
 }
 
 impl Action {
@@ -94,6 +108,13 @@ impl Action {
         Action::CreateReport,
         Action::ViewReport,
         Action::AddVersion,
+        Action::PostComment,
+        Action::RecordComment,
+        Action::Reply,
+        Action::AnswerComment,
+        Action::ViewCommentHistory,
+        Action::EditComment,
+        Action::WithdrawComment,
     ];
 }
 
@@ -106,6 +127,8 @@ pub enum Resource {
     Person(UserId),
     /// A report, with the committee that reviews it.
     Report { id: ReportId, committee: CommitteeId },
+    /// A comment on a report: whose opinion it is and who typed it in.
+    Comment { report: ReportId, committee: CommitteeId, author: UserId, recorded_by: Option<UserId> },
 }
 
 /// A refusal. It says no more than that, so a refusal never reveals whether
@@ -142,6 +165,23 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
             actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id)
         }
         (AddVersion, Report { id, .. }) => actor.organises() || actor.drafts(id),
+        (PostComment, Report { committee, .. }) => actor.organises() || actor.role_in(committee).is_some(),
+        (RecordComment, Report { committee, .. }) => {
+            actor.organises() || actor.role_in(committee) == Some(CommitteeRole::Secretary)
+        }
+        (Reply, Report { id, committee }) => {
+            actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id)
+        }
+        (AnswerComment, Report { id, .. }) => actor.drafts(id),
+        (ViewCommentHistory, Report { committee, .. }) => {
+            actor.organises() || actor.role_in(committee) == Some(CommitteeRole::Secretary)
+        }
+        // A comment is changed by whoever it speaks for, or whoever typed it
+        // in for them; the secretariat may also withdraw one.
+        (EditComment, Comment { author, recorded_by, .. }) => author == actor.user || recorded_by == Some(actor.user),
+        (WithdrawComment, Comment { author, recorded_by, .. }) => {
+            author == actor.user || recorded_by == Some(actor.user) || actor.organises()
+        }
         // Any other pairing names the wrong kind of resource.
         _ => false,
     }
@@ -191,6 +231,24 @@ mod tests {
             ("someone else", Resource::Person(UserId::from_uuid(id(999)))),
             ("the committee's report", Resource::Report { id: ReportId::from_uuid(id(300)), committee: CommitteeId::from_uuid(id(100)) }),
             ("another committee's report", Resource::Report { id: ReportId::from_uuid(id(400)), committee: CommitteeId::from_uuid(id(200)) }),
+            ("one's own comment", Resource::Comment {
+                report: ReportId::from_uuid(id(300)),
+                committee: CommitteeId::from_uuid(id(100)),
+                author: actor.user,
+                recorded_by: None,
+            }),
+            ("a comment one recorded for someone", Resource::Comment {
+                report: ReportId::from_uuid(id(300)),
+                committee: CommitteeId::from_uuid(id(100)),
+                author: UserId::from_uuid(id(999)),
+                recorded_by: Some(actor.user),
+            }),
+            ("someone else's comment", Resource::Comment {
+                report: ReportId::from_uuid(id(300)),
+                committee: CommitteeId::from_uuid(id(100)),
+                author: UserId::from_uuid(id(999)),
+                recorded_by: None,
+            }),
         ]
     }
 
@@ -224,6 +282,22 @@ mod tests {
             (Action::ViewReport, "another committee's report", [Y, Y, N, N, N, N, Y, N, N, N]),
             (Action::AddVersion, "the committee's report", [Y, Y, N, N, N, N, N, N, Y, Y]),
             (Action::AddVersion, "another committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::PostComment, "the committee's report", [Y, Y, Y, Y, Y, Y, N, N, N, N]),
+            (Action::PostComment, "another committee's report", [Y, Y, N, N, N, N, Y, N, N, N]),
+            (Action::RecordComment, "the committee's report", [Y, Y, N, N, N, Y, N, N, N, N]),
+            (Action::RecordComment, "another committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::Reply, "the committee's report", [Y, Y, Y, Y, Y, Y, N, N, Y, Y]),
+            (Action::Reply, "another committee's report", [Y, Y, N, N, N, N, Y, N, N, N]),
+            (Action::AnswerComment, "the committee's report", [N, N, N, N, N, N, N, N, Y, Y]),
+            (Action::AnswerComment, "another committee's report", [N, N, N, N, N, N, N, N, N, N]),
+            (Action::ViewCommentHistory, "the committee's report", [Y, Y, N, N, N, Y, N, N, N, N]),
+            (Action::ViewCommentHistory, "another committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::EditComment, "one's own comment", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
+            (Action::EditComment, "a comment one recorded for someone", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
+            (Action::EditComment, "someone else's comment", [N, N, N, N, N, N, N, N, N, N]),
+            (Action::WithdrawComment, "one's own comment", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
+            (Action::WithdrawComment, "a comment one recorded for someone", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
+            (Action::WithdrawComment, "someone else's comment", [Y, Y, N, N, N, N, N, N, N, N]),
         ]
     };
 
@@ -244,7 +318,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, Action::ALL.len() * people.len() * 6);
+        assert_eq!(checked, Action::ALL.len() * people.len() * 9);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod comment;
 pub mod document;
 pub mod id;
 pub mod organisation;
@@ -22,12 +23,16 @@ pub use account::{
 };
 pub use audit::AuditEvent;
 pub use id::{
-    AccessTokenId, AccountLinkId, AuditEventId, BodyId, CommitteeId, MembershipId, OutboxMessageId, ReportId, SessionId,
+    AccessTokenId, AccountLinkId, AuditEventId, BodyId, CommentId, CommitteeId, MembershipId, OutboxMessageId, ReportId, SessionId,
     TermId, UserId, VersionId,
 };
 pub use organisation::{
     TermDatesError, UnknownValue,
     Body, Committee, CommitteeRole, Email, GlobalRole, Language, Membership, Term, User,
+};
+pub use comment::{
+    Comment, CommentCounts, CommentPlacement, CommentRevision, CommentText, Disposition, DispositionKind,
+    DispositionProblem, Placement,
 };
 pub use outbox::OutboxMessage;
 pub use report::{Drafter, Report, ReportKind, ReportStatus, TeamProblem, Title, Version, VersionSource, VersionSummary};
