@@ -10,6 +10,7 @@ mod common;
 mod m20261125_000001_organisation;
 mod m20261125_000002_accounts;
 mod m20261201_000003_reports;
+mod m20261201_000004_comments;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_organisation::Migration),
             Box::new(m20261125_000002_accounts::Migration),
             Box::new(m20261201_000003_reports::Migration),
+            Box::new(m20261201_000004_comments::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@
 //! HTTP nor SQL: the web crate calls it, the store crate implements the ports.
 
 pub mod accounts;
+pub mod comments;
 pub mod error;
 pub mod organisation;
 pub mod ports;

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use gopy_domain::{
     AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
-    Drafter, GlobalRole, Membership, OutboxMessage, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
-    VersionSummary,
+    Comment, CommentId, CommentPlacement, CommentRevision, Drafter, GlobalRole, Membership, OutboxMessage, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
+    VersionId, VersionSummary,
 };
 use time::OffsetDateTime;
 
@@ -39,7 +39,7 @@ pub trait Store: Send + Sync + 'static {
 /// One transaction. Reads see the writes made earlier in it. Each feature's
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
-pub trait UnitOfWork: ReportStore + Send {
+pub trait UnitOfWork: ReportStore + CommentStore + Send {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
 
@@ -144,6 +144,23 @@ pub trait ReportStore: Send {
     async fn latest_version(&mut self, report: ReportId) -> Result<Option<Version>, StoreError>;
     /// Every version of `report` without its blocks, in order.
     async fn version_summaries(&mut self, report: ReportId) -> Result<Vec<VersionSummary>, StoreError>;
+}
+
+/// Comments, replies, their earlier texts, and where each is shown.
+#[async_trait]
+pub trait CommentStore: Send {
+    async fn insert_comment(&mut self, comment: &Comment) -> Result<(), StoreError>;
+    async fn find_comment(&mut self, id: CommentId) -> Result<Option<Comment>, StoreError>;
+    /// Writes a comment's text, withdrawal and disposition (the rest never changes).
+    async fn update_comment(&mut self, comment: &Comment) -> Result<(), StoreError>;
+    /// Every comment and reply on `report`, oldest first.
+    async fn comments_of_report(&mut self, report: ReportId) -> Result<Vec<Comment>, StoreError>;
+    async fn insert_revision(&mut self, revision: &CommentRevision) -> Result<(), StoreError>;
+    /// The earlier texts of `comment`, oldest first.
+    async fn revisions_of(&mut self, comment: CommentId) -> Result<Vec<CommentRevision>, StoreError>;
+    async fn insert_placements(&mut self, placements: &[CommentPlacement]) -> Result<(), StoreError>;
+    /// Where each comment is shown on `version`.
+    async fn placements_on(&mut self, version: VersionId) -> Result<Vec<CommentPlacement>, StoreError>;
 }
 
 /// The time, so tests can hold it still.

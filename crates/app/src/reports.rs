@@ -166,9 +166,9 @@ impl App {
         authorize(actor, Action::AddVersion, report_resource(&report))?;
         let previous = uow.latest_version(id).await?;
         let number = previous.as_ref().map_or(1, |v| v.number + 1);
-        let old_blocks = previous.map(|v| v.blocks).unwrap_or_default();
+        let old_blocks = previous.as_ref().map(|v| v.blocks.as_slice()).unwrap_or_default();
         let mut randomness = Randomness::default();
-        let blocks = carry_ids(&old_blocks, contents, || randomness.block_id());
+        let blocks = carry_ids(old_blocks, contents, || randomness.block_id());
         if let Some(err) = randomness.failure {
             return Err(AppError::Store(err));
         }
@@ -186,12 +186,19 @@ impl App {
         // Two uploads at once race for the same number; the unique index
         // lets one win and the other is told to try again.
         uow.insert_version(&version).await.map_err(|e| AppError::from_store(e, "version"))?;
+        let carried = match &previous {
+            Some(previous) => self.carry_comments(uow.as_mut(), previous, &version).await?,
+            None => 0,
+        };
         let event = self.audit(
             Some(actor.user),
             "version.created",
             "report",
             Some(id.as_uuid()),
-            json!({ "version": version.id, "number": number, "source": source, "blocks": version.blocks.len() }),
+            json!({
+                "version": version.id, "number": number, "source": source,
+                "blocks": version.blocks.len(), "comments_carried": carried,
+            }),
         );
         uow.record_audit_event(&event).await?;
         uow.commit().await?;

@@ -4,6 +4,7 @@
 //! writer, how each names a broken constraint) the difference is handled
 //! here, behind one check of [`Engine`], and tested on both.
 
+mod comments;
 mod connect;
 mod convert;
 mod entity;

@@ -1,81 +1,16 @@
 //! Draft reports, drafting teams and versions on SQLite and PostgreSQL alike,
 //! through the real use cases, with the fixture reports.
 
+mod support;
+
 use gopy_app::reports::{ExportFormat, NewReport, VersionInput};
-use gopy_app::{App, AppError, InvalidReason};
+use gopy_app::{AppError, InvalidReason};
 use gopy_documents::ImportLimits;
 use gopy_domain::document::align::ChangeKind;
-use gopy_domain::{Actor, CommitteeRole, GlobalRole, Language, Report, ReportKind, VersionSource};
+use gopy_domain::{ReportKind, VersionSource};
 use gopy_store::on_both_engines;
 use gopy_store::testing::meeting_day;
-
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/reports/");
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{FIXTURES}{name}")).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
-}
-
-fn file(name: &str) -> VersionInput {
-    VersionInput::File { bytes: fixture(name), file_name: Some(name.to_owned()) }
-}
-
-/// The story of DESIGN.md in small: the secretariat, a committee with a
-/// member, another committee's member, and a drafting team of two.
-struct Story {
-    secretariat: Actor,
-    member: Actor,
-    stranger: Actor,
-    lead: Actor,
-    report: Report,
-}
-
-async fn person(app: &App, email: &str, name: &str, roles: Vec<GlobalRole>) -> gopy_domain::User {
-    let new = gopy_app::organisation::NewUser {
-        email: email.to_owned(),
-        name: name.to_owned(),
-        title: None,
-        body: None,
-        language: Language::Vi,
-        global_roles: roles,
-    };
-    app.create_user(None, new).await.expect("person created")
-}
-
-async fn story(app: &App) -> Story {
-    let office = person(app, "vp@tinhuy.vn", "Lê Văn Phòng", vec![GlobalRole::Secretariat]).await;
-    let member = person(app, "uv@tinhuy.vn", "Trần Ủy Viên", vec![]).await;
-    let stranger = person(app, "khac@tinhuy.vn", "Phạm Người Khác", vec![]).await;
-    let lead = person(app, "tbt@tinhuy.vn", "Nguyễn Tổ Trưởng", vec![]).await;
-    let drafter = person(app, "btv@tinhuy.vn", "Hoàng Biên Tập", vec![]).await;
-    let body = app.create_body(None, "Ban Tuyên giáo Tỉnh ủy").await.expect("body");
-    let standing = app.create_committee(None, "Ban Thường vụ Tỉnh ủy").await.expect("committee");
-    let other = app.create_committee(None, "Ban Chấp hành Đảng bộ huyện").await.expect("committee");
-    app.add_membership(None, standing.id, member.id, CommitteeRole::Member).await.expect("seat");
-    app.add_membership(None, other.id, stranger.id, CommitteeRole::Chair).await.expect("seat");
-    let secretariat = app.actor_of(office.id).await.expect("actor");
-    let report = app
-        .create_report(
-            &secretariat,
-            NewReport {
-                kind: ReportKind::MidTermReview,
-                title: "Báo cáo sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XI".to_owned(),
-                term: None,
-                body: Some(body.id),
-                committee: Some(standing.id),
-                drafters: vec![drafter.id, lead.id],
-                lead: Some(lead.id),
-            },
-        )
-        .await
-        .expect("report set up");
-    Story {
-        secretariat,
-        member: app.actor_of(member.id).await.expect("actor"),
-        stranger: app.actor_of(stranger.id).await.expect("actor"),
-        lead: app.actor_of(lead.id).await.expect("actor"),
-        report,
-    }
-}
+use support::{file, story};
 
 on_both_engines! {
     async fn a_report_is_set_up_with_its_drafting_team_and_an_audit_event(db) {

@@ -1,0 +1,459 @@
+//! Use cases for the review loop: comments on a version's passages, replies,
+//! edits and withdrawals, the drafting team's dispositions, the comments as
+//! they stand on the latest version, and the table of dispositions.
+//!
+//! Every change writes, in one unit of work, the change, its audit event and
+//! the outbox rows for the people it concerns.
+
+use std::collections::HashMap;
+
+use gopy_domain::document::align::{Anchor, AnchorFate, carry_anchors, find_span, span_of};
+use gopy_domain::document::{Block, BlockId};
+use gopy_domain::{
+    Action, Actor, Comment, CommentCounts, CommentId, CommentPlacement, CommentRevision, CommentText,
+    DispositionKind, OutboxMessage, OutboxMessageId, Placement, Report, ReportId, Resource, UserId, Version,
+    authorize,
+};
+use serde_json::json;
+use tracing::instrument;
+
+use crate::reports::report_resource;
+use crate::{App, AppError, InvalidReason, UnitOfWork, new_id};
+
+/// Where a new comment points, as the browser or the API says it.
+#[derive(Clone, Debug, Default)]
+pub struct NewAnchor {
+    pub block: Option<String>,
+    /// Character offsets into the block's text.
+    pub start: Option<usize>,
+    pub end: Option<usize>,
+    /// The text selected, checked against the offsets.
+    pub quote: Option<String>,
+}
+
+/// What is needed to post a comment.
+#[derive(Clone, Debug)]
+pub struct NewComment {
+    /// The version commented on: the latest one.
+    pub version: u32,
+    /// `None`, or all fields empty, for a comment on the whole report.
+    pub anchor: NewAnchor,
+    pub body: String,
+    /// Set when the secretariat records someone else's opinion.
+    pub on_behalf_of: Option<UserId>,
+    /// Said aloud at the meeting.
+    pub at_meeting: bool,
+}
+
+/// A comment with its replies and where it is shown on the latest version.
+#[derive(Clone, Debug)]
+pub struct Thread {
+    pub comment: Comment,
+    pub placement: Option<CommentPlacement>,
+    pub replies: Vec<Comment>,
+}
+
+/// A report's comments as they stand on its latest version, in the order
+/// of the document: comments on passages by where the passage is, then
+/// those whose passage is gone, then those on the whole report.
+#[derive(Clone, Debug)]
+pub struct ReviewView {
+    pub report: Report,
+    pub version: Option<Version>,
+    pub threads: Vec<Thread>,
+    pub counts: CommentCounts,
+}
+
+impl App {
+    #[instrument(skip(self, actor, new), fields(user.id = %actor.user, report.id = %id))]
+    pub async fn post_comment(&self, actor: &Actor, id: ReportId, new: NewComment) -> Result<Comment, AppError> {
+        let body = CommentText::parse(&new.body).map_err(|e| AppError::invalid("body", e))?;
+        let mut uow = self.store.begin().await?;
+        let report = self.readable(uow.as_mut(), actor, id).await?;
+        let resource = report_resource(&report);
+        authorize(actor, Action::PostComment, resource)?;
+        if new.on_behalf_of.is_some_and(|u| u != actor.user) || new.at_meeting {
+            authorize(actor, Action::RecordComment, resource)?;
+        }
+        let author = new.on_behalf_of.unwrap_or(actor.user);
+        if uow.find_user(author).await?.is_none() {
+            return Err(AppError::invalid("author", InvalidReason::Missing));
+        }
+        let version = uow.latest_version(id).await?.ok_or(AppError::NotFound { what: "version" })?;
+        if version.number != new.version {
+            return Err(AppError::invalid("version", InvalidReason::Rule("a newer version exists".into())));
+        }
+        let anchor = anchor_in(&version, &new.anchor)?;
+        let comment = Comment {
+            id: CommentId::from_uuid(new_id()),
+            report: id,
+            version: version.id,
+            version_number: version.number,
+            parent: None,
+            author,
+            recorded_by: (author != actor.user).then_some(actor.user),
+            at_meeting: new.at_meeting,
+            anchor: anchor.clone(),
+            body,
+            created_at: self.now(),
+            edited_at: None,
+            withdrawn_at: None,
+            late: false,
+            disposition: None,
+        };
+        uow.insert_comment(&comment).await?;
+        uow.insert_placements(&[CommentPlacement {
+            comment: comment.id,
+            version: version.id,
+            placement: Placement::Current,
+            anchor,
+        }])
+        .await?;
+        self.tell_drafting_team(uow.as_mut(), &report, &comment, "comment.posted").await?;
+        let event = self.audit(
+            Some(actor.user),
+            "comment.posted",
+            "report",
+            Some(id.as_uuid()),
+            json!({ "comment": comment.id, "author": author, "version": version.number, "at_meeting": new.at_meeting }),
+        );
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(comment)
+    }
+
+    /// A reply in a comment's thread.
+    #[instrument(skip(self, actor, text), fields(user.id = %actor.user, comment.id = %parent))]
+    pub async fn reply(&self, actor: &Actor, parent: CommentId, text: &str) -> Result<Comment, AppError> {
+        let body = CommentText::parse(text).map_err(|e| AppError::invalid("body", e))?;
+        let mut uow = self.store.begin().await?;
+        let thread = uow.find_comment(parent).await?.ok_or(AppError::NotFound { what: "comment" })?;
+        let report = self.readable(uow.as_mut(), actor, thread.report).await?;
+        authorize(actor, Action::Reply, report_resource(&report))?;
+        if thread.is_reply() {
+            return Err(AppError::invalid("body", InvalidReason::Rule("replies go in the comment's thread".into())));
+        }
+        let reply = Comment {
+            id: CommentId::from_uuid(new_id()),
+            parent: Some(parent),
+            author: actor.user,
+            recorded_by: None,
+            at_meeting: false,
+            anchor: None,
+            body,
+            created_at: self.now(),
+            edited_at: None,
+            withdrawn_at: None,
+            late: false,
+            disposition: None,
+            ..thread.clone()
+        };
+        uow.insert_comment(&reply).await?;
+        self.tell_drafting_team(uow.as_mut(), &report, &reply, "comment.replied").await?;
+        let event = self.audit(
+            Some(actor.user),
+            "comment.replied",
+            "report",
+            Some(report.id.as_uuid()),
+            json!({ "comment": parent, "reply": reply.id }),
+        );
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(reply)
+    }
+
+    /// Changes a comment's text; the earlier text is kept.
+    pub async fn edit_comment(&self, actor: &Actor, id: CommentId, text: &str) -> Result<Comment, AppError> {
+        let body = CommentText::parse(text).map_err(|e| AppError::invalid("body", e))?;
+        let mut uow = self.store.begin().await?;
+        let (report, mut comment) = self.comment_for(uow.as_mut(), actor, id, Action::EditComment).await?;
+        if comment.is_withdrawn() {
+            return Err(AppError::invalid("body", InvalidReason::Rule("a withdrawn comment cannot be edited".into())));
+        }
+        if comment.body == body {
+            return Ok(comment);
+        }
+        let now = self.now();
+        uow.insert_revision(&CommentRevision { comment: id, body: comment.body.clone(), replaced_at: now }).await?;
+        comment.body = body;
+        comment.edited_at = Some(now);
+        uow.update_comment(&comment).await?;
+        let event = self.audit(Some(actor.user), "comment.edited", "report", Some(report.id.as_uuid()), json!({ "comment": id }));
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(comment)
+    }
+
+    /// Marks a comment withdrawn; it stays, shown as withdrawn.
+    pub async fn withdraw_comment(&self, actor: &Actor, id: CommentId) -> Result<Comment, AppError> {
+        let mut uow = self.store.begin().await?;
+        let (report, mut comment) = self.comment_for(uow.as_mut(), actor, id, Action::WithdrawComment).await?;
+        if comment.is_withdrawn() {
+            return Ok(comment);
+        }
+        comment.withdrawn_at = Some(self.now());
+        uow.update_comment(&comment).await?;
+        let event =
+            self.audit(Some(actor.user), "comment.withdrawn", "report", Some(report.id.as_uuid()), json!({ "comment": id }));
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(comment)
+    }
+
+    /// The drafting team's answer to a comment. It can be changed until the
+    /// report is approved; each change is an audit event, and the comment's
+    /// author is told.
+    #[instrument(skip(self, actor, response), fields(user.id = %actor.user, comment.id = %id))]
+    pub async fn answer_comment(
+        &self,
+        actor: &Actor,
+        id: CommentId,
+        kind: DispositionKind,
+        response: &str,
+        addressed_in: Option<u32>,
+    ) -> Result<Comment, AppError> {
+        let response = match response.trim() {
+            "" => None,
+            text => Some(CommentText::parse(text).map_err(|e| AppError::invalid("response", e))?),
+        };
+        let mut uow = self.store.begin().await?;
+        let mut comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
+        let report = self.readable(uow.as_mut(), actor, comment.report).await?;
+        authorize(actor, Action::AnswerComment, report_resource(&report))?;
+        if let Some(n) = addressed_in
+            && uow.find_version(report.id, n).await?.is_none()
+        {
+            return Err(AppError::invalid("addressed_in", InvalidReason::Missing));
+        }
+        let previous = comment.disposition.as_ref().map(|d| d.kind);
+        comment
+            .answer(kind, response, addressed_in, actor.user, self.now())
+            .map_err(|e| AppError::invalid("response", InvalidReason::Rule(e.to_string())))?;
+        uow.update_comment(&comment).await?;
+        if comment.author != actor.user {
+            uow.enqueue(&self.notice(comment.author, "comment.answered", &report, &comment)).await?;
+        }
+        let event = self.audit(
+            Some(actor.user),
+            "comment.answered",
+            "report",
+            Some(report.id.as_uuid()),
+            json!({ "comment": id, "disposition": kind, "previous": previous, "addressed_in": addressed_in }),
+        );
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(comment)
+    }
+
+    /// One comment with its report, for a page or an API answer.
+    pub async fn comment(&self, actor: &Actor, id: CommentId) -> Result<(Report, Comment), AppError> {
+        let mut uow = self.store.begin().await?;
+        let comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
+        let report = self.readable(uow.as_mut(), actor, comment.report).await?;
+        Ok((report, comment))
+    }
+
+    /// The earlier texts of a comment, for the secretariat.
+    pub async fn comment_history(&self, actor: &Actor, id: CommentId) -> Result<Vec<CommentRevision>, AppError> {
+        let mut uow = self.store.begin().await?;
+        let comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
+        let report = self.readable(uow.as_mut(), actor, comment.report).await?;
+        authorize(actor, Action::ViewCommentHistory, report_resource(&report))?;
+        Ok(uow.revisions_of(id).await?)
+    }
+
+    /// Every comment of a report as it stands on the latest version.
+    pub async fn review(&self, actor: &Actor, id: ReportId) -> Result<ReviewView, AppError> {
+        let mut uow = self.store.begin().await?;
+        let report = self.readable(uow.as_mut(), actor, id).await?;
+        let version = uow.latest_version(id).await?;
+        let comments = uow.comments_of_report(id).await?;
+        let placements = match &version {
+            Some(v) => uow.placements_on(v.id).await?,
+            None => Vec::new(),
+        };
+        drop(uow);
+        Ok(review_view(report, version, comments, placements))
+    }
+
+    async fn readable(&self, uow: &mut dyn UnitOfWork, actor: &Actor, id: ReportId) -> Result<Report, AppError> {
+        let report = uow.find_report(id).await?.ok_or(AppError::NotFound { what: "report" })?;
+        authorize(actor, Action::ViewReport, report_resource(&report))
+            .map_err(|_| AppError::NotFound { what: "report" })?;
+        Ok(report)
+    }
+
+    /// A comment that `actor` may read and may do `action` to.
+    async fn comment_for(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        actor: &Actor,
+        id: CommentId,
+        action: Action,
+    ) -> Result<(Report, Comment), AppError> {
+        let comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
+        let report = self.readable(uow, actor, comment.report).await?;
+        let resource = Resource::Comment {
+            report: report.id,
+            committee: report.committee,
+            author: comment.author,
+            recorded_by: comment.recorded_by,
+        };
+        authorize(actor, action, resource)?;
+        Ok((report, comment))
+    }
+
+    /// An outbox row for every member of the drafting team but the comment's author.
+    async fn tell_drafting_team(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        report: &Report,
+        comment: &Comment,
+        kind: &str,
+    ) -> Result<(), AppError> {
+        for drafter in uow.drafting_team(report.id).await? {
+            if drafter.user != comment.author {
+                uow.enqueue(&self.notice(drafter.user, kind, report, comment)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    fn notice(&self, recipient: UserId, kind: &str, report: &Report, comment: &Comment) -> OutboxMessage {
+        let now = self.now();
+        let thread = comment.parent.unwrap_or(comment.id);
+        OutboxMessage {
+            id: OutboxMessageId::from_uuid(new_id()),
+            kind: kind.to_owned(),
+            recipient,
+            payload: json!({
+                "report": report.id,
+                "report_title": report.title,
+                "comment": comment.id,
+                "author": comment.author,
+                "path": format!("/reports/{}/versions/{}#comment-{thread}", report.id, comment.version_number),
+            }),
+            created_at: now,
+            due_at: now,
+            sent_at: None,
+        }
+    }
+
+    /// Carries every comment shown on `previous` onto `next`, in the unit of
+    /// work that makes `next`: none is dropped; one whose passage changed is
+    /// flagged, one whose passage is gone is outdated.
+    pub(crate) async fn carry_comments(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        previous: &Version,
+        next: &Version,
+    ) -> Result<usize, AppError> {
+        let placements = uow.placements_on(previous.id).await?;
+        if placements.is_empty() {
+            return Ok(0);
+        }
+        let alignment = gopy_domain::document::align::align(&contents(&previous.blocks), &contents(&next.blocks));
+        let anchored: Vec<&CommentPlacement> = placements.iter().filter(|p| p.anchor.is_some()).collect();
+        let anchors: Vec<Anchor> = anchored.iter().filter_map(|p| p.anchor.clone()).collect();
+        let fates = carry_anchors(&anchors, &previous.blocks, &next.blocks, &alignment);
+        let mut carried: Vec<CommentPlacement> = anchored
+            .iter()
+            .zip(fates)
+            .map(|(p, fate)| {
+                let (placement, anchor) = match fate {
+                    AnchorFate::Unchanged(anchor) if p.placement == Placement::Current => (Placement::Current, Some(anchor)),
+                    AnchorFate::Unchanged(anchor) | AnchorFate::PassageChanged(anchor) => {
+                        (Placement::PassageChanged, Some(anchor))
+                    }
+                    AnchorFate::Outdated => (Placement::Outdated, None),
+                };
+                CommentPlacement { comment: p.comment, version: next.id, placement, anchor }
+            })
+            .collect();
+        // Comments on the whole report, and those already outdated, stay as they are.
+        carried.extend(placements.iter().filter(|p| p.anchor.is_none()).map(|p| CommentPlacement {
+            version: next.id,
+            ..p.clone()
+        }));
+        uow.insert_placements(&carried).await?;
+        Ok(carried.len())
+    }
+}
+
+fn contents(blocks: &[Block]) -> Vec<gopy_domain::document::BlockContent> {
+    blocks.iter().map(|b| b.content.clone()).collect()
+}
+
+/// Checks a new comment's anchor against the version: the block is in it,
+/// the offsets fall inside the block's text, and the quote is what they
+/// cover. A quote without offsets is looked for in the block.
+fn anchor_in(version: &Version, new: &NewAnchor) -> Result<Option<Anchor>, AppError> {
+    let block_id = match new.block.as_deref().map(str::trim) {
+        None | Some("") => {
+            return if new.start.is_some() || new.quote.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+                Err(AppError::invalid("anchor", InvalidReason::Rule("a passage needs its block".into())))
+            } else {
+                Ok(None)
+            };
+        }
+        Some(id) => BlockId::new(id),
+    };
+    let block = version
+        .blocks
+        .iter()
+        .find(|b| b.id == block_id)
+        .ok_or_else(|| AppError::invalid("anchor", InvalidReason::Rule("the passage is not in this version".into())))?;
+    let text = block.content.plain_text();
+    let outside = || AppError::invalid("anchor", InvalidReason::Rule("the selection is outside the passage".into()));
+    let quote = new.quote.as_deref().map(gopy_domain::text::nfc).filter(|q| !q.is_empty());
+    let span = match (new.start, new.end, quote) {
+        (None, None, None) => None,
+        (Some(start), Some(end), quote) => {
+            let span = span_of(&text, start, end).ok_or_else(outside)?;
+            if quote.is_some_and(|q| q != span.quote) {
+                return Err(outside());
+            }
+            Some(span)
+        }
+        (None, None, Some(quote)) => Some(find_span(&text, &quote).ok_or_else(outside)?),
+        _ => return Err(outside()),
+    };
+    Ok(Some(Anchor { block: block_id, span }))
+}
+
+fn review_view(
+    report: Report,
+    version: Option<Version>,
+    comments: Vec<Comment>,
+    placements: Vec<CommentPlacement>,
+) -> ReviewView {
+    let counts = CommentCounts::of(&comments);
+    let mut replies: HashMap<CommentId, Vec<Comment>> = HashMap::new();
+    let mut tops = Vec::new();
+    for comment in comments {
+        match comment.parent {
+            Some(parent) => replies.entry(parent).or_default().push(comment),
+            None => tops.push(comment),
+        }
+    }
+    let mut placed: HashMap<CommentId, CommentPlacement> = placements.into_iter().map(|p| (p.comment, p)).collect();
+    let position: HashMap<&BlockId, usize> =
+        version.iter().flat_map(|v| v.blocks.iter().enumerate().map(|(i, b)| (&b.id, i))).collect();
+    let mut threads: Vec<(u8, usize, usize, Thread)> = tops
+        .into_iter()
+        .map(|comment| {
+            let placement = placed.remove(&comment.id);
+            let anchor = placement.as_ref().and_then(|p| p.anchor.as_ref());
+            let key = match (anchor, placement.as_ref().map(|p| p.placement)) {
+                (Some(a), _) => (0, position.get(&a.block).copied().unwrap_or(usize::MAX), a.span.as_ref().map_or(0, |s| s.start)),
+                (None, Some(Placement::Outdated)) => (1, 0, 0),
+                _ => (2, 0, 0),
+            };
+            let replies = replies.remove(&comment.id).unwrap_or_default();
+            (key.0, key.1, key.2, Thread { comment, placement, replies })
+        })
+        .collect();
+    // Stable: comments on one passage stay in the order they were made.
+    threads.sort_by_key(|(group, block, start, _)| (*group, *block, *start));
+    ReviewView { report, version, threads: threads.into_iter().map(|(_, _, _, t)| t).collect(), counts }
+}

@@ -1,0 +1,223 @@
+//! Comments, their earlier texts and placements, as the use cases'
+//! [`CommentStore`]. An anchor is stored as three columns beside the block
+//! id, and read back only whole: a row with half an anchor is corrupt.
+
+use async_trait::async_trait;
+use gopy_app::StoreError;
+use gopy_app::ports::CommentStore;
+use gopy_domain::document::BlockId;
+use gopy_domain::document::align::{Anchor, Span};
+use gopy_domain::{
+    Comment, CommentId, CommentPlacement, CommentRevision, CommentText, Disposition, ReportId, UserId, VersionId,
+};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::entity::{comment, comment_placement, comment_revision};
+use crate::error::map_db_err;
+use crate::unit_of_work::SeaUnitOfWork;
+
+fn corrupt(column: &str, err: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("comments.{column}: {err}"))
+}
+
+fn text(column: &str, raw: &str) -> Result<CommentText, StoreError> {
+    CommentText::parse(raw).map_err(|e| corrupt(column, e))
+}
+
+fn offset(raw: usize) -> Result<i32, StoreError> {
+    i32::try_from(raw).map_err(|e| StoreError::Other(format!("anchor offset: {e}")))
+}
+
+/// The four anchor columns, from an anchor.
+type AnchorColumns = (Option<String>, Option<i32>, Option<i32>, Option<String>);
+
+fn anchor_columns(anchor: Option<&Anchor>) -> Result<AnchorColumns, StoreError> {
+    let Some(anchor) = anchor else { return Ok((None, None, None, None)) };
+    let block = Some(anchor.block.to_string());
+    match &anchor.span {
+        None => Ok((block, None, None, None)),
+        Some(span) => Ok((block, Some(offset(span.start)?), Some(offset(span.end)?), Some(span.quote.clone()))),
+    }
+}
+
+fn anchor_of(columns: AnchorColumns) -> Result<Option<Anchor>, StoreError> {
+    let to_usize = |v: i32| usize::try_from(v).map_err(|e| corrupt("span", e));
+    match columns {
+        (None, None, None, None) => Ok(None),
+        (Some(block), None, None, None) => Ok(Some(Anchor { block: BlockId::new(block), span: None })),
+        (Some(block), Some(start), Some(end), Some(quote)) => Ok(Some(Anchor {
+            block: BlockId::new(block),
+            span: Some(Span { start: to_usize(start)?, end: to_usize(end)?, quote }),
+        })),
+        _ => Err(corrupt("block_id", "an anchor is stored only in part")),
+    }
+}
+
+impl TryFrom<comment::Model> for Comment {
+    type Error = StoreError;
+
+    fn try_from(row: comment::Model) -> Result<Self, Self::Error> {
+        let disposition = match (row.disposition, row.decided_by, row.decided_at) {
+            (None, _, _) => None,
+            (Some(kind), Some(by), Some(at)) => Some(Disposition {
+                kind: kind.parse().map_err(|e| corrupt("disposition", e))?,
+                response: row.response.as_deref().map(|r| text("response", r)).transpose()?,
+                addressed_in: row.addressed_in.map(|n| u32::try_from(n).map_err(|e| corrupt("addressed_in", e))).transpose()?,
+                decided_by: UserId::from_uuid(by),
+                decided_at: at,
+            }),
+            _ => return Err(corrupt("disposition", "a disposition without who decided it and when")),
+        };
+        Ok(Self {
+            id: CommentId::from_uuid(row.id),
+            report: ReportId::from_uuid(row.report_id),
+            version: VersionId::from_uuid(row.version_id),
+            version_number: u32::try_from(row.version_number).map_err(|e| corrupt("version_number", e))?,
+            parent: row.parent_id.map(CommentId::from_uuid),
+            author: UserId::from_uuid(row.author_id),
+            recorded_by: row.recorded_by.map(UserId::from_uuid),
+            at_meeting: row.at_meeting,
+            anchor: anchor_of((row.block_id, row.span_start, row.span_end, row.quote))?,
+            body: text("body", &row.body)?,
+            created_at: row.created_at,
+            edited_at: row.edited_at,
+            withdrawn_at: row.withdrawn_at,
+            late: row.late,
+            disposition,
+        })
+    }
+}
+
+fn comment_row(c: &Comment) -> Result<comment::ActiveModel, StoreError> {
+    let (block_id, span_start, span_end, quote) = anchor_columns(c.anchor.as_ref())?;
+    let d = c.disposition.as_ref();
+    Ok(comment::ActiveModel {
+        id: Set(c.id.as_uuid()),
+        report_id: Set(c.report.as_uuid()),
+        version_id: Set(c.version.as_uuid()),
+        version_number: Set(i32::try_from(c.version_number).map_err(|e| StoreError::Other(e.to_string()))?),
+        parent_id: Set(c.parent.map(|p| p.as_uuid())),
+        author_id: Set(c.author.as_uuid()),
+        recorded_by: Set(c.recorded_by.map(|u| u.as_uuid())),
+        at_meeting: Set(c.at_meeting),
+        block_id: Set(block_id),
+        span_start: Set(span_start),
+        span_end: Set(span_end),
+        quote: Set(quote),
+        body: Set(c.body.to_string()),
+        created_at: Set(c.created_at),
+        edited_at: Set(c.edited_at),
+        withdrawn_at: Set(c.withdrawn_at),
+        late: Set(c.late),
+        disposition: Set(d.map(|d| d.kind.as_str().to_owned())),
+        response: Set(d.and_then(|d| d.response.as_ref()).map(ToString::to_string)),
+        addressed_in: Set(d.and_then(|d| d.addressed_in).map(i32::try_from).transpose().map_err(|e| StoreError::Other(e.to_string()))?),
+        decided_by: Set(d.map(|d| d.decided_by.as_uuid())),
+        decided_at: Set(d.map(|d| d.decided_at)),
+    })
+}
+
+#[async_trait]
+impl CommentStore for SeaUnitOfWork {
+    async fn insert_comment(&mut self, c: &Comment) -> Result<(), StoreError> {
+        comment::Entity::insert(comment_row(c)?).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn find_comment(&mut self, id: CommentId) -> Result<Option<Comment>, StoreError> {
+        let row = comment::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        row.map(Comment::try_from).transpose()
+    }
+
+    async fn update_comment(&mut self, c: &Comment) -> Result<(), StoreError> {
+        comment::Entity::update(comment_row(c)?).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn comments_of_report(&mut self, report: ReportId) -> Result<Vec<Comment>, StoreError> {
+        comment::Entity::find()
+            .filter(comment::Column::ReportId.eq(report.as_uuid()))
+            .order_by_asc(comment::Column::CreatedAt)
+            .order_by_asc(comment::Column::Id)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(Comment::try_from)
+            .collect()
+    }
+
+    async fn insert_revision(&mut self, r: &CommentRevision) -> Result<(), StoreError> {
+        let row = comment_revision::ActiveModel {
+            id: Set(uuid::Uuid::now_v7()),
+            comment_id: Set(r.comment.as_uuid()),
+            body: Set(r.body.to_string()),
+            replaced_at: Set(r.replaced_at),
+        };
+        comment_revision::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn revisions_of(&mut self, id: CommentId) -> Result<Vec<CommentRevision>, StoreError> {
+        comment_revision::Entity::find()
+            .filter(comment_revision::Column::CommentId.eq(id.as_uuid()))
+            .order_by_asc(comment_revision::Column::ReplacedAt)
+            .order_by_asc(comment_revision::Column::Id)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(|row| {
+                Ok(CommentRevision {
+                    comment: CommentId::from_uuid(row.comment_id),
+                    body: text("revision body", &row.body)?,
+                    replaced_at: row.replaced_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_placements(&mut self, placements: &[CommentPlacement]) -> Result<(), StoreError> {
+        // In slices, so a report with thousands of comments stays under
+        // the engines' limits on bound parameters.
+        for chunk in placements.chunks(500) {
+            let rows = chunk
+                .iter()
+                .map(|p| {
+                    let (block_id, span_start, span_end, quote) = anchor_columns(p.anchor.as_ref())?;
+                    Ok(comment_placement::ActiveModel {
+                        comment_id: Set(p.comment.as_uuid()),
+                        version_id: Set(p.version.as_uuid()),
+                        placement: Set(p.placement.as_str().to_owned()),
+                        block_id: Set(block_id),
+                        span_start: Set(span_start),
+                        span_end: Set(span_end),
+                        quote: Set(quote),
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            comment_placement::Entity::insert_many(rows).exec(self.tx()).await.map_err(map_db_err)?;
+        }
+        Ok(())
+    }
+
+    async fn placements_on(&mut self, version: VersionId) -> Result<Vec<CommentPlacement>, StoreError> {
+        comment_placement::Entity::find()
+            .filter(comment_placement::Column::VersionId.eq(version.as_uuid()))
+            .order_by_asc(comment_placement::Column::CommentId)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(|row| {
+                Ok(CommentPlacement {
+                    comment: CommentId::from_uuid(row.comment_id),
+                    version: VersionId::from_uuid(row.version_id),
+                    placement: row.placement.parse().map_err(|e| corrupt("placement", e))?,
+                    anchor: anchor_of((row.block_id, row.span_start, row.span_end, row.quote))?,
+                })
+            })
+            .collect()
+    }
+}
