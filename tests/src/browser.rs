@@ -49,6 +49,10 @@ impl std::fmt::Display for WebDriverError {
 /// One browser session with its own, empty profile (so its own cookies).
 /// The session ends when [`Browser::close`] is called or the value dropped;
 /// a test that panics leaves a `failed` screenshot behind.
+///
+/// Its calls block (reqwest's blocking client), so that tests read as steps
+/// and the session can end in `Drop`: use it from a plain `#[test]`, not
+/// inside a Tokio runtime.
 pub struct Browser {
     http: reqwest::blocking::Client,
     /// `{driver}/session/{id}`: every command's prefix.
@@ -311,9 +315,12 @@ fn send(
     if let Some(body) = body {
         request = request.json(&body);
     }
-    let response = request.send().unwrap_or_else(|e| panic!("chromedriver does not answer at {url}: {e}"));
+    // Errors, not panics: `Drop` ends sessions through here while unwinding.
+    let transport =
+        |error: &str, e: reqwest::Error| WebDriverError { error: error.to_owned(), message: format!("{url}: {e}") };
+    let response = request.send().map_err(|e| transport("chromedriver does not answer", e))?;
     let ok = response.status().is_success();
-    let reply: Value = response.json().unwrap_or_else(|e| panic!("chromedriver's answer at {url} is not JSON: {e}"));
+    let reply: Value = response.json().map_err(|e| transport("chromedriver's answer is not JSON", e))?;
     let value = reply.get("value").cloned().unwrap_or(Value::Null);
     if ok {
         return Ok(value);
