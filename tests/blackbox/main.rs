@@ -1,6 +1,7 @@
 //! Black-box tests: the real `gopy` binary, as a person or a script uses it.
 
 mod accounts;
+mod browser;
 mod command_line;
 mod reports;
 mod serving;

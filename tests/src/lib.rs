@@ -2,13 +2,18 @@
 //! folder, wait until it serves, and talk to it over HTTP.
 //!
 //! The binary is the one `scripts/test` builds (`cargo build -p gopy-web`)
-//! next to the test executables, or the one `GOPY_BIN` names.
+//! next to the test executables, or the one `GOPY_BIN` names. Pages that
+//! need a real browser are driven through [`browser::Browser`].
+
+pub mod browser;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
+
+pub use browser::Browser;
 
 /// The `gopy` binary under test.
 pub fn gopy_bin() -> PathBuf {
