@@ -54,13 +54,14 @@ mod clean;
 mod docx;
 mod error;
 mod markdown;
+mod ooxml;
 mod sniff;
 
 use gopy_domain::document::BlockContent;
 use serde::Serialize;
 
-pub use docx::{ExportError, TitleBlock, export_docx};
-pub use error::{Detected, ImportError};
+pub use docx::{TitleBlock, export_docx};
+pub use error::{Detected, ExportError, ImportError};
 pub use markdown::{export_markdown, import_markdown};
 pub use sniff::sniff;
 
