@@ -14,6 +14,7 @@ mod write;
 mod xml;
 
 pub(crate) use read::{check_is_word, import_docx};
+pub(crate) use write::{GRID_BORDERS, Page, run, word_package};
 pub use write::{TitleBlock, export_docx};
 
 /// Marks the title block table the exporter writes (as its caption and

@@ -151,7 +151,10 @@ pub(crate) fn word_package(
     );
     ooxml::package(&[
         ("[Content_Types].xml", CONTENT_TYPES),
-        ("_rels/.rels", &ooxml::root_relationships("word/document.xml")),
+        (
+            "_rels/.rels",
+            &ooxml::root_relationships("word/document.xml"),
+        ),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS),
         ("word/document.xml", &document),
         ("word/styles.xml", &styles(font_size)),
