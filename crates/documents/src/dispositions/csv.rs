@@ -13,7 +13,9 @@
 
 use super::{DispositionTable, clean, flat_cells};
 
-/// Writes the table as CSV.
+/// Writes the table as CSV: the header record, then one record per row,
+/// with the cells the workbook has (column 2 "II.1 ¶1 — “quote”", column 3
+/// the name and the body on a new line).
 pub fn dispositions_csv(table: &DispositionTable) -> String {
     let mut out = String::from('\u{FEFF}');
     record(&mut out, table.columns.iter().map(|name| clean(name)));

@@ -28,7 +28,7 @@ const FONT_SIZE: usize = 26;
 /// Column widths in twips, summing to the text width of [`PAGE`]: STT
 /// narrow, the disposition a word or three, the comment and the response
 /// the widest since they hold the most text.
-const WIDTHS: [usize; 6] = [700, 2000, 2200, 4300, 1500, 3870];
+const WIDTHS: [usize; 6] = [700, 2300, 2000, 4200, 1600, 3770];
 const _: () = assert!(
     WIDTHS[0] + WIDTHS[1] + WIDTHS[2] + WIDTHS[3] + WIDTHS[4] + WIDTHS[5] == PAGE.text_width()
 );

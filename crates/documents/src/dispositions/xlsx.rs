@@ -33,18 +33,21 @@ const STYLE_TEXT: usize = 2;
 const STYLE_NUMBER: usize = 3;
 const STYLE_TEXT_QUOTED: usize = 4;
 
-/// Writes the table as an .xlsx.
+/// Writes the table as an .xlsx. The six columns are those of the Word
+/// table; column 2 holds the label and the quote on one line,
+/// "II.1 ¶1 — “quote”", and column 3 the name with the body on a new line.
 pub fn dispositions_xlsx(table: &DispositionTable) -> Result<Vec<u8>, ExportError> {
     let last_row = table.rows.len() + 1;
-    let mut data = String::from("<row r=\"1\">");
-    for (column, name) in COLUMNS.iter().zip(&table.columns) {
-        string_cell(&mut data, *column, 1, &super::clean(name), STYLE_HEADER);
+    let names = table.columns.clone().map(|name| super::clean(&name));
+    let mut data = format!("<row r=\"1\"{}>", height(&names));
+    for (column, name) in COLUMNS.iter().zip(&names) {
+        string_cell(&mut data, *column, 1, name, STYLE_HEADER);
     }
     data.push_str("</row>");
     for (index, row) in table.rows.iter().enumerate() {
         let r = index + 2;
-        data.push_str(&format!("<row r=\"{r}\">"));
         let cells = flat_cells(row);
+        data.push_str(&format!("<row r=\"{r}\"{}>", height(&cells)));
         // STT is a number, so that the column sorts as numbers do.
         data.push_str(&format!(
             "<c r=\"A{r}\" s=\"{STYLE_NUMBER}\"><v>{}</v></c>",
@@ -111,6 +114,29 @@ fn string_cell(out: &mut String, column: char, row: usize, text: &str, style: us
         "<c r=\"{column}{row}\" s=\"{style}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
         ooxml::escape(truncate(text))
     ));
+}
+
+/// The row's height for its wrapped text, as a `ht` attribute. Excel fits
+/// a row to wrapped text when it opens a file, but LibreOffice does not and
+/// shows one line of each, so the height is estimated here: each line of a
+/// cell takes a line per column width of characters (Times New Roman is
+/// narrower than the digit the width is measured in, so this errs tall).
+fn height(cells: &[String; 6]) -> String {
+    const LINE_POINTS: usize = 16;
+    let lines = cells
+        .iter()
+        .zip(WIDTHS)
+        .map(|(text, width)| {
+            let width = usize::try_from(width).unwrap_or(1).max(1);
+            text.split('\n')
+                .map(|line| line.chars().count().div_ceil(width).max(1))
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(1)
+        // Excel's highest row is 409 points.
+        .min(409 / LINE_POINTS);
+    format!(" ht=\"{}\" customHeight=\"1\"", lines * LINE_POINTS + 4)
 }
 
 /// What Excel would take for a formula if the text were typed into a cell.
@@ -199,6 +225,18 @@ mod tests {
         let wide = "𝔸".repeat(MAX_CELL_CHARS);
         assert_eq!(truncate(&wide).chars().count(), MAX_CELL_CHARS / 2);
         assert_eq!(truncate("ngắn"), "ngắn");
+    }
+
+    #[test]
+    fn a_row_is_as_tall_as_its_longest_wrapped_cell_within_what_excel_allows() {
+        let mut cells: [String; 6] = Default::default();
+        assert_eq!(height(&cells), " ht=\"20\" customHeight=\"1\"");
+        // 120 characters in the 50-wide comment column wrap to three lines,
+        // and a line break adds a fourth.
+        cells[3] = format!("{}\nmột dòng nữa", "a".repeat(120));
+        assert_eq!(height(&cells), " ht=\"68\" customHeight=\"1\"");
+        cells[5] = "b\n".repeat(1_000);
+        assert_eq!(height(&cells), " ht=\"404\" customHeight=\"1\"");
     }
 
     #[test]
