@@ -66,3 +66,13 @@ impl fmt::Display for Detected {
         })
     }
 }
+
+/// Why a file could not be written. Writing into memory only fails if the
+/// zip writer does, which would be a bug rather than bad input.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("could not write the file: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("could not write the file: {0}")]
+    Io(#[from] std::io::Error),
+}

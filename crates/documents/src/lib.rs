@@ -8,6 +8,11 @@
 //! exporters write files that the importers read back to exactly the blocks
 //! they were given.
 //!
+//! It also writes the table of comments and answers that goes to the
+//! committee with the next version ([`DispositionTable`], as .docx, .xlsx
+//! and CSV), reusing the Word writer and the zip and XML escaping it shares
+//! with the workbook.
+//!
 //! The crate only turns bytes into blocks and blocks into bytes: it opens no
 //! file and knows nothing of the web or the database.
 //!
@@ -51,16 +56,21 @@
 //! [`RichText`]: gopy_domain::document::RichText
 
 mod clean;
+mod dispositions;
 mod docx;
 mod error;
 mod markdown;
+mod ooxml;
 mod sniff;
 
 use gopy_domain::document::BlockContent;
 use serde::Serialize;
 
-pub use docx::{ExportError, TitleBlock, export_docx};
-pub use error::{Detected, ImportError};
+pub use dispositions::{
+    DispositionRow, DispositionTable, dispositions_csv, dispositions_docx, dispositions_xlsx,
+};
+pub use docx::{TitleBlock, export_docx};
+pub use error::{Detected, ExportError, ImportError};
 pub use markdown::{export_markdown, import_markdown};
 pub use sniff::sniff;
 

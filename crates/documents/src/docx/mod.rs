@@ -14,7 +14,8 @@ mod write;
 mod xml;
 
 pub(crate) use read::{check_is_word, import_docx};
-pub use write::{ExportError, TitleBlock, export_docx};
+pub(crate) use write::{GRID_BORDERS, Page, run, word_package};
+pub use write::{TitleBlock, export_docx};
 
 /// Marks the title block table the exporter writes (as its caption and
 /// description), so the importer knows to skip it.

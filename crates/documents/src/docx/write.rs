@@ -8,14 +8,12 @@
 //! heading levels by the styles Title and Heading1..5, and lists by their
 //! numbering, so that importing the file gives back exactly the blocks.
 
-use std::io::{Cursor, Write};
-
 use gopy_domain::document::{BlockContent, RichText};
-use zip::ZipWriter;
-use zip::write::SimpleFileOptions;
 
 use super::{TITLE_BLOCK_MARK, VERSION_LABEL_STYLE};
+use crate::ExportError;
 use crate::markdown::MAX_LIST_DEPTH;
+use crate::ooxml::{self, RELATIONSHIPS as R, XML_DECLARATION};
 
 /// The head of the document, above the report's own title.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,19 +27,48 @@ pub struct TitleBlock {
     pub version_label: String,
 }
 
-/// Why a .docx could not be written. Writing into memory only fails if the
-/// zip writer does, which would be a bug rather than bad input.
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error("could not write the Word file: {0}")]
-    Zip(#[from] zip::result::ZipError),
-    #[error("could not write the Word file: {0}")]
-    Io(#[from] std::io::Error),
+/// A section's page and margins, in twentieths of a point (twips).
+pub(crate) struct Page {
+    pub(crate) width: usize,
+    pub(crate) height: usize,
+    pub(crate) landscape: bool,
+    pub(crate) top: usize,
+    pub(crate) right: usize,
+    pub(crate) bottom: usize,
+    pub(crate) left: usize,
 }
 
-/// Text width of an A4 page with the margins below, in twentieths of a point.
-const TEXT_WIDTH: usize = 11906 - 1701 - 1134;
+impl Page {
+    pub(crate) const fn text_width(&self) -> usize {
+        self.width.saturating_sub(self.left + self.right)
+    }
+}
+
+/// A4 upright with the margins of Decree 30/2020 for a report.
+const REPORT_PAGE: Page = Page {
+    width: 11906,
+    height: 16838,
+    landscape: false,
+    top: 1134,
+    right: 1134,
+    bottom: 1134,
+    left: 1701,
+};
+/// The text width of [`REPORT_PAGE`].
+const TEXT_WIDTH: usize = REPORT_PAGE.text_width();
 const BULLET_LIST: usize = 1;
+/// Body text of a report: 14 pt, in half-points.
+const REPORT_FONT_SIZE: usize = 28;
+
+/// The table borders Word draws for a plain grid: single black lines.
+pub(crate) const GRID_BORDERS: &str = "<w:tblBorders>\
+     <w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+     <w:left w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+     <w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+     <w:right w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+     <w:insideH w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+     <w:insideV w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
+     </w:tblBorders>";
 
 /// Writes the blocks as a Word document under the title block.
 pub fn export_docx(title: &TitleBlock, blocks: &[BlockContent]) -> Result<Vec<u8>, ExportError> {
@@ -90,27 +117,49 @@ pub fn export_docx(title: &TitleBlock, blocks: &[BlockContent]) -> Result<Vec<u8
             current_ordered = None;
         }
     }
+    word_package(&body, &REPORT_PAGE, REPORT_FONT_SIZE, ordered_lists)
+}
+
+/// A whole .docx around `body` (the content of `w:body`): one section on
+/// `page`, Times New Roman at `font_size` half-points, and `ordered_lists`
+/// numbered lists besides the bullet list.
+pub(crate) fn word_package(
+    body: &str,
+    page: &Page,
+    font_size: usize,
+    ordered_lists: usize,
+) -> Result<Vec<u8>, ExportError> {
+    let Page {
+        width,
+        height,
+        landscape,
+        top,
+        right,
+        bottom,
+        left,
+    } = page;
+    let orient = if *landscape {
+        " w:orient=\"landscape\""
+    } else {
+        ""
+    };
     let document = format!(
         "{XML_DECLARATION}<w:document xmlns:w=\"{W}\" xmlns:r=\"{R}\"><w:body>{body}<w:sectPr>\
-         <w:pgSz w:w=\"11906\" w:h=\"16838\"/>\
-         <w:pgMar w:top=\"1134\" w:right=\"1134\" w:bottom=\"1134\" w:left=\"1701\" w:header=\"720\" w:footer=\"720\" w:gutter=\"0\"/>\
+         <w:pgSz w:w=\"{width}\" w:h=\"{height}\"{orient}/>\
+         <w:pgMar w:top=\"{top}\" w:right=\"{right}\" w:bottom=\"{bottom}\" w:left=\"{left}\" w:header=\"720\" w:footer=\"720\" w:gutter=\"0\"/>\
          </w:sectPr></w:body></w:document>"
     );
-
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (name, content) in [
-        ("[Content_Types].xml", CONTENT_TYPES.to_owned()),
-        ("_rels/.rels", ROOT_RELS.to_owned()),
-        ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_owned()),
-        ("word/document.xml", document),
-        ("word/styles.xml", styles()),
-        ("word/numbering.xml", numbering(ordered_lists)),
-    ] {
-        zip.start_file(name, options)?;
-        zip.write_all(content.as_bytes())?;
-    }
-    Ok(zip.finish()?.into_inner())
+    ooxml::package(&[
+        ("[Content_Types].xml", CONTENT_TYPES),
+        (
+            "_rels/.rels",
+            &ooxml::root_relationships("word/document.xml"),
+        ),
+        ("word/_rels/document.xml.rels", DOCUMENT_RELS),
+        ("word/document.xml", &document),
+        ("word/styles.xml", &styles(font_size)),
+        ("word/numbering.xml", &numbering(ordered_lists)),
+    ])
 }
 
 fn write_title_block(out: &mut String, title: &TitleBlock) {
@@ -172,16 +221,10 @@ fn paragraph(out: &mut String, style: Option<&str>, list: Option<(usize, u8)>, t
 fn table(out: &mut String, rows: &[Vec<String>]) {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0).max(1);
     let column = TEXT_WIDTH / width;
-    out.push_str(
-        "<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblBorders>\
-         <w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
-         <w:left w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
-         <w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
-         <w:right w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
-         <w:insideH w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
-         <w:insideV w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>\
-         </w:tblBorders><w:tblLook w:val=\"04A0\" w:firstRow=\"1\"/></w:tblPr><w:tblGrid>",
-    );
+    out.push_str(&format!(
+        "<w:tbl><w:tblPr><w:tblW w:w=\"5000\" w:type=\"pct\"/>{GRID_BORDERS}\
+         <w:tblLook w:val=\"04A0\" w:firstRow=\"1\"/></w:tblPr><w:tblGrid>"
+    ));
     for _ in 0..width {
         out.push_str(&format!("<w:gridCol w:w=\"{column}\"/>"));
     }
@@ -208,7 +251,7 @@ fn table(out: &mut String, rows: &[Vec<String>]) {
     out.push_str("</w:tbl>");
 }
 
-fn run(text: &str, bold: bool, italic: bool, underline: bool) -> String {
+pub(crate) fn run(text: &str, bold: bool, italic: bool, underline: bool) -> String {
     let mut properties = String::new();
     if bold {
         properties.push_str("<w:b/>");
@@ -230,27 +273,13 @@ fn run(text: &str, bold: bool, italic: bool, underline: bool) -> String {
     )
 }
 
-/// XML-escapes text and leaves out what XML 1.0 cannot hold at all (most
-/// control characters), which would make Word refuse the whole file.
+/// Escaped text for a `w:t`, in which a tab or line break would be lost:
+/// they are spaces here, as the importer reads them.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    ooxml::escape(&text.replace(['\t', '\n', '\r'], " "))
 }
 
-const XML_DECLARATION: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n";
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
-const R: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
@@ -261,26 +290,22 @@ const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone
 <Override PartName=\"/word/numbering.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml\"/>\
 </Types>";
 
-const ROOT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
-<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>\
-</Relationships>";
-
 const DOCUMENT_RELS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\
 <Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>\
 <Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/>\
 </Relationships>";
 
-/// Times New Roman throughout, 14 pt body; the title and headings bold.
-fn styles() -> String {
+/// Times New Roman throughout, the body at `size` half-points; the title
+/// and headings bold.
+fn styles(size: usize) -> String {
     let fonts = "<w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" w:eastAsia=\"Times New Roman\" w:cs=\"Times New Roman\"/>";
     let mut out = format!(
         "{XML_DECLARATION}<w:styles xmlns:w=\"{W}\">\
-         <w:docDefaults><w:rPrDefault><w:rPr>{fonts}<w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/><w:lang w:val=\"vi-VN\"/></w:rPr></w:rPrDefault>\
+         <w:docDefaults><w:rPrDefault><w:rPr>{fonts}<w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/><w:lang w:val=\"vi-VN\"/></w:rPr></w:rPrDefault>\
          <w:pPrDefault><w:pPr><w:spacing w:after=\"120\" w:line=\"288\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults>\
          <w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>\
-         <w:pPr><w:ind w:firstLine=\"567\"/><w:jc w:val=\"both\"/></w:pPr><w:rPr>{fonts}<w:sz w:val=\"28\"/></w:rPr></w:style>\
+         <w:pPr><w:ind w:firstLine=\"567\"/><w:jc w:val=\"both\"/></w:pPr><w:rPr>{fonts}<w:sz w:val=\"{size}\"/></w:rPr></w:style>\
          <w:style w:type=\"paragraph\" w:styleId=\"Title\"><w:name w:val=\"Title\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/>\
          <w:pPr><w:keepNext/><w:spacing w:before=\"240\" w:after=\"240\"/><w:ind w:firstLine=\"0\"/><w:jc w:val=\"center\"/><w:outlineLvl w:val=\"0\"/></w:pPr>\
          <w:rPr><w:b/><w:sz w:val=\"30\"/></w:rPr></w:style>"
