@@ -15,7 +15,7 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{FIXTURES}{name}")).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
-fn token_for(server: &Server, email: &str) -> String {
+pub(crate) fn token_for(server: &Server, email: &str) -> String {
     let output = run_gopy(server.dir.path(), &["token", "create", "--email", email, "--name", "kiểm thử"], &[]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
@@ -30,23 +30,27 @@ fn option_value(html: &str, label: &str) -> String {
 
 /// A server with an admin signed in (`http`), a body, a committee, and a
 /// drafter; returns the report set up through the API and the tokens.
-struct Setup {
-    server: Server,
-    http: reqwest::Client,
-    admin_token: String,
-    drafter_token: String,
-    report: String,
+pub(crate) struct Setup {
+    pub(crate) server: Server,
+    pub(crate) http: reqwest::Client,
+    pub(crate) admin_token: String,
+    pub(crate) drafter_token: String,
+    /// A member of the reviewing committee.
+    pub(crate) member_token: String,
+    pub(crate) report: String,
 }
 
-async fn setup() -> Setup {
+pub(crate) async fn setup() -> Setup {
     let server = Server::start();
     let http = client();
     let link = add_user(&server, "admin@tinhuy.vn", "Nguyễn Văn Quản", Some("admin"));
     set_password(&http, &server, &link, PASSWORD).await;
     sign_in(&http, &server, "admin@tinhuy.vn", PASSWORD).await;
     add_user(&server, "tbt@tinhuy.vn", "Trần Tổ Trưởng", None);
+    add_user(&server, "uv@tinhuy.vn", "Lê Thị Ủy Viên", None);
     let admin_token = token_for(&server, "admin@tinhuy.vn");
     let drafter_token = token_for(&server, "tbt@tinhuy.vn");
+    let member_token = token_for(&server, "uv@tinhuy.vn");
 
     let page = http.get(server.url("/admin/bodies")).send().await.expect("bodies").text().await.expect("html");
     let made = http
@@ -63,6 +67,16 @@ async fn setup() -> Setup {
         .await
         .expect("committee");
     let committee = made.headers()[LOCATION].to_str().expect("location").trim_start_matches("/committees/").to_owned();
+    let committee_page =
+        http.get(server.url(&format!("/committees/{committee}"))).send().await.expect("page").text().await.expect("html");
+    let member = option_value(&committee_page, "Lê Thị Ủy Viên (uv@tinhuy.vn)");
+    let seated = http
+        .post(server.url(&format!("/committees/{committee}/members")))
+        .form(&[("csrf", csrf_of(&page).as_str()), ("person", member.as_str()), ("role", "member")])
+        .send()
+        .await
+        .expect("seat");
+    assert_eq!(seated.status(), StatusCode::SEE_OTHER);
 
     let reports_page = http.get(server.url("/reports")).send().await.expect("reports").text().await.expect("html");
     assert!(reports_page.contains("Chưa có dự thảo báo cáo nào"), "the empty state says what to do");
@@ -86,10 +100,10 @@ async fn setup() -> Setup {
     let report: Value = created.json().await.expect("json");
     assert_eq!(report["team"][0]["lead"], true);
     let report = report["id"].as_str().expect("an id").to_owned();
-    Setup { server, http, admin_token, drafter_token, report }
+    Setup { server, http, admin_token, drafter_token, member_token, report }
 }
 
-async fn upload(s: &Setup, name: &str, note: &str) -> reqwest::Response {
+pub(crate) async fn upload(s: &Setup, name: &str, note: &str) -> reqwest::Response {
     let form = Form::new()
         .part("file", Part::bytes(fixture(name)).file_name(name.to_owned()))
         .text("change_note", note.to_owned());

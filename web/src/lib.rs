@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 mod commands;
 pub mod i18n;
+pub mod live;
 pub mod pages;
 pub mod render;
 pub mod routes;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub default_language: Language,
     /// The address people reach Gopy at, for links in mail and on pages.
     pub public_url: Arc<str>,
+    /// Announces changes to the pages people have open.
+    pub live: live::Live,
 }
 
 impl AppState {

@@ -13,6 +13,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("layouts/base", include_str!("../templates/layouts/base.hbs")),
     ("partials/field", include_str!("../templates/partials/field.hbs")),
     ("partials/csrf", include_str!("../templates/partials/csrf.hbs")),
+    ("partials/thread", include_str!("../templates/partials/thread.hbs")),
+    ("partials/thread_card", include_str!("../templates/partials/thread_card.hbs")),
     ("pages/home", include_str!("../templates/pages/home.hbs")),
     ("pages/message", include_str!("../templates/pages/message.hbs")),
     ("pages/sign_in", include_str!("../templates/pages/sign_in.hbs")),
@@ -29,6 +31,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/report", include_str!("../templates/pages/report.hbs")),
     ("pages/version", include_str!("../templates/pages/version.hbs")),
     ("pages/diff", include_str!("../templates/pages/diff.hbs")),
+    ("pages/comments", include_str!("../templates/pages/comments.hbs")),
+    ("pages/comment_history", include_str!("../templates/pages/comment_history.hbs")),
+    ("pages/dispositions", include_str!("../templates/pages/dispositions.hbs")),
 ];
 
 /// Adds the keys of `extra` to a page's view (a form's values and errors,
@@ -104,19 +109,7 @@ impl Pages {
     /// page shares (language, the signed-in person, the CSRF token).
     pub fn render(&self, frame: &Frame, status: StatusCode, template: &str, title_key: &str, page: impl Serialize) -> Response {
         let language = frame.language;
-        let other = match language {
-            Language::Vi => Language::En,
-            Language::En => Language::Vi,
-        };
-        let context = json!({
-            "lang": language.code(),
-            "other_lang": other.code(),
-            "t": self.catalog.texts(language),
-            "title": self.catalog.text(language, title_key),
-            "viewer": frame.viewer,
-            "csrf": frame.csrf,
-            "page": page,
-        });
+        let context = self.context(frame, title_key, page);
         match self.registry.render(template, &context) {
             Ok(html) => (status, Html(html)).into_response(),
             Err(err) => {
@@ -124,6 +117,36 @@ impl Pages {
                 (StatusCode::INTERNAL_SERVER_ERROR, Html(self.fallback_error_page(language))).into_response()
             }
         }
+    }
+
+    /// A piece of a page (one comment thread, say) without the layout, for
+    /// the script that updates an open page in place.
+    pub fn render_fragment(&self, frame: &Frame, template: &str, page: impl Serialize) -> Response {
+        let context = self.context(frame, "home_title", page);
+        match self.registry.render(template, &context) {
+            Ok(html) => (StatusCode::OK, Html(html)).into_response(),
+            Err(err) => {
+                tracing::error!(error = %err, template, "fragment could not be rendered");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
+    }
+
+    fn context(&self, frame: &Frame, title_key: &str, page: impl Serialize) -> serde_json::Value {
+        let language = frame.language;
+        let other = match language {
+            Language::Vi => Language::En,
+            Language::En => Language::Vi,
+        };
+        json!({
+            "lang": language.code(),
+            "other_lang": other.code(),
+            "t": self.catalog.texts(language),
+            "title": self.catalog.text(language, title_key),
+            "viewer": frame.viewer,
+            "csrf": frame.csrf,
+            "page": page,
+        })
     }
 
     /// A page that needs no template, for when rendering itself failed.

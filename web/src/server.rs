@@ -15,7 +15,8 @@ use gopy_store::SeaStore;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -39,7 +40,9 @@ pub async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
     let listener = bind(addr).await?;
     let store = open_store(&settings, !args.no_migrate && settings.database.migrate_on_start).await?;
     let local = listener.local_addr().context("the listening address")?;
-    let state = app_state(store.clone(), settings, local)?;
+    // Open pages' live streams end when the server starts to stop.
+    let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
+    let state = app_state(store.clone(), settings, local, stopping_rx)?;
     let grace = Duration::from_secs(state.settings.server.shutdown_grace_secs);
     let router = with_middleware(routes::router(state.clone()), &state.settings);
 
@@ -60,6 +63,7 @@ pub async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
         result = &mut server => result.context("the server stopped")?,
         () = shutdown_signal() => {
             tracing::info!(grace_secs = grace.as_secs(), "stopping: letting requests in flight finish");
+            let _ = stopping.send(true);
             let _ = stop.send(());
             if tokio::time::timeout(grace, server).await.is_err() {
                 tracing::warn!("stopping: requests still running after the grace period were cut off");
@@ -118,7 +122,12 @@ async fn open_store(settings: &Settings, migrate: bool) -> anyhow::Result<SeaSto
 }
 
 /// Everything the handlers share, built from the store and the settings.
-pub fn app_state(store: SeaStore, settings: Settings, local: SocketAddr) -> anyhow::Result<AppState> {
+pub fn app_state(
+    store: SeaStore,
+    settings: Settings,
+    local: SocketAddr,
+    stopping: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<AppState> {
     let default_language = settings.default_language().context("i18n.default_language")?;
     let public_url = settings.public_url_for(local).into();
     Ok(AppState {
@@ -127,6 +136,7 @@ pub fn app_state(store: SeaStore, settings: Settings, local: SocketAddr) -> anyh
         settings: Arc::new(settings),
         default_language,
         public_url,
+        live: crate::live::Live::new(stopping),
     })
 }
 
@@ -152,7 +162,11 @@ pub fn with_middleware(router: Router, settings: &Settings) -> Router {
                 header::CONTENT_SECURITY_POLICY,
                 "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
             ))
-            .layer(CompressionLayer::new())
+            // Live streams must reach the page as each event is sent, not
+            // when a compressor's buffer fills.
+            .layer(CompressionLayer::new().compress_when(
+                DefaultPredicate::new().and(NotForContentType::const_new("text/event-stream")),
+            ))
             .layer(CatchPanicLayer::new())
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)),
     )

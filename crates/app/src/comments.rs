@@ -264,15 +264,26 @@ impl App {
 
     /// Every comment of a report as it stands on the latest version.
     pub async fn review(&self, actor: &Actor, id: ReportId) -> Result<ReviewView, AppError> {
+        self.review_on(actor, id, None).await
+    }
+
+    /// Every comment of a report as it stands on version `number` (the
+    /// latest when `None`). Comments made on later versions are left out.
+    pub async fn review_on(&self, actor: &Actor, id: ReportId, number: Option<u32>) -> Result<ReviewView, AppError> {
         let mut uow = self.store.begin().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
-        let version = uow.latest_version(id).await?;
+        let version = match number {
+            Some(n) => Some(uow.find_version(id, n).await?.ok_or(AppError::NotFound { what: "version" })?),
+            None => uow.latest_version(id).await?,
+        };
         let comments = uow.comments_of_report(id).await?;
         let placements = match &version {
             Some(v) => uow.placements_on(v.id).await?,
             None => Vec::new(),
         };
         drop(uow);
+        let shown = version.as_ref().map_or(0, |v| v.number);
+        let comments = comments.into_iter().filter(|c| c.version_number <= shown).collect();
         Ok(review_view(report, version, comments, placements))
     }
 

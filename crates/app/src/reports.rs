@@ -248,7 +248,7 @@ impl App {
             (report, version, organisation)
         };
         let contents: Vec<BlockContent> = version.blocks.iter().map(|b| b.content.clone()).collect();
-        let stem = format!("{}-du-thao-lan-{number}", slug(report.title.as_str()));
+        let stem = format!("{}-du-thao-lan-{number}", file_stem(report.title.as_str()));
         match format {
             ExportFormat::Markdown => Ok(Download {
                 file_name: format!("{stem}.md"),
@@ -289,7 +289,7 @@ fn vietnam_offset() -> time::UtcOffset {
 
 /// A file-name stem from a title: the words folded to ASCII, joined by
 /// hyphens, at most eight of them.
-fn slug(title: &str) -> String {
+pub fn file_stem(title: &str) -> String {
     let folded = gopy_domain::text::fold(title);
     let words: Vec<&str> = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).take(8).collect();
     if words.is_empty() { "bao-cao".to_owned() } else { words.join("-") }

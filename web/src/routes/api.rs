@@ -24,6 +24,9 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::reports_api::create_report, super::reports_api::list_reports, super::reports_api::get_report,
         super::reports_api::add_version, super::reports_api::get_version, super::reports_api::get_diff,
         super::reports_api::export_version,
+        super::comments_api::list_comments, super::comments_api::post_comment, super::comments_api::reply,
+        super::comments_api::change_comment, super::comments_api::answer,
+        super::dispositions::api_dispositions, super::dispositions::api_dispositions_file,
     ),
     components(schemas(
         ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
@@ -32,6 +35,10 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::reports_api::VersionResponse, super::reports_api::BlockResponse, super::reports_api::DiffResponse,
         super::reports_api::ChangeResponse, super::reports_api::BlockRef, super::reports_api::WordEditResponse,
         super::reports_api::CountsResponse,
+        super::comments_api::CommentResponse, super::comments_api::ThreadResponse, super::comments_api::ReviewResponse,
+        super::comments_api::CommentRequest, super::comments_api::ReplyRequest, super::comments_api::CommentChangeRequest,
+        super::comments_api::DispositionRequest, super::dispositions::DispositionRowResponse,
+        super::dispositions::DispositionTableResponse,
     )),
     modifiers(&BearerAuth),
 )]

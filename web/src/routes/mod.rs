@@ -3,9 +3,12 @@
 mod accounts;
 mod admin;
 pub mod api;
+mod dispositions;
 mod health;
 mod reports;
 mod reports_api;
+mod review;
+mod comments_api;
 mod site;
 
 use axum::Router;
@@ -45,10 +48,20 @@ pub fn router(state: AppState) -> Router {
         .route("/reports", get(reports::reports_page).post(reports::create_report))
         .route("/reports/{id}", get(reports::report_page))
         .route("/reports/{id}/versions", post(reports::add_version))
-        .route("/reports/{id}/versions/{number}", get(reports::version_page))
+        .route("/reports/{id}/versions/{number}", get(review::version_page))
+        .route("/reports/{id}/comments", get(review::comments_page).post(review::post_comment))
+        .route("/reports/{id}/events", get(review::events))
+        .route("/reports/{id}/dispositions", get(dispositions::dispositions_page))
+        .route("/reports/{id}/{file}", get(dispositions::dispositions_file))
+        .route("/comments/{id}/replies", post(review::reply))
+        .route("/comments/{id}/edit", post(review::edit_comment))
+        .route("/comments/{id}/withdraw", post(review::withdraw_comment))
+        .route("/comments/{id}/disposition", post(review::answer_comment))
+        .route("/comments/{id}/card", get(review::thread_card))
+        .route("/comments/{id}/history", get(review::history_page))
         .route("/reports/{id}/versions/{number}/{file}", get(reports::export_version))
         .route("/reports/{id}/diff", get(reports::diff_page))
-        .nest("/api", api::router().merge(reports_api::router()))
+        .nest("/api", api::router().merge(reports_api::router()).merge(comments_api::router()))
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie))
         .with_state(state)

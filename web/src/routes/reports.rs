@@ -13,7 +13,7 @@ use gopy_documents::ImportLimits;
 use gopy_domain::document::align::ChangeKind;
 use gopy_domain::document::label::citation_labels;
 use gopy_domain::document::{Block, BlockContent};
-use gopy_domain::{Action, Actor, ReportId, ReportKind, Resource, User, UserId, Version};
+use gopy_domain::{Action, Actor, ReportId, ReportKind, Resource, User, UserId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -28,19 +28,19 @@ pub fn import_limits(state: &AppState) -> ImportLimits {
     ImportLimits { max_file_bytes: state.settings.server.upload_limit_bytes, ..ImportLimits::default() }
 }
 
-fn report_id(ctx: &Ctx, raw: &str) -> Result<ReportId, Response> {
+pub(crate) fn report_id(ctx: &Ctx, raw: &str) -> Result<ReportId, Response> {
     raw.parse().map_err(|_| ctx.not_found())
 }
 
-fn actor(ctx: &Ctx) -> Result<&Actor, Response> {
+pub(crate) fn actor(ctx: &Ctx) -> Result<&Actor, Response> {
     Ok(&ctx.signed_in()?.actor)
 }
 
-fn kind_label(ctx: &Ctx, kind: ReportKind) -> String {
+pub(crate) fn kind_label(ctx: &Ctx, kind: ReportKind) -> String {
     ctx.pages.catalog().text(ctx.language, &format!("report_kind_{}", kind.as_str())).to_owned()
 }
 
-fn names(users: &[User]) -> HashMap<UserId, String> {
+pub(crate) fn names(users: &[User]) -> HashMap<UserId, String> {
     users.iter().map(|u| (u.id, u.name.to_string())).collect()
 }
 
@@ -204,7 +204,7 @@ pub async fn add_version(
 // --- Reading a version -----------------------------------------------------------
 
 /// Blocks as the version page draws them (also the preview of Markdown).
-fn blocks_view(contents: &[BlockContent]) -> Vec<Value> {
+pub(crate) fn blocks_view(contents: &[BlockContent]) -> Vec<Value> {
     let labels = citation_labels(contents);
     contents
         .iter()
@@ -216,71 +216,8 @@ fn blocks_view(contents: &[BlockContent]) -> Vec<Value> {
         .collect()
 }
 
-fn contents(blocks: &[Block]) -> Vec<BlockContent> {
+pub(crate) fn contents(blocks: &[Block]) -> Vec<BlockContent> {
     blocks.iter().map(|b| b.content.clone()).collect()
-}
-
-pub async fn version_page(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((id, number)): Path<(String, String)>,
-) -> PageResult {
-    let id = report_id(&ctx, &id)?;
-    let number: u32 = number.parse().map_err(|_| ctx.not_found())?;
-    let actor = actor(&ctx)?;
-    let fail = |e: AppError| ctx.failure(&e);
-    let (report, version) = state.app.version(actor, id, number).await.map_err(fail)?;
-    let detail = state.app.report_detail(actor, id).await.map_err(fail)?;
-    let users = state.app.users().await.map_err(fail)?;
-    let names = names(&users);
-    let contents = contents(&version.blocks);
-    let labels = citation_labels(&contents);
-    let blocks: Vec<Value> = version
-        .blocks
-        .iter()
-        .zip(&labels)
-        .enumerate()
-        .map(|(i, (block, label))| {
-            json!({
-                "id": block.id,
-                "n": i + 1,
-                "label": label,
-                "kind": kind_name(&block.content),
-                "html": block_element_html(&block.content),
-            })
-        })
-        .collect();
-    let toc: Vec<Value> = version
-        .blocks
-        .iter()
-        .filter_map(|b| match &b.content {
-            BlockContent::Heading { level, text } if *level > 1 => {
-                Some(json!({ "id": b.id, "level": level, "text": text.text() }))
-            }
-            _ => None,
-        })
-        .collect();
-    let zone = &ctx.signed_in()?.user.time_zone;
-    let page = json!({
-        "report": { "id": report.id, "title": report.title, "kind": kind_label(&ctx, report.kind) },
-        "version": version_header(&version, &names, zone),
-        "toc": toc,
-        "blocks": blocks,
-        "previous": (number > 1).then(|| number - 1),
-        "versions": detail.versions.iter().map(|v| json!({ "number": v.number, "current": v.number == number })).collect::<Vec<_>>(),
-    });
-    Ok(ctx.render("pages/version", "version_title", page))
-}
-
-fn version_header(version: &Version, names: &HashMap<UserId, String>, zone: &str) -> Value {
-    json!({
-        "number": version.number,
-        "created_at": format_date_time(version.created_at, zone),
-        "author": names.get(&version.created_by),
-        "change_note": version.change_note,
-        "words": crate::i18n::format_count(version.word_count() as u64),
-        "blocks": version.blocks.len(),
-    })
 }
 
 // --- Comparing two versions ----------------------------------------------------

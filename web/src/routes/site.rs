@@ -14,8 +14,10 @@ use crate::i18n::LANGUAGE_COOKIE;
 use crate::routes::admin::visible_committees;
 
 /// Assets built into the binary: (path under /static/, content type, bytes).
-const STATIC_FILES: &[(&str, &str, &[u8])] =
-    &[("gopy.css", "text/css; charset=utf-8", include_bytes!("../../static/gopy.css"))];
+const STATIC_FILES: &[(&str, &str, &[u8])] = &[
+    ("gopy.css", "text/css; charset=utf-8", include_bytes!("../../static/gopy.css")),
+    ("review.js", "text/javascript; charset=utf-8", include_bytes!("../../static/review.js")),
+];
 
 /// The start page: what Gopy is for; once signed in, one's committees; on a
 /// fresh installation, the way to the first-run page.

@@ -1,0 +1,308 @@
+//! The JSON API of the review loop: comments, replies, edits, withdrawals
+//! and dispositions, and the table of dispositions.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use gopy_app::comments::{NewAnchor, NewComment, Thread};
+use gopy_app::{AppError, Identity, InvalidReason};
+use gopy_domain::{Comment, CommentId, DispositionKind};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::api::{ApiError, ApiJson};
+use super::dispositions::{api_dispositions, api_dispositions_file};
+use crate::AppState;
+use crate::auth::ApiCaller;
+use crate::live::Change;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/reports/{id}/comments", get(list_comments).post(post_comment))
+        .route("/v1/reports/{id}/dispositions", get(api_dispositions))
+        .route("/v1/reports/{id}/{file}", get(api_dispositions_file))
+        .route("/v1/comments/{id}/replies", post(reply))
+        .route("/v1/comments/{id}", axum::routing::patch(change_comment))
+        .route("/v1/comments/{id}/disposition", axum::routing::put(answer))
+}
+
+fn refuse(state: &AppState, identity: &Identity, err: &AppError) -> Response {
+    ApiError::from_app(state.pages.catalog(), identity.user.language, err)
+}
+
+/// A comment or reply as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct CommentResponse {
+    pub id: String,
+    pub report: String,
+    /// The version it was made on.
+    pub version: u32,
+    pub parent: Option<String>,
+    pub author: String,
+    pub recorded_by: Option<String>,
+    pub at_meeting: bool,
+    /// The block it is about, on the version it was made on; none for the whole report.
+    pub block: Option<String>,
+    pub start: Option<usize>,
+    pub end: Option<usize>,
+    pub quote: Option<String>,
+    pub body: String,
+    pub created_at: String,
+    pub edited_at: Option<String>,
+    pub withdrawn_at: Option<String>,
+    /// `accepted`, `partly_accepted`, `explained`, or none yet.
+    pub disposition: Option<&'static str>,
+    pub response: Option<String>,
+    pub addressed_in: Option<u32>,
+}
+
+/// A comment with its replies and where it stands on the latest version.
+#[derive(Serialize, ToSchema)]
+pub struct ThreadResponse {
+    pub comment: CommentResponse,
+    /// `current`, `passage_changed` or `outdated`.
+    pub placement: Option<&'static str>,
+    /// The block it is shown on in the latest version.
+    pub shown_on_block: Option<String>,
+    pub replies: Vec<CommentResponse>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewResponse {
+    pub report: String,
+    /// The latest version, on which the comments are placed.
+    pub version: Option<u32>,
+    pub comments: usize,
+    pub awaiting: usize,
+    pub accepted: usize,
+    pub partly_accepted: usize,
+    pub explained: usize,
+    pub withdrawn: usize,
+    /// In the order of the document.
+    pub threads: Vec<ThreadResponse>,
+}
+
+fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+fn comment_response(c: &Comment) -> CommentResponse {
+    let span = c.anchor.as_ref().and_then(|a| a.span.as_ref());
+    CommentResponse {
+        id: c.id.to_string(),
+        report: c.report.to_string(),
+        version: c.version_number,
+        parent: c.parent.map(|p| p.to_string()),
+        author: c.author.to_string(),
+        recorded_by: c.recorded_by.map(|u| u.to_string()),
+        at_meeting: c.at_meeting,
+        block: c.anchor.as_ref().map(|a| a.block.to_string()),
+        start: span.map(|s| s.start),
+        end: span.map(|s| s.end),
+        quote: span.map(|s| s.quote.clone()),
+        body: c.body.to_string(),
+        created_at: rfc3339(c.created_at),
+        edited_at: c.edited_at.map(rfc3339),
+        withdrawn_at: c.withdrawn_at.map(rfc3339),
+        disposition: c.disposition.as_ref().map(|d| d.kind.as_str()),
+        response: c.disposition.as_ref().and_then(|d| d.response.as_ref()).map(ToString::to_string),
+        addressed_in: c.disposition.as_ref().and_then(|d| d.addressed_in),
+    }
+}
+
+fn thread_response(t: &Thread) -> ThreadResponse {
+    ThreadResponse {
+        comment: comment_response(&t.comment),
+        placement: t.placement.as_ref().map(|p| p.placement.as_str()),
+        shown_on_block: t.placement.as_ref().and_then(|p| p.anchor.as_ref()).map(|a| a.block.to_string()),
+        replies: t.replies.iter().map(comment_response).collect(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/{id}/comments", tag = "comments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    responses(
+        (status = 200, description = "Every comment, placed on the latest version, in document order", body = ReviewResponse),
+        (status = 404, description = "No such report", body = ApiError)))]
+pub async fn list_comments(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse() else { return refuse(&state, &identity, &AppError::NotFound { what: "report" }) };
+    match state.app.review(&identity.actor, id).await {
+        Ok(review) => Json(ReviewResponse {
+            report: review.report.id.to_string(),
+            version: review.version.as_ref().map(|v| v.number),
+            comments: review.counts.comments,
+            awaiting: review.counts.awaiting,
+            accepted: review.counts.accepted,
+            partly_accepted: review.counts.partly_accepted,
+            explained: review.counts.explained,
+            withdrawn: review.counts.withdrawn,
+            threads: review.threads.iter().map(thread_response).collect(),
+        })
+        .into_response(),
+        Err(err) => refuse(&state, &identity, &err),
+    }
+}
+
+/// A new comment on the latest version: on a passage (block with
+/// character offsets and the quote), on a whole block, or on the whole report.
+#[derive(Deserialize, ToSchema)]
+pub struct CommentRequest {
+    /// The number of the version commented on: the latest.
+    pub version: u32,
+    pub block: Option<String>,
+    /// Character offsets into the block's text.
+    pub start: Option<usize>,
+    pub end: Option<usize>,
+    pub quote: Option<String>,
+    pub body: String,
+    /// The member whose opinion the secretariat records.
+    pub on_behalf_of: Option<String>,
+    #[serde(default)]
+    pub at_meeting: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/reports/{id}/comments", tag = "comments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    request_body = CommentRequest,
+    responses(
+        (status = 201, description = "The comment", body = CommentResponse),
+        (status = 422, description = "Empty or too long, or an anchor outside its passage; `fields` says which", body = ApiError),
+        (status = 403, description = "Not a member of the reviewing committee", body = ApiError),
+        (status = 404, description = "No such report", body = ApiError)))]
+pub async fn post_comment(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<CommentRequest>,
+) -> Response {
+    let Ok(id) = id.parse() else { return refuse(&state, &identity, &AppError::NotFound { what: "report" }) };
+    let on_behalf_of = match request.on_behalf_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => match raw.parse() {
+            Ok(user) => Some(user),
+            Err(_) => return refuse(&state, &identity, &AppError::invalid("on_behalf_of", InvalidReason::Missing)),
+        },
+    };
+    let new = NewComment {
+        version: request.version,
+        anchor: NewAnchor { block: request.block, start: request.start, end: request.end, quote: request.quote },
+        body: request.body,
+        on_behalf_of,
+        at_meeting: request.at_meeting,
+    };
+    match state.app.post_comment(&identity.actor, id, new).await {
+        Ok(comment) => {
+            state.live.announce(Change { report: id, thread: comment.id, kind: "posted" });
+            (StatusCode::CREATED, Json(comment_response(&comment))).into_response()
+        }
+        Err(err) => refuse(&state, &identity, &err),
+    }
+}
+
+fn changed(state: &AppState, identity: &Identity, result: Result<Comment, AppError>, kind: &'static str, status: StatusCode) -> Response {
+    match result {
+        Ok(comment) => {
+            let thread = comment.parent.unwrap_or(comment.id);
+            state.live.announce(Change { report: comment.report, thread, kind });
+            (status, Json(comment_response(&comment))).into_response()
+        }
+        Err(err) => refuse(state, identity, &err),
+    }
+}
+
+fn parse_comment(state: &AppState, identity: &Identity, raw: &str) -> Result<CommentId, Response> {
+    raw.parse().map_err(|_| refuse(state, identity, &AppError::NotFound { what: "comment" }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReplyRequest {
+    pub body: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/comments/{id}/replies", tag = "comments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The comment replied to")),
+    request_body = ReplyRequest,
+    responses((status = 201, description = "The reply", body = CommentResponse),
+        (status = 422, description = "Empty or too long", body = ApiError),
+        (status = 404, description = "No such comment", body = ApiError)))]
+pub async fn reply(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ReplyRequest>,
+) -> Response {
+    let id = match parse_comment(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let result = state.app.reply(&identity.actor, id, &request.body).await;
+    changed(&state, &identity, result, "replied", StatusCode::CREATED)
+}
+
+/// A change to one's comment: a new text, or withdrawing it.
+#[derive(Deserialize, ToSchema)]
+pub struct CommentChangeRequest {
+    pub body: Option<String>,
+    #[serde(default)]
+    pub withdrawn: bool,
+}
+
+#[utoipa::path(patch, path = "/api/v1/comments/{id}", tag = "comments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The comment")),
+    request_body = CommentChangeRequest,
+    responses((status = 200, description = "The comment as it now is", body = CommentResponse),
+        (status = 403, description = "Not one's own comment", body = ApiError),
+        (status = 422, description = "Empty or too long", body = ApiError)))]
+pub async fn change_comment(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<CommentChangeRequest>,
+) -> Response {
+    let id = match parse_comment(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let (result, kind) = match (request.withdrawn, request.body) {
+        (true, _) => (state.app.withdraw_comment(&identity.actor, id).await, "withdrawn"),
+        (false, Some(body)) => (state.app.edit_comment(&identity.actor, id, &body).await, "edited"),
+        (false, None) => (Err(AppError::invalid("body", gopy_domain::TextError::Empty)), "edited"),
+    };
+    changed(&state, &identity, result, kind, StatusCode::OK)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DispositionRequest {
+    /// `accepted`, `partly_accepted` or `explained`.
+    pub disposition: String,
+    /// Required for `partly_accepted` and `explained`.
+    #[serde(default)]
+    pub response: String,
+    /// The version in which the comment was taken into account.
+    pub addressed_in: Option<u32>,
+}
+
+#[utoipa::path(put, path = "/api/v1/comments/{id}/disposition", tag = "comments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The comment")),
+    request_body = DispositionRequest,
+    responses((status = 200, description = "The comment with its disposition", body = CommentResponse),
+        (status = 403, description = "Not on the drafting team", body = ApiError),
+        (status = 422, description = "An unknown disposition, or one without its required response", body = ApiError)))]
+pub async fn answer(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<DispositionRequest>,
+) -> Response {
+    let id = match parse_comment(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let result = match request.disposition.parse::<DispositionKind>() {
+        Ok(kind) => state.app.answer_comment(&identity.actor, id, kind, &request.response, request.addressed_in).await,
+        Err(_) => Err(AppError::invalid("disposition", InvalidReason::Missing)),
+    };
+    changed(&state, &identity, result, "answered", StatusCode::OK)
+}
