@@ -109,7 +109,7 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
             InvalidReason::Team(TeamProblem::Empty) => "err_team_empty",
             InvalidReason::Team(TeamProblem::LeadNotOnTeam) => "err_lead_not_on_team",
             InvalidReason::Import(problem) => return describe_import_error(catalog, language, problem),
-            InvalidReason::Rule(_) => "err_invalid",
+            InvalidReason::Rule(key) => return catalog.text(language, key).to_owned(),
         },
         AppError::Conflict { what: "version" } => "err_version_conflict",
         AppError::Conflict { what: "user" } => "err_email_taken",
@@ -120,8 +120,50 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
         AppError::NotFound { .. } => "not_found_body",
         AppError::Forbidden => "forbidden_body",
         AppError::Link(_) | AppError::Store(_) => "error_body",
+        AppError::Closed { what, state } => {
+            let key = match *what {
+                "comments" => "err_comments_closed",
+                "versions" => "err_versions_closed",
+                "ballot" => "err_ballot_closed",
+                _ => "err_answers_closed",
+            };
+            return catalog.text(language, key).replace("{state}", &status_label(catalog, language, *state));
+        }
+        AppError::Step(refused) => return describe_step_refused(catalog, language, refused),
     };
     catalog.text(language, key).to_owned()
+}
+
+/// A report's state, as people call it.
+pub fn status_label(catalog: &Catalog, language: Language, status: gopy_domain::ReportStatus) -> String {
+    catalog.text(language, &format!("status_{}", status.as_str())).to_owned()
+}
+
+/// A step of a report's life, as people call it.
+pub fn step_label(catalog: &Catalog, language: Language, step: gopy_domain::workflow::Step) -> String {
+    catalog.text(language, &format!("step_{}", step.as_str())).to_owned()
+}
+
+fn describe_step_refused(catalog: &Catalog, language: Language, refused: &gopy_domain::workflow::StepRefused) -> String {
+    use gopy_domain::workflow::StepRefused;
+    match refused {
+        StepRefused::NotNow { step, state, allowed } => {
+            let allowed: Vec<String> = allowed.iter().map(|s| step_label(catalog, language, *s)).collect();
+            let allowed = if allowed.is_empty() { catalog.text(language, "step_none").to_owned() } else { allowed.join(", ") };
+            catalog
+                .text(language, "err_step_not_now")
+                .replace("{step}", &step_label(catalog, language, *step))
+                .replace("{state}", &status_label(catalog, language, *state))
+                .replace("{allowed}", &allowed)
+        }
+        StepRefused::Unanswered(open) => {
+            catalog.text(language, "err_unanswered").replace("{count}", &format_count(open.len() as u64))
+        }
+        StepRefused::NoVersion => catalog.text(language, "err_no_version").to_owned(),
+        StepRefused::NoDeadline => catalog.text(language, "err_no_deadline").to_owned(),
+        StepRefused::DeadlinePassed => catalog.text(language, "err_deadline_passed").to_owned(),
+        StepRefused::NoReason => catalog.text(language, "err_no_reason").to_owned(),
+    }
 }
 
 /// Why an upload was refused, and what is accepted, in the person's

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use gopy_domain::document::align::{Anchor, AnchorFate, carry_anchors, find_span, span_of};
 use gopy_domain::document::{Block, BlockId};
 use gopy_domain::{
-    Action, Actor, Comment, CommentCounts, CommentId, CommentPlacement, CommentRevision, CommentText,
+    Action, Actor, Comment, CommentCounts, DispositionProblem, CommentId, CommentPlacement, CommentRevision, CommentText,
     DispositionKind, OutboxMessage, OutboxMessageId, Placement, Report, ReportId, Resource, UserId, Version,
     authorize,
 };
@@ -18,6 +18,7 @@ use serde_json::json;
 use tracing::instrument;
 
 use crate::reports::report_resource;
+use crate::rounds::Gate;
 use crate::{App, AppError, InvalidReason, UnitOfWork, new_id};
 
 /// Where a new comment points, as the browser or the API says it.
@@ -79,9 +80,10 @@ impl App {
         if uow.find_user(author).await?.is_none() {
             return Err(AppError::invalid("author", InvalidReason::Missing));
         }
+        let late = self.gate(uow.as_mut(), &report, Gate::Comment).await?;
         let version = uow.latest_version(id).await?.ok_or(AppError::NotFound { what: "version" })?;
         if version.number != new.version {
-            return Err(AppError::invalid("version", InvalidReason::Rule("a newer version exists".into())));
+            return Err(AppError::invalid("version", InvalidReason::Rule("err_newer_version".into())));
         }
         let anchor = anchor_in(&version, &new.anchor)?;
         let comment = Comment {
@@ -98,7 +100,7 @@ impl App {
             created_at: self.now(),
             edited_at: None,
             withdrawn_at: None,
-            late: false,
+            late,
             disposition: None,
         };
         uow.insert_comment(&comment).await?;
@@ -130,8 +132,9 @@ impl App {
         let thread = uow.find_comment(parent).await?.ok_or(AppError::NotFound { what: "comment" })?;
         let report = self.readable(uow.as_mut(), actor, thread.report).await?;
         authorize(actor, Action::Reply, report_resource(&report))?;
+        self.gate(uow.as_mut(), &report, Gate::Thread).await?;
         if thread.is_reply() {
-            return Err(AppError::invalid("body", InvalidReason::Rule("replies go in the comment's thread".into())));
+            return Err(AppError::invalid("body", InvalidReason::Rule("err_reply_to_reply".into())));
         }
         let reply = Comment {
             id: CommentId::from_uuid(new_id()),
@@ -167,8 +170,9 @@ impl App {
         let body = CommentText::parse(text).map_err(|e| AppError::invalid("body", e))?;
         let mut uow = self.store.begin().await?;
         let (report, mut comment) = self.comment_for(uow.as_mut(), actor, id, Action::EditComment).await?;
+        self.gate(uow.as_mut(), &report, Gate::Thread).await?;
         if comment.is_withdrawn() {
-            return Err(AppError::invalid("body", InvalidReason::Rule("a withdrawn comment cannot be edited".into())));
+            return Err(AppError::invalid("body", InvalidReason::Rule("err_withdrawn_edit".into())));
         }
         if comment.body == body {
             return Ok(comment);
@@ -188,6 +192,7 @@ impl App {
     pub async fn withdraw_comment(&self, actor: &Actor, id: CommentId) -> Result<Comment, AppError> {
         let mut uow = self.store.begin().await?;
         let (report, mut comment) = self.comment_for(uow.as_mut(), actor, id, Action::WithdrawComment).await?;
+        self.gate(uow.as_mut(), &report, Gate::Thread).await?;
         if comment.is_withdrawn() {
             return Ok(comment);
         }
@@ -220,6 +225,7 @@ impl App {
         let mut comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
         let report = self.readable(uow.as_mut(), actor, comment.report).await?;
         authorize(actor, Action::AnswerComment, report_resource(&report))?;
+        self.gate(uow.as_mut(), &report, Gate::Answer).await?;
         if let Some(n) = addressed_in
             && uow.find_version(report.id, n).await?.is_none()
         {
@@ -228,7 +234,14 @@ impl App {
         let previous = comment.disposition.as_ref().map(|d| d.kind);
         comment
             .answer(kind, response, addressed_in, actor.user, self.now())
-            .map_err(|e| AppError::invalid("response", InvalidReason::Rule(e.to_string())))?;
+            .map_err(|e| {
+                let key = match e {
+                    DispositionProblem::ResponseRequired => "err_response_required",
+                    DispositionProblem::NotAComment => "err_reply_no_disposition",
+                    DispositionProblem::Withdrawn => "err_withdrawn_no_disposition",
+                };
+                AppError::invalid("response", InvalidReason::Rule(key.into()))
+            })?;
         uow.update_comment(&comment).await?;
         if comment.author != actor.user {
             uow.enqueue(&self.notice(comment.author, "comment.answered", &report, &comment)).await?;
@@ -287,7 +300,7 @@ impl App {
         Ok(review_view(report, version, comments, placements))
     }
 
-    async fn readable(&self, uow: &mut dyn UnitOfWork, actor: &Actor, id: ReportId) -> Result<Report, AppError> {
+    pub(crate) async fn readable(&self, uow: &mut dyn UnitOfWork, actor: &Actor, id: ReportId) -> Result<Report, AppError> {
         let report = uow.find_report(id).await?.ok_or(AppError::NotFound { what: "report" })?;
         authorize(actor, Action::ViewReport, report_resource(&report))
             .map_err(|_| AppError::NotFound { what: "report" })?;
@@ -402,7 +415,7 @@ fn anchor_in(version: &Version, new: &NewAnchor) -> Result<Option<Anchor>, AppEr
     let block_id = match new.block.as_deref().map(str::trim) {
         None | Some("") => {
             return if new.start.is_some() || new.quote.as_deref().is_some_and(|q| !q.trim().is_empty()) {
-                Err(AppError::invalid("anchor", InvalidReason::Rule("a passage needs its block".into())))
+                Err(AppError::invalid("anchor", InvalidReason::Rule("err_anchor_block".into())))
             } else {
                 Ok(None)
             };
@@ -413,9 +426,9 @@ fn anchor_in(version: &Version, new: &NewAnchor) -> Result<Option<Anchor>, AppEr
         .blocks
         .iter()
         .find(|b| b.id == block_id)
-        .ok_or_else(|| AppError::invalid("anchor", InvalidReason::Rule("the passage is not in this version".into())))?;
+        .ok_or_else(|| AppError::invalid("anchor", InvalidReason::Rule("err_anchor_not_here".into())))?;
     let text = block.content.plain_text();
-    let outside = || AppError::invalid("anchor", InvalidReason::Rule("the selection is outside the passage".into()));
+    let outside = || AppError::invalid("anchor", InvalidReason::Rule("err_anchor_outside".into()));
     let quote = new.quote.as_deref().map(gopy_domain::text::nfc).filter(|q| !q.is_empty());
     let span = match (new.start, new.end, quote) {
         (None, None, None) => None,

@@ -28,6 +28,14 @@ pub enum AppError {
     Throttled(#[from] Throttled),
     #[error(transparent)]
     Link(#[from] LinkProblem),
+    /// The report's state does not allow it now: comments after the round
+    /// closed, a version while a round is open, anything once approved.
+    #[error("{what} are closed while the report is {state:?}")]
+    Closed { what: &'static str, state: gopy_domain::ReportStatus },
+    /// A step the report's life does not allow now, or a submission with
+    /// comments unanswered.
+    #[error(transparent)]
+    Step(gopy_domain::workflow::StepRefused),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -56,6 +64,8 @@ pub enum InvalidReason {
     /// An uploaded or written document could not be read.
     #[error(transparent)]
     Import(#[from] ImportError),
+    /// A rule of the domain; the text is the key of its message in the
+    /// page catalogues (or, for older rules, the message itself).
     #[error("{0}")]
     Rule(String),
 }

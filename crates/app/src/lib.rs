@@ -11,6 +11,7 @@ pub mod error;
 pub mod organisation;
 pub mod ports;
 pub mod reports;
+pub mod rounds;
 pub mod secret;
 
 use std::sync::Arc;

@@ -5,7 +5,9 @@ use gopy_domain::{
     AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
     Comment, CommentId, CommentPlacement, CommentRevision, Drafter, GlobalRole, Membership, OutboxMessage, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
     VersionId, VersionSummary,
+    RoundId,
 };
+use gopy_domain::workflow::{Ballot, Round};
 use time::OffsetDateTime;
 
 /// How a store operation failed, in the terms a use case can act on.
@@ -39,7 +41,7 @@ pub trait Store: Send + Sync + 'static {
 /// One transaction. Reads see the writes made earlier in it. Each feature's
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
-pub trait UnitOfWork: ReportStore + CommentStore + Send {
+pub trait UnitOfWork: ReportStore + CommentStore + RoundStore + Send {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
 
@@ -161,6 +163,20 @@ pub trait CommentStore: Send {
     async fn insert_placements(&mut self, placements: &[CommentPlacement]) -> Result<(), StoreError>;
     /// Where each comment is shown on `version`.
     async fn placements_on(&mut self, version: VersionId) -> Result<Vec<CommentPlacement>, StoreError>;
+}
+
+/// A report's state, its review rounds, and the ballots cast in them.
+#[async_trait]
+pub trait RoundStore: Send {
+    /// Writes a report's status and approval (the rest never changes).
+    async fn update_report_state(&mut self, report: &Report) -> Result<(), StoreError>;
+    async fn insert_round(&mut self, report: ReportId, round: &Round) -> Result<(), StoreError>;
+    async fn close_round(&mut self, round: RoundId, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Every round of `report`, in order.
+    async fn rounds_of(&mut self, report: ReportId) -> Result<Vec<Round>, StoreError>;
+    /// Casts or changes a vote.
+    async fn put_ballot(&mut self, ballot: &Ballot) -> Result<(), StoreError>;
+    async fn ballots_of(&mut self, round: RoundId) -> Result<Vec<Ballot>, StoreError>;
 }
 
 /// The time, so tests can hold it still.

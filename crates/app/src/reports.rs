@@ -17,6 +17,7 @@ use gopy_domain::{
 use serde_json::json;
 use tracing::instrument;
 
+use crate::rounds::Gate;
 use crate::{App, AppError, InvalidReason, StoreError, UnitOfWork, new_id};
 
 /// What is needed to set up a report.
@@ -112,6 +113,7 @@ impl App {
             status: ReportStatus::Drafting,
             created_by: Some(actor.user),
             created_at: self.now(),
+            approval: None,
         };
         uow.insert_report(&report).await?;
         uow.insert_drafters(report.id, &team, report.created_at).await?;
@@ -164,6 +166,7 @@ impl App {
         let mut uow = self.store.begin().await?;
         let report = find_report(uow.as_mut(), id).await?;
         authorize(actor, Action::AddVersion, report_resource(&report))?;
+        self.gate(uow.as_mut(), &report, Gate::Version).await?;
         let previous = uow.latest_version(id).await?;
         let number = previous.as_ref().map_or(1, |v| v.number + 1);
         let old_blocks = previous.as_ref().map(|v| v.blocks.as_slice()).unwrap_or_default();

@@ -88,6 +88,17 @@ pub enum Action {
     EditComment,
     /// Withdraw a comment (it is marked, never deleted).
     WithdrawComment,
+    /// Open a round of comments with its deadline, or close it early.
+    ManageRounds,
+    /// Hand the latest version to the chair for approval.
+    SubmitReport,
+    /// Approve the submitted version as final, or return it with a reason:
+    /// the reviewing committee's chair's decision.
+    ApproveReport,
+    /// Vote on a round's ballot (phiếu lấy ý kiến).
+    Vote,
+    /// See where every report stands.
+    ViewDashboard,
 }
 
 impl Action {
@@ -115,6 +126,11 @@ impl Action {
         Action::ViewCommentHistory,
         Action::EditComment,
         Action::WithdrawComment,
+        Action::ManageRounds,
+        Action::SubmitReport,
+        Action::ApproveReport,
+        Action::Vote,
+        Action::ViewDashboard,
     ];
 }
 
@@ -176,6 +192,11 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
         (ViewCommentHistory, Report { committee, .. }) => {
             actor.organises() || actor.role_in(committee) == Some(CommitteeRole::Secretary)
         }
+        (ManageRounds, Report { .. }) => actor.organises(),
+        (SubmitReport, Report { id, .. }) => actor.organises() || actor.drafts(id),
+        (ApproveReport, Report { committee, .. }) => actor.role_in(committee) == Some(CommitteeRole::Chair),
+        (Vote, Report { committee, .. }) => actor.role_in(committee).is_some(),
+        (ViewDashboard, Organisation) => actor.organises(),
         // A comment is changed by whoever it speaks for, or whoever typed it
         // in for them; the secretariat may also withdraw one.
         (EditComment, Comment { author, recorded_by, .. }) => author == actor.user || recorded_by == Some(actor.user),
@@ -298,6 +319,15 @@ mod tests {
             (Action::WithdrawComment, "one's own comment", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::WithdrawComment, "a comment one recorded for someone", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::WithdrawComment, "someone else's comment", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ManageRounds, "the committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ManageRounds, "another committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::SubmitReport, "the committee's report", [Y, Y, N, N, N, N, N, N, Y, Y]),
+            (Action::SubmitReport, "another committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ApproveReport, "the committee's report", [N, N, Y, N, N, N, N, N, N, N]),
+            (Action::ApproveReport, "another committee's report", [N, N, N, N, N, N, Y, N, N, N]),
+            (Action::Vote, "the committee's report", [N, N, Y, Y, Y, Y, N, N, N, N]),
+            (Action::Vote, "another committee's report", [N, N, N, N, N, N, Y, N, N, N]),
+            (Action::ViewDashboard, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
         ]
     };
 

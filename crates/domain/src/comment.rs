@@ -7,13 +7,11 @@
 //! flags it outdated, still showing what it quoted).
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::document::align::Anchor;
-use crate::organisation::UnknownValue;
 use crate::text::{TextError, nfc};
 use crate::{CommentId, ReportId, UserId, VersionId};
 

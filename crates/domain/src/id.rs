@@ -71,4 +71,6 @@ entity_id!(
     VersionId,
     /// A comment on a report, or a reply in its thread.
     CommentId,
+    /// A round of comments on a report.
+    RoundId,
 );

@@ -15,6 +15,7 @@ pub mod organisation;
 pub mod outbox;
 pub mod report;
 pub mod text;
+pub mod workflow;
 
 pub use access::{Action, Actor, Denied, Resource, authorize};
 pub use account::{
@@ -23,8 +24,8 @@ pub use account::{
 };
 pub use audit::AuditEvent;
 pub use id::{
-    AccessTokenId, AccountLinkId, AuditEventId, BodyId, CommentId, CommitteeId, MembershipId, OutboxMessageId, ReportId, SessionId,
-    TermId, UserId, VersionId,
+    AccessTokenId, AccountLinkId, AuditEventId, BodyId, CommentId, CommitteeId, MembershipId, OutboxMessageId, ReportId, RoundId,
+    SessionId, TermId, UserId, VersionId,
 };
 pub use organisation::{
     TermDatesError, UnknownValue,
@@ -35,5 +36,5 @@ pub use comment::{
     DispositionProblem, Placement,
 };
 pub use outbox::OutboxMessage;
-pub use report::{Drafter, Report, ReportKind, ReportStatus, TeamProblem, Title, Version, VersionSource, VersionSummary};
+pub use report::{Approval, Drafter, Report, ReportKind, ReportStatus, TeamProblem, Title, Version, VersionSource, VersionSummary};
 pub use text::{CollationKey, Name, TextError, collation_key, fold};

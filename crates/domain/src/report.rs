@@ -6,13 +6,11 @@
 //! from what, and why.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::document::Block;
-use crate::organisation::UnknownValue;
 use crate::text::{TextError, nfc};
 use crate::{BodyId, CommitteeId, ReportId, TermId, UserId, VersionId};
 
@@ -32,11 +30,19 @@ pub enum ReportKind {
 }
 
 /// Where a report stands. Drafting is where every report starts; the review
-/// rounds and approval move it on.
+/// rounds and approval move it on (see [`crate::workflow`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
     Drafting,
+    /// A round is open: members comment until its deadline.
+    OpenForComments,
+    /// The drafting team takes in the comments and makes the next version.
+    Revising,
+    /// With the chair, for approval.
+    Submitted,
+    /// Final: no new versions, comments or dispositions.
+    Approved,
 }
 
 crate::organisation::stored_as_snake_case!(
@@ -44,7 +50,11 @@ crate::organisation::stored_as_snake_case!(
     MidTermReview => "mid_term_review", SelfAssessment => "self_assessment", Thematic => "thematic",
     Annual => "annual", Other => "other",
 );
-crate::organisation::stored_as_snake_case!(ReportStatus, "report status", Drafting => "drafting");
+crate::organisation::stored_as_snake_case!(
+    ReportStatus, "report status",
+    Drafting => "drafting", OpenForComments => "open_for_comments", Revising => "revising",
+    Submitted => "submitted", Approved => "approved",
+);
 
 /// A report's title: one line, NFC, up to 500 characters (Party reports
 /// have long titles: "Báo cáo sơ kết giữa nhiệm kỳ thực hiện Nghị quyết…").
@@ -132,6 +142,16 @@ pub struct Report {
     pub status: ReportStatus,
     pub created_by: Option<UserId>,
     pub created_at: OffsetDateTime,
+    /// Who approved which version, and when; set once, on approval.
+    pub approval: Option<Approval>,
+}
+
+/// The chair's approval of a final version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub version: u32,
+    pub by: UserId,
+    pub at: OffsetDateTime,
 }
 
 /// A seat on a report's drafting team (tổ biên tập).

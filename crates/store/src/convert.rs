@@ -5,7 +5,7 @@ use std::fmt::Display;
 
 use gopy_app::StoreError;
 use gopy_domain::{
-    AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, AuditEventId, Body, BodyId, Committee,
+    AccessToken, Approval, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, AuditEventId, Body, BodyId, Committee,
     CommitteeId, Email, LinkPurpose, Membership, MembershipId, Name, OutboxMessage, OutboxMessageId, Report,
     ReportId, Session, SessionId, Term, TermId, Title, User, UserId, Version, VersionId, VersionSummary,
 };
@@ -321,6 +321,15 @@ impl TryFrom<report::Model> for Report {
             status: row.status.parse().map_err(|e| corrupt("reports", "status", e))?,
             created_by: row.created_by.map(UserId::from_uuid),
             created_at: row.created_at,
+            approval: match (row.approved_version, row.approved_by, row.approved_at) {
+                (None, None, None) => None,
+                (Some(version), Some(by), Some(at)) => Some(Approval {
+                    version: version_number("reports", version)?,
+                    by: UserId::from_uuid(by),
+                    at,
+                }),
+                _ => return Err(corrupt("reports", "approved_version", "an approval stored only in part")),
+            },
         })
     }
 }
@@ -337,6 +346,10 @@ impl From<&Report> for report::ActiveModel {
             status: Set(r.status.as_str().to_owned()),
             created_by: Set(r.created_by.map(|u| u.as_uuid())),
             created_at: Set(r.created_at),
+            // A version's number came from an i32 column, so it fits back.
+            approved_version: Set(r.approval.map(|a| i32::try_from(a.version).unwrap_or(i32::MAX))),
+            approved_by: Set(r.approval.map(|a| a.by.as_uuid())),
+            approved_at: Set(r.approval.map(|a| a.at)),
         }
     }
 }

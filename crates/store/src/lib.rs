@@ -10,6 +10,7 @@ mod convert;
 mod entity;
 mod error;
 mod reports;
+mod rounds;
 mod unit_of_work;
 
 #[cfg(feature = "testing")]

@@ -171,6 +171,25 @@ impl ApiError {
             AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "unauthorized"),
             AppError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
             AppError::Link(_) => (StatusCode::GONE, "link_unusable"),
+            AppError::Closed { .. } => (StatusCode::CONFLICT, "closed"),
+            AppError::Step(gopy_domain::workflow::StepRefused::NotNow { state, allowed, .. }) => {
+                let body = serde_json::json!({ "error": {
+                    "code": "step_not_allowed",
+                    "message": message,
+                    "state": state,
+                    "allowed": allowed,
+                }});
+                return (StatusCode::CONFLICT, Json(body)).into_response();
+            }
+            AppError::Step(gopy_domain::workflow::StepRefused::Unanswered(open)) => {
+                let body = serde_json::json!({ "error": {
+                    "code": "comments_unanswered",
+                    "message": message,
+                    "comments": open,
+                }});
+                return (StatusCode::CONFLICT, Json(body)).into_response();
+            }
+            AppError::Step(_) => (StatusCode::CONFLICT, "step_not_allowed"),
             AppError::Store(store) => {
                 tracing::error!(error = %store, "store failure");
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable")

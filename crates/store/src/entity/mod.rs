@@ -4,6 +4,7 @@
 pub mod access_token;
 pub mod account_link;
 pub mod audit_event;
+pub mod ballot_vote;
 pub mod body;
 pub mod comment;
 pub mod comment_placement;
@@ -15,6 +16,7 @@ pub mod membership;
 pub mod outbox;
 pub mod report;
 pub mod report_drafter;
+pub mod review_round;
 pub mod session;
 pub mod sign_in_attempt;
 pub mod term;

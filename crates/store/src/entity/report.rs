@@ -15,6 +15,9 @@ pub struct Model {
     pub status: String,
     pub created_by: Option<Uuid>,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub approved_version: Option<i32>,
+    pub approved_by: Option<Uuid>,
+    pub approved_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,272 @@
+//! Use cases for a report's life: opening and closing review rounds,
+//! submitting, approving or returning; the ballot of a round; the
+//! secretariat's dashboard and each report's timeline.
+
+use gopy_domain::workflow::{Ballot, Circumstances, Round, Step, StepRefused, Vote, next_state};
+use gopy_domain::{
+    Action, Actor, Approval, AuditEvent, CommentCounts, CommentId, CommitteeRole, OutboxMessage, OutboxMessageId,
+    Report, ReportId, ReportStatus, Resource, RoundId, UserId, authorize,
+};
+use serde_json::json;
+use time::OffsetDateTime;
+use tracing::instrument;
+
+use crate::reports::report_resource;
+use crate::{App, AppError, InvalidReason, UnitOfWork, new_id};
+
+/// A step asked for, with what it needs.
+#[derive(Clone, Debug)]
+pub struct StepRequest {
+    pub step: Step,
+    /// For opening a round.
+    pub deadline: Option<OffsetDateTime>,
+    pub late_allowed: bool,
+    pub ballot: bool,
+    /// For returning a report.
+    pub reason: Option<String>,
+}
+
+/// The ballot of a report's current round.
+#[derive(Clone, Debug)]
+pub struct BallotView {
+    pub round: Round,
+    pub votes: Vec<Ballot>,
+    /// The committee's members who have not voted yet.
+    pub not_voted: Vec<UserId>,
+    pub agree: usize,
+    pub disagree: usize,
+    pub other: usize,
+}
+
+/// One line of the secretariat's dashboard.
+#[derive(Clone, Debug)]
+pub struct DashboardRow {
+    pub report: Report,
+    pub round: Option<Round>,
+    pub counts: CommentCounts,
+    pub versions: usize,
+    /// The open round's deadline has passed.
+    pub overdue: bool,
+}
+
+/// The step's permission: rounds are the secretariat's, submission the
+/// drafting team's, approval and return the chair's.
+fn action_of(step: Step) -> Action {
+    match step {
+        Step::OpenRound | Step::CloseRound => Action::ManageRounds,
+        Step::Submit => Action::SubmitReport,
+        Step::Approve | Step::Return => Action::ApproveReport,
+    }
+}
+
+impl App {
+    #[instrument(skip(self, actor, request), fields(user.id = %actor.user, report.id = %id, step = ?request.step))]
+    pub async fn take_step(&self, actor: &Actor, id: ReportId, request: StepRequest) -> Result<Report, AppError> {
+        let mut uow = self.store.begin().await?;
+        let mut report = self.readable(uow.as_mut(), actor, id).await?;
+        authorize(actor, action_of(request.step), report_resource(&report))?;
+        let rounds = uow.rounds_of(id).await?;
+        let latest = uow.latest_version(id).await?.map(|v| v.number);
+        let unanswered: Vec<CommentId> =
+            uow.comments_of_report(id).await?.iter().filter(|c| c.awaits_answer()).map(|c| c.id).collect();
+        let now = self.now();
+        let circumstances = Circumstances {
+            now,
+            latest_version: latest,
+            unanswered: &unanswered,
+            deadline: request.deadline,
+            reason: request.reason.as_deref(),
+        };
+        let from = report.status;
+        report.status = next_state(from, request.step, &circumstances)?;
+        let mut details = json!({ "step": request.step, "from": from, "to": report.status });
+        match request.step {
+            Step::OpenRound => {
+                let round = Round {
+                    id: RoundId::from_uuid(new_id()),
+                    number: rounds.last().map_or(1, |r| r.number + 1),
+                    version: latest.unwrap_or(1),
+                    opened_at: now,
+                    deadline: request.deadline.unwrap_or(now),
+                    late_allowed: request.late_allowed,
+                    ballot: request.ballot,
+                    closed_at: None,
+                };
+                uow.insert_round(id, &round).await?;
+                details["round"] = json!(round.number);
+                details["version"] = json!(round.version);
+                details["deadline"] = json!(round.deadline);
+                let members = uow.memberships_of_committee(report.committee).await?;
+                for member in members {
+                    uow.enqueue(&self.report_notice(member.user, "round.opened", &report, &details)).await?;
+                }
+            }
+            Step::CloseRound => {
+                if let Some(round) = rounds.iter().rev().find(|r| r.closed_at.is_none()) {
+                    uow.close_round(round.id, now).await?;
+                    details["round"] = json!(round.number);
+                }
+            }
+            Step::Submit => {
+                let chairs = uow.memberships_of_committee(report.committee).await?;
+                for chair in chairs.iter().filter(|m| m.role == CommitteeRole::Chair) {
+                    uow.enqueue(&self.report_notice(chair.user, "report.submitted", &report, &details)).await?;
+                }
+            }
+            Step::Approve | Step::Return => {
+                if request.step == Step::Approve {
+                    let version = latest.unwrap_or(1);
+                    report.approval = Some(Approval { version, by: actor.user, at: now });
+                    details["version"] = json!(version);
+                } else {
+                    details["reason"] = json!(request.reason.as_deref().map(str::trim));
+                }
+                let kind = if request.step == Step::Approve { "report.approved" } else { "report.returned" };
+                for drafter in uow.drafting_team(id).await? {
+                    uow.enqueue(&self.report_notice(drafter.user, kind, &report, &details)).await?;
+                }
+            }
+        }
+        uow.update_report_state(&report).await?;
+        let event = self.audit(Some(actor.user), "report.step", "report", Some(id.as_uuid()), details);
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(report)
+    }
+
+    fn report_notice(&self, recipient: UserId, kind: &str, report: &Report, details: &serde_json::Value) -> OutboxMessage {
+        let now = self.now();
+        OutboxMessage {
+            id: OutboxMessageId::from_uuid(new_id()),
+            kind: kind.to_owned(),
+            recipient,
+            payload: json!({
+                "report": report.id,
+                "report_title": report.title,
+                "details": details,
+                "path": format!("/reports/{}", report.id),
+            }),
+            created_at: now,
+            due_at: now,
+            sent_at: None,
+        }
+    }
+
+    /// The rounds of a report, oldest first.
+    pub async fn rounds(&self, actor: &Actor, id: ReportId) -> Result<Vec<Round>, AppError> {
+        let mut uow = self.store.begin().await?;
+        self.readable(uow.as_mut(), actor, id).await?;
+        Ok(uow.rounds_of(id).await?)
+    }
+
+    /// Casts or changes `actor`'s vote on the current round's ballot.
+    #[instrument(skip(self, actor, text), fields(user.id = %actor.user, report.id = %id))]
+    pub async fn vote(&self, actor: &Actor, id: ReportId, vote: Vote, text: &str) -> Result<Ballot, AppError> {
+        let text = match text.trim() {
+            "" => None,
+            text => Some(gopy_domain::CommentText::parse(text).map_err(|e| AppError::invalid("text", e))?.to_string()),
+        };
+        if vote == Vote::Other && text.is_none() {
+            return Err(AppError::invalid("text", gopy_domain::TextError::Empty));
+        }
+        let mut uow = self.store.begin().await?;
+        let report = self.readable(uow.as_mut(), actor, id).await?;
+        authorize(actor, Action::Vote, report_resource(&report))?;
+        let now = self.now();
+        let round = uow.rounds_of(id).await?.pop().filter(|r| report.status == ReportStatus::OpenForComments && r.takes_votes(now));
+        let Some(round) = round else {
+            return Err(AppError::Closed { what: "ballot", state: report.status });
+        };
+        let ballot = Ballot { round: round.id, voter: actor.user, vote, text, cast_at: now };
+        uow.put_ballot(&ballot).await?;
+        let event = self.audit(
+            Some(actor.user),
+            "ballot.cast",
+            "report",
+            Some(id.as_uuid()),
+            json!({ "round": round.number, "vote": vote }),
+        );
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(ballot)
+    }
+
+    /// The ballot of the latest round that has one.
+    pub async fn ballot(&self, actor: &Actor, id: ReportId) -> Result<Option<BallotView>, AppError> {
+        let mut uow = self.store.begin().await?;
+        let report = self.readable(uow.as_mut(), actor, id).await?;
+        let Some(round) = uow.rounds_of(id).await?.into_iter().rev().find(|r| r.ballot) else { return Ok(None) };
+        let votes = uow.ballots_of(round.id).await?;
+        let members = uow.memberships_of_committee(report.committee).await?;
+        let not_voted = members.iter().map(|m| m.user).filter(|u| !votes.iter().any(|v| v.voter == *u)).collect();
+        let count = |kind| votes.iter().filter(|v| v.vote == kind).count();
+        let (agree, disagree, other) = (count(Vote::Agree), count(Vote::Disagree), count(Vote::Other));
+        Ok(Some(BallotView { round, votes, not_voted, agree, disagree, other }))
+    }
+
+    /// Every event of a report, in order: versions, comments, answers, steps, votes.
+    pub async fn timeline(&self, actor: &Actor, id: ReportId) -> Result<Vec<AuditEvent>, AppError> {
+        let mut uow = self.store.begin().await?;
+        self.readable(uow.as_mut(), actor, id).await?;
+        Ok(uow.audit_events_about("report", id.as_uuid()).await?)
+    }
+
+    /// Where every report stands, for the secretariat.
+    pub async fn dashboard(&self, actor: &Actor) -> Result<Vec<DashboardRow>, AppError> {
+        authorize(actor, Action::ViewDashboard, Resource::Organisation)?;
+        let now = self.now();
+        let mut uow = self.store.begin().await?;
+        let mut rows = Vec::new();
+        for report in uow.list_reports().await? {
+            let round = uow.rounds_of(report.id).await?.pop();
+            let counts = CommentCounts::of(&uow.comments_of_report(report.id).await?);
+            let versions = uow.version_summaries(report.id).await?.len();
+            let overdue = report.status == ReportStatus::OpenForComments && round.as_ref().is_some_and(|r| r.deadline <= now);
+            rows.push(DashboardRow { report, round, counts, versions, overdue });
+        }
+        Ok(rows)
+    }
+
+    /// The report's state allows `what`, or the refusal that says why not.
+    pub(crate) async fn gate(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        report: &Report,
+        what: Gate,
+    ) -> Result<bool, AppError> {
+        use gopy_domain::workflow::{answers_open, comments_open, versions_open};
+        let state = report.status;
+        match what {
+            Gate::Version if versions_open(state) => Ok(false),
+            Gate::Version => Err(AppError::Closed { what: "versions", state }),
+            Gate::Answer | Gate::Thread if answers_open(state) => Ok(false),
+            Gate::Answer | Gate::Thread => Err(AppError::Closed { what: "answers", state }),
+            Gate::Comment => {
+                let round = uow.rounds_of(report.id).await?.pop();
+                comments_open(state, round.as_ref(), self.now()).ok_or(AppError::Closed { what: "comments", state })
+            }
+        }
+    }
+}
+
+/// What a use case asks the report's state for. [`App::gate`] answers
+/// `Ok(late)`: `true` only for a late comment.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Gate {
+    Version,
+    Comment,
+    /// Replies, edits and withdrawals: until approval.
+    Thread,
+    Answer,
+}
+
+impl From<StepRefused> for AppError {
+    fn from(refused: StepRefused) -> Self {
+        match refused {
+            StepRefused::NoDeadline => AppError::invalid("deadline", InvalidReason::Rule("err_no_deadline".into())),
+            StepRefused::DeadlinePassed => AppError::invalid("deadline", InvalidReason::Rule("err_deadline_passed".into())),
+            StepRefused::NoReason => AppError::invalid("reason", InvalidReason::Rule("err_no_reason".into())),
+            other => AppError::Step(other),
+        }
+    }
+}

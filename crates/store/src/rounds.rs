@@ -1,0 +1,132 @@
+//! Report states, review rounds and ballots, as the use cases' [`RoundStore`].
+
+use async_trait::async_trait;
+use gopy_app::StoreError;
+use gopy_app::ports::RoundStore;
+use gopy_domain::workflow::{Ballot, Round};
+use gopy_domain::{Report, ReportId, RoundId, UserId};
+use sea_orm::ActiveValue::{NotSet, Set};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use time::OffsetDateTime;
+
+use crate::entity::{ballot_vote, report, review_round};
+use crate::error::map_db_err;
+use crate::unit_of_work::SeaUnitOfWork;
+
+fn corrupt(column: &str, err: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{column}: {err}"))
+}
+
+fn number(raw: u32) -> Result<i32, StoreError> {
+    i32::try_from(raw).map_err(|e| StoreError::Other(format!("round number: {e}")))
+}
+
+#[async_trait]
+impl RoundStore for SeaUnitOfWork {
+    async fn update_report_state(&mut self, r: &Report) -> Result<(), StoreError> {
+        let mut row = report::ActiveModel::from(r);
+        // Only what a step changes is written.
+        row.kind = NotSet;
+        row.title = NotSet;
+        row.term_id = NotSet;
+        row.body_id = NotSet;
+        row.committee_id = NotSet;
+        row.created_by = NotSet;
+        row.created_at = NotSet;
+        report::Entity::update(row).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn insert_round(&mut self, report: ReportId, round: &Round) -> Result<(), StoreError> {
+        let row = review_round::ActiveModel {
+            id: Set(round.id.as_uuid()),
+            report_id: Set(report.as_uuid()),
+            number: Set(number(round.number)?),
+            version_number: Set(number(round.version)?),
+            opened_at: Set(round.opened_at),
+            deadline: Set(round.deadline),
+            late_allowed: Set(round.late_allowed),
+            ballot: Set(round.ballot),
+            closed_at: Set(round.closed_at),
+        };
+        review_round::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn close_round(&mut self, round: RoundId, at: OffsetDateTime) -> Result<(), StoreError> {
+        review_round::Entity::update_many()
+            .col_expr(review_round::Column::ClosedAt, sea_orm::sea_query::Expr::value(at))
+            .filter(review_round::Column::Id.eq(round.as_uuid()))
+            .filter(review_round::Column::ClosedAt.is_null())
+            .exec(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn rounds_of(&mut self, report: ReportId) -> Result<Vec<Round>, StoreError> {
+        let to_u32 = |column: &str, v: i32| u32::try_from(v).map_err(|e| corrupt(column, e));
+        review_round::Entity::find()
+            .filter(review_round::Column::ReportId.eq(report.as_uuid()))
+            .order_by_asc(review_round::Column::Number)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(|row| {
+                Ok(Round {
+                    id: RoundId::from_uuid(row.id),
+                    number: to_u32("review_rounds.number", row.number)?,
+                    version: to_u32("review_rounds.version_number", row.version_number)?,
+                    opened_at: row.opened_at,
+                    deadline: row.deadline,
+                    late_allowed: row.late_allowed,
+                    ballot: row.ballot,
+                    closed_at: row.closed_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn put_ballot(&mut self, ballot: &Ballot) -> Result<(), StoreError> {
+        let row = ballot_vote::ActiveModel {
+            round_id: Set(ballot.round.as_uuid()),
+            user_id: Set(ballot.voter.as_uuid()),
+            vote: Set(ballot.vote.as_str().to_owned()),
+            text: Set(ballot.text.clone()),
+            cast_at: Set(ballot.cast_at),
+        };
+        ballot_vote::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([ballot_vote::Column::RoundId, ballot_vote::Column::UserId])
+                    .update_columns([ballot_vote::Column::Vote, ballot_vote::Column::Text, ballot_vote::Column::CastAt])
+                    .to_owned(),
+            )
+            .exec(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn ballots_of(&mut self, round: RoundId) -> Result<Vec<Ballot>, StoreError> {
+        ballot_vote::Entity::find()
+            .filter(ballot_vote::Column::RoundId.eq(round.as_uuid()))
+            .order_by_asc(ballot_vote::Column::CastAt)
+            .order_by_asc(ballot_vote::Column::UserId)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(|row| {
+                Ok(Ballot {
+                    round: RoundId::from_uuid(row.round_id),
+                    voter: UserId::from_uuid(row.user_id),
+                    vote: row.vote.parse().map_err(|e| corrupt("ballot_votes.vote", e))?,
+                    text: row.text,
+                    cast_at: row.cast_at,
+                })
+            })
+            .collect()
+    }
+}
