@@ -1,0 +1,139 @@
+//! A report's life on SQLite and PostgreSQL alike: rounds with deadlines,
+//! submission and approval, returns, ballots, the locks, and the timeline.
+
+mod support;
+
+use gopy_app::comments::{NewAnchor, NewComment};
+use gopy_app::rounds::StepRequest;
+use gopy_app::{AppError, InvalidReason};
+use gopy_documents::ImportLimits;
+use gopy_domain::workflow::{Step, StepRefused, Vote};
+use gopy_domain::{DispositionKind, ReportStatus};
+use gopy_store::on_both_engines;
+use gopy_store::testing::meeting_day;
+use support::{file, story};
+use time::Duration;
+
+fn step(step: Step) -> StepRequest {
+    StepRequest { step, deadline: None, late_allowed: false, ballot: false, reason: None }
+}
+
+fn open_until(deadline: time::OffsetDateTime, ballot: bool, late_allowed: bool) -> StepRequest {
+    StepRequest { deadline: Some(deadline), ballot, late_allowed, ..step(Step::OpenRound) }
+}
+
+fn whole(version: u32, body: &str) -> NewComment {
+    NewComment { version, anchor: NewAnchor::default(), body: body.to_owned(), on_behalf_of: None, at_meeting: false }
+}
+
+on_both_engines! {
+    async fn a_report_goes_through_two_rounds_to_approval_and_is_locked_after(db) {
+        let day = meeting_day();
+        let app = db.app_at(day);
+        let s = story(&app).await;
+        let limits = ImportLimits::default();
+        app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &limits).await.expect("v1");
+        let opened = app.take_step(&s.secretariat, s.report.id, open_until(day + Duration::days(2), true, false)).await.expect("open");
+        assert_eq!(opened.status, ReportStatus::OpenForComments);
+        let during = app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await;
+        assert!(matches!(during, Err(AppError::Closed { what: "versions", .. })), "{during:?}");
+        let comment = app.post_comment(&s.member, s.report.id, whole(1, "Cần ngắn gọn hơn.")).await.expect("comment");
+        assert!(!comment.late);
+        app.vote(&s.member, s.report.id, Vote::Disagree, "").await.expect("vote");
+        app.vote(&s.member, s.report.id, Vote::Other, "Đồng ý nếu rút gọn phần IV").await.expect("changed vote");
+        let ballot = app.ballot(&s.chair, s.report.id).await.expect("ballot").expect("a ballot");
+        assert_eq!((ballot.agree, ballot.disagree, ballot.other), (0, 0, 1), "a changed vote counts once");
+        assert!(ballot.not_voted.contains(&s.chair.user) && !ballot.not_voted.contains(&s.member.user));
+
+        app.take_step(&s.secretariat, s.report.id, step(Step::CloseRound)).await.expect("closed");
+        let after = app.post_comment(&s.member, s.report.id, whole(1, "Muộn.")).await;
+        assert!(matches!(after, Err(AppError::Closed { what: "comments", .. })), "{after:?}");
+        let early = app.take_step(&s.lead, s.report.id, step(Step::Submit)).await;
+        match early {
+            Err(AppError::Step(StepRefused::Unanswered(open))) => assert_eq!(open, vec![comment.id]),
+            other => panic!("submission with an unanswered comment: {other:?}"),
+        }
+        app.answer_comment(&s.lead, comment.id, DispositionKind::Accepted, "", Some(2)).await.err();
+        app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
+        app.answer_comment(&s.lead, comment.id, DispositionKind::Accepted, "", Some(2)).await.expect("answered");
+
+        // Round 2, then submission, a return with a reason, and approval.
+        app.take_step(&s.secretariat, s.report.id, open_until(day + Duration::days(1), false, false)).await.expect("round 2");
+        app.take_step(&s.secretariat, s.report.id, step(Step::CloseRound)).await.expect("closed");
+        app.take_step(&s.lead, s.report.id, step(Step::Submit)).await.expect("submitted");
+        let by_member = app.take_step(&s.member, s.report.id, step(Step::Approve)).await;
+        assert!(matches!(by_member, Err(AppError::Forbidden)), "{by_member:?}");
+        let silent = app.take_step(&s.chair, s.report.id, step(Step::Return)).await;
+        assert!(matches!(silent, Err(AppError::Invalid { field: "reason", .. })), "{silent:?}");
+        let returned = StepRequest { reason: Some("Bổ sung số liệu 6 tháng".into()), ..step(Step::Return) };
+        assert_eq!(app.take_step(&s.chair, s.report.id, returned).await.expect("returned").status, ReportStatus::Revising);
+        app.take_step(&s.lead, s.report.id, step(Step::Submit)).await.expect("submitted again");
+        let approved = app.take_step(&s.chair, s.report.id, step(Step::Approve)).await.expect("approved");
+        assert_eq!(approved.status, ReportStatus::Approved);
+        let approval = approved.approval.expect("who and when");
+        assert_eq!((approval.version, approval.by, approval.at), (2, s.chair.user, day));
+        let detail = app.report_detail(&s.member, s.report.id).await.expect("detail");
+        assert_eq!(detail.report.approval, Some(approval), "the approval is stored");
+
+        // Locked: no version, comment, answer or reply; no step at all.
+        let version = app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &limits).await;
+        assert!(matches!(version, Err(AppError::Closed { .. })), "{version:?}");
+        assert!(matches!(app.post_comment(&s.member, s.report.id, whole(2, "x")).await, Err(AppError::Closed { .. })));
+        let answer = app.answer_comment(&s.lead, comment.id, DispositionKind::Explained, "Giải trình", None).await;
+        assert!(matches!(answer, Err(AppError::Closed { .. })), "{answer:?}");
+        assert!(matches!(app.reply(&s.member, comment.id, "x").await, Err(AppError::Closed { .. })));
+        match app.take_step(&s.secretariat, s.report.id, open_until(day + Duration::days(1), false, false)).await {
+            Err(AppError::Step(StepRefused::NotNow { state, allowed, .. })) => {
+                assert_eq!(state, ReportStatus::Approved);
+                assert!(allowed.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+
+        let timeline = app.timeline(&s.member, s.report.id).await.expect("timeline");
+        let actions: Vec<&str> = timeline.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions.first(), Some(&"report.created"));
+        assert_eq!(actions.iter().filter(|a| **a == "report.step").count(), 8, "{actions:?}");
+        assert!(actions.contains(&"ballot.cast") && actions.contains(&"comment.answered") && actions.contains(&"version.created"));
+        let mut uow = gopy_app::Store::begin(&db.store).await.expect("begin");
+        let to_chair = uow.unsent_messages_to(s.chair.user).await.expect("outbox");
+        assert_eq!(to_chair.iter().filter(|m| m.kind == "report.submitted").count(), 2);
+        let to_lead = uow.unsent_messages_to(s.lead.user).await.expect("outbox");
+        assert!(to_lead.iter().any(|m| m.kind == "report.approved") && to_lead.iter().any(|m| m.kind == "report.returned"));
+    }
+
+    async fn a_round_needs_a_future_deadline_and_late_comments_are_taken_only_when_allowed(db) {
+        let day = meeting_day();
+        let app = db.app_at(day);
+        let s = story(&app).await;
+        let none = app.take_step(&s.secretariat, s.report.id, open_until(day + Duration::days(1), false, false)).await;
+        assert!(matches!(none, Err(AppError::Step(StepRefused::NoVersion))), "{none:?}");
+        app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
+        let past = app.take_step(&s.secretariat, s.report.id, open_until(day - Duration::hours(1), false, false)).await;
+        assert!(matches!(past, Err(AppError::Invalid { field: "deadline", reason: InvalidReason::Rule(_) })), "{past:?}");
+        let missing = app.take_step(&s.secretariat, s.report.id, step(Step::OpenRound)).await;
+        assert!(matches!(missing, Err(AppError::Invalid { field: "deadline", .. })), "{missing:?}");
+        let by_drafter = app.take_step(&s.lead, s.report.id, open_until(day + Duration::days(1), false, true)).await;
+        assert!(matches!(by_drafter, Err(AppError::Forbidden)), "{by_drafter:?}");
+        app.take_step(&s.secretariat, s.report.id, open_until(day + Duration::days(1), false, true)).await.expect("open");
+
+        let later = db.app_at(day + Duration::days(2));
+        let late = later.post_comment(&s.member, s.report.id, whole(1, "Gửi sau hạn.")).await.expect("late comment");
+        assert!(late.late, "marked late");
+        let vote = later.vote(&s.member, s.report.id, Vote::Agree, "").await;
+        assert!(matches!(vote, Err(AppError::Closed { what: "ballot", .. })), "no ballot in this round: {vote:?}");
+        let dashboard = later.dashboard(&s.secretariat).await.expect("dashboard");
+        let row = dashboard.iter().find(|r| r.report.id == s.report.id).expect("the report");
+        assert!(row.overdue, "the open round's deadline has passed");
+        assert_eq!((row.counts.comments, row.counts.awaiting, row.versions), (1, 1, 1));
+        assert!(matches!(later.dashboard(&s.member).await, Err(AppError::Forbidden)));
+        let again = app.take_step(&s.chair, s.report.id, step(Step::Approve)).await;
+        match again {
+            Err(AppError::Step(StepRefused::NotNow { state, allowed, .. })) => {
+                assert_eq!(state, ReportStatus::OpenForComments);
+                assert_eq!(allowed, vec![Step::CloseRound]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
