@@ -5,4 +5,5 @@ mod browser;
 mod command_line;
 mod comments;
 mod reports;
+mod rounds;
 mod serving;

@@ -268,3 +268,30 @@ mod number_tests {
         assert_eq!(format_bytes(1536 * 1024), "1,5 MB");
     }
 }
+
+/// A `datetime-local` value from a form ("2023-06-29T17:00"), read in the
+/// person's time zone (UTC+7 for Việt Nam, which has no daylight saving).
+pub fn parse_local_date_time(raw: &str, time_zone: &str) -> Option<time::OffsetDateTime> {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let with_seconds = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    let raw = raw.trim();
+    let local = time::PrimitiveDateTime::parse(raw, &format).or_else(|_| time::PrimitiveDateTime::parse(raw, &with_seconds)).ok()?;
+    let offset = match time_zone {
+        "Asia/Ho_Chi_Minh" | "Asia/Saigon" | "Asia/Bangkok" | "Asia/Jakarta" | "Asia/Vientiane" | "Asia/Phnom_Penh" => 7,
+        _ => 0,
+    };
+    Some(local.assume_offset(time::UtcOffset::from_hms(offset, 0, 0).ok()?).to_offset(time::UtcOffset::UTC))
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::*;
+
+    #[test]
+    fn a_deadline_typed_in_hanoi_is_kept_in_utc() {
+        let at = parse_local_date_time("2023-06-29T17:00", "Asia/Ho_Chi_Minh").expect("a time");
+        assert_eq!(at, time::macros::datetime!(2023-06-29 10:00 UTC));
+        assert_eq!(format_date_time(at, "Asia/Ho_Chi_Minh"), "29/06/2023 17:00");
+        assert_eq!(parse_local_date_time("29/06/2023", "Asia/Ho_Chi_Minh"), None);
+    }
+}

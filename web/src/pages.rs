@@ -34,6 +34,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/comments", include_str!("../templates/pages/comments.hbs")),
     ("pages/comment_history", include_str!("../templates/pages/comment_history.hbs")),
     ("pages/dispositions", include_str!("../templates/pages/dispositions.hbs")),
+    ("pages/dashboard", include_str!("../templates/pages/dashboard.hbs")),
+    ("pages/timeline", include_str!("../templates/pages/timeline.hbs")),
 ];
 
 /// Adds the keys of `extra` to a page's view (a form's values and errors,

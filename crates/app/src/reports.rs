@@ -248,8 +248,13 @@ impl App {
             let report = readable_report(uow.as_mut(), actor, id).await?;
             let version = find_version(uow.as_mut(), id, number).await?;
             let organisation = uow.list_bodies().await?.into_iter().find(|b| b.id == report.body).map(|b| b.name);
-            (report, version, organisation)
+            let approver = match report.approval.filter(|a| a.version == number) {
+                Some(approval) => uow.find_user(approval.by).await?.map(|u| u.name),
+                None => None,
+            };
+            (report, version, (organisation, approver))
         };
+        let (organisation, approver) = organisation;
         let contents: Vec<BlockContent> = version.blocks.iter().map(|b| b.content.clone()).collect();
         let stem = format!("{}-du-thao-lan-{number}", file_stem(report.title.as_str()));
         match format {
@@ -268,7 +273,19 @@ impl App {
                         u8::from(local.month()),
                         local.year()
                     ),
-                    version_label: format!("Dự thảo lần {number}"),
+                    // The final version says who approved it and when.
+                    version_label: match (report.approval.filter(|a| a.version == number), approver) {
+                        (Some(approval), Some(by)) => {
+                            let at = approval.at.to_offset(vietnam_offset());
+                            format!(
+                                "Bản cuối cùng (dự thảo lần {number}), đã được {by} phê duyệt ngày {:02}/{:02}/{}",
+                                at.day(),
+                                u8::from(at.month()),
+                                at.year()
+                            )
+                        }
+                        _ => format!("Dự thảo lần {number}"),
+                    },
                 };
                 let bytes = gopy_documents::export_docx(&title, &contents).map_err(export_failed)?;
                 Ok(Download {

@@ -27,6 +27,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::comments_api::list_comments, super::comments_api::post_comment, super::comments_api::reply,
         super::comments_api::change_comment, super::comments_api::answer,
         super::dispositions::api_dispositions, super::dispositions::api_dispositions_file,
+        super::rounds::api_transition, super::rounds::api_ballot, super::rounds::api_vote, super::rounds::api_timeline,
     ),
     components(schemas(
         ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
@@ -39,6 +40,8 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::comments_api::CommentRequest, super::comments_api::ReplyRequest, super::comments_api::CommentChangeRequest,
         super::comments_api::DispositionRequest, super::dispositions::DispositionRowResponse,
         super::dispositions::DispositionTableResponse,
+        super::rounds::TransitionRequest, super::rounds::StateResponse, super::rounds::VoteRequest,
+        super::rounds::BallotResponse, super::rounds::VoteResponse, super::rounds::EventResponse,
     )),
     modifiers(&BearerAuth),
 )]

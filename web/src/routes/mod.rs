@@ -8,6 +8,7 @@ mod health;
 mod reports;
 mod reports_api;
 mod review;
+mod rounds;
 mod comments_api;
 mod site;
 
@@ -52,6 +53,10 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/{id}/comments", get(review::comments_page).post(review::post_comment))
         .route("/reports/{id}/events", get(review::events))
         .route("/reports/{id}/dispositions", get(dispositions::dispositions_page))
+        .route("/reports/{id}/steps", post(rounds::take_step))
+        .route("/reports/{id}/ballot", post(rounds::vote))
+        .route("/reports/{id}/timeline", get(rounds::timeline_page))
+        .route("/dashboard", get(rounds::dashboard_page))
         .route("/reports/{id}/{file}", get(dispositions::dispositions_file))
         .route("/comments/{id}/replies", post(review::reply))
         .route("/comments/{id}/edit", post(review::edit_comment))
@@ -61,7 +66,15 @@ pub fn router(state: AppState) -> Router {
         .route("/comments/{id}/history", get(review::history_page))
         .route("/reports/{id}/versions/{number}/{file}", get(reports::export_version))
         .route("/reports/{id}/diff", get(reports::diff_page))
-        .nest("/api", api::router().merge(reports_api::router()).merge(comments_api::router()))
+        .nest(
+            "/api",
+            api::router()
+                .merge(reports_api::router())
+                .merge(comments_api::router())
+                .route("/v1/reports/{id}/transitions", post(rounds::api_transition))
+                .route("/v1/reports/{id}/ballot", get(rounds::api_ballot).put(rounds::api_vote))
+                .route("/v1/reports/{id}/timeline", get(rounds::api_timeline)),
+        )
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie))
         .with_state(state)

@@ -125,7 +125,7 @@ pub async fn report_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path
     report_view(&state, &ctx, id, json!({}), StatusCode::OK).await
 }
 
-async fn report_view(state: &AppState, ctx: &Ctx, id: ReportId, extra: Value, status: StatusCode) -> PageResult {
+pub(crate) async fn report_view(state: &AppState, ctx: &Ctx, id: ReportId, extra: Value, status: StatusCode) -> PageResult {
     let actor = actor(ctx)?;
     let fail = |e: AppError| ctx.failure(&e);
     let ReportDetail { report, team, versions } = state.app.report_detail(actor, id).await.map_err(fail)?;
@@ -153,8 +153,9 @@ async fn report_view(state: &AppState, ctx: &Ctx, id: ReportId, extra: Value, st
             "previous": (v.number > 1).then(|| v.number - 1),
         })).collect::<Vec<_>>(),
         "next_number": versions.last().map_or(1, |v| v.number + 1),
-        "may_add_version": ctx.can(Action::AddVersion, resource),
+        "may_add_version": ctx.can(Action::AddVersion, resource) && gopy_domain::workflow::versions_open(report.status),
         "upload_limit": crate::i18n::format_bytes(state.settings.server.upload_limit_bytes),
+        "life": super::rounds::life_view(state, ctx, &report).await.map_err(fail)?,
         "values": {},
     });
     merge(&mut page, extra);

@@ -254,6 +254,9 @@ async fn version_view(
         },
         "latest": latest,
         "is_latest": number == latest,
+        "approval": report.approval.filter(|a| a.version == number).map(|a| json!({
+            "by": people.name(a.by), "at": format_date_time(a.at, &zone),
+        })),
         "toc": toc,
         "blocks": blocks,
         "whole": whole,
