@@ -11,6 +11,7 @@ pub mod audit;
 pub mod comment;
 pub mod document;
 pub mod id;
+pub mod indicator;
 pub mod organisation;
 pub mod outbox;
 pub mod report;
