@@ -4,6 +4,7 @@ mod accounts;
 mod browser;
 mod command_line;
 mod comments;
+mod indicators;
 mod reports;
 mod rounds;
 mod serving;

@@ -6,6 +6,7 @@
 //! Gopy runs on a closed network with nothing beside it.
 
 pub mod auth;
+pub mod chart;
 pub mod cli;
 mod commands;
 pub mod i18n;

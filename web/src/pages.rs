@@ -36,6 +36,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/dispositions", include_str!("../templates/pages/dispositions.hbs")),
     ("pages/dashboard", include_str!("../templates/pages/dashboard.hbs")),
     ("pages/timeline", include_str!("../templates/pages/timeline.hbs")),
+    ("pages/indicators", include_str!("../templates/pages/indicators.hbs")),
 ];
 
 /// Adds the keys of `extra` to a page's view (a form's values and errors,

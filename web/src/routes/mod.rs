@@ -5,6 +5,7 @@ mod admin;
 pub mod api;
 mod dispositions;
 mod health;
+mod indicators;
 mod reports;
 mod reports_api;
 mod review;
@@ -65,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         .route("/comments/{id}/card", get(review::thread_card))
         .route("/comments/{id}/history", get(review::history_page))
         .route("/reports/{id}/versions/{number}/{file}", get(reports::export_version))
+        .route("/reports/{id}/versions/{number}/indicators", get(indicators::indicators_page))
+        .route("/reports/{id}/versions/{number}/indicators/{chart}", get(indicators::indicators_chart))
         .route("/reports/{id}/diff", get(reports::diff_page))
         .nest(
             "/api",
