@@ -12,6 +12,7 @@ mod m20261125_000002_accounts;
 mod m20261201_000003_reports;
 mod m20261201_000004_comments;
 mod m20261201_000007_rounds;
+mod m20261201_000008_indicators;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_reports::Migration),
             Box::new(m20261201_000004_comments::Migration),
             Box::new(m20261201_000007_rounds::Migration),
+            Box::new(m20261201_000008_indicators::Migration),
         ]
     }
 }

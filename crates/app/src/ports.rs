@@ -7,7 +7,9 @@ use gopy_domain::{
     VersionId, VersionSummary,
     RoundId,
 };
+use gopy_domain::indicator::{Indicator, IndicatorResult};
 use gopy_domain::workflow::{Ballot, Round};
+use gopy_domain::TermId;
 use time::OffsetDateTime;
 
 /// How a store operation failed, in the terms a use case can act on.
@@ -41,7 +43,7 @@ pub trait Store: Send + Sync + 'static {
 /// One transaction. Reads see the writes made earlier in it. Each feature's
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
-pub trait UnitOfWork: ReportStore + CommentStore + RoundStore + Send {
+pub trait UnitOfWork: ReportStore + CommentStore + RoundStore + IndicatorStore + Send {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
 
@@ -177,6 +179,18 @@ pub trait RoundStore: Send {
     /// Casts or changes a vote.
     async fn put_ballot(&mut self, ballot: &Ballot) -> Result<(), StoreError>;
     async fn ballots_of(&mut self, round: RoundId) -> Result<Vec<Ballot>, StoreError>;
+}
+
+/// A term's indicators and the results reports give for them.
+#[async_trait]
+pub trait IndicatorStore: Send {
+    async fn insert_indicator(&mut self, indicator: &Indicator, at: OffsetDateTime) -> Result<(), StoreError>;
+    async fn update_indicator(&mut self, indicator: &Indicator) -> Result<(), StoreError>;
+    /// A term's indicators, in the resolution's order.
+    async fn indicators_of_term(&mut self, term: TermId) -> Result<Vec<Indicator>, StoreError>;
+    async fn insert_indicator_result(&mut self, result: &IndicatorResult, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// The results `report` gave, oldest first.
+    async fn indicator_results_of(&mut self, report: ReportId) -> Result<Vec<IndicatorResult>, StoreError>;
 }
 
 /// The time, so tests can hold it still.

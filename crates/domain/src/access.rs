@@ -99,6 +99,8 @@ pub enum Action {
     Vote,
     /// See where every report stands.
     ViewDashboard,
+    /// Set a term's indicators and which way each counts.
+    ManageIndicators,
 }
 
 impl Action {
@@ -131,6 +133,7 @@ impl Action {
         Action::ApproveReport,
         Action::Vote,
         Action::ViewDashboard,
+        Action::ManageIndicators,
     ];
 }
 
@@ -196,7 +199,7 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
         (SubmitReport, Report { id, .. }) => actor.organises() || actor.drafts(id),
         (ApproveReport, Report { committee, .. }) => actor.role_in(committee) == Some(CommitteeRole::Chair),
         (Vote, Report { committee, .. }) => actor.role_in(committee).is_some(),
-        (ViewDashboard, Organisation) => actor.organises(),
+        (ViewDashboard | ManageIndicators, Organisation) => actor.organises(),
         // A comment is changed by whoever it speaks for, or whoever typed it
         // in for them; the secretariat may also withdraw one.
         (EditComment, Comment { author, recorded_by, .. }) => author == actor.user || recorded_by == Some(actor.user),
@@ -328,6 +331,7 @@ mod tests {
             (Action::Vote, "the committee's report", [N, N, Y, Y, Y, Y, N, N, N, N]),
             (Action::Vote, "another committee's report", [N, N, N, N, N, N, Y, N, N, N]),
             (Action::ViewDashboard, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ManageIndicators, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
         ]
     };
 

@@ -73,4 +73,6 @@ entity_id!(
     CommentId,
     /// A round of comments on a report.
     RoundId,
+    /// An indicator (chỉ tiêu) of a term.
+    IndicatorId,
 );

@@ -9,9 +9,43 @@
 //! a problem on its row, never taken as zero.
 
 use serde::Serialize;
+use time::Date;
 
 use crate::document::BlockContent;
-use crate::text::fold;
+use crate::text::{Name, fold};
+use crate::{IndicatorId, ReportId, TermId};
+
+/// An indicator of a term, with the resolution's target.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Indicator {
+    pub id: IndicatorId,
+    pub term: TermId,
+    pub name: Name,
+    pub unit: String,
+    pub target: f64,
+    pub direction: Direction,
+    /// Economy, society, defence, Party building…
+    pub group: Option<String>,
+    /// Its place in the resolution's list.
+    pub position: u32,
+}
+
+impl Indicator {
+    pub fn known(&self) -> KnownIndicator {
+        KnownIndicator { name: self.name.to_string(), unit: self.unit.clone(), direction: self.direction }
+    }
+}
+
+/// A result a report gives for an indicator, as of a date, with its source.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IndicatorResult {
+    pub indicator: IndicatorId,
+    pub report: ReportId,
+    pub value: f64,
+    pub as_of: Date,
+    /// Where the figure comes from: "Dự thảo lần 2", a statistics office.
+    pub source: String,
+}
 
 /// Whether a bigger result is better (growth, coverage) or a smaller one
 /// (the poverty rate, accidents).
@@ -22,6 +56,10 @@ pub enum Direction {
     HigherIsBetter,
     LowerIsBetter,
 }
+
+crate::organisation::stored_as_snake_case!(
+    Direction, "direction", HigherIsBetter => "higher_is_better", LowerIsBetter => "lower_is_better",
+);
 
 /// How a result stands against its target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

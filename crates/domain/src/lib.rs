@@ -25,7 +25,7 @@ pub use account::{
 };
 pub use audit::AuditEvent;
 pub use id::{
-    AccessTokenId, AccountLinkId, AuditEventId, BodyId, CommentId, CommitteeId, MembershipId, OutboxMessageId, ReportId, RoundId,
+    AccessTokenId, AccountLinkId, AuditEventId, BodyId, CommentId, CommitteeId, IndicatorId, MembershipId, OutboxMessageId, ReportId, RoundId,
     SessionId, TermId, UserId, VersionId,
 };
 pub use organisation::{

@@ -9,6 +9,7 @@ mod connect;
 mod convert;
 mod entity;
 mod error;
+mod indicators;
 mod reports;
 mod rounds;
 mod unit_of_work;

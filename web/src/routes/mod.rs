@@ -68,6 +68,9 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/{id}/versions/{number}/{file}", get(reports::export_version))
         .route("/reports/{id}/versions/{number}/indicators", get(indicators::indicators_page))
         .route("/reports/{id}/versions/{number}/indicators/{chart}", get(indicators::indicators_chart))
+        .route("/reports/{id}/versions/{number}/indicators/adopt", post(indicators::adopt))
+        .route("/reports/{id}/versions/{number}/indicators/direction", post(indicators::set_direction))
+        .route("/reports/{id}/versions/{number}/indicators/record", post(indicators::record))
         .route("/reports/{id}/diff", get(reports::diff_page))
         .nest(
             "/api",

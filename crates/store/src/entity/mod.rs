@@ -12,6 +12,8 @@ pub mod comment_revision;
 pub mod committee;
 pub mod credential;
 pub mod global_role;
+pub mod indicator;
+pub mod indicator_result;
 pub mod membership;
 pub mod outbox;
 pub mod report;
