@@ -354,3 +354,51 @@ pub async fn add_member(
         Err(err) => Err(ctx.failure(&err)),
     }
 }
+
+// --- Terms ---------------------------------------------------------------------
+
+pub async fn terms_page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    terms_page_with(&state, &ctx, json!({}), StatusCode::OK).await
+}
+
+async fn terms_page_with(state: &AppState, ctx: &Ctx, extra: Value, status: StatusCode) -> PageResult {
+    ctx.may(Action::ManageIndicators, Resource::Organisation)?;
+    let terms = state.app.list_terms().await.map_err(|e| ctx.failure(&e))?;
+    let date = |d: time::Date| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year());
+    let mut page = json!({
+        "terms": terms.iter().map(|t| json!({ "name": t.name, "starts_on": date(t.starts_on), "ends_on": date(t.ends_on) })).collect::<Vec<_>>(),
+        "values": {},
+    });
+    merge(&mut page, extra);
+    Ok(ctx.render_with_status(status, "pages/admin_terms", "terms_title", page))
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct TermForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    starts_on: String,
+    #[serde(default)]
+    ends_on: String,
+}
+
+/// A term (nhiệm kỳ), e.g. 2020 - 2025, with the dates the resolution covers.
+pub async fn create_term(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<TermForm>) -> PageResult {
+    let identity = ctx.may(Action::ManageIndicators, Resource::Organisation)?;
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let parse = |raw: &str| time::Date::parse(raw.trim(), &format).ok();
+    let result = match (parse(&form.starts_on), parse(&form.ends_on)) {
+        (Some(starts_on), Some(ends_on)) => state.app.create_term(Some(identity.user.id), &form.name, starts_on, ends_on).await,
+        (None, _) => Err(AppError::invalid("starts_on", gopy_app::InvalidReason::Missing)),
+        (_, None) => Err(AppError::invalid("ends_on", gopy_app::InvalidReason::Missing)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/admin/terms").into_response()),
+        Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
+            let extra = json!({ "values": form, "errors": form_errors(&ctx, &err) });
+            terms_page_with(&state, &ctx, extra, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(err) => Err(ctx.failure(&err)),
+    }
+}

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/people/{id}/roles", post(admin::set_roles))
         .route("/admin/people/{id}/reset-link", post(admin::reset_link))
         .route("/admin/bodies", get(admin::bodies_page).post(admin::create_body))
+        .route("/admin/terms", get(admin::terms_page).post(admin::create_term))
         .route("/committees", get(admin::committees_page).post(admin::create_committee))
         .route("/committees/{id}", get(admin::committee_page))
         .route("/committees/{id}/members", post(admin::add_member))
