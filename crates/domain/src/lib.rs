@@ -15,6 +15,7 @@ pub mod indicator;
 pub mod organisation;
 pub mod outbox;
 pub mod report;
+pub mod search;
 pub mod text;
 pub mod workflow;
 
