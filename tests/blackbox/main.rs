@@ -6,3 +6,4 @@ mod command_line;
 mod comments;
 mod reports;
 mod serving;
+mod ui_review;
