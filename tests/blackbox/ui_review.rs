@@ -111,12 +111,16 @@ fn post_comment(browser: &Browser, quote: Option<&str>, body: &str, known: &[Str
             let start: usize = field(browser, "comment-start").parse().expect("a start offset");
             let end: usize = field(browser, "comment-end").parse().expect("an end offset");
             assert_eq!(end - start, quote.chars().count(), "offsets count characters");
+            let follows = browser.execute("return getComputedStyle(document.getElementById('new-comment')).position;", &[]);
+            assert_eq!(follows, json!("sticky"), "with a passage chosen, the form follows the reader");
             block
         }
         None => {
             let chosen = browser.text("#comment-chosen");
             assert_eq!(chosen, "Góp ý về toàn văn báo cáo.", "nothing selected: the whole report");
             assert_eq!(field(browser, "comment-block"), "");
+            let follows = browser.execute("return getComputedStyle(document.getElementById('new-comment')).position;", &[]);
+            assert_eq!(follows, json!("static"), "with nothing chosen, the form stays at the end of the page");
             String::new()
         }
     };
