@@ -12,7 +12,7 @@ use crate::reports::{Setup, setup, upload};
 
 const COMMENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/comments.so-ket-v1.json");
 
-fn fixture_comments() -> Vec<Value> {
+pub(crate) fn fixture_comments() -> Vec<Value> {
     let json: Value = serde_json::from_str(&std::fs::read_to_string(COMMENTS).expect("fixture")).expect("json");
     json["comments"].as_array().expect("comments").clone()
 }
@@ -39,7 +39,7 @@ async fn api(s: &Setup, method: reqwest::Method, token: &str, path: &str, body: 
 }
 
 /// Version 1 with the fixture's comments, each answered as the fixture says.
-async fn first_round(s: &Setup) -> Vec<String> {
+pub(crate) async fn first_round(s: &Setup) -> Vec<String> {
     assert_eq!(upload(s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
     let v1: Value = api(s, reqwest::Method::GET, &s.member_token, &format!("/api/v1/reports/{}/versions/1", s.report), None)
         .await

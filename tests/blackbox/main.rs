@@ -8,3 +8,4 @@ mod indicators;
 mod reports;
 mod rounds;
 mod serving;
+mod ui_review;

@@ -200,6 +200,30 @@ impl Browser {
             .unwrap_or_else(|e| panic!("choosing `{label}` in `{css}`: {e}"));
     }
 
+    /// Runs `script` in the page as the body of a function called with
+    /// `args` (`arguments[0]`, …) and returns what it returned: for steps a
+    /// person does with the mouse that WebDriver has no command for, such as
+    /// selecting an exact span of text.
+    pub fn execute(&self, script: &str, args: &[Value]) -> Value {
+        self.post("/execute/sync", json!({ "script": script, "args": args }))
+            .unwrap_or_else(|e| panic!("running a script in the page: {e}\n{script}"))
+    }
+
+    /// Chooses the file at `path` in the `<input type=file>` matching `css`,
+    /// as a person picking it in the file dialog.
+    pub fn attach(&self, css: &str, path: &Path) {
+        let element = self.find(css);
+        let path = path.canonicalize().unwrap_or_else(|e| panic!("the file {}: {e}", path.display()));
+        self.post(&format!("/element/{element}/value"), json!({ "text": path.display().to_string() }))
+            .unwrap_or_else(|e| panic!("choosing {} in `{css}`: {e}", path.display()));
+    }
+
+    /// Resizes the window, for instance to a phone's width.
+    pub fn resize(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({ "width": width, "height": height }))
+            .unwrap_or_else(|e| panic!("resizing the window to {width}×{height}: {e}"));
+    }
+
     /// Clicks the element matching `css`.
     pub fn click(&self, css: &str) {
         let element = self.find(css);

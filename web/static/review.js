@@ -29,6 +29,8 @@
     field("comment-quote").value = quote || "";
     var chosen = field("comment-chosen");
     chosen.textContent = quote ? chosen.getAttribute("data-prefix") + " «" + quote + "»" : chosen.getAttribute("data-none");
+    var section = form.closest(".new-comment");
+    if (section) { section.classList.toggle("has-passage", !!quote); }
   }
   function onSelection() {
     if (!form) { return; }

@@ -1,0 +1,371 @@
+//! The review loop in headless Chromium, as the committee does it: a member
+//! selects a passage and comments on it, the drafting team answers on the
+//! thread, a new version is uploaded on the report page and carries every
+//! comment; a second window sees a new comment without reloading; a phone
+//! shows the comments under their passages. Each page checked leaves a
+//! screenshot in `target/screenshots/`.
+//!
+//! The people and the report are set up over HTTP with the shared helpers
+//! (they are async, so a runtime runs them); the browser steps run outside
+//! it, since the WebDriver client blocks.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use gopy_tests::{Browser, client};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::accounts::{PASSWORD, set_password};
+use crate::browser::sign_in;
+use crate::comments::{first_round, fixture_comments};
+use crate::reports::{FIXTURES, Setup, setup, upload};
+
+const ADMIN: (&str, &str) = ("Nguyễn Văn Quản", "admin@tinhuy.vn");
+const DRAFTER: (&str, &str) = ("Trần Tổ Trưởng", "tbt@tinhuy.vn");
+const MEMBER: (&str, &str) = ("Lê Thị Ủy Viên", "uv@tinhuy.vn");
+const PASSAGE_CHANGED: &str = "Đoạn văn đã thay đổi ở bản này";
+
+/// Selects exactly the first occurrence of `arguments[0]` inside a block's
+/// text, as a person dragging the mouse over it, and lets the page hear the
+/// mouse button go up. Returns the block's id, or null when no block holds
+/// the quote. The quote may cross inline markup, so the block's text nodes
+/// are joined and the range mapped back onto them.
+const SELECT_QUOTE: &str = r#"
+const quote = arguments[0];
+for (const body of document.querySelectorAll('.block .block-body')) {
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  let text = '';
+  while (walker.nextNode()) { nodes.push([walker.currentNode, text.length]); text += walker.currentNode.data; }
+  const at = text.indexOf(quote);
+  if (at < 0) { continue; }
+  const point = (offset, end) => {
+    for (const [node, from] of nodes) {
+      const to = from + node.data.length;
+      if (offset < to || (end && offset === to)) { return [node, offset - from]; }
+    }
+    return null;
+  };
+  const [startNode, startOffset] = point(at, false);
+  const [endNode, endOffset] = point(at + quote.length, true);
+  const range = document.createRange();
+  range.setStart(startNode, startOffset);
+  range.setEnd(endNode, endOffset);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  selection.addRange(range);
+  document.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+  return body.closest('.block').getAttribute('data-block');
+}
+return null;
+"#;
+
+/// The runtime the async HTTP helpers run on, and what they set up.
+fn set_up() -> (tokio::runtime::Runtime, Setup) {
+    let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime");
+    let s = runtime.block_on(setup());
+    (runtime, s)
+}
+
+/// Gives the person behind `link` the shared test password.
+fn give_password(runtime: &tokio::runtime::Runtime, s: &Setup, link: &str) {
+    let done = runtime.block_on(async { set_password(&client(), &s.server, link, PASSWORD).await.status() });
+    assert_eq!(done, StatusCode::OK, "the password is set");
+}
+
+/// A browser signed in as `who`, or `None` when browser tests are skipped.
+fn signed_in(test: &str, s: &Setup, who: (&str, &str)) -> Option<Browser> {
+    let browser = Browser::start(test)?;
+    sign_in(&browser, &s.server, who, PASSWORD);
+    Some(browser)
+}
+
+/// The value of the form field with id `id`.
+fn field(browser: &Browser, id: &str) -> String {
+    let value = browser.execute("return document.getElementById(arguments[0]).value;", &[json!(id)]);
+    value.as_str().unwrap_or_default().to_owned()
+}
+
+/// The comment id in the address the page was sent to after posting, once
+/// it is none of `known`.
+fn new_comment_id(browser: &Browser, known: &[String]) -> String {
+    browser.wait_until("the address of the new comment", |b| {
+        let url = b.url();
+        let id = url.split_once("#comment-")?.1.to_owned();
+        (!known.contains(&id)).then_some(id)
+    })
+}
+
+/// Posts `body` with the form on the open version page, on `quote` when
+/// given (selected in the page), else on the whole report; returns the new
+/// comment's id and the block it was put on (empty for the whole report).
+fn post_comment(browser: &Browser, quote: Option<&str>, body: &str, known: &[String]) -> (String, String) {
+    let block = match quote {
+        Some(quote) => {
+            let block = browser.execute(SELECT_QUOTE, &[json!(quote)]);
+            let block = block.as_str().unwrap_or_else(|| panic!("no block of the page holds «{quote}»")).to_owned();
+            browser.wait_for_text("#comment-chosen", &format!("«{quote}»"));
+            assert_eq!(field(browser, "comment-quote"), quote, "the quote goes with the form");
+            assert_eq!(field(browser, "comment-block"), block);
+            let start: usize = field(browser, "comment-start").parse().expect("a start offset");
+            let end: usize = field(browser, "comment-end").parse().expect("an end offset");
+            assert_eq!(end - start, quote.chars().count(), "offsets count characters");
+            let follows = browser.execute("return getComputedStyle(document.getElementById('new-comment')).position;", &[]);
+            assert_eq!(follows, json!("sticky"), "with a passage chosen, the form follows the reader");
+            block
+        }
+        None => {
+            let chosen = browser.text("#comment-chosen");
+            assert_eq!(chosen, "Góp ý về toàn văn báo cáo.", "nothing selected: the whole report");
+            assert_eq!(field(browser, "comment-block"), "");
+            let follows = browser.execute("return getComputedStyle(document.getElementById('new-comment')).position;", &[]);
+            assert_eq!(follows, json!("static"), "with nothing chosen, the form stays at the end of the page");
+            String::new()
+        }
+    };
+    browser.fill("#comment-body", body);
+    browser.submit("#comment-form");
+    let id = new_comment_id(browser, known);
+    let thread = format!("[data-comments-for=\"{block}\"] #comment-{id}");
+    browser.wait_for_text(&thread, body);
+    if let Some(quote) = quote {
+        browser.wait_for_text(&format!("{thread} .quote"), quote);
+    }
+    (id, block)
+}
+
+fn disposition_label(kind: &str) -> &'static str {
+    match kind {
+        "accepted" => "Tiếp thu",
+        "partly_accepted" => "Tiếp thu một phần",
+        "explained" => "Giải trình",
+        other => panic!("an unknown disposition {other}"),
+    }
+}
+
+/// Answers the thread `id` on the open page with its own answer form.
+fn answer(browser: &Browser, id: &str, disposition: &str, response: &str) {
+    let thread = format!("#comment-{id}");
+    browser.click(&format!("{thread} details.answer-form summary"));
+    browser.click(&format!("{thread} details.answer-form input[name=disposition][value={disposition}]"));
+    browser.fill(&format!("{thread} details.answer-form textarea[name=response]"), response);
+    browser.submit(&format!("{thread} details.answer-form form"));
+    // The answer is shown once the page is back from saving it.
+    browser.wait_for_text(&format!("{thread} .answer"), response);
+    assert_eq!(browser.text(&format!("{thread} .badge.disposition")), disposition_label(disposition));
+}
+
+/// Where the thread `id` is on the open page: the block its list is for
+/// (empty for the whole report), the text of that block, and the thread's.
+fn placed(browser: &Browser, id: &str) -> (String, String, String) {
+    let found = browser.execute(
+        "const t = document.getElementById('comment-' + arguments[0]);
+         if (!t) { return null; }
+         const list = t.closest('[data-comments-for]');
+         const block = list ? list.getAttribute('data-comments-for') : null;
+         const text = block ? document.getElementById(block).querySelector('.block-body').innerText : '';
+         return [block, text, t.innerText];",
+        &[json!(id)],
+    );
+    let found = found.as_array().unwrap_or_else(|| panic!("the comment {id} is not on the page"));
+    let block = found[0].as_str().unwrap_or_else(|| panic!("the comment {id} is in no list of comments"));
+    (block.to_owned(), found[1].as_str().unwrap_or_default().to_owned(), found[2].as_str().unwrap_or_default().to_owned())
+}
+
+/// Scrolls so that the block the thread `id` is on sits near the top.
+fn scroll_to_block_of(browser: &Browser, id: &str) {
+    browser.execute(
+        "const row = document.getElementById('comment-' + arguments[0]).closest('.block-row');
+         row.scrollIntoView({ block: 'start' }); window.scrollBy(0, -16);",
+        &[json!(id)],
+    );
+}
+
+#[test]
+fn members_comment_on_selected_passages_the_drafter_answers_each_and_version_2_keeps_every_comment() {
+    const TEST: &str =
+        "members_comment_on_selected_passages_the_drafter_answers_each_and_version_2_keeps_every_comment";
+    let (runtime, s) = set_up();
+    let v1 = runtime.block_on(async { upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status() });
+    assert_eq!(v1, StatusCode::CREATED);
+    give_password(&runtime, &s, &s.member_link);
+    give_password(&runtime, &s, &s.drafter_link);
+    let fixture = fixture_comments();
+    let v1_url = s.server.url(&format!("/reports/{}/versions/1", s.report));
+
+    // The member selects each quoted passage and comments on it.
+    let Some(member) = signed_in(TEST, &s, MEMBER) else { return };
+    member.open(&v1_url);
+    member.wait_for_text("#comment-counts", "0 ý kiến");
+    let mut ids: Vec<String> = Vec::new();
+    let mut blocks: Vec<String> = Vec::new();
+    for (i, c) in fixture.iter().enumerate() {
+        let quote = c["quote"].as_str();
+        let body = c["body"].as_str().expect("a comment");
+        let (id, block) = post_comment(&member, quote, body, &ids);
+        if i == 0 {
+            member.screenshot("first-comment-posted");
+        }
+        ids.push(id);
+        blocks.push(block);
+    }
+    assert_eq!(member.text("#comment-counts"), "6 ý kiến, 6 chưa trả lời");
+    let whole = member.text("[data-comments-for=\"\"]");
+    assert!(whole.contains(fixture[5]["body"].as_str().expect("body")), "{whole}");
+    member.screenshot("all-comments-posted");
+
+    // The drafter answers each on its thread.
+    let Some(drafter) = signed_in(TEST, &s, DRAFTER) else { return };
+    drafter.open(&v1_url);
+    for (id, c) in ids.iter().zip(&fixture) {
+        let (disposition, response) = (c["disposition"].as_str().expect("kind"), c["response"].as_str().expect("text"));
+        answer(&drafter, id, disposition, response);
+    }
+    drafter.wait_for_text("#comment-counts", "6 ý kiến, 0 chưa trả lời");
+    drafter.screenshot("all-answered");
+
+    // The member's page, reloaded: comments beside their passages, answered.
+    member.open(&v1_url);
+    member.wait_for_text("#comment-counts", "6 ý kiến, 0 chưa trả lời");
+    scroll_to_block_of(&member, &ids[0]);
+    member.screenshot("draft-with-comments");
+
+    // Version 2, uploaded on the report page as a drafter does.
+    drafter.open(&s.server.url(&format!("/reports/{}", s.report)));
+    drafter.attach("#new-version input[type=file]", &Path::new(FIXTURES).join("so-ket-giua-nhiem-ky.v2.docx"));
+    drafter.fill("#change_note", "Tiếp thu ý kiến tại cuộc họp ngày 27/6");
+    drafter.screenshot("version-2-chosen");
+    drafter.submit("#new-version form");
+    drafter.wait_for_path(&format!("/reports/{}/versions/2", s.report));
+    drafter.wait_for_text(".version-header", "Dự thảo lần 2");
+
+    // Every comment is on version 2: on its passage, flagged where the
+    // passage changed, the whole-report one with the whole report.
+    member.open(&s.server.url(&format!("/reports/{}/versions/2", s.report)));
+    member.wait_for_text("#comment-counts", "6 ý kiến, 0 chưa trả lời");
+    let (mut unchanged, mut changed) = (0, 0);
+    for (id, c) in ids.iter().zip(&fixture) {
+        let (block, block_text, thread) = placed(&member, id);
+        assert!(thread.contains(c["body"].as_str().expect("body")), "{thread}");
+        assert!(thread.contains(disposition_label(c["disposition"].as_str().expect("kind"))), "{thread}");
+        let Some(quote) = c["quote"].as_str() else {
+            assert_eq!(block, "", "the whole-report comment stays with the whole report");
+            assert!(!thread.contains(PASSAGE_CHANGED), "{thread}");
+            continue;
+        };
+        assert_ne!(block, "", "«{quote}» is on a block of version 2");
+        assert!(thread.contains(quote), "the quote is still shown: {thread}");
+        if block_text.contains(quote) {
+            assert!(!thread.contains(PASSAGE_CHANGED), "«{quote}» did not change: {thread}");
+            unchanged += 1;
+        } else {
+            assert!(thread.contains(PASSAGE_CHANGED), "«{quote}» changed, so it is flagged: {thread}");
+            changed += 1;
+        }
+    }
+    assert_eq!((unchanged, changed), (2, 3), "two quoted passages unchanged, three changed, none lost");
+    let outdated = member.execute("return document.querySelectorAll('.outdated-comments .thread').length;", &[]);
+    assert_eq!(outdated, json!(0), "no passage is gone");
+    let first_changed =
+        ids.iter().find(|id| placed(&member, id).2.contains(PASSAGE_CHANGED)).expect("a changed passage");
+    scroll_to_block_of(&member, first_changed);
+    member.screenshot("version-2-with-comments");
+
+    // The table of dispositions, in document order, and the diff.
+    member.open(&s.server.url(&format!("/reports/{}/dispositions", s.report)));
+    member.wait_for_text("main", "BẢNG TỔNG HỢP TIẾP THU, GIẢI TRÌNH Ý KIẾN");
+    let table = member.text("main table");
+    for c in &fixture {
+        assert!(table.contains(c["response"].as_str().expect("response")), "{table}");
+    }
+    let rows = member.execute("return document.querySelectorAll('main table tbody tr').length;", &[]);
+    assert_eq!(rows, json!(6), "six rows: {table}");
+    let first = member.text("main table tbody tr:first-child");
+    let last = member.text("main table tbody tr:last-child");
+    assert!(first.starts_with("1") && first.contains("II.1"), "in document order: {first}");
+    assert!(last.contains("Toàn văn"), "the whole report last: {last}");
+    member.screenshot("disposition-table");
+
+    member.open(&s.server.url(&format!("/reports/{}/diff?from=1&to=2", s.report)));
+    member.wait_for_text("main", "đoạn sửa");
+    member.screenshot("diff");
+    drafter.close();
+    member.close();
+}
+
+#[test]
+fn a_second_window_sees_a_new_comment_appear_without_reloading() {
+    const TEST: &str = "a_second_window_sees_a_new_comment_appear_without_reloading";
+    let (runtime, s) = set_up();
+    let v1 = runtime.block_on(async { upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status() });
+    assert_eq!(v1, StatusCode::CREATED);
+    give_password(&runtime, &s, &s.member_link);
+    let url = s.server.url(&format!("/reports/{}/versions/1", s.report));
+
+    let Some(admin) = signed_in(TEST, &s, ADMIN) else { return };
+    admin.open(&url);
+    admin.wait_for_text("#comment-counts", "0 ý kiến, 0 chưa trả lời");
+    // Gone if the page reloads.
+    admin.execute("window.__marker = 1;", &[]);
+    let Some(member) = signed_in(TEST, &s, MEMBER) else { return };
+    member.open(&url);
+    member.wait_for_text("#comment-counts", "0 ý kiến");
+
+    let c = &fixture_comments()[0];
+    let (quote, body) = (c["quote"].as_str().expect("quote"), c["body"].as_str().expect("body"));
+    let (id, block) = post_comment(&member, Some(quote), body, &[]);
+    let posted = Instant::now();
+
+    let thread = format!("[data-comments-for=\"{block}\"] #comment-{id}");
+    admin.wait_for_text(&thread, body);
+    let waited = posted.elapsed();
+    assert!(waited < Duration::from_secs(5), "the comment appeared {waited:?} after it was posted");
+    admin.wait_for_text("#comment-counts", "1 ý kiến, 1 chưa trả lời");
+    assert_eq!(admin.execute("return window.__marker;", &[]), json!(1), "the page was not reloaded");
+    assert_eq!(admin.url(), url, "the window stayed where it was");
+    scroll_to_block_of(&admin, &id);
+    admin.screenshot("new-comment-appeared");
+    member.close();
+    admin.close();
+}
+
+#[test]
+fn on_a_phone_the_comments_stack_under_each_passage() {
+    const TEST: &str = "on_a_phone_the_comments_stack_under_each_passage";
+    let (runtime, s) = set_up();
+    let ids = runtime.block_on(first_round(&s));
+    give_password(&runtime, &s, &s.member_link);
+
+    let Some(member) = signed_in(TEST, &s, MEMBER) else { return };
+    member.resize(390, 844);
+    member.open(&s.server.url(&format!("/reports/{}/versions/1", s.report)));
+    member.wait_for_text("#comment-counts", "6 ý kiến, 0 chưa trả lời");
+    let width = member.execute("return document.documentElement.clientWidth;", &[]);
+    assert!(width.as_u64().is_some_and(|w| w <= 390), "a phone's width: {width}");
+    for id in &ids {
+        // Shown, within the screen, and (on a passage) under it, not beside.
+        let layout: Value = member.execute(
+            "const t = document.getElementById('comment-' + arguments[0]);
+             const r = t.getBoundingClientRect();
+             const row = t.closest('.block-row');
+             const block = row ? row.querySelector('.block').getBoundingClientRect() : null;
+             return { width: r.width, left: r.left, right: r.right,
+                      page: document.documentElement.clientWidth,
+                      below: block ? r.top >= block.bottom - 1 : true };",
+            &[json!(id)],
+        );
+        let (w, left, right, page) = (
+            layout["width"].as_f64().unwrap_or(0.0),
+            layout["left"].as_f64().unwrap_or(-1.0),
+            layout["right"].as_f64().unwrap_or(f64::MAX),
+            layout["page"].as_f64().unwrap_or(0.0),
+        );
+        assert!(w > page * 0.6, "the comment {id} takes the screen's width: {layout}");
+        assert!(left >= 0.0 && right <= page + 1.0, "the comment {id} fits on the screen: {layout}");
+        assert_eq!(layout["below"], json!(true), "the comment {id} is under its passage: {layout}");
+    }
+    scroll_to_block_of(&member, &ids[0]);
+    member.screenshot("version-on-a-phone");
+    member.close();
+}
