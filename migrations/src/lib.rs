@@ -13,6 +13,7 @@ mod m20261201_000003_reports;
 mod m20261201_000004_comments;
 mod m20261201_000007_rounds;
 mod m20261201_000008_indicators;
+mod m20261201_000009_search;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_comments::Migration),
             Box::new(m20261201_000007_rounds::Migration),
             Box::new(m20261201_000008_indicators::Migration),
+            Box::new(m20261201_000009_search::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ use tracing::instrument;
 
 use crate::reports::report_resource;
 use crate::rounds::Gate;
+use gopy_domain::search::EntryKind;
 use crate::{App, AppError, InvalidReason, UnitOfWork, new_id};
 
 /// Where a new comment points, as the browser or the API says it.
@@ -104,6 +105,7 @@ impl App {
             disposition: None,
         };
         uow.insert_comment(&comment).await?;
+        self.index_comment(uow.as_mut(), &report, &comment, EntryKind::Comment).await?;
         uow.insert_placements(&[CommentPlacement {
             comment: comment.id,
             version: version.id,
@@ -152,6 +154,7 @@ impl App {
             ..thread.clone()
         };
         uow.insert_comment(&reply).await?;
+        uow.index(&[reply_entry(&report, &reply)]).await?;
         self.tell_drafting_team(uow.as_mut(), &report, &reply, "comment.replied").await?;
         let event = self.audit(
             Some(actor.user),
@@ -182,6 +185,9 @@ impl App {
         comment.body = body;
         comment.edited_at = Some(now);
         uow.update_comment(&comment).await?;
+        if !comment.is_reply() {
+            self.index_comment(uow.as_mut(), &report, &comment, EntryKind::Comment).await?;
+        }
         let event = self.audit(Some(actor.user), "comment.edited", "report", Some(report.id.as_uuid()), json!({ "comment": id }));
         uow.record_audit_event(&event).await?;
         uow.commit().await?;
@@ -243,6 +249,7 @@ impl App {
                 AppError::invalid("response", InvalidReason::Rule(key.into()))
             })?;
         uow.update_comment(&comment).await?;
+        self.index_comment(uow.as_mut(), &report, &comment, EntryKind::Answer).await?;
         if comment.author != actor.user {
             uow.enqueue(&self.notice(comment.author, "comment.answered", &report, &comment)).await?;
         }
@@ -401,6 +408,23 @@ impl App {
         }));
         uow.insert_placements(&carried).await?;
         Ok(carried.len())
+    }
+}
+
+/// A reply is found as part of its thread: it points at the comment it answers.
+fn reply_entry(report: &Report, reply: &Comment) -> gopy_domain::search::Entry {
+    gopy_domain::search::Entry {
+        kind: EntryKind::Comment,
+        committee: report.committee,
+        report: Some(report.id),
+        meeting: None,
+        version: Some(reply.version_number),
+        latest: true,
+        block: None,
+        comment: reply.parent,
+        author: Some(reply.author),
+        at: reply.created_at,
+        text: reply.body.to_string(),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod organisation;
 pub mod ports;
 pub mod reports;
 pub mod rounds;
+pub mod search;
 pub mod secret;
 
 use std::sync::Arc;

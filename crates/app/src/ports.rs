@@ -10,6 +10,7 @@ use gopy_domain::{
 use gopy_domain::indicator::{Indicator, IndicatorResult};
 use gopy_domain::workflow::{Ballot, Round};
 use gopy_domain::TermId;
+use gopy_domain::search::{Entry, EntryKind};
 use time::OffsetDateTime;
 
 /// How a store operation failed, in the terms a use case can act on.
@@ -43,7 +44,7 @@ pub trait Store: Send + Sync + 'static {
 /// One transaction. Reads see the writes made earlier in it. Each feature's
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
-pub trait UnitOfWork: ReportStore + CommentStore + RoundStore + IndicatorStore + Send {
+pub trait UnitOfWork: ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + Send {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
 
@@ -191,6 +192,37 @@ pub trait IndicatorStore: Send {
     async fn insert_indicator_result(&mut self, result: &IndicatorResult, at: OffsetDateTime) -> Result<(), StoreError>;
     /// The results `report` gave, oldest first.
     async fn indicator_results_of(&mut self, report: ReportId) -> Result<Vec<IndicatorResult>, StoreError>;
+}
+
+/// What a search looks in, and for whom.
+#[derive(Clone, Debug, Default)]
+pub struct SearchFilter {
+    /// Folded needles every hit must contain.
+    pub needles: Vec<String>,
+    /// `None` for someone who may see everything.
+    pub committees: Option<Vec<CommitteeId>>,
+    /// Reports seen through a drafting team rather than a committee.
+    pub drafted: Vec<ReportId>,
+    pub kinds: Vec<EntryKind>,
+    pub report: Option<ReportId>,
+    pub author: Option<UserId>,
+    pub from: Option<OffsetDateTime>,
+    pub until: Option<OffsetDateTime>,
+    /// Passages of every version, not only the latest.
+    pub all_versions: bool,
+    pub limit: u64,
+}
+
+/// The search index, written in the same unit of work as the text it indexes.
+#[async_trait]
+pub trait SearchStore: Send {
+    async fn index(&mut self, entries: &[Entry]) -> Result<(), StoreError>;
+    /// Marks a report's passages as no longer the latest version's.
+    async fn retire_passages(&mut self, report: ReportId) -> Result<(), StoreError>;
+    /// Forgets a comment's entries of `kind` (before indexing its new text).
+    async fn forget_comment(&mut self, comment: CommentId, kind: EntryKind) -> Result<(), StoreError>;
+    /// Entries holding every needle, newest first, up to the limit.
+    async fn search(&mut self, filter: &SearchFilter) -> Result<Vec<(Entry, String)>, StoreError>;
 }
 
 /// The time, so tests can hold it still.

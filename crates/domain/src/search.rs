@@ -192,3 +192,38 @@ mod tests {
         assert!(q.score(&fold_for_search("Đảng bộ, đảng viên")) > q.score(&fold_for_search("đảng viên")));
     }
 }
+
+/// What an indexed text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// A passage of a version.
+    Passage,
+    Comment,
+    /// The drafting team's response to a comment.
+    Answer,
+    Minutes,
+    Conclusion,
+}
+
+crate::organisation::stored_as_snake_case!(
+    EntryKind, "search entry kind",
+    Passage => "passage", Comment => "comment", Answer => "answer", Minutes => "minutes", Conclusion => "conclusion",
+);
+
+/// One indexed text and where it belongs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub kind: EntryKind,
+    pub committee: crate::CommitteeId,
+    pub report: Option<crate::ReportId>,
+    pub meeting: Option<uuid::Uuid>,
+    pub version: Option<u32>,
+    /// A passage of the latest version (searched by default).
+    pub latest: bool,
+    pub block: Option<String>,
+    pub comment: Option<crate::CommentId>,
+    pub author: Option<crate::UserId>,
+    pub at: time::OffsetDateTime,
+    pub text: String,
+}

@@ -12,6 +12,7 @@ mod error;
 mod indicators;
 mod reports;
 mod rounds;
+mod search;
 mod unit_of_work;
 
 #[cfg(feature = "testing")]

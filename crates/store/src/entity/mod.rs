@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod report;
 pub mod report_drafter;
 pub mod review_round;
+pub mod search_entry;
 pub mod session;
 pub mod sign_in_attempt;
 pub mod term;
