@@ -7,5 +7,6 @@ mod comments;
 mod indicators;
 mod reports;
 mod rounds;
+mod search;
 mod serving;
 mod ui_review;

@@ -38,6 +38,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/dashboard", include_str!("../templates/pages/dashboard.hbs")),
     ("pages/timeline", include_str!("../templates/pages/timeline.hbs")),
     ("pages/indicators", include_str!("../templates/pages/indicators.hbs")),
+    ("pages/search", include_str!("../templates/pages/search.hbs")),
 ];
 
 /// Adds the keys of `extra` to a page's view (a form's values and errors,

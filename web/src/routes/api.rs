@@ -28,6 +28,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::comments_api::change_comment, super::comments_api::answer,
         super::dispositions::api_dispositions, super::dispositions::api_dispositions_file,
         super::rounds::api_transition, super::rounds::api_ballot, super::rounds::api_vote, super::rounds::api_timeline,
+        super::search::api_search,
     ),
     components(schemas(
         ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
@@ -42,6 +43,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::dispositions::DispositionTableResponse,
         super::rounds::TransitionRequest, super::rounds::StateResponse, super::rounds::VoteRequest,
         super::rounds::BallotResponse, super::rounds::VoteResponse, super::rounds::EventResponse,
+        super::search::SearchHitResponse,
     )),
     modifiers(&BearerAuth),
 )]

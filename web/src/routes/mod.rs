@@ -10,6 +10,7 @@ mod reports;
 mod reports_api;
 mod review;
 mod rounds;
+mod search;
 mod comments_api;
 mod site;
 
@@ -59,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/{id}/ballot", post(rounds::vote))
         .route("/reports/{id}/timeline", get(rounds::timeline_page))
         .route("/dashboard", get(rounds::dashboard_page))
+        .route("/search", get(search::search_page))
         .route("/reports/{id}/{file}", get(dispositions::dispositions_file))
         .route("/comments/{id}/replies", post(review::reply))
         .route("/comments/{id}/edit", post(review::edit_comment))
@@ -80,7 +82,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(comments_api::router())
                 .route("/v1/reports/{id}/transitions", post(rounds::api_transition))
                 .route("/v1/reports/{id}/ballot", get(rounds::api_ballot).put(rounds::api_vote))
-                .route("/v1/reports/{id}/timeline", get(rounds::api_timeline)),
+                .route("/v1/reports/{id}/timeline", get(rounds::api_timeline))
+                .route("/v1/search", get(search::api_search)),
         )
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie))
