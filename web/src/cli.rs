@@ -22,6 +22,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve Gopy over HTTP (what `gopy` does when no command is given).
     Serve(ServeArgs),
+    /// Load the story of a Standing Committee's review into its own SQLite
+    /// file (data/demo.db, made afresh) and serve it.
+    Demo(ServeArgs),
     /// Apply the database migrations that have not run yet, then stop.
     Migrate,
     /// Print the effective configuration, with passwords hidden.

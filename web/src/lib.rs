@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod chart;
 pub mod cli;
+mod demo;
 mod commands;
 pub mod i18n;
 pub mod live;
@@ -64,5 +65,6 @@ pub async fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::User(cli::UserCommand::Add(args)) => commands::add_user(&settings, args).await,
         cli::Command::Token(cli::TokenCommand::Create(args)) => commands::create_token(&settings, args).await,
         cli::Command::Serve(args) => server::serve(settings, args).await,
+        cli::Command::Demo(args) => demo::run(settings, args).await,
     }
 }
