@@ -4,6 +4,7 @@ mod accounts;
 mod browser;
 mod command_line;
 mod comments;
+mod demo;
 mod indicators;
 mod reports;
 mod rounds;

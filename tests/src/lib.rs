@@ -103,10 +103,19 @@ impl Server {
         Self::start_with(&[], &[])
     }
 
+    /// Starts `gopy demo`: the demo's story, loaded and served.
+    pub fn demo() -> Self {
+        Self::run_command("demo", &[], &[])
+    }
+
     /// Starts `gopy serve` with extra arguments and environment.
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::run_command("serve", args, env)
+    }
+
+    fn run_command(command: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
         let dir = TempDir::new();
-        let mut all_args = vec!["serve", "--addr", "127.0.0.1:0"];
+        let mut all_args = vec![command, "--addr", "127.0.0.1:0"];
         all_args.extend_from_slice(args);
         let mut child = gopy_command(dir.path(), &all_args, env)
             .stdin(Stdio::null())

@@ -56,7 +56,7 @@ pub async fn run(mut settings: Settings, args: ServeArgs) -> anyhow::Result<()> 
         None => settings.server_addr().context("server.addr")?,
     };
     println!("Gopy demo: the Standing Committee's meeting of 27/06/2023 and its drafts.");
-    println!("Open http://{addr}/reports/{}/versions/2 to see the mid-term review with its comments.", cast.report);
+    println!("The mid-term review with its comments: /reports/{}/versions/2 on the address below.", cast.report);
     println!("Sign in as any of these (password: {DEMO_PASSWORD}):");
     for (role, email) in &cast.people {
         println!("  {role:<28} {email}");
