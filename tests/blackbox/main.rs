@@ -9,5 +9,6 @@ mod indicators;
 mod reports;
 mod rounds;
 mod search;
+mod ui_demo;
 mod serving;
 mod ui_review;
