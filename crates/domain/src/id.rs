@@ -71,4 +71,12 @@ entity_id!(
     VersionId,
     /// A comment on a report, or a reply in its thread.
     CommentId,
+    /// A meeting of a committee.
+    MeetingId,
+    /// One item of a meeting's agenda.
+    AgendaItemId,
+    /// One spoken opinion in a meeting's minutes.
+    MinuteEntryId,
+    /// Work a meeting's conclusion assigns.
+    ActionItemId,
 );

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod comment;
 pub mod document;
 pub mod id;
+pub mod meeting;
 pub mod organisation;
 pub mod outbox;
 pub mod report;
@@ -23,8 +24,12 @@ pub use account::{
 };
 pub use audit::AuditEvent;
 pub use id::{
-    AccessTokenId, AccountLinkId, AuditEventId, BodyId, CommentId, CommitteeId, MembershipId, OutboxMessageId, ReportId, SessionId,
-    TermId, UserId, VersionId,
+    AccessTokenId, AccountLinkId, ActionItemId, AgendaItemId, AuditEventId, BodyId, CommentId, CommitteeId, MeetingId,
+    MembershipId, MinuteEntryId, OutboxMessageId, ReportId, SessionId, TermId, UserId, VersionId,
+};
+pub use meeting::{
+    ActionDraft, ActionItem, ActionStatus, AgendaItem, Assignee, Attendance, Conclusion, ConclusionText, Meeting,
+    MeetingDetails, MeetingProblem, MeetingStatus, MinuteEntry, Presence,
 };
 pub use organisation::{
     TermDatesError, UnknownValue,
