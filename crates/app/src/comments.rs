@@ -67,9 +67,24 @@ pub struct ReviewView {
 impl App {
     #[instrument(skip(self, actor, new), fields(user.id = %actor.user, report.id = %id))]
     pub async fn post_comment(&self, actor: &Actor, id: ReportId, new: NewComment) -> Result<Comment, AppError> {
-        let body = CommentText::parse(&new.body).map_err(|e| AppError::invalid("body", e))?;
         let mut uow = self.store.begin().await?;
-        let report = self.readable(uow.as_mut(), actor, id).await?;
+        let comment = self.post_comment_in(uow.as_mut(), actor, id, new).await?;
+        uow.commit().await?;
+        Ok(comment)
+    }
+
+    /// Posts a comment inside a unit of work the caller commits, so that a
+    /// use case which posts one as part of a larger change (an opinion from
+    /// the minutes) writes both together or neither.
+    pub(crate) async fn post_comment_in(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        actor: &Actor,
+        id: ReportId,
+        new: NewComment,
+    ) -> Result<Comment, AppError> {
+        let body = CommentText::parse(&new.body).map_err(|e| AppError::invalid("body", e))?;
+        let report = self.readable(uow, actor, id).await?;
         let resource = report_resource(&report);
         authorize(actor, Action::PostComment, resource)?;
         if new.on_behalf_of.is_some_and(|u| u != actor.user) || new.at_meeting {
@@ -109,7 +124,7 @@ impl App {
             anchor,
         }])
         .await?;
-        self.tell_drafting_team(uow.as_mut(), &report, &comment, "comment.posted").await?;
+        self.tell_drafting_team(uow, &report, &comment, "comment.posted").await?;
         let event = self.audit(
             Some(actor.user),
             "comment.posted",
@@ -118,7 +133,6 @@ impl App {
             json!({ "comment": comment.id, "author": author, "version": version.number, "at_meeting": new.at_meeting }),
         );
         uow.record_audit_event(&event).await?;
-        uow.commit().await?;
         Ok(comment)
     }
 

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use gopy_domain::{
     AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
-    Comment, CommentId, CommentPlacement, CommentRevision, Drafter, GlobalRole, Membership, OutboxMessage, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
+    Comment, CommentId, CommentPlacement, CommentRevision, Drafter, GlobalRole, Meeting, MeetingId, Membership, OutboxMessage, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
     VersionId, VersionSummary,
 };
 use time::OffsetDateTime;
@@ -39,7 +39,7 @@ pub trait Store: Send + Sync + 'static {
 /// One transaction. Reads see the writes made earlier in it. Each feature's
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
-pub trait UnitOfWork: ReportStore + CommentStore + Send {
+pub trait UnitOfWork: ReportStore + CommentStore + MeetingStore + Send {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
 
@@ -161,6 +161,18 @@ pub trait CommentStore: Send {
     async fn insert_placements(&mut self, placements: &[CommentPlacement]) -> Result<(), StoreError>;
     /// Where each comment is shown on `version`.
     async fn placements_on(&mut self, version: VersionId) -> Result<Vec<CommentPlacement>, StoreError>;
+}
+
+/// Meetings, each read and written whole: its invitations, attendance,
+/// agenda, minutes, conclusion and action items travel with it, so the
+/// domain's rules that span them are checked on one value.
+#[async_trait]
+pub trait MeetingStore: Send {
+    /// Writes the meeting with all its parts, replacing what was stored of it.
+    async fn save_meeting(&mut self, meeting: &Meeting) -> Result<(), StoreError>;
+    async fn find_meeting(&mut self, id: MeetingId) -> Result<Option<Meeting>, StoreError>;
+    /// Every meeting, the latest to start first.
+    async fn list_meetings(&mut self) -> Result<Vec<Meeting>, StoreError>;
 }
 
 /// The time, so tests can hold it still.
