@@ -34,6 +34,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/comments", include_str!("../templates/pages/comments.hbs")),
     ("pages/comment_history", include_str!("../templates/pages/comment_history.hbs")),
     ("pages/dispositions", include_str!("../templates/pages/dispositions.hbs")),
+    ("pages/meetings", include_str!("../templates/pages/meetings.hbs")),
+    ("pages/meeting", include_str!("../templates/pages/meeting.hbs")),
+    ("pages/follow_up", include_str!("../templates/pages/follow_up.hbs")),
 ];
 
 /// Adds the keys of `extra` to a page's view (a form's values and errors,

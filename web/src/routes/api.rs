@@ -27,6 +27,10 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::comments_api::list_comments, super::comments_api::post_comment, super::comments_api::reply,
         super::comments_api::change_comment, super::comments_api::answer,
         super::dispositions::api_dispositions, super::dispositions::api_dispositions_file,
+        super::meetings_api::list_meetings, super::meetings_api::create_meeting, super::meetings_api::get_meeting,
+        super::meetings_api::change_meeting, super::meetings_api::add_agenda_item, super::meetings_api::record_attendance,
+        super::meetings_api::record_opinion, super::meetings_api::opinion_to_comment, super::meetings_api::conclude,
+        super::meetings_api::assign_action, super::meetings_api::follow_up_action, super::meetings_api::list_action_items,
     ),
     components(schemas(
         ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
@@ -39,6 +43,11 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::comments_api::CommentRequest, super::comments_api::ReplyRequest, super::comments_api::CommentChangeRequest,
         super::comments_api::DispositionRequest, super::dispositions::DispositionRowResponse,
         super::dispositions::DispositionTableResponse,
+        super::meetings_api::MeetingRequest, super::meetings_api::MeetingChangeRequest, super::meetings_api::MeetingResponse,
+        super::meetings_api::AttendanceResponse, super::meetings_api::AgendaItemResponse,
+        super::meetings_api::MinuteEntryResponse, super::meetings_api::ActionItemResponse,
+        super::meetings_api::AgendaItemRequest, super::meetings_api::OpinionRequest, super::meetings_api::ConclusionRequest,
+        super::meetings_api::ActionRequest, super::meetings_api::FollowUpRequest,
     )),
     modifiers(&BearerAuth),
 )]
@@ -216,7 +225,7 @@ mod tests {
     #[test]
     fn the_openapi_document_lists_the_foundation_routes() {
         let document = ApiDoc::openapi();
-        for path in ["/healthz", "/readyz", "/api/v1", "/api/openapi.json", "/api/v1/me"] {
+        for path in ["/healthz", "/readyz", "/api/v1", "/api/openapi.json", "/api/v1/me", "/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/action-items"] {
             assert!(document.paths.paths.contains_key(path), "{path} is missing");
         }
     }

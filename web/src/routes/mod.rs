@@ -5,6 +5,8 @@ mod admin;
 pub mod api;
 mod dispositions;
 mod health;
+mod meetings;
+mod meetings_api;
 mod reports;
 mod reports_api;
 mod review;
@@ -61,7 +63,20 @@ pub fn router(state: AppState) -> Router {
         .route("/comments/{id}/history", get(review::history_page))
         .route("/reports/{id}/versions/{number}/{file}", get(reports::export_version))
         .route("/reports/{id}/diff", get(reports::diff_page))
-        .nest("/api", api::router().merge(reports_api::router()).merge(comments_api::router()))
+        .route("/meetings", get(meetings::meetings_page).post(meetings::create_meeting))
+        .route("/meetings/{id}", get(meetings::meeting_page))
+        .route("/meetings/{id}/agenda", post(meetings::add_agenda_item))
+        .route("/meetings/{id}/attendance", post(meetings::record_attendance))
+        .route("/meetings/{id}/minutes", post(meetings::record_opinion))
+        .route("/meetings/{id}/minutes/{entry}/comment", post(meetings::opinion_to_comment))
+        .route("/meetings/{id}/held", post(meetings::mark_held))
+        .route("/meetings/{id}/approve", post(meetings::approve_minutes))
+        .route("/meetings/{id}/conclusion", post(meetings::conclude))
+        .route("/meetings/{id}/actions", post(meetings::assign_action))
+        .route("/meetings/{id}/actions/{action}", post(meetings::follow_up_action))
+        .route("/meetings/{id}/{file}", get(meetings::download))
+        .route("/follow-up", get(meetings::follow_up_page))
+        .nest("/api", api::router().merge(reports_api::router()).merge(comments_api::router()).merge(meetings_api::router()))
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie))
         .with_state(state)
