@@ -4,5 +4,6 @@ mod accounts;
 mod browser;
 mod command_line;
 mod comments;
+mod meetings;
 mod reports;
 mod serving;

@@ -144,8 +144,10 @@ impl App {
     /// Checks a meeting's details and that its people exist.
     async fn details(&self, uow: &mut dyn UnitOfWork, new: &NewMeeting) -> Result<MeetingDetails, AppError> {
         let title = Title::parse(&new.title).map_err(|e| AppError::invalid("title", e))?;
-        let starts_at = new.starts_at.ok_or_else(|| AppError::invalid("starts_at", InvalidReason::Missing))?;
-        let ends_at = new.ends_at.ok_or_else(|| AppError::invalid("ends_at", InvalidReason::Missing))?;
+        // Stored in UTC, whatever offset the form or the script gave.
+        let utc = |at: OffsetDateTime| at.to_offset(time::UtcOffset::UTC);
+        let starts_at = new.starts_at.map(utc).ok_or_else(|| AppError::invalid("starts_at", InvalidReason::Missing))?;
+        let ends_at = new.ends_at.map(utc).ok_or_else(|| AppError::invalid("ends_at", InvalidReason::Missing))?;
         let place = Title::parse(&new.place).map_err(|e| AppError::invalid("place", e))?;
         let presiding = new.presiding.ok_or_else(|| AppError::invalid("presiding", InvalidReason::Missing))?;
         if uow.find_user(presiding).await?.is_none() {
