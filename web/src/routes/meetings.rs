@@ -473,7 +473,7 @@ pub async fn follow_up_page(State(state): State<AppState>, ctx: Ctx, Query(query
             }
         }
     }
-    assignees.sort_by(|a, b| gopy_domain::collation_key(&a.1).cmp(&gopy_domain::collation_key(&b.1)));
+    assignees.sort_by_key(|(_, label)| gopy_domain::collation_key(label));
     let chosen = query.assignee.clone().unwrap_or_default();
     let page = json!({
         "rows": rows.iter().map(|r| json!({
