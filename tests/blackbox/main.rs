@@ -6,6 +6,7 @@ mod command_line;
 mod comments;
 mod demo;
 mod indicators;
+mod meetings;
 mod reports;
 mod rounds;
 mod search;

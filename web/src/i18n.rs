@@ -82,6 +82,16 @@ mod tests {
     }
 
     #[test]
+    fn a_datetime_local_input_is_read_as_hanoi_time() {
+        assert_eq!(parse_local_date_time("2023-06-27T08:00"), Some(time::macros::datetime!(2023-06-27 01:00 UTC)));
+        assert_eq!(parse_local_date_time("2023-06-27T08:00:30"), Some(time::macros::datetime!(2023-06-27 01:00:30 UTC)));
+        assert_eq!(parse_local_date_time("27/06/2023 08:00"), None);
+        assert_eq!(parse_local_date_time("2023-02-30T08:00"), None);
+        assert_eq!(local_input_value(time::macros::datetime!(2023-06-27 01:00 UTC)), "2023-06-27T08:00");
+        assert_eq!(parse_date("2023-07-10"), Some(time::macros::date!(2023 - 07 - 10)));
+    }
+
+    #[test]
     fn the_language_cookie_is_read_among_others() {
         let mut headers = HeaderMap::new();
         headers.insert(COOKIE, HeaderValue::from_static("a=1; gopy_lang=en; b=2"));
@@ -109,6 +119,7 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
             InvalidReason::Team(TeamProblem::Empty) => "err_team_empty",
             InvalidReason::Team(TeamProblem::LeadNotOnTeam) => "err_lead_not_on_team",
             InvalidReason::Import(problem) => return describe_import_error(catalog, language, problem),
+            InvalidReason::Meeting(problem) => meeting_problem_key(*problem),
             InvalidReason::Rule(key) => return catalog.text(language, key).to_owned(),
         },
         AppError::Conflict { what: "version" } => "err_version_conflict",
@@ -164,6 +175,65 @@ fn describe_step_refused(catalog: &Catalog, language: Language, refused: &gopy_d
         StepRefused::DeadlinePassed => catalog.text(language, "err_deadline_passed").to_owned(),
         StepRefused::NoReason => catalog.text(language, "err_no_reason").to_owned(),
     }
+}
+
+/// The catalogue key that says why a meeting's rule refused a change.
+fn meeting_problem_key(problem: gopy_domain::MeetingProblem) -> &'static str {
+    use gopy_domain::MeetingProblem as P;
+    match problem {
+        P::EndsBeforeItStarts => "err_meeting_ends_before_start",
+        P::ReportOfAnotherCommittee => "err_meeting_report_other_committee",
+        P::NoAssignee => "err_meeting_no_assignee",
+        P::NoDeadline => "err_meeting_no_deadline",
+        P::MinutesApproved => "err_meeting_minutes_approved",
+        P::NotHeld => "err_meeting_not_held",
+        P::AlreadyHeld => "err_meeting_already_held",
+        P::NoSuchAgendaItem | P::NoSuchEntry | P::NoSuchAction => "err_missing",
+        P::AlreadyAComment => "err_meeting_already_comment",
+        P::NoLinkedReport => "err_meeting_no_report",
+        P::AttendanceIncomplete => "err_meeting_attendance",
+        P::TimeAllotted => "err_meeting_time_allotted",
+    }
+}
+
+/// A `datetime-local` input (`2023-06-27T08:00`, seconds optional) read as
+/// Việt Nam's local time (UTC+7, no daylight saving), as forms send it.
+pub fn parse_local_date_time(raw: &str) -> Option<time::OffsetDateTime> {
+    let raw = raw.trim();
+    let (date, clock) = raw.split_once('T').or_else(|| raw.split_once(' '))?;
+    let date = parse_date(date)?;
+    let mut parts = clock.split(':');
+    let hour: u8 = parts.next()?.parse().ok()?;
+    let minute: u8 = parts.next()?.parse().ok()?;
+    let second: u8 = match parts.next() {
+        Some(s) => s.split('.').next()?.parse().ok()?,
+        None => 0,
+    };
+    let time = time::Time::from_hms(hour, minute, second).ok()?;
+    Some(time::PrimitiveDateTime::new(date, time).assume_offset(gopy_domain::meeting::VIETNAM))
+}
+
+/// A `date` input: `2023-07-10`.
+pub fn parse_date(raw: &str) -> Option<time::Date> {
+    let mut parts = raw.trim().split('-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day: u8 = parts.next()?.parse().ok()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
+}
+
+/// A moment as a `datetime-local` input shows it, in Việt Nam's time.
+pub fn local_input_value(at: time::OffsetDateTime) -> String {
+    let local = at.to_offset(gopy_domain::meeting::VIETNAM);
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}", local.year(), u8::from(local.month()), local.day(), local.hour(), local.minute())
+}
+
+/// A day as people in Việt Nam write it: 10/07/2023.
+pub fn format_date(date: time::Date) -> String {
+    format!("{:02}/{:02}/{}", date.day(), u8::from(date.month()), date.year())
 }
 
 /// Why an upload was refused, and what is accepted, in the person's
@@ -269,29 +339,3 @@ mod number_tests {
     }
 }
 
-/// A `datetime-local` value from a form ("2023-06-29T17:00"), read in the
-/// person's time zone (UTC+7 for Việt Nam, which has no daylight saving).
-pub fn parse_local_date_time(raw: &str, time_zone: &str) -> Option<time::OffsetDateTime> {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-    let with_seconds = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    let raw = raw.trim();
-    let local = time::PrimitiveDateTime::parse(raw, &format).or_else(|_| time::PrimitiveDateTime::parse(raw, &with_seconds)).ok()?;
-    let offset = match time_zone {
-        "Asia/Ho_Chi_Minh" | "Asia/Saigon" | "Asia/Bangkok" | "Asia/Jakarta" | "Asia/Vientiane" | "Asia/Phnom_Penh" => 7,
-        _ => 0,
-    };
-    Some(local.assume_offset(time::UtcOffset::from_hms(offset, 0, 0).ok()?).to_offset(time::UtcOffset::UTC))
-}
-
-#[cfg(test)]
-mod date_tests {
-    use super::*;
-
-    #[test]
-    fn a_deadline_typed_in_hanoi_is_kept_in_utc() {
-        let at = parse_local_date_time("2023-06-29T17:00", "Asia/Ho_Chi_Minh").expect("a time");
-        assert_eq!(at, time::macros::datetime!(2023-06-29 10:00 UTC));
-        assert_eq!(format_date_time(at, "Asia/Ho_Chi_Minh"), "29/06/2023 17:00");
-        assert_eq!(parse_local_date_time("29/06/2023", "Asia/Ho_Chi_Minh"), None);
-    }
-}

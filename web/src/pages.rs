@@ -39,6 +39,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/timeline", include_str!("../templates/pages/timeline.hbs")),
     ("pages/indicators", include_str!("../templates/pages/indicators.hbs")),
     ("pages/search", include_str!("../templates/pages/search.hbs")),
+    ("pages/meetings", include_str!("../templates/pages/meetings.hbs")),
+    ("pages/meeting", include_str!("../templates/pages/meeting.hbs")),
+    ("pages/follow_up", include_str!("../templates/pages/follow_up.hbs")),
 ];
 
 /// Adds the keys of `extra` to a page's view (a form's values and errors,

@@ -69,9 +69,24 @@ pub struct ReviewView {
 impl App {
     #[instrument(skip(self, actor, new), fields(user.id = %actor.user, report.id = %id))]
     pub async fn post_comment(&self, actor: &Actor, id: ReportId, new: NewComment) -> Result<Comment, AppError> {
-        let body = CommentText::parse(&new.body).map_err(|e| AppError::invalid("body", e))?;
         let mut uow = self.store.begin().await?;
-        let report = self.readable(uow.as_mut(), actor, id).await?;
+        let comment = self.post_comment_in(uow.as_mut(), actor, id, new).await?;
+        uow.commit().await?;
+        Ok(comment)
+    }
+
+    /// Posts a comment inside a unit of work the caller commits, so that a
+    /// use case which posts one as part of a larger change (an opinion from
+    /// the minutes) writes both together or neither.
+    pub(crate) async fn post_comment_in(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        actor: &Actor,
+        id: ReportId,
+        new: NewComment,
+    ) -> Result<Comment, AppError> {
+        let body = CommentText::parse(&new.body).map_err(|e| AppError::invalid("body", e))?;
+        let report = self.readable(uow, actor, id).await?;
         let resource = report_resource(&report);
         authorize(actor, Action::PostComment, resource)?;
         if new.on_behalf_of.is_some_and(|u| u != actor.user) || new.at_meeting {
@@ -81,7 +96,7 @@ impl App {
         if uow.find_user(author).await?.is_none() {
             return Err(AppError::invalid("author", InvalidReason::Missing));
         }
-        let late = self.gate(uow.as_mut(), &report, Gate::Comment).await?;
+        let late = self.gate(uow, &report, Gate::Comment).await?;
         let version = uow.latest_version(id).await?.ok_or(AppError::NotFound { what: "version" })?;
         if version.number != new.version {
             return Err(AppError::invalid("version", InvalidReason::Rule("err_newer_version".into())));
@@ -105,7 +120,7 @@ impl App {
             disposition: None,
         };
         uow.insert_comment(&comment).await?;
-        self.index_comment(uow.as_mut(), &report, &comment, EntryKind::Comment).await?;
+        self.index_comment(uow, &report, &comment, EntryKind::Comment).await?;
         uow.insert_placements(&[CommentPlacement {
             comment: comment.id,
             version: version.id,
@@ -113,7 +128,7 @@ impl App {
             anchor,
         }])
         .await?;
-        self.tell_drafting_team(uow.as_mut(), &report, &comment, "comment.posted").await?;
+        self.tell_drafting_team(uow, &report, &comment, "comment.posted").await?;
         let event = self.audit(
             Some(actor.user),
             "comment.posted",
@@ -122,7 +137,6 @@ impl App {
             json!({ "comment": comment.id, "author": author, "version": version.number, "at_meeting": new.at_meeting }),
         );
         uow.record_audit_event(&event).await?;
-        uow.commit().await?;
         Ok(comment)
     }
 

@@ -2,7 +2,7 @@
 //! stable code and a message in the user's language.
 
 use gopy_documents::ImportError;
-use gopy_domain::{Denied, LinkProblem, PasswordProblem, TeamProblem, TextError, Throttled};
+use gopy_domain::{Denied, LinkProblem, MeetingProblem, PasswordProblem, TeamProblem, TextError, Throttled};
 
 use crate::StoreError;
 
@@ -64,6 +64,10 @@ pub enum InvalidReason {
     /// An uploaded or written document could not be read.
     #[error(transparent)]
     Import(#[from] ImportError),
+    /// A meeting's rule: it ends after it starts, its minutes are not
+    /// edited once approved, and so on.
+    #[error(transparent)]
+    Meeting(#[from] MeetingProblem),
     /// A rule of the domain; the text is the key of its message in the
     /// page catalogues (or, for older rules, the message itself).
     #[error("{0}")]

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod comments;
 pub mod error;
 pub mod indicators;
+pub mod meetings;
 pub mod organisation;
 pub mod ports;
 pub mod reports;

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use gopy_domain::{
     AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
-    Comment, CommentId, CommentPlacement, CommentRevision, Drafter, GlobalRole, Membership, OutboxMessage, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
+    Comment, CommentId, CommentPlacement, CommentRevision, Drafter, GlobalRole, Meeting, MeetingId, Membership, OutboxMessage, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
     VersionId, VersionSummary,
     RoundId,
 };
@@ -44,7 +44,9 @@ pub trait Store: Send + Sync + 'static {
 /// One transaction. Reads see the writes made earlier in it. Each feature's
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
-pub trait UnitOfWork: ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + Send {
+pub trait UnitOfWork:
+    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + Send
+{
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
 
@@ -223,6 +225,18 @@ pub trait SearchStore: Send {
     async fn forget_comment(&mut self, comment: CommentId, kind: EntryKind) -> Result<(), StoreError>;
     /// Entries holding every needle, newest first, up to the limit.
     async fn search(&mut self, filter: &SearchFilter) -> Result<Vec<(Entry, String)>, StoreError>;
+}
+
+/// Meetings, each read and written whole: its invitations, attendance,
+/// agenda, minutes, conclusion and action items travel with it, so the
+/// domain's rules that span them are checked on one value.
+#[async_trait]
+pub trait MeetingStore: Send {
+    /// Writes the meeting with all its parts, replacing what was stored of it.
+    async fn save_meeting(&mut self, meeting: &Meeting) -> Result<(), StoreError>;
+    async fn find_meeting(&mut self, id: MeetingId) -> Result<Option<Meeting>, StoreError>;
+    /// Every meeting, the latest to start first.
+    async fn list_meetings(&mut self) -> Result<Vec<Meeting>, StoreError>;
 }
 
 /// The time, so tests can hold it still.

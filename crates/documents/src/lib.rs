@@ -13,6 +13,10 @@
 //! and CSV), reusing the Word writer and the zip and XML escaping it shares
 //! with the workbook.
 //!
+//! And it writes a meeting's minutes and conclusion notice
+//! ([`MeetingRecord`], as .docx with the same Word package) and the meeting
+//! as an iCalendar file ([`meeting_ics`]).
+//!
 //! The crate only turns bytes into blocks and blocks into bytes: it opens no
 //! file and knows nothing of the web or the database.
 //!
@@ -55,11 +59,13 @@
 //! [`BlockContent`]: gopy_domain::document::BlockContent
 //! [`RichText`]: gopy_domain::document::RichText
 
+mod calendar;
 mod clean;
 mod dispositions;
 mod docx;
 mod error;
 mod markdown;
+mod minutes;
 mod ooxml;
 mod sniff;
 
@@ -71,7 +77,11 @@ pub use dispositions::{
 };
 pub use docx::{TitleBlock, export_docx};
 pub use error::{Detected, ExportError, ImportError};
+pub use calendar::{CalendarEvent, escape_text as escape_calendar_text, meeting_ics};
 pub use markdown::{export_markdown, import_markdown};
+pub use minutes::{
+    ActionLine, AgendaLine, AttendanceLine, DiscussionSection, MeetingRecord, conclusion_notice_docx, minutes_docx,
+};
 pub use sniff::sniff;
 
 /// The most parts (zip entries) a .docx may hold. A real report has a few

@@ -101,6 +101,28 @@ pub enum Action {
     ViewDashboard,
     /// Set a term's indicators and which way each counts.
     ManageIndicators,
+    /// Set up a meeting of a committee: the secretariat, who organises, or
+    /// the committee's own secretary.
+    PlanMeeting,
+    /// Read a meeting, its agenda, minutes, conclusion and exports: the
+    /// committee's members, the presiding person and the secretariat.
+    ViewMeeting,
+    /// Change a meeting's details, agenda and attendance, mark it held:
+    /// whoever may plan it.
+    ManageMeeting,
+    /// Write the minutes and turn a spoken opinion into a comment: the
+    /// secretariat and the committee's secretary, who keep the minutes.
+    WriteMinutes,
+    /// Write the conclusion and its action items: the presiding person's
+    /// words, typed in by them or by the secretariat for them.
+    Conclude,
+    /// Approve the minutes, after which they no longer change: the
+    /// presiding person, or the secretariat on their instruction.
+    ApproveMinutes,
+    /// Mark an action item done with a note (or open again): the
+    /// secretariat and the committee's secretary follow up, and so may the
+    /// presiding person who assigned it.
+    FollowUpAction,
 }
 
 impl Action {
@@ -134,6 +156,13 @@ impl Action {
         Action::Vote,
         Action::ViewDashboard,
         Action::ManageIndicators,
+        Action::PlanMeeting,
+        Action::ViewMeeting,
+        Action::ManageMeeting,
+        Action::WriteMinutes,
+        Action::Conclude,
+        Action::ApproveMinutes,
+        Action::FollowUpAction,
     ];
 }
 
@@ -148,6 +177,8 @@ pub enum Resource {
     Report { id: ReportId, committee: CommitteeId },
     /// A comment on a report: whose opinion it is and who typed it in.
     Comment { report: ReportId, committee: CommitteeId, author: UserId, recorded_by: Option<UserId> },
+    /// A meeting, with its committee and the person presiding it.
+    Meeting { committee: CommitteeId, presiding: UserId },
 }
 
 /// A refusal. It says no more than that, so a refusal never reveals whether
@@ -205,6 +236,17 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
         (EditComment, Comment { author, recorded_by, .. }) => author == actor.user || recorded_by == Some(actor.user),
         (WithdrawComment, Comment { author, recorded_by, .. }) => {
             author == actor.user || recorded_by == Some(actor.user) || actor.organises()
+        }
+        (PlanMeeting, Committee(c)) => actor.organises() || actor.role_in(c) == Some(CommitteeRole::Secretary),
+        (ViewMeeting, Meeting { committee, presiding }) => {
+            actor.organises() || actor.role_in(committee).is_some() || presiding == actor.user
+        }
+        (ManageMeeting | WriteMinutes, Meeting { committee, .. }) => {
+            actor.organises() || actor.role_in(committee) == Some(CommitteeRole::Secretary)
+        }
+        (Conclude | ApproveMinutes, Meeting { presiding, .. }) => actor.organises() || presiding == actor.user,
+        (FollowUpAction, Meeting { committee, presiding }) => {
+            actor.organises() || actor.role_in(committee) == Some(CommitteeRole::Secretary) || presiding == actor.user
         }
         // Any other pairing names the wrong kind of resource.
         _ => false,
@@ -273,6 +315,15 @@ mod tests {
                 author: UserId::from_uuid(id(999)),
                 recorded_by: None,
             }),
+            // Presided by the vice chair: the presiding person need not be the chair.
+            ("the committee's meeting", Resource::Meeting {
+                committee: CommitteeId::from_uuid(id(100)),
+                presiding: UserId::from_uuid(id(4)),
+            }),
+            ("another committee's meeting", Resource::Meeting {
+                committee: CommitteeId::from_uuid(id(200)),
+                presiding: UserId::from_uuid(id(7)),
+            }),
         ]
     }
 
@@ -332,6 +383,19 @@ mod tests {
             (Action::Vote, "another committee's report", [N, N, N, N, N, N, Y, N, N, N]),
             (Action::ViewDashboard, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
             (Action::ManageIndicators, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::PlanMeeting, "the committee", [Y, Y, N, N, N, Y, N, N, N, N]),
+            (Action::ViewMeeting, "the committee's meeting", [Y, Y, Y, Y, Y, Y, N, N, N, N]),
+            (Action::ViewMeeting, "another committee's meeting", [Y, Y, N, N, N, N, Y, N, N, N]),
+            (Action::ManageMeeting, "the committee's meeting", [Y, Y, N, N, N, Y, N, N, N, N]),
+            (Action::ManageMeeting, "another committee's meeting", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::WriteMinutes, "the committee's meeting", [Y, Y, N, N, N, Y, N, N, N, N]),
+            (Action::WriteMinutes, "another committee's meeting", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::Conclude, "the committee's meeting", [Y, Y, N, Y, N, N, N, N, N, N]),
+            (Action::Conclude, "another committee's meeting", [Y, Y, N, N, N, N, Y, N, N, N]),
+            (Action::ApproveMinutes, "the committee's meeting", [Y, Y, N, Y, N, N, N, N, N, N]),
+            (Action::ApproveMinutes, "another committee's meeting", [Y, Y, N, N, N, N, Y, N, N, N]),
+            (Action::FollowUpAction, "the committee's meeting", [Y, Y, N, Y, N, Y, N, N, N, N]),
+            (Action::FollowUpAction, "another committee's meeting", [Y, Y, N, N, N, N, Y, N, N, N]),
         ]
     };
 
@@ -352,7 +416,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, Action::ALL.len() * people.len() * 9);
+        assert_eq!(checked, Action::ALL.len() * people.len() * 11);
     }
 
     #[test]

@@ -75,4 +75,12 @@ entity_id!(
     RoundId,
     /// An indicator (chỉ tiêu) of a term.
     IndicatorId,
+    /// A meeting of a committee.
+    MeetingId,
+    /// One item of a meeting's agenda.
+    AgendaItemId,
+    /// One spoken opinion in a meeting's minutes.
+    MinuteEntryId,
+    /// Work a meeting's conclusion assigns.
+    ActionItemId,
 );

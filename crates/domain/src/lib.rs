@@ -12,6 +12,7 @@ pub mod comment;
 pub mod document;
 pub mod id;
 pub mod indicator;
+pub mod meeting;
 pub mod organisation;
 pub mod outbox;
 pub mod report;
@@ -26,8 +27,12 @@ pub use account::{
 };
 pub use audit::AuditEvent;
 pub use id::{
-    AccessTokenId, AccountLinkId, AuditEventId, BodyId, CommentId, CommitteeId, IndicatorId, MembershipId, OutboxMessageId, ReportId, RoundId,
-    SessionId, TermId, UserId, VersionId,
+    AccessTokenId, AccountLinkId, ActionItemId, AgendaItemId, AuditEventId, BodyId, CommentId, CommitteeId, IndicatorId,
+    MeetingId, MembershipId, MinuteEntryId, OutboxMessageId, ReportId, RoundId, SessionId, TermId, UserId, VersionId,
+};
+pub use meeting::{
+    ActionDraft, ActionItem, ActionStatus, AgendaItem, Assignee, Attendance, Conclusion, ConclusionText, Meeting,
+    MeetingDetails, MeetingProblem, MeetingStatus, MinuteEntry, Presence,
 };
 pub use organisation::{
     TermDatesError, UnknownValue,

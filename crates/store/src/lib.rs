@@ -10,6 +10,7 @@ mod convert;
 mod entity;
 mod error;
 mod indicators;
+mod meetings;
 mod reports;
 mod rounds;
 mod search;

@@ -29,6 +29,10 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::dispositions::api_dispositions, super::dispositions::api_dispositions_file,
         super::rounds::api_transition, super::rounds::api_ballot, super::rounds::api_vote, super::rounds::api_timeline,
         super::search::api_search,
+        super::meetings_api::list_meetings, super::meetings_api::create_meeting, super::meetings_api::get_meeting,
+        super::meetings_api::change_meeting, super::meetings_api::add_agenda_item, super::meetings_api::record_attendance,
+        super::meetings_api::record_opinion, super::meetings_api::opinion_to_comment, super::meetings_api::conclude,
+        super::meetings_api::assign_action, super::meetings_api::follow_up_action, super::meetings_api::list_action_items,
     ),
     components(schemas(
         ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
@@ -44,6 +48,11 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::rounds::TransitionRequest, super::rounds::StateResponse, super::rounds::VoteRequest,
         super::rounds::BallotResponse, super::rounds::VoteResponse, super::rounds::EventResponse,
         super::search::SearchHitResponse,
+        super::meetings_api::MeetingRequest, super::meetings_api::MeetingChangeRequest, super::meetings_api::MeetingResponse,
+        super::meetings_api::AttendanceResponse, super::meetings_api::AgendaItemResponse,
+        super::meetings_api::MinuteEntryResponse, super::meetings_api::ActionItemResponse,
+        super::meetings_api::AgendaItemRequest, super::meetings_api::OpinionRequest, super::meetings_api::ConclusionRequest,
+        super::meetings_api::ActionRequest, super::meetings_api::FollowUpRequest,
     )),
     modifiers(&BearerAuth),
 )]
@@ -240,7 +249,7 @@ mod tests {
     #[test]
     fn the_openapi_document_lists_the_foundation_routes() {
         let document = ApiDoc::openapi();
-        for path in ["/healthz", "/readyz", "/api/v1", "/api/openapi.json", "/api/v1/me"] {
+        for path in ["/healthz", "/readyz", "/api/v1", "/api/openapi.json", "/api/v1/me", "/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/action-items"] {
             assert!(document.paths.paths.contains_key(path), "{path} is missing");
         }
     }

@@ -6,6 +6,8 @@ pub mod api;
 mod dispositions;
 mod health;
 mod indicators;
+mod meetings;
+mod meetings_api;
 mod reports;
 mod reports_api;
 mod review;
@@ -75,11 +77,25 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/{id}/versions/{number}/indicators/direction", post(indicators::set_direction))
         .route("/reports/{id}/versions/{number}/indicators/record", post(indicators::record))
         .route("/reports/{id}/diff", get(reports::diff_page))
+        .route("/meetings", get(meetings::meetings_page).post(meetings::create_meeting))
+        .route("/meetings/{id}", get(meetings::meeting_page))
+        .route("/meetings/{id}/agenda", post(meetings::add_agenda_item))
+        .route("/meetings/{id}/attendance", post(meetings::record_attendance))
+        .route("/meetings/{id}/minutes", post(meetings::record_opinion))
+        .route("/meetings/{id}/minutes/{entry}/comment", post(meetings::opinion_to_comment))
+        .route("/meetings/{id}/held", post(meetings::mark_held))
+        .route("/meetings/{id}/approve", post(meetings::approve_minutes))
+        .route("/meetings/{id}/conclusion", post(meetings::conclude))
+        .route("/meetings/{id}/actions", post(meetings::assign_action))
+        .route("/meetings/{id}/actions/{action}", post(meetings::follow_up_action))
+        .route("/meetings/{id}/{file}", get(meetings::download))
+        .route("/follow-up", get(meetings::follow_up_page))
         .nest(
             "/api",
             api::router()
                 .merge(reports_api::router())
                 .merge(comments_api::router())
+                .merge(meetings_api::router())
                 .route("/v1/reports/{id}/transitions", post(rounds::api_transition))
                 .route("/v1/reports/{id}/ballot", get(rounds::api_ballot).put(rounds::api_vote))
                 .route("/v1/reports/{id}/timeline", get(rounds::api_timeline))

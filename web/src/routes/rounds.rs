@@ -115,11 +115,10 @@ pub async fn take_step(
 ) -> PageResult {
     let id = report_id(&ctx, &id)?;
     let actor = actor(&ctx)?;
-    let zone = ctx.signed_in()?.user.time_zone.clone();
     let Ok(step) = form.step.parse::<Step>() else { return Err(ctx.not_found()) };
     let request = StepRequest {
         step,
-        deadline: parse_local_date_time(&form.deadline, &zone),
+        deadline: parse_local_date_time(&form.deadline),
         late_allowed: form.late_allowed.is_some(),
         ballot: form.ballot.is_some(),
         reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),

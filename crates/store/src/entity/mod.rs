@@ -2,6 +2,9 @@
 //! leave this crate; [`crate::convert`] maps them to and from domain types.
 
 pub mod access_token;
+pub mod action_assignee;
+pub mod action_item;
+pub mod agenda_item;
 pub mod account_link;
 pub mod audit_event;
 pub mod ballot_vote;
@@ -14,7 +17,10 @@ pub mod credential;
 pub mod global_role;
 pub mod indicator;
 pub mod indicator_result;
+pub mod meeting;
+pub mod meeting_person;
 pub mod membership;
+pub mod minute_entry;
 pub mod outbox;
 pub mod report;
 pub mod report_drafter;

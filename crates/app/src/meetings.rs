@@ -1,0 +1,680 @@
+//! Use cases for meetings: planning one, its agenda and attendance, the
+//! minutes, turning a spoken opinion into a comment on the draft, the
+//! conclusion and its action items, approving the minutes, following up,
+//! and the exports (minutes and conclusion notice as .docx, the .ics).
+//!
+//! Each loads the meeting whole, asks the authorization function once it
+//! knows the meeting's committee and presiding person, applies the domain's
+//! rule, and writes the meeting and its audit event in one unit of work.
+
+use std::collections::HashMap;
+
+use gopy_documents::{ActionLine, AgendaLine, AttendanceLine, CalendarEvent, DiscussionSection, MeetingRecord};
+use gopy_domain::meeting::VIETNAM;
+use gopy_domain::{
+    Action, ActionDraft, ActionItem, ActionItemId, ActionStatus, Actor, AgendaItemId, Assignee, Attendance, BodyId,
+    Comment, CommentText, CommitteeId, Conclusion, ConclusionText, Meeting, MeetingDetails, MeetingId,
+    MeetingProblem, MinuteEntry, MinuteEntryId, Presence, Report, ReportId, Resource, Title, UserId, authorize,
+};
+use serde_json::json;
+use time::{Date, OffsetDateTime};
+use tracing::instrument;
+
+use crate::comments::NewComment;
+use crate::reports::{Download, file_stem};
+use crate::{App, AppError, InvalidReason, StoreError, UnitOfWork, new_id};
+
+/// The meeting as the authorization function knows it.
+pub fn meeting_resource(meeting: &Meeting) -> Resource {
+    Resource::Meeting { committee: meeting.committee, presiding: meeting.presiding }
+}
+
+/// A meeting's rule broken, as a refusal beside the field it concerns.
+pub fn refused(problem: MeetingProblem) -> AppError {
+    let field = match problem {
+        MeetingProblem::EndsBeforeItStarts => "ends_at",
+        MeetingProblem::ReportOfAnotherCommittee | MeetingProblem::NoLinkedReport => "report",
+        MeetingProblem::NoAssignee => "assignees",
+        MeetingProblem::NoDeadline => "deadline",
+        MeetingProblem::AttendanceIncomplete => "attendance",
+        MeetingProblem::TimeAllotted => "minutes_allotted",
+        MeetingProblem::NoSuchAgendaItem => "agenda_item",
+        MeetingProblem::MinutesApproved
+        | MeetingProblem::NotHeld
+        | MeetingProblem::AlreadyHeld
+        | MeetingProblem::NoSuchEntry
+        | MeetingProblem::NoSuchAction
+        | MeetingProblem::AlreadyAComment => "form",
+    };
+    AppError::invalid(field, problem)
+}
+
+/// What is needed to plan a meeting, or to change its details.
+#[derive(Clone, Debug, Default)]
+pub struct NewMeeting {
+    pub committee: Option<CommitteeId>,
+    pub title: String,
+    pub starts_at: Option<OffsetDateTime>,
+    pub ends_at: Option<OffsetDateTime>,
+    pub place: String,
+    pub presiding: Option<UserId>,
+    pub invited: Vec<UserId>,
+}
+
+/// A new agenda item.
+#[derive(Clone, Debug, Default)]
+pub struct NewAgendaItem {
+    pub title: String,
+    pub presenter: Option<BodyId>,
+    pub report: Option<ReportId>,
+    pub minutes_allotted: Option<u32>,
+}
+
+/// One person's attendance as a form or the API gives it.
+#[derive(Clone, Debug)]
+pub struct AttendanceInput {
+    pub person: UserId,
+    /// `present`, `absent` or `represented`.
+    pub presence: String,
+    pub reason: String,
+    pub represented_by: Option<UserId>,
+}
+
+/// A new action item.
+#[derive(Clone, Debug, Default)]
+pub struct NewAction {
+    pub text: String,
+    pub bodies: Vec<BodyId>,
+    pub people: Vec<UserId>,
+    pub deadline: Option<Date>,
+}
+
+/// A meeting with what its page shows beside it: each linked report and
+/// its latest version number.
+#[derive(Clone, Debug)]
+pub struct MeetingDetail {
+    pub meeting: Meeting,
+    pub reports: Vec<(Report, Option<u32>)>,
+}
+
+/// Which action items the follow-up page lists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FollowUpFilter {
+    pub assignee: Option<Assignee>,
+    pub meeting: Option<MeetingId>,
+    pub status: Option<FollowUpStatus>,
+}
+
+/// The statuses people filter by: overdue is open and past its deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FollowUpStatus {
+    Open,
+    Overdue,
+    Done,
+}
+
+impl std::str::FromStr for FollowUpStatus {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "open" => Ok(Self::Open),
+            "overdue" => Ok(Self::Overdue),
+            "done" => Ok(Self::Done),
+            _ => Err(()),
+        }
+    }
+}
+
+/// One line of the follow-up page.
+#[derive(Clone, Debug)]
+pub struct FollowUpRow {
+    pub meeting: MeetingId,
+    pub meeting_title: Title,
+    pub meeting_starts_at: OffsetDateTime,
+    pub action: ActionItem,
+    pub overdue: bool,
+}
+
+fn text(field: &'static str, raw: &str) -> Result<CommentText, AppError> {
+    CommentText::parse(raw).map_err(|e| AppError::invalid(field, e))
+}
+
+impl App {
+    /// Checks a meeting's details and that its people exist.
+    async fn details(&self, uow: &mut dyn UnitOfWork, new: &NewMeeting) -> Result<MeetingDetails, AppError> {
+        let title = Title::parse(&new.title).map_err(|e| AppError::invalid("title", e))?;
+        // Stored in UTC, whatever offset the form or the script gave.
+        let utc = |at: OffsetDateTime| at.to_offset(time::UtcOffset::UTC);
+        let starts_at = new.starts_at.map(utc).ok_or_else(|| AppError::invalid("starts_at", InvalidReason::Missing))?;
+        let ends_at = new.ends_at.map(utc).ok_or_else(|| AppError::invalid("ends_at", InvalidReason::Missing))?;
+        let place = Title::parse(&new.place).map_err(|e| AppError::invalid("place", e))?;
+        let presiding = new.presiding.ok_or_else(|| AppError::invalid("presiding", InvalidReason::Missing))?;
+        if uow.find_user(presiding).await?.is_none() {
+            return Err(AppError::invalid("presiding", InvalidReason::Missing));
+        }
+        for person in &new.invited {
+            if uow.find_user(*person).await?.is_none() {
+                return Err(AppError::invalid("invited", InvalidReason::Missing));
+            }
+        }
+        Ok(MeetingDetails { title, starts_at, ends_at, place, presiding, invited: new.invited.clone() })
+    }
+
+    #[instrument(skip(self, actor, new), fields(user.id = %actor.user))]
+    pub async fn plan_meeting(&self, actor: &Actor, new: NewMeeting) -> Result<Meeting, AppError> {
+        let committee = new.committee.ok_or_else(|| AppError::invalid("committee", InvalidReason::Missing))?;
+        authorize(actor, Action::PlanMeeting, Resource::Committee(committee))?;
+        let mut uow = self.store.begin().await?;
+        if uow.find_committee(committee).await?.is_none() {
+            return Err(AppError::invalid("committee", InvalidReason::Missing));
+        }
+        let details = self.details(uow.as_mut(), &new).await?;
+        let meeting = Meeting::plan(MeetingId::from_uuid(new_id()), committee, details, actor.user, self.now())
+            .map_err(refused)?;
+        uow.save_meeting(&meeting).await?;
+        self.record(uow.as_mut(), actor, &meeting, "meeting.planned", json!({ "title": meeting.title, "committee": committee }))
+            .await?;
+        uow.commit().await?;
+        Ok(meeting)
+    }
+
+    /// The meetings `actor` may read, the latest first.
+    pub async fn meetings_for(&self, actor: &Actor) -> Result<Vec<Meeting>, AppError> {
+        let meetings = self.store.begin().await?.list_meetings().await?;
+        Ok(meetings.into_iter().filter(|m| authorize(actor, Action::ViewMeeting, meeting_resource(m)).is_ok()).collect())
+    }
+
+    pub async fn meeting_detail(&self, actor: &Actor, id: MeetingId) -> Result<MeetingDetail, AppError> {
+        let mut uow = self.store.begin().await?;
+        let meeting = readable_meeting(uow.as_mut(), actor, id).await?;
+        let mut reports = Vec::new();
+        for report in meeting.agenda.iter().filter_map(|a| a.report) {
+            if let Some(r) = uow.find_report(report).await? {
+                let latest = uow.latest_version(report).await?.map(|v| v.number);
+                reports.push((r, latest));
+            }
+        }
+        Ok(MeetingDetail { meeting, reports })
+    }
+
+    /// Loads a meeting `actor` may read and may do `action` to, applies
+    /// `change`, and writes it with an audit event named `event`.
+    async fn change<T>(
+        &self,
+        actor: &Actor,
+        id: MeetingId,
+        action: Action,
+        event: &str,
+        change: impl AsyncChange<T>,
+    ) -> Result<(Meeting, T), AppError> {
+        let mut uow = self.store.begin().await?;
+        let mut meeting = readable_meeting(uow.as_mut(), actor, id).await?;
+        authorize(actor, action, meeting_resource(&meeting))?;
+        let (out, details) = change.apply(self, uow.as_mut(), &mut meeting).await?;
+        uow.save_meeting(&meeting).await?;
+        self.record(uow.as_mut(), actor, &meeting, event, details).await?;
+        uow.commit().await?;
+        Ok((meeting, out))
+    }
+
+    pub async fn change_meeting(&self, actor: &Actor, id: MeetingId, new: NewMeeting) -> Result<Meeting, AppError> {
+        let mut uow = self.store.begin().await?;
+        let mut meeting = readable_meeting(uow.as_mut(), actor, id).await?;
+        authorize(actor, Action::ManageMeeting, meeting_resource(&meeting))?;
+        let details = self.details(uow.as_mut(), &new).await?;
+        meeting.change_details(details).map_err(refused)?;
+        uow.save_meeting(&meeting).await?;
+        self.record(uow.as_mut(), actor, &meeting, "meeting.changed", json!({ "title": meeting.title })).await?;
+        uow.commit().await?;
+        Ok(meeting)
+    }
+
+    pub async fn add_agenda_item(&self, actor: &Actor, id: MeetingId, new: NewAgendaItem) -> Result<Meeting, AppError> {
+        let title = Title::parse(&new.title).map_err(|e| AppError::invalid("title", e))?;
+        let presenter = new.presenter.ok_or_else(|| AppError::invalid("presenter", InvalidReason::Missing))?;
+        let minutes = new.minutes_allotted.ok_or_else(|| AppError::invalid("minutes_allotted", InvalidReason::Missing))?;
+        let mut uow = self.store.begin().await?;
+        let mut meeting = readable_meeting(uow.as_mut(), actor, id).await?;
+        authorize(actor, Action::ManageMeeting, meeting_resource(&meeting))?;
+        if !uow.list_bodies().await?.iter().any(|b| b.id == presenter) {
+            return Err(AppError::invalid("presenter", InvalidReason::Missing));
+        }
+        let report = match new.report {
+            Some(r) => Some(uow.find_report(r).await?.ok_or_else(|| AppError::invalid("report", InvalidReason::Missing))?),
+            None => None,
+        };
+        let item = meeting
+            .add_agenda_item(AgendaItemId::from_uuid(new_id()), title, presenter, report.as_ref(), minutes)
+            .map_err(refused)?
+            .clone();
+        uow.save_meeting(&meeting).await?;
+        let details = json!({ "agenda_item": item.id, "title": item.title, "report": item.report });
+        self.record(uow.as_mut(), actor, &meeting, "meeting.agenda_item_added", details).await?;
+        uow.commit().await?;
+        Ok(meeting)
+    }
+
+    /// Records the attendance of each person listed.
+    pub async fn record_attendance(
+        &self,
+        actor: &Actor,
+        id: MeetingId,
+        inputs: Vec<AttendanceInput>,
+    ) -> Result<Meeting, AppError> {
+        let mut attendance = Vec::with_capacity(inputs.len());
+        for input in inputs {
+            let presence = match input.presence.as_str() {
+                "present" => Presence::Present,
+                "absent" => Presence::Absent {
+                    reason: CommentText::parse(&input.reason).map_err(|_| refused(MeetingProblem::AttendanceIncomplete))?,
+                },
+                "represented" => Presence::Represented {
+                    by: input.represented_by.ok_or_else(|| refused(MeetingProblem::AttendanceIncomplete))?,
+                },
+                _ => return Err(AppError::invalid("attendance", InvalidReason::Missing)),
+            };
+            attendance.push(Attendance { person: input.person, presence });
+        }
+        let (meeting, ()) = self
+            .change(actor, id, Action::ManageMeeting, "meeting.attendance_recorded", Attend(attendance))
+            .await?;
+        Ok(meeting)
+    }
+
+    pub async fn mark_meeting_held(&self, actor: &Actor, id: MeetingId) -> Result<Meeting, AppError> {
+        let (meeting, ()) = self.change(actor, id, Action::ManageMeeting, "meeting.held", Held).await?;
+        Ok(meeting)
+    }
+
+    /// Adds a spoken opinion to the minutes, under its agenda item.
+    pub async fn record_opinion(
+        &self,
+        actor: &Actor,
+        id: MeetingId,
+        agenda_item: Option<AgendaItemId>,
+        speaker: Option<UserId>,
+        summary: &str,
+    ) -> Result<(Meeting, MinuteEntry), AppError> {
+        let agenda_item = agenda_item.ok_or_else(|| AppError::invalid("agenda_item", InvalidReason::Missing))?;
+        let speaker = speaker.ok_or_else(|| AppError::invalid("speaker", InvalidReason::Missing))?;
+        let summary = text("summary", summary)?;
+        let entry = MinuteEntry {
+            id: MinuteEntryId::from_uuid(new_id()),
+            agenda_item,
+            speaker,
+            summary,
+            comment: None,
+            recorded_by: actor.user,
+            recorded_at: self.now(),
+        };
+        self.change(actor, id, Action::WriteMinutes, "meeting.opinion_recorded", Opinion(entry)).await
+    }
+
+    /// Turns a spoken opinion into a comment on the agenda item's report,
+    /// on its latest version, attributed to the speaker and marked "at the
+    /// meeting"; the comment and the link to it are written together.
+    #[instrument(skip(self, actor), fields(user.id = %actor.user, meeting.id = %id))]
+    pub async fn opinion_to_comment(&self, actor: &Actor, id: MeetingId, entry: MinuteEntryId) -> Result<Comment, AppError> {
+        let mut uow = self.store.begin().await?;
+        let mut meeting = readable_meeting(uow.as_mut(), actor, id).await?;
+        authorize(actor, Action::WriteMinutes, meeting_resource(&meeting))?;
+        let (opinion, report) = meeting.opinion_to_comment(entry).map_err(refused)?;
+        let (speaker, summary) = (opinion.speaker, opinion.summary.to_string());
+        let version = uow.latest_version(report).await?.ok_or(AppError::NotFound { what: "version" })?;
+        let new = NewComment {
+            version: version.number,
+            anchor: Default::default(),
+            body: summary,
+            on_behalf_of: Some(speaker),
+            at_meeting: true,
+        };
+        let comment = self.post_comment_in(uow.as_mut(), actor, report, new).await?;
+        meeting.link_comment(entry, comment.id).map_err(refused)?;
+        uow.save_meeting(&meeting).await?;
+        let details = json!({ "entry": entry, "comment": comment.id, "report": report });
+        self.record(uow.as_mut(), actor, &meeting, "meeting.opinion_commented", details).await?;
+        uow.commit().await?;
+        Ok(comment)
+    }
+
+    pub async fn conclude(&self, actor: &Actor, id: MeetingId, raw: &str) -> Result<Meeting, AppError> {
+        let text = ConclusionText::parse(raw).map_err(|e| AppError::invalid("conclusion", e))?;
+        let conclusion = Conclusion { text, written_by: actor.user, written_at: self.now() };
+        let (meeting, ()) = self.change(actor, id, Action::Conclude, "meeting.concluded", Conclude(conclusion)).await?;
+        Ok(meeting)
+    }
+
+    pub async fn assign_action(&self, actor: &Actor, id: MeetingId, new: NewAction) -> Result<(Meeting, ActionItem), AppError> {
+        let draft = ActionDraft {
+            text: text("text", &new.text)?,
+            assignees: new.bodies.iter().map(|b| Assignee::Body(*b)).chain(new.people.iter().map(|p| Assignee::Person(*p))).collect(),
+            deadline: new.deadline,
+        };
+        self.change(actor, id, Action::Conclude, "meeting.action_assigned", Assign(draft)).await
+    }
+
+    /// Marks an action item done with a note, or open again.
+    pub async fn follow_up_action(
+        &self,
+        actor: &Actor,
+        id: MeetingId,
+        action: ActionItemId,
+        status: ActionStatus,
+        note: &str,
+    ) -> Result<(Meeting, ActionItem), AppError> {
+        let note = match note.trim() {
+            "" => None,
+            raw => Some(text("note", raw)?),
+        };
+        self.change(actor, id, Action::FollowUpAction, "meeting.action_followed_up", FollowUp { action, status, note })
+            .await
+    }
+
+    pub async fn approve_minutes(&self, actor: &Actor, id: MeetingId) -> Result<Meeting, AppError> {
+        let (meeting, ()) = self.change(actor, id, Action::ApproveMinutes, "meeting.minutes_approved", Approve(actor.user)).await?;
+        Ok(meeting)
+    }
+
+    /// Every action item of the meetings `actor` may read that `filter`
+    /// keeps: overdue first, then by deadline.
+    pub async fn follow_up(&self, actor: &Actor, filter: FollowUpFilter) -> Result<Vec<FollowUpRow>, AppError> {
+        let now = self.now();
+        let mut rows: Vec<FollowUpRow> = self
+            .meetings_for(actor)
+            .await?
+            .into_iter()
+            .filter(|m| filter.meeting.is_none_or(|id| id == m.id))
+            .flat_map(|m| {
+                m.actions
+                    .iter()
+                    .map(|a| FollowUpRow {
+                        meeting: m.id,
+                        meeting_title: m.title.clone(),
+                        meeting_starts_at: m.starts_at,
+                        overdue: a.is_overdue(now),
+                        action: a.clone(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .filter(|row| filter.assignee.is_none_or(|who| row.action.assignees.contains(&who)))
+            .filter(|row| match filter.status {
+                None => true,
+                Some(FollowUpStatus::Overdue) => row.overdue,
+                Some(FollowUpStatus::Open) => row.action.status == ActionStatus::Open,
+                Some(FollowUpStatus::Done) => row.action.status == ActionStatus::Done,
+            })
+            .collect();
+        rows.sort_by_key(|r| (!r.overdue, r.action.status == ActionStatus::Done, r.action.deadline, r.meeting_starts_at, r.action.position));
+        Ok(rows)
+    }
+
+    /// The minutes (biên bản) as a Word file.
+    pub async fn export_minutes(&self, actor: &Actor, id: MeetingId) -> Result<Download, AppError> {
+        let (meeting, record) = self.meeting_record(actor, id).await?;
+        let bytes = gopy_documents::minutes_docx(&record).map_err(export_failed)?;
+        Ok(docx(format!("bien-ban-{}.docx", file_stem(meeting.title.as_str())), bytes))
+    }
+
+    /// The conclusion notice (thông báo kết luận) as a Word file.
+    pub async fn export_conclusion_notice(&self, actor: &Actor, id: MeetingId) -> Result<Download, AppError> {
+        let (meeting, record) = self.meeting_record(actor, id).await?;
+        let bytes = gopy_documents::conclusion_notice_docx(&record).map_err(export_failed)?;
+        Ok(docx(format!("thong-bao-ket-luan-{}.docx", file_stem(meeting.title.as_str())), bytes))
+    }
+
+    /// The meeting as an iCalendar event.
+    pub async fn export_ics(&self, actor: &Actor, id: MeetingId) -> Result<Download, AppError> {
+        let (meeting, record) = self.meeting_record(actor, id).await?;
+        let agenda: Vec<String> = record.agenda.iter().enumerate().map(|(i, a)| format!("{}. {} ({})", i + 1, a.title, a.presenter)).collect();
+        let event = CalendarEvent {
+            uid: format!("{}@gopy", meeting.id),
+            stamp: meeting.created_at,
+            starts_at: meeting.starts_at,
+            ends_at: meeting.ends_at,
+            summary: format!("{} – {}", record.committee, meeting.title),
+            location: meeting.place.to_string(),
+            description: format!("Chủ trì: {}\n{}", record.presiding, agenda.join("\n")),
+        };
+        Ok(Download {
+            file_name: format!("{}.ics", file_stem(meeting.title.as_str())),
+            content_type: "text/calendar; charset=utf-8",
+            bytes: gopy_documents::meeting_ics(&event).into_bytes(),
+        })
+    }
+
+    /// The meeting worded for its documents, names and dates resolved.
+    async fn meeting_record(&self, actor: &Actor, id: MeetingId) -> Result<(Meeting, MeetingRecord), AppError> {
+        let mut uow = self.store.begin().await?;
+        let meeting = readable_meeting(uow.as_mut(), actor, id).await?;
+        let committee = uow.find_committee(meeting.committee).await?.map(|c| c.name.to_string()).unwrap_or_default();
+        let people: HashMap<UserId, String> = uow.list_users().await?.into_iter().map(|u| (u.id, u.name.to_string())).collect();
+        let bodies: HashMap<BodyId, String> = uow.list_bodies().await?.into_iter().map(|b| (b.id, b.name.to_string())).collect();
+        let mut reports = HashMap::new();
+        for report in meeting.agenda.iter().filter_map(|a| a.report) {
+            if let Some(r) = uow.find_report(report).await? {
+                let latest = uow.latest_version(report).await?.map(|v| v.number);
+                reports.insert(report, (r.title.to_string(), latest));
+            }
+        }
+        drop(uow);
+        let person = |id: &UserId| people.get(id).cloned().unwrap_or_default();
+        let body = |id: &BodyId| bodies.get(id).cloned().unwrap_or_default();
+        let starts = meeting.starts_at.to_offset(VIETNAM);
+        let ends = meeting.ends_at.to_offset(VIETNAM);
+        let date = |d: Date| format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year());
+        let clock = |t: OffsetDateTime| format!("{:02}:{:02}", t.hour(), t.minute());
+        let time = if starts.date() == ends.date() {
+            format!("từ {} đến {} ngày {}", clock(starts), clock(ends), date(starts.date()))
+        } else {
+            format!("từ {} ngày {} đến {} ngày {}", clock(starts), date(starts.date()), clock(ends), date(ends.date()))
+        };
+        let mut everyone: Vec<UserId> = meeting.invited.clone();
+        everyone.extend(meeting.attendance.iter().map(|a| a.person).filter(|p| !meeting.invited.contains(p)));
+        let attendance = everyone
+            .iter()
+            .map(|p| {
+                let status = match meeting.attendance.iter().find(|a| a.person == *p).map(|a| &a.presence) {
+                    None => "Chưa ghi nhận".to_owned(),
+                    Some(Presence::Present) => "Có mặt".to_owned(),
+                    Some(Presence::Absent { reason }) => format!("Vắng, lý do: {reason}"),
+                    Some(Presence::Represented { by }) => format!("Vắng, cử {} dự thay", person(by)),
+                };
+                AttendanceLine { name: person(p), status }
+            })
+            .collect();
+        let agenda_title = |id: AgendaItemId| meeting.agenda.iter().find(|a| a.id == id).map(|a| a.title.to_string()).unwrap_or_default();
+        let record = MeetingRecord {
+            organisation: committee.to_uppercase(),
+            place_and_date: format!("ngày {} tháng {} năm {}", starts.day(), u8::from(starts.month()), starts.year()),
+            committee: committee.clone(),
+            title: meeting.title.to_string(),
+            time,
+            place: meeting.place.to_string(),
+            presiding: person(&meeting.presiding),
+            attendance,
+            agenda: meeting
+                .agenda
+                .iter()
+                .map(|a| AgendaLine {
+                    title: a.title.to_string(),
+                    presenter: body(&a.presenter),
+                    report: a.report.and_then(|r| reports.get(&r)).map(|(title, latest)| match latest {
+                        Some(n) => format!("{title} (dự thảo lần {n})"),
+                        None => title.clone(),
+                    }),
+                    time_allotted: format!("{} phút", a.minutes_allotted),
+                })
+                .collect(),
+            discussion: meeting
+                .agenda
+                .iter()
+                .map(|a| DiscussionSection {
+                    agenda_title: agenda_title(a.id),
+                    opinions: meeting
+                        .minutes
+                        .iter()
+                        .filter(|m| m.agenda_item == a.id)
+                        .map(|m| (person(&m.speaker), m.summary.to_string()))
+                        .collect(),
+                })
+                .collect(),
+            conclusion: meeting
+                .conclusion
+                .as_ref()
+                .map(|c| c.text.as_str().lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect())
+                .unwrap_or_default(),
+            actions: meeting
+                .actions
+                .iter()
+                .map(|a| ActionLine {
+                    text: a.text.to_string(),
+                    assignees: a
+                        .assignees
+                        .iter()
+                        .map(|who| match who {
+                            Assignee::Body(b) => body(b),
+                            Assignee::Person(p) => person(p),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    deadline: date(a.deadline),
+                    status: match a.status {
+                        ActionStatus::Open => "Đang thực hiện".to_owned(),
+                        ActionStatus::Done => "Đã hoàn thành".to_owned(),
+                    },
+                })
+                .collect(),
+        };
+        Ok((meeting, record))
+    }
+
+    async fn record(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        actor: &Actor,
+        meeting: &Meeting,
+        action: &str,
+        details: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let event = self.audit(Some(actor.user), action, "meeting", Some(meeting.id.as_uuid()), details);
+        uow.record_audit_event(&event).await?;
+        Ok(())
+    }
+}
+
+fn docx(file_name: String, bytes: Vec<u8>) -> Download {
+    Download { file_name, content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", bytes }
+}
+
+fn export_failed(err: gopy_documents::ExportError) -> AppError {
+    AppError::Store(StoreError::Other(format!("export failed: {err}")))
+}
+
+/// The meeting, if `actor` may read it; one they may not is "not found",
+/// so ids cannot be probed.
+async fn readable_meeting(uow: &mut dyn UnitOfWork, actor: &Actor, id: MeetingId) -> Result<Meeting, AppError> {
+    let meeting = uow.find_meeting(id).await?.ok_or(AppError::NotFound { what: "meeting" })?;
+    authorize(actor, Action::ViewMeeting, meeting_resource(&meeting)).map_err(|_| AppError::NotFound { what: "meeting" })?;
+    Ok(meeting)
+}
+
+/// A change to a loaded meeting, with what the audit event keeps of it.
+trait AsyncChange<T>: Send {
+    fn apply(
+        self,
+        app: &App,
+        uow: &mut dyn UnitOfWork,
+        meeting: &mut Meeting,
+    ) -> impl std::future::Future<Output = Result<(T, serde_json::Value), AppError>> + Send;
+}
+
+struct Attend(Vec<Attendance>);
+struct Held;
+struct Opinion(MinuteEntry);
+struct Conclude(Conclusion);
+struct Assign(ActionDraft);
+struct FollowUp {
+    action: ActionItemId,
+    status: ActionStatus,
+    note: Option<CommentText>,
+}
+struct Approve(UserId);
+
+impl AsyncChange<()> for Attend {
+    async fn apply(self, _: &App, uow: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
+        for a in &self.0 {
+            let by = match a.presence {
+                Presence::Represented { by } => Some(by),
+                _ => None,
+            };
+            for person in std::iter::once(a.person).chain(by) {
+                if uow.find_user(person).await?.is_none() {
+                    return Err(AppError::invalid("attendance", InvalidReason::Missing));
+                }
+            }
+        }
+        let count = self.0.len();
+        for a in self.0 {
+            meeting.record_attendance(a).map_err(refused)?;
+        }
+        Ok(((), json!({ "people": count })))
+    }
+}
+
+impl AsyncChange<()> for Held {
+    async fn apply(self, _: &App, _: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
+        meeting.mark_held().map_err(refused)?;
+        Ok(((), json!({})))
+    }
+}
+
+impl AsyncChange<MinuteEntry> for Opinion {
+    async fn apply(self, _: &App, uow: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<(MinuteEntry, serde_json::Value), AppError> {
+        if uow.find_user(self.0.speaker).await?.is_none() {
+            return Err(AppError::invalid("speaker", InvalidReason::Missing));
+        }
+        let entry = meeting.record_opinion(self.0).map_err(refused)?.clone();
+        let details = json!({ "entry": entry.id, "agenda_item": entry.agenda_item, "speaker": entry.speaker });
+        Ok((entry, details))
+    }
+}
+
+impl AsyncChange<()> for Conclude {
+    async fn apply(self, _: &App, _: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
+        meeting.conclude(self.0).map_err(refused)?;
+        Ok(((), json!({})))
+    }
+}
+
+impl AsyncChange<ActionItem> for Assign {
+    async fn apply(self, _: &App, uow: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<(ActionItem, serde_json::Value), AppError> {
+        let bodies = uow.list_bodies().await?;
+        for who in &self.0.assignees {
+            let exists = match who {
+                Assignee::Body(b) => bodies.iter().any(|x| x.id == *b),
+                Assignee::Person(p) => uow.find_user(*p).await?.is_some(),
+            };
+            if !exists {
+                return Err(AppError::invalid("assignees", InvalidReason::Missing));
+            }
+        }
+        let action = meeting.assign(ActionItemId::from_uuid(new_id()), self.0).map_err(refused)?.clone();
+        let details = json!({ "action": action.id, "assignees": action.assignees, "deadline": action.deadline.to_string() });
+        Ok((action, details))
+    }
+}
+
+impl AsyncChange<ActionItem> for FollowUp {
+    async fn apply(self, app: &App, _: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<(ActionItem, serde_json::Value), AppError> {
+        let action = meeting.follow_up(self.action, self.status, self.note, app.now()).map_err(refused)?.clone();
+        Ok((action, json!({ "action": self.action, "status": self.status.as_str() })))
+    }
+}
+
+impl AsyncChange<()> for Approve {
+    async fn apply(self, app: &App, _: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
+        meeting.approve_minutes(self.0, app.now()).map_err(refused)?;
+        Ok(((), json!({})))
+    }
+}

@@ -1,0 +1,404 @@
+//! Meetings, as the use cases' [`MeetingStore`]. A meeting is written
+//! whole: its child rows are replaced in the same transaction, which keeps
+//! the store as simple as the aggregate (a meeting has tens of rows, not
+//! thousands) and means a row can never outlive the part it stored.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use gopy_app::StoreError;
+use gopy_app::ports::MeetingStore;
+use gopy_domain::{
+    ActionItem, ActionItemId, AgendaItem, AgendaItemId, Assignee, Attendance, BodyId, CommentId, CommentText,
+    CommitteeId, Conclusion, ConclusionText, Meeting, MeetingId, MinuteEntry, MinuteEntryId, Presence, ReportId,
+    Title, UserId,
+};
+use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use uuid::Uuid;
+
+use crate::entity::{action_assignee, action_item, agenda_item, meeting, meeting_person, minute_entry};
+use crate::error::map_db_err;
+use crate::unit_of_work::SeaUnitOfWork;
+
+fn corrupt(column: &str, err: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("meetings.{column}: {err}"))
+}
+
+fn position(i: usize) -> Result<i32, StoreError> {
+    i32::try_from(i + 1).map_err(|e| StoreError::Other(format!("position: {e}")))
+}
+
+fn count(column: &str, raw: i32) -> Result<u32, StoreError> {
+    u32::try_from(raw).map_err(|e| corrupt(column, e))
+}
+
+fn title(column: &str, raw: &str) -> Result<Title, StoreError> {
+    Title::parse(raw).map_err(|e| corrupt(column, e))
+}
+
+fn text(column: &str, raw: &str) -> Result<CommentText, StoreError> {
+    CommentText::parse(raw).map_err(|e| corrupt(column, e))
+}
+
+/// Every row of one meeting, or of all meetings, before assembly.
+#[derive(Default)]
+struct Rows {
+    people: HashMap<Uuid, Vec<meeting_person::Model>>,
+    agenda: HashMap<Uuid, Vec<agenda_item::Model>>,
+    minutes: HashMap<Uuid, Vec<minute_entry::Model>>,
+    actions: HashMap<Uuid, Vec<action_item::Model>>,
+    assignees: HashMap<Uuid, Vec<action_assignee::Model>>,
+}
+
+fn grouped<M>(rows: Vec<M>, key: impl Fn(&M) -> Uuid) -> HashMap<Uuid, Vec<M>> {
+    let mut map: HashMap<Uuid, Vec<M>> = HashMap::new();
+    for row in rows {
+        map.entry(key(&row)).or_default().push(row);
+    }
+    map
+}
+
+impl SeaUnitOfWork {
+    /// The child rows of the meetings `only` names, or of every meeting.
+    async fn child_rows(&mut self, only: Option<Uuid>) -> Result<Rows, StoreError> {
+        fn scoped<E: EntityTrait>(select: Select<E>, column: impl ColumnTrait, only: Option<Uuid>) -> Select<E> {
+            match only {
+                Some(id) => select.filter(column.eq(id)),
+                None => select,
+            }
+        }
+        let people = scoped(meeting_person::Entity::find(), meeting_person::Column::MeetingId, only)
+            .order_by_asc(meeting_person::Column::UserId)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        let agenda = scoped(agenda_item::Entity::find(), agenda_item::Column::MeetingId, only)
+            .order_by_asc(agenda_item::Column::Position)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        let minutes = scoped(minute_entry::Entity::find(), minute_entry::Column::MeetingId, only)
+            .order_by_asc(minute_entry::Column::Position)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        let actions = scoped(action_item::Entity::find(), action_item::Column::MeetingId, only)
+            .order_by_asc(action_item::Column::Position)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        let action_ids: Vec<Uuid> = actions.iter().map(|a| a.id).collect();
+        let mut assignees = Vec::new();
+        // In slices, under the engines' limits on bound parameters.
+        for chunk in action_ids.chunks(500) {
+            assignees.extend(
+                action_assignee::Entity::find()
+                    .filter(action_assignee::Column::ActionItemId.is_in(chunk.iter().copied()))
+                    .order_by_asc(action_assignee::Column::ActionItemId)
+                    .order_by_asc(action_assignee::Column::Position)
+                    .all(self.tx())
+                    .await
+                    .map_err(map_db_err)?,
+            );
+        }
+        Ok(Rows {
+            people: grouped(people, |r| r.meeting_id),
+            agenda: grouped(agenda, |r| r.meeting_id),
+            minutes: grouped(minutes, |r| r.meeting_id),
+            actions: grouped(actions, |r| r.meeting_id),
+            assignees: grouped(assignees, |r| r.action_item_id),
+        })
+    }
+}
+
+fn assemble(row: meeting::Model, rows: &mut Rows) -> Result<Meeting, StoreError> {
+    let people = rows.people.remove(&row.id).unwrap_or_default();
+    let mut invited: Vec<(i32, UserId)> =
+        people.iter().filter_map(|p| p.invited_position.map(|n| (n, UserId::from_uuid(p.user_id)))).collect();
+    invited.sort_by_key(|(n, _)| *n);
+    let mut attendance = Vec::new();
+    for p in &people {
+        let Some(n) = p.attendance_position else { continue };
+        let presence = match (p.presence.as_deref(), &p.absence_reason, p.represented_by) {
+            (Some("present"), _, _) => Presence::Present,
+            (Some("absent"), Some(reason), _) => Presence::Absent { reason: text("absence_reason", reason)? },
+            (Some("represented"), _, Some(by)) => Presence::Represented { by: UserId::from_uuid(by) },
+            (other, _, _) => return Err(corrupt("presence", format!("{other:?} without its detail"))),
+        };
+        attendance.push((n, Attendance { person: UserId::from_uuid(p.user_id), presence }));
+    }
+    attendance.sort_by_key(|(n, _)| *n);
+    let agenda = rows
+        .agenda
+        .remove(&row.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| {
+            Ok(AgendaItem {
+                id: AgendaItemId::from_uuid(a.id),
+                position: count("agenda position", a.position)?,
+                title: title("agenda title", &a.title)?,
+                presenter: BodyId::from_uuid(a.presenter_id),
+                report: a.report_id.map(ReportId::from_uuid),
+                minutes_allotted: count("minutes_allotted", a.minutes_allotted)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let minutes = rows
+        .minutes
+        .remove(&row.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| {
+            Ok(MinuteEntry {
+                id: MinuteEntryId::from_uuid(m.id),
+                agenda_item: AgendaItemId::from_uuid(m.agenda_item_id),
+                speaker: UserId::from_uuid(m.speaker_id),
+                summary: text("summary", &m.summary)?,
+                comment: m.comment_id.map(CommentId::from_uuid),
+                recorded_by: UserId::from_uuid(m.recorded_by),
+                recorded_at: m.recorded_at,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let actions = rows
+        .actions
+        .remove(&row.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| {
+            let assignees = rows
+                .assignees
+                .remove(&a.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|r| match (r.body_id, r.user_id) {
+                    (Some(body), None) => Ok(Assignee::Body(BodyId::from_uuid(body))),
+                    (None, Some(user)) => Ok(Assignee::Person(UserId::from_uuid(user))),
+                    _ => Err(corrupt("action_assignees", "exactly one of a body and a person")),
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(ActionItem {
+                id: ActionItemId::from_uuid(a.id),
+                position: count("action position", a.position)?,
+                text: text("action text", &a.text)?,
+                assignees,
+                deadline: a.deadline,
+                status: a.status.parse().map_err(|e| corrupt("action status", e))?,
+                note: a.note.as_deref().map(|n| text("action note", n)).transpose()?,
+                done_at: a.done_at,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let conclusion = match (row.conclusion, row.conclusion_by, row.conclusion_at) {
+        (None, _, _) => None,
+        (Some(raw), Some(by), Some(at)) => Some(Conclusion {
+            text: ConclusionText::parse(&raw).map_err(|e| corrupt("conclusion", e))?,
+            written_by: UserId::from_uuid(by),
+            written_at: at,
+        }),
+        _ => return Err(corrupt("conclusion", "a conclusion without who wrote it and when")),
+    };
+    Ok(Meeting {
+        id: MeetingId::from_uuid(row.id),
+        committee: CommitteeId::from_uuid(row.committee_id),
+        title: title("title", &row.title)?,
+        starts_at: row.starts_at,
+        ends_at: row.ends_at,
+        place: title("place", &row.place)?,
+        presiding: UserId::from_uuid(row.presiding_id),
+        invited: invited.into_iter().map(|(_, u)| u).collect(),
+        attendance: attendance.into_iter().map(|(_, a)| a).collect(),
+        agenda,
+        minutes,
+        conclusion,
+        actions,
+        status: row.status.parse().map_err(|e| corrupt("status", e))?,
+        approved_by: row.approved_by.map(UserId::from_uuid),
+        approved_at: row.approved_at,
+        created_by: UserId::from_uuid(row.created_by),
+        created_at: row.created_at,
+    })
+}
+
+fn meeting_row(m: &Meeting) -> meeting::ActiveModel {
+    let c = m.conclusion.as_ref();
+    meeting::ActiveModel {
+        id: Set(m.id.as_uuid()),
+        committee_id: Set(m.committee.as_uuid()),
+        title: Set(m.title.to_string()),
+        starts_at: Set(m.starts_at),
+        ends_at: Set(m.ends_at),
+        place: Set(m.place.to_string()),
+        presiding_id: Set(m.presiding.as_uuid()),
+        status: Set(m.status.as_str().to_owned()),
+        conclusion: Set(c.map(|c| c.text.to_string())),
+        conclusion_by: Set(c.map(|c| c.written_by.as_uuid())),
+        conclusion_at: Set(c.map(|c| c.written_at)),
+        approved_by: Set(m.approved_by.map(|u| u.as_uuid())),
+        approved_at: Set(m.approved_at),
+        created_by: Set(m.created_by.as_uuid()),
+        created_at: Set(m.created_at),
+    }
+}
+
+/// The people rows: the invited and the attending, each with its place in its list.
+fn people_rows(m: &Meeting) -> Result<Vec<meeting_person::ActiveModel>, StoreError> {
+    let mut people: Vec<UserId> = m.invited.clone();
+    people.extend(m.attendance.iter().map(|a| a.person).filter(|p| !m.invited.contains(p)));
+    people
+        .iter()
+        .map(|person| {
+            let invited = m.invited.iter().position(|p| p == person).map(position).transpose()?;
+            let attended = m.attendance.iter().position(|a| a.person == *person);
+            let attendance_position = attended.map(position).transpose()?;
+            let presence = attended.map(|i| &m.attendance[i].presence);
+            Ok(meeting_person::ActiveModel {
+                meeting_id: Set(m.id.as_uuid()),
+                user_id: Set(person.as_uuid()),
+                invited_position: Set(invited),
+                attendance_position: Set(attendance_position),
+                presence: Set(presence.map(|p| p.as_str().to_owned())),
+                absence_reason: Set(match presence {
+                    Some(Presence::Absent { reason }) => Some(reason.to_string()),
+                    _ => None,
+                }),
+                represented_by: Set(match presence {
+                    Some(Presence::Represented { by }) => Some(by.as_uuid()),
+                    _ => None,
+                }),
+            })
+        })
+        .collect()
+}
+
+#[async_trait]
+impl MeetingStore for SeaUnitOfWork {
+    async fn save_meeting(&mut self, m: &Meeting) -> Result<(), StoreError> {
+        let id = m.id.as_uuid();
+        // The children go first, in the order their foreign keys allow.
+        let old_actions: Vec<Uuid> = action_item::Entity::find()
+            .filter(action_item::Column::MeetingId.eq(id))
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(|a| a.id)
+            .collect();
+        if !old_actions.is_empty() {
+            action_assignee::Entity::delete_many()
+                .filter(action_assignee::Column::ActionItemId.is_in(old_actions))
+                .exec(self.tx())
+                .await
+                .map_err(map_db_err)?;
+        }
+        action_item::Entity::delete_many().filter(action_item::Column::MeetingId.eq(id)).exec(self.tx()).await.map_err(map_db_err)?;
+        minute_entry::Entity::delete_many().filter(minute_entry::Column::MeetingId.eq(id)).exec(self.tx()).await.map_err(map_db_err)?;
+        agenda_item::Entity::delete_many().filter(agenda_item::Column::MeetingId.eq(id)).exec(self.tx()).await.map_err(map_db_err)?;
+        meeting_person::Entity::delete_many().filter(meeting_person::Column::MeetingId.eq(id)).exec(self.tx()).await.map_err(map_db_err)?;
+
+        if meeting::Entity::find_by_id(id).one(self.tx()).await.map_err(map_db_err)?.is_some() {
+            meeting::Entity::update(meeting_row(m)).exec(self.tx()).await.map_err(map_db_err)?;
+        } else {
+            meeting::Entity::insert(meeting_row(m)).exec(self.tx()).await.map_err(map_db_err)?;
+        }
+
+        let people = people_rows(m)?;
+        if !people.is_empty() {
+            meeting_person::Entity::insert_many(people).exec(self.tx()).await.map_err(map_db_err)?;
+        }
+        let agenda = m
+            .agenda
+            .iter()
+            .map(|a| {
+                Ok(agenda_item::ActiveModel {
+                    id: Set(a.id.as_uuid()),
+                    meeting_id: Set(id),
+                    position: Set(i32::try_from(a.position).map_err(|e| StoreError::Other(e.to_string()))?),
+                    title: Set(a.title.to_string()),
+                    presenter_id: Set(a.presenter.as_uuid()),
+                    report_id: Set(a.report.map(|r| r.as_uuid())),
+                    minutes_allotted: Set(i32::try_from(a.minutes_allotted).map_err(|e| StoreError::Other(e.to_string()))?),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        if !agenda.is_empty() {
+            agenda_item::Entity::insert_many(agenda).exec(self.tx()).await.map_err(map_db_err)?;
+        }
+        let minutes = m
+            .minutes
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                Ok(minute_entry::ActiveModel {
+                    id: Set(e.id.as_uuid()),
+                    meeting_id: Set(id),
+                    position: Set(position(i)?),
+                    agenda_item_id: Set(e.agenda_item.as_uuid()),
+                    speaker_id: Set(e.speaker.as_uuid()),
+                    summary: Set(e.summary.to_string()),
+                    comment_id: Set(e.comment.map(|c| c.as_uuid())),
+                    recorded_by: Set(e.recorded_by.as_uuid()),
+                    recorded_at: Set(e.recorded_at),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        if !minutes.is_empty() {
+            minute_entry::Entity::insert_many(minutes).exec(self.tx()).await.map_err(map_db_err)?;
+        }
+        for a in &m.actions {
+            let row = action_item::ActiveModel {
+                id: Set(a.id.as_uuid()),
+                meeting_id: Set(id),
+                position: Set(i32::try_from(a.position).map_err(|e| StoreError::Other(e.to_string()))?),
+                text: Set(a.text.to_string()),
+                deadline: Set(a.deadline),
+                status: Set(a.status.as_str().to_owned()),
+                note: Set(a.note.as_ref().map(ToString::to_string)),
+                done_at: Set(a.done_at),
+            };
+            action_item::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+            let assignees = a
+                .assignees
+                .iter()
+                .enumerate()
+                .map(|(i, who)| {
+                    let (body, user) = match who {
+                        Assignee::Body(b) => (Some(b.as_uuid()), None),
+                        Assignee::Person(p) => (None, Some(p.as_uuid())),
+                    };
+                    Ok(action_assignee::ActiveModel {
+                        action_item_id: Set(a.id.as_uuid()),
+                        position: Set(position(i)?),
+                        body_id: Set(body),
+                        user_id: Set(user),
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            if !assignees.is_empty() {
+                action_assignee::Entity::insert_many(assignees).exec(self.tx()).await.map_err(map_db_err)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn find_meeting(&mut self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
+        let Some(row) = meeting::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)? else {
+            return Ok(None);
+        };
+        let mut rows = self.child_rows(Some(row.id)).await?;
+        assemble(row, &mut rows).map(Some)
+    }
+
+    async fn list_meetings(&mut self) -> Result<Vec<Meeting>, StoreError> {
+        let meetings = meeting::Entity::find()
+            .order_by_desc(meeting::Column::StartsAt)
+            .order_by_desc(meeting::Column::Id)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        let mut rows = self.child_rows(None).await?;
+        meetings.into_iter().map(|row| assemble(row, &mut rows)).collect()
+    }
+}

@@ -1,0 +1,201 @@
+//! Meetings on SQLite and PostgreSQL alike: the meeting of 27/6 planned,
+//! its agenda and attendance, an opinion turned into a comment on the
+//! draft, the conclusion and its action items, approval, follow-up and the
+//! exports; and each bad input refused with its reason.
+
+mod support;
+
+use gopy_app::meetings::{AttendanceInput, FollowUpFilter, FollowUpStatus, NewAction, NewAgendaItem, NewMeeting};
+use gopy_app::reports::NewReport;
+use gopy_app::{App, AppError, InvalidReason};
+use gopy_documents::ImportLimits;
+use gopy_domain::{
+    ActionStatus, Assignee, Body, Meeting, MeetingProblem, MeetingStatus, Presence, Report, ReportKind,
+};
+use gopy_store::on_both_engines;
+use gopy_store::testing::meeting_day;
+use support::{Story, file, story};
+use time::Duration;
+use time::macros::date;
+
+struct Setting {
+    s: Story,
+    office: Body,
+    meeting: Meeting,
+    other_report: Report,
+}
+
+/// The story's committee meets on 27/6, presided by its chair, with the
+/// story's report on the agenda; another committee has a report of its own.
+async fn setting(app: &App) -> Setting {
+    let s = story(app).await;
+    let office = app.create_body(None, "Văn phòng Tỉnh ủy").await.expect("body");
+    let other = app.create_committee(None, "Ban Thường vụ Huyện ủy").await.expect("committee");
+    let other_report = app
+        .create_report(
+            &s.secretariat,
+            NewReport {
+                kind: ReportKind::Annual,
+                title: "Báo cáo năm của huyện".into(),
+                term: None,
+                body: Some(office.id),
+                committee: Some(other.id),
+                drafters: vec![s.drafter.user],
+                lead: None,
+            },
+        )
+        .await
+        .expect("other report");
+    let meeting = app.plan_meeting(&s.secretariat, new_meeting(&s)).await.expect("planned");
+    Setting { s, office, meeting, other_report }
+}
+
+fn new_meeting(s: &Story) -> NewMeeting {
+    NewMeeting {
+        committee: Some(s.report.committee),
+        title: "Hội nghị Ban Thường vụ Tỉnh ủy tháng 6".into(),
+        starts_at: Some(meeting_day()),
+        ends_at: Some(meeting_day() + Duration::hours(3)),
+        place: "Phòng họp số 1, Tỉnh ủy".into(),
+        presiding: Some(s.chair.user),
+        invited: vec![s.chair.user, s.member.user],
+    }
+}
+
+fn rule(err: AppError) -> Option<MeetingProblem> {
+    match err {
+        AppError::Invalid { reason: InvalidReason::Meeting(p), .. } => Some(p),
+        _ => None,
+    }
+}
+
+on_both_engines! {
+    async fn the_meeting_of_the_story_is_written_whole_and_an_opinion_becomes_a_comment_awaiting_an_answer(db) {
+        let app = db.app_at(meeting_day());
+        let Setting { s, office, meeting, .. } = setting(&app).await;
+        app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
+        let item = NewAgendaItem {
+            title: "Báo cáo sơ kết giữa nhiệm kỳ".into(),
+            presenter: Some(s.report.body),
+            report: Some(s.report.id),
+            minutes_allotted: Some(45),
+        };
+        let meeting = app.add_agenda_item(&s.secretariat, meeting.id, item).await.expect("agenda item");
+        let attendance = vec![
+            AttendanceInput { person: s.chair.user, presence: "present".into(), reason: String::new(), represented_by: None },
+            AttendanceInput { person: s.member.user, presence: "absent".into(), reason: "Đi công tác".into(), represented_by: None },
+        ];
+        app.record_attendance(&s.secretariat, meeting.id, attendance).await.expect("attendance");
+        app.mark_meeting_held(&s.secretariat, meeting.id).await.expect("held");
+        let agenda = meeting.agenda[0].id;
+        let (_, first) = app
+            .record_opinion(&s.secretariat, meeting.id, Some(agenda), Some(s.member.user), "Cần nêu rõ 7/24 chỉ tiêu đạt và vượt.")
+            .await
+            .expect("opinion");
+        app.record_opinion(&s.secretariat, meeting.id, Some(agenda), Some(s.chair.user), "Thống nhất với bố cục.").await.expect("opinion");
+        let comment = app.opinion_to_comment(&s.secretariat, meeting.id, first.id).await.expect("comment");
+        assert!(comment.at_meeting && comment.awaits_answer());
+        assert_eq!((comment.author, comment.recorded_by), (s.member.user, Some(s.secretariat.user)));
+        let review = app.review(&s.lead, s.report.id).await.expect("review");
+        assert_eq!(review.counts.awaiting, 1);
+        let again = app.opinion_to_comment(&s.secretariat, meeting.id, first.id).await.expect_err("once only");
+        assert_eq!(rule(again), Some(MeetingProblem::AlreadyAComment));
+
+        app.conclude(&s.chair, meeting.id, "Các dự thảo cơ bản đạt yêu cầu.\nTổ biên tập tiếp thu đầy đủ các ý kiến.").await.expect("concluded");
+        let action = NewAction {
+            text: "Tiếp thu, hoàn chỉnh dự thảo".into(),
+            bodies: vec![office.id],
+            people: vec![s.lead.user],
+            deadline: Some(date!(2023 - 07 - 10)),
+        };
+        let (_, action) = app.assign_action(&s.chair, meeting.id, action).await.expect("assigned");
+        let approved = app.approve_minutes(&s.chair, meeting.id).await.expect("approved");
+        assert_eq!(approved.status, MeetingStatus::MinutesApproved);
+
+        let stored = app.meeting_detail(&s.member, meeting.id).await.expect("the member reads it");
+        assert_eq!(stored.meeting, approved, "the meeting reads back as it was written");
+        assert_eq!(stored.meeting.minutes[0].comment, Some(comment.id));
+        assert!(matches!(stored.meeting.attendance[1].presence, Presence::Absent { .. }));
+        assert_eq!(stored.reports[0].1, Some(1));
+
+        let refused = app.record_opinion(&s.secretariat, meeting.id, Some(agenda), Some(s.chair.user), "Thêm").await.expect_err("approved");
+        assert_eq!(rule(refused), Some(MeetingProblem::MinutesApproved));
+        let refused = app.conclude(&s.chair, meeting.id, "Khác").await.expect_err("approved");
+        assert_eq!(rule(refused), Some(MeetingProblem::MinutesApproved));
+
+        // Follow-up goes on after approval; overdue comes from the clock.
+        let late = db.app_at(meeting_day() + Duration::days(30));
+        let rows = late.follow_up(&s.secretariat, FollowUpFilter { status: Some(FollowUpStatus::Overdue), ..Default::default() }).await.expect("rows");
+        assert_eq!(rows.len(), 1);
+        let mine = late.follow_up(&s.secretariat, FollowUpFilter { assignee: Some(Assignee::Person(s.lead.user)), ..Default::default() }).await.expect("rows");
+        assert_eq!(mine.len(), 1);
+        late.follow_up_action(&s.secretariat, meeting.id, action.id, ActionStatus::Done, "Đã gửi dự thảo lần 2").await.expect("done");
+        let rows = late.follow_up(&s.secretariat, FollowUpFilter::default()).await.expect("rows");
+        assert!(!rows[0].overdue && rows[0].action.status == ActionStatus::Done);
+
+        let events = {
+            let mut uow = gopy_app::Store::begin(&db.store).await.expect("begin");
+            uow.audit_events_about("meeting", meeting.id.as_uuid()).await.expect("events")
+        };
+        let names: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+        for expected in ["meeting.planned", "meeting.opinion_commented", "meeting.minutes_approved", "meeting.action_followed_up"] {
+            assert!(names.contains(&expected), "{expected} in {names:?}");
+        }
+    }
+
+    async fn bad_meetings_agenda_items_and_action_items_are_refused_with_their_reasons(db) {
+        let app = db.app_at(meeting_day());
+        let Setting { s, office, meeting, other_report } = setting(&app).await;
+        let backwards = NewMeeting { ends_at: Some(meeting_day() - Duration::hours(1)), ..new_meeting(&s) };
+        let err = app.plan_meeting(&s.secretariat, backwards).await.expect_err("ends before it starts");
+        assert!(matches!(err, AppError::Invalid { field: "ends_at", .. }));
+        let item = NewAgendaItem {
+            title: "Báo cáo của huyện".into(),
+            presenter: Some(office.id),
+            report: Some(other_report.id),
+            minutes_allotted: Some(20),
+        };
+        let err = app.add_agenda_item(&s.secretariat, meeting.id, item).await.expect_err("another committee's report");
+        assert_eq!(rule(err), Some(MeetingProblem::ReportOfAnotherCommittee));
+        let nobody = NewAction { text: "Báo cáo lại".into(), bodies: vec![], people: vec![], deadline: Some(date!(2023 - 07 - 10)) };
+        assert_eq!(rule(app.assign_action(&s.chair, meeting.id, nobody).await.expect_err("no assignee")), Some(MeetingProblem::NoAssignee));
+        let undated = NewAction { text: "Báo cáo lại".into(), bodies: vec![office.id], people: vec![], deadline: None };
+        assert_eq!(rule(app.assign_action(&s.chair, meeting.id, undated).await.expect_err("no deadline")), Some(MeetingProblem::NoDeadline));
+        // The member reads the meeting but neither writes minutes nor concludes it.
+        assert!(app.meeting_detail(&s.member, meeting.id).await.is_ok());
+        assert!(matches!(app.conclude(&s.member, meeting.id, "Kết luận").await, Err(AppError::Forbidden)));
+        assert!(matches!(app.mark_meeting_held(&s.member, meeting.id).await, Err(AppError::Forbidden)));
+        // Another committee's member does not even see it.
+        assert!(matches!(app.meeting_detail(&s.stranger, meeting.id).await, Err(AppError::NotFound { .. })));
+        assert!(app.meetings_for(&s.stranger).await.expect("list").is_empty());
+        let unchanged = app.meeting_detail(&s.secretariat, meeting.id).await.expect("meeting").meeting;
+        assert_eq!(unchanged, meeting, "nothing refused was written");
+    }
+
+    async fn the_minutes_and_the_notice_read_back_with_attendance_agenda_conclusion_and_actions(db) {
+        let app = db.app_at(meeting_day());
+        let Setting { s, office, meeting, .. } = setting(&app).await;
+        let item = NewAgendaItem { title: "Báo cáo sơ kết giữa nhiệm kỳ".into(), presenter: Some(s.report.body), report: Some(s.report.id), minutes_allotted: Some(45) };
+        app.add_agenda_item(&s.secretariat, meeting.id, item).await.expect("agenda");
+        let attendance = vec![AttendanceInput { person: s.member.user, presence: "represented".into(), reason: String::new(), represented_by: Some(s.drafter.user) }];
+        app.record_attendance(&s.secretariat, meeting.id, attendance).await.expect("attendance");
+        app.conclude(&s.secretariat, meeting.id, "Các dự thảo cơ bản đạt yêu cầu.").await.expect("concluded");
+        let action = NewAction { text: "Văn phòng Tỉnh ủy theo dõi, đôn đốc".into(), bodies: vec![office.id], people: vec![], deadline: Some(date!(2023 - 07 - 15)) };
+        app.assign_action(&s.secretariat, meeting.id, action).await.expect("assigned");
+        for download in [
+            app.export_minutes(&s.member, meeting.id).await.expect("minutes"),
+            app.export_conclusion_notice(&s.member, meeting.id).await.expect("notice"),
+        ] {
+            let imported = gopy_documents::import(&download.bytes, &ImportLimits::default()).expect("reads back");
+            let text: String = imported.blocks.iter().map(|b| format!("{b:?}\n")).collect();
+            for expected in ["Báo cáo sơ kết giữa nhiệm kỳ", "Ban Tuyên giáo Tỉnh ủy", "Các dự thảo cơ bản đạt yêu cầu", "Văn phòng Tỉnh ủy theo dõi, đôn đốc", "15/07/2023"] {
+                assert!(text.contains(expected), "{} lacks {expected}", download.file_name);
+            }
+        }
+        let minutes = app.export_minutes(&s.member, meeting.id).await.expect("minutes");
+        let text = format!("{:?}", gopy_documents::import(&minutes.bytes, &ImportLimits::default()).expect("reads back").blocks);
+        assert!(text.contains("Trần Ủy Viên") && text.contains("Hoàng Biên Tập"), "attendance with who came instead");
+        let ics = String::from_utf8(app.export_ics(&s.member, meeting.id).await.expect("ics").bytes).expect("utf-8");
+        assert!(ics.contains("DTSTART:20230627T010000Z\r\n"));
+    }
+}

@@ -1,0 +1,553 @@
+//! The JSON API of meetings: the same use cases as the pages, on few and
+//! regular paths. Every change answers with the whole meeting as it now
+//! stands, so a script never needs a second request to see the result.
+//!
+//! - `GET/POST /api/v1/meetings`, `GET/PATCH /api/v1/meetings/{id}`
+//!   (PATCH changes the details and moves the status: `held`,
+//!   `minutes_approved`);
+//! - `POST …/agenda`, `PUT …/attendance`, `POST …/minutes`,
+//!   `POST …/minutes/{entry}/comment`, `PUT …/conclusion`, `POST …/actions`,
+//!   `PATCH …/actions/{action}`;
+//! - `GET /api/v1/action-items`: the follow-up list across meetings.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post, put};
+use axum::{Json, Router};
+use gopy_app::meetings::{AttendanceInput, FollowUpFilter, NewAction, NewAgendaItem, NewMeeting};
+use gopy_app::{AppError, Identity, InvalidReason};
+use gopy_domain::{ActionItem, Assignee, Meeting, MeetingId, MeetingStatus, Presence};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use utoipa::{IntoParams, ToSchema};
+
+use super::api::{ApiError, ApiJson};
+use super::meetings::parse_assignee;
+use crate::AppState;
+use crate::auth::ApiCaller;
+use crate::i18n::parse_date;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/meetings", get(list_meetings).post(create_meeting))
+        .route("/v1/meetings/{id}", get(get_meeting).patch(change_meeting))
+        .route("/v1/meetings/{id}/agenda", post(add_agenda_item))
+        .route("/v1/meetings/{id}/attendance", put(record_attendance))
+        .route("/v1/meetings/{id}/minutes", post(record_opinion))
+        .route("/v1/meetings/{id}/minutes/{entry}/comment", post(opinion_to_comment))
+        .route("/v1/meetings/{id}/conclusion", put(conclude))
+        .route("/v1/meetings/{id}/actions", post(assign_action))
+        .route("/v1/meetings/{id}/actions/{action}", patch(follow_up_action))
+        .route("/v1/action-items", get(list_action_items))
+}
+
+fn refuse(state: &AppState, identity: &Identity, err: &AppError) -> Response {
+    ApiError::from_app(state.pages.catalog(), identity.user.language, err)
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+fn parse_time(raw: &Option<String>) -> Option<OffsetDateTime> {
+    raw.as_deref().and_then(|r| OffsetDateTime::parse(r, &Rfc3339).ok())
+}
+
+/// A meeting, or its new details. Times are RFC 3339 (`2023-06-27T08:00:00+07:00`).
+#[derive(Deserialize, ToSchema)]
+pub struct MeetingRequest {
+    /// Needed to create a meeting; ignored when changing one.
+    pub committee: Option<String>,
+    pub title: String,
+    pub starts_at: Option<String>,
+    pub ends_at: Option<String>,
+    pub place: String,
+    pub presiding: Option<String>,
+    #[serde(default)]
+    pub invited: Vec<String>,
+}
+
+/// A change to a meeting: its details, its status, or both.
+#[derive(Deserialize, ToSchema)]
+pub struct MeetingChangeRequest {
+    pub details: Option<MeetingRequest>,
+    /// `held` or `minutes_approved`.
+    pub status: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeetingResponse {
+    pub id: String,
+    pub committee: String,
+    pub title: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: String,
+    pub presiding: String,
+    /// `planned`, `held` or `minutes_approved`.
+    pub status: &'static str,
+    pub invited: Vec<String>,
+    pub attendance: Vec<AttendanceResponse>,
+    pub agenda: Vec<AgendaItemResponse>,
+    pub minutes: Vec<MinuteEntryResponse>,
+    pub conclusion: Option<String>,
+    pub actions: Vec<ActionItemResponse>,
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+pub struct AttendanceResponse {
+    pub person: String,
+    /// `present`, `absent` or `represented`.
+    pub presence: String,
+    pub reason: Option<String>,
+    pub represented_by: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgendaItemResponse {
+    pub id: String,
+    pub position: u32,
+    pub title: String,
+    pub presenter: String,
+    pub report: Option<String>,
+    pub minutes_allotted: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MinuteEntryResponse {
+    pub id: String,
+    pub agenda_item: String,
+    pub speaker: String,
+    pub summary: String,
+    /// The comment it was turned into.
+    pub comment: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActionItemResponse {
+    pub id: String,
+    pub meeting: String,
+    pub text: String,
+    /// `body:<id>` or `person:<id>`.
+    pub assignees: Vec<String>,
+    /// `yyyy-mm-dd`, a day in Việt Nam.
+    pub deadline: String,
+    /// `open` or `done`.
+    pub status: &'static str,
+    /// Open and past its deadline, as of the answer.
+    pub overdue: bool,
+    pub note: Option<String>,
+}
+
+fn assignee_text(who: &Assignee) -> String {
+    match who {
+        Assignee::Body(b) => format!("body:{b}"),
+        Assignee::Person(p) => format!("person:{p}"),
+    }
+}
+
+fn action_response(meeting: MeetingId, a: &ActionItem, overdue: bool) -> ActionItemResponse {
+    ActionItemResponse {
+        id: a.id.to_string(),
+        meeting: meeting.to_string(),
+        text: a.text.to_string(),
+        assignees: a.assignees.iter().map(assignee_text).collect(),
+        deadline: a.deadline.to_string(),
+        status: a.status.as_str(),
+        overdue,
+        note: a.note.as_ref().map(ToString::to_string),
+    }
+}
+
+fn meeting_response(m: &Meeting) -> MeetingResponse {
+    let now = OffsetDateTime::now_utc();
+    MeetingResponse {
+        id: m.id.to_string(),
+        committee: m.committee.to_string(),
+        title: m.title.to_string(),
+        starts_at: rfc3339(m.starts_at),
+        ends_at: rfc3339(m.ends_at),
+        place: m.place.to_string(),
+        presiding: m.presiding.to_string(),
+        status: m.status.as_str(),
+        invited: m.invited.iter().map(ToString::to_string).collect(),
+        attendance: m
+            .attendance
+            .iter()
+            .map(|a| AttendanceResponse {
+                person: a.person.to_string(),
+                presence: a.presence.as_str().to_owned(),
+                reason: match &a.presence {
+                    Presence::Absent { reason } => Some(reason.to_string()),
+                    _ => None,
+                },
+                represented_by: match a.presence {
+                    Presence::Represented { by } => Some(by.to_string()),
+                    _ => None,
+                },
+            })
+            .collect(),
+        agenda: m
+            .agenda
+            .iter()
+            .map(|a| AgendaItemResponse {
+                id: a.id.to_string(),
+                position: a.position,
+                title: a.title.to_string(),
+                presenter: a.presenter.to_string(),
+                report: a.report.map(|r| r.to_string()),
+                minutes_allotted: a.minutes_allotted,
+            })
+            .collect(),
+        minutes: m
+            .minutes
+            .iter()
+            .map(|e| MinuteEntryResponse {
+                id: e.id.to_string(),
+                agenda_item: e.agenda_item.to_string(),
+                speaker: e.speaker.to_string(),
+                summary: e.summary.to_string(),
+                comment: e.comment.map(|c| c.to_string()),
+            })
+            .collect(),
+        conclusion: m.conclusion.as_ref().map(|c| c.text.to_string()),
+        actions: m.actions.iter().map(|a| action_response(m.id, a, a.is_overdue(now))).collect(),
+    }
+}
+
+fn answer(state: &AppState, identity: &Identity, result: Result<Meeting, AppError>, status: StatusCode) -> Response {
+    match result {
+        Ok(meeting) => (status, Json(meeting_response(&meeting))).into_response(),
+        Err(err) => refuse(state, identity, &err),
+    }
+}
+
+fn new_meeting(request: MeetingRequest) -> NewMeeting {
+    NewMeeting {
+        committee: request.committee.as_deref().and_then(|c| c.parse().ok()),
+        title: request.title,
+        starts_at: parse_time(&request.starts_at),
+        ends_at: parse_time(&request.ends_at),
+        place: request.place,
+        presiding: request.presiding.as_deref().and_then(|p| p.parse().ok()),
+        invited: request.invited.iter().filter_map(|p| p.parse().ok()).collect(),
+    }
+}
+
+fn parse_meeting(state: &AppState, identity: &Identity, raw: &str) -> Result<MeetingId, Response> {
+    raw.parse().map_err(|_| refuse(state, identity, &AppError::NotFound { what: "meeting" }))
+}
+
+#[utoipa::path(get, path = "/api/v1/meetings", tag = "meetings", security(("bearer" = [])),
+    responses((status = 200, description = "The meetings the caller may read, the latest first", body = [MeetingResponse])))]
+pub async fn list_meetings(State(state): State<AppState>, ApiCaller(identity): ApiCaller) -> Response {
+    match state.app.meetings_for(&identity.actor).await {
+        Ok(meetings) => Json(meetings.iter().map(meeting_response).collect::<Vec<_>>()).into_response(),
+        Err(err) => refuse(&state, &identity, &err),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings", tag = "meetings", security(("bearer" = [])),
+    request_body = MeetingRequest,
+    responses(
+        (status = 201, description = "The meeting, planned", body = MeetingResponse),
+        (status = 422, description = "A field is not valid (e.g. it ends before it starts); `fields` says which", body = ApiError),
+        (status = 403, description = "Only the secretariat and the committee's secretary plan meetings", body = ApiError)))]
+pub async fn create_meeting(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    ApiJson(request): ApiJson<MeetingRequest>,
+) -> Response {
+    let result = state.app.plan_meeting(&identity.actor, new_meeting(request)).await;
+    answer(&state, &identity, result, StatusCode::CREATED)
+}
+
+#[utoipa::path(get, path = "/api/v1/meetings/{id}", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id")),
+    responses(
+        (status = 200, description = "The meeting with all its parts", body = MeetingResponse),
+        (status = 404, description = "No such meeting, or not one the caller may read", body = ApiError)))]
+pub async fn get_meeting(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
+    let id = match parse_meeting(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let result = state.app.meeting_detail(&identity.actor, id).await.map(|d| d.meeting);
+    answer(&state, &identity, result, StatusCode::OK)
+}
+
+#[utoipa::path(patch, path = "/api/v1/meetings/{id}", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id")), request_body = MeetingChangeRequest,
+    responses(
+        (status = 200, description = "The meeting as changed", body = MeetingResponse),
+        (status = 422, description = "Refused with its reason: approved minutes, not held yet…", body = ApiError)))]
+pub async fn change_meeting(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<MeetingChangeRequest>,
+) -> Response {
+    let id = match parse_meeting(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let actor = &identity.actor;
+    let mut result = state.app.meeting_detail(actor, id).await.map(|d| d.meeting);
+    if let Some(details) = request.details {
+        result = state.app.change_meeting(actor, id, new_meeting(details)).await;
+    }
+    if result.is_ok() {
+        result = match request.status.as_deref().map(str::parse::<MeetingStatus>) {
+            None => result,
+            Some(Ok(MeetingStatus::Held)) => state.app.mark_meeting_held(actor, id).await,
+            Some(Ok(MeetingStatus::MinutesApproved)) => state.app.approve_minutes(actor, id).await,
+            Some(_) => Err(AppError::invalid("status", InvalidReason::Missing)),
+        };
+    }
+    answer(&state, &identity, result, StatusCode::OK)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AgendaItemRequest {
+    pub title: String,
+    /// The presenting body.
+    pub presenter: String,
+    /// A report of the meeting's committee.
+    pub report: Option<String>,
+    pub minutes_allotted: u32,
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/agenda", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id")), request_body = AgendaItemRequest,
+    responses(
+        (status = 201, description = "The meeting with the item at the end of its agenda", body = MeetingResponse),
+        (status = 422, description = "E.g. the report is another committee's", body = ApiError)))]
+pub async fn add_agenda_item(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<AgendaItemRequest>,
+) -> Response {
+    let id = match parse_meeting(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let report = match request.report.as_deref().map(str::parse) {
+        None => None,
+        Some(Ok(r)) => Some(r),
+        Some(Err(_)) => return refuse(&state, &identity, &AppError::invalid("report", InvalidReason::Missing)),
+    };
+    let new = NewAgendaItem {
+        title: request.title,
+        presenter: request.presenter.parse().ok(),
+        report,
+        minutes_allotted: Some(request.minutes_allotted),
+    };
+    let result = state.app.add_agenda_item(&identity.actor, id, new).await;
+    answer(&state, &identity, result, StatusCode::CREATED)
+}
+
+#[utoipa::path(put, path = "/api/v1/meetings/{id}/attendance", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id")), request_body = [AttendanceResponse],
+    responses(
+        (status = 200, description = "The meeting with each listed person's attendance recorded", body = MeetingResponse),
+        (status = 422, description = "An absence without a reason, a representation without who", body = ApiError)))]
+pub async fn record_attendance(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<Vec<AttendanceResponse>>,
+) -> Response {
+    let id = match parse_meeting(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let mut inputs = Vec::with_capacity(request.len());
+    for a in request {
+        let Ok(person) = a.person.parse() else {
+            return refuse(&state, &identity, &AppError::invalid("attendance", InvalidReason::Missing));
+        };
+        inputs.push(AttendanceInput {
+            person,
+            presence: a.presence,
+            reason: a.reason.unwrap_or_default(),
+            represented_by: a.represented_by.as_deref().and_then(|b| b.parse().ok()),
+        });
+    }
+    let result = state.app.record_attendance(&identity.actor, id, inputs).await;
+    answer(&state, &identity, result, StatusCode::OK)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OpinionRequest {
+    pub agenda_item: String,
+    pub speaker: String,
+    pub summary: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/minutes", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id")), request_body = OpinionRequest,
+    responses(
+        (status = 201, description = "The meeting with the opinion in its minutes", body = MeetingResponse),
+        (status = 422, description = "E.g. the minutes are approved", body = ApiError)))]
+pub async fn record_opinion(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<OpinionRequest>,
+) -> Response {
+    let id = match parse_meeting(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let result = state
+        .app
+        .record_opinion(&identity.actor, id, request.agenda_item.parse().ok(), request.speaker.parse().ok(), &request.summary)
+        .await
+        .map(|(m, _)| m);
+    answer(&state, &identity, result, StatusCode::CREATED)
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/minutes/{entry}/comment", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id"), ("entry" = String, Path, description = "The opinion's id")),
+    responses(
+        (status = 201, description = "The meeting, the opinion linked to its new comment on the draft", body = MeetingResponse),
+        (status = 422, description = "Already a comment, or no draft linked", body = ApiError)))]
+pub async fn opinion_to_comment(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path((id, entry)): Path<(String, String)>,
+) -> Response {
+    let id = match parse_meeting(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let Ok(entry) = entry.parse() else {
+        return refuse(&state, &identity, &AppError::NotFound { what: "entry" });
+    };
+    let result = match state.app.opinion_to_comment(&identity.actor, id, entry).await {
+        Ok(_) => state.app.meeting_detail(&identity.actor, id).await.map(|d| d.meeting),
+        Err(err) => Err(err),
+    };
+    answer(&state, &identity, result, StatusCode::CREATED)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConclusionRequest {
+    pub text: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/meetings/{id}/conclusion", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id")), request_body = ConclusionRequest,
+    responses(
+        (status = 200, description = "The meeting with its conclusion", body = MeetingResponse),
+        (status = 403, description = "Only the presiding person or the secretariat concludes", body = ApiError)))]
+pub async fn conclude(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ConclusionRequest>,
+) -> Response {
+    let id = match parse_meeting(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let result = state.app.conclude(&identity.actor, id, &request.text).await;
+    answer(&state, &identity, result, StatusCode::OK)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActionRequest {
+    pub text: String,
+    /// `body:<id>` or `person:<id>`; at least one.
+    #[serde(default)]
+    pub assignees: Vec<String>,
+    /// `yyyy-mm-dd`; required.
+    pub deadline: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/actions", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id")), request_body = ActionRequest,
+    responses(
+        (status = 201, description = "The meeting with the new action item", body = MeetingResponse),
+        (status = 422, description = "No assignee or no deadline", body = ApiError)))]
+pub async fn assign_action(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ActionRequest>,
+) -> Response {
+    let id = match parse_meeting(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let mut new = NewAction { text: request.text, deadline: request.deadline.as_deref().and_then(parse_date), ..Default::default() };
+    for raw in &request.assignees {
+        match parse_assignee(raw) {
+            Some(Assignee::Body(b)) => new.bodies.push(b),
+            Some(Assignee::Person(p)) => new.people.push(p),
+            None => return refuse(&state, &identity, &AppError::invalid("assignees", InvalidReason::Missing)),
+        }
+    }
+    let result = state.app.assign_action(&identity.actor, id, new).await.map(|(m, _)| m);
+    answer(&state, &identity, result, StatusCode::CREATED)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct FollowUpRequest {
+    /// `open` or `done`.
+    pub status: String,
+    pub note: Option<String>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/meetings/{id}/actions/{action}", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id"), ("action" = String, Path, description = "The action item's id")),
+    request_body = FollowUpRequest,
+    responses((status = 200, description = "The meeting with the action item followed up", body = MeetingResponse)))]
+pub async fn follow_up_action(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path((id, action)): Path<(String, String)>,
+    ApiJson(request): ApiJson<FollowUpRequest>,
+) -> Response {
+    let id = match parse_meeting(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let (Ok(action), Ok(status)) = (action.parse(), request.status.parse()) else {
+        return refuse(&state, &identity, &AppError::invalid("status", InvalidReason::Missing));
+    };
+    let note = request.note.unwrap_or_default();
+    let result = state.app.follow_up_action(&identity.actor, id, action, status, &note).await.map(|(m, _)| m);
+    answer(&state, &identity, result, StatusCode::OK)
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ActionItemsQuery {
+    /// `body:<id>` or `person:<id>`.
+    pub assignee: Option<String>,
+    pub meeting: Option<String>,
+    /// `open`, `overdue` or `done`.
+    pub status: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/action-items", tag = "meetings", security(("bearer" = [])),
+    params(ActionItemsQuery),
+    responses((status = 200, description = "Every action item the caller may read, overdue first", body = [ActionItemResponse])))]
+pub async fn list_action_items(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Query(query): Query<ActionItemsQuery>,
+) -> Response {
+    let filter = FollowUpFilter {
+        assignee: query.assignee.as_deref().and_then(parse_assignee),
+        meeting: query.meeting.as_deref().and_then(|m| m.parse().ok()),
+        status: query.status.as_deref().and_then(|s| s.parse().ok()),
+    };
+    match state.app.follow_up(&identity.actor, filter).await {
+        Ok(rows) => Json(rows.iter().map(|r| action_response(r.meeting, &r.action, r.overdue)).collect::<Vec<_>>()).into_response(),
+        Err(err) => refuse(&state, &identity, &err),
+    }
+}
