@@ -39,6 +39,16 @@ async fn the_demo_serves_the_review_with_its_comments_and_the_table_of_dispositi
     let indicators = member.get(server.url(&format!("{review_link}/versions/2/indicators"))).send().await.expect("ind").text().await.expect("html");
     assert!(indicators.contains("Có 7/24 chỉ tiêu đạt và vượt Nghị quyết"), "{indicators}");
 
+    let meetings = member.get(server.url("/meetings")).send().await.expect("meetings").text().await.expect("html");
+    assert!(meetings.contains("27/06/2023"), "the meeting of the story: {meetings}");
+    let follow_up = member.get(server.url("/follow-up")).send().await.expect("follow-up").text().await.expect("html");
+    assert!(follow_up.contains("Văn phòng Tỉnh ủy ban hành thông báo kết luận"), "{follow_up}");
+    let title = reports.find("Báo cáo kiểm điểm giữa nhiệm kỳ").expect("the self-assessment");
+    let start = reports[..title].rfind("/reports/").expect("its link");
+    let assessment = reports[start..].split('"').next().expect("link").to_owned();
+    let open = member.get(server.url(&format!("{assessment}/versions/1"))).send().await.expect("v1").text().await.expect("html");
+    assert!(open.contains("Tại cuộc họp") && open.contains("1 ý kiến, 1 chưa trả lời"), "the opinion said at the meeting awaits an answer");
+
     let office = signed_in(&server, "vanphong@tinhuy.vn").await;
     let dashboard = office.get(server.url("/dashboard")).send().await.expect("dashboard").text().await.expect("html");
     assert!(dashboard.contains("Đang lấy ý kiến") && dashboard.contains("Đang chỉnh sửa"), "{dashboard}");

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use gopy_app::comments::{NewAnchor, NewComment};
+use gopy_app::meetings::{AttendanceInput, NewAction, NewAgendaItem, NewMeeting};
 use gopy_app::organisation::NewUser;
 use gopy_app::reports::{NewReport, VersionInput};
 use gopy_app::rounds::StepRequest;
@@ -17,7 +18,7 @@ use gopy_app::{App, SystemClock};
 use gopy_documents::ImportLimits;
 use gopy_domain::document::align::find_span;
 use gopy_domain::workflow::Step;
-use gopy_domain::{Actor, BodyId, CommitteeRole, DispositionKind, GlobalRole, Language, ReportId, ReportKind, User};
+use gopy_domain::{ActionStatus, Actor, BodyId, CommitteeRole, DispositionKind, GlobalRole, Language, ReportId, ReportKind, User};
 use gopy_store::SeaStore;
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
@@ -215,6 +216,72 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         .await
         .map_err(failed("the self-assessment"))?;
     app.take_step(&office_actor, assessment.id, open(2)).await.map_err(failed("its round"))?;
+
+    // The meeting of 27/06/2023: four agenda items, the minutes, one spoken
+    // opinion turned into a comment on the self-assessment (still open for
+    // comments), the conclusion with three action items, one of them overdue.
+    let hanoi = |h, m| time::macros::date!(2023 - 06 - 27).with_hms(h, m, 0).map(|t| t.assume_offset(time::macros::offset!(+7)));
+    let (Ok(starts_at), Ok(ends_at)) = (hanoi(8, 0), hanoi(11, 30)) else { anyhow::bail!("the meeting's hours") };
+    let meeting = app
+        .plan_meeting(&office_actor, NewMeeting {
+            committee: Some(committee.id),
+            title: "Hội nghị Ban Thường vụ Tỉnh ủy cho ý kiến các dự thảo báo cáo giữa nhiệm kỳ".to_owned(),
+            starts_at: Some(starts_at),
+            ends_at: Some(ends_at),
+            place: "Hội trường Tỉnh ủy".to_owned(),
+            presiding: Some(chair.id),
+            invited: vec![chair.id, vice.id, member.id, member2.id, secretary.id, lead.id, org_lead.id, insp_lead.id, int_lead.id],
+        })
+        .await
+        .map_err(failed("the meeting"))?;
+    let mut items = Vec::new();
+    for (title, presenter, report) in [
+        ("Dự thảo Báo cáo sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội XI", propaganda, review.id),
+        ("Dự thảo Báo cáo kiểm điểm giữa nhiệm kỳ của Ban Chấp hành", organisation, assessment.id),
+        ("Báo cáo sơ kết công tác kiểm tra, giám sát và thi hành kỷ luật đảng", inspection, inspection_report.id),
+        ("Báo cáo sơ kết công tác phòng, chống tham nhũng, tiêu cực", internal, corruption_report.id),
+    ] {
+        let new = NewAgendaItem { title: title.to_owned(), presenter: Some(presenter), report: Some(report), minutes_allotted: Some(40) };
+        let changed = app.add_agenda_item(&office_actor, meeting.id, new).await.map_err(failed("an agenda item"))?;
+        items.push(changed.agenda.last().map(|i| i.id));
+    }
+    let present = |person: &User| AttendanceInput { person: person.id, presence: "present".into(), reason: String::new(), represented_by: None };
+    let mut attendance: Vec<AttendanceInput> = [&chair, &vice, &member, &secretary].into_iter().map(present).collect();
+    attendance.push(AttendanceInput {
+        person: member2.id,
+        presence: "absent".into(),
+        reason: "Đi công tác tại Trung ương".into(),
+        represented_by: None,
+    });
+    app.record_attendance(&office_actor, meeting.id, attendance).await.map_err(failed("the attendance"))?;
+    app.mark_meeting_held(&office_actor, meeting.id).await.map_err(failed("holding the meeting"))?;
+    app.record_opinion(&office_actor, meeting.id, items[0], Some(chair.id), "Các chỉ tiêu đã đạt cần đưa vào phần thành tựu; tổ biên tập tiếp thu đầy đủ ý kiến.")
+        .await
+        .map_err(failed("an opinion"))?;
+    let (_, spoken) = app
+        .record_opinion(&office_actor, meeting.id, items[1], Some(vice.id), "Phần nguyên nhân của hạn chế cần tách rõ khách quan, chủ quan và gắn với trách nhiệm người đứng đầu.")
+        .await
+        .map_err(failed("an opinion"))?;
+    app.opinion_to_comment(&office_actor, meeting.id, spoken.id).await.map_err(failed("the opinion as a comment"))?;
+    app.conclude(
+        &office_actor,
+        meeting.id,
+        "Các dự thảo báo cáo cơ bản đạt yêu cầu. Giao tổ biên tập tiếp thu đầy đủ ý kiến tại hội nghị; các chỉ tiêu đã đạt và vượt phải đưa vào phần thành tựu (7/24 chỉ tiêu kinh tế - xã hội đạt và vượt, các chỉ tiêu còn lại đạt từ 41% trở lên).",
+    )
+    .await
+    .map_err(failed("the conclusion"))?;
+    for (text, body, deadline, done) in [
+        ("Tổ biên tập hoàn chỉnh dự thảo Báo cáo sơ kết, trình Ban Thường vụ", propaganda, time::macros::date!(2023 - 07 - 05), Some("Đã trình dự thảo lần 2 ngày 04/7/2023")),
+        ("Bộ phận giúp việc tổng hợp số liệu chỉ tiêu 6 tháng đầu năm", organisation, time::macros::date!(2023 - 07 - 10), Some("Đã gửi bảng số liệu")),
+        ("Văn phòng Tỉnh ủy ban hành thông báo kết luận, theo dõi, đôn đốc việc thực hiện", office, time::macros::date!(2023 - 07 - 15), None),
+    ] {
+        let new = NewAction { text: text.to_owned(), bodies: vec![body], people: vec![], deadline: Some(deadline) };
+        let (_, action) = app.assign_action(&office_actor, meeting.id, new).await.map_err(failed("an action item"))?;
+        if let Some(note) = done {
+            app.follow_up_action(&office_actor, meeting.id, action.id, ActionStatus::Done, note).await.map_err(failed("a follow-up"))?;
+        }
+    }
+    app.approve_minutes(&office_actor, meeting.id).await.map_err(failed("the minutes"))?;
 
     // The two thematic reviews, in writing.
     for (lead_user, report, text) in [
