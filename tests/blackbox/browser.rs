@@ -13,7 +13,7 @@ const BODY: &str = "Ban Tuyên giáo Tỉnh ủy";
 const COMMITTEE: &str = "Ban Thường vụ Tỉnh ủy";
 
 /// Signs in at /sign-in and waits for the start page it leads to.
-fn sign_in(browser: &Browser, server: &Server, (name, email): (&str, &str), password: &str) {
+pub(crate) fn sign_in(browser: &Browser, server: &Server, (name, email): (&str, &str), password: &str) {
     browser.open(&server.url("/sign-in"));
     assert_eq!(browser.text("main h1"), "Đăng nhập");
     browser.fill("#email", email);

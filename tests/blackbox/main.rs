@@ -7,3 +7,4 @@ mod comments;
 mod reports;
 mod rounds;
 mod serving;
+mod ui_rounds;

@@ -37,6 +37,10 @@ pub(crate) struct Setup {
     pub(crate) drafter_token: String,
     /// A member of the reviewing committee.
     pub(crate) member_token: String,
+    /// The drafter's and the member's set-password links, for tests that
+    /// sign them in as people do.
+    pub(crate) drafter_link: String,
+    pub(crate) member_link: String,
     pub(crate) report: String,
 }
 
@@ -46,8 +50,8 @@ pub(crate) async fn setup() -> Setup {
     let link = add_user(&server, "admin@tinhuy.vn", "Nguyễn Văn Quản", Some("admin"));
     set_password(&http, &server, &link, PASSWORD).await;
     sign_in(&http, &server, "admin@tinhuy.vn", PASSWORD).await;
-    add_user(&server, "tbt@tinhuy.vn", "Trần Tổ Trưởng", None);
-    add_user(&server, "uv@tinhuy.vn", "Lê Thị Ủy Viên", None);
+    let drafter_link = add_user(&server, "tbt@tinhuy.vn", "Trần Tổ Trưởng", None);
+    let member_link = add_user(&server, "uv@tinhuy.vn", "Lê Thị Ủy Viên", None);
     let admin_token = token_for(&server, "admin@tinhuy.vn");
     let drafter_token = token_for(&server, "tbt@tinhuy.vn");
     let member_token = token_for(&server, "uv@tinhuy.vn");
@@ -100,7 +104,7 @@ pub(crate) async fn setup() -> Setup {
     let report: Value = created.json().await.expect("json");
     assert_eq!(report["team"][0]["lead"], true);
     let report = report["id"].as_str().expect("an id").to_owned();
-    Setup { server, http, admin_token, drafter_token, member_token, report }
+    Setup { server, http, admin_token, drafter_token, member_token, drafter_link, member_link, report }
 }
 
 pub(crate) async fn upload(s: &Setup, name: &str, note: &str) -> reqwest::Response {

@@ -234,6 +234,15 @@ impl Browser {
         })
     }
 
+    /// Runs `script` in the page as the body of a function called with
+    /// `args`, and returns what it returns. For what WebDriver cannot do the
+    /// way a person does, such as typing into a `datetime-local` field, whose
+    /// keystrokes depend on the browser's locale.
+    pub fn execute(&self, script: &str, args: &[Value]) -> Value {
+        self.post("/execute/sync", json!({ "script": script, "args": args }))
+            .unwrap_or_else(|e| panic!("running the script `{script}`: {e}"))
+    }
+
     /// Waits until `check` gives a value, looking again every 100 ms for at
     /// most 15 s; then fails, naming `what` it waited for and where it was.
     pub fn wait_until<T>(&self, what: &str, mut check: impl FnMut(&Self) -> Option<T>) -> T {
