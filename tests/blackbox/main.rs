@@ -13,3 +13,4 @@ mod search;
 mod ui_demo;
 mod serving;
 mod ui_review;
+mod ui_rounds;

@@ -19,9 +19,11 @@ async fn call(s: &Setup, method: Method, token: &str, path: &str, body: Option<V
 }
 
 /// A chair for the report's committee, seated by the admin; returns a token.
-async fn seat_chair(s: &Setup) -> String {
+pub(crate) async fn seat_chair(s: &Setup) -> String {
     let link = add_user(&s.server, "bithu@tinhuy.vn", "Võ Văn Bí Thư", None);
-    set_password(&reqwest::Client::new(), &s.server, &link, PASSWORD).await;
+    // A client of its own with cookies: the link's form checks its CSRF cookie.
+    let set = set_password(&gopy_tests::client(), &s.server, &link, PASSWORD).await;
+    assert_eq!(set.status(), StatusCode::OK, "the chair's password is set");
     let (_, report) = call(s, Method::GET, &s.admin_token, &format!("/api/v1/reports/{}", s.report), None).await;
     let committee = report["committee"].as_str().expect("committee").to_owned();
     let page = s.http.get(s.server.url(&format!("/committees/{committee}"))).send().await.expect("page").text().await.expect("html");

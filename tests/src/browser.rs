@@ -202,8 +202,9 @@ impl Browser {
 
     /// Runs `script` in the page as the body of a function called with
     /// `args` (`arguments[0]`, …) and returns what it returned: for steps a
-    /// person does with the mouse that WebDriver has no command for, such as
-    /// selecting an exact span of text.
+    /// person does that WebDriver has no command for, such as selecting an
+    /// exact span of text or typing into a `datetime-local` field (whose
+    /// keystrokes depend on the browser's locale).
     pub fn execute(&self, script: &str, args: &[Value]) -> Value {
         self.post("/execute/sync", json!({ "script": script, "args": args }))
             .unwrap_or_else(|e| panic!("running a script in the page: {e}\n{script}"))
