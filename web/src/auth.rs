@@ -217,14 +217,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
-        let ctx = match Ctx::from_request_parts(&mut parts, state).await {
-            Ok(ctx) => ctx,
-            Err(never) => match never {},
-        };
+        let ctx = posting_ctx(&mut parts, state).await?;
         let refuse = || ctx.message(StatusCode::FORBIDDEN, "csrf_title", "csrf_body");
-        if !same_origin(&parts.headers) {
-            return Err(refuse());
-        }
         let limit = state.settings.server.body_limit_bytes;
         let bytes = axum::body::to_bytes(body, limit)
             .await
@@ -237,6 +231,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .map(CsrfForm)
             .map_err(|_| ctx.message(StatusCode::BAD_REQUEST, "bad_form_title", "bad_form_body"))
     }
+}
+
+/// The context of a form post, refused at once when it comes from another site.
+async fn posting_ctx(parts: &mut Parts, state: &AppState) -> Result<Ctx, Response> {
+    let ctx = match Ctx::from_request_parts(parts, state).await {
+        Ok(ctx) => ctx,
+        Err(never) => match never {},
+    };
+    if same_origin(&parts.headers) { Ok(ctx) } else { Err(ctx.message(StatusCode::FORBIDDEN, "csrf_title", "csrf_body")) }
 }
 
 /// A cross-site post announces itself in `Origin`; a missing header (old
@@ -300,14 +303,8 @@ impl FromRequest<AppState> for CsrfUpload {
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
-        let ctx = match Ctx::from_request_parts(&mut parts, state).await {
-            Ok(ctx) => ctx,
-            Err(never) => match never {},
-        };
+        let ctx = posting_ctx(&mut parts, state).await?;
         let refuse = || ctx.message(StatusCode::FORBIDDEN, "csrf_title", "csrf_body");
-        if !same_origin(&parts.headers) {
-            return Err(refuse());
-        }
         let request = Request::from_parts(parts, body);
         let multipart = axum::extract::Multipart::from_request(request, state)
             .await

@@ -213,6 +213,16 @@ impl ApiError {
     }
 }
 
+/// A use case's refusal, in the caller's language.
+pub fn refuse(state: &AppState, identity: &gopy_app::Identity, err: &AppError) -> Response {
+    ApiError::from_app(state.pages.catalog(), identity.user.language, err)
+}
+
+/// A moment as the API writes it: RFC 3339, in UTC.
+pub fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
 /// A JSON request body whose rejection (not JSON, a missing or mistyped
 /// field) is answered in the API's error shape rather than as plain text.
 pub struct ApiJson<T>(pub T);

@@ -12,7 +12,7 @@ use gopy_domain::{Comment, CommentId, DispositionKind};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::api::{ApiError, ApiJson};
+use super::api::{ApiError, ApiJson, refuse, rfc3339};
 use super::dispositions::{api_dispositions, api_dispositions_file};
 use crate::AppState;
 use crate::auth::ApiCaller;
@@ -28,9 +28,6 @@ pub fn router() -> Router<AppState> {
         .route("/v1/comments/{id}/disposition", axum::routing::put(answer))
 }
 
-fn refuse(state: &AppState, identity: &Identity, err: &AppError) -> Response {
-    ApiError::from_app(state.pages.catalog(), identity.user.language, err)
-}
 
 /// A comment or reply as the API shows it.
 #[derive(Serialize, ToSchema)]
@@ -84,9 +81,6 @@ pub struct ReviewResponse {
     pub threads: Vec<ThreadResponse>,
 }
 
-fn rfc3339(at: time::OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
 
 fn comment_response(c: &Comment) -> CommentResponse {
     let span = c.anchor.as_ref().and_then(|a| a.span.as_ref());

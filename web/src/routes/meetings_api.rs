@@ -23,7 +23,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 
-use super::api::{ApiError, ApiJson};
+use super::api::{ApiError, ApiJson, refuse, rfc3339};
 use super::meetings::parse_assignee;
 use crate::AppState;
 use crate::auth::ApiCaller;
@@ -43,13 +43,6 @@ pub fn router() -> Router<AppState> {
         .route("/v1/action-items", get(list_action_items))
 }
 
-fn refuse(state: &AppState, identity: &Identity, err: &AppError) -> Response {
-    ApiError::from_app(state.pages.catalog(), identity.user.language, err)
-}
-
-fn rfc3339(at: OffsetDateTime) -> String {
-    at.format(&Rfc3339).unwrap_or_default()
-}
 
 fn parse_time(raw: &Option<String>) -> Option<OffsetDateTime> {
     raw.as_deref().and_then(|r| OffsetDateTime::parse(r, &Rfc3339).ok())

@@ -15,7 +15,7 @@ use gopy_domain::{Report, ReportId, ReportKind, Version};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::api::{ApiError, ApiJson};
+use super::api::{ApiError, ApiJson, refuse, rfc3339};
 use super::reports::{attachment, import_limits};
 use crate::AppState;
 use crate::auth::{ApiCaller, read_upload};
@@ -31,9 +31,6 @@ pub fn router() -> Router<AppState> {
         .route("/v1/reports/{id}/diff", get(get_diff))
 }
 
-fn refuse(state: &AppState, identity: &Identity, err: &AppError) -> Response {
-    ApiError::from_app(state.pages.catalog(), identity.user.language, err)
-}
 
 fn not_found(state: &AppState, identity: &Identity) -> Response {
     refuse(state, identity, &AppError::NotFound { what: "report" })
@@ -96,9 +93,6 @@ pub struct VersionSummaryResponse {
     pub created_at: String,
 }
 
-fn rfc3339(at: time::OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
-}
 
 fn report_response(report: &Report, detail: Option<&ReportDetail>) -> ReportResponse {
     ReportResponse {

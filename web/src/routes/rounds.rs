@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use super::api::{ApiError, ApiJson};
+use super::api::{ApiError, ApiJson, refuse};
 use super::reports::{actor, kind_label, report_id};
 use super::review::Directory;
 use crate::AppState;
@@ -250,9 +250,6 @@ pub async fn timeline_page(State(state): State<AppState>, ctx: Ctx, Path(id): Pa
 
 // --- The API -----------------------------------------------------------------------
 
-fn refuse(state: &AppState, identity: &Identity, err: &AppError) -> Response {
-    ApiError::from_app(state.pages.catalog(), identity.user.language, err)
-}
 
 /// A step in the report's life.
 #[derive(Deserialize, ToSchema)]
@@ -414,7 +411,7 @@ pub async fn api_timeline(State(state): State<AppState>, ApiCaller(identity): Ap
             events
                 .iter()
                 .map(|e| EventResponse {
-                    at: e.occurred_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+                    at: super::api::rfc3339(e.occurred_at),
                     actor: e.actor.map(|a| a.to_string()),
                     action: e.action.clone(),
                     details: e.details.clone(),
