@@ -52,4 +52,5 @@ async fn the_demo_serves_the_review_with_its_comments_and_the_table_of_dispositi
     let office = signed_in(&server, "vanphong@tinhuy.vn").await;
     let dashboard = office.get(server.url("/dashboard")).send().await.expect("dashboard").text().await.expect("html");
     assert!(dashboard.contains("Đang lấy ý kiến") && dashboard.contains("Đang chỉnh sửa"), "{dashboard}");
+    assert!(dashboard.contains("27/06/2023 08:00"), "each report with its meeting: {dashboard}");
 }

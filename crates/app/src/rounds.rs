@@ -47,6 +47,8 @@ pub struct DashboardRow {
     pub versions: usize,
     /// The open round's deadline has passed.
     pub overdue: bool,
+    /// The latest meeting whose agenda presents the report.
+    pub meeting: Option<(gopy_domain::MeetingId, gopy_domain::Title, OffsetDateTime)>,
 }
 
 /// The step's permission: rounds are the secretariat's, submission the
@@ -216,13 +218,19 @@ impl App {
         authorize(actor, Action::ViewDashboard, Resource::Organisation)?;
         let now = self.now();
         let mut uow = self.store.begin().await?;
+        let meetings = uow.list_meetings().await?;
         let mut rows = Vec::new();
         for report in uow.list_reports().await? {
+            // Meetings come latest first, so the first that presents it is its latest.
+            let meeting = meetings
+                .iter()
+                .find(|m| m.agenda.iter().any(|a| a.report == Some(report.id)))
+                .map(|m| (m.id, m.title.clone(), m.starts_at));
             let round = uow.rounds_of(report.id).await?.pop();
             let counts = CommentCounts::of(&uow.comments_of_report(report.id).await?);
             let versions = uow.version_summaries(report.id).await?.len();
             let overdue = report.status == ReportStatus::OpenForComments && round.as_ref().is_some_and(|r| r.deadline <= now);
-            rows.push(DashboardRow { report, round, counts, versions, overdue });
+            rows.push(DashboardRow { report, round, counts, versions, overdue, meeting });
         }
         Ok(rows)
     }

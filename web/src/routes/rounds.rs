@@ -191,6 +191,7 @@ pub async fn dashboard_page(State(state): State<AppState>, ctx: Ctx) -> PageResu
             "round": r.round.as_ref().map(|x| x.number),
             "deadline": r.round.as_ref().filter(|_| r.report.status == ReportStatus::OpenForComments).map(|x| format_date_time(x.deadline, &zone)),
             "overdue": r.overdue,
+            "meeting": r.meeting.as_ref().map(|(id, title, at)| json!({ "id": id, "title": title, "at": format_date_time(*at, &zone) })),
             "counts": r.counts,
             "versions": r.versions,
         })).collect::<Vec<_>>(),
