@@ -50,6 +50,8 @@ fn an_admin_sets_up_a_committee_and_an_invited_member_signs_in_and_sees_it() {
     admin.submit("header form[action='/sign-out']");
     admin.wait_for_text("header", "Đăng nhập");
     sign_in(&admin, &server, ADMIN, ADMIN_PASSWORD);
+    // A new installation's start page says what to set up next.
+    admin.wait_for_text("main .first-steps", "Tạo ủy ban");
     admin.wait_for_text("main", "Ủy ban của tôi");
 
     admin.open(&server.url("/admin/bodies"));

@@ -27,14 +27,48 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         None => None,
     };
     let needs_setup = state.app.needs_first_admin().await.map_err(|e| ctx.failure(&e))?;
+    let first_steps = match ctx.identity.as_ref().filter(|i| i.actor.organises()) {
+        Some(identity) => Some(first_steps(&state, &ctx, identity).await?),
+        None => None,
+    };
     let page = json!({
         "signed_in": committees.is_some(),
         "needs_setup": needs_setup,
+        "first_steps": first_steps,
         "committees": committees.unwrap_or_default().iter()
             .map(|c| json!({ "id": c.id, "name": c.name }))
             .collect::<Vec<_>>(),
     });
     Ok(ctx.render("pages/home", "home_title", page))
+}
+
+/// What a new installation still needs, in the order it needs it: bodies, a
+/// committee with its members, the first meeting, the first draft. Shown to
+/// the secretariat until every step is done.
+async fn first_steps(state: &AppState, ctx: &Ctx, identity: &gopy_app::Identity) -> Result<Option<serde_json::Value>, Response> {
+    let fail = |e: gopy_app::AppError| ctx.failure(&e);
+    let bodies = !state.app.list_bodies().await.map_err(fail)?.is_empty();
+    let committees = state.app.list_committees().await.map_err(fail)?;
+    let mut members = false;
+    for committee in &committees {
+        members |= !state.app.memberships_of_committee(committee.id).await.map_err(fail)?.is_empty();
+    }
+    let meetings = !state.app.meetings_for(&identity.actor).await.map_err(fail)?.is_empty();
+    let reports = !state.app.reports_for(&identity.actor).await.map_err(fail)?.is_empty();
+    let steps = [
+        ("first_step_bodies", "/admin/bodies", bodies),
+        ("first_step_committee", "/committees", !committees.is_empty() && members),
+        ("first_step_meeting", "/meetings", meetings),
+        ("first_step_report", "/reports", reports),
+    ];
+    if steps.iter().all(|(_, _, done)| *done) {
+        return Ok(None);
+    }
+    let catalog = ctx.pages.catalog();
+    Ok(Some(json!(steps
+        .iter()
+        .map(|(key, link, done)| json!({ "text": catalog.text(ctx.language, key), "link": link, "done": done }))
+        .collect::<Vec<_>>())))
 }
 
 /// Remembers the chosen language for a year and goes back to the page the
