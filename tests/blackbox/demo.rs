@@ -49,6 +49,12 @@ async fn the_demo_serves_the_review_with_its_comments_and_the_table_of_dispositi
     let open = member.get(server.url(&format!("{assessment}/versions/1"))).send().await.expect("v1").text().await.expect("html");
     assert!(open.contains("Tại cuộc họp") && open.contains("1 ý kiến, 1 chưa trả lời"), "the opinion said at the meeting awaits an answer");
 
+    // The minutes and the conclusion are searched too, without tones.
+    let minutes = member.get(server.url("/search?q=trach+nhiem+nguoi+dung+dau&kind=minutes")).send().await.expect("search").text().await.expect("html");
+    assert!(minutes.contains("/meetings/") && minutes.contains("<mark>"), "{minutes}");
+    let conclusion = member.get(server.url("/search?q=%22co+ban+dat+yeu+cau%22&kind=conclusion")).send().await.expect("search").text().await.expect("html");
+    assert!(conclusion.contains("cơ bản đạt yêu cầu"), "{conclusion}");
+
     let office = signed_in(&server, "vanphong@tinhuy.vn").await;
     let dashboard = office.get(server.url("/dashboard")).send().await.expect("dashboard").text().await.expect("html");
     assert!(dashboard.contains("Đang lấy ý kiến") && dashboard.contains("Đang chỉnh sửa"), "{dashboard}");

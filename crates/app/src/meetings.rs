@@ -213,6 +213,7 @@ impl App {
         authorize(actor, action, meeting_resource(&meeting))?;
         let (out, details) = change.apply(self, uow.as_mut(), &mut meeting).await?;
         uow.save_meeting(&meeting).await?;
+        self.index_meeting(uow.as_mut(), &meeting).await?;
         self.record(uow.as_mut(), actor, &meeting, event, details).await?;
         uow.commit().await?;
         Ok((meeting, out))

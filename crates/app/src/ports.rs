@@ -207,6 +207,7 @@ pub struct SearchFilter {
     pub drafted: Vec<ReportId>,
     pub kinds: Vec<EntryKind>,
     pub report: Option<ReportId>,
+    pub meeting: Option<uuid::Uuid>,
     pub author: Option<UserId>,
     pub from: Option<OffsetDateTime>,
     pub until: Option<OffsetDateTime>,
@@ -223,6 +224,8 @@ pub trait SearchStore: Send {
     async fn retire_passages(&mut self, report: ReportId) -> Result<(), StoreError>;
     /// Forgets a comment's entries of `kind` (before indexing its new text).
     async fn forget_comment(&mut self, comment: CommentId, kind: EntryKind) -> Result<(), StoreError>;
+    /// Forgets a meeting's entries (before indexing its minutes again).
+    async fn forget_meeting(&mut self, meeting: uuid::Uuid) -> Result<(), StoreError>;
     /// Entries holding every needle, newest first, up to the limit.
     async fn search(&mut self, filter: &SearchFilter) -> Result<Vec<(Entry, String)>, StoreError>;
 }

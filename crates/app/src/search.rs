@@ -15,6 +15,7 @@ pub struct SearchRequest {
     pub query: String,
     pub kinds: Vec<EntryKind>,
     pub report: Option<gopy_domain::ReportId>,
+    pub meeting: Option<gopy_domain::MeetingId>,
     pub author: Option<UserId>,
     pub from: Option<OffsetDateTime>,
     pub until: Option<OffsetDateTime>,
@@ -49,6 +50,7 @@ impl App {
             drafted: actor.drafting.iter().map(|(r, _)| *r).collect(),
             kinds: request.kinds,
             report: request.report,
+            meeting: request.meeting.map(|m| m.as_uuid()),
             author: request.author,
             from: request.from,
             until: request.until,
@@ -91,6 +93,38 @@ impl App {
                 text: b.content.plain_text(),
             })
             .collect();
+        uow.index(&entries).await?;
+        Ok(())
+    }
+
+    /// Indexes a meeting's minutes (each opinion), conclusion and action
+    /// items, replacing what was indexed of it.
+    pub(crate) async fn index_meeting(&self, uow: &mut dyn UnitOfWork, meeting: &gopy_domain::Meeting) -> Result<(), AppError> {
+        uow.forget_meeting(meeting.id.as_uuid()).await?;
+        let entry = |kind, author: Option<UserId>, at, text: String| Entry {
+            kind,
+            committee: meeting.committee,
+            report: None,
+            meeting: Some(meeting.id.as_uuid()),
+            version: None,
+            latest: true,
+            block: None,
+            comment: None,
+            author,
+            at,
+            text,
+        };
+        let mut entries: Vec<Entry> = meeting
+            .minutes
+            .iter()
+            .map(|m| entry(EntryKind::Minutes, Some(m.speaker), m.recorded_at, m.summary.to_string()))
+            .collect();
+        if let Some(conclusion) = &meeting.conclusion {
+            entries.push(entry(EntryKind::Conclusion, Some(conclusion.written_by), conclusion.written_at, conclusion.text.to_string()));
+            for action in &meeting.actions {
+                entries.push(entry(EntryKind::Conclusion, Some(conclusion.written_by), conclusion.written_at, action.text.to_string()));
+            }
+        }
         uow.index(&entries).await?;
         Ok(())
     }

@@ -73,6 +73,15 @@ impl SearchStore for SeaUnitOfWork {
         Ok(())
     }
 
+    async fn forget_meeting(&mut self, meeting: uuid::Uuid) -> Result<(), StoreError> {
+        search_entry::Entity::delete_many()
+            .filter(Column::MeetingId.eq(meeting))
+            .exec(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        Ok(())
+    }
+
     async fn search(&mut self, filter: &SearchFilter) -> Result<Vec<(Entry, String)>, StoreError> {
         let mut query = search_entry::Entity::find();
         for needle in &filter.needles {
@@ -91,6 +100,9 @@ impl SearchStore for SeaUnitOfWork {
         }
         if let Some(report) = filter.report {
             query = query.filter(Column::ReportId.eq(report.as_uuid()));
+        }
+        if let Some(meeting) = filter.meeting {
+            query = query.filter(Column::MeetingId.eq(meeting));
         }
         if let Some(author) = filter.author {
             query = query.filter(Column::AuthorId.eq(author.as_uuid()));

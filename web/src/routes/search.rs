@@ -21,10 +21,12 @@ use crate::render::escape;
 pub struct SearchParams {
     /// What to look for; quotes ask for a phrase. Tones and case do not matter.
     q: Option<String>,
-    /// `passage`, `comment` or `answer`.
+    /// `passage`, `comment`, `answer`, `minutes` or `conclusion`.
     kind: Option<String>,
     /// A report's id.
     report: Option<String>,
+    /// A meeting's id.
+    meeting: Option<String>,
     /// An author's id.
     author: Option<String>,
     /// Passages of every version, not only the latest: `1`.
@@ -39,6 +41,7 @@ impl SearchParams {
             kinds: some(&self.kind).and_then(|k| k.parse::<EntryKind>().ok()).into_iter().collect(),
             // A filter naming nothing that exists finds nothing, rather than everything.
             report: some(&self.report).map(|r| r.parse().unwrap_or(gopy_domain::ReportId::from_uuid(uuid::Uuid::nil()))),
+            meeting: some(&self.meeting).map(|m| m.parse().unwrap_or(gopy_domain::MeetingId::from_uuid(uuid::Uuid::nil()))),
             author: some(&self.author).map(|a| a.parse().unwrap_or(gopy_domain::UserId::from_uuid(uuid::Uuid::nil()))),
             from: None,
             until: None,
@@ -70,6 +73,9 @@ fn highlighted(hit: &Hit) -> String {
 /// Where a hit leads: the passage, the comment's thread.
 fn link(hit: &Hit) -> Option<String> {
     let e = &hit.entry;
+    if let Some(meeting) = e.meeting {
+        return Some(format!("/meetings/{meeting}"));
+    }
     let report = e.report?;
     let version = e.version.unwrap_or(1);
     Some(match (e.kind, e.comment, &e.block) {
@@ -93,7 +99,7 @@ pub async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(params):
         (Vec::new(), None)
     };
     let zone = identity.user.time_zone.clone();
-    let kinds: Vec<serde_json::Value> = ["passage", "comment", "answer"]
+    let kinds: Vec<serde_json::Value> = ["passage", "comment", "answer", "minutes", "conclusion"]
         .iter()
         .map(|k| json!({
             "value": k, "label": catalog.text(ctx.language, &format!("search_kind_{k}")), "selected": params.kind.as_deref() == Some(*k),
@@ -118,7 +124,7 @@ pub async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(params):
 
 #[derive(Serialize, ToSchema)]
 pub struct SearchHitResponse {
-    /// `passage`, `comment` or `answer`.
+    /// `passage`, `comment`, `answer`, `minutes` or `conclusion`.
     pub kind: &'static str,
     pub report: Option<String>,
     pub version: Option<u32>,
