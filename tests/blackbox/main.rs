@@ -11,5 +11,6 @@ mod reports;
 mod rounds;
 mod search;
 mod ui_demo;
+mod ui_meeting;
 mod serving;
 mod ui_review;
