@@ -11,6 +11,7 @@ mod reports;
 mod rounds;
 mod search;
 mod ui_demo;
+mod ui_meeting;
 mod serving;
 mod ui_review;
 mod ui_rounds;

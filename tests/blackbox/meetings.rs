@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::reports::{Setup, setup, upload};
 
-async fn call(s: &Setup, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
+pub(crate) async fn call(s: &Setup, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
     let mut request = s.http.request(method, s.server.url(path)).bearer_auth(token);
     if let Some(body) = body {
         request = request.json(&body);

@@ -22,7 +22,7 @@ pub(crate) fn token_for(server: &Server, email: &str) -> String {
 }
 
 /// The value of the `<option>` whose label is `label`, in a page's select.
-fn option_value(html: &str, label: &str) -> String {
+pub(crate) fn option_value(html: &str, label: &str) -> String {
     let end = html.find(&format!(">{label}</option>")).unwrap_or_else(|| panic!("no option {label}"));
     let start = html[..end].rfind("value=\"").expect("an option value") + "value=\"".len();
     html[start..end].split('"').next().unwrap_or_default().to_owned()
