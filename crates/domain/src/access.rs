@@ -88,6 +88,8 @@ pub enum Action {
     EditComment,
     /// Withdraw a comment (it is marked, never deleted).
     WithdrawComment,
+    /// See the mail waiting, sent and failed, and send a failed one again.
+    ManageMail,
 }
 
 impl Action {
@@ -115,6 +117,7 @@ impl Action {
         Action::ViewCommentHistory,
         Action::EditComment,
         Action::WithdrawComment,
+        Action::ManageMail,
     ];
 }
 
@@ -153,6 +156,8 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
         }
         (ChangePerson | ResetPassword, Person(_)) => actor.organises(),
         (GrantGlobalRole, Person(_)) => actor.is_admin(),
+        // Mail holds everyone's addresses and what they were told: admins only.
+        (ManageMail, Organisation) => actor.is_admin(),
         (ViewCommittee, Committee(c)) => actor.organises() || actor.role_in(c).is_some(),
         (ManageMemberships, Committee(c)) => {
             actor.organises() || actor.role_in(c) == Some(CommitteeRole::Secretary)
@@ -295,6 +300,7 @@ mod tests {
             (Action::EditComment, "one's own comment", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::EditComment, "a comment one recorded for someone", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::EditComment, "someone else's comment", [N, N, N, N, N, N, N, N, N, N]),
+            (Action::ManageMail, "organisation", [Y, N, N, N, N, N, N, N, N, N]),
             (Action::WithdrawComment, "one's own comment", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::WithdrawComment, "a comment one recorded for someone", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::WithdrawComment, "someone else's comment", [Y, Y, N, N, N, N, N, N, N, N]),
