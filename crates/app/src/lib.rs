@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod comments;
 pub mod error;
+pub mod mail;
 pub mod organisation;
 pub mod ports;
 pub mod reports;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 
 pub use accounts::{Client, Identity, SignedIn, link_path};
 pub use error::{AppError, Field, InvalidReason};
-pub use ports::{Clock, Store, StoreError, SystemClock, UnitOfWork};
+pub use ports::{Claim, ClaimedMail, Clock, NotifierStore, Store, StoreError, SystemClock, UnitOfWork};
 
 use gopy_domain::{AuditEvent, AuditEventId, UserId};
 use time::OffsetDateTime;

@@ -9,6 +9,7 @@ mod connect;
 mod convert;
 mod entity;
 mod error;
+mod outbox;
 mod reports;
 mod unit_of_work;
 

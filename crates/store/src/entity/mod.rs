@@ -12,6 +12,7 @@ pub mod committee;
 pub mod credential;
 pub mod global_role;
 pub mod membership;
+pub mod notification_preference;
 pub mod outbox;
 pub mod report;
 pub mod report_drafter;
