@@ -30,7 +30,12 @@ use time::OffsetDateTime;
 use tokio::sync::watch;
 
 pub use render::{Notice, RenderError, Rendered, Templates};
-pub use transport::{SendError, Transport, TransportError, redact_smtp_url};
+pub use transport::{SendError, Transport, TransportError, check_smtp_url, redact_smtp_url};
+
+/// Whether `from` is a sender lettre accepts, e.g. `Gopy <gopy@tinhuy.vn>`.
+pub fn is_sender(from: &str) -> bool {
+    from.parse::<Mailbox>().is_ok()
+}
 
 /// The `[mail]` settings, as the worker needs them.
 #[derive(Clone, Debug)]
@@ -404,43 +409,46 @@ impl Notifier {
             .collect();
         let common = json!({ "recipient_name": recipient.name.as_str(), "account_link": self.link("/account") });
         let rendered = self.templates.render(&notices, recipient.language, &common)?;
-        self.message(recipient.name.as_str(), recipient.email.as_str(), rendered, message_id, now)
+        build_message(&self.from, recipient.name.as_str(), recipient.email.as_str(), rendered, message_id, now)
     }
 
-    fn message(
-        &self,
-        name: &str,
-        address: &str,
-        rendered: Rendered,
-        message_id: &str,
-        now: OffsetDateTime,
-    ) -> Result<Message, NotifierError> {
-        let email = address.parse().map_err(|_| NotifierError::BadAddress(address.to_owned()))?;
-        Message::builder()
-            .from(self.from.clone())
-            .to(Mailbox::new((!name.is_empty()).then(|| name.to_owned()), email))
-            .subject(rendered.subject)
-            .message_id(Some(message_id.to_owned()))
-            .date(SystemTime::from(now))
-            .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
-            .map_err(|e| NotifierError::Build(e.to_string()))
-    }
+}
 
-    /// `gopy send-test-email`: one mail to `to` through the configured
-    /// transport, outside the outbox.
-    pub async fn send_test(&self, to: &str, language: Language) -> Result<(), NotifierError> {
-        let now = self.now();
-        let (subject, body) = match language {
-            Language::Vi => ("Gopy: thư thử", "Thư này kiểm tra cấu hình gửi thư của Gopy. Nếu đồng chí đọc được, thư đã đến nơi."),
-            Language::En => ("Gopy: test mail", "This mail checks how Gopy sends mail. If you can read it, it arrived."),
-        };
-        let rendered = Rendered { subject: subject.to_owned(), text: format!("{body}\n"), html: format!("<p>{body}</p>\n") };
-        let stem = format!("test-{}", uuid::Uuid::new_v4().simple());
-        let message_id = format!("<{stem}@{}>", self.domain);
-        let message = self.message("", to, rendered, &message_id, now)?;
-        self.transport.send(&message, &stem).await?;
-        Ok(())
-    }
+/// A multipart mail (plain text and HTML) from `from` to `address`.
+fn build_message(
+    from: &Mailbox,
+    name: &str,
+    address: &str,
+    rendered: Rendered,
+    message_id: &str,
+    now: OffsetDateTime,
+) -> Result<Message, NotifierError> {
+    let email = address.parse().map_err(|_| NotifierError::BadAddress(address.to_owned()))?;
+    Message::builder()
+        .from(from.clone())
+        .to(Mailbox::new((!name.is_empty()).then(|| name.to_owned()), email))
+        .subject(rendered.subject)
+        .message_id(Some(message_id.to_owned()))
+        .date(SystemTime::from(now))
+        .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
+        .map_err(|e| NotifierError::Build(e.to_string()))
+}
+
+/// `gopy send-test-email`: one mail to `to` through the configured
+/// transport, outside the outbox. Returns where it went.
+pub async fn send_test_email(settings: &MailSettings, to: &str, language: Language) -> Result<String, NotifierError> {
+    let from: Mailbox = settings.from.parse().map_err(|_| NotifierError::BadFrom(settings.from.clone()))?;
+    let transport = Transport::new(&settings.smtp_url, &settings.folder, settings.smtp_timeout)?;
+    let (subject, body) = match language {
+        Language::Vi => ("Gopy: thư thử", "Thư này kiểm tra cấu hình gửi thư của Gopy. Nếu đồng chí đọc được, thư đã đến nơi."),
+        Language::En => ("Gopy: test mail", "This mail checks how Gopy sends mail. If you can read it, it arrived."),
+    };
+    let rendered = Rendered { subject: subject.to_owned(), text: format!("{body}\n"), html: format!("<p>{body}</p>\n") };
+    let stem = format!("test-{}", uuid::Uuid::new_v4().simple());
+    let message_id = format!("<{stem}@{}>", from.email.domain());
+    let message = build_message(&from, "", to, rendered, &message_id, OffsetDateTime::now_utc())?;
+    transport.send(&message, &stem).await?;
+    Ok(transport.describe())
 }
 
 enum Failure {

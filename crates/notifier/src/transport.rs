@@ -108,6 +108,11 @@ fn parse(url: &str) -> Result<SmtpUrl, TransportError> {
     Ok(SmtpUrl { security, host: host.trim_matches(['[', ']']).to_owned(), port, user, password })
 }
 
+/// Checks `smtp_url` without connecting (empty is fine: the folder).
+pub fn check_smtp_url(smtp_url: &str) -> Result<(), TransportError> {
+    if smtp_url.trim().is_empty() { Ok(()) } else { parse(smtp_url).map(drop) }
+}
+
 /// The configured way out.
 #[derive(Clone)]
 pub enum Transport {
