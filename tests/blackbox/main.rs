@@ -3,5 +3,6 @@
 mod accounts;
 mod browser;
 mod command_line;
+mod mail;
 mod reports;
 mod serving;
