@@ -25,6 +25,8 @@ use gopy_store::testing::{TestDatabase, meeting_day};
 use gopy_store::{DatabaseSettings, SeaStore, on_both_engines};
 use gopy_tests::{Mail, SmtpServer, TempDir, free_port, run_gopy, single_error_line};
 use support::{Story, story};
+
+use crate::accounts::{PASSWORD, add_user, csrf_of, set_password, sign_in};
 use time::OffsetDateTime;
 
 /// A clock the test moves by hand.
@@ -261,4 +263,61 @@ fn without_smtp_the_test_mail_is_written_as_an_eml_file() {
     assert_eq!(files.len(), 1);
     let mail = Mail::read(&files[0].as_ref().expect("entry").path());
     assert_eq!(mail.header("to"), Some("admin@tinhuy.vn"));
+}
+
+#[tokio::test]
+async fn an_admin_sees_failed_mail_with_its_error_and_sends_it_again() {
+    let mut smtp = SmtpServer::start();
+    smtp.stop();
+    let mut vars = served_with_smtp(&smtp.url());
+    vars.retain(|(k, _)| *k != "GOPY__MAIL__MAX_ATTEMPTS");
+    vars.push(("GOPY__MAIL__MAX_ATTEMPTS", "1".to_owned()));
+    let server = gopy_tests::Server::start_with(&[], &env(&vars));
+    let http = gopy_tests::client();
+    let link = add_user(&server, "admin@tinhuy.vn", "Nguyễn Văn Quản", Some("admin"));
+    assert!(set_password(&http, &server, &link, PASSWORD).await.status().is_success());
+    assert_eq!(sign_in(&http, &server, "admin@tinhuy.vn", PASSWORD).await.status(), reqwest::StatusCode::SEE_OTHER);
+
+    // One attempt allowed, and the server is down: the invitation fails.
+    let mut page = String::new();
+    for _ in 0..100 {
+        page = http.get(server.url("/admin/mail")).send().await.expect("mail page").text().await.expect("html");
+        if page.contains("/resend") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(page.contains("Gửi lỗi (1)"), "{page}");
+    assert!(page.contains("Connection refused"), "the error is shown: {page}");
+    let start = page.find("/admin/mail/").expect("a resend form");
+    let action = page[start..].split('"').next().expect("action").to_owned();
+
+    smtp.restart();
+    let resent = http.post(server.url(&action)).form(&[("csrf", csrf_of(&page).as_str())]).send().await.expect("resend");
+    assert_eq!(resent.status(), reqwest::StatusCode::SEE_OTHER);
+    let mails = smtp.wait_for(1, Duration::from_secs(20));
+    assert_eq!(recipients(&mails), ["admin@tinhuy.vn"]);
+    assert_eq!(mails[0].subject(), "Lời mời tham gia Gopy");
+}
+
+#[tokio::test]
+async fn a_person_chooses_per_kind_how_notices_arrive_on_the_account_page() {
+    let server = gopy_tests::Server::start();
+    let http = gopy_tests::client();
+    let link = add_user(&server, "tbt@tinhuy.vn", "Nguyễn Tổ Trưởng", None);
+    assert!(set_password(&http, &server, &link, PASSWORD).await.status().is_success());
+    sign_in(&http, &server, "tbt@tinhuy.vn", PASSWORD).await;
+    let page = http.get(server.url("/account")).send().await.expect("account").text().await.expect("html");
+    assert!(page.contains("Thư thông báo") && page.contains("Gộp theo giờ"), "{page}");
+
+    let csrf = csrf_of(&page);
+    let form = [("csrf", csrf.as_str()), ("comment.posted", "hourly"), ("comment.answered", "off")];
+    let saved = http.post(server.url("/account/notifications")).form(&form).send().await.expect("post");
+    assert_eq!(saved.status(), reqwest::StatusCode::SEE_OTHER);
+    let page = http.get(server.url("/account?saved=mail")).send().await.expect("account").text().await.expect("html");
+    assert!(page.contains("Đã lưu lựa chọn nhận thư."), "{page}");
+    assert!(page.contains("<option value=\"hourly\" selected>"), "{page}");
+    assert!(page.contains("<option value=\"off\" selected>"), "{page}");
+    let admin_page = http.get(server.url("/admin/mail")).send().await.expect("mail page");
+    assert_eq!(admin_page.status(), reqwest::StatusCode::FORBIDDEN, "only admins see the mail");
 }
