@@ -19,7 +19,7 @@ use gopy_app::comments::{NewAnchor, NewComment};
 use gopy_app::reports::VersionInput;
 use gopy_app::{App, Clock, Store};
 use gopy_documents::ImportLimits;
-use gopy_domain::{Comment, MailStatus, Version};
+use gopy_domain::{Comment, Delivery, MailStatus, Version};
 use gopy_notifier::{MailSettings, Notifier};
 use gopy_store::testing::{TestDatabase, meeting_day};
 use gopy_store::{DatabaseSettings, SeaStore, on_both_engines};
@@ -185,6 +185,33 @@ on_both_engines! {
             assert_eq!(mail.subject(), format!("Gopy: 5 thông báo mới về dự thảo: {}", s.report.title));
             assert_eq!(mail.text.matches("#comment-").count(), 5, "{}", mail.text);
         }
+        assert_eq!(pending_rows(db).await, 0);
+    }
+
+    async fn a_person_who_turned_comments_off_gets_none_and_an_hourly_digest_waits_for_the_hour(db) {
+        let smtp = SmtpServer::start();
+        let folder = TempDir::new();
+        let clock = TestClock::at(meeting_day());
+        let app = App::new(Arc::new(db.store.clone()) as Arc<dyn Store>, clock.clone());
+        let s = story(&app).await;
+        let version = first_version(&app, &s).await;
+        app.choose_deliveries(&s.lead, &[("comment.posted".to_owned(), Delivery::Off)]).await.expect("lead: off");
+        app.choose_deliveries(&s.drafter, &[("comment.posted".to_owned(), Delivery::Hourly)]).await.expect("drafter: hourly");
+        let notifier =
+            Notifier::new(Arc::new(db.store.clone()), clock.clone(), mail_settings(&smtp, &folder, 0)).expect("notifier");
+        comment(&app, &s, &version, "Ý kiến thứ nhất.").await;
+        clock.advance(time::Duration::minutes(10));
+        comment(&app, &s, &version, "Ý kiến thứ hai.").await;
+
+        let round = notifier.drain().await.expect("round");
+        assert_eq!((round.mails_sent, round.skipped, round.postponed), (0, 2, 2), "{round:?}");
+        clock.advance(time::Duration::minutes(50));
+        let round = notifier.drain().await.expect("round");
+
+        assert_eq!((round.mails_sent, round.rows_sent), (1, 2), "{round:?}");
+        let mails = smtp.wait_for(1, Duration::from_secs(10));
+        assert_eq!(recipients(&mails), ["btv@tinhuy.vn"]);
+        assert!(mails[0].subject().starts_with("Gopy: 2 thông báo mới"), "{}", mails[0].subject());
         assert_eq!(pending_rows(db).await, 0);
     }
 }
