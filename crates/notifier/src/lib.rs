@@ -220,13 +220,13 @@ impl Notifier {
             let mut uow = self.store.begin().await?;
             for row in &claimed {
                 for id in [Some(row.message.recipient), author_of(&row.message.payload)].into_iter().flatten() {
-                    if !people.contains_key(&id) {
-                        people.insert(id, uow.find_user(id).await?);
+                    if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(id) {
+                        slot.insert(uow.find_user(id).await?);
                     }
                 }
                 let recipient = row.message.recipient;
-                if !choices.contains_key(&recipient) {
-                    choices.insert(recipient, uow.delivery_choices(recipient).await?.into_iter().collect());
+                if let std::collections::hash_map::Entry::Vacant(slot) = choices.entry(recipient) {
+                    slot.insert(uow.delivery_choices(recipient).await?.into_iter().collect());
                 }
             }
         }
