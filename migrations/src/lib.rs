@@ -11,6 +11,7 @@ mod m20261125_000001_organisation;
 mod m20261125_000002_accounts;
 mod m20261201_000003_reports;
 mod m20261201_000004_comments;
+mod m20261201_000005_notifier;
 mod m20261201_000006_meetings;
 mod m20261201_000007_rounds;
 mod m20261201_000008_indicators;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_accounts::Migration),
             Box::new(m20261201_000003_reports::Migration),
             Box::new(m20261201_000004_comments::Migration),
+            Box::new(m20261201_000005_notifier::Migration),
             Box::new(m20261201_000006_meetings::Migration),
             Box::new(m20261201_000007_rounds::Migration),
             Box::new(m20261201_000008_indicators::Migration),

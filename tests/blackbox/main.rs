@@ -7,6 +7,7 @@ mod comments;
 mod demo;
 mod indicators;
 mod meetings;
+mod mail;
 mod reports;
 mod rounds;
 mod search;

@@ -6,6 +6,7 @@
 //! need a real browser are driven through [`browser::Browser`].
 
 pub mod browser;
+pub mod mail;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 pub use browser::Browser;
+pub use mail::{Mail, SmtpServer, free_port};
 
 /// The `gopy` binary under test.
 pub fn gopy_bin() -> PathBuf {

@@ -35,6 +35,21 @@ pub enum Command {
     /// Manage personal access tokens for the API.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Deliver mail from the outbox until stopped, without serving HTTP
+    /// (set `mail.worker_in_serve = false` where this runs beside `serve`).
+    Worker,
+    /// Send one mail through the configured transport and say whether it worked.
+    SendTestEmail(SendTestEmailArgs),
+}
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct SendTestEmailArgs {
+    /// The address to send it to.
+    #[arg(long, value_name = "ADDRESS")]
+    pub to: String,
+    /// The language of the mail: vi or en.
+    #[arg(long, default_value = "vi", value_parser = ["vi", "en"])]
+    pub language: String,
 }
 
 #[derive(Clone, Debug, Subcommand)]

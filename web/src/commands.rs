@@ -10,7 +10,7 @@ use gopy_domain::GlobalRole;
 use gopy_store::SeaStore;
 
 use crate::Settings;
-use crate::cli::{TokenCreateArgs, UserAddArgs};
+use crate::cli::{SendTestEmailArgs, TokenCreateArgs, UserAddArgs};
 
 async fn open_app(settings: &Settings) -> anyhow::Result<(App, SeaStore)> {
     let store = SeaStore::connect(&settings.database()).await?;
@@ -57,4 +57,19 @@ pub async fn create_token(settings: &Settings, args: TokenCreateArgs) -> anyhow:
     eprintln!("This token is shown once; Gopy keeps only its hash. Use it as: Authorization: Bearer <token>");
     store.close().await;
     Ok(())
+}
+
+/// Sends one mail and says plainly whether it worked; a failure is the
+/// command's one-line error, so the exit status is non-zero.
+pub async fn send_test_email(settings: &Settings, args: SendTestEmailArgs) -> anyhow::Result<()> {
+    let addr = settings.server_addr().context("server.addr")?;
+    let mail = settings.mail(&settings.public_url_for(addr));
+    let language = args.language.parse().context("--language")?;
+    match gopy_notifier::send_test_email(&mail, &args.to, language).await {
+        Ok(went_to) => {
+            println!("The test mail to {} was sent through {went_to}.", args.to);
+            Ok(())
+        }
+        Err(e) => Err(anyhow::anyhow!("the test mail to {} was not sent: {e}", args.to)),
+    }
 }

@@ -70,5 +70,7 @@ pub async fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Token(cli::TokenCommand::Create(args)) => commands::create_token(&settings, args).await,
         cli::Command::Serve(args) => server::serve(settings, args).await,
         cli::Command::Demo(args) => demo::run(settings, args).await,
+        cli::Command::Worker => server::worker(settings).await,
+        cli::Command::SendTestEmail(args) => commands::send_test_email(&settings, args).await,
     }
 }

@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/password_set", include_str!("../templates/pages/password_set.hbs")),
     ("pages/account", include_str!("../templates/pages/account.hbs")),
     ("pages/admin_people", include_str!("../templates/pages/admin_people.hbs")),
+    ("pages/admin_mail", include_str!("../templates/pages/admin_mail.hbs")),
     ("pages/admin_person", include_str!("../templates/pages/admin_person.hbs")),
     ("pages/admin_bodies", include_str!("../templates/pages/admin_bodies.hbs")),
     ("pages/admin_terms", include_str!("../templates/pages/admin_terms.hbs")),
@@ -65,13 +66,15 @@ pub struct Viewer {
     pub name: String,
     /// Shows the links to the admin pages.
     pub organises: bool,
+    /// Shows the link to the mail page.
+    pub admin: bool,
 }
 
 impl Frame {
     pub fn new(ctx: &crate::auth::Ctx) -> Self {
         Self {
             language: ctx.language,
-            viewer: ctx.identity.as_ref().map(|i| Viewer { name: i.user.name.to_string(), organises: i.actor.organises() }),
+            viewer: ctx.identity.as_ref().map(|i| Viewer { name: i.user.name.to_string(), organises: i.actor.organises(), admin: i.actor.is_admin() }),
             csrf: ctx.csrf.clone(),
         }
     }

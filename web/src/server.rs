@@ -52,6 +52,14 @@ pub async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(%local, engine = ?store.engine(), "serving");
 
     let (stop, stopped) = tokio::sync::watch::channel(());
+    let worker = if state.settings.mail.worker_in_serve {
+        let notifier = notifier(&store, &state.settings, state.public_url())?;
+        let stop = stopped.clone();
+        Some(tokio::spawn(async move { notifier.run(stop).await }))
+    } else {
+        println!("Mail is not sent by this server (mail.worker_in_serve = false); run `gopy worker`.");
+        None
+    };
     let mut stopped_rx = stopped.clone();
     let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
@@ -59,8 +67,8 @@ pub async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
         })
         .into_future();
     tokio::pin!(server);
-    tokio::select! {
-        result = &mut server => result.context("the server stopped")?,
+    let served = tokio::select! {
+        result = &mut server => result.context("the server stopped"),
         () = shutdown_signal() => {
             tracing::info!(grace_secs = grace.as_secs(), "stopping: letting requests in flight finish");
             let _ = stopping.send(true);
@@ -68,11 +76,50 @@ pub async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
             if tokio::time::timeout(grace, server).await.is_err() {
                 tracing::warn!("stopping: requests still running after the grace period were cut off");
             }
+            Ok(())
         }
+    };
+    // The notifier finishes the mail in hand, then stops.
+    let _ = stop.send(());
+    if let Some(worker) = worker
+        && tokio::time::timeout(grace, worker).await.is_err()
+    {
+        tracing::warn!("stopping: the notifier was still sending after the grace period; its rows go again later");
     }
     drop(stopped);
+    served?;
     store.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// The notifier on `store`, saying where mail goes (scripts and people
+/// read this line to know whether mail leaves the machine).
+fn notifier(store: &SeaStore, settings: &Settings, public_url: &str) -> anyhow::Result<gopy_notifier::Notifier> {
+    let notifier = gopy_notifier::Notifier::new(Arc::new(store.clone()), Arc::new(SystemClock), settings.mail(public_url))
+        .context("the notifier")?;
+    let went_to = notifier.transport().describe();
+    println!("Mail goes to {went_to}.");
+    let _ = std::io::stdout().flush();
+    tracing::info!(transport = %went_to, "mail");
+    Ok(notifier)
+}
+
+/// `gopy worker`: delivers mail until SIGINT or SIGTERM, finishing the
+/// round in hand.
+pub async fn worker(settings: Settings) -> anyhow::Result<()> {
+    let store = open_store(&settings, settings.database.migrate_on_start).await?;
+    let addr = settings.server_addr().context("server.addr")?;
+    let notifier = notifier(&store, &settings, &settings.public_url_for(addr))?;
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let run = tokio::spawn(async move { notifier.run(stopped).await });
+    shutdown_signal().await;
+    let _ = stop.send(());
+    let grace = Duration::from_secs(settings.server.shutdown_grace_secs);
+    if tokio::time::timeout(grace, run).await.is_err() {
+        tracing::warn!("stopping: the notifier was still sending after the grace period");
+    }
+    store.close().await;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 use figment::providers::{Env, Format, Toml};
 use figment::{Figment, Source};
 use gopy_domain::Language;
+use gopy_notifier::redact_smtp_url;
 use gopy_store::{DatabaseSettings, Engine, redact_url};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,7 @@ pub struct Settings {
     pub database: DatabaseSection,
     pub log: LogSettings,
     pub i18n: I18nSettings,
+    pub mail: MailSection,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -72,6 +74,22 @@ pub enum LogFormat {
 pub struct I18nSettings {
     pub default_language: String,
     pub default_time_zone: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSection {
+    pub smtp_url: String,
+    pub from: String,
+    pub folder: String,
+    pub worker_in_serve: bool,
+    pub digest_window_secs: u64,
+    pub retry_base_secs: u64,
+    pub max_attempts: u32,
+    pub poll_interval_ms: u64,
+    pub batch_size: u64,
+    pub lease_secs: u64,
+    pub smtp_timeout_secs: u64,
 }
 
 /// Why the configuration was refused: always one line that names the key,
@@ -162,6 +180,36 @@ impl Settings {
         })?;
         self.default_language()
             .map_err(|_| invalid("i18n.default_language", &self.i18n.default_language, "vi or en"))?;
+        let mail = &self.mail;
+        if let Err(e) = gopy_notifier::check_smtp_url(&mail.smtp_url) {
+            let expected = e.to_string();
+            let expected = expected.split_once("; expected ").map_or(expected.as_str(), |(_, x)| x);
+            return Err(invalid("mail.smtp_url", &redact_smtp_url(&mail.smtp_url), expected));
+        }
+        if !gopy_notifier::is_sender(&mail.from) {
+            return Err(invalid("mail.from", &mail.from, "a sender such as \"Gopy <gopy@tinhuy.vn>\""));
+        }
+        if mail.smtp_url.trim().is_empty() && mail.folder.trim().is_empty() {
+            return Err(invalid("mail.folder", &mail.folder, "a folder for .eml files while mail.smtp_url is empty"));
+        }
+        if mail.max_attempts == 0 {
+            return Err(invalid("mail.max_attempts", &0, "at least 1"));
+        }
+        if mail.retry_base_secs == 0 {
+            return Err(invalid("mail.retry_base_secs", &0, "a number of seconds above 0"));
+        }
+        if mail.poll_interval_ms == 0 {
+            return Err(invalid("mail.poll_interval_ms", &0, "a number of milliseconds above 0"));
+        }
+        if mail.batch_size == 0 {
+            return Err(invalid("mail.batch_size", &0, "at least 1"));
+        }
+        if mail.lease_secs < 10 {
+            return Err(invalid("mail.lease_secs", &mail.lease_secs, "at least 10 seconds, longer than sending one mail takes"));
+        }
+        if mail.smtp_timeout_secs == 0 || mail.smtp_timeout_secs >= mail.lease_secs {
+            return Err(invalid("mail.smtp_timeout_secs", &mail.smtp_timeout_secs, "above 0 and below mail.lease_secs"));
+        }
         if self.i18n.default_time_zone.trim().is_empty() {
             return Err(invalid("i18n.default_time_zone", &"", "a time zone such as Asia/Ho_Chi_Minh"));
         }
@@ -194,10 +242,29 @@ impl Settings {
         }
     }
 
+    /// What the notifier needs, links starting at `public_url`.
+    pub fn mail(&self, public_url: &str) -> gopy_notifier::MailSettings {
+        let mail = &self.mail;
+        gopy_notifier::MailSettings {
+            smtp_url: mail.smtp_url.clone(),
+            from: mail.from.clone(),
+            folder: mail.folder.clone().into(),
+            public_url: public_url.to_owned(),
+            digest_window: Duration::from_secs(mail.digest_window_secs),
+            retry_base: Duration::from_secs(mail.retry_base_secs),
+            max_attempts: mail.max_attempts,
+            poll_interval: Duration::from_millis(mail.poll_interval_ms),
+            batch_size: mail.batch_size,
+            lease: Duration::from_secs(mail.lease_secs),
+            smtp_timeout: Duration::from_secs(mail.smtp_timeout_secs),
+        }
+    }
+
     /// The effective configuration as TOML, with passwords hidden.
     pub fn to_redacted_toml(&self) -> String {
         let mut shown = self.clone();
         shown.database.url = redact_url(&shown.database.url);
+        shown.mail.smtp_url = redact_smtp_url(&shown.mail.smtp_url);
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot print the configuration: {e}\n"))
     }
 }
@@ -296,5 +363,9 @@ mod tests {
         let printed = settings.to_redacted_toml();
         assert!(!printed.contains("hunter2"), "{printed}");
         assert!(printed.contains("postgres://gopy:***@db/gopy"), "{printed}");
+        settings.mail.smtp_url = "smtps://gopy:hunter3@mail.tinhuy.vn:465".to_owned();
+        let printed = settings.to_redacted_toml();
+        assert!(!printed.contains("hunter3"), "{printed}");
+        assert!(printed.contains("smtps://gopy:***@mail.tinhuy.vn:465"), "{printed}");
     }
 }

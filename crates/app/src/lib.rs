@@ -10,6 +10,7 @@ pub mod comments;
 pub mod error;
 pub mod indicators;
 pub mod meetings;
+pub mod mail;
 pub mod organisation;
 pub mod ports;
 pub mod reports;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 
 pub use accounts::{Client, Identity, SignedIn, link_path};
 pub use error::{AppError, Field, InvalidReason};
-pub use ports::{Clock, Store, StoreError, SystemClock, UnitOfWork};
+pub use ports::{Claim, ClaimedMail, Clock, NotifierStore, Store, StoreError, SystemClock, UnitOfWork};
 
 use gopy_domain::{AuditEvent, AuditEventId, UserId};
 use time::OffsetDateTime;

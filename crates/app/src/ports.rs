@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use gopy_domain::{
     AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
-    Comment, CommentId, CommentPlacement, CommentRevision, Drafter, GlobalRole, Meeting, MeetingId, Membership, OutboxMessage, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
+    Comment, CommentId, CommentPlacement, CommentRevision, Delivery, Drafter, GlobalRole, MailRecord, MailStatus, Meeting,
+    MeetingId, Membership, OutboxMessage, OutboxMessageId, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
     VersionId, VersionSummary,
     RoundId,
 };
@@ -45,7 +46,7 @@ pub trait Store: Send + Sync + 'static {
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
 pub trait UnitOfWork:
-    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + Send
+    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + NotifierStore + Send
 {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
@@ -240,6 +241,78 @@ pub trait MeetingStore: Send {
     async fn find_meeting(&mut self, id: MeetingId) -> Result<Option<Meeting>, StoreError>;
     /// Every meeting, the latest to start first.
     async fn list_meetings(&mut self) -> Result<Vec<Meeting>, StoreError>;
+}
+
+/// What a worker asks for when it claims mail.
+#[derive(Clone, Debug)]
+pub struct Claim {
+    /// Who claims, kept on the rows so only this worker marks them.
+    pub worker: String,
+    pub now: OffsetDateTime,
+    /// A recipient's mail is claimed once one of their pending rows has
+    /// been due since this time (now minus the digest window); then all of
+    /// their rows due by `now` are claimed together.
+    pub ripe_before: OffsetDateTime,
+    /// Rows not marked by then may be claimed by another worker.
+    pub lease_until: OffsetDateTime,
+    /// At most this many rows.
+    pub limit: u64,
+}
+
+/// A row leased to a worker.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimedMail {
+    pub message: OutboxMessage,
+    /// Attempts made before this one.
+    pub attempts: u32,
+}
+
+/// The outbox as the notifier sees it: claiming with a lease, marking what
+/// happened, people's delivery choices, and the admin's view.
+#[async_trait]
+pub trait NotifierStore: Send {
+    /// Leases due rows to `claim.worker`, grouped by recipient, oldest first.
+    /// Rows leased to another worker whose lease has not run out are left
+    /// alone, so several workers can share one outbox.
+    async fn claim_due(&mut self, claim: &Claim) -> Result<Vec<ClaimedMail>, StoreError>;
+    /// Marks rows leased to `worker` sent; returns how many were.
+    async fn mark_sent(
+        &mut self,
+        ids: &[OutboxMessageId],
+        worker: &str,
+        message_id: &str,
+        at: OffsetDateTime,
+    ) -> Result<u64, StoreError>;
+    /// Counts a failed attempt: the rows are tried again at `retry_at`, or,
+    /// with `None`, are failed for good. `error` is kept for admins.
+    async fn mark_attempt_failed(
+        &mut self,
+        ids: &[OutboxMessageId],
+        worker: &str,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+    ) -> Result<(), StoreError>;
+    /// Gives rows back, not to be sent before `due_at` (a digest slot).
+    async fn postpone(&mut self, ids: &[OutboxMessageId], worker: &str, due_at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Marks rows not to be sent: their recipient turned the kind off.
+    async fn mark_skipped(&mut self, ids: &[OutboxMessageId], worker: &str, at: OffsetDateTime) -> Result<(), StoreError>;
+
+    /// What `user` chose, per kind; kinds not listed are at once.
+    async fn delivery_choices(&mut self, user: UserId) -> Result<Vec<(String, Delivery)>, StoreError>;
+    async fn set_delivery_choice(
+        &mut self,
+        user: UserId,
+        kind: &str,
+        delivery: Delivery,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// The newest `limit` rows in `status`, newest first.
+    async fn recent_mail(&mut self, status: MailStatus, limit: u64) -> Result<Vec<MailRecord>, StoreError>;
+    async fn count_mail(&mut self, status: MailStatus) -> Result<u64, StoreError>;
+    /// Makes a failed row pending again, due at `at`, its attempts reset.
+    /// Returns whether there was such a failed row.
+    async fn resend_failed(&mut self, id: OutboxMessageId, at: OffsetDateTime) -> Result<bool, StoreError>;
 }
 
 /// The time, so tests can hold it still.

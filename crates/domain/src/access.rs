@@ -123,6 +123,8 @@ pub enum Action {
     /// secretariat and the committee's secretary follow up, and so may the
     /// presiding person who assigned it.
     FollowUpAction,
+    /// See the mail waiting, sent and failed, and send a failed one again.
+    ManageMail,
 }
 
 impl Action {
@@ -163,6 +165,7 @@ impl Action {
         Action::Conclude,
         Action::ApproveMinutes,
         Action::FollowUpAction,
+        Action::ManageMail,
     ];
 }
 
@@ -203,6 +206,8 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
         }
         (ChangePerson | ResetPassword, Person(_)) => actor.organises(),
         (GrantGlobalRole, Person(_)) => actor.is_admin(),
+        // Mail holds everyone's addresses and what they were told: admins only.
+        (ManageMail, Organisation) => actor.is_admin(),
         (ViewCommittee, Committee(c)) => actor.organises() || actor.role_in(c).is_some(),
         (ManageMemberships, Committee(c)) => {
             actor.organises() || actor.role_in(c) == Some(CommitteeRole::Secretary)
@@ -370,6 +375,7 @@ mod tests {
             (Action::EditComment, "one's own comment", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::EditComment, "a comment one recorded for someone", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::EditComment, "someone else's comment", [N, N, N, N, N, N, N, N, N, N]),
+            (Action::ManageMail, "organisation", [Y, N, N, N, N, N, N, N, N, N]),
             (Action::WithdrawComment, "one's own comment", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::WithdrawComment, "a comment one recorded for someone", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::WithdrawComment, "someone else's comment", [Y, Y, N, N, N, N, N, N, N, N]),

@@ -42,6 +42,6 @@ pub use comment::{
     Comment, CommentCounts, CommentPlacement, CommentRevision, CommentText, Disposition, DispositionKind,
     DispositionProblem, Placement,
 };
-pub use outbox::OutboxMessage;
+pub use outbox::{ALWAYS_SENT_KINDS, CHOOSABLE_KINDS, Delivery, MailRecord, MailStatus, OutboxMessage, delivery_for};
 pub use report::{Approval, Drafter, Report, ReportKind, ReportStatus, TeamProblem, Title, Version, VersionSource, VersionSummary};
 pub use text::{CollationKey, Name, TextError, collation_key, fold};

@@ -303,6 +303,10 @@ impl From<&OutboxMessage> for outbox::ActiveModel {
             sent_at: Set(m.sent_at),
             attempts: Set(0),
             last_error: Set(None),
+            status: Set(if m.sent_at.is_some() { "sent" } else { "pending" }.to_owned()),
+            claimed_until: Set(None),
+            claimed_by: Set(None),
+            message_id: Set(None),
         }
     }
 }

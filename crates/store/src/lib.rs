@@ -11,6 +11,7 @@ mod entity;
 mod error;
 mod indicators;
 mod meetings;
+mod outbox;
 mod reports;
 mod rounds;
 mod search;

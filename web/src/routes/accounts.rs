@@ -7,7 +7,9 @@ use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
 use gopy_app::organisation::NewUser;
 use gopy_app::{AppError, link_path};
-use gopy_domain::{AccessTokenId, Language, LinkProblem, SessionId};
+use std::collections::BTreeMap;
+
+use gopy_domain::{AccessTokenId, CHOOSABLE_KINDS, Delivery, Language, LinkProblem, SessionId};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -175,9 +177,15 @@ pub async fn set_password(
     }
 }
 
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
 /// My account: name and language, password, sessions and tokens.
-pub async fn account_page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    account_view(&state, &ctx, json!({}), StatusCode::OK).await
+pub async fn account_page(State(state): State<AppState>, ctx: Ctx, Query(saved): Query<SavedQuery>) -> PageResult {
+    let extra = json!({ "mail_saved": saved.saved.as_deref() == Some("mail") });
+    account_view(&state, &ctx, extra, StatusCode::OK).await
 }
 
 async fn account_view(state: &AppState, ctx: &Ctx, extra: Value, status: StatusCode) -> PageResult {
@@ -185,6 +193,24 @@ async fn account_view(state: &AppState, ctx: &Ctx, extra: Value, status: StatusC
     let user = &identity.user;
     let sessions = state.app.live_sessions(user.id).await.map_err(|e| ctx.failure(&e))?;
     let tokens = state.app.access_tokens(user.id).await.map_err(|e| ctx.failure(&e))?;
+    let choices = state.app.delivery_choices(&identity.actor).await.map_err(|e| ctx.failure(&e))?;
+    let catalog = ctx.pages.catalog();
+    let mail_choices: Vec<Value> = choices
+        .iter()
+        .map(|(kind, chosen)| {
+            let id = kind.replace('.', "-");
+            json!({
+                "kind": kind,
+                "id": id,
+                "label": catalog.text(ctx.language, &format!("mail_kind_{}", kind.replace('.', "_"))),
+                "options": Delivery::ALL.iter().map(|d| json!({
+                    "value": d.as_str(),
+                    "label": catalog.text(ctx.language, &format!("delivery_{}", d.as_str())),
+                    "selected": d == chosen,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
     let current = identity.session.as_ref().map(|s| s.id);
     let when = |at: OffsetDateTime| format_date_time(at, &user.time_zone);
     let mut page = json!({
@@ -192,6 +218,7 @@ async fn account_view(state: &AppState, ctx: &Ctx, extra: Value, status: StatusC
         "email": user.email,
         "title": user.title,
         "language_vi": user.language == Language::Vi,
+        "mail_choices": mail_choices,
         "sessions": sessions.iter().map(|s| json!({
             "id": s.id,
             "current": Some(s.id) == current,
@@ -212,6 +239,24 @@ async fn account_view(state: &AppState, ctx: &Ctx, extra: Value, status: StatusC
         page.extend(extra);
     }
     Ok(ctx.render_with_status(status, "pages/account", "account_title", page))
+}
+
+/// The account's mail choices: one field per kind, named by the kind.
+pub async fn choose_notifications(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+) -> PageResult {
+    let identity = ctx.account_owner()?;
+    let mut choices = Vec::new();
+    for kind in CHOOSABLE_KINDS {
+        if let Some(value) = form.get(*kind) {
+            let delivery: Delivery = value.parse().map_err(|_| ctx.message(StatusCode::BAD_REQUEST, "bad_form_title", "bad_form_body"))?;
+            choices.push(((*kind).to_owned(), delivery));
+        }
+    }
+    state.app.choose_deliveries(&identity.actor, &choices).await.map_err(|e| ctx.failure(&e))?;
+    Ok(Redirect::to("/account?saved=mail").into_response())
 }
 
 #[derive(Deserialize, serde::Serialize)]

@@ -8,6 +8,7 @@ mod health;
 mod indicators;
 mod meetings;
 mod meetings_api;
+mod mail;
 mod reports;
 mod reports_api;
 mod review;
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account", get(accounts::account_page))
         .route("/account/profile", post(accounts::update_profile))
         .route("/account/password", post(accounts::change_password))
+        .route("/account/notifications", post(accounts::choose_notifications))
         .route("/account/sessions/end-all", post(accounts::end_all_sessions))
         .route("/account/sessions/{id}/end", post(accounts::end_session))
         .route("/account/tokens", post(accounts::create_token))
@@ -48,6 +50,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/people/{id}/reset-link", post(admin::reset_link))
         .route("/admin/bodies", get(admin::bodies_page).post(admin::create_body))
         .route("/admin/terms", get(admin::terms_page).post(admin::create_term))
+        .route("/admin/mail", get(mail::mail_page))
+        .route("/admin/mail/{id}/resend", post(mail::resend))
         .route("/committees", get(admin::committees_page).post(admin::create_committee))
         .route("/committees/{id}", get(admin::committee_page))
         .route("/committees/{id}/members", post(admin::add_member))

@@ -21,6 +21,7 @@ pub mod meeting;
 pub mod meeting_person;
 pub mod membership;
 pub mod minute_entry;
+pub mod notification_preference;
 pub mod outbox;
 pub mod report;
 pub mod report_drafter;

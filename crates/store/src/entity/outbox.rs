@@ -15,6 +15,10 @@ pub struct Model {
     pub sent_at: Option<TimeDateTimeWithTimeZone>,
     pub attempts: i32,
     pub last_error: Option<String>,
+    pub status: String,
+    pub claimed_until: Option<TimeDateTimeWithTimeZone>,
+    pub claimed_by: Option<String>,
+    pub message_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

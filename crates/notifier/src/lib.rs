@@ -1,0 +1,462 @@
+//! Gopy's notifier: delivers what the use cases put in the outbox.
+//!
+//! A round claims due rows through [`gopy_app::NotifierStore`] with a lease,
+//! so several workers can share one outbox, gathers each person's rows into
+//! one mail when a digest window or their hourly or daily choice says so,
+//! renders it in their language ([`render`]), sends it ([`transport`]) and
+//! marks the rows sent under the Message-ID it generated. A failed send is
+//! tried again later, each wait about twice the one before (with jitter, so
+//! a server that comes back is not hit by every worker at once), and after
+//! `max_attempts` the rows are `failed`, with the reason kept for admins.
+//!
+//! Delivery is at least once: a worker that dies between sending and
+//! marking leaves rows whose lease runs out and which go again, under the
+//! same Message-ID, so a mail client can tell.
+
+pub mod render;
+pub mod transport;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use gopy_app::{Claim, ClaimedMail, Clock, Store, StoreError};
+use gopy_domain::{Delivery, Language, OutboxMessageId, User, UserId, delivery_for};
+use lettre::Message;
+use lettre::message::{Mailbox, MultiPart};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use tokio::sync::watch;
+
+pub use render::{Notice, RenderError, Rendered, Templates};
+pub use transport::{SendError, Transport, TransportError, check_smtp_url, redact_smtp_url};
+
+/// Whether `from` is a sender lettre accepts, e.g. `Gopy <gopy@tinhuy.vn>`.
+pub fn is_sender(from: &str) -> bool {
+    from.parse::<Mailbox>().is_ok()
+}
+
+/// The `[mail]` settings, as the worker needs them.
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    /// Empty: write `.eml` files into `folder` instead.
+    pub smtp_url: String,
+    pub from: String,
+    pub folder: PathBuf,
+    /// Where people reach Gopy; links in mail start with it.
+    pub public_url: String,
+    /// A person's mail waits this long after the first notice, to go out
+    /// as one; zero sends each notice at once.
+    pub digest_window: Duration,
+    /// The wait after a first failure; it doubles with each one.
+    pub retry_base: Duration,
+    pub max_attempts: u32,
+    /// How long an idle worker sleeps before looking again.
+    pub poll_interval: Duration,
+    /// Rows claimed per round.
+    pub batch_size: u64,
+    /// How long a claim holds before another worker may take the rows.
+    pub lease: Duration,
+    pub smtp_timeout: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotifierError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("mail.from {0:?} is not a mail address such as \"Gopy <gopy@tinhuy.vn>\"")]
+    BadFrom(String),
+    #[error("{0:?} is not a mail address")]
+    BadAddress(String),
+    #[error("the mail could not be built: {0}")]
+    Build(String),
+    #[error(transparent)]
+    Send(#[from] SendError),
+}
+
+/// What one round did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Round {
+    pub claimed: usize,
+    pub mails_sent: usize,
+    pub rows_sent: usize,
+    /// Rows whose mail failed and will be tried again.
+    pub retried: usize,
+    /// Rows given up on.
+    pub failed: usize,
+    /// Rows moved to their hourly or daily slot.
+    pub postponed: usize,
+    /// Rows their recipient turned off.
+    pub skipped: usize,
+}
+
+impl Round {
+    fn add(&mut self, other: Round) {
+        self.claimed += other.claimed;
+        self.mails_sent += other.mails_sent;
+        self.rows_sent += other.rows_sent;
+        self.retried += other.retried;
+        self.failed += other.failed;
+        self.postponed += other.postponed;
+        self.skipped += other.skipped;
+    }
+}
+
+/// One mail to write: to whom, and which rows it carries.
+struct Outgoing {
+    recipient: User,
+    rows: Vec<ClaimedMail>,
+}
+
+pub struct Notifier {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    templates: Templates,
+    transport: Transport,
+    settings: MailSettings,
+    from: Mailbox,
+    /// The right-hand side of Message-IDs: the domain of `mail.from`.
+    domain: String,
+    worker: String,
+}
+
+/// `n***@tinhuy.vn`: enough to tell people apart in a log, not to harvest.
+pub fn mask_address(address: &str) -> String {
+    match address.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
+        None => "***".to_owned(),
+    }
+}
+
+impl Notifier {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, settings: MailSettings) -> Result<Self, NotifierError> {
+        let from: Mailbox = settings.from.parse().map_err(|_| NotifierError::BadFrom(settings.from.clone()))?;
+        let domain = from.email.domain().to_owned();
+        let transport = Transport::new(&settings.smtp_url, &settings.folder, settings.smtp_timeout)?;
+        let worker = format!("{}-{}", std::process::id(), &uuid::Uuid::new_v4().simple().to_string()[..12]);
+        Ok(Self { store, clock, templates: Templates::load()?, transport, settings, from, domain, worker })
+    }
+
+    pub fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// Now, to the microsecond, as the use cases keep time.
+    fn now(&self) -> OffsetDateTime {
+        let now = self.clock.now();
+        now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now)
+    }
+
+    /// Rounds until one claims nothing: everything due now is dealt with.
+    pub async fn drain(&self) -> Result<Round, NotifierError> {
+        let mut total = Round::default();
+        loop {
+            let round = self.run_once().await?;
+            if round.claimed == 0 {
+                return Ok(total);
+            }
+            total.add(round);
+        }
+    }
+
+    /// Works until `stop` says so, finishing the round in hand first.
+    pub async fn run(&self, mut stop: watch::Receiver<()>) {
+        tracing::info!(transport = %self.transport.describe(), worker = %self.worker, "the notifier is running");
+        loop {
+            let busy = match self.run_once().await {
+                Ok(round) => round.claimed > 0,
+                Err(e) => {
+                    tracing::warn!(error = %e, "a notifier round failed; trying again shortly");
+                    false
+                }
+            };
+            if busy && !stop.has_changed().unwrap_or(true) {
+                continue;
+            }
+            tokio::select! {
+                () = tokio::time::sleep(self.settings.poll_interval) => {}
+                _ = stop.changed() => break,
+            }
+        }
+        tracing::info!(worker = %self.worker, "the notifier stopped");
+    }
+
+    /// One round: claim, plan, send, mark.
+    pub async fn run_once(&self) -> Result<Round, NotifierError> {
+        let now = self.now();
+        let window = time::Duration::try_from(self.settings.digest_window).unwrap_or(time::Duration::ZERO);
+        let lease = time::Duration::try_from(self.settings.lease).unwrap_or(time::Duration::minutes(5));
+        let claim = Claim {
+            worker: self.worker.clone(),
+            now,
+            ripe_before: now - window,
+            lease_until: now + lease,
+            limit: self.settings.batch_size,
+        };
+        let claimed = {
+            let mut uow = self.store.begin().await?;
+            let rows = uow.claim_due(&claim).await?;
+            uow.commit().await?;
+            rows
+        };
+        let mut round = Round { claimed: claimed.len(), ..Round::default() };
+        if claimed.is_empty() {
+            return Ok(round);
+        }
+
+        // Who they are for, what each chose, and who wrote the comments.
+        let mut people: HashMap<UserId, Option<User>> = HashMap::new();
+        let mut choices: HashMap<UserId, HashMap<String, Delivery>> = HashMap::new();
+        {
+            let mut uow = self.store.begin().await?;
+            for row in &claimed {
+                for id in [Some(row.message.recipient), author_of(&row.message.payload)].into_iter().flatten() {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(id) {
+                        slot.insert(uow.find_user(id).await?);
+                    }
+                }
+                let recipient = row.message.recipient;
+                if let std::collections::hash_map::Entry::Vacant(slot) = choices.entry(recipient) {
+                    slot.insert(uow.delivery_choices(recipient).await?.into_iter().collect());
+                }
+            }
+        }
+
+        let mut outgoing: Vec<Outgoing> = Vec::new();
+        let mut postponed: Vec<(OffsetDateTime, OffsetDateTime, OutboxMessageId)> = Vec::new();
+        let mut skipped: Vec<OutboxMessageId> = Vec::new();
+        let mut hopeless: Vec<(String, OutboxMessageId)> = Vec::new();
+        let mut by_recipient: Vec<(UserId, Vec<ClaimedMail>)> = Vec::new();
+        for row in claimed {
+            match by_recipient.last_mut() {
+                Some((id, rows)) if *id == row.message.recipient => rows.push(row),
+                _ => by_recipient.push((row.message.recipient, vec![row])),
+            }
+        }
+        for (id, rows) in by_recipient {
+            let Some(Some(recipient)) = people.get(&id).cloned() else {
+                hopeless.extend(rows.iter().map(|r| ("the recipient no longer exists".to_owned(), r.message.id)));
+                continue;
+            };
+            if !recipient.active {
+                skipped.extend(rows.iter().map(|r| r.message.id));
+                continue;
+            }
+            let chosen = choices.get(&id);
+            let mut digest = Vec::new();
+            for row in rows {
+                if !self.templates.knows(&row.message.kind) {
+                    hopeless.push((format!("no mail template for the kind {:?}", row.message.kind), row.message.id));
+                    continue;
+                }
+                let delivery = delivery_for(&row.message.kind, chosen.and_then(|c| c.get(&row.message.kind)).copied());
+                match delivery {
+                    Delivery::Off => skipped.push(row.message.id),
+                    Delivery::AtOnce if self.settings.digest_window.is_zero() => {
+                        outgoing.push(Outgoing { recipient: recipient.clone(), rows: vec![row] });
+                    }
+                    Delivery::AtOnce => digest.push(row),
+                    Delivery::Hourly | Delivery::Daily => match delivery.slot(row.message.created_at) {
+                        Some(slot) if now < slot => postponed.push((slot, row.message.due_at, row.message.id)),
+                        _ => digest.push(row),
+                    },
+                }
+            }
+            if !digest.is_empty() {
+                outgoing.push(Outgoing { recipient, rows: digest });
+            }
+        }
+
+        if !(postponed.is_empty() && skipped.is_empty() && hopeless.is_empty()) {
+            let mut uow = self.store.begin().await?;
+            for (slot, _, id) in &postponed {
+                uow.postpone(&[*id], &self.worker, *slot).await?;
+            }
+            uow.mark_skipped(&skipped, &self.worker, now).await?;
+            for (reason, id) in &hopeless {
+                tracing::warn!(outbox.id = %id, reason = %reason, "mail given up on");
+                uow.mark_attempt_failed(&[*id], &self.worker, reason, None).await?;
+            }
+            uow.commit().await?;
+            round.postponed = postponed.len();
+            round.skipped = skipped.len();
+            round.failed += hopeless.len();
+        }
+
+        for mail in outgoing {
+            let rows = mail.rows.len();
+            match self.deliver(&mail, &people, now).await {
+                Ok(()) => {
+                    round.mails_sent += 1;
+                    round.rows_sent += rows;
+                }
+                Err(Failure::Retry) => round.retried += rows,
+                Err(Failure::GaveUp) => round.failed += rows,
+            }
+        }
+        Ok(round)
+    }
+
+    /// Sends one mail and marks its rows.
+    async fn deliver(
+        &self,
+        mail: &Outgoing,
+        people: &HashMap<UserId, Option<User>>,
+        now: OffsetDateTime,
+    ) -> Result<(), Failure> {
+        let ids: Vec<OutboxMessageId> = mail.rows.iter().map(|r| r.message.id).collect();
+        let to = mask_address(mail.recipient.email.as_str());
+        let first = ids[0];
+        let message_id = format!("<{}@{}>", first.as_uuid().simple(), self.domain);
+        let message = self.compose(mail, people, &message_id, now);
+        let attempt = match message {
+            Ok(message) => self.transport.send(&message, &first.as_uuid().simple().to_string()).await,
+            Err(e) => {
+                tracing::warn!(outbox.id = %first, email.to = %to, error = %e, "mail cannot be written");
+                self.record_failure(&ids, &e.to_string(), None).await;
+                return Err(Failure::GaveUp);
+            }
+        };
+        match attempt {
+            Ok(()) => {
+                let marked = async {
+                    let mut uow = self.store.begin().await?;
+                    let n = uow.mark_sent(&ids, &self.worker, &message_id, now).await?;
+                    uow.commit().await?;
+                    Ok::<u64, StoreError>(n)
+                }
+                .await;
+                match marked {
+                    Ok(n) if n as usize == ids.len() => {}
+                    Ok(n) => tracing::warn!(
+                        outbox.id = %first, marked = n, rows = ids.len(),
+                        "the lease ran out before the mail was marked sent; another worker may send it again"
+                    ),
+                    Err(e) => tracing::error!(outbox.id = %first, error = %e, "sent, but not marked; it will be sent again"),
+                }
+                tracing::info!(outbox.id = %first, email.to = %to, email.kind = %mail.rows[0].message.kind, rows = ids.len(), "mail sent");
+                Ok(())
+            }
+            Err(e) => {
+                let attempts = mail.rows.iter().map(|r| r.attempts).max().unwrap_or(0) + 1;
+                let retry_at = (attempts < self.settings.max_attempts).then(|| now + self.backoff(attempts));
+                tracing::warn!(outbox.id = %first, email.to = %to, attempts, error = %e, retry_at = ?retry_at, "mail not sent");
+                self.record_failure(&ids, &e.0, retry_at).await;
+                Err(if retry_at.is_some() { Failure::Retry } else { Failure::GaveUp })
+            }
+        }
+    }
+
+    async fn record_failure(&self, ids: &[OutboxMessageId], error: &str, retry_at: Option<OffsetDateTime>) {
+        let result = async {
+            let mut uow = self.store.begin().await?;
+            uow.mark_attempt_failed(ids, &self.worker, error, retry_at).await?;
+            uow.commit().await
+        }
+        .await;
+        if let Err(e) = result {
+            tracing::error!(error = %e, "a failed send could not be recorded; the lease will run out and it goes again");
+        }
+    }
+
+    /// base × 2^(attempts−1), at most a day, times a random 0.5–1.5.
+    fn backoff(&self, attempts: u32) -> time::Duration {
+        let base = self.settings.retry_base.as_secs_f64().max(0.001);
+        let exponential = (base * 2f64.powi(attempts.saturating_sub(1).min(30) as i32)).min(86_400.0);
+        let jitter = 0.5 + (uuid::Uuid::new_v4().as_u128() % 1_000_000) as f64 / 1_000_000.0;
+        time::Duration::seconds_f64(exponential * jitter)
+    }
+
+    fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.settings.public_url.trim_end_matches('/'))
+    }
+
+    /// The mail for `mail`, ready to send.
+    fn compose(
+        &self,
+        mail: &Outgoing,
+        people: &HashMap<UserId, Option<User>>,
+        message_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Message, NotifierError> {
+        let recipient = &mail.recipient;
+        let notices: Vec<Notice> = mail
+            .rows
+            .iter()
+            .map(|row| {
+                let payload = &row.message.payload;
+                let author_name = author_of(payload)
+                    .and_then(|id| people.get(&id).cloned().flatten())
+                    .map(|u| u.name.as_str().to_owned());
+                let mut extra = json!({
+                    "link": self.link(payload["path"].as_str().unwrap_or("/")),
+                    "recipient_name": recipient.name.as_str(),
+                });
+                if let Some(name) = author_name {
+                    extra["author_name"] = json!(name);
+                }
+                Notice { kind: row.message.kind.clone(), data: render::merged(payload, &extra) }
+            })
+            .collect();
+        let common = json!({ "recipient_name": recipient.name.as_str(), "account_link": self.link("/account") });
+        let rendered = self.templates.render(&notices, recipient.language, &common)?;
+        build_message(&self.from, recipient.name.as_str(), recipient.email.as_str(), rendered, message_id, now)
+    }
+
+}
+
+/// A multipart mail (plain text and HTML) from `from` to `address`.
+fn build_message(
+    from: &Mailbox,
+    name: &str,
+    address: &str,
+    rendered: Rendered,
+    message_id: &str,
+    now: OffsetDateTime,
+) -> Result<Message, NotifierError> {
+    let email = address.parse().map_err(|_| NotifierError::BadAddress(address.to_owned()))?;
+    Message::builder()
+        .from(from.clone())
+        .to(Mailbox::new((!name.is_empty()).then(|| name.to_owned()), email))
+        .subject(rendered.subject)
+        .message_id(Some(message_id.to_owned()))
+        .date(SystemTime::from(now))
+        .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
+        .map_err(|e| NotifierError::Build(e.to_string()))
+}
+
+/// `gopy send-test-email`: one mail to `to` through the configured
+/// transport, outside the outbox. Returns where it went.
+pub async fn send_test_email(settings: &MailSettings, to: &str, language: Language) -> Result<String, NotifierError> {
+    let from: Mailbox = settings.from.parse().map_err(|_| NotifierError::BadFrom(settings.from.clone()))?;
+    let transport = Transport::new(&settings.smtp_url, &settings.folder, settings.smtp_timeout)?;
+    let (subject, body) = match language {
+        Language::Vi => ("Gopy: thư thử", "Thư này kiểm tra cấu hình gửi thư của Gopy. Nếu đồng chí đọc được, thư đã đến nơi."),
+        Language::En => ("Gopy: test mail", "This mail checks how Gopy sends mail. If you can read it, it arrived."),
+    };
+    let rendered = Rendered { subject: subject.to_owned(), text: format!("{body}\n"), html: format!("<p>{body}</p>\n") };
+    let stem = format!("test-{}", uuid::Uuid::new_v4().simple());
+    let message_id = format!("<{stem}@{}>", from.email.domain());
+    let message = build_message(&from, "", to, rendered, &message_id, OffsetDateTime::now_utc())?;
+    transport.send(&message, &stem).await?;
+    Ok(transport.describe())
+}
+
+enum Failure {
+    Retry,
+    GaveUp,
+}
+
+/// The person a notice is about (a comment's author), when it names one.
+fn author_of(payload: &Value) -> Option<UserId> {
+    payload.get("author")?.as_str()?.parse::<uuid::Uuid>().ok().map(UserId::from_uuid)
+}
