@@ -4,9 +4,9 @@
 //! two workers on one database send each mail once; a digest window makes
 //! five comments one mail; and `gopy send-test-email` says what happened.
 //!
-//! The comment tests run the use cases and the notifier in this process on
-//! both engines (this branch has no comment API yet), with the story of
-//! the store tests; the others run the real binary.
+//! Most comment tests run the use cases and the notifier in this process on
+//! both engines, with the story of the store tests; one posts through the
+//! API of the real binary; the others run the real binary too.
 
 #[path = "../../crates/store/tests/support/mod.rs"]
 mod support;
@@ -347,4 +347,40 @@ async fn a_person_chooses_per_kind_how_notices_arrive_on_the_account_page() {
     assert!(page.contains("<option value=\"off\" selected>"), "{page}");
     let admin_page = http.get(server.url("/admin/mail")).send().await.expect("mail page");
     assert_eq!(admin_page.status(), reqwest::StatusCode::FORBIDDEN, "only admins see the mail");
+}
+
+#[tokio::test]
+async fn a_comment_posted_through_the_api_mails_the_drafting_team_once_with_a_link_to_it() {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let server = gopy_tests::Server::start_with(&[], &[("GOPY__MAIL__SMTP_URL", url.as_str()), ("GOPY__MAIL__POLL_INTERVAL_MS", "100")]);
+    let s = crate::reports::setup_on(server).await;
+    assert_eq!(crate::reports::upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), reqwest::StatusCode::CREATED);
+    let posted: serde_json::Value = s
+        .http
+        .post(s.server.url(&format!("/api/v1/reports/{}/comments", s.report)))
+        .bearer_auth(&s.member_token)
+        .json(&serde_json::json!({ "version": 1, "body": "Đề nghị bổ sung số liệu 6 tháng." }))
+        .send()
+        .await
+        .expect("comment")
+        .json()
+        .await
+        .expect("json");
+    let comment = posted["id"].as_str().expect("an id").to_owned();
+    let about_comments = |mails: &[Mail]| mails.iter().filter(|m| m.subject().contains("Ý kiến mới")).cloned().collect::<Vec<_>>();
+    for _ in 0..150 {
+        if !about_comments(&smtp.messages()).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // A moment more, so a second copy would have arrived if one were sent.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let found = about_comments(&smtp.messages());
+    assert_eq!(found.len(), 1, "one mail, to the drafter only: {:?}", found.iter().map(Mail::recipient).collect::<Vec<_>>());
+    let mail = &found[0];
+    assert!(mail.recipient().contains("tbt@tinhuy.vn"), "{}", mail.recipient());
+    assert!(mail.subject().contains("Báo cáo sơ kết giữa nhiệm kỳ"), "the subject names the report: {}", mail.subject());
+    assert!(mail.text.contains(&format!("/reports/{}/versions/1#comment-{comment}", s.report)), "{}", mail.text);
 }

@@ -45,7 +45,11 @@ pub(crate) struct Setup {
 }
 
 pub(crate) async fn setup() -> Setup {
-    let server = Server::start();
+    setup_on(Server::start()).await
+}
+
+/// The same story on a server started as the caller chose (with mail, say).
+pub(crate) async fn setup_on(server: Server) -> Setup {
     let http = client();
     let link = add_user(&server, "admin@tinhuy.vn", "Nguyễn Văn Quản", Some("admin"));
     set_password(&http, &server, &link, PASSWORD).await;
