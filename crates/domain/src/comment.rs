@@ -6,13 +6,12 @@
 //! marks it withdrawn, and a new version carries its anchor forward (or
 //! flags it outdated, still showing what it quoted).
 
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::document::align::Anchor;
-use crate::text::{TextError, nfc};
+use crate::text::TextError;
 use crate::{CommentId, ReportId, UserId, VersionId};
 
 /// The text of a comment, a reply or a response: NFC, trimmed, new lines
@@ -26,44 +25,11 @@ impl CommentText {
     pub const MAX_CHARS: usize = 5_000;
 
     pub fn parse(raw: &str) -> Result<Self, TextError> {
-        let text = nfc(raw.trim()).replace("\r\n", "\n");
-        if text.is_empty() {
-            return Err(TextError::Empty);
-        }
-        if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            return Err(TextError::ControlCharacter);
-        }
-        let actual = text.chars().count();
-        if actual > Self::MAX_CHARS {
-            return Err(TextError::TooLong { max: Self::MAX_CHARS, actual });
-        }
-        Ok(Self(text))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
+        crate::text::multi_line(raw, Self::MAX_CHARS).map(Self)
     }
 }
 
-impl TryFrom<String> for CommentText {
-    type Error = TextError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<CommentText> for String {
-    fn from(text: CommentText) -> Self {
-        text.0
-    }
-}
-
-impl fmt::Display for CommentText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::text::text_newtype!(CommentText);
 
 /// How the drafting team answered a comment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

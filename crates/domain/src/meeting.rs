@@ -9,14 +9,13 @@
 //! action item is overdue is worked out from its deadline and "now" each
 //! time it is asked, never stored, so it can never be stale.
 
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::comment::CommentText;
 use crate::report::{Report, Title};
-use crate::text::{TextError, nfc};
+use crate::text::TextError;
 use crate::{ActionItemId, AgendaItemId, BodyId, CommentId, CommitteeId, MeetingId, MinuteEntryId, ReportId, UserId};
 
 /// Where a meeting stands.
@@ -113,44 +112,11 @@ impl ConclusionText {
     pub const MAX_CHARS: usize = 30_000;
 
     pub fn parse(raw: &str) -> Result<Self, TextError> {
-        let text = nfc(raw.trim()).replace("\r\n", "\n");
-        if text.is_empty() {
-            return Err(TextError::Empty);
-        }
-        if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            return Err(TextError::ControlCharacter);
-        }
-        let actual = text.chars().count();
-        if actual > Self::MAX_CHARS {
-            return Err(TextError::TooLong { max: Self::MAX_CHARS, actual });
-        }
-        Ok(Self(text))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
+        crate::text::multi_line(raw, Self::MAX_CHARS).map(Self)
     }
 }
 
-impl TryFrom<String> for ConclusionText {
-    type Error = TextError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<ConclusionText> for String {
-    fn from(text: ConclusionText) -> Self {
-        text.0
-    }
-}
-
-impl fmt::Display for ConclusionText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+crate::text::text_newtype!(ConclusionText);
 
 /// Who an action item is assigned to: a body (the editorial team's body,
 /// the Committee Office) or a person.

@@ -5,7 +5,6 @@
 //! 1", "lần 2"…) are immutable once made; each records who made it, when,
 //! from what, and why.
 
-use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -66,50 +65,11 @@ impl Title {
     pub const MAX_CHARS: usize = 500;
 
     pub fn parse(raw: &str) -> Result<Self, TextError> {
-        single_line(raw, Self::MAX_CHARS).map(Self)
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
+        crate::text::single_line(raw, Self::MAX_CHARS).map(Self)
     }
 }
 
-impl TryFrom<String> for Title {
-    type Error = TextError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Title> for String {
-    fn from(title: Title) -> Self {
-        title.0
-    }
-}
-
-impl fmt::Display for Title {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// NFC, trimmed, inner white space folded; refused when empty, too long or
-/// holding control characters. Never cut short.
-fn single_line(raw: &str, max: usize) -> Result<String, TextError> {
-    let folded = nfc(raw).split_whitespace().collect::<Vec<_>>().join(" ");
-    if folded.is_empty() {
-        return Err(TextError::Empty);
-    }
-    if folded.chars().any(char::is_control) {
-        return Err(TextError::ControlCharacter);
-    }
-    let actual = folded.chars().count();
-    if actual > max {
-        return Err(TextError::TooLong { max, actual });
-    }
-    Ok(folded)
-}
+crate::text::text_newtype!(Title);
 
 /// A version's change note ("đã tiếp thu ý kiến tại cuộc họp ngày 27/6"):
 /// optional, several lines allowed, NFC, at most 2,000 characters.

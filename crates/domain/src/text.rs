@@ -4,8 +4,6 @@
 //! keyboard disagree); everything is normalised to NFC on the way in so that
 //! equality, uniqueness and search behave the same for both.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
@@ -103,44 +101,82 @@ impl Name {
     pub const MAX_CHARS: usize = 200;
 
     pub fn parse(raw: &str) -> Result<Self, TextError> {
-        let folded = nfc(raw).split_whitespace().collect::<Vec<_>>().join(" ");
-        if folded.is_empty() {
-            return Err(TextError::Empty);
+        single_line(raw, Self::MAX_CHARS).map(Self)
+    }
+}
+
+
+/// One line as Gopy keeps it: NFC, trimmed, inner runs of white space
+/// folded to one space; refused when empty, too long or holding control
+/// characters. Never cut short.
+pub(crate) fn single_line(raw: &str, max: usize) -> Result<String, TextError> {
+    let folded = nfc(raw).split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.is_empty() {
+        return Err(TextError::Empty);
+    }
+    if folded.chars().any(char::is_control) {
+        return Err(TextError::ControlCharacter);
+    }
+    let actual = folded.chars().count();
+    if actual > max {
+        return Err(TextError::TooLong { max, actual });
+    }
+    Ok(folded)
+}
+
+/// Several lines as Gopy keeps them: NFC, trimmed, `\r\n` as `\n`, tabs and
+/// new lines allowed but no other control character; refused when empty or
+/// too long. Never cut short.
+pub(crate) fn multi_line(raw: &str, max: usize) -> Result<String, TextError> {
+    let text = nfc(raw.trim()).replace("\r\n", "\n");
+    if text.is_empty() {
+        return Err(TextError::Empty);
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(TextError::ControlCharacter);
+    }
+    let actual = text.chars().count();
+    if actual > max {
+        return Err(TextError::TooLong { max, actual });
+    }
+    Ok(text)
+}
+
+/// What every checked-text newtype has besides its own `parse`: reading it
+/// as a `&str`, conversion from and to `String` (through `parse`, so a
+/// stored or deserialised value is checked too), and `Display`.
+macro_rules! text_newtype {
+    ($ty:ident) => {
+        impl $ty {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
         }
-        if folded.chars().any(char::is_control) {
-            return Err(TextError::ControlCharacter);
+
+        impl TryFrom<String> for $ty {
+            type Error = $crate::text::TextError;
+
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
         }
-        let actual = folded.chars().count();
-        if actual > Self::MAX_CHARS {
-            return Err(TextError::TooLong { max: Self::MAX_CHARS, actual });
+
+        impl From<$ty> for String {
+            fn from(value: $ty) -> Self {
+                value.0
+            }
         }
-        Ok(Self(folded))
-    }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+        impl ::std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
 }
+pub(crate) use text_newtype;
 
-impl TryFrom<String> for Name {
-    type Error = TextError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Name> for String {
-    fn from(name: Name) -> Self {
-        name.0
-    }
-}
-
-impl fmt::Display for Name {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+text_newtype!(Name);
 
 #[cfg(test)]
 mod tests {
