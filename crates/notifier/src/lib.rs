@@ -27,12 +27,16 @@ use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
+use futures_util::StreamExt;
 use tokio::sync::watch;
 
 pub use render::{Notice, RenderError, Rendered, Templates};
 pub use transport::{SendError, Transport, TransportError, check_smtp_url, redact_smtp_url};
 
 /// Whether `from` is a sender lettre accepts, e.g. `Gopy <gopy@tinhuy.vn>`.
+/// How many mails one worker sends at once.
+const CONCURRENT_MAILS: usize = 8;
+
 pub fn is_sender(from: &str) -> bool {
     from.parse::<Mailbox>().is_ok()
 }
@@ -292,9 +296,14 @@ impl Notifier {
             round.failed += hopeless.len();
         }
 
-        for mail in outgoing {
-            let rows = mail.rows.len();
-            match self.deliver(&mail, &people, now).await {
+        // Several mails at a time: each waits mostly on the SMTP server's
+        // replies, so one connection after another leaves the worker idle.
+        let people = &people;
+        let mut deliveries = futures_util::stream::iter(outgoing)
+            .map(|mail| async move { (mail.rows.len(), self.deliver(&mail, people, now).await) })
+            .buffer_unordered(CONCURRENT_MAILS);
+        while let Some((rows, outcome)) = deliveries.next().await {
+            match outcome {
                 Ok(()) => {
                     round.mails_sent += 1;
                     round.rows_sent += rows;

@@ -146,6 +146,13 @@ impl Store for SeaStore {
             None => None,
         };
         let tx = self.db.begin().await.map_err(map_db_err)?;
+        if self.engine == Engine::Sqlite {
+            // Take the write lock at once: another process on the same file
+            // (`gopy user add` beside a running server, a second worker)
+            // then waits its turn under the busy timeout, instead of failing
+            // when a transaction that has read tries to write.
+            tx.execute_unprepared("UPDATE bodies SET name = name WHERE 1 = 0").await.map_err(map_db_err)?;
+        }
         Ok(Box::new(SeaUnitOfWork::new(tx, turn)))
     }
 

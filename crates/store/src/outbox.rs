@@ -62,15 +62,8 @@ fn claimable(now: OffsetDateTime) -> sea_orm::Condition {
 #[async_trait]
 impl NotifierStore for SeaUnitOfWork {
     async fn claim_due(&mut self, claim: &Claim) -> Result<Vec<ClaimedMail>, StoreError> {
-        if self.tx().get_database_backend() == DatabaseBackend::Sqlite {
-            // Take the write lock before reading: another process on the
-            // same file (a second worker, `gopy user add`) then waits its
-            // turn instead of failing the upgrade from reader to writer.
-            self.tx()
-                .execute_unprepared("UPDATE outbox SET status = status WHERE 1 = 0")
-                .await
-                .map_err(map_db_err)?;
-        }
+        // On SQLite the unit of work holds the write lock from its start (see
+        // `SeaStore::begin`), so the reads below cannot race another process.
         // Whose mail is ripe: someone with a row due since the digest window began.
         let recipients: Vec<Uuid> = outbox::Entity::find()
             .select_only()
