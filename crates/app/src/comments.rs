@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use gopy_domain::document::align::{Anchor, AnchorFate, carry_anchors, find_span, span_of};
-use gopy_domain::document::{Block, BlockId};
+use gopy_domain::document::BlockId;
 use gopy_domain::{
     Action, Actor, Comment, CommentCounts, DispositionProblem, CommentId, CommentPlacement, CommentRevision, CommentText,
     DispositionKind, OutboxMessage, OutboxMessageId, Placement, Report, ReportId, Resource, UserId, Version,
@@ -392,15 +392,15 @@ impl App {
         uow: &mut dyn UnitOfWork,
         previous: &Version,
         next: &Version,
+        alignment: &gopy_domain::document::align::Alignment,
     ) -> Result<usize, AppError> {
         let placements = uow.placements_on(previous.id).await?;
         if placements.is_empty() {
             return Ok(0);
         }
-        let alignment = gopy_domain::document::align::align(&contents(&previous.blocks), &contents(&next.blocks));
-        let anchored: Vec<&CommentPlacement> = placements.iter().filter(|p| p.anchor.is_some()).collect();
+                let anchored: Vec<&CommentPlacement> = placements.iter().filter(|p| p.anchor.is_some()).collect();
         let anchors: Vec<Anchor> = anchored.iter().filter_map(|p| p.anchor.clone()).collect();
-        let fates = carry_anchors(&anchors, &previous.blocks, &next.blocks, &alignment);
+        let fates = carry_anchors(&anchors, &previous.blocks, &next.blocks, alignment);
         let mut carried: Vec<CommentPlacement> = anchored
             .iter()
             .zip(fates)
@@ -440,10 +440,6 @@ fn reply_entry(report: &Report, reply: &Comment) -> gopy_domain::search::Entry {
         at: reply.created_at,
         text: reply.body.to_string(),
     }
-}
-
-fn contents(blocks: &[Block]) -> Vec<gopy_domain::document::BlockContent> {
-    blocks.iter().map(|b| b.content.clone()).collect()
 }
 
 /// Checks a new comment's anchor against the version: the block is in it,

@@ -7,7 +7,7 @@
 //! committee), so no caller can forget to.
 
 use gopy_documents::{ExportError, ImportError, ImportLimits, SourceFormat, TitleBlock};
-use gopy_domain::document::align::{Alignment, align, carry_ids};
+use gopy_domain::document::align::{Alignment, align, carry_ids_aligned};
 use gopy_domain::document::{BlockContent, BlockId};
 use gopy_domain::report::{change_note, drafting_team};
 use gopy_domain::{
@@ -171,7 +171,7 @@ impl App {
         let number = previous.as_ref().map_or(1, |v| v.number + 1);
         let old_blocks = previous.as_ref().map(|v| v.blocks.as_slice()).unwrap_or_default();
         let mut randomness = Randomness::default();
-        let blocks = carry_ids(old_blocks, contents, || randomness.block_id());
+        let (blocks, alignment) = carry_ids_aligned(old_blocks, contents, || randomness.block_id());
         if let Some(err) = randomness.failure {
             return Err(AppError::Store(err));
         }
@@ -191,7 +191,7 @@ impl App {
         uow.insert_version(&version).await.map_err(|e| AppError::from_store(e, "version"))?;
         self.index_version(uow.as_mut(), &report, &version).await?;
         let carried = match &previous {
-            Some(previous) => self.carry_comments(uow.as_mut(), previous, &version).await?,
+            Some(previous) => self.carry_comments(uow.as_mut(), previous, &version, &alignment).await?,
             None => 0,
         };
         let event = self.audit(

@@ -12,7 +12,7 @@ use gopy_app::reports::{Download, ExportFormat, NewReport, ReportDetail, Version
 use gopy_documents::ImportLimits;
 use gopy_domain::document::align::ChangeKind;
 use gopy_domain::document::label::citation_labels;
-use gopy_domain::document::{Block, BlockContent};
+use gopy_domain::document::BlockContent;
 use gopy_domain::{Action, Actor, ReportId, ReportKind, Resource, User, UserId};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -217,10 +217,6 @@ pub(crate) fn blocks_view(contents: &[BlockContent]) -> Vec<Value> {
         .collect()
 }
 
-pub(crate) fn contents(blocks: &[Block]) -> Vec<BlockContent> {
-    blocks.iter().map(|b| b.content.clone()).collect()
-}
-
 // --- Comparing two versions ----------------------------------------------------
 
 #[derive(Deserialize)]
@@ -264,10 +260,10 @@ pub async fn diff_page(
 /// The rows of a diff page. Runs of kept blocks fold into one row that says
 /// how many passages are unchanged, so the changes stand out.
 fn diff_rows(diff: &VersionDiff, inline: bool, kind_label: impl Fn(ChangeKind) -> String) -> Vec<Value> {
-    let old = contents(&diff.from.blocks);
-    let new = contents(&diff.to.blocks);
-    let old_labels = citation_labels(&old);
-    let new_labels = citation_labels(&new);
+    let old: Vec<&BlockContent> = diff.from.blocks.iter().map(|b| &b.content).collect();
+    let new: Vec<&BlockContent> = diff.to.blocks.iter().map(|b| &b.content).collect();
+    let old_labels = citation_labels(old.iter().copied());
+    let new_labels = citation_labels(new.iter().copied());
     let mut rows: Vec<Value> = Vec::new();
     let mut kept_run: Vec<&str> = Vec::new();
     let flush = |rows: &mut Vec<Value>, kept_run: &mut Vec<&str>| {

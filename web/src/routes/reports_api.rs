@@ -278,8 +278,7 @@ fn block_response(block: &Block, label: String) -> BlockResponse {
 }
 
 fn version_response(version: &Version) -> VersionResponse {
-    let contents: Vec<BlockContent> = version.blocks.iter().map(|b| b.content.clone()).collect();
-    let labels = citation_labels(&contents);
+    let labels = citation_labels(version.blocks.iter().map(|b| &b.content));
     VersionResponse {
         report: version.report.to_string(),
         number: version.number,

@@ -19,7 +19,7 @@ use gopy_domain::{
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::reports::{actor, contents, kind_label, report_id};
+use super::reports::{actor, kind_label, report_id};
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
 use crate::i18n::{format_date_time, form_errors};
@@ -140,7 +140,7 @@ fn reply_view(reply: &Comment, people: &Directory, zone: &str) -> Value {
 /// Citation labels of a version, by block id.
 pub(crate) fn labels_by_block(version: Option<&Version>) -> HashMap<String, String> {
     let Some(version) = version else { return HashMap::new() };
-    let labels = citation_labels(&contents(&version.blocks));
+    let labels = citation_labels(version.blocks.iter().map(|b| &b.content));
     version.blocks.iter().zip(labels).map(|(b, l)| (b.id.to_string(), l)).collect()
 }
 
@@ -198,13 +198,12 @@ async fn version_view(
         }
     }
     let chosen = extra["values"]["block"].as_str().map(str::to_owned);
-    let content_labels = citation_labels(&contents(&version.blocks));
     let blocks: Vec<Value> = version
         .blocks
         .iter()
-        .zip(&content_labels)
         .enumerate()
-        .map(|(i, (block, label))| {
+        .map(|(i, block)| {
+            let label = labels.get(block.id.as_str());
             json!({
                 "id": block.id,
                 "n": i + 1,

@@ -156,7 +156,17 @@ pub fn align(old: &[BlockContent], new: &[BlockContent]) -> Alignment {
 /// The blocks of a new version with their ids: a block kept, changed or
 /// moved from `old` keeps its id; any other (added, or the later parts of a
 /// split) gets `fresh()`.
-pub fn carry_ids(old: &[Block], new: Vec<BlockContent>, mut fresh: impl FnMut() -> BlockId) -> Vec<Block> {
+pub fn carry_ids(old: &[Block], new: Vec<BlockContent>, fresh: impl FnMut() -> BlockId) -> Vec<Block> {
+    carry_ids_aligned(old, new, fresh).0
+}
+
+/// [`carry_ids`], also giving the alignment it made, for whoever needs it
+/// next (carrying comments forward) without aligning the versions twice.
+pub fn carry_ids_aligned(
+    old: &[Block],
+    new: Vec<BlockContent>,
+    mut fresh: impl FnMut() -> BlockId,
+) -> (Vec<Block>, Alignment) {
     let old_contents: Vec<&BlockContent> = old.iter().map(|b| &b.content).collect();
     let new_contents: Vec<&BlockContent> = new.iter().collect();
     let alignment = align_refs(&old_contents, &new_contents);
@@ -168,7 +178,8 @@ pub fn carry_ids(old: &[Block], new: Vec<BlockContent>, mut fresh: impl FnMut() 
             ids[n] = Some(old[o].id.clone());
         }
     }
-    new.into_iter().zip(ids).map(|(content, id)| Block { id: id.unwrap_or_else(&mut fresh), content }).collect()
+    let blocks = new.into_iter().zip(ids).map(|(content, id)| Block { id: id.unwrap_or_else(&mut fresh), content }).collect();
+    (blocks, alignment)
 }
 
 /// Where a new block came from, as alignment finds out.
