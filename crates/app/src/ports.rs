@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use gopy_domain::{
     AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
-    Comment, CommentId, CommentPlacement, CommentRevision, Delivery, Drafter, GlobalRole, MailRecord, MailStatus, Meeting,
+    Comment, CommentCounts, CommentId, CommentPlacement, CommentRevision, Delivery, Drafter, GlobalRole, MailRecord, MailStatus, Meeting,
     MeetingId, Membership, OutboxMessage, OutboxMessageId, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
     VersionId, VersionSummary,
     RoundId,
@@ -150,6 +150,8 @@ pub trait ReportStore: Send {
     async fn insert_version(&mut self, version: &Version) -> Result<(), StoreError>;
     async fn find_version(&mut self, report: ReportId, number: u32) -> Result<Option<Version>, StoreError>;
     async fn latest_version(&mut self, report: ReportId) -> Result<Option<Version>, StoreError>;
+    /// How many versions each report has.
+    async fn version_counts(&mut self) -> Result<Vec<(ReportId, u32)>, StoreError>;
     /// Every version of `report` without its blocks, in order.
     async fn version_summaries(&mut self, report: ReportId) -> Result<Vec<VersionSummary>, StoreError>;
 }
@@ -163,6 +165,9 @@ pub trait CommentStore: Send {
     async fn update_comment(&mut self, comment: &Comment) -> Result<(), StoreError>;
     /// Every comment and reply on `report`, oldest first.
     async fn comments_of_report(&mut self, report: ReportId) -> Result<Vec<Comment>, StoreError>;
+    /// The comments (not replies) of every report, counted by whether they
+    /// are withdrawn and by disposition: one query for the dashboard.
+    async fn comment_counts(&mut self) -> Result<Vec<(ReportId, CommentCounts)>, StoreError>;
     async fn insert_revision(&mut self, revision: &CommentRevision) -> Result<(), StoreError>;
     /// The earlier texts of `comment`, oldest first.
     async fn revisions_of(&mut self, comment: CommentId) -> Result<Vec<CommentRevision>, StoreError>;
@@ -180,6 +185,8 @@ pub trait RoundStore: Send {
     async fn close_round(&mut self, round: RoundId, at: OffsetDateTime) -> Result<(), StoreError>;
     /// Every round of `report`, in order.
     async fn rounds_of(&mut self, report: ReportId) -> Result<Vec<Round>, StoreError>;
+    /// The latest round of every report that has one.
+    async fn latest_rounds(&mut self) -> Result<Vec<(ReportId, Round)>, StoreError>;
     /// Casts or changes a vote.
     async fn put_ballot(&mut self, ballot: &Ballot) -> Result<(), StoreError>;
     async fn ballots_of(&mut self, round: RoundId) -> Result<Vec<Ballot>, StoreError>;

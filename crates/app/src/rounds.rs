@@ -218,7 +218,11 @@ impl App {
         authorize(actor, Action::ViewDashboard, Resource::Organisation)?;
         let now = self.now();
         let mut uow = self.store.begin().await?;
+        // A bounded number of queries, however many reports there are.
         let meetings = uow.list_meetings().await?;
+        let mut rounds = uow.latest_rounds().await?;
+        let mut counts = uow.comment_counts().await?;
+        let versions = uow.version_counts().await?;
         let mut rows = Vec::new();
         for report in uow.list_reports().await? {
             // Meetings come latest first, so the first that presents it is its latest.
@@ -226,9 +230,9 @@ impl App {
                 .iter()
                 .find(|m| m.agenda.iter().any(|a| a.report == Some(report.id)))
                 .map(|m| (m.id, m.title.clone(), m.starts_at));
-            let round = uow.rounds_of(report.id).await?.pop();
-            let counts = CommentCounts::of(&uow.comments_of_report(report.id).await?);
-            let versions = uow.version_summaries(report.id).await?.len();
+            let round = rounds.iter().position(|(r, _)| *r == report.id).map(|i| rounds.swap_remove(i).1);
+            let counts = counts.iter().position(|(r, _)| *r == report.id).map(|i| counts.swap_remove(i).1).unwrap_or_default();
+            let versions = versions.iter().find(|(r, _)| *r == report.id).map_or(0, |(_, n)| *n as usize);
             let overdue = report.status == ReportStatus::OpenForComments && round.as_ref().is_some_and(|r| r.deadline <= now);
             rows.push(DashboardRow { report, round, counts, versions, overdue, meeting });
         }

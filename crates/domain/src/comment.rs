@@ -194,19 +194,25 @@ impl CommentCounts {
     pub fn of<'a>(comments: impl IntoIterator<Item = &'a Comment>) -> Self {
         let mut counts = Self::default();
         for comment in comments.into_iter().filter(|c| !c.is_reply()) {
-            if comment.is_withdrawn() {
-                counts.withdrawn += 1;
-                continue;
-            }
-            counts.comments += 1;
-            match comment.disposition.as_ref().map(|d| d.kind) {
-                None => counts.awaiting += 1,
-                Some(DispositionKind::Accepted) => counts.accepted += 1,
-                Some(DispositionKind::PartlyAccepted) => counts.partly_accepted += 1,
-                Some(DispositionKind::Explained) => counts.explained += 1,
-            }
+            counts.add(comment.is_withdrawn(), comment.disposition.as_ref().map(|d| d.kind), 1);
         }
         counts
+    }
+
+    /// Adds `n` comments (not replies) that are withdrawn or not, with
+    /// their disposition: what a count by group in the database gives.
+    pub fn add(&mut self, withdrawn: bool, disposition: Option<DispositionKind>, n: usize) {
+        if withdrawn {
+            self.withdrawn += n;
+            return;
+        }
+        self.comments += n;
+        match disposition {
+            None => self.awaiting += n,
+            Some(DispositionKind::Accepted) => self.accepted += n,
+            Some(DispositionKind::PartlyAccepted) => self.partly_accepted += n,
+            Some(DispositionKind::Explained) => self.explained += n,
+        }
     }
 }
 

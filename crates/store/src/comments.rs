@@ -8,10 +8,11 @@ use gopy_app::ports::CommentStore;
 use gopy_domain::document::BlockId;
 use gopy_domain::document::align::{Anchor, Span};
 use gopy_domain::{
-    Comment, CommentId, CommentPlacement, CommentRevision, CommentText, Disposition, ReportId, UserId, VersionId,
+    Comment, CommentCounts, CommentId, CommentPlacement, CommentRevision, CommentText, Disposition, ReportId, UserId, VersionId,
 };
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::entity::{comment, comment_placement, comment_revision};
 use crate::error::map_db_err;
@@ -146,6 +147,47 @@ impl CommentStore for SeaUnitOfWork {
             .into_iter()
             .map(Comment::try_from)
             .collect()
+    }
+
+    async fn comment_counts(&mut self) -> Result<Vec<(ReportId, CommentCounts)>, StoreError> {
+        use comment::Column;
+        #[derive(sea_orm::FromQueryResult)]
+        struct Group {
+            report_id: uuid::Uuid,
+            disposition: Option<String>,
+            withdrawn: bool,
+            n: i64,
+        }
+        let withdrawn = || Expr::col(Column::WithdrawnAt).is_not_null();
+        let groups = comment::Entity::find()
+            .select_only()
+            .column(Column::ReportId)
+            .column(Column::Disposition)
+            .column_as(withdrawn(), "withdrawn")
+            .column_as(Expr::col(Column::Id).count(), "n")
+            .filter(Column::ParentId.is_null())
+            .group_by(Column::ReportId)
+            .group_by(Column::Disposition)
+            .group_by(withdrawn())
+            .into_model::<Group>()
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        let mut counts: Vec<(ReportId, CommentCounts)> = Vec::new();
+        for g in groups {
+            let report = ReportId::from_uuid(g.report_id);
+            let disposition = g.disposition.map(|d| d.parse()).transpose().map_err(|e| corrupt("disposition", e))?;
+            let n = usize::try_from(g.n).map_err(|e| corrupt("count", e))?;
+            let at = match counts.iter().position(|(r, _)| *r == report) {
+                Some(at) => at,
+                None => {
+                    counts.push((report, CommentCounts::default()));
+                    counts.len() - 1
+                }
+            };
+            counts[at].1.add(g.withdrawn, disposition, n);
+        }
+        Ok(counts)
     }
 
     async fn insert_revision(&mut self, r: &CommentRevision) -> Result<(), StoreError> {

@@ -5,6 +5,7 @@ use gopy_app::StoreError;
 use gopy_app::ports::ReportStore;
 use gopy_domain::{Drafter, Report, ReportId, UserId, Version, VersionSummary};
 use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 
@@ -96,6 +97,29 @@ impl ReportStore for SeaUnitOfWork {
             .await
             .map_err(map_db_err)?;
         row.map(Version::try_from).transpose()
+    }
+
+    async fn version_counts(&mut self) -> Result<Vec<(ReportId, u32)>, StoreError> {
+        #[derive(sea_orm::FromQueryResult)]
+        struct Count {
+            report_id: uuid::Uuid,
+            n: i64,
+        }
+        version::Entity::find()
+            .select_only()
+            .column(version::Column::ReportId)
+            .column_as(Expr::col(version::Column::Id).count(), "n")
+            .group_by(version::Column::ReportId)
+            .into_model::<Count>()
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(|c| {
+                let n = u32::try_from(c.n).map_err(|e| StoreError::Corrupt(format!("versions count: {e}")))?;
+                Ok((ReportId::from_uuid(c.report_id), n))
+            })
+            .collect()
     }
 
     async fn version_summaries(&mut self, id: ReportId) -> Result<Vec<VersionSummary>, StoreError> {

@@ -22,6 +22,20 @@ fn number(raw: u32) -> Result<i32, StoreError> {
     i32::try_from(raw).map_err(|e| StoreError::Other(format!("round number: {e}")))
 }
 
+fn round_of(row: review_round::Model) -> Result<Round, StoreError> {
+    let to_u32 = |column: &str, v: i32| u32::try_from(v).map_err(|e| corrupt(column, e));
+    Ok(Round {
+        id: RoundId::from_uuid(row.id),
+        number: to_u32("review_rounds.number", row.number)?,
+        version: to_u32("review_rounds.version_number", row.version_number)?,
+        opened_at: row.opened_at,
+        deadline: row.deadline,
+        late_allowed: row.late_allowed,
+        ballot: row.ballot,
+        closed_at: row.closed_at,
+    })
+}
+
 #[async_trait]
 impl RoundStore for SeaUnitOfWork {
     async fn update_report_state(&mut self, r: &Report) -> Result<(), StoreError> {
@@ -66,7 +80,6 @@ impl RoundStore for SeaUnitOfWork {
     }
 
     async fn rounds_of(&mut self, report: ReportId) -> Result<Vec<Round>, StoreError> {
-        let to_u32 = |column: &str, v: i32| u32::try_from(v).map_err(|e| corrupt(column, e));
         review_round::Entity::find()
             .filter(review_round::Column::ReportId.eq(report.as_uuid()))
             .order_by_asc(review_round::Column::Number)
@@ -74,19 +87,28 @@ impl RoundStore for SeaUnitOfWork {
             .await
             .map_err(map_db_err)?
             .into_iter()
-            .map(|row| {
-                Ok(Round {
-                    id: RoundId::from_uuid(row.id),
-                    number: to_u32("review_rounds.number", row.number)?,
-                    version: to_u32("review_rounds.version_number", row.version_number)?,
-                    opened_at: row.opened_at,
-                    deadline: row.deadline,
-                    late_allowed: row.late_allowed,
-                    ballot: row.ballot,
-                    closed_at: row.closed_at,
-                })
-            })
+            .map(round_of)
             .collect()
+    }
+
+    async fn latest_rounds(&mut self) -> Result<Vec<(ReportId, Round)>, StoreError> {
+        let rows = review_round::Entity::find()
+            .order_by_asc(review_round::Column::ReportId)
+            .order_by_asc(review_round::Column::Number)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        let mut latest: Vec<(ReportId, Round)> = Vec::new();
+        for row in rows {
+            let report = ReportId::from_uuid(row.report_id);
+            let round = round_of(row)?;
+            // Rows come by report, then number: a report's last row is its latest round.
+            match latest.last_mut() {
+                Some((r, last)) if *r == report => *last = round,
+                _ => latest.push((report, round)),
+            }
+        }
+        Ok(latest)
     }
 
     async fn put_ballot(&mut self, ballot: &Ballot) -> Result<(), StoreError> {
