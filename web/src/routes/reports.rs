@@ -129,10 +129,8 @@ pub(crate) async fn report_view(state: &AppState, ctx: &Ctx, id: ReportId, extra
     let actor = actor(ctx)?;
     let fail = |e: AppError| ctx.failure(&e);
     let ReportDetail { report, team, versions } = state.app.report_detail(actor, id).await.map_err(fail)?;
-    let users = state.app.users().await.map_err(fail)?;
-    let names = names(&users);
+    let people = super::review::Directory::load(state).await.map_err(fail)?;
     let committee = state.app.committee(report.committee).await.map_err(fail)?;
-    let body = state.app.list_bodies().await.map_err(fail)?.into_iter().find(|b| b.id == report.body);
     let zone = &ctx.signed_in()?.user.time_zone;
     let resource = gopy_app::reports::report_resource(&report);
     let mut page = json!({
@@ -140,12 +138,12 @@ pub(crate) async fn report_view(state: &AppState, ctx: &Ctx, id: ReportId, extra
         "title": report.title,
         "kind": kind_label(ctx, report.kind),
         "committee": { "id": committee.id, "name": committee.name },
-        "body": body.map(|b| b.name),
-        "team": team.iter().map(|d| json!({ "name": names.get(&d.user), "lead": d.lead })).collect::<Vec<_>>(),
+        "body": people.body_name(report.body),
+        "team": team.iter().map(|d| json!({ "name": people.name(d.user), "lead": d.lead })).collect::<Vec<_>>(),
         "versions": versions.iter().rev().map(|v| json!({
             "number": v.number,
             "created_at": format_date_time(v.created_at, zone),
-            "author": names.get(&v.created_by),
+            "author": people.name(v.created_by),
             "source": ctx.pages.catalog().text(ctx.language, &format!("version_source_{}", v.source.as_str())),
             "file_name": v.file_name,
             "change_note": v.change_note,
@@ -155,7 +153,7 @@ pub(crate) async fn report_view(state: &AppState, ctx: &Ctx, id: ReportId, extra
         "next_number": versions.last().map_or(1, |v| v.number + 1),
         "may_add_version": ctx.can(Action::AddVersion, resource) && gopy_domain::workflow::versions_open(report.status),
         "upload_limit": crate::i18n::format_bytes(state.settings.server.upload_limit_bytes),
-        "life": super::rounds::life_view(state, ctx, &report).await.map_err(fail)?,
+        "life": super::rounds::life_view(state, ctx, &report, &people).await.map_err(fail)?,
         "values": {},
     });
     merge(&mut page, extra);

@@ -44,6 +44,10 @@ impl Directory {
         self.users.get(&user).map(|u| u.name.to_string()).unwrap_or_default()
     }
 
+    pub(crate) fn body_name(&self, body: gopy_domain::BodyId) -> Option<String> {
+        self.bodies.get(&body).map(|b| b.name.to_string())
+    }
+
     pub(crate) fn body_of(&self, user: UserId) -> Option<String> {
         let body = self.users.get(&user)?.body?;
         self.bodies.get(&body).map(|b| b.name.to_string())

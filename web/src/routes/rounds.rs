@@ -31,12 +31,11 @@ fn action_of(step: Step) -> Action {
 
 /// The report's state, round, ballot and the steps the viewer may take, for
 /// the report page.
-pub async fn life_view(state: &AppState, ctx: &Ctx, report: &Report) -> Result<Value, AppError> {
+pub async fn life_view(state: &AppState, ctx: &Ctx, report: &Report, people: &Directory) -> Result<Value, AppError> {
     let Some(identity) = ctx.identity.as_ref() else { return Ok(json!({})) };
     let catalog = ctx.pages.catalog();
     let zone = &identity.user.time_zone;
     let rounds = state.app.rounds(&identity.actor, report.id).await?;
-    let people = Directory::load(state).await?;
     let resource = gopy_app::reports::report_resource(report);
     let steps: Vec<Value> = allowed_steps(report.status)
         .into_iter()
@@ -71,7 +70,7 @@ pub async fn life_view(state: &AppState, ctx: &Ctx, report: &Report) -> Result<V
         // The chair decides on the version against the one the last round reviewed.
         "previous_round_version": rounds.iter().rev().map(|r| r.version).find(|v| Some(*v) != review.version.as_ref().map(|x| x.number)),
         "latest_version": review.version.as_ref().map(|v| v.number),
-        "ballot": ballot.as_ref().map(|b| ballot_view(ctx, b, &people, identity)),
+        "ballot": ballot.as_ref().map(|b| ballot_view(ctx, b, people, identity)),
         "may_vote": may_vote,
     }))
 }
