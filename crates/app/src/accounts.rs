@@ -8,7 +8,7 @@
 use gopy_domain::account::THROTTLE_WINDOW;
 use gopy_domain::{
     AccessToken, AccessTokenId, AccountLink, AccountLinkId, Actor, Email, GlobalRole, Language, LinkProblem,
-    LinkPurpose, Name, OutboxMessage, OutboxMessageId, Session, SessionId, User, UserId, check_password,
+    LinkPurpose, Name, Session, SessionId, User, UserId, check_password,
     sign_in_allowed,
 };
 use serde_json::json;
@@ -130,16 +130,8 @@ impl App {
             used_at: None,
         };
         uow.insert_account_link(&link, &hash).await?;
-        uow.enqueue(&OutboxMessage {
-            id: OutboxMessageId::from_uuid(new_id()),
-            kind: purpose.as_str().to_owned(),
-            recipient: user.id,
-            payload: json!({ "path": link_path(&secret), "expires_at": link.expires_at }),
-            created_at: now,
-            due_at: now,
-            sent_at: None,
-        })
-        .await?;
+        let payload = json!({ "path": link_path(&secret), "expires_at": link.expires_at });
+        uow.enqueue(&self.outbox_message(user.id, purpose.as_str(), payload)).await?;
         let event = self.audit(
             actor,
             &format!("{}.issued", purpose.as_str()),

@@ -11,7 +11,7 @@ use gopy_domain::document::align::{Anchor, AnchorFate, carry_anchors, find_span,
 use gopy_domain::document::BlockId;
 use gopy_domain::{
     Action, Actor, Comment, CommentCounts, DispositionProblem, CommentId, CommentPlacement, CommentRevision, CommentText,
-    DispositionKind, OutboxMessage, OutboxMessageId, Placement, Report, ReportId, Resource, UserId, Version,
+    DispositionKind, OutboxMessage, Placement, Report, ReportId, Resource, UserId, Version,
     authorize,
 };
 use serde_json::json;
@@ -365,23 +365,15 @@ impl App {
     }
 
     fn notice(&self, recipient: UserId, kind: &str, report: &Report, comment: &Comment) -> OutboxMessage {
-        let now = self.now();
         let thread = comment.parent.unwrap_or(comment.id);
-        OutboxMessage {
-            id: OutboxMessageId::from_uuid(new_id()),
-            kind: kind.to_owned(),
-            recipient,
-            payload: json!({
-                "report": report.id,
-                "report_title": report.title,
-                "comment": comment.id,
-                "author": comment.author,
-                "path": format!("/reports/{}/versions/{}#comment-{thread}", report.id, comment.version_number),
-            }),
-            created_at: now,
-            due_at: now,
-            sent_at: None,
-        }
+        let payload = json!({
+            "report": report.id,
+            "report_title": report.title,
+            "comment": comment.id,
+            "author": comment.author,
+            "path": format!("/reports/{}/versions/{}#comment-{thread}", report.id, comment.version_number),
+        });
+        self.outbox_message(recipient, kind, payload)
     }
 
     /// Carries every comment shown on `previous` onto `next`, in the unit of

@@ -24,7 +24,7 @@ pub use accounts::{Client, Identity, SignedIn, link_path};
 pub use error::{AppError, Field, InvalidReason};
 pub use ports::{Claim, ClaimedMail, Clock, NotifierStore, Store, StoreError, SystemClock, UnitOfWork};
 
-use gopy_domain::{AuditEvent, AuditEventId, UserId};
+use gopy_domain::{AuditEvent, AuditEventId, OutboxMessage, OutboxMessageId, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -51,6 +51,21 @@ impl App {
     fn now(&self) -> OffsetDateTime {
         let now = self.clock.now();
         now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now)
+    }
+
+    /// A notice for the outbox, due now: `kind` picks the mail template and
+    /// `payload` holds what it needs.
+    fn outbox_message(&self, recipient: UserId, kind: &str, payload: serde_json::Value) -> OutboxMessage {
+        let now = self.now();
+        OutboxMessage {
+            id: OutboxMessageId::from_uuid(new_id()),
+            kind: kind.to_owned(),
+            recipient,
+            payload,
+            created_at: now,
+            due_at: now,
+            sent_at: None,
+        }
     }
 
     fn audit(

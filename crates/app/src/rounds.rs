@@ -4,7 +4,7 @@
 
 use gopy_domain::workflow::{Ballot, Circumstances, Round, Step, StepRefused, Vote, next_state};
 use gopy_domain::{
-    Action, Actor, Approval, AuditEvent, CommentCounts, CommentId, CommitteeRole, OutboxMessage, OutboxMessageId,
+    Action, Actor, Approval, AuditEvent, CommentCounts, CommentId, CommitteeRole, OutboxMessage,
     Report, ReportId, ReportStatus, Resource, RoundId, UserId, authorize,
 };
 use serde_json::json;
@@ -137,21 +137,13 @@ impl App {
     }
 
     fn report_notice(&self, recipient: UserId, kind: &str, report: &Report, details: &serde_json::Value) -> OutboxMessage {
-        let now = self.now();
-        OutboxMessage {
-            id: OutboxMessageId::from_uuid(new_id()),
-            kind: kind.to_owned(),
-            recipient,
-            payload: json!({
-                "report": report.id,
-                "report_title": report.title,
-                "details": details,
-                "path": format!("/reports/{}", report.id),
-            }),
-            created_at: now,
-            due_at: now,
-            sent_at: None,
-        }
+        let payload = json!({
+            "report": report.id,
+            "report_title": report.title,
+            "details": details,
+            "path": format!("/reports/{}", report.id),
+        });
+        self.outbox_message(recipient, kind, payload)
     }
 
     /// The rounds of a report, oldest first.
