@@ -6,6 +6,7 @@
 //! need a real browser are driven through [`browser::Browser`].
 
 pub mod browser;
+pub mod routes;
 pub mod mail;
 
 use std::io::{BufRead, BufReader};
@@ -108,6 +109,11 @@ impl Server {
     /// Starts `gopy demo`: the demo's story, loaded and served.
     pub fn demo() -> Self {
         Self::run_command("demo", &[], &[])
+    }
+
+    /// Starts `gopy demo` with extra environment.
+    pub fn demo_with(env: &[(&str, &str)]) -> Self {
+        Self::run_command("demo", &[], env)
     }
 
     /// Starts `gopy serve` with extra arguments and environment.

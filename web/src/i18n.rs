@@ -107,7 +107,12 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
     let key = match err {
         AppError::Invalid { reason, .. } => match reason {
             InvalidReason::Text(TextError::Empty) => "err_empty",
-            InvalidReason::Text(TextError::TooLong { .. }) => "err_too_long",
+            InvalidReason::Text(TextError::TooLong { max, actual }) => {
+                return catalog
+                    .text(language, "err_too_long")
+                    .replace("{max}", &format_count(*max as u64))
+                    .replace("{actual}", &format_count(*actual as u64));
+            }
             InvalidReason::Text(TextError::ControlCharacter) => "err_control_character",
             InvalidReason::Text(TextError::InvalidEmail) => "err_invalid_email",
             InvalidReason::Password(PasswordProblem::TooShort) => "err_password_short",

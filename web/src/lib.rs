@@ -15,6 +15,7 @@ pub mod cli;
 mod demo;
 mod commands;
 pub mod i18n;
+pub mod limits;
 pub mod live;
 pub mod pages;
 pub mod render;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Announces changes to the pages people have open.
     pub live: live::Live,
+    /// Every signed-in person's writes, counted against `limits.writes_per_minute`.
+    pub writes: Arc<limits::WriteLimiter>,
 }
 
 impl AppState {

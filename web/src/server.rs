@@ -177,6 +177,7 @@ pub fn app_state(
 ) -> anyhow::Result<AppState> {
     let default_language = settings.default_language().context("i18n.default_language")?;
     let public_url = settings.public_url_for(local).into();
+    let writes = Arc::new(crate::limits::WriteLimiter::new(settings.limits.writes_per_minute));
     Ok(AppState {
         app: App::new(Arc::new(store), Arc::new(SystemClock)),
         pages: Arc::new(Pages::load()?),
@@ -184,6 +185,7 @@ pub fn app_state(
         default_language,
         public_url,
         live: crate::live::Live::new(stopping),
+        writes,
     })
 }
 
@@ -205,6 +207,7 @@ pub fn with_middleware(router: Router, settings: &Settings) -> Router {
             .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
             .layer(security_header(header::REFERRER_POLICY, "same-origin"))
+            .option_layer(strict_transport_security(settings))
             .layer(security_header(
                 header::CONTENT_SECURITY_POLICY,
                 "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -217,6 +220,17 @@ pub fn with_middleware(router: Router, settings: &Settings) -> Router {
             .layer(CatchPanicLayer::new())
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)),
     )
+}
+
+/// HSTS only when people reach Gopy over TLS (`server.public_url` starts
+/// with https://): TLS ends at the reverse proxy, so that setting is the one
+/// thing that says so; sent over plain http it would lock people out.
+fn strict_transport_security(settings: &Settings) -> Option<SetResponseHeaderLayer<HeaderValue>> {
+    settings
+        .server
+        .public_url
+        .starts_with("https://")
+        .then(|| security_header(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"))
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -30,6 +30,15 @@ pub struct Settings {
     pub log: LogSettings,
     pub i18n: I18nSettings,
     pub mail: MailSection,
+    pub limits: LimitsSettings,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSettings {
+    /// Writes (POST, PUT, PATCH, DELETE) one signed-in person may make a
+    /// minute, in bursts of as many; 0 turns the limit off.
+    pub writes_per_minute: u32,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -53,7 +53,13 @@ pub async fn sign_in(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): Cs
     match state.app.sign_in(&form.email, &form.password, &ctx.client).await {
         Ok(signed_in) => {
             // A new session on every sign-in: a session id planted before
-            // sign-in is never promoted.
+            // sign-in is never promoted, and the one signed in over ends.
+            if let Some(identity) = &ctx.identity
+                && let Some(session) = &identity.session
+                && let Err(err) = state.app.end_session(identity.user.id, session.id).await
+            {
+                tracing::warn!(error = %err, "the session signed in over could not be ended");
+            }
             let cookie = session_cookie(&state, &signed_in.session_secret);
             (StatusCode::SEE_OTHER, [(LOCATION, next), (SET_COOKIE, cookie)]).into_response()
         }

@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
                 .route("/v1/search", get(search::api_search)),
         )
         .fallback(site::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::limits::limit_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::csrf_cookie))
         .with_state(state)
 }

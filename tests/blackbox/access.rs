@@ -1,0 +1,465 @@
+//! Every route, for every kind of person, against the table of what each
+//! may do: on the demo's story (one Standing Committee with every role) and
+//! a second committee whose chair tries the first one's real ids.
+//!
+//! The table's rows are written here by hand, one per request, and the
+//! router's own routes (read from its source) must each have a row, so a
+//! new route without one fails this test. Each row's outcome string has one
+//! letter per person, in the order of [`PEOPLE`]:
+//!
+//! - `A` allowed: the request got past the access check (2xx, a redirect
+//!   elsewhere than sign-in, or a refusal of the input: 400, 409, 410, 422);
+//! - `F` forbidden (403); `N` not found (404: what another committee's ids
+//!   get, so a refusal does not even say they exist);
+//! - `S` sign in first (a redirect to `/sign-in`, or 401 from the API).
+//!
+//! Writes send input that the use cases refuse after the access check where
+//! they can (an empty text), so the walk changes little; the few that do
+//! change state (withdraw, mark held, approve) come after the rows that
+//! need the state before them. Every HTML page the walk sees is checked for
+//! POST forms without a CSRF token, and every page form post is sent once
+//! more without its token, which must be refused.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use gopy_tests::routes::router_routes;
+use gopy_tests::{Server, client, run_gopy};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, LOCATION};
+use serde_json::Value;
+
+use crate::accounts::csrf_of;
+
+const PASSWORD: &str = "gopy-demo-2023";
+const DEMO_DATABASE: (&str, &str) = ("GOPY__DATABASE__URL", "sqlite://data/demo.db");
+
+/// Who walks, and the email they sign in with (empty: nobody signed in).
+const PEOPLE: [(&str, &str); 10] = [
+    ("admin", "quantri@tinhuy.vn"),
+    ("secretariat (also the committee's secretary)", "vanphong@tinhuy.vn"),
+    ("committee secretary", "thuky@tinhuy.vn"),
+    ("chair", "bithu@tinhuy.vn"),
+    ("vice chair", "phobithu@tinhuy.vn"),
+    ("member", "uyvien@tinhuy.vn"),
+    ("drafting lead", "tuyengiao@tinhuy.vn"),
+    ("drafter", "bientap@tinhuy.vn"),
+    ("chair of another committee", "ngoai@tinhuy.vn"),
+    ("signed out", ""),
+];
+
+/// One request of the walk: the router's method and pattern it exercises,
+/// the path with `{placeholders}` for the story's ids, the body (a form's
+/// fields after its token, or JSON for the API; `multipart` for an upload)
+/// and the outcome for each person.
+struct Row {
+    method: &'static str,
+    pattern: &'static str,
+    path: &'static str,
+    body: &'static str,
+    expect: &'static str,
+}
+
+const fn row(method: &'static str, pattern: &'static str, path: &'static str, body: &'static str, expect: &'static str) -> Row {
+    Row { method, pattern, path, body, expect }
+}
+
+/// The same path as the pattern.
+const fn at(method: &'static str, pattern: &'static str, body: &'static str, expect: &'static str) -> Row {
+    Row { method, pattern, path: pattern, body, expect }
+}
+
+//                      admin, secretariat, committee secretary, chair, vice chair,
+//                      member, drafting lead, drafter, another committee's chair, signed out
+#[rustfmt::skip]
+const TABLE: &[Row] = &[
+    // Public pages.
+    at("GET", "/healthz", "", "AAAAAAAAAA"),
+    at("GET", "/readyz", "", "AAAAAAAAAA"),
+    at("GET", "/", "", "AAAAAAAAAA"),
+    row("GET", "/language/{code}", "/language/en", "", "AAAAAAAAAA"),
+    row("GET", "/static/{*file}", "/static/gopy.css", "", "AAAAAAAAAA"),
+    at("GET", "/sign-in", "", "AAAAAAAAAA"),
+    at("POST", "/sign-in", "email=&password=", "AAAAAAAAAA"),
+    at("GET", "/setup", "", "AAAAAAAAAA"),
+    at("POST", "/setup", "", "AAAAAAAAAA"),
+    row("GET", "/set-password/{secret}", "/set-password/{unknown}", "", "AAAAAAAAAA"),
+    row("POST", "/set-password/{secret}", "/set-password/{unknown}", "password=", "AAAAAAAAAA"),
+    // One's own account.
+    at("GET", "/account", "", "AAAAAAAAAS"),
+    at("POST", "/account/profile", "name=", "AAAAAAAAAS"),
+    at("POST", "/account/password", "current=&password=", "AAAAAAAAAS"),
+    at("POST", "/account/notifications", "", "AAAAAAAAAS"),
+    row("POST", "/account/sessions/{id}/end", "/account/sessions/{unknown}/end", "", "AAAAAAAAAS"),
+    at("POST", "/account/tokens", "name=", "AAAAAAAAAS"),
+    row("POST", "/account/tokens/{id}/revoke", "/account/tokens/{unknown}/revoke", "", "AAAAAAAAAS"),
+    // Organising.
+    at("GET", "/admin/people", "", "AAFFFFFFFS"),
+    at("POST", "/admin/people", "email=&name=", "AAFFFFFFFS"),
+    row("GET", "/admin/people/{id}", "/admin/people/{person}", "", "AAFFFFFFFS"),
+    row("POST", "/admin/people/{id}", "/admin/people/{person}", "name=", "AAFFFFFFFS"),
+    row("POST", "/admin/people/{id}/roles", "/admin/people/{person}/roles", "", "AFFFFFFFFS"),
+    row("POST", "/admin/people/{id}/reset-link", "/admin/people/{person}/reset-link", "", "AAFFFFFFFS"),
+    at("GET", "/admin/bodies", "", "AAAAAAAAAS"),
+    at("POST", "/admin/bodies", "name=", "AAFFFFFFFS"),
+    at("GET", "/admin/terms", "", "AAAAAAAAAS"),
+    at("POST", "/admin/terms", "name=", "AAFFFFFFFS"),
+    at("GET", "/admin/mail", "", "AFFFFFFFFS"),
+    row("POST", "/admin/mail/{id}/resend", "/admin/mail/{unknown}/resend", "", "AFFFFFFFFS"),
+    at("GET", "/committees", "", "AAAAAAAAAS"),
+    at("POST", "/committees", "name=", "AAFFFFFFFS"),
+    row("GET", "/committees/{id}", "/committees/{committee}", "", "AAAAAAAANS"),
+    row("POST", "/committees/{id}/members", "/committees/{committee}/members", "person=&role=", "AAAFFFFFNS"),
+    // Reports and their versions.
+    at("GET", "/reports", "", "AAAAAAAAAS"),
+    at("POST", "/reports", "title=", "AAFFFFFFFS"),
+    row("GET", "/reports/{id}", "/reports/{report}", "", "AAAAAAAANS"),
+    row("POST", "/reports/{id}/versions", "/reports/{report}/versions", "multipart", "AAFFFFAANS"),
+    row("GET", "/reports/{id}/versions/{number}", "/reports/{report}/versions/2", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/versions/{number}/{file}", "/reports/{report}/versions/2/export.docx", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/versions/{number}/{file}", "/reports/{report}/versions/1/export.md", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/diff", "/reports/{report}/diff?from=1&to=2", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/versions/{number}/indicators", "/reports/{report}/versions/2/indicators", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/versions/{number}/indicators/{chart}", "/reports/{report}/versions/2/indicators/0.svg", "", "AAAAAAAANS"),
+    row("POST", "/reports/{id}/versions/{number}/indicators/adopt", "/reports/{report}/versions/2/indicators/adopt", "", "AAFFFFFFNS"),
+    row("POST", "/reports/{id}/versions/{number}/indicators/direction", "/reports/{report}/versions/2/indicators/direction", "", "AAFFFFFFNS"),
+    row("POST", "/reports/{id}/versions/{number}/indicators/record", "/reports/{report}/versions/2/indicators/record", "", "AAFFFFFFNS"),
+    // Comments and their dispositions.
+    row("GET", "/reports/{id}/comments", "/reports/{report}/comments", "", "AAAAAAAANS"),
+    row("POST", "/reports/{id}/comments", "/reports/{report}/comments", "version=2&body=", "AAAAAAFFNS"),
+    row("GET", "/reports/{id}/events", "/reports/{report}/events", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/dispositions", "/reports/{report}/dispositions", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.docx", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.xlsx", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.csv", "", "AAAAAAAANS"),
+    row("GET", "/comments/{id}/card", "/comments/{comment}/card", "", "AAAAAAAANS"),
+    row("GET", "/comments/{id}/history", "/comments/{comment}/history", "", "AAAFFFFFNS"),
+    row("POST", "/comments/{id}/replies", "/comments/{comment}/replies", "body=", "AAAAAAAANS"),
+    row("POST", "/comments/{id}/edit", "/comments/{comment}/edit", "body=", "FFFFFAFFNS"),
+    row("POST", "/comments/{id}/disposition", "/comments/{comment}/disposition", "disposition=explained&response=", "FFFFFFAANS"),
+    // Rounds, ballots and approval.
+    row("POST", "/reports/{id}/steps", "/reports/{report}/steps", "step=", "AAAAAAAANS"),
+    row("POST", "/reports/{id}/ballot", "/reports/{report}/ballot", "choice=", "FAAAAAFFNS"),
+    row("GET", "/reports/{id}/timeline", "/reports/{report}/timeline", "", "AAAAAAAANS"),
+    at("GET", "/dashboard", "", "AAFFFFFFFS"),
+    row("GET", "/search", "/search?q=tham+nhung", "", "AAAAAAAAAS"),
+    // Meetings.
+    at("GET", "/meetings", "", "AAAAAAAAAS"),
+    at("POST", "/meetings", "title=", "AAAFFFFFFS"),
+    row("GET", "/meetings/{id}", "/meetings/{meeting}", "", "AAAAAAAANS"),
+    row("GET", "/meetings/{id}/{file}", "/meetings/{meeting}/bien-ban.docx", "", "AAAAAAAANS"),
+    row("GET", "/meetings/{id}/{file}", "/meetings/{meeting}/thong-bao-ket-luan.docx", "", "AAAAAAAANS"),
+    row("GET", "/meetings/{id}/{file}", "/meetings/{meeting}/meeting.ics", "", "AAAAAAAANS"),
+    row("POST", "/meetings/{id}/agenda", "/meetings/{meeting}/agenda", "title=", "AAAFFFFFNS"),
+    row("POST", "/meetings/{id}/attendance", "/meetings/{meeting}/attendance", "", "AAAFFFFFNS"),
+    row("POST", "/meetings/{id}/minutes", "/meetings/{meeting}/minutes", "summary=", "AAAFFFFFNS"),
+    row("POST", "/meetings/{id}/minutes/{entry}/comment", "/meetings/{meeting}/minutes/{entry}/comment", "", "AAAFFFFFNS"),
+    row("POST", "/meetings/{id}/conclusion", "/meetings/{meeting}/conclusion", "text=", "AAAAFFFFNS"),
+    row("POST", "/meetings/{id}/actions", "/meetings/{meeting}/actions", "text=", "AAAAFFFFNS"),
+    row("POST", "/meetings/{id}/actions/{action}", "/meetings/{meeting}/actions/{action}", "status=", "AAAAFFFFNS"),
+    at("GET", "/follow-up", "", "AAAAAAAAAS"),
+    // The API.
+    at("GET", "/api/v1", "", "AAAAAAAAAA"),
+    at("GET", "/api/openapi.json", "", "AAAAAAAAAA"),
+    at("GET", "/api/v1/me", "", "AAAAAAAAAS"),
+    at("GET", "/api/v1/reports", "", "AAAAAAAAAS"),
+    at("POST", "/api/v1/reports", r#"{"kind":"other","title":""}"#, "AAFFFFFFFS"),
+    row("GET", "/api/v1/reports/{id}", "/api/v1/reports/{report}", "", "AAAAAAAANS"),
+    row("POST", "/api/v1/reports/{id}/versions", "/api/v1/reports/{report}/versions", r#"{"markdown":""}"#, "AAFFFFAANS"),
+    row("GET", "/api/v1/reports/{id}/versions/{number}", "/api/v1/reports/{report}/versions/2", "", "AAAAAAAANS"),
+    row("GET", "/api/v1/reports/{id}/versions/{number}/{file}", "/api/v1/reports/{report}/versions/2/export.docx", "", "AAAAAAAANS"),
+    row("GET", "/api/v1/reports/{id}/diff", "/api/v1/reports/{report}/diff?from=1&to=2", "", "AAAAAAAANS"),
+    row("GET", "/api/v1/reports/{id}/comments", "/api/v1/reports/{report}/comments", "", "AAAAAAAANS"),
+    row("POST", "/api/v1/reports/{id}/comments", "/api/v1/reports/{report}/comments", r#"{"version":2,"body":""}"#, "AAAAAAFFNS"),
+    row("GET", "/api/v1/reports/{id}/dispositions", "/api/v1/reports/{report}/dispositions", "", "AAAAAAAANS"),
+    row("GET", "/api/v1/reports/{id}/{file}", "/api/v1/reports/{report}/dispositions.xlsx", "", "AAAAAAAANS"),
+    row("GET", "/api/v1/reports/{id}/{file}", "/api/v1/reports/{report}/dispositions.csv", "", "AAAAAAAANS"),
+    row("POST", "/api/v1/comments/{id}/replies", "/api/v1/comments/{comment}/replies", r#"{"body":""}"#, "AAAAAAAANS"),
+    row("PATCH", "/api/v1/comments/{id}", "/api/v1/comments/{comment}", r#"{"body":""}"#, "FFFFFAFFNS"),
+    row("PUT", "/api/v1/comments/{id}/disposition", "/api/v1/comments/{comment}/disposition", r#"{"disposition":"explained","response":""}"#, "FFFFFFAANS"),
+    row("POST", "/api/v1/reports/{id}/transitions", "/api/v1/reports/{report}/transitions", r#"{"step":"nonsense"}"#, "AAAAAAAANS"),
+    row("GET", "/api/v1/reports/{id}/ballot", "/api/v1/reports/{report}/ballot", "", "AAAAAAAANS"),
+    row("PUT", "/api/v1/reports/{id}/ballot", "/api/v1/reports/{report}/ballot", r#"{"choice":"nonsense"}"#, "FAAAAAFFNS"),
+    row("GET", "/api/v1/reports/{id}/timeline", "/api/v1/reports/{report}/timeline", "", "AAAAAAAANS"),
+    row("GET", "/api/v1/search", "/api/v1/search?q=tham+nhung", "", "AAAAAAAAAS"),
+    at("GET", "/api/v1/meetings", "", "AAAAAAAAAS"),
+    at("POST", "/api/v1/meetings", r#"{"committee":"{committee}","title":"","starts_at":"2023-06-27T08:00:00+07:00","ends_at":"2023-06-27T11:00:00+07:00","place":"","presiding":"{person}","invited":[]}"#, "AAAFFFFFNS"),
+    row("GET", "/api/v1/meetings/{id}", "/api/v1/meetings/{meeting}", "", "AAAAAAAANS"),
+    row("PATCH", "/api/v1/meetings/{id}", "/api/v1/meetings/{meeting}", r#"{"title":""}"#, "AAAFFFFFNS"),
+    row("POST", "/api/v1/meetings/{id}/agenda", "/api/v1/meetings/{meeting}/agenda", r#"{"title":""}"#, "AAAFFFFFNS"),
+    row("PUT", "/api/v1/meetings/{id}/attendance", "/api/v1/meetings/{meeting}/attendance", "[]", "AAAFFFFFNS"),
+    row("POST", "/api/v1/meetings/{id}/minutes", "/api/v1/meetings/{meeting}/minutes", r#"{"agenda_item":"{unknown}","speaker":"{person}","summary":""}"#, "AAAFFFFFNS"),
+    row("POST", "/api/v1/meetings/{id}/minutes/{entry}/comment", "/api/v1/meetings/{meeting}/minutes/{entry}/comment", "{}", "AAAFFFFFNS"),
+    row("PUT", "/api/v1/meetings/{id}/conclusion", "/api/v1/meetings/{meeting}/conclusion", r#"{"text":""}"#, "AAAAFFFFNS"),
+    row("POST", "/api/v1/meetings/{id}/actions", "/api/v1/meetings/{meeting}/actions", r#"{"text":"","deadline":"2023-07-15","assignees":[]}"#, "AAAAFFFFNS"),
+    row("PATCH", "/api/v1/meetings/{id}/actions/{action}", "/api/v1/meetings/{meeting}/actions/{action}", r#"{"status":"nonsense"}"#, "AAAAFFFFNS"),
+    at("GET", "/api/v1/action-items", "", "AAAAAAAAAS"),
+    // State changes, after the rows that read the state before them.
+    row("POST", "/comments/{id}/withdraw", "/comments/{comment}/withdraw", "", "AAFFFAFFNS"),
+    row("POST", "/meetings/{id}/held", "/meetings/{meeting}/held", "", "AAAFFFFFNS"),
+    row("POST", "/meetings/{id}/approve", "/meetings/{meeting}/approve", "", "AAAAFFFFNS"),
+    // Last: these end the walker's session (they sign in again after).
+    at("POST", "/account/sessions/end-all", "", "AAAAAAAAAS"),
+    at("POST", "/sign-out", "", "AAAAAAAAAA"),
+];
+
+/// A row's outcome letter for a response.
+fn outcome(status: StatusCode, location: Option<&str>) -> char {
+    match status.as_u16() {
+        401 => 'S',
+        300..=399 if location.is_some_and(|l| l.starts_with("/sign-in")) => 'S',
+        403 => 'F',
+        404 => 'N',
+        200..=399 | 400 | 409 | 410 | 422 => 'A',
+        429 => 'R',
+        500..=599 => 'E',
+        _ => '?',
+    }
+}
+
+/// One person walking: their client and the token their forms carry.
+struct Walker {
+    email: &'static str,
+    http: reqwest::Client,
+    csrf: String,
+}
+
+impl Walker {
+    async fn start(server: &Server, email: &'static str) -> Self {
+        let http = client();
+        let page = http.get(server.url("/sign-in")).send().await.expect("sign-in page").text().await.expect("html");
+        let csrf = csrf_of(&page);
+        let mut walker = Self { email, http, csrf };
+        walker.sign_in(server).await;
+        walker
+    }
+
+    async fn sign_in(&mut self, server: &Server) {
+        if self.email.is_empty() {
+            return;
+        }
+        let done = self
+            .http
+            .post(server.url("/sign-in"))
+            .form(&[("csrf", self.csrf.as_str()), ("email", self.email), ("password", PASSWORD), ("next", "/account")])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(done.status(), StatusCode::SEE_OTHER, "{} signs in", self.email);
+        // Signing in rotates the session; the CSRF cookie stays.
+        let page = self.http.get(server.url("/account")).send().await.expect("account").text().await.expect("html");
+        self.csrf = csrf_of(&page);
+    }
+
+    async fn send(&self, server: &Server, method: &str, path: &str, body: &str, with_token: bool) -> reqwest::Response {
+        let url = server.url(path);
+        let method: reqwest::Method = method.parse().expect("a method");
+        let request = self.http.request(method.clone(), url);
+        let request = if path.starts_with("/api/") {
+            if method == reqwest::Method::GET { request } else { request.header(CONTENT_TYPE, "application/json").body(body.to_owned()) }
+        } else if method == reqwest::Method::GET {
+            request
+        } else if body == "multipart" {
+            let mut form = reqwest::multipart::Form::new().text("markdown", "").text("source", "write");
+            if with_token {
+                form = form.text("csrf", self.csrf.clone());
+            }
+            request.multipart(form)
+        } else {
+            let token = if with_token { format!("csrf={}", self.csrf) } else { String::new() };
+            let fields = if body.is_empty() { token } else { format!("{token}&{body}") };
+            request.header(CONTENT_TYPE, "application/x-www-form-urlencoded").body(fields)
+        };
+        request.send().await.expect("the request is answered")
+    }
+}
+
+/// The story's ids, read through the API as the secretariat sees them.
+async fn story_ids(server: &Server, secretariat: &Walker, member: &str, committee: &str, person: &str) -> BTreeMap<&'static str, String> {
+    let get = |path: String| async move {
+        let response = secretariat.http.get(server.url(&path)).send().await.expect(&path);
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        response.json::<Value>().await.expect("JSON")
+    };
+    let reports = get("/api/v1/reports".to_owned()).await;
+    let report = reports
+        .as_array()
+        .expect("reports")
+        .iter()
+        .find(|r| r["title"].as_str().is_some_and(|t| t.contains("sơ kết giữa nhiệm kỳ")))
+        .expect("the mid-term review")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let review = get(format!("/api/v1/reports/{report}/comments")).await;
+    // A comment of the member's, so its author's column shows who may change it.
+    let comment = review["threads"]
+        .as_array()
+        .expect("threads")
+        .iter()
+        .map(|t| &t["comment"])
+        .find(|c| c["author"] == member && c["recorded_by"].is_null())
+        .expect("a comment of the member's")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let meetings = get("/api/v1/meetings".to_owned()).await;
+    let meeting = meetings[0]["id"].as_str().expect("a meeting").to_owned();
+    let detail = get(format!("/api/v1/meetings/{meeting}")).await;
+    let entry = detail["minutes"][0]["id"].as_str().expect("a minute entry").to_owned();
+    let action = detail["actions"][0]["id"].as_str().expect("an action item").to_owned();
+    BTreeMap::from([
+        ("{report}", report),
+        ("{comment}", comment),
+        ("{meeting}", meeting),
+        ("{entry}", entry),
+        ("{action}", action),
+        ("{committee}", committee.to_owned()),
+        ("{person}", person.to_owned()),
+        ("{unknown}", "0190f5c4-0000-7000-8000-000000000000".to_owned()),
+    ])
+}
+
+fn fill(text: &str, ids: &BTreeMap<&'static str, String>) -> String {
+    ids.iter().fold(text.to_owned(), |text, (key, id)| text.replace(key, id))
+}
+
+/// `gopy user add` on the demo's database, and the password set from its link.
+async fn add_person(server: &Server, email: &str, name: &str) {
+    let output = run_gopy(server.dir.path(), &["user", "add", "--email", email, "--name", name], &[DEMO_DATABASE]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let link = stdout.lines().find_map(|l| l.find("/set-password/").map(|i| l[i..].trim().to_owned())).expect("a link");
+    let done = crate::accounts::set_password(&client(), server, &link, PASSWORD).await;
+    assert_eq!(done.status(), StatusCode::OK, "{email} sets a password");
+}
+
+async fn id_of(walker: &Walker, server: &Server) -> String {
+    let me: Value = walker.http.get(server.url("/api/v1/me")).send().await.expect("me").json().await.expect("JSON");
+    me["id"].as_str().expect("id").to_owned()
+}
+
+/// The admin's form post, which must be taken.
+async fn admin_posts(admin: &Walker, server: &Server, path: &str, fields: &str) -> String {
+    let response = admin.send(server, "POST", path, fields, true).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path} {fields}");
+    response.headers()[LOCATION].to_str().expect("location").to_owned()
+}
+
+/// The POST forms of a page that carry no CSRF token.
+fn forms_without_token(html: &str) -> Vec<String> {
+    let lower = html.to_lowercase();
+    let mut missing = Vec::new();
+    let mut rest = lower.as_str();
+    while let Some(start) = rest.find("<form") {
+        let form = &rest[start..];
+        let end = form.find("</form>").unwrap_or(form.len());
+        let form = &form[..end];
+        let tag_end = form.find('>').unwrap_or(form.len());
+        if form[..tag_end].contains("method=\"post\"") && !form.contains("name=\"csrf\"") {
+            missing.push(form[..tag_end + 1].to_owned());
+        }
+        rest = &rest[start + end.max(5)..];
+    }
+    missing
+}
+
+#[tokio::test]
+async fn every_route_for_every_person_matches_the_table_and_another_committee_sees_nothing() {
+    let server = Server::demo();
+
+    // Beside the demo's people: a committee secretary who is not of the
+    // secretariat, a person for the admin pages to act on, and a second
+    // committee whose chair walks with the first one's ids.
+    add_person(&server, "thuky@tinhuy.vn", "Mai Văn Thư").await;
+    add_person(&server, "ngoai@tinhuy.vn", "Kiều Văn Ngoại").await;
+    add_person(&server, "nguoi@tinhuy.vn", "Tạ Thị Người").await;
+    let admin = Walker::start(&server, "quantri@tinhuy.vn").await;
+    let chair = Walker::start(&server, "bithu@tinhuy.vn").await;
+    let me: Value = chair.http.get(server.url("/api/v1/me")).send().await.expect("me").json().await.expect("JSON");
+    let committee = me["memberships"][0]["committee"].as_str().expect("the chair's committee").to_owned();
+    let secretary = Walker::start(&server, "thuky@tinhuy.vn").await;
+    let outsider = Walker::start(&server, "ngoai@tinhuy.vn").await;
+    let person = Walker::start(&server, "nguoi@tinhuy.vn").await;
+    admin_posts(&admin, &server, &format!("/committees/{committee}/members"), &format!("person={}&role=secretary", id_of(&secretary, &server).await)).await;
+    let other = admin_posts(&admin, &server, "/committees", "name=Ban Chấp hành Đảng bộ huyện").await;
+    admin_posts(&admin, &server, &format!("{other}/members"), &format!("person={}&role=chair", id_of(&outsider, &server).await)).await;
+    let person = id_of(&person, &server).await;
+    drop((chair, secretary, outsider));
+
+    let mut walkers = Vec::new();
+    for (_, email) in PEOPLE {
+        walkers.push(Walker::start(&server, email).await);
+    }
+    let member = id_of(&walkers[5], &server).await;
+    let ids = story_ids(&server, &walkers[1], &member, &committee, &person).await;
+
+    // Every route of the router has a row, and every row a route.
+    let routed: BTreeSet<(String, String)> = router_routes().into_iter().map(|r| (r.method, r.path)).collect();
+    let tabled: BTreeSet<(String, String)> = TABLE.iter().map(|r| (r.method.to_owned(), r.pattern.to_owned())).collect();
+    let untabled: Vec<_> = routed.difference(&tabled).collect();
+    let unrouted: Vec<_> = tabled.difference(&routed).collect();
+    assert!(untabled.is_empty(), "routes without a row in the access table: {untabled:#?}");
+    assert!(unrouted.is_empty(), "rows for routes the router lacks: {unrouted:#?}");
+
+    let mut mismatches = Vec::new();
+    let mut observed = Vec::new();
+    let mut checked = 0;
+    for row in TABLE {
+        assert_eq!(row.expect.len(), PEOPLE.len(), "{} {}", row.method, row.path);
+        let path = fill(row.path, &ids);
+        let body = fill(row.body, &ids);
+        let mut got = String::new();
+        // Another committee's chair and the signed-out walk first: if they
+        // were let through, their attempt would not have changed anything yet.
+        let order: Vec<usize> = (0..PEOPLE.len()).rev().collect();
+        let mut letters = vec![' '; PEOPLE.len()];
+        for &who in &order {
+            let walker = &mut walkers[who];
+            let response = walker.send(&server, row.method, &path, &body, true).await;
+            let status = response.status();
+            let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let letter = outcome(status, location.as_deref());
+            letters[who] = letter;
+            checked += 1;
+            let html = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+            if html && row.method == "GET" {
+                let page = response.text().await.expect("html");
+                for form in forms_without_token(&page) {
+                    mismatches.push(format!("{} {path} as {}: a POST form without a CSRF token: {form}", row.method, PEOPLE[who].0));
+                }
+            }
+            let expected = row.expect.as_bytes()[who] as char;
+            if letter != expected {
+                mismatches.push(format!(
+                    "{} {path} as {}: expected {expected}, got {letter} ({status}{})",
+                    row.method,
+                    PEOPLE[who].0,
+                    location.map(|l| format!(" to {l}")).unwrap_or_default()
+                ));
+            }
+            if row.pattern == "/account/sessions/end-all" || row.pattern == "/sign-out" {
+                walker.sign_in(&server).await;
+            }
+        }
+        got.extend(letters);
+        observed.push(format!("{} {} -> {got}", row.method, row.path));
+        // A page's form post without its token is refused, even for one who may.
+        if row.method == "POST" && !row.path.starts_with("/api/") {
+            if let Some(who) = row.expect.find('A').filter(|&w| !PEOPLE[w].1.is_empty()) {
+                let response = walkers[who].send(&server, row.method, &path, &body, false).await;
+                checked += 1;
+                if response.status() != StatusCode::FORBIDDEN {
+                    mismatches.push(format!("POST {path} without a CSRF token as {}: {} instead of 403", PEOPLE[who].0, response.status()));
+                }
+            }
+        }
+    }
+    println!("observed:\n{}", observed.join("\n"));
+    println!(
+        "access walk: {} rows over {} routes x {} people = {checked} requests checked",
+        TABLE.len(),
+        routed.len(),
+        PEOPLE.len()
+    );
+    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+}
