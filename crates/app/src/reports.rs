@@ -157,14 +157,15 @@ impl App {
     ) -> Result<Version, AppError> {
         let change_note = change_note(note).map_err(|e| AppError::invalid("change_note", e))?;
         {
-            // Refuse a stranger before spending time on their file.
+            // Refuse a stranger before spending time on their file; one who
+            // may not read the report is not told it exists.
             let mut uow = self.store.begin().await?;
-            let report = find_report(uow.as_mut(), id).await?;
+            let report = readable_report(uow.as_mut(), actor, id).await?;
             authorize(actor, Action::AddVersion, report_resource(&report))?;
         }
         let (source, file_name, contents) = import(input, limits.clone()).await?;
         let mut uow = self.store.begin().await?;
-        let report = find_report(uow.as_mut(), id).await?;
+        let report = readable_report(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::AddVersion, report_resource(&report))?;
         self.gate(uow.as_mut(), &report, Gate::Version).await?;
         let previous = uow.latest_version(id).await?;
