@@ -257,8 +257,9 @@ async fn every_sign_in_starts_a_new_session_and_a_planted_one_is_never_kept() {
 }
 
 #[tokio::test]
-async fn a_body_over_the_limit_is_refused_with_a_readable_page() {
-    let server = Server::start_with(&[], &[("GOPY__SERVER__BODY_LIMIT_BYTES", "4096"), ("GOPY__SERVER__UPLOAD_LIMIT_BYTES", "2048")]);
+async fn a_body_or_an_upload_over_its_limit_is_refused_in_the_persons_language_keeping_the_form() {
+    let limits = [("GOPY__SERVER__BODY_LIMIT_BYTES", "8192"), ("GOPY__SERVER__UPLOAD_LIMIT_BYTES", "2048")];
+    let server = Server::demo_with(&limits);
     let http = client();
     let token = csrf_of(&http.get(server.url("/sign-in")).send().await.expect("page").text().await.expect("html"));
     let huge = "x".repeat(10_000);
@@ -271,6 +272,29 @@ async fn a_body_over_the_limit_is_refused_with_a_readable_page() {
     assert_eq!(refused.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let page = refused.text().await.expect("html");
     assert!(page.contains("vượt quá giới hạn cho phép"), "said in the visitor's language: {page}");
+
+    // A file over the upload limit, inside the body limit: the form comes back with its note.
+    let office = demo_person(&server, "vanphong@tinhuy.vn").await;
+    let reports = json_ok(office.get(server.url("/api/v1/reports")).send().await.expect("reports")).await;
+    let demo = the_review(&reports);
+    let me = json_ok(office.get(server.url("/api/v1/me")).send().await.expect("me")).await;
+    let created = office.post(server.url("/api/v1/reports")).json(&json!({
+        "kind": demo["kind"], "title": "Báo cáo chuyên đề", "body": demo["body"], "committee": demo["committee"],
+        "drafters": [me["id"]], "lead": me["id"],
+    }));
+    let report = json_ok(created.send().await.expect("create")).await["id"].as_str().expect("id").to_owned();
+    let token = csrf(&office, &server).await;
+    let file = format!("# Báo cáo\n\n{}\n", "Nội dung dự thảo. ".repeat(200));
+    assert!(file.len() > 2048 && file.len() < 8000);
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", token)
+        .text("change_note", "Ghi chú đã gõ")
+        .part("file", reqwest::multipart::Part::bytes(file.into_bytes()).file_name("du-thao.md"));
+    let refused = office.post(server.url(&format!("/reports/{report}/versions"))).multipart(form).send().await.expect("upload");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = refused.text().await.expect("html");
+    assert!(page.contains("vượt giới hạn 2"), "the upload limit is said: {page}");
+    assert!(page.contains("Ghi chú đã gõ"), "the note typed is kept");
 }
 
 #[tokio::test]
