@@ -324,6 +324,17 @@ impl FromRequest<AppState> for CsrfUpload {
     }
 }
 
+/// Who a request comes from: the person of its bearer token, or else of
+/// its session cookie.
+pub async fn caller_of(state: &AppState, headers: &HeaderMap) -> Result<Option<Identity>, AppError> {
+    let bearer = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    match (bearer, cookie(headers, SESSION_COOKIE)) {
+        (Some(token), _) => state.app.identify_token(token).await,
+        (None, Some(session)) => state.app.identify_session(session).await,
+        (None, None) => Ok(None),
+    }
+}
+
 /// The caller of an API route: a bearer token, or a browser session.
 pub struct ApiCaller(pub Identity);
 
@@ -331,17 +342,7 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let bearer = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let found = match (bearer, cookie(&parts.headers, SESSION_COOKIE)) {
-            (Some(token), _) => state.app.identify_token(token).await,
-            (None, Some(session)) => state.app.identify_session(session).await,
-            (None, None) => Ok(None),
-        };
+        let found = caller_of(state, &parts.headers).await;
         let language = cookie(&parts.headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok()).unwrap_or(state.default_language);
         match found {
             Ok(Some(identity)) => Ok(Self(identity)),

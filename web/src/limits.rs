@@ -12,15 +12,14 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, RETRY_AFTER};
+use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use gopy_domain::UserId;
 
 use crate::AppState;
-use crate::auth::{Ctx, SESSION_COOKIE};
-use crate::i18n::cookie;
+use crate::auth::{Ctx, caller_of};
 use crate::routes::api::ApiError;
 
 /// Every person's bucket of writes.
@@ -75,13 +74,7 @@ pub async fn limit_writes(State(state): State<AppState>, request: Request, next:
     if state.writes.per_minute == 0 || !is_write(request.method()) {
         return next.run(request).await;
     }
-    let headers = request.headers();
-    let bearer = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    let found = match (bearer, cookie(headers, SESSION_COOKIE)) {
-        (Some(token), _) => state.app.identify_token(token.trim()).await,
-        (None, Some(session)) => state.app.identify_session(session).await,
-        (None, None) => Ok(None),
-    };
+    let found = caller_of(&state, request.headers()).await;
     // Unknown callers are refused further on; a failed look-up is the handler's to report.
     let Ok(Some(identity)) = found else { return next.run(request).await };
     let Err(wait) = state.writes.take(identity.user.id, Instant::now()) else { return next.run(request).await };
