@@ -396,3 +396,20 @@ async fn hostile_text_in_a_comment_and_a_name_is_escaped_in_the_mail_the_draftin
     assert!(mail.text.contains(HOSTILE), "the text part says it as typed: {}", mail.text);
     assert!(!mail.subject().contains("&lt;"), "the subject is text, not HTML: {}", mail.subject());
 }
+
+/// Beside the ten failures for one account (the accounts test), one address
+/// trying many accounts is paused too, and a right password does not lift it.
+#[tokio::test]
+async fn sign_in_from_one_address_pauses_after_thirty_failures_across_accounts() {
+    let server = Server::start();
+    let link = add_user(&server, "lan@tinhuy.vn", "Trần Thị Lan", None);
+    let http = client();
+    set_password(&http, &server, &link, PASSWORD).await;
+    for n in 0..30 {
+        let tried = sign_in(&http, &server, &format!("nguoi{n}@tinhuy.vn"), "không phải mật khẩu").await;
+        assert_eq!(tried.status(), StatusCode::OK, "failure {n} is answered, not yet paused");
+    }
+    let paused = sign_in(&http, &server, "lan@tinhuy.vn", PASSWORD).await;
+    assert_eq!(paused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(paused.text().await.expect("html").contains("thử lại sau 15 phút"));
+}
