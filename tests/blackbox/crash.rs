@@ -122,8 +122,8 @@ fn served_env(url: &str, smtp: &str) -> Vec<(&'static str, String)> {
         ("GOPY__MAIL__RETRY_BASE_SECS", "1".to_owned()),
         ("GOPY__MAIL__MAX_ATTEMPTS", "50".to_owned()),
         // Rows the killed worker had claimed are free again after this.
-        ("GOPY__MAIL__LEASE_SECS", "3".to_owned()),
-        ("GOPY__MAIL__SMTP_TIMEOUT_SECS", "2".to_owned()),
+        ("GOPY__MAIL__LEASE_SECS", "10".to_owned()),
+        ("GOPY__MAIL__SMTP_TIMEOUT_SECS", "5".to_owned()),
     ]
 }
 
@@ -190,10 +190,13 @@ async fn one_round(place: &Place, kill_after: Duration, round: usize, engine: &s
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     let mentions: usize = ids.iter().map(|id| mails.iter().filter(|m| m.text.contains(&format!("#comment-{id}"))).count()).sum();
+    // A mail sent again keeps its Message-ID, so a mail client shows it once.
+    let comment_mails: Vec<_> = mails.iter().filter(|m| m.text.contains("#comment-")).collect();
+    let message_ids: BTreeSet<String> = comment_mails.iter().map(|m| m.message_id()).collect();
     eprintln!(
         "crash {engine} round {round}: killed after {} ms; {} comments answered 201, {} stored \
          ({} committed as the answer was cut off); {} outbox rows; {} mails, naming stored comments {mentions} times \
-         ({} sent again after the restart); {missing} missing",
+         ({} sent again after the restart; {} comment mails under {} Message-IDs); {missing} missing",
         kill_after.as_millis(),
         acknowledged.len(),
         ids.len(),
@@ -201,6 +204,8 @@ async fn one_round(place: &Place, kill_after: Duration, round: usize, engine: &s
         outbox.values().sum::<usize>(),
         mails.len(),
         mentions.saturating_sub(ids.len()),
+        comment_mails.len(),
+        message_ids.len(),
     );
     assert_eq!(missing, 0, "round {round}: {missing} of {} mails never arrived", acknowledged.len());
     drop(restarted);
