@@ -73,6 +73,7 @@ async fn backed_up_and_restored(before: Setup, fresh_url: &str, file_name: &str)
     let after = Server::start_with(&[], &fresh);
     let restored = Setup { server: after, ..before };
     let found = listings(&restored, &restored.server.base).await;
+    assert_eq!(found.len(), expected.len());
     for ((path, want), (_, got)) in expected.iter().zip(&found) {
         assert_eq!(got, want, "{path} differs after the restore");
     }
@@ -86,6 +87,15 @@ async fn backed_up_and_restored(before: Setup, fresh_url: &str, file_name: &str)
         .await
         .expect("post");
     assert_eq!(posted.status(), StatusCode::CREATED);
+
+    // --force replaces a database that holds data: the new comment is gone.
+    let Setup { server, http, admin_token, drafter_token, member_token, drafter_link, member_link, report } = restored;
+    drop(server);
+    let said = succeeded(&run_gopy(restored_dir.path(), &["restore", "--force", file_arg], &fresh));
+    assert!(said.starts_with("Restored "), "{said}");
+    let server = Server::start_with(&[], &fresh);
+    let again = Setup { server, http, admin_token, drafter_token, member_token, drafter_link, member_link, report };
+    assert_eq!(listings(&again, &again.server.base).await, expected, "after restore --force");
 }
 
 #[tokio::test]
