@@ -4,10 +4,12 @@
 //! and every one of those mails reaches a real SMTP server.
 //!
 //! The kill moments come from a seeded generator; the seed is printed, and
-//! `GOPY_CRASH_SEED=N` replays a run. The binary is the `gopy` the suite
-//! runs (see the report on why a debug build proves the same as a release
-//! build here: what survives SIGKILL is what was committed, whatever the
-//! optimisation level).
+//! `GOPY_CRASH_SEED=N` replays a run. The binary is the debug `gopy` the
+//! suite builds: what survives SIGKILL is what was committed before the 201
+//! was written, and that order is the code's, not the optimiser's. To run
+//! it against a release build: `cargo build --release -p gopy-web --bin
+//! gopy`, then `GOPY_BIN=$CARGO_TARGET_DIR/release/gopy cargo nextest run
+//! -p gopy-tests -E 'test(/crash/)'`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
