@@ -21,7 +21,7 @@ pub(crate) fn add_user(server: &Server, email: &str, name: &str, role: Option<&s
     if let Some(role) = role {
         args.extend(["--role", role]);
     }
-    let output = run_gopy(server.dir.path(), &args, &[]);
+    let output = server.gopy(&args);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let link = stdout.lines().find(|l| l.contains("/set-password/")).expect("a link is printed");

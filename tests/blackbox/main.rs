@@ -1,9 +1,12 @@
 //! Black-box tests: the real `gopy` binary, as a person or a script uses it.
 
 mod accounts;
+mod backup;
 mod browser;
 mod command_line;
 mod comments;
+mod crash;
+mod database_faults;
 mod demo;
 mod indicators;
 mod meetings;

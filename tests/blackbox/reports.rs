@@ -1,7 +1,7 @@
 //! Draft reports over HTTP: setting one up, uploading the fixture versions
 //! through the API, reading them, the diff, the exports, and the pages.
 
-use gopy_tests::{Server, client, run_gopy};
+use gopy_tests::{Server, client};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_DISPOSITION, CONTENT_TYPE, LOCATION};
 use reqwest::multipart::{Form, Part};
@@ -16,7 +16,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 pub(crate) fn token_for(server: &Server, email: &str) -> String {
-    let output = run_gopy(server.dir.path(), &["token", "create", "--email", email, "--name", "kiểm thử"], &[]);
+    let output = server.gopy(&["token", "create", "--email", email, "--name", "kiểm thử"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }

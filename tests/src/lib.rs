@@ -8,6 +8,7 @@
 pub mod browser;
 pub mod routes;
 pub mod mail;
+pub mod postgres;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use std::time::Duration;
 
 pub use browser::Browser;
 pub use mail::{Mail, SmtpServer, free_port};
+pub use postgres::PrivateCluster;
 
 /// The `gopy` binary under test.
 pub fn gopy_bin() -> PathBuf {
@@ -98,6 +100,8 @@ pub struct Server {
     child: Child,
     pub base: String,
     pub dir: TempDir,
+    /// The environment it was started with, for commands run beside it.
+    env: Vec<(String, String)>,
 }
 
 impl Server {
@@ -140,8 +144,9 @@ impl Server {
                 }
             }
         });
+        let env = env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         match address.recv_timeout(Duration::from_secs(60)) {
-            Ok(base) => Self { child, base, dir },
+            Ok(base) => Self { child, base, dir, env },
             Err(_) => {
                 let _ = child.kill();
                 panic!("gopy serve did not say where it serves within 60 s");
@@ -155,6 +160,19 @@ impl Server {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Runs another `gopy` command in its folder with its environment, so
+    /// the command reaches the same database.
+    pub fn gopy(&self, args: &[&str]) -> Output {
+        let env: Vec<(&str, &str)> = self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        run_gopy(self.dir.path(), args, &env)
+    }
+
+    /// Sends SIGKILL: the process ends at once, mid-write if it was writing.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// Sends SIGTERM and waits for the exit status.

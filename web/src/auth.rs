@@ -11,13 +11,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, HOST, ORIGIN, SET_COOKIE, USER_AGENT};
+use axum::http::header::{AUTHORIZATION, HOST, ORIGIN, RETRY_AFTER, SET_COOKIE, USER_AGENT};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use gopy_app::secret::new_secret;
-use gopy_app::{AppError, Client, Identity};
+use gopy_app::{AppError, Client, Identity, StoreError};
 use gopy_domain::{Action, Language, Resource, authorize};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -71,27 +71,37 @@ pub struct Ctx {
 }
 
 impl FromRequestParts<AppState> for Ctx {
-    type Rejection = std::convert::Infallible;
+    /// The page saying the database is unavailable, when the session cannot
+    /// be looked up: showing a signed-in person the signed-out site instead
+    /// would be wrong and would send them to sign in again for nothing.
+    type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let identity = match cookie(&parts.headers, SESSION_COOKIE) {
-            Some(secret) => state.app.identify_session(secret).await.unwrap_or_else(|err| {
-                tracing::warn!(error = %err, "session could not be looked up");
-                None
-            }),
-            None => None,
+        let (identity, lookup) = match cookie(&parts.headers, SESSION_COOKIE) {
+            Some(secret) => match state.app.identify_session(secret).await {
+                Ok(identity) => (identity, Ok(())),
+                Err(err) => (None, Err(err)),
+            },
+            None => (None, Ok(())),
         };
         let chosen = cookie(&parts.headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok());
         let language = chosen.or(identity.as_ref().map(|i| i.user.language)).unwrap_or(state.default_language);
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
-        Ok(Self {
+        let ctx = Self {
             identity,
             language,
             csrf,
             client: client_of(parts),
             pages: state.pages.clone(),
             path: parts.uri.path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
-        })
+        };
+        match lookup {
+            Ok(()) => Ok(ctx),
+            Err(err) => {
+                tracing::warn!(error = %err, "session could not be looked up");
+                Err(ctx.failure(&err))
+            }
+        }
     }
 }
 
@@ -175,6 +185,10 @@ impl Ctx {
         match err {
             AppError::Forbidden => self.forbidden(),
             AppError::NotFound { .. } => self.not_found(),
+            AppError::Store(StoreError::Unavailable(reason)) => {
+                tracing::error!(error = %reason, "the database is unavailable");
+                with_retry_after(self.message(StatusCode::SERVICE_UNAVAILABLE, "unavailable_title", "unavailable_body"))
+            }
             AppError::Store(store) => {
                 tracing::error!(error = %store, "store failure");
                 self.message(StatusCode::SERVICE_UNAVAILABLE, "error_title", "error_body")
@@ -190,6 +204,12 @@ impl Ctx {
     pub fn describe(&self, err: &AppError) -> String {
         crate::i18n::describe_error(self.pages.catalog(), self.language, err)
     }
+}
+
+/// Asks clients to come back in a few seconds: the database is expected back.
+pub fn with_retry_after(mut response: Response) -> Response {
+    response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("5"));
+    response
 }
 
 /// Percent-encodes a path for a query parameter.
@@ -235,10 +255,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
 
 /// The context of a form post, refused at once when it comes from another site.
 async fn posting_ctx(parts: &mut Parts, state: &AppState) -> Result<Ctx, Response> {
-    let ctx = match Ctx::from_request_parts(parts, state).await {
-        Ok(ctx) => ctx,
-        Err(never) => match never {},
-    };
+    let ctx = Ctx::from_request_parts(parts, state).await?;
     if same_origin(&parts.headers) { Ok(ctx) } else { Err(ctx.message(StatusCode::FORBIDDEN, "csrf_title", "csrf_body")) }
 }
 
@@ -354,8 +371,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             }
             Err(err) => {
                 tracing::error!(error = %err, "caller could not be identified");
-                let message = state.pages.catalog().text(language, "error_body").to_owned();
-                Err(ApiError::response(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message))
+                Err(ApiError::from_app(state.pages.catalog(), language, &err))
             }
         }
     }

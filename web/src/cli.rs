@@ -40,6 +40,29 @@ pub enum Command {
     Worker,
     /// Send one mail through the configured transport and say whether it worked.
     SendTestEmail(SendTestEmailArgs),
+    /// Write a backup of the whole database to a new file: SQLite's online
+    /// backup (VACUUM INTO), or pg_dump on PostgreSQL. Safe while serving.
+    Backup(BackupArgs),
+    /// Replace the configured database with a backup made by `gopy backup`.
+    /// Stop the server first.
+    Restore(RestoreArgs),
+}
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist yet.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct RestoreArgs {
+    /// The backup to restore.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Replace a database that already holds data (everything in it is lost).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Clone, Debug, clap::Args)]

@@ -1,5 +1,6 @@
-//! `gopy user add` and `gopy token create`: an operator's commands, run
-//! against the configured database without a server.
+//! `gopy user add`, `gopy token create`, `gopy backup` and `gopy restore`:
+//! an operator's commands, run against the configured database without a
+//! server.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use gopy_domain::GlobalRole;
 use gopy_store::SeaStore;
 
 use crate::Settings;
-use crate::cli::{SendTestEmailArgs, TokenCreateArgs, UserAddArgs};
+use crate::cli::{BackupArgs, RestoreArgs, SendTestEmailArgs, TokenCreateArgs, UserAddArgs};
 
 async fn open_app(settings: &Settings) -> anyhow::Result<(App, SeaStore)> {
     let store = SeaStore::connect(&settings.database()).await?;
@@ -72,4 +73,19 @@ pub async fn send_test_email(settings: &Settings, args: SendTestEmailArgs) -> an
         }
         Err(e) => Err(anyhow::anyhow!("the test mail to {} was not sent: {e}", args.to)),
     }
+}
+
+pub async fn backup(settings: &Settings, args: BackupArgs) -> anyhow::Result<()> {
+    let bytes = gopy_store::backup(&settings.database(), &args.file).await?;
+    let url = gopy_store::redact_url(&settings.database.url);
+    println!("Backed up the database at {url} to {} ({bytes} bytes).", args.file.display());
+    Ok(())
+}
+
+pub async fn restore(settings: &Settings, args: RestoreArgs) -> anyhow::Result<()> {
+    gopy_store::restore(&settings.database(), &args.file, args.force).await?;
+    let url = gopy_store::redact_url(&settings.database.url);
+    println!("Restored {} into the database at {url}.", args.file.display());
+    println!("`gopy serve` applies any migrations this version adds when it starts.");
+    Ok(())
 }

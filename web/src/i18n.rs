@@ -135,6 +135,7 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
         AppError::Throttled(_) => "err_throttled",
         AppError::NotFound { .. } => "not_found_body",
         AppError::Forbidden => "forbidden_body",
+        AppError::Store(gopy_app::StoreError::Unavailable(_)) => "unavailable_body",
         AppError::Link(_) | AppError::Store(_) => "error_body",
         AppError::Closed { what, state } => {
             let key = match *what {

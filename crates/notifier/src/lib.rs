@@ -175,11 +175,23 @@ impl Notifier {
     /// Works until `stop` says so, finishing the round in hand first.
     pub async fn run(&self, mut stop: watch::Receiver<()>) {
         tracing::info!(transport = %self.transport.describe(), worker = %self.worker, "the notifier is running");
+        // Rounds failed in a row (the database is down, say): the pause
+        // before the next one doubles with each, so an outage is not met
+        // with a warning every poll interval.
+        let mut failed_rounds = 0u32;
         loop {
             let busy = match self.run_once().await {
-                Ok(round) => round.claimed > 0,
+                Ok(round) => {
+                    if failed_rounds > 0 {
+                        tracing::info!(failed_rounds, "the notifier works again");
+                        failed_rounds = 0;
+                    }
+                    round.claimed > 0
+                }
                 Err(e) => {
-                    tracing::warn!(error = %e, "a notifier round failed; trying again shortly");
+                    failed_rounds = failed_rounds.saturating_add(1);
+                    let pause = pause_after_failures(self.settings.poll_interval, failed_rounds);
+                    tracing::warn!(error = %e, failed_rounds, retry_in = ?pause, "a notifier round failed");
                     false
                 }
             };
@@ -187,7 +199,7 @@ impl Notifier {
                 continue;
             }
             tokio::select! {
-                () = tokio::time::sleep(self.settings.poll_interval) => {}
+                () = tokio::time::sleep(pause_after_failures(self.settings.poll_interval, failed_rounds)) => {}
                 _ = stop.changed() => break,
             }
         }
@@ -423,6 +435,16 @@ impl Notifier {
 
 }
 
+/// The pause before the next round: the poll interval, doubled for each
+/// round failed in a row, up to [`MAX_FAILURE_PAUSE`].
+fn pause_after_failures(poll_interval: Duration, failed_rounds: u32) -> Duration {
+    poll_interval.saturating_mul(1 << failed_rounds.min(10)).min(MAX_FAILURE_PAUSE.max(poll_interval))
+}
+
+/// The longest pause after failed rounds, so a worker notices a database
+/// that came back within half a minute.
+const MAX_FAILURE_PAUSE: Duration = Duration::from_secs(30);
+
 /// A multipart mail (plain text and HTML) from `from` to `address`.
 fn build_message(
     from: &Mailbox,
@@ -468,4 +490,19 @@ enum Failure {
 /// The person a notice is about (a comment's author), when it names one.
 fn author_of(payload: &Value) -> Option<UserId> {
     payload.get("author")?.as_str()?.parse::<uuid::Uuid>().ok().map(UserId::from_uuid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pause_doubles_with_each_failed_round_up_to_half_a_minute() {
+        let poll = Duration::from_secs(2);
+        assert_eq!(pause_after_failures(poll, 0), poll);
+        assert_eq!(pause_after_failures(poll, 1), Duration::from_secs(4));
+        assert_eq!(pause_after_failures(poll, 3), Duration::from_secs(16));
+        assert_eq!(pause_after_failures(poll, 40), MAX_FAILURE_PAUSE);
+        assert_eq!(pause_after_failures(Duration::from_secs(60), 2), Duration::from_secs(60), "never below the poll interval");
+    }
 }

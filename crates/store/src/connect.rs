@@ -62,7 +62,7 @@ pub enum ConnectError {
 /// The sea-orm store. Cheap to clone.
 #[derive(Clone)]
 pub struct SeaStore {
-    db: DatabaseConnection,
+    pub(crate) db: DatabaseConnection,
     engine: Engine,
     url: String,
     /// SQLite has one writer at a time, and a deferred transaction that reads
@@ -82,7 +82,12 @@ impl SeaStore {
         options
             .max_connections(settings.max_connections)
             .connect_timeout(settings.connect_timeout)
+            // A request waits this long at most for a connection, then is
+            // answered 503 (the database is unavailable) instead of hanging.
             .acquire_timeout(settings.connect_timeout)
+            // A pooled connection that a database restart broke is found by
+            // a ping and replaced, so service resumes by itself.
+            .test_before_acquire(true)
             .sqlx_logging(false);
         let busy_timeout = settings.busy_timeout;
         options.map_sqlx_sqlite_opts(move |o| {
@@ -162,7 +167,7 @@ impl Store for SeaStore {
 }
 
 /// The path of an SQLite database URL, or `None` for an in-memory one.
-fn sqlite_path(url: &str) -> Option<PathBuf> {
+pub(crate) fn sqlite_path(url: &str) -> Option<PathBuf> {
     let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
@@ -192,19 +197,64 @@ fn check_writable(path: &Path) -> Result<(), ConnectError> {
 
 /// The URL with any password replaced by `***`, for logs and messages.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let (authority, tail) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or_default();
-            let hidden = if userinfo.contains(':') { ":***" } else { "" };
-            format!("{scheme}://{user}{hidden}@{host}{tail}")
+    match split_userinfo(url) {
+        Some(parts) => {
+            let hidden = if parts.password.is_some() { ":***" } else { "" };
+            format!("{}://{}{hidden}@{}", parts.scheme, parts.user, parts.rest)
         }
         None => url.to_owned(),
     }
+}
+
+/// The URL without its password, and the password (percent-decoded), so a
+/// PostgreSQL client program can take it from `PGPASSWORD` instead of its
+/// command line.
+pub(crate) fn with_password_apart(url: &str) -> (String, Option<String>) {
+    match split_userinfo(url) {
+        Some(UrlParts { scheme, user, password: Some(password), rest }) => {
+            (format!("{scheme}://{user}@{rest}"), Some(percent_decode(password)))
+        }
+        _ => (url.to_owned(), None),
+    }
+}
+
+struct UrlParts<'a> {
+    scheme: &'a str,
+    user: &'a str,
+    password: Option<&'a str>,
+    /// The host, port, path and query after the `@`.
+    rest: &'a str,
+}
+
+fn split_userinfo(url: &str) -> Option<UrlParts<'_>> {
+    let (scheme, after) = url.split_once("://")?;
+    let authority_end = after.find('/').unwrap_or(after.len());
+    let at = after[..authority_end].rfind('@')?;
+    let (user, password) = match after[..at].split_once(':') {
+        Some((user, password)) => (user, Some(password)),
+        None => (&after[..at], None),
+    };
+    Some(UrlParts { scheme, user, password, rest: &after[at + 1..] })
+}
+
+fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -219,6 +269,15 @@ mod tests {
         );
         assert_eq!(redact_url("postgres://gopy@db.local/gopy"), "postgres://gopy@db.local/gopy");
         assert_eq!(redact_url("sqlite://data/gopy.db"), "sqlite://data/gopy.db");
+    }
+
+    #[test]
+    fn a_password_is_taken_out_of_the_url_and_decoded() {
+        assert_eq!(
+            with_password_apart("postgres://gopy:p%40ss@db.local:5432/gopy?sslmode=disable"),
+            ("postgres://gopy@db.local:5432/gopy?sslmode=disable".to_owned(), Some("p@ss".to_owned()))
+        );
+        assert_eq!(with_password_apart("postgres://gopy@db/gopy"), ("postgres://gopy@db/gopy".to_owned(), None));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! writer, how each names a broken constraint) the difference is handled
 //! here, behind one check of [`Engine`], and tested on both.
 
+mod backup;
 mod comments;
 mod connect;
 mod convert;
@@ -20,4 +21,5 @@ mod unit_of_work;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use backup::{BackupError, backup, restore};
 pub use connect::{ConnectError, DatabaseSettings, Engine, SeaStore, redact_url};

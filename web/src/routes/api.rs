@@ -204,6 +204,10 @@ impl ApiError {
                 return (StatusCode::CONFLICT, Json(body)).into_response();
             }
             AppError::Step(_) => (StatusCode::CONFLICT, "step_not_allowed"),
+            AppError::Store(gopy_app::StoreError::Unavailable(reason)) => {
+                tracing::error!(error = %reason, "the database is unavailable");
+                return crate::auth::with_retry_after(Self::response(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message));
+            }
             AppError::Store(store) => {
                 tracing::error!(error = %store, "store failure");
                 (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
