@@ -452,12 +452,28 @@ fn subtract(a: &[u64], b: &[u64]) -> (Vec<u64>, usize) {
     (rest, common)
 }
 
+/// Whether a new block that brings `brought` of an old block's `old_len`
+/// words, being `part_len` words long, can be a part of its split.
+fn part_counts(brought: usize, old_len: usize, part_len: usize) -> bool {
+    brought >= 2
+        && brought as f64 >= SPLIT_PART_SHARE_OF_OLD * old_len as f64
+        && brought as f64 >= SPLIT_PART_SHARE_OF_ITSELF * part_len as f64
+}
+
 /// The ways `old` can pair with `parts[0]`, `parts[0..2]`, …: for each
 /// number of parts that qualifies, a score of the old words they share (plus
 /// one, so that even a pair of word-less blocks beats no pair).
 fn pairing_scores(old: &Profile, parts: &[&Profile], threshold: f64) -> Vec<(usize, usize)> {
-    let mut scores = Vec::new();
     let old_len = old.words.len();
+    // Most pairs a gap's pairing looks at share next to nothing: tell so
+    // from the first part alone, before copying any words. (The loop below
+    // would push nothing and stop at the first part for them.)
+    let Some(first) = parts.first().filter(|p| p.class == old.class) else { return Vec::new() };
+    let shared_first = common_count(&old.words, &first.words);
+    if dice(shared_first, old_len, first.words.len()) < threshold && !part_counts(shared_first, old_len, first.words.len()) {
+        return Vec::new();
+    }
+    let mut scores = Vec::new();
     let mut rest = old.words.clone();
     let mut shared = 0;
     let mut concat_len = 0;
@@ -472,10 +488,7 @@ fn pairing_scores(old: &Profile, parts: &[&Profile], threshold: f64) -> Vec<(usi
         if k == 0 && dice(shared, old_len, concat_len) >= threshold {
             scores.push((1, shared + 1));
         }
-        let part_counts = brought >= 2
-            && brought as f64 >= SPLIT_PART_SHARE_OF_OLD * old_len as f64
-            && brought as f64 >= SPLIT_PART_SHARE_OF_ITSELF * part.words.len() as f64;
-        if !part_counts {
+        if !part_counts(brought, old_len, part.words.len()) {
             break;
         }
         if k > 0
@@ -766,7 +779,9 @@ fn find_span_near(text: &str, quote: &str, hint: usize) -> Option<Span> {
 }
 
 /// Where each old block went: built once per alignment.
-struct Lineage {
+struct Lineage<'a> {
+    /// Each old block's index, by id.
+    position: HashMap<&'a BlockId, usize>,
     /// For each old block: its kind and the new block it became, if any.
     target: Vec<(ChangeKind, Option<usize>)>,
     /// For each old block split in several: its later parts, in order.
@@ -775,8 +790,13 @@ struct Lineage {
     near: Vec<usize>,
 }
 
-impl Lineage {
-    fn new(old_len: usize, alignment: &Alignment) -> Self {
+impl<'a> Lineage<'a> {
+    fn new(old: &'a [Block], alignment: &Alignment) -> Self {
+        let old_len = old.len();
+        let mut position = HashMap::with_capacity(old_len);
+        for (i, block) in old.iter().enumerate() {
+            position.entry(&block.id).or_insert(i);
+        }
         let mut target = vec![(ChangeKind::Removed, None); old_len];
         let mut parts: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut near = vec![0; old_len];
@@ -793,7 +813,7 @@ impl Lineage {
                 parts.entry(from).or_default().push(n);
             }
         }
-        Self { target, parts, near }
+        Self { position, target, parts, near }
     }
 }
 
@@ -806,19 +826,19 @@ impl Lineage {
 /// a new block (say, merged into its neighbour) follows it there, as a quote
 /// would, with the span of where it was found.
 pub fn carry_anchor(anchor: &Anchor, old: &[Block], new: &[Block], alignment: &Alignment) -> AnchorFate {
-    let lineage = Lineage::new(old.len(), alignment);
+    let lineage = Lineage::new(old, alignment);
     carry_one(anchor, old, new, &lineage)
 }
 
 /// [`carry_anchor`] for many anchors of one pair of versions: the alignment
 /// is read once for all of them.
 pub fn carry_anchors(anchors: &[Anchor], old: &[Block], new: &[Block], alignment: &Alignment) -> Vec<AnchorFate> {
-    let lineage = Lineage::new(old.len(), alignment);
+    let lineage = Lineage::new(old, alignment);
     anchors.iter().map(|anchor| carry_one(anchor, old, new, &lineage)).collect()
 }
 
 fn carry_one(anchor: &Anchor, old: &[Block], new: &[Block], lineage: &Lineage) -> AnchorFate {
-    let Some(i) = old.iter().position(|b| b.id == anchor.block) else {
+    let Some(&i) = lineage.position.get(&anchor.block) else {
         return AnchorFate::Outdated;
     };
     let old_text = old[i].content.plain_text();
@@ -873,9 +893,14 @@ fn carry_one(anchor: &Anchor, old: &[Block], new: &[Block], lineage: &Lineage) -
 
 /// The new block holding `quote` verbatim nearest the new index `near`.
 fn search_near(quote: &str, new: &[Block], near: usize) -> Option<(usize, Span)> {
-    let mut order: Vec<usize> = (0..new.len()).collect();
-    order.sort_by_key(|&n| n.abs_diff(near));
-    order.into_iter().find_map(|n| find_span(&new[n].content.plain_text(), quote).map(|span| (n, span)))
+    // Outwards from `near` (at each distance the block before, then the
+    // one after), without sorting every index for every anchor.
+    let reach = near.max(new.len().saturating_sub(near + 1));
+    (0..=reach)
+        .flat_map(|d| [near.checked_sub(d), (d > 0).then(|| near + d)])
+        .flatten()
+        .filter(|&n| n < new.len())
+        .find_map(|n| find_span(&new[n].content.plain_text(), quote).map(|span| (n, span)))
 }
 
 /// `span_of`, widened to whole words and with white space trimmed off both
