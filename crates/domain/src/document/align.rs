@@ -827,50 +827,85 @@ impl<'a> Lineage<'a> {
 /// would, with the span of where it was found.
 pub fn carry_anchor(anchor: &Anchor, old: &[Block], new: &[Block], alignment: &Alignment) -> AnchorFate {
     let lineage = Lineage::new(old, alignment);
-    carry_one(anchor, old, new, &lineage)
+    carry_one(anchor, old, new, &lineage, &mut HashMap::new())
 }
 
 /// [`carry_anchor`] for many anchors of one pair of versions: the alignment
 /// is read once for all of them.
 pub fn carry_anchors(anchors: &[Anchor], old: &[Block], new: &[Block], alignment: &Alignment) -> Vec<AnchorFate> {
     let lineage = Lineage::new(old, alignment);
-    anchors.iter().map(|anchor| carry_one(anchor, old, new, &lineage)).collect()
+    let mut passages = HashMap::new();
+    anchors.iter().map(|anchor| carry_one(anchor, old, new, &lineage, &mut passages)).collect()
 }
 
-fn carry_one(anchor: &Anchor, old: &[Block], new: &[Block], lineage: &Lineage) -> AnchorFate {
+/// What carrying reads of one old block that lives on: its text, the new
+/// block(s) it became and their texts, and, once an anchor on a quote needs
+/// it, the word diff between them. Made once per block, however many
+/// comments point at it.
+struct Passage {
+    old_text: String,
+    descendants: Vec<usize>,
+    texts: Vec<String>,
+    edits: Option<Vec<WordEdit>>,
+}
+
+impl Passage {
+    fn new(old: &Block, new: &[Block], target: usize, parts: Option<&Vec<usize>>) -> Self {
+        let mut descendants = vec![target];
+        descendants.extend(parts.into_iter().flatten().copied().filter(|&n| n < new.len()));
+        let texts = descendants.iter().map(|&n| new[n].content.plain_text()).collect();
+        Self { old_text: old.content.plain_text(), descendants, texts, edits: None }
+    }
+
+    /// The word diff of the old text against the descendants laid end to end.
+    fn edits(&mut self) -> &[WordEdit] {
+        let (old_text, texts) = (&self.old_text, &self.texts);
+        self.edits.get_or_insert_with(|| word_diff(old_text, &texts.join("\n")))
+    }
+}
+
+fn carry_one(
+    anchor: &Anchor,
+    old: &[Block],
+    new: &[Block],
+    lineage: &Lineage,
+    passages: &mut HashMap<usize, Passage>,
+) -> AnchorFate {
     let Some(&i) = lineage.position.get(&anchor.block) else {
         return AnchorFate::Outdated;
     };
-    let old_text = old[i].content.plain_text();
     let on = |n: usize, span: Option<Span>| Anchor { block: new[n].id.clone(), span };
     let (kind, target) = lineage.target[i];
     let Some(target) = target.filter(|&n| n < new.len()) else {
         // Removed: the quote (or the whole text) may live on elsewhere.
-        let quote = anchor.span.as_ref().map_or(old_text.as_str(), |s| s.quote.as_str());
+        let old_text;
+        let quote = match &anchor.span {
+            Some(span) => span.quote.as_str(),
+            None => {
+                old_text = old[i].content.plain_text();
+                old_text.as_str()
+            }
+        };
         return search_near(quote, new, lineage.near[i])
             .map_or(AnchorFate::Outdated, |(n, span)| AnchorFate::PassageChanged(on(n, Some(span))));
     };
-    // Text, not styles: a passage only set in bold reads the same.
-    let same_text = kind == ChangeKind::Kept || old_text == new[target].content.plain_text();
+    let passage = passages.entry(i).or_insert_with(|| Passage::new(&old[i], new, target, lineage.parts.get(&i)));
     let Some(span) = &anchor.span else {
+        // Text, not styles: a passage only set in bold reads the same.
+        let same_text = kind == ChangeKind::Kept || passage.old_text == passage.texts[0];
         return if same_text {
             AnchorFate::Unchanged(on(target, None))
         } else {
             AnchorFate::PassageChanged(on(target, None))
         };
     };
-    let mut descendants = vec![target];
-    descendants.extend(lineage.parts.get(&i).into_iter().flatten().copied().filter(|&n| n < new.len()));
-    let texts: Vec<String> = descendants.iter().map(|&n| new[n].content.plain_text()).collect();
-    // Where the passage would be in the new text(s), read through the word
-    // diff of the old text against the descendants laid end to end.
-    let joined = texts.join("\n");
-    let edits = word_diff(&old_text, &joined);
-    let mapped_start = map_offset(&edits, span.start, false);
-    let mapped_end = map_offset(&edits, span.end, true);
+    // Where the passage would be in the new text(s), read through the word diff.
+    let edits = passage.edits();
+    let mapped_start = map_offset(edits, span.start, false);
+    let mapped_end = map_offset(edits, span.end, true);
     // The quote verbatim, nearest where it would be.
     let mut offset = 0;
-    for (&n, text) in descendants.iter().zip(&texts) {
+    for (&n, text) in passage.descendants.iter().zip(&passage.texts) {
         let len = text.chars().count();
         if let Some(found) = find_span_near(text, &span.quote, mapped_start.saturating_sub(offset)) {
             return AnchorFate::Unchanged(on(n, Some(found)));
@@ -879,7 +914,7 @@ fn carry_one(anchor: &Anchor, old: &[Block], new: &[Block], lineage: &Lineage) -
     }
     // Otherwise, what the passage became, in the part where it starts.
     let mut offset = 0;
-    for (&n, text) in descendants.iter().zip(&texts) {
+    for (&n, text) in passage.descendants.iter().zip(&passage.texts) {
         let len = text.chars().count();
         if mapped_start <= offset + len {
             let start = mapped_start.saturating_sub(offset);
