@@ -3,6 +3,8 @@
 //! Who may call them is decided by the authorization function when accounts
 //! land; `actor` is `None` for an operator's command line.
 
+use std::collections::HashMap;
+
 use gopy_domain::{
     Body, BodyId, Committee, CommitteeId, CommitteeRole, Email, GlobalRole, Language, Membership,
     MembershipId, Name, Term, TermId, User, UserId,
@@ -211,12 +213,20 @@ impl App {
     /// Everyone, with their global roles, in Vietnamese order of name.
     pub async fn people(&self) -> Result<Vec<Person>, AppError> {
         let mut uow = self.store.begin().await?;
-        let mut people = Vec::new();
-        for user in uow.list_users().await? {
-            let global_roles = uow.global_roles(user.id).await?;
-            people.push(Person { user, global_roles });
+        let users = uow.list_users().await?;
+        let mut roles: HashMap<UserId, Vec<GlobalRole>> = HashMap::new();
+        for (user, role) in uow.all_global_roles().await? {
+            roles.entry(user).or_default().push(role);
         }
-        Ok(people)
+        Ok(users
+            .into_iter()
+            .map(|user| {
+                let mut global_roles = roles.remove(&user.id).unwrap_or_default();
+                // In the same order as one person's roles are read.
+                global_roles.sort();
+                Person { user, global_roles }
+            })
+            .collect())
     }
 
     /// Everyone, without their roles: for showing names and choosing people.

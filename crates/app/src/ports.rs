@@ -61,6 +61,8 @@ pub trait UnitOfWork:
         at: OffsetDateTime,
     ) -> Result<(), StoreError>;
     async fn global_roles(&mut self, user: UserId) -> Result<Vec<GlobalRole>, StoreError>;
+    /// Every global role anyone holds: one query for a list of people.
+    async fn all_global_roles(&mut self) -> Result<Vec<(UserId, GlobalRole)>, StoreError>;
     async fn revoke_global_role(&mut self, user: UserId, role: GlobalRole) -> Result<(), StoreError>;
     async fn count_users_with_role(&mut self, role: GlobalRole) -> Result<u64, StoreError>;
     async fn update_user(&mut self, user: &User) -> Result<(), StoreError>;

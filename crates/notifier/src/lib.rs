@@ -33,10 +33,12 @@ use tokio::sync::watch;
 pub use render::{Notice, RenderError, Rendered, Templates};
 pub use transport::{SendError, Transport, TransportError, check_smtp_url, redact_smtp_url};
 
-/// Whether `from` is a sender lettre accepts, e.g. `Gopy <gopy@tinhuy.vn>`.
-/// How many mails one worker sends at once.
+/// How many mails one worker sends at once, each on its own connection.
 const CONCURRENT_MAILS: usize = 8;
+/// Sent mails are marked in one unit of work per this many.
+const MARK_SENT_BATCH: usize = 100;
 
+/// Whether `from` is a sender lettre accepts, e.g. `Gopy <gopy@tinhuy.vn>`.
 pub fn is_sender(from: &str) -> bool {
     from.parse::<Mailbox>().is_ok()
 }
@@ -310,30 +312,39 @@ impl Notifier {
 
         // Several mails at a time: each waits mostly on the SMTP server's
         // replies, so one connection after another leaves the worker idle.
+        // What was sent is marked in batches, a unit of work for many mails
+        // rather than one each; a crash before a batch is marked sends its
+        // mails again under the same Message-IDs, as at-least-once allows.
         let people = &people;
         let mut deliveries = futures_util::stream::iter(outgoing)
             .map(|mail| async move { (mail.rows.len(), self.deliver(&mail, people, now).await) })
             .buffer_unordered(CONCURRENT_MAILS);
+        let mut unmarked: Vec<Sent> = Vec::new();
         while let Some((rows, outcome)) = deliveries.next().await {
             match outcome {
-                Ok(()) => {
+                Ok(sent) => {
                     round.mails_sent += 1;
                     round.rows_sent += rows;
+                    unmarked.push(sent);
+                    if unmarked.len() >= MARK_SENT_BATCH {
+                        self.mark_sent(std::mem::take(&mut unmarked), now).await;
+                    }
                 }
                 Err(Failure::Retry) => round.retried += rows,
                 Err(Failure::GaveUp) => round.failed += rows,
             }
         }
+        self.mark_sent(unmarked, now).await;
         Ok(round)
     }
 
-    /// Sends one mail and marks its rows.
+    /// Sends one mail; its rows are marked by the caller.
     async fn deliver(
         &self,
         mail: &Outgoing,
         people: &HashMap<UserId, Option<User>>,
         now: OffsetDateTime,
-    ) -> Result<(), Failure> {
+    ) -> Result<Sent, Failure> {
         let ids: Vec<OutboxMessageId> = mail.rows.iter().map(|r| r.message.id).collect();
         let to = mask_address(mail.recipient.email.as_str());
         let first = ids[0];
@@ -349,23 +360,8 @@ impl Notifier {
         };
         match attempt {
             Ok(()) => {
-                let marked = async {
-                    let mut uow = self.store.begin().await?;
-                    let n = uow.mark_sent(&ids, &self.worker, &message_id, now).await?;
-                    uow.commit().await?;
-                    Ok::<u64, StoreError>(n)
-                }
-                .await;
-                match marked {
-                    Ok(n) if n as usize == ids.len() => {}
-                    Ok(n) => tracing::warn!(
-                        outbox.id = %first, marked = n, rows = ids.len(),
-                        "the lease ran out before the mail was marked sent; another worker may send it again"
-                    ),
-                    Err(e) => tracing::error!(outbox.id = %first, error = %e, "sent, but not marked; it will be sent again"),
-                }
                 tracing::info!(outbox.id = %first, email.to = %to, email.kind = %mail.rows[0].message.kind, rows = ids.len(), "mail sent");
-                Ok(())
+                Ok(Sent { ids, message_id })
             }
             Err(e) => {
                 let attempts = mail.rows.iter().map(|r| r.attempts).max().unwrap_or(0) + 1;
@@ -374,6 +370,37 @@ impl Notifier {
                 self.record_failure(&ids, &e.0, retry_at).await;
                 Err(if retry_at.is_some() { Failure::Retry } else { Failure::GaveUp })
             }
+        }
+    }
+
+    /// Marks sent mails' rows in one unit of work.
+    async fn mark_sent(&self, sent: Vec<Sent>, now: OffsetDateTime) {
+        if sent.is_empty() {
+            return;
+        }
+        let marked = async {
+            let mut uow = self.store.begin().await?;
+            let mut short = Vec::new();
+            for mail in &sent {
+                let n = uow.mark_sent(&mail.ids, &self.worker, &mail.message_id, now).await?;
+                if n as usize != mail.ids.len() {
+                    short.push((mail.ids[0], n));
+                }
+            }
+            uow.commit().await?;
+            Ok::<_, StoreError>(short)
+        }
+        .await;
+        match marked {
+            Ok(short) => {
+                for (first, n) in short {
+                    tracing::warn!(
+                        outbox.id = %first, marked = n,
+                        "the lease ran out before the mail was marked sent; another worker may send it again"
+                    );
+                }
+            }
+            Err(e) => tracing::error!(mails = sent.len(), error = %e, "sent, but not marked; they will be sent again"),
         }
     }
 
@@ -485,6 +512,12 @@ pub async fn send_test_email(settings: &MailSettings, to: &str, language: Langua
 enum Failure {
     Retry,
     GaveUp,
+}
+
+/// A mail that went out, waiting to be marked.
+struct Sent {
+    ids: Vec<OutboxMessageId>,
+    message_id: String,
 }
 
 /// The person a notice is about (a comment's author), when it names one.

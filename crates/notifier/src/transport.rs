@@ -8,10 +8,13 @@
 //! Error texts never carry the password.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::Message;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
 
 /// Why the transport could not be set up from its configuration.
 #[derive(Debug, thiserror::Error)]
@@ -116,13 +119,124 @@ pub fn check_smtp_url(smtp_url: &str) -> Result<(), TransportError> {
 /// The configured way out.
 #[derive(Clone)]
 pub enum Transport {
-    Smtp {
-        mailer: AsyncSmtpTransport<Tokio1Executor>,
-        shown: String,
-        /// To scrub from error texts.
-        secret: Option<String>,
-    },
+    Smtp(Arc<SmtpPool>),
     Folder(PathBuf),
+}
+
+/// SMTP connections kept open between mails, one per mail in flight.
+///
+/// lettre writes a mail's content and its closing "\r\n.\r\n" as two
+/// writes; with Nagle's algorithm on, the second waits for the server's
+/// delayed ACK (about 40 ms on Linux), so each mail took ~50 ms even on
+/// loopback. lettre's own transport gives no way to set TCP_NODELAY, so
+/// the connections are opened here, with it set, and handed to lettre's
+/// SMTP client. Implicit TLS (`smtps://`) is left to lettre's connector,
+/// which opens its own socket: a remote server's round trips dominate there.
+pub struct SmtpPool {
+    url: SmtpUrl,
+    shown: String,
+    timeout: Duration,
+    hello: ClientId,
+    tls: Option<TlsParameters>,
+    credentials: Option<Credentials>,
+    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
+}
+
+/// How one try on one connection went wrong.
+enum Attempt {
+    TimedOut(SendError),
+    Failed(SendError),
+}
+
+/// A connection idle longer than this is closed rather than reused: servers
+/// drop idle clients (Postfix after 300 s, many after 60 s).
+const IDLE_REUSE: Duration = Duration::from_secs(30);
+
+impl SmtpPool {
+    fn checkout(&self) -> Option<AsyncSmtpConnection> {
+        let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while let Some((connection, since)) = idle.pop() {
+            if since.elapsed() < IDLE_REUSE && !connection.has_broken() {
+                return Some(connection);
+            }
+        }
+        None
+    }
+
+    fn checkin(&self, connection: AsyncSmtpConnection) {
+        if !connection.has_broken() {
+            self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((connection, Instant::now()));
+        }
+    }
+
+    async fn connect(&self) -> Result<AsyncSmtpConnection, SendError> {
+        let address = (self.url.host.as_str(), self.url.port);
+        let mut connection = if self.url.security == Security::Tls {
+            AsyncSmtpConnection::connect_tokio1(address, Some(self.timeout), &self.hello, self.tls.clone(), None)
+                .await
+                .map_err(|e| self.error(&e))?
+        } else {
+            let stream = tokio::time::timeout(self.timeout, tokio::net::TcpStream::connect(address))
+                .await
+                .map_err(|_| self.timed_out())?
+                .map_err(|e| SendError(format!("cannot connect to {}: {e}", self.shown)))?;
+            stream.set_nodelay(true).map_err(|e| SendError(format!("cannot set TCP_NODELAY: {e}")))?;
+            AsyncSmtpConnection::connect_with_transport(Box::new(stream), &self.hello)
+                .await
+                .map_err(|e| self.error(&e))?
+        };
+        if let (Security::StartTls, Some(tls)) = (&self.url.security, &self.tls) {
+            connection.starttls(tls.clone(), &self.hello).await.map_err(|e| self.error(&e))?;
+        }
+        if let Some(credentials) = &self.credentials {
+            connection.auth(&[Mechanism::Plain, Mechanism::Login], credentials).await.map_err(|e| self.error(&e))?;
+        }
+        Ok(connection)
+    }
+
+    async fn send(&self, message: &Message) -> Result<(), SendError> {
+        let bytes = message.formatted();
+        // A kept connection that the server has since closed fails on its
+        // first command: the mail is then tried once on a new connection. (A
+        // server that fails after taking the mail may get it twice, which
+        // at-least-once delivery allows; one that does not answer is not
+        // waited for twice.)
+        if let Some(connection) = self.checkout() {
+            match self.send_on(connection, message, &bytes).await {
+                Ok(()) => return Ok(()),
+                Err(Attempt::TimedOut(e)) => return Err(e),
+                Err(Attempt::Failed(_)) => {}
+            }
+        }
+        let connection = tokio::time::timeout(self.timeout, self.connect()).await.map_err(|_| self.timed_out())??;
+        self.send_on(connection, message, &bytes).await.map_err(|(Attempt::TimedOut(e) | Attempt::Failed(e))| e)
+    }
+
+    async fn send_on(&self, mut connection: AsyncSmtpConnection, message: &Message, bytes: &[u8]) -> Result<(), Attempt> {
+        match tokio::time::timeout(self.timeout, connection.send(message.envelope(), bytes)).await {
+            Ok(Ok(_)) => {
+                self.checkin(connection);
+                Ok(())
+            }
+            Ok(Err(e)) => {
+                connection.abort().await;
+                Err(Attempt::Failed(self.error(&e)))
+            }
+            Err(_) => Err(Attempt::TimedOut(self.timed_out())),
+        }
+    }
+
+    fn timed_out(&self) -> SendError {
+        SendError(format!("the SMTP server at {} did not answer within {} s", self.shown, self.timeout.as_secs()))
+    }
+
+    fn error(&self, e: &lettre::transport::smtp::Error) -> SendError {
+        let mut text = describe_smtp_error(e);
+        if let Some(secret) = self.url.password.as_deref().filter(|s| !s.is_empty()) {
+            text = text.replace(secret, "***");
+        }
+        SendError(text)
+    }
 }
 
 impl Transport {
@@ -132,29 +246,29 @@ impl Transport {
             return Ok(Self::Folder(folder.to_path_buf()));
         }
         let url = parse(smtp_url)?;
-        let tls_error = |e: lettre::transport::smtp::Error| TransportError::BadUrl {
-            shown: redact_smtp_url(smtp_url),
-            reason: e.to_string(),
+        let tls = match url.security {
+            Security::Plain => None,
+            Security::StartTls | Security::Tls => Some(TlsParameters::new(url.host.clone()).map_err(|e| {
+                TransportError::BadUrl { shown: redact_smtp_url(smtp_url), reason: e.to_string() }
+            })?),
         };
-        // Typed, so the three builders meet in one binding.
-        let mut builder = match url.security {
-            Security::Plain => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&url.host),
-            Security::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&url.host).map_err(tls_error)?,
-            Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&url.host).map_err(tls_error)?,
-        }
-        .port(url.port)
-        .timeout(Some(timeout));
-        if let Some(user) = &url.user {
-            builder = builder.credentials(Credentials::new(user.clone(), url.password.clone().unwrap_or_default()));
-        }
-        let mailer: AsyncSmtpTransport<Tokio1Executor> = builder.build();
-        Ok(Self::Smtp { mailer, shown: redact_smtp_url(smtp_url), secret: url.password })
+        let credentials =
+            url.user.as_ref().map(|user| Credentials::new(user.clone(), url.password.clone().unwrap_or_default()));
+        Ok(Self::Smtp(Arc::new(SmtpPool {
+            shown: redact_smtp_url(smtp_url),
+            timeout,
+            hello: ClientId::default(),
+            tls,
+            credentials,
+            url,
+            idle: Mutex::new(Vec::new()),
+        })))
     }
 
     /// Where mail goes, for the start-up log and the test command.
     pub fn describe(&self) -> String {
         match self {
-            Self::Smtp { shown, .. } => format!("the SMTP server at {shown}"),
+            Self::Smtp(pool) => format!("the SMTP server at {}", pool.shown),
             Self::Folder(folder) => {
                 format!(".eml files in {} (mail.smtp_url is empty, so nothing leaves this machine)", folder.display())
             }
@@ -163,13 +277,7 @@ impl Transport {
 
     pub async fn send(&self, message: &Message, file_stem: &str) -> Result<(), SendError> {
         match self {
-            Self::Smtp { mailer, secret, .. } => mailer.send(message.clone()).await.map(drop).map_err(|e| {
-                let mut text = describe_smtp_error(&e);
-                if let Some(secret) = secret.as_deref().filter(|s| !s.is_empty()) {
-                    text = text.replace(secret, "***");
-                }
-                SendError(text)
-            }),
+            Self::Smtp(pool) => pool.send(message).await,
             Self::Folder(folder) => {
                 let failed = |e: std::io::Error| SendError(format!("cannot write to {}: {e}", folder.display()));
                 tokio::fs::create_dir_all(folder).await.map_err(failed)?;

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -69,6 +70,9 @@ pub struct SeaStore {
     /// before it writes can fail at once rather than wait. Units of work on
     /// SQLite therefore take turns here; PostgreSQL needs no such gate.
     sqlite_gate: Option<Arc<Mutex<()>>>,
+    /// Every SQL statement run through this store and its clones, counted
+    /// so tests can check that a page's queries do not grow with its rows.
+    statements: Arc<AtomicU64>,
 }
 
 impl SeaStore {
@@ -97,15 +101,22 @@ impl SeaStore {
                 .foreign_keys(true)
                 .busy_timeout(busy_timeout)
         });
-        let db = Database::connect(options).await.map_err(|e| ConnectError::Unreachable {
+        let mut db = Database::connect(options).await.map_err(|e| ConnectError::Unreachable {
             url: redact_url(&settings.url),
             reason: e.to_string(),
         })?;
+        // One relaxed add per statement: cheap beside the round trip itself.
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&statements);
+        db.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         let store = Self {
             db,
             engine,
             url: settings.url.clone(),
             sqlite_gate: (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            statements,
         };
         store.ping().await.map_err(|e| ConnectError::Unreachable {
             url: redact_url(&settings.url),
@@ -116,6 +127,12 @@ impl SeaStore {
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// How many SQL statements this store and its clones have run so far
+    /// (transaction begin and commit not included).
+    pub fn statements_run(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Applies every migration not applied yet; returns how many ran.

@@ -96,6 +96,16 @@ impl UnitOfWork for SeaUnitOfWork {
         Ok(roles)
     }
 
+    async fn all_global_roles(&mut self) -> Result<Vec<(UserId, GlobalRole)>, StoreError> {
+        let rows = global_role::Entity::find().all(&self.tx).await.map_err(map_db_err)?;
+        rows.into_iter()
+            .map(|r| {
+                let role = r.role.parse().map_err(|e| StoreError::Corrupt(format!("global_roles.role: {e}")))?;
+                Ok((UserId::from_uuid(r.user_id), role))
+            })
+            .collect()
+    }
+
     async fn revoke_global_role(&mut self, user: UserId, role: GlobalRole) -> Result<(), StoreError> {
         global_role::Entity::delete_many()
             .filter(global_role::Column::UserId.eq(user.as_uuid()))

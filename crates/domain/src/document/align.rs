@@ -452,12 +452,28 @@ fn subtract(a: &[u64], b: &[u64]) -> (Vec<u64>, usize) {
     (rest, common)
 }
 
+/// Whether a new block that brings `brought` of an old block's `old_len`
+/// words, being `part_len` words long, can be a part of its split.
+fn part_counts(brought: usize, old_len: usize, part_len: usize) -> bool {
+    brought >= 2
+        && brought as f64 >= SPLIT_PART_SHARE_OF_OLD * old_len as f64
+        && brought as f64 >= SPLIT_PART_SHARE_OF_ITSELF * part_len as f64
+}
+
 /// The ways `old` can pair with `parts[0]`, `parts[0..2]`, …: for each
 /// number of parts that qualifies, a score of the old words they share (plus
 /// one, so that even a pair of word-less blocks beats no pair).
 fn pairing_scores(old: &Profile, parts: &[&Profile], threshold: f64) -> Vec<(usize, usize)> {
-    let mut scores = Vec::new();
     let old_len = old.words.len();
+    // Most pairs a gap's pairing looks at share next to nothing: tell so
+    // from the first part alone, before copying any words. (The loop below
+    // would push nothing and stop at the first part for them.)
+    let Some(first) = parts.first().filter(|p| p.class == old.class) else { return Vec::new() };
+    let shared_first = common_count(&old.words, &first.words);
+    if dice(shared_first, old_len, first.words.len()) < threshold && !part_counts(shared_first, old_len, first.words.len()) {
+        return Vec::new();
+    }
+    let mut scores = Vec::new();
     let mut rest = old.words.clone();
     let mut shared = 0;
     let mut concat_len = 0;
@@ -472,10 +488,7 @@ fn pairing_scores(old: &Profile, parts: &[&Profile], threshold: f64) -> Vec<(usi
         if k == 0 && dice(shared, old_len, concat_len) >= threshold {
             scores.push((1, shared + 1));
         }
-        let part_counts = brought >= 2
-            && brought as f64 >= SPLIT_PART_SHARE_OF_OLD * old_len as f64
-            && brought as f64 >= SPLIT_PART_SHARE_OF_ITSELF * part.words.len() as f64;
-        if !part_counts {
+        if !part_counts(brought, old_len, part.words.len()) {
             break;
         }
         if k > 0
@@ -766,7 +779,9 @@ fn find_span_near(text: &str, quote: &str, hint: usize) -> Option<Span> {
 }
 
 /// Where each old block went: built once per alignment.
-struct Lineage {
+struct Lineage<'a> {
+    /// Each old block's index, by id.
+    position: HashMap<&'a BlockId, usize>,
     /// For each old block: its kind and the new block it became, if any.
     target: Vec<(ChangeKind, Option<usize>)>,
     /// For each old block split in several: its later parts, in order.
@@ -775,8 +790,13 @@ struct Lineage {
     near: Vec<usize>,
 }
 
-impl Lineage {
-    fn new(old_len: usize, alignment: &Alignment) -> Self {
+impl<'a> Lineage<'a> {
+    fn new(old: &'a [Block], alignment: &Alignment) -> Self {
+        let old_len = old.len();
+        let mut position = HashMap::with_capacity(old_len);
+        for (i, block) in old.iter().enumerate() {
+            position.entry(&block.id).or_insert(i);
+        }
         let mut target = vec![(ChangeKind::Removed, None); old_len];
         let mut parts: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut near = vec![0; old_len];
@@ -793,7 +813,7 @@ impl Lineage {
                 parts.entry(from).or_default().push(n);
             }
         }
-        Self { target, parts, near }
+        Self { position, target, parts, near }
     }
 }
 
@@ -806,51 +826,86 @@ impl Lineage {
 /// a new block (say, merged into its neighbour) follows it there, as a quote
 /// would, with the span of where it was found.
 pub fn carry_anchor(anchor: &Anchor, old: &[Block], new: &[Block], alignment: &Alignment) -> AnchorFate {
-    let lineage = Lineage::new(old.len(), alignment);
-    carry_one(anchor, old, new, &lineage)
+    let lineage = Lineage::new(old, alignment);
+    carry_one(anchor, old, new, &lineage, &mut HashMap::new())
 }
 
 /// [`carry_anchor`] for many anchors of one pair of versions: the alignment
 /// is read once for all of them.
 pub fn carry_anchors(anchors: &[Anchor], old: &[Block], new: &[Block], alignment: &Alignment) -> Vec<AnchorFate> {
-    let lineage = Lineage::new(old.len(), alignment);
-    anchors.iter().map(|anchor| carry_one(anchor, old, new, &lineage)).collect()
+    let lineage = Lineage::new(old, alignment);
+    let mut passages = HashMap::new();
+    anchors.iter().map(|anchor| carry_one(anchor, old, new, &lineage, &mut passages)).collect()
 }
 
-fn carry_one(anchor: &Anchor, old: &[Block], new: &[Block], lineage: &Lineage) -> AnchorFate {
-    let Some(i) = old.iter().position(|b| b.id == anchor.block) else {
+/// What carrying reads of one old block that lives on: its text, the new
+/// block(s) it became and their texts, and, once an anchor on a quote needs
+/// it, the word diff between them. Made once per block, however many
+/// comments point at it.
+struct Passage {
+    old_text: String,
+    descendants: Vec<usize>,
+    texts: Vec<String>,
+    edits: Option<Vec<WordEdit>>,
+}
+
+impl Passage {
+    fn new(old: &Block, new: &[Block], target: usize, parts: Option<&Vec<usize>>) -> Self {
+        let mut descendants = vec![target];
+        descendants.extend(parts.into_iter().flatten().copied().filter(|&n| n < new.len()));
+        let texts = descendants.iter().map(|&n| new[n].content.plain_text()).collect();
+        Self { old_text: old.content.plain_text(), descendants, texts, edits: None }
+    }
+
+    /// The word diff of the old text against the descendants laid end to end.
+    fn edits(&mut self) -> &[WordEdit] {
+        let (old_text, texts) = (&self.old_text, &self.texts);
+        self.edits.get_or_insert_with(|| word_diff(old_text, &texts.join("\n")))
+    }
+}
+
+fn carry_one(
+    anchor: &Anchor,
+    old: &[Block],
+    new: &[Block],
+    lineage: &Lineage,
+    passages: &mut HashMap<usize, Passage>,
+) -> AnchorFate {
+    let Some(&i) = lineage.position.get(&anchor.block) else {
         return AnchorFate::Outdated;
     };
-    let old_text = old[i].content.plain_text();
     let on = |n: usize, span: Option<Span>| Anchor { block: new[n].id.clone(), span };
     let (kind, target) = lineage.target[i];
     let Some(target) = target.filter(|&n| n < new.len()) else {
         // Removed: the quote (or the whole text) may live on elsewhere.
-        let quote = anchor.span.as_ref().map_or(old_text.as_str(), |s| s.quote.as_str());
+        let old_text;
+        let quote = match &anchor.span {
+            Some(span) => span.quote.as_str(),
+            None => {
+                old_text = old[i].content.plain_text();
+                old_text.as_str()
+            }
+        };
         return search_near(quote, new, lineage.near[i])
             .map_or(AnchorFate::Outdated, |(n, span)| AnchorFate::PassageChanged(on(n, Some(span))));
     };
-    // Text, not styles: a passage only set in bold reads the same.
-    let same_text = kind == ChangeKind::Kept || old_text == new[target].content.plain_text();
+    let passage = passages.entry(i).or_insert_with(|| Passage::new(&old[i], new, target, lineage.parts.get(&i)));
     let Some(span) = &anchor.span else {
+        // Text, not styles: a passage only set in bold reads the same.
+        let same_text = kind == ChangeKind::Kept || passage.old_text == passage.texts[0];
         return if same_text {
             AnchorFate::Unchanged(on(target, None))
         } else {
             AnchorFate::PassageChanged(on(target, None))
         };
     };
-    let mut descendants = vec![target];
-    descendants.extend(lineage.parts.get(&i).into_iter().flatten().copied().filter(|&n| n < new.len()));
-    let texts: Vec<String> = descendants.iter().map(|&n| new[n].content.plain_text()).collect();
-    // Where the passage would be in the new text(s), read through the word
-    // diff of the old text against the descendants laid end to end.
-    let joined = texts.join("\n");
-    let edits = word_diff(&old_text, &joined);
-    let mapped_start = map_offset(&edits, span.start, false);
-    let mapped_end = map_offset(&edits, span.end, true);
+    // Where the passage would be in the new text(s), read through the word diff.
+    let edits = passage.edits();
+    let mapped_start = map_offset(edits, span.start, false);
+    let mapped_end = map_offset(edits, span.end, true);
     // The quote verbatim, nearest where it would be.
     let mut offset = 0;
-    for (&n, text) in descendants.iter().zip(&texts) {
+    for (&n, text) in passage.descendants.iter().zip(&passage.texts) {
         let len = text.chars().count();
         if let Some(found) = find_span_near(text, &span.quote, mapped_start.saturating_sub(offset)) {
             return AnchorFate::Unchanged(on(n, Some(found)));
@@ -859,7 +914,7 @@ fn carry_one(anchor: &Anchor, old: &[Block], new: &[Block], lineage: &Lineage) -
     }
     // Otherwise, what the passage became, in the part where it starts.
     let mut offset = 0;
-    for (&n, text) in descendants.iter().zip(&texts) {
+    for (&n, text) in passage.descendants.iter().zip(&passage.texts) {
         let len = text.chars().count();
         if mapped_start <= offset + len {
             let start = mapped_start.saturating_sub(offset);
@@ -873,9 +928,14 @@ fn carry_one(anchor: &Anchor, old: &[Block], new: &[Block], lineage: &Lineage) -
 
 /// The new block holding `quote` verbatim nearest the new index `near`.
 fn search_near(quote: &str, new: &[Block], near: usize) -> Option<(usize, Span)> {
-    let mut order: Vec<usize> = (0..new.len()).collect();
-    order.sort_by_key(|&n| n.abs_diff(near));
-    order.into_iter().find_map(|n| find_span(&new[n].content.plain_text(), quote).map(|span| (n, span)))
+    // Outwards from `near` (at each distance the block before, then the
+    // one after), without sorting every index for every anchor.
+    let reach = near.max(new.len().saturating_sub(near + 1));
+    (0..=reach)
+        .flat_map(|d| [near.checked_sub(d), (d > 0).then(|| near + d)])
+        .flatten()
+        .filter(|&n| n < new.len())
+        .find_map(|n| find_span(&new[n].content.plain_text(), quote).map(|span| (n, span)))
 }
 
 /// `span_of`, widened to whole words and with white space trimmed off both

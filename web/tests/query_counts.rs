@@ -1,0 +1,252 @@
+//! How many SQL statements the review pages run, counted by the store, with
+//! a report of 10 comments and with one of 1,000 (their replies, answers
+//! and authors growing with them): the counts must be the same. A page or a
+//! comment post that reads once per comment, per block or per person fails
+//! here, on SQLite and on PostgreSQL alike.
+//!
+//! The requests go through the real router (sessions, CSRF, templates)
+//! in-process, so the count is of what a browser's request costs; the
+//! store's counter sees every statement of every unit of work it opens.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use gopy_app::comments::{NewAnchor, NewComment};
+use gopy_app::organisation::NewUser;
+use gopy_app::reports::{NewReport, VersionInput};
+use gopy_app::{App, Client};
+use gopy_documents::ImportLimits;
+use gopy_domain::{Actor, CommitteeId, CommitteeRole, DispositionKind, GlobalRole, Language, ReportId, ReportKind, UserId, Version};
+use gopy_store::testing::TestDatabase;
+use gopy_web::{Settings, routes, server};
+use tower::ServiceExt;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/reports/");
+const PASSWORD: &str = "Mật khẩu đủ dài 2023!";
+
+/// What is counted: each page a reviewer opens, and the comment post.
+const STEPS: [&str; 8] = [
+    "version page",
+    "comment post",
+    "report page",
+    "dashboard",
+    "comments list",
+    "table of dispositions",
+    "people",
+    "committee page",
+];
+
+struct Site {
+    router: Router,
+    app: App,
+    store: gopy_store::SeaStore,
+    cookies: String,
+    csrf: String,
+    report: ReportId,
+    committee: CommitteeId,
+    block: String,
+}
+
+fn fixture(name: &str) -> VersionInput {
+    let bytes = std::fs::read(format!("{FIXTURES}{name}")).unwrap_or_else(|e| panic!("fixture {name}: {e}"));
+    VersionInput::File { bytes, file_name: Some(name.to_owned()) }
+}
+
+fn new_user(email: String, name: String, roles: Vec<GlobalRole>) -> NewUser {
+    NewUser { email, name, title: None, body: None, language: Language::Vi, global_roles: roles }
+}
+
+/// A report on version 2 with `comments` comments made on version 1 by
+/// `comments / 25 + 4` members (so people grow too), every third answered
+/// and every fifth replied to, carried onto version 2.
+async fn site(db: &TestDatabase, comments: usize) -> Site {
+    let settings = Settings::load(None).expect("settings");
+    let (_stop, stopping) = tokio::sync::watch::channel(false);
+    let addr: SocketAddr = "127.0.0.1:8080".parse().expect("address");
+    let state = server::app_state(db.store.clone(), settings, addr, stopping).expect("state");
+    let app = state.app.clone();
+    let router = server::with_middleware(routes::router(state.clone()), &state.settings);
+
+    let office = app
+        .create_user(None, new_user("vp@tinhuy.vn".into(), "Lê Văn Phòng".into(), vec![GlobalRole::Secretariat]))
+        .await
+        .expect("secretariat");
+    let secret = app.password_reset_link(None, office.id).await.expect("link");
+    app.set_password_with_link(&secret, PASSWORD).await.expect("password");
+    let body = app.create_body(None, "Ban Tuyên giáo Tỉnh ủy").await.expect("body");
+    let committee = app.create_committee(None, "Ban Thường vụ Tỉnh ủy").await.expect("committee");
+    let lead = app.create_user(None, new_user("tbt@tinhuy.vn".into(), "Nguyễn Tổ Trưởng".into(), vec![])).await.expect("lead");
+    let mut members: Vec<Actor> = Vec::new();
+    for k in 0..comments / 25 + 4 {
+        let user = app
+            .create_user(None, new_user(format!("uv{k}@tinhuy.vn"), format!("Trần Ủy Viên {k}"), vec![]))
+            .await
+            .expect("member");
+        app.add_membership(None, committee.id, user.id, CommitteeRole::Member).await.expect("seat");
+        members.push(app.actor_of(user.id).await.expect("actor"));
+    }
+    let secretariat = app.actor_of(office.id).await.expect("actor");
+    let report = app
+        .create_report(
+            &secretariat,
+            NewReport {
+                kind: ReportKind::MidTermReview,
+                title: "Báo cáo sơ kết giữa nhiệm kỳ".to_owned(),
+                term: None,
+                body: Some(body.id),
+                committee: Some(committee.id),
+                drafters: vec![lead.id],
+                lead: Some(lead.id),
+            },
+        )
+        .await
+        .expect("report");
+    let lead = app.actor_of(lead.id).await.expect("actor");
+    let limits = ImportLimits::default();
+    let v1 = app.add_version(&lead, report.id, fixture("so-ket-giua-nhiem-ky.v1.md"), "", &limits).await.expect("v1");
+    for k in 0..comments {
+        let author = &members[k % members.len()];
+        let posted = app.post_comment(author, report.id, comment_on(&v1, k)).await.expect("comment");
+        if k % 3 == 0 {
+            app.answer_comment(&lead, posted.id, DispositionKind::Accepted, "Tổ biên tập tiếp thu.", None)
+                .await
+                .expect("answer");
+        }
+        if k % 5 == 0 {
+            app.reply(&members[(k + 1) % members.len()], posted.id, "Đồng ý với ý kiến này.").await.expect("reply");
+        }
+    }
+    let v2 = app.add_version(&lead, report.id, fixture("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
+
+    let signed_in = app.sign_in("vp@tinhuy.vn", PASSWORD, &Client::default()).await.expect("signed in");
+    let csrf = "c".repeat(64);
+    Site {
+        router,
+        app,
+        store: db.store.clone(),
+        cookies: format!("gopy_session={}; gopy_csrf={csrf}", signed_in.session_secret),
+        csrf,
+        report: report.id,
+        committee: committee.id,
+        block: v2.blocks[v2.blocks.len() / 2].id.to_string(),
+    }
+}
+
+/// Comment `k` on version 1: on a block, on a quote in it, or on the whole report.
+fn comment_on(v1: &Version, k: usize) -> NewComment {
+    let block = &v1.blocks[k * 7 % v1.blocks.len()];
+    let text: Vec<char> = block.content.plain_text().chars().collect();
+    let anchor = match k % 3 {
+        0 => NewAnchor::default(),
+        1 => NewAnchor { block: Some(block.id.to_string()), ..NewAnchor::default() },
+        _ if text.len() > 20 => NewAnchor {
+            block: Some(block.id.to_string()),
+            start: Some(5),
+            end: Some(15),
+            quote: Some(text[5..15].iter().collect()),
+        },
+        _ => NewAnchor { block: Some(block.id.to_string()), ..NewAnchor::default() },
+    };
+    NewComment {
+        version: 1,
+        anchor,
+        body: format!("Góp ý số {k}: đề nghị bổ sung số liệu cụ thể."),
+        on_behalf_of: None,
+        at_meeting: false,
+    }
+}
+
+impl Site {
+    /// The statements one request runs, and its status.
+    async fn count(&self, request: Request<Body>) -> (u64, StatusCode) {
+        let mut request = request;
+        request.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        let before = self.store.statements_run();
+        let response = self.router.clone().oneshot(request).await.expect("a response");
+        let status = response.status();
+        // The body is read, so anything rendered lazily is counted too.
+        let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+        (self.store.statements_run() - before, status)
+    }
+
+    fn get(&self, path: &str) -> Request<Body> {
+        Request::get(path).header(header::COOKIE, &self.cookies).body(Body::empty()).expect("request")
+    }
+
+    async fn counts(&self) -> Vec<u64> {
+        let id = self.report;
+        let mut counts = Vec::new();
+        let (n, status) = self.count(self.get(&format!("/reports/{id}/versions/2"))).await;
+        assert_eq!(status, StatusCode::OK, "version page");
+        counts.push(n);
+        let form = serde_urlencoded::to_string([
+            ("csrf", self.csrf.as_str()),
+            ("version", "2"),
+            ("block", self.block.as_str()),
+            ("body", "Đề nghị làm rõ nguyên nhân của hạn chế."),
+        ])
+        .expect("form");
+        let post = Request::post(format!("/reports/{id}/comments"))
+            .header(header::COOKIE, &self.cookies)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .expect("request");
+        let (n, status) = self.count(post).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "comment post");
+        counts.push(n);
+        let pages = [
+            format!("/reports/{id}"),
+            "/".to_owned(),
+            format!("/reports/{id}/comments"),
+            format!("/reports/{id}/dispositions"),
+            "/admin/people".to_owned(),
+            format!("/committees/{}", self.committee),
+        ];
+        for path in pages {
+            let (n, status) = self.count(self.get(&path)).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            counts.push(n);
+        }
+        counts
+    }
+}
+
+async fn compare(small: &TestDatabase, large: &TestDatabase) {
+    let (few, many) = (10, 1_000);
+    let few_counts = site(small, few).await.counts().await;
+    let many_site = site(large, many).await;
+    let many_counts = many_site.counts().await;
+    let people: Vec<UserId> = many_site.app.users().await.expect("users").iter().map(|u| u.id).collect();
+    println!("{:<24} {:>14} {:>16}", "statements on", format!("{few} comments"), format!("{many} comments"));
+    for ((step, a), b) in STEPS.iter().zip(&few_counts).zip(&many_counts) {
+        println!("{step:<24} {a:>14} {b:>16}");
+    }
+    println!("({} people on the larger report)", people.len());
+    for ((step, a), b) in STEPS.iter().zip(&few_counts).zip(&many_counts) {
+        assert_eq!(
+            a, b,
+            "the {step} runs {a} statements on the report of {few} comments but {b} on the one of {many} \
+             (more comments, replies, answers and people): it reads once per row"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_review_pages_run_as_many_statements_for_1000_comments_as_for_10_on_sqlite() {
+    let (small, large) = (TestDatabase::sqlite().await, TestDatabase::sqlite().await);
+    compare(&small, &large).await;
+    small.finish().await;
+    large.finish().await;
+}
+
+#[tokio::test]
+async fn the_review_pages_run_as_many_statements_for_1000_comments_as_for_10_on_postgres() {
+    let Some(small) = TestDatabase::postgres().await else { return };
+    let Some(large) = TestDatabase::postgres().await else { return };
+    compare(&small, &large).await;
+    small.finish().await;
+    large.finish().await;
+}
