@@ -6,6 +6,7 @@
 //! need a real browser are driven through [`browser::Browser`].
 
 pub mod browser;
+pub mod load;
 pub mod mail;
 
 use std::io::{BufRead, BufReader};

@@ -40,6 +40,20 @@ pub enum Command {
     Worker,
     /// Send one mail through the configured transport and say whether it worked.
     SendTestEmail(SendTestEmailArgs),
+    /// Load the load benchmark's data into the configured database and print
+    /// what `gopy-bench` needs as JSON (used by scripts/bench).
+    #[command(hide = true)]
+    SeedBenchmark(SeedBenchmarkArgs),
+}
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct SeedBenchmarkArgs {
+    /// The fixtures folder (reports/ and comments.so-ket-v1.json).
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: PathBuf,
+    /// The password of the secretary the benchmark signs in as.
+    #[arg(long)]
+    pub password: String,
 }
 
 #[derive(Clone, Debug, clap::Args)]

@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+mod bench_seed;
 pub mod chart;
 pub mod cli;
 mod demo;
@@ -72,5 +73,6 @@ pub async fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Demo(args) => demo::run(settings, args).await,
         cli::Command::Worker => server::worker(settings).await,
         cli::Command::SendTestEmail(args) => commands::send_test_email(&settings, args).await,
+        cli::Command::SeedBenchmark(args) => bench_seed::run(&settings, args).await,
     }
 }
