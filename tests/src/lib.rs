@@ -7,6 +7,7 @@
 
 pub mod browser;
 pub mod routes;
+pub mod load;
 pub mod mail;
 pub mod postgres;
 

@@ -46,6 +46,10 @@ pub enum Command {
     /// Replace the configured database with a backup made by `gopy backup`.
     /// Stop the server first.
     Restore(RestoreArgs),
+    /// Load the load benchmark's data into the configured database and print
+    /// what `gopy-bench` needs as JSON (used by scripts/bench).
+    #[command(hide = true)]
+    SeedBenchmark(SeedBenchmarkArgs),
 }
 
 #[derive(Clone, Debug, clap::Args)]
@@ -63,6 +67,16 @@ pub struct RestoreArgs {
     /// Replace a database that already holds data (everything in it is lost).
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct SeedBenchmarkArgs {
+    /// The fixtures folder (reports/ and comments.so-ket-v1.json).
+    #[arg(long, value_name = "DIR")]
+    pub fixtures: PathBuf,
+    /// The password of the secretary the benchmark signs in as.
+    #[arg(long)]
+    pub password: String,
 }
 
 #[derive(Clone, Debug, clap::Args)]

@@ -18,7 +18,7 @@ use gopy_app::{App, SystemClock};
 use gopy_documents::ImportLimits;
 use gopy_domain::document::align::find_span;
 use gopy_domain::workflow::Step;
-use gopy_domain::{ActionStatus, Actor, BodyId, CommitteeRole, DispositionKind, GlobalRole, Language, ReportId, ReportKind, User};
+use gopy_domain::{ActionStatus, Actor, BodyId, CommitteeRole, DispositionKind, GlobalRole, Language, ReportId, ReportKind, User, Version};
 use gopy_store::SeaStore;
 use serde_json::Value;
 use time::{Duration, OffsetDateTime};
@@ -87,7 +87,18 @@ async fn person(app: &App, p: Person<'_>) -> anyhow::Result<User> {
     Ok(user)
 }
 
-fn failed(what: &'static str) -> impl Fn(gopy_app::AppError) -> anyhow::Error {
+/// The anchor of a comment on the first passage of `version` that holds
+/// `quote`; on the whole report when none does.
+pub(crate) fn anchor_on(version: &Version, quote: &str) -> NewAnchor {
+    version
+        .blocks
+        .iter()
+        .find_map(|b| find_span(&b.content.plain_text(), quote).map(|s| (b.id.to_string(), s)))
+        .map(|(block, span)| NewAnchor { block: Some(block), start: Some(span.start), end: Some(span.end), quote: Some(span.quote) })
+        .unwrap_or_default()
+}
+
+pub(crate) fn failed(what: &'static str) -> impl Fn(gopy_app::AppError) -> anyhow::Error {
     move |e| anyhow::anyhow!("{what}: {e}")
 }
 
@@ -182,15 +193,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
     let mut answers = Vec::new();
     for c in fixture["comments"].as_array().into_iter().flatten() {
         let author: &Actor = if c["author_role"] == "chair" { &chair_a } else { &member_a };
-        let anchor = match c["quote"].as_str() {
-            Some(quote) => v1
-                .blocks
-                .iter()
-                .find_map(|b| find_span(&b.content.plain_text(), quote).map(|s| (b.id.to_string(), s)))
-                .map(|(block, span)| NewAnchor { block: Some(block), start: Some(span.start), end: Some(span.end), quote: Some(span.quote) })
-                .unwrap_or_default(),
-            None => NewAnchor::default(),
-        };
+        let anchor = c["quote"].as_str().map(|quote| anchor_on(&v1, quote)).unwrap_or_default();
         let body = c["body"].as_str().unwrap_or_default().to_owned();
         let comment = app
             .post_comment(author, review.id, NewComment { version: 1, anchor, body, on_behalf_of: None, at_meeting: false })

@@ -10,6 +10,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+mod bench_seed;
 pub mod chart;
 pub mod cli;
 mod demo;
@@ -77,5 +78,6 @@ pub async fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::SendTestEmail(args) => commands::send_test_email(&settings, args).await,
         cli::Command::Backup(args) => commands::backup(&settings, args).await,
         cli::Command::Restore(args) => commands::restore(&settings, args).await,
+        cli::Command::SeedBenchmark(args) => bench_seed::run(&settings, args).await,
     }
 }
