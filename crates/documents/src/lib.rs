@@ -64,6 +64,7 @@ mod clean;
 mod dispositions;
 mod docx;
 mod error;
+pub mod fuzzing;
 mod markdown;
 mod minutes;
 mod ooxml;
