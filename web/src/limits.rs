@@ -82,7 +82,8 @@ pub async fn limit_writes(State(state): State<AppState>, request: Request, next:
     let (mut parts, body) = request.into_parts();
     let ctx = match Ctx::from_request_parts(&mut parts, &state).await {
         Ok(ctx) => ctx,
-        Err(never) => match never {},
+        // The database went away between the look-up and now: its 503.
+        Err(refusal) => return refusal,
     };
     let mut response = if parts.uri.path().starts_with("/api/") {
         let message = state.pages.catalog().text(ctx.language, "too_many_writes_body").to_owned();
