@@ -84,14 +84,14 @@ const TABLE: &[Row] = &[
     at("POST", "/setup", "", "AAAAAAAAAA"),
     row("GET", "/set-password/{secret}", "/set-password/{unknown}", "", "AAAAAAAAAA"),
     row("POST", "/set-password/{secret}", "/set-password/{unknown}", "password=", "AAAAAAAAAA"),
-    // One's own account; another's session or token is not found.
+    // One's own account; another person's session or token, by its real id, is not found.
     at("GET", "/account", "", "AAAAAAAAAS"),
     at("POST", "/account/profile", "name=", "AAAAAAAAAS"),
     at("POST", "/account/password", "current=&password=", "AAAAAAAAAS"),
     at("POST", "/account/notifications", "", "AAAAAAAAAS"),
-    row("POST", "/account/sessions/{id}/end", "/account/sessions/{unknown}/end", "", "NNNNNNNNNS"),
+    row("POST", "/account/sessions/{id}/end", "/account/sessions/{others_session}/end", "", "NNNNNNNNNS"),
     at("POST", "/account/tokens", "name=", "AAAAAAAAAS"),
-    row("POST", "/account/tokens/{id}/revoke", "/account/tokens/{unknown}/revoke", "", "NNNNNNNNNS"),
+    row("POST", "/account/tokens/{id}/revoke", "/account/tokens/{others_token}/revoke", "", "NNNNNNNNNS"),
     // Organising.
     at("GET", "/admin/people", "", "AAFFFFFFFS"),
     at("POST", "/admin/people", "email=&name=", "AAFFFFFFFS"),
@@ -384,6 +384,14 @@ fn forms_without_token(html: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn every_route_for_every_person_matches_the_table_and_another_committee_sees_nothing() {
+    // Every route of the router has a row, and every row a route.
+    let routed: BTreeSet<(String, String)> = router_routes().into_iter().map(|r| (r.method, r.path)).collect();
+    let tabled: BTreeSet<(String, String)> = TABLE.iter().map(|r| (r.method.to_owned(), r.pattern.to_owned())).collect();
+    let untabled: Vec<_> = routed.difference(&tabled).collect();
+    let unrouted: Vec<_> = tabled.difference(&routed).collect();
+    assert!(untabled.is_empty(), "routes without a row in the access table: {untabled:#?}");
+    assert!(unrouted.is_empty(), "rows for routes the router lacks: {unrouted:#?}");
+
     let server = Server::demo();
 
     // Beside the demo's people: a committee secretary who is not of the
@@ -402,7 +410,15 @@ async fn every_route_for_every_person_matches_the_table_and_another_committee_se
     admin_posts(&admin, &server, &format!("/committees/{committee}/members"), &format!("person={}&role=secretary", id_of(&secretary, &server).await)).await;
     let other = admin_posts(&admin, &server, "/committees", "name=Ban Chấp hành Đảng bộ huyện").await;
     admin_posts(&admin, &server, &format!("{other}/members"), &format!("person={}&role=chair", id_of(&outsider, &server).await)).await;
-    let person = id_of(&person, &server).await;
+    // Another person's session and token, for the walkers to try to end.
+    let output = run_gopy(server.dir.path(), &["token", "create", "--email", "nguoi@tinhuy.vn", "--name", "script"], &[DEMO_DATABASE]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let account = person.http.get(server.url("/account")).send().await.expect("account").text().await.expect("html");
+    let id_after = |marker: &str| account.split(marker).nth(1).and_then(|r| r.split('/').next()).map(str::to_owned);
+    let others_session = id_after("/account/sessions/").expect("a session of theirs");
+    let others_token = id_after("/account/tokens/").expect("a token of theirs");
+    assert!(uuid::Uuid::parse_str(&others_session).is_ok() && uuid::Uuid::parse_str(&others_token).is_ok(), "{others_session} {others_token}");
+    let person_id = id_of(&person, &server).await;
     drop((chair, secretary, outsider));
 
     let mut walkers = Vec::new();
@@ -410,15 +426,10 @@ async fn every_route_for_every_person_matches_the_table_and_another_committee_se
         walkers.push(Walker::start(&server, email).await);
     }
     let member = id_of(&walkers[5], &server).await;
-    let ids = story_ids(&server, &walkers[1], &member, &committee, &person).await;
+    let mut ids = story_ids(&server, &walkers[1], &member, &committee, &person_id).await;
+    ids.insert("{others_session}", others_session);
+    ids.insert("{others_token}", others_token);
 
-    // Every route of the router has a row, and every row a route.
-    let routed: BTreeSet<(String, String)> = router_routes().into_iter().map(|r| (r.method, r.path)).collect();
-    let tabled: BTreeSet<(String, String)> = TABLE.iter().map(|r| (r.method.to_owned(), r.pattern.to_owned())).collect();
-    let untabled: Vec<_> = routed.difference(&tabled).collect();
-    let unrouted: Vec<_> = tabled.difference(&routed).collect();
-    assert!(untabled.is_empty(), "routes without a row in the access table: {untabled:#?}");
-    assert!(unrouted.is_empty(), "rows for routes the router lacks: {unrouted:#?}");
 
     let mut mismatches = Vec::new();
     let mut observed = Vec::new();
