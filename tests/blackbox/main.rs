@@ -10,6 +10,7 @@ mod meetings;
 mod mail;
 mod reports;
 mod rounds;
+mod schemathesis;
 mod search;
 mod ui_demo;
 mod ui_meeting;

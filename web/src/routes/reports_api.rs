@@ -243,7 +243,7 @@ pub struct BlockResponse {
     pub depth: Option<u8>,
     /// The styled runs of a heading, paragraph or list item.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Vec<Object>>)]
     pub runs: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<Vec<String>>>,
