@@ -93,7 +93,16 @@ impl Ids {
     fn config(&self) -> String {
         let Self { report, comment, meeting, entry, action } = self;
         format!(
-            r#"[[operations]]
+            r#"# The first block that names an option decides it, so the files come first.
+[[operations]]
+include-path = "/api/v1/reports/{{id}}/versions/{{number}}/{{file}}"
+parameters = {{ "path.id" = "{report}", "path.number" = 1, "path.file" = "export.docx" }}
+
+[[operations]]
+include-path = "/api/v1/reports/{{id}}/{{file}}"
+parameters = {{ "path.id" = "{report}", "path.file" = "dispositions.xlsx" }}
+
+[[operations]]
 include-path-regex = "^/api/v1/reports/\\{{id\\}}"
 parameters = {{ "path.id" = "{report}", "path.number" = 1 }}
 

@@ -373,7 +373,8 @@ pub async fn get_version(
         ("number" = u32, Path, description = "The version's number"),
         ("file" = String, Path, description = "`export.docx` or `export.md`")),
     responses(
-        (status = 200, description = "The version as a Word or Markdown file", content_type = "application/octet-stream"),
+        (status = 200, description = "The version as a Word or Markdown file", content(
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("text/markdown"))),
         (status = 404, description = "No such report, version or format", body = ApiError)))]
 pub async fn export_version(
     State(state): State<AppState>,
