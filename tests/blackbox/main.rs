@@ -16,6 +16,7 @@ mod web_safety;
 mod mail;
 mod reports;
 mod rounds;
+mod schemathesis;
 mod search;
 mod ui_demo;
 mod ui_meeting;

@@ -54,7 +54,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::meetings_api::AgendaItemRequest, super::meetings_api::OpinionRequest, super::meetings_api::ConclusionRequest,
         super::meetings_api::ActionRequest, super::meetings_api::FollowUpRequest,
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonRefusals),
 )]
 pub struct ApiDoc;
 
@@ -98,6 +98,55 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The refusals every operation of a kind can give, added to each that can
+/// meet them rather than repeated in every annotation: 401 where a token is
+/// required ([`ApiCaller`]); 404 where the path names something by id; 403
+/// for a change, since every change asks `authorize`; and where a JSON body
+/// is read ([`ApiJson`]) 400 (not JSON), 415 (not sent as JSON), 422 (a
+/// field missing or of the wrong type) and 413 (over the size limit). An
+/// operation's own description of a status is kept.
+struct CommonRefusals;
+
+impl utoipa::Modify for CommonRefusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let refusal = |description: &str| {
+            let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiError"))).build();
+            RefOr::T(ResponseBuilder::new().description(description).content("application/json", content).build())
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let by_id = path.contains('{');
+            let operations = [(&mut item.get, true), (&mut item.put, false), (&mut item.post, false), (&mut item.delete, false), (&mut item.patch, false)];
+            for (operation, read) in operations {
+                let Some(operation) = operation else { continue };
+                let secured = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let json_body = matches!(&operation.request_body, Some(RefOr::T(body)) if body.content.contains_key("application/json"));
+                let mut refusals = Vec::new();
+                if secured {
+                    refusals.push(("401", "No valid token or session"));
+                    if !read {
+                        refusals.push(("403", "The caller may not make this change"));
+                    }
+                    if by_id {
+                        refusals.push(("404", "Nothing with that id, or nothing the caller may see"));
+                    }
+                }
+                if json_body {
+                    refusals.extend([
+                        ("400", "The body is not JSON"),
+                        ("413", "The request is over the size limit"),
+                        ("415", "The body is not sent as application/json"),
+                        ("422", "A field is missing, of the wrong type or not valid"),
+                    ]);
+                }
+                for (status, description) in refusals {
+                    operation.responses.responses.entry(status.to_owned()).or_insert_with(|| refusal(description));
+                }
+            }
+        }
     }
 }
 

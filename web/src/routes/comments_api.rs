@@ -164,7 +164,8 @@ pub struct CommentRequest {
         (status = 201, description = "The comment", body = CommentResponse),
         (status = 422, description = "Empty or too long, or an anchor outside its passage; `fields` says which", body = ApiError),
         (status = 403, description = "Not a member of the reviewing committee", body = ApiError),
-        (status = 404, description = "No such report", body = ApiError)))]
+        (status = 404, description = "No such report", body = ApiError),
+        (status = 409, description = "No round of comments is open on the report", body = ApiError)))]
 pub async fn post_comment(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,

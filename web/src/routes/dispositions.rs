@@ -199,7 +199,9 @@ pub async fn api_dispositions(State(state): State<AppState>, ApiCaller(identity)
     params(("id" = String, Path, description = "The report's id"),
         ("file" = String, Path, description = "`dispositions.docx`, `dispositions.xlsx` or `dispositions.csv`")),
     responses(
-        (status = 200, description = "The table as a file", content_type = "application/octet-stream"),
+        (status = 200, description = "The table as a file", content(
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
         (status = 404, description = "No such report or format", body = ApiError)))]
 pub async fn api_dispositions_file(
     State(state): State<AppState>,

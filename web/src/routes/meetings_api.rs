@@ -407,7 +407,8 @@ pub async fn record_opinion(
     params(("id" = String, Path, description = "The meeting's id"), ("entry" = String, Path, description = "The opinion's id")),
     responses(
         (status = 201, description = "The meeting, the opinion linked to its new comment on the draft", body = MeetingResponse),
-        (status = 422, description = "Already a comment, or no draft linked", body = ApiError)))]
+        (status = 422, description = "Already a comment, or no draft linked", body = ApiError),
+        (status = 409, description = "No round of comments is open on the draft", body = ApiError)))]
 pub async fn opinion_to_comment(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,

@@ -243,7 +243,7 @@ pub struct BlockResponse {
     pub depth: Option<u8>,
     /// The styled runs of a heading, paragraph or list item.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Vec<Object>>)]
     pub runs: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<Vec<String>>>,
@@ -373,7 +373,8 @@ pub async fn get_version(
         ("number" = u32, Path, description = "The version's number"),
         ("file" = String, Path, description = "`export.docx` or `export.md`")),
     responses(
-        (status = 200, description = "The version as a Word or Markdown file", content_type = "application/octet-stream"),
+        (status = 200, description = "The version as a Word or Markdown file", content(
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("text/markdown"))),
         (status = 404, description = "No such report, version or format", body = ApiError)))]
 pub async fn export_version(
     State(state): State<AppState>,
