@@ -104,7 +104,8 @@ impl utoipa::Modify for BearerAuth {
 /// The refusals every operation of a kind can give, added to each that can
 /// meet them rather than repeated in every annotation: 401 where a token is
 /// required ([`ApiCaller`]); 404 where the path names something by id; 403
-/// for a change, since every change asks `authorize`; and where a JSON body
+/// for a change, since every change asks `authorize`, and 429 for a change
+/// over the per-person write limit; and where a JSON body
 /// is read ([`ApiJson`]) 400 (not JSON), 415 (not sent as JSON), 422 (a
 /// field missing or of the wrong type) and 413 (over the size limit). An
 /// operation's own description of a status is kept.
@@ -129,6 +130,7 @@ impl utoipa::Modify for CommonRefusals {
                     refusals.push(("401", "No valid token or session"));
                     if !read {
                         refusals.push(("403", "The caller may not make this change"));
+                        refusals.push(("429", "Over the caller's writes per minute (limits.writes_per_minute); see Retry-After"));
                     }
                     if by_id {
                         refusals.push(("404", "Nothing with that id, or nothing the caller may see"));
