@@ -827,15 +827,50 @@ impl<'a> Lineage<'a> {
 /// would, with the span of where it was found.
 pub fn carry_anchor(anchor: &Anchor, old: &[Block], new: &[Block], alignment: &Alignment) -> AnchorFate {
     let lineage = Lineage::new(old, alignment);
-    carry_one(anchor, old, new, &lineage, &mut HashMap::new())
+    carry_one(anchor, old, new, &lineage, &mut Memo::default())
 }
 
 /// [`carry_anchor`] for many anchors of one pair of versions: the alignment
 /// is read once for all of them.
 pub fn carry_anchors(anchors: &[Anchor], old: &[Block], new: &[Block], alignment: &Alignment) -> Vec<AnchorFate> {
     let lineage = Lineage::new(old, alignment);
-    let mut passages = HashMap::new();
-    anchors.iter().map(|anchor| carry_one(anchor, old, new, &lineage, &mut passages)).collect()
+    let mut memo = Memo::default();
+    anchors.iter().map(|anchor| carry_one(anchor, old, new, &lineage, &mut memo)).collect()
+}
+
+/// What carrying many anchors of one pair of versions reads once and keeps.
+#[derive(Default)]
+struct Memo {
+    /// By old block index.
+    passages: HashMap<usize, Passage>,
+    /// The new version's text, for quotes whose block is gone.
+    new_text: Option<JoinedText>,
+}
+
+/// Every block's text laid end to end, each after a NUL (which imported
+/// text never holds), so one pass finds every block that holds a quote.
+struct JoinedText {
+    text: String,
+    /// Where each block's text starts.
+    starts: Vec<usize>,
+}
+
+impl JoinedText {
+    fn of(blocks: &[Block]) -> Self {
+        let mut text = String::new();
+        let mut starts = Vec::with_capacity(blocks.len());
+        for block in blocks {
+            text.push('\0');
+            starts.push(text.len());
+            text.push_str(&block.content.plain_text());
+        }
+        Self { text, starts }
+    }
+
+    fn block(&self, n: usize) -> &str {
+        let end = self.starts.get(n + 1).map_or(self.text.len(), |&next| next - 1);
+        &self.text[self.starts[n]..end]
+    }
 }
 
 /// What carrying reads of one old block that lives on: its text, the new
@@ -869,7 +904,7 @@ fn carry_one(
     old: &[Block],
     new: &[Block],
     lineage: &Lineage,
-    passages: &mut HashMap<usize, Passage>,
+    memo: &mut Memo,
 ) -> AnchorFate {
     let Some(&i) = lineage.position.get(&anchor.block) else {
         return AnchorFate::Outdated;
@@ -886,10 +921,11 @@ fn carry_one(
                 old_text.as_str()
             }
         };
-        return search_near(quote, new, lineage.near[i])
+        let joined = memo.new_text.get_or_insert_with(|| JoinedText::of(new));
+        return search_near(quote, joined, lineage.near[i])
             .map_or(AnchorFate::Outdated, |(n, span)| AnchorFate::PassageChanged(on(n, Some(span))));
     };
-    let passage = passages.entry(i).or_insert_with(|| Passage::new(&old[i], new, target, lineage.parts.get(&i)));
+    let passage = memo.passages.entry(i).or_insert_with(|| Passage::new(&old[i], new, target, lineage.parts.get(&i)));
     let Some(span) = &anchor.span else {
         // Text, not styles: a passage only set in bold reads the same.
         let same_text = kind == ChangeKind::Kept || passage.old_text == passage.texts[0];
@@ -926,16 +962,24 @@ fn carry_one(
     AnchorFate::PassageChanged(on(target, None))
 }
 
-/// The new block holding `quote` verbatim nearest the new index `near`.
-fn search_near(quote: &str, new: &[Block], near: usize) -> Option<(usize, Span)> {
-    // Outwards from `near` (at each distance the block before, then the
-    // one after), without sorting every index for every anchor.
-    let reach = near.max(new.len().saturating_sub(near + 1));
-    (0..=reach)
-        .flat_map(|d| [near.checked_sub(d), (d > 0).then(|| near + d)])
-        .flatten()
-        .filter(|&n| n < new.len())
-        .find_map(|n| find_span(&new[n].content.plain_text(), quote).map(|span| (n, span)))
+/// The new block holding `quote` verbatim nearest the new index `near`
+/// (at equal distance, the earlier one), with where it is in that block.
+fn search_near(quote: &str, joined: &JoinedText, near: usize) -> Option<(usize, Span)> {
+    if quote.is_empty() || quote.contains('\0') {
+        return None;
+    }
+    let mut best: Option<usize> = None;
+    for (at, _) in joined.text.match_indices(quote) {
+        let n = joined.starts.partition_point(|&start| start <= at).saturating_sub(1);
+        if best.is_none_or(|b| n.abs_diff(near) < b.abs_diff(near)) {
+            best = Some(n);
+        } else if n > near {
+            // Further on, every block is further away.
+            break;
+        }
+    }
+    let n = best?;
+    find_span(joined.block(n), quote).map(|span| (n, span))
 }
 
 /// `span_of`, widened to whole words and with white space trimmed off both
@@ -1261,6 +1305,19 @@ mod tests {
         };
         assert_eq!(anchor.block, new[index_starting(&v2, "Tiếp tục xây dựng")].id);
         assert_eq!(anchor.span.map(|s| s.quote).as_deref(), Some(quote));
+    }
+
+    #[test]
+    fn a_lost_quote_is_looked_for_nearest_where_its_block_stood_the_earlier_block_first() {
+        let texts = ["mở đầu chỉ tiêu", "hai", "chỉ tiêu ba", "bốn", "năm chỉ tiêu"];
+        let blocks: Vec<BlockContent> = texts.iter().map(|t| BlockContent::paragraph(t)).collect();
+        let joined = JoinedText::of(&with_ids(&blocks, "new"));
+        let found = |near| search_near("chỉ tiêu", &joined, near).map(|(n, span)| (n, span.start));
+        assert_eq!(found(0), Some((0, 7)));
+        assert_eq!(found(3), Some((2, 0)), "blocks 2 and 4 are as near; the earlier wins");
+        assert_eq!(found(4), Some((4, 4)));
+        assert_eq!(search_near("chín", &joined, 2), None);
+        assert_eq!(joined.block(4), "năm chỉ tiêu");
     }
 
     #[test]
