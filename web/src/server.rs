@@ -214,8 +214,12 @@ pub fn with_middleware(router: Router, settings: &Settings) -> Router {
             ))
             // Live streams must reach the page as each event is sent, not
             // when a compressor's buffer fills.
+            // .docx and .xlsx files are zip archives already: compressing
+            // them again costs time and saves nothing.
             .layer(CompressionLayer::new().compress_when(
-                DefaultPredicate::new().and(NotForContentType::const_new("text/event-stream")),
+                DefaultPredicate::new()
+                    .and(NotForContentType::const_new("text/event-stream"))
+                    .and(NotForContentType::const_new("application/vnd.openxmlformats-officedocument.")),
             ))
             .layer(CatchPanicLayer::new())
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)),

@@ -248,14 +248,16 @@ impl App {
     /// the person still active.
     pub async fn identify_session(&self, secret: &str) -> Result<Option<Identity>, AppError> {
         let now = self.now();
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let Some(session) = uow.find_session(&hash_secret(secret)).await? else { return Ok(None) };
         if !session.is_live(now) {
             return Ok(None);
         }
         let Some(user) = uow.find_user(session.user).await?.filter(|u| u.active) else { return Ok(None) };
         let actor = actor_in(uow.as_mut(), user.id).await?;
+        drop(uow);
         if now - session.last_seen_at > TOUCH_EVERY {
+            let mut uow = self.store.begin().await?;
             uow.touch_session(session.id, now).await?;
             uow.commit().await?;
         }
@@ -265,14 +267,16 @@ impl App {
     /// Who the personal access token `secret` belongs to, unless revoked.
     pub async fn identify_token(&self, secret: &str) -> Result<Option<Identity>, AppError> {
         let now = self.now();
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let Some(token) = uow.find_access_token(&hash_secret(secret)).await? else { return Ok(None) };
         if token.revoked_at.is_some() {
             return Ok(None);
         }
         let Some(user) = uow.find_user(token.user).await?.filter(|u| u.active) else { return Ok(None) };
         let actor = actor_in(uow.as_mut(), user.id).await?;
+        drop(uow);
         if token.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
+            let mut uow = self.store.begin().await?;
             uow.touch_access_token(token.id, now).await?;
             uow.commit().await?;
         }

@@ -304,7 +304,7 @@ impl App {
     /// Every comment of a report as it stands on version `number` (the
     /// latest when `None`). Comments made on later versions are left out.
     pub async fn review_on(&self, actor: &Actor, id: ReportId, number: Option<u32>) -> Result<ReviewView, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
         let version = match number {
             Some(n) => Some(uow.find_version(id, n).await?.ok_or(AppError::NotFound { what: "version" })?),

@@ -46,7 +46,7 @@ impl App {
     }
 
     pub async fn list_bodies(&self) -> Result<Vec<Body>, AppError> {
-        Ok(self.store.begin().await?.list_bodies().await?)
+        Ok(self.store.begin_read().await?.list_bodies().await?)
     }
 
     #[instrument(skip(self, new_user), fields(user.email = %new_user.email))]
@@ -161,7 +161,7 @@ impl App {
     }
 
     pub async fn memberships_of_committee(&self, committee: CommitteeId) -> Result<Vec<Membership>, AppError> {
-        Ok(self.store.begin().await?.memberships_of_committee(committee).await?)
+        Ok(self.store.begin_read().await?.memberships_of_committee(committee).await?)
     }
 
     #[instrument(skip(self))]
@@ -231,7 +231,7 @@ impl App {
 
     /// Everyone, without their roles: for showing names and choosing people.
     pub async fn users(&self) -> Result<Vec<User>, AppError> {
-        Ok(self.store.begin().await?.list_users().await?)
+        Ok(self.store.begin_read().await?.list_users().await?)
     }
 
     pub async fn person(&self, id: UserId) -> Result<Person, AppError> {

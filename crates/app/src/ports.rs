@@ -38,6 +38,14 @@ pub trait Store: Send + Sync + 'static {
     /// [`UnitOfWork::commit`], or not at all if it is dropped.
     async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StoreError>;
 
+    /// Starts a unit of work that only reads. It sees one consistent state
+    /// and, unlike [`Store::begin`], need not wait for writers (SQLite has one
+    /// writer at a time; its readers run beside it). Writing through it is
+    /// an error; committing or dropping it ends it alike.
+    async fn begin_read(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        self.begin().await
+    }
+
     /// Answers only if the database does.
     async fn ping(&self) -> Result<(), StoreError>;
 }

@@ -131,12 +131,12 @@ impl App {
 
     /// The reports `actor` may read, newest first.
     pub async fn reports_for(&self, actor: &Actor) -> Result<Vec<Report>, AppError> {
-        let reports = self.store.begin().await?.list_reports().await?;
+        let reports = self.store.begin_read().await?.list_reports().await?;
         Ok(reports.into_iter().filter(|r| authorize(actor, Action::ViewReport, report_resource(r)).is_ok()).collect())
     }
 
     pub async fn report_detail(&self, actor: &Actor, id: ReportId) -> Result<ReportDetail, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let report = readable_report(uow.as_mut(), actor, id).await?;
         let team = uow.drafting_team(id).await?;
         let versions = uow.version_summaries(id).await?;
@@ -212,7 +212,7 @@ impl App {
 
     /// One version, whole.
     pub async fn version(&self, actor: &Actor, id: ReportId, number: u32) -> Result<(Report, Version), AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let report = readable_report(uow.as_mut(), actor, id).await?;
         let version = find_version(uow.as_mut(), id, number).await?;
         Ok((report, version))
@@ -221,7 +221,7 @@ impl App {
     /// How version `to` differs from version `from` (either may be the older).
     pub async fn diff(&self, actor: &Actor, id: ReportId, from: u32, to: u32) -> Result<VersionDiff, AppError> {
         let (report, from, to) = {
-            let mut uow = self.store.begin().await?;
+            let mut uow = self.store.begin_read().await?;
             let report = readable_report(uow.as_mut(), actor, id).await?;
             let from = find_version(uow.as_mut(), id, from).await?;
             let to = find_version(uow.as_mut(), id, to).await?;

@@ -173,9 +173,24 @@ impl Store for SeaStore {
             // (`gopy user add` beside a running server, a second worker)
             // then waits its turn under the busy timeout, instead of failing
             // when a transaction that has read tries to write.
+            // A connection a read unit used last is query-only; a writer lifts that.
+            tx.execute_unprepared("PRAGMA query_only = OFF").await.map_err(map_db_err)?;
             tx.execute_unprepared("UPDATE bodies SET name = name WHERE 1 = 0").await.map_err(map_db_err)?;
         }
         Ok(Box::new(SeaUnitOfWork::new(tx, turn)))
+    }
+
+    async fn begin_read(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        let tx = self.db.begin().await.map_err(map_db_err)?;
+        // On SQLite in WAL mode readers run beside the one writer, so a read
+        // unit takes no turn at the gate; query_only makes a write through it
+        // fail at once instead of racing the writer for the lock.
+        let read_only = match self.engine {
+            Engine::Sqlite => "PRAGMA query_only = ON",
+            Engine::Postgres => "SET TRANSACTION READ ONLY",
+        };
+        tx.execute_unprepared(read_only).await.map_err(map_db_err)?;
+        Ok(Box::new(SeaUnitOfWork::new(tx, None)))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
