@@ -4,19 +4,17 @@
 //! and every one of those mails reaches a real SMTP server.
 //!
 //! The kill moments come from a seeded generator; the seed is printed, and
-//! `GOPY_CRASH_SEED=N` replays a run. The binary is the debug `gopy` the
-//! suite builds: what survives SIGKILL is what was committed before the 201
-//! was written, and that order is the code's, not the optimiser's. To run
-//! it against a release build: `cargo build --release -p gopy-web --bin
-//! gopy`, then `GOPY_BIN=$CARGO_TARGET_DIR/release/gopy cargo nextest run
-//! -p gopy-tests -E 'test(/crash/)'`.
+//! `GOPY_CRASH_SEED=N` replays a run. The server killed is the release
+//! `gopy` that `scripts/test` builds (`GOPY_RELEASE_BIN`), the binary that
+//! is deployed; run alone without it, the test says so and uses the debug
+//! one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gopy_store::testing::TestDatabase;
-use gopy_tests::{Server, SmtpServer, TempDir};
+use gopy_tests::{Server, SmtpServer, TempDir, release_gopy_bin};
 use reqwest::StatusCode;
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{Value, json};
@@ -134,7 +132,7 @@ async fn one_round(place: &Place, kill_after: Duration, round: usize, engine: &s
     let url = place.url();
     let env = served_env(&url, &smtp.url());
     let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let s = setup_on(Server::start_with(&[], &pairs)).await;
+    let s = setup_on(Server::start_binary(&release_gopy_bin(), &[], &pairs)).await;
     assert_eq!(upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
 
     let acknowledged: Acknowledged = Arc::default();
@@ -152,7 +150,7 @@ async fn one_round(place: &Place, kill_after: Duration, round: usize, engine: &s
     let acknowledged = std::mem::take(&mut *acknowledged.lock().await);
     assert!(!acknowledged.is_empty(), "no comment was acknowledged before the kill");
 
-    let restarted = Server::start_with(&[], &pairs);
+    let restarted = Server::start_binary(&release_gopy_bin(), &[], &pairs);
     let listed: Value = http
         .get(restarted.url(&format!("/api/v1/reports/{report}/comments")))
         .bearer_auth(&member_token)

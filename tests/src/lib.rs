@@ -64,10 +64,27 @@ impl Drop for TempDir {
     }
 }
 
+/// The release `gopy` that `scripts/test` builds and names in
+/// `GOPY_RELEASE_BIN`, for the tests that must run what is deployed (the
+/// crash test). Without it, the debug binary, and a line saying so.
+pub fn release_gopy_bin() -> PathBuf {
+    match std::env::var_os("GOPY_RELEASE_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => {
+            eprintln!("GOPY_RELEASE_BIN is not set (scripts/test sets it): running the debug gopy instead");
+            gopy_bin()
+        }
+    }
+}
+
 /// `gopy` with `args`, run in `dir` with only `env` set (beside `PATH` and
 /// `GOPY_ENV=test`), so nothing from the developer's shell leaks in.
 pub fn gopy_command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(gopy_bin());
+    command_of(&gopy_bin(), dir, args, env)
+}
+
+fn command_of(bin: &Path, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(bin);
     command
         .args(args)
         .current_dir(dir)
@@ -113,24 +130,29 @@ impl Server {
 
     /// Starts `gopy demo`: the demo's story, loaded and served.
     pub fn demo() -> Self {
-        Self::run_command("demo", &[], &[])
+        Self::run_command(&gopy_bin(), "demo", &[], &[])
     }
 
     /// Starts `gopy demo` with extra environment.
     pub fn demo_with(env: &[(&str, &str)]) -> Self {
-        Self::run_command("demo", &[], env)
+        Self::run_command(&gopy_bin(), "demo", &[], env)
     }
 
     /// Starts `gopy serve` with extra arguments and environment.
     pub fn start_with(args: &[&str], env: &[(&str, &str)]) -> Self {
-        Self::run_command("serve", args, env)
+        Self::run_command(&gopy_bin(), "serve", args, env)
     }
 
-    fn run_command(command: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
+    /// Starts `gopy serve` of the binary `bin` (see [`release_gopy_bin`]).
+    pub fn start_binary(bin: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
+        Self::run_command(bin, "serve", args, env)
+    }
+
+    fn run_command(bin: &Path, command: &str, args: &[&str], env: &[(&str, &str)]) -> Self {
         let dir = TempDir::new();
         let mut all_args = vec![command, "--addr", "127.0.0.1:0"];
         all_args.extend_from_slice(args);
-        let mut child = gopy_command(dir.path(), &all_args, env)
+        let mut child = command_of(bin, dir.path(), &all_args, env)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
