@@ -13,7 +13,7 @@ use std::sync::Arc;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, HOST, ORIGIN, RETRY_AFTER, SET_COOKIE, USER_AGENT};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use gopy_app::secret::new_secret;
@@ -77,12 +77,18 @@ impl FromRequestParts<AppState> for Ctx {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (identity, lookup) = match cookie(&parts.headers, SESSION_COOKIE) {
-            Some(secret) => match state.app.identify_session(secret).await {
-                Ok(identity) => (identity, Ok(())),
-                Err(err) => (None, Err(err)),
+        // Pages go by the session cookie only; the write limit may have
+        // looked that session up already for this request.
+        let session = match parts.extensions.get::<KnownCaller>() {
+            Some(known) if !known.by_token => Ok(known.identity.clone()),
+            _ => match cookie(&parts.headers, SESSION_COOKIE) {
+                Some(secret) => state.app.identify_session(secret).await,
+                None => Ok(None),
             },
-            None => (None, Ok(())),
+        };
+        let (identity, lookup) = match session {
+            Ok(identity) => (identity, Ok(())),
+            Err(err) => (None, Err(err)),
         };
         let chosen = cookie(&parts.headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok());
         let language = chosen.or(identity.as_ref().map(|i| i.user.language)).unwrap_or(state.default_language);
@@ -341,15 +347,31 @@ impl FromRequest<AppState> for CsrfUpload {
     }
 }
 
+/// A request's caller once looked up (by the write limit, before the
+/// handler), kept in its extensions so the handler's extractor does not
+/// read the same session or token a second time.
+#[derive(Clone)]
+struct KnownCaller {
+    /// Found by a bearer token; pages go by the session cookie only.
+    by_token: bool,
+    identity: Option<Identity>,
+}
+
 /// Who a request comes from: the person of its bearer token, or else of
-/// its session cookie.
-pub async fn caller_of(state: &AppState, headers: &HeaderMap) -> Result<Option<Identity>, AppError> {
-    let bearer = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
-    match (bearer, cookie(headers, SESSION_COOKIE)) {
-        (Some(token), _) => state.app.identify_token(token).await,
-        (None, Some(session)) => state.app.identify_session(session).await,
-        (None, None) => Ok(None),
+/// its session cookie. Looked up once per request: the answer is kept in
+/// `extensions` for whoever asks next.
+pub async fn caller_of(state: &AppState, headers: &HeaderMap, extensions: &mut Extensions) -> Result<Option<Identity>, AppError> {
+    if let Some(known) = extensions.get::<KnownCaller>() {
+        return Ok(known.identity.clone());
     }
+    let bearer = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).map(str::trim);
+    let identity = match (bearer, cookie(headers, SESSION_COOKIE)) {
+        (Some(token), _) => state.app.identify_token(token).await?,
+        (None, Some(session)) => state.app.identify_session(session).await?,
+        (None, None) => None,
+    };
+    extensions.insert(KnownCaller { by_token: bearer.is_some(), identity: identity.clone() });
+    Ok(identity)
 }
 
 /// The caller of an API route: a bearer token, or a browser session.
@@ -359,7 +381,7 @@ impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let found = caller_of(state, &parts.headers).await;
+        let found = caller_of(state, &parts.headers, &mut parts.extensions).await;
         let language = cookie(&parts.headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok()).unwrap_or(state.default_language);
         match found {
             Ok(Some(identity)) => Ok(Self(identity)),

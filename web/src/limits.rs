@@ -74,7 +74,10 @@ pub async fn limit_writes(State(state): State<AppState>, request: Request, next:
     if state.writes.per_minute == 0 || !is_write(request.method()) {
         return next.run(request).await;
     }
-    let found = caller_of(&state, request.headers()).await;
+    let (mut parts, body) = request.into_parts();
+    // Kept in the request's extensions: the handler's extractor reuses it.
+    let found = caller_of(&state, &parts.headers, &mut parts.extensions).await;
+    let request = Request::from_parts(parts, body);
     // Unknown callers are refused further on; a failed look-up is the handler's to report.
     let Ok(Some(identity)) = found else { return next.run(request).await };
     let Err(wait) = state.writes.take(identity.user.id, Instant::now()) else { return next.run(request).await };

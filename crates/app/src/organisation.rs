@@ -212,7 +212,7 @@ pub struct PersonChange {
 impl App {
     /// Everyone, with their global roles, in Vietnamese order of name.
     pub async fn people(&self) -> Result<Vec<Person>, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let users = uow.list_users().await?;
         let mut roles: HashMap<UserId, Vec<GlobalRole>> = HashMap::new();
         for (user, role) in uow.all_global_roles().await? {
