@@ -3,7 +3,7 @@
 //! made with initdb and run with pg_ctl, found as `scripts/test` finds them;
 //! as root they run as the `postgres` user through runuser.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::{TempDir, free_port};
@@ -14,23 +14,9 @@ pub struct PrivateCluster {
     pub port: u16,
 }
 
-/// The folder holding initdb: on `PATH`, else the newest under
-/// /usr/lib/postgresql.
+/// The folder holding initdb (and pg_ctl beside it).
 fn bin_dir() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-        .find(|dir| dir.join("initdb").is_file());
-    on_path.or_else(|| {
-        let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-            .ok()?
-            .filter_map(Result::ok)
-            .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
-            .filter(|(_, bin)| bin.join("initdb").is_file())
-            .collect();
-        versions.sort();
-        versions.pop().map(|(_, bin)| bin)
-    })
+    gopy_store::find_pg_program("initdb")?.parent().map(Path::to_path_buf)
 }
 
 fn is_root() -> bool {

@@ -218,9 +218,10 @@ fn pg_tool(program: &'static str, url: &str) -> Result<tokio::process::Command, 
     Ok(command)
 }
 
-/// On `PATH`, else the newest under /usr/lib/postgresql (Debian's layout),
-/// as the test command finds initdb.
-fn find_pg_program(program: &str) -> Option<PathBuf> {
+/// A PostgreSQL program (pg_dump, initdb, …): on `PATH`, else the newest
+/// under /usr/lib/postgresql (Debian's layout), as the test command finds
+/// initdb.
+pub fn find_pg_program(program: &str) -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH")
         .into_iter()
         .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())

@@ -21,5 +21,5 @@ mod unit_of_work;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use backup::{BackupError, backup, restore};
+pub use backup::{BackupError, backup, find_pg_program, restore};
 pub use connect::{ConnectError, DatabaseSettings, Engine, SeaStore, redact_url};
