@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::reports::{Setup, setup, upload};
 
-const COMMENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/comments.so-ket-v1.json");
+const COMMENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/comments.so-ket-v1.json");
 
 pub(crate) fn fixture_comments() -> Vec<Value> {
     let json: Value = serde_json::from_str(&std::fs::read_to_string(COMMENTS).expect("fixture")).expect("json");

@@ -24,7 +24,7 @@ use gopy_store::testing::TestDatabase;
 use gopy_web::{Settings, routes, server};
 use tower::ServiceExt;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/reports/");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/reports/");
 const PASSWORD: &str = "Mật khẩu đủ dài 2023!";
 
 /// What is counted: each page a reviewer opens, and the comment post.

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod comments;
+pub mod directory;
 pub mod error;
 pub mod indicators;
 pub mod meetings;
@@ -21,6 +22,7 @@ pub mod secret;
 use std::sync::Arc;
 
 pub use accounts::{Client, Identity, SignedIn, link_path};
+pub use directory::Directory;
 pub use error::{AppError, Field, InvalidReason};
 pub use ports::{Claim, ClaimedMail, Clock, NotifierStore, Store, StoreError, SystemClock, UnitOfWork};
 

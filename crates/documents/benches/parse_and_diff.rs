@@ -29,7 +29,7 @@ use gopy_documents::{ImportLimits, TitleBlock, export_docx, import};
 use gopy_domain::document::align::{Anchor, Span, align, carry_anchors, carry_ids_aligned};
 use gopy_domain::document::{Block, BlockContent, BlockId};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/reports/");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/reports/");
 const TARGET_WORDS: usize = 100_000;
 const COMMENTS: usize = 10_000;
 

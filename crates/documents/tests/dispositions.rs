@@ -16,7 +16,7 @@ use quick_xml::events::{BytesStart, Event};
 
 const COMMENTS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/comments.so-ket-v1.json"
+    "/../../tests/fixtures/comments.so-ket-v1.json"
 );
 
 fn columns() -> [String; 6] {

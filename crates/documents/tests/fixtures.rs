@@ -8,7 +8,7 @@ use gopy_domain::document::BlockContent;
 
 const FIXTURES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/fixtures/reports/"
+    "/../../tests/fixtures/reports/"
 );
 
 fn read(name: &str) -> Vec<u8> {

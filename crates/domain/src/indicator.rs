@@ -397,7 +397,7 @@ mod tests {
 
     #[test]
     fn the_fixture_table_has_24_rows_of_which_7_are_met_and_the_rest_reach_41_percent() {
-        let text = include_str!("../../../../shared/fixtures/reports/so-ket-giua-nhiem-ky.v1.md");
+        let text = include_str!("../../../tests/fixtures/reports/so-ket-giua-nhiem-ky.v1.md");
         let lines: Vec<&str> = text
             .lines()
             .filter(|l| l.starts_with('|') && !l.starts_with("|---"))

@@ -19,7 +19,7 @@ const COMMENTS: usize = 100_000;
 const VERSIONS: usize = 1_000;
 const RUNS: usize = 100;
 
-const FIXTURE: &str = include_str!("../../../../shared/fixtures/reports/so-ket-giua-nhiem-ky.v1.md");
+const FIXTURE: &str = include_str!("../../../tests/fixtures/reports/so-ket-giua-nhiem-ky.v1.md");
 const REMARKS: &[&str] = &[
     "Đề nghị bổ sung đánh giá về công tác phòng, chống tham nhũng, tiêu cực.",
     "Cần nêu rõ tỷ lệ đạt so với mục tiêu Nghị quyết.",

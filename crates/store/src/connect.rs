@@ -73,6 +73,8 @@ pub struct SeaStore {
     /// Every SQL statement run through this store and its clones, counted
     /// so tests can check that a page's queries do not grow with its rows.
     statements: Arc<AtomicU64>,
+    /// Units of work begun, read or write: a page must open one.
+    units: Arc<AtomicU64>,
 }
 
 impl SeaStore {
@@ -117,6 +119,7 @@ impl SeaStore {
             url: settings.url.clone(),
             sqlite_gate: (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(()))),
             statements,
+            units: Arc::new(AtomicU64::new(0)),
         };
         store.ping().await.map_err(|e| ConnectError::Unreachable {
             url: redact_url(&settings.url),
@@ -133,6 +136,12 @@ impl SeaStore {
     /// (transaction begin and commit not included).
     pub fn statements_run(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)
+    }
+
+    /// How many units of work, read or write, this store and its clones
+    /// have begun so far.
+    pub fn units_begun(&self) -> u64 {
+        self.units.load(Ordering::Relaxed)
     }
 
     /// Applies every migration not applied yet; returns how many ran.
@@ -163,6 +172,7 @@ impl SeaStore {
 #[async_trait]
 impl Store for SeaStore {
     async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        self.units.fetch_add(1, Ordering::Relaxed);
         let turn = match &self.sqlite_gate {
             Some(gate) => Some(Arc::clone(gate).lock_owned().await),
             None => None,
@@ -181,6 +191,7 @@ impl Store for SeaStore {
     }
 
     async fn begin_read(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        self.units.fetch_add(1, Ordering::Relaxed);
         let tx = self.db.begin().await.map_err(map_db_err)?;
         // On SQLite in WAL mode readers run beside the one writer, so a read
         // unit takes no turn at the gate; query_only makes a write through it

@@ -13,7 +13,7 @@ use gopy_store::testing::meeting_day;
 use serde_json::Value;
 use support::{Story, file, story};
 
-const COMMENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/comments.so-ket-v1.json");
+const COMMENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/comments.so-ket-v1.json");
 
 /// The fixture's comments: (author role, quote, body, disposition, response).
 fn fixture_comments() -> Vec<(String, Option<String>, String, DispositionKind, String)> {

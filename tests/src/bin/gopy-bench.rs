@@ -65,7 +65,7 @@ fn parse_options() -> Result<Options, String> {
         connections: vec![1, 16, 64],
         engines: vec!["sqlite".into(), "postgres".into()],
         out: target.join("bench"),
-        fixtures: std::env::var_os("GOPY_FIXTURES").map_or_else(|| PathBuf::from("../shared/fixtures"), PathBuf::from),
+        fixtures: std::env::var_os("GOPY_FIXTURES").map_or_else(|| PathBuf::from("tests/fixtures"), PathBuf::from),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {

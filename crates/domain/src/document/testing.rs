@@ -4,10 +4,10 @@
 
 use super::{BlockContent, RichText, Run};
 
-/// The text of a fixture under `/work/shared/fixtures/reports/`, read
+/// The text of a fixture under `tests/fixtures/reports/`, read
 /// relative to the crate so the path works from any worktree.
 pub(crate) fn fixture(name: &str) -> String {
-    let path = format!("{}/../../../shared/fixtures/reports/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../../tests/fixtures/reports/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
 }
 

@@ -8,7 +8,7 @@ use gopy_app::organisation::NewUser;
 use gopy_app::reports::{NewReport, VersionInput};
 use gopy_domain::{Actor, CommitteeRole, GlobalRole, Language, Report, ReportKind, User};
 
-pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/fixtures/reports/");
+pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/reports/");
 
 pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{FIXTURES}{name}")).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
