@@ -16,6 +16,7 @@ mod m20261201_000006_meetings;
 mod m20261201_000007_rounds;
 mod m20261201_000008_indicators;
 mod m20261201_000009_search;
+mod m20261206_000010_report_change_count;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_rounds::Migration),
             Box::new(m20261201_000008_indicators::Migration),
             Box::new(m20261201_000009_search::Migration),
+            Box::new(m20261206_000010_report_change_count::Migration),
         ]
     }
 }

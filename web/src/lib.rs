@@ -14,6 +14,7 @@ mod bench_seed;
 pub mod chart;
 pub mod cli;
 mod demo;
+pub mod etag;
 mod commands;
 pub mod i18n;
 pub mod limits;

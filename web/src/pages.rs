@@ -115,7 +115,15 @@ pub enum PagesError {
 
 impl Pages {
     pub fn load() -> Result<Self, PagesError> {
+        Self::load_with(false)
+    }
+
+    /// `strict`: a template that looks up a field its view does not have
+    /// fails instead of printing nothing. The typed views' test renders
+    /// every page this way.
+    pub fn load_with(strict: bool) -> Result<Self, PagesError> {
         let mut registry = Handlebars::new();
+        registry.set_strict_mode(strict);
         // Not strict: forms show optional values and errors that are absent
         // until a refusal; the page tests check what must appear.
         registry.set_dev_mode(false);

@@ -30,6 +30,15 @@ use gopy_domain::{AuditEvent, AuditEventId, OutboxMessage, OutboxMessageId, User
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+/// What a read use case answers a reader who says which state of a report
+/// it holds (its change count, from an `ETag`): the same state, so nothing
+/// was built, or the read model of the state now.
+#[derive(Debug)]
+pub enum Fresh<T> {
+    Unchanged { change_count: u64 },
+    Changed { change_count: u64, model: T },
+}
+
 /// What every use case runs against: the store and the clock. Built once by
 /// the composition root (or by each test) and passed down, never global.
 #[derive(Clone)]

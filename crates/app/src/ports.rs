@@ -164,6 +164,10 @@ pub trait ReportStore: Send {
     async fn version_counts(&mut self) -> Result<Vec<(ReportId, u32)>, StoreError>;
     /// Every version of `report` without its blocks, in order.
     async fn version_summaries(&mut self, report: ReportId) -> Result<Vec<VersionSummary>, StoreError>;
+    /// The report's change counter: how many changes have been recorded
+    /// about it (every audit event whose subject is the report raises it).
+    /// `None` for a report that does not exist.
+    async fn report_change_count(&mut self, report: ReportId) -> Result<Option<u64>, StoreError>;
 }
 
 /// Comments, replies, their earlier texts, and where each is shown.

@@ -79,6 +79,14 @@ pub fn report_resource(report: &Report) -> Resource {
 }
 
 impl App {
+    /// The report's change counter, read in a read model's own unit of work
+    /// so that the model and the tag it is served under agree.
+    pub(crate) async fn change_count(&self, uow: &mut dyn UnitOfWork, id: ReportId) -> Result<u64, AppError> {
+        uow.report_change_count(id).await?.ok_or(AppError::NotFound { what: "report" })
+    }
+}
+
+impl App {
     #[instrument(skip(self, actor, new), fields(user.id = %actor.user))]
     pub async fn create_report(&self, actor: &Actor, new: NewReport) -> Result<Report, AppError> {
         authorize(actor, Action::CreateReport, Resource::Organisation)?;

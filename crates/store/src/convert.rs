@@ -9,7 +9,7 @@ use gopy_domain::{
     CommitteeId, Email, LinkPurpose, Membership, MembershipId, Name, OutboxMessage, OutboxMessageId, Report,
     ReportId, Session, SessionId, Term, TermId, Title, User, UserId, Version, VersionId, VersionSummary,
 };
-use sea_orm::ActiveValue::Set;
+use sea_orm::ActiveValue::{NotSet, Set};
 
 use crate::entity::{
     access_token, account_link, audit_event, body, committee, membership, outbox, report, session, term, user,
@@ -354,6 +354,8 @@ impl From<&Report> for report::ActiveModel {
             approved_version: Set(r.approval.map(|a| i32::try_from(a.version).unwrap_or(i32::MAX))),
             approved_by: Set(r.approval.map(|a| a.by.as_uuid())),
             approved_at: Set(r.approval.map(|a| a.at)),
+            // Only the store raises it, with the audit event of each change.
+            change_count: NotSet,
         }
     }
 }

@@ -146,4 +146,26 @@ impl ReportStore for SeaUnitOfWork {
             .map(VersionSummary::try_from)
             .collect()
     }
+
+    async fn report_change_count(&mut self, id: ReportId) -> Result<Option<u64>, StoreError> {
+        let count: Option<i64> = report::Entity::find_by_id(id.as_uuid())
+            .select_only()
+            .column(report::Column::ChangeCount)
+            .into_tuple()
+            .one(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        Ok(count.map(|c| u64::try_from(c).unwrap_or_default()))
+    }
+}
+
+/// Raises a report's change counter; called with each audit event about it.
+pub(crate) async fn count_report_change(tx: &sea_orm::DatabaseTransaction, id: uuid::Uuid) -> Result<(), StoreError> {
+    report::Entity::update_many()
+        .col_expr(report::Column::ChangeCount, Expr::col(report::Column::ChangeCount).add(1))
+        .filter(report::Column::Id.eq(id))
+        .exec(tx)
+        .await
+        .map_err(map_db_err)?;
+    Ok(())
 }

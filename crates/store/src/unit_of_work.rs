@@ -400,6 +400,12 @@ impl UnitOfWork for SeaUnitOfWork {
             .exec(&self.tx)
             .await
             .map_err(map_db_err)?;
+        // Every change to a report, its comments, versions and steps is
+        // recorded as an event about the report: counting them here is the
+        // one place that cannot be forgotten by a new use case.
+        if let ("report", Some(id)) = (event.subject_kind.as_str(), event.subject_id) {
+            crate::reports::count_report_change(&self.tx, id).await?;
+        }
         Ok(())
     }
 

@@ -24,6 +24,17 @@ use crate::AppState;
 
 pub use api::ApiDoc;
 
+/// Every page template with a view of its own type, every optional part
+/// filled and every list non-empty, for the test that renders them all in
+/// strict mode. Each feature adds its own.
+#[cfg(test)]
+pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
+    #[allow(unused_mut)]
+    let mut samples = Vec::new();
+    // One line per feature: samples.extend(feature::view_samples());
+    samples
+}
+
 /// All routes, with `state` attached. Middleware is added by [`crate::server`].
 pub fn router(state: AppState) -> Router {
     Router::new()

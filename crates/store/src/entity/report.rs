@@ -18,6 +18,8 @@ pub struct Model {
     pub approved_version: Option<i32>,
     pub approved_by: Option<Uuid>,
     pub approved_at: Option<TimeDateTimeWithTimeZone>,
+    /// Raised with every audit event about the report; see `record_audit_event`.
+    pub change_count: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
