@@ -15,6 +15,7 @@ pub mod chart;
 pub mod cli;
 mod demo;
 pub mod etag;
+pub mod exports;
 mod commands;
 pub mod i18n;
 pub mod limits;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub live: live::Live,
     /// Every signed-in person's writes, counted against `limits.writes_per_minute`.
     pub writes: Arc<limits::WriteLimiter>,
+    /// Tables of dispositions made into files, kept until their report changes.
+    pub exports: Arc<exports::ExportCache>,
 }
 
 impl AppState {

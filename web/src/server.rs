@@ -186,6 +186,9 @@ pub fn app_state(
         public_url,
         live: crate::live::Live::new(stopping),
         writes,
+        // A few hundred files (a 1,000-row table is some 100 KB as .docx or
+        // JSON), within a memory budget that leaves the server small.
+        exports: Arc::new(crate::exports::ExportCache::new(256, 32 * 1024 * 1024)),
     })
 }
 

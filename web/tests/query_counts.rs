@@ -44,6 +44,7 @@ struct Site {
     app: App,
     store: gopy_store::SeaStore,
     cookies: String,
+    session: String,
     csrf: String,
     report: ReportId,
     committee: CommitteeId,
@@ -128,6 +129,7 @@ async fn site(db: &TestDatabase, comments: usize) -> Site {
         app,
         store: db.store.clone(),
         cookies: format!("gopy_session={}; gopy_csrf={csrf}", signed_in.session_secret),
+        session: signed_in.session_secret.clone(),
         csrf,
         report: report.id,
         committee: committee.id,
@@ -216,7 +218,8 @@ impl Site {
 
 async fn compare(small: &TestDatabase, large: &TestDatabase) {
     let (few, many) = (10, 1_000);
-    let few_counts = site(small, few).await.counts().await;
+    let few_site = site(small, few).await;
+    let few_counts = few_site.counts().await;
     let many_site = site(large, many).await;
     let many_counts = many_site.counts().await;
     let people: Vec<UserId> = many_site.app.users().await.expect("users").iter().map(|u| u.id).collect();
@@ -231,6 +234,53 @@ async fn compare(small: &TestDatabase, large: &TestDatabase) {
             "the {step} runs {a} statements on the report of {few} comments but {b} on the one of {many} \
              (more comments, replies, answers and people): it reads once per row"
         );
+    }
+    report_pages(&few_site, &many_site).await;
+}
+
+/// The report-side pages: each reads in one unit of work (besides the one
+/// that finds who asks), and as many statements for 1,000 comments as for 10.
+async fn report_pages(few: &Site, many: &Site) {
+    let (few_counts, many_counts) = (few.report_side().await, many.report_side().await);
+    for ((page, a), (_, b)) in few_counts.iter().zip(&many_counts) {
+        println!("{page:<24} {a:>14} {b:>16}");
+        assert_eq!(a, b, "the {page} runs {a} statements for 10 comments but {b} for 1,000");
+    }
+}
+
+impl Site {
+    /// The units of work the session's look-up begins, which every page
+    /// request pays before its own.
+    async fn session_units(&self) -> u64 {
+        let before = self.store.units_begun();
+        self.app.identify_session(&self.session).await.expect("session").expect("signed in");
+        self.store.units_begun() - before
+    }
+
+    /// Statements per report-side page, checking each begins one unit of work.
+    async fn report_side(&self) -> Vec<(&'static str, u64)> {
+        let id = self.report;
+        let pages = [
+            ("report page", format!("/reports/{id}")),
+            ("dashboard page", "/dashboard".to_owned()),
+            ("dispositions page", format!("/reports/{id}/dispositions")),
+            ("dispositions as CSV", format!("/reports/{id}/dispositions.csv")),
+            ("dispositions as JSON", format!("/api/v1/reports/{id}/dispositions")),
+            ("timeline", format!("/reports/{id}/timeline")),
+            ("diff", format!("/reports/{id}/diff")),
+            ("reports list", "/reports".to_owned()),
+        ];
+        let session = self.session_units().await;
+        let mut counts = Vec::new();
+        for (page, path) in pages {
+            let units = self.store.units_begun();
+            let (n, status) = self.count(self.get(&path)).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            let units = self.store.units_begun() - units - session;
+            assert_eq!(units, 1, "the {page} reads in {units} units of work, not one");
+            counts.push((page, n));
+        }
+        counts
     }
 }
 

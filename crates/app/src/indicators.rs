@@ -23,9 +23,29 @@ pub struct VersionIndicators {
     pub tables: Vec<(BlockId, Result<Vec<IndicatorRow>, TableProblem>)>,
 }
 
+/// The indicators page: a version's tables read against the term's
+/// indicators, and what the viewer may do with them.
+#[derive(Clone, Debug)]
+pub struct IndicatorsPage {
+    pub read: VersionIndicators,
+    /// May adopt the table as the term's indicators and set their directions.
+    pub may_manage: bool,
+    /// May record the version's results for the term's indicators.
+    pub may_record: bool,
+}
+
 impl App {
+    /// The indicators page, read in one read unit of work.
+    pub async fn indicators_page(&self, actor: &Actor, id: gopy_domain::ReportId, number: u32) -> Result<IndicatorsPage, AppError> {
+        let read = self.version_indicators(actor, id, number).await?;
+        let may_manage = authorize(actor, Action::ManageIndicators, Resource::Organisation).is_ok() && read.report.term.is_some();
+        let may_record =
+            authorize(actor, Action::AddVersion, report_resource(&read.report)).is_ok() && !read.indicators.is_empty();
+        Ok(IndicatorsPage { read, may_manage, may_record })
+    }
+
     pub async fn version_indicators(&self, actor: &Actor, id: gopy_domain::ReportId, number: u32) -> Result<VersionIndicators, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
         let version = uow.find_version(id, number).await?.ok_or(AppError::NotFound { what: "version" })?;
         let indicators = match report.term {

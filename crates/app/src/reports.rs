@@ -6,19 +6,24 @@
 //! itself, once it has loaded what the question is about (the report's
 //! committee), so no caller can forget to.
 
+use std::collections::HashMap;
+
 use gopy_documents::{ExportError, ImportError, ImportLimits, SourceFormat, TitleBlock};
 use gopy_domain::document::align::{Alignment, align, carry_ids_aligned};
+use gopy_domain::document::label::citation_labels;
 use gopy_domain::document::{BlockContent, BlockId};
 use gopy_domain::report::{change_note, drafting_team};
+use gopy_domain::workflow::{Ballot, Round, Step, Vote, allowed_steps, versions_open};
 use gopy_domain::{
-    Action, Actor, BodyId, CommitteeId, Drafter, Report, ReportId, ReportKind, ReportStatus, Resource, TermId, Title,
+    Action, Actor, Approval, AuditEvent, BodyId, Comment, CommentCounts, CommentId, CommentPlacement, CommitteeId,
+    DispositionKind, Drafter, Membership, Report, ReportId, ReportKind, ReportStatus, Resource, TermId, Title, User,
     UserId, Version, VersionId, VersionSource, VersionSummary, authorize,
 };
 use serde_json::json;
 use tracing::instrument;
 
 use crate::rounds::Gate;
-use crate::{App, AppError, InvalidReason, StoreError, UnitOfWork, new_id};
+use crate::{App, AppError, Directory, Fresh, InvalidReason, StoreError, UnitOfWork, new_id};
 
 /// What is needed to set up a report.
 #[derive(Clone, Debug)]
@@ -384,4 +389,421 @@ async fn readable_report(uow: &mut dyn UnitOfWork, actor: &Actor, id: ReportId) 
 
 async fn find_version(uow: &mut dyn UnitOfWork, id: ReportId, number: u32) -> Result<Version, AppError> {
     uow.find_version(id, number).await?.ok_or(AppError::NotFound { what: "version" })
+}
+
+// --- Read models of the report pages ------------------------------------------------
+//
+// Each page reads in one read unit of work, names people and bodies through
+// one [`Directory`], and says what the viewer may do, so the handler has
+// nothing to look up or to decide.
+
+/// A report as the list shows it, its committee and body named.
+#[derive(Clone, Debug)]
+pub struct ReportLine {
+    pub report: Report,
+    pub committee: Option<String>,
+    pub body: Option<String>,
+}
+
+/// What the form that sets up a report offers, in the order people read
+/// names in (Vietnamese collation).
+#[derive(Clone, Debug, Default)]
+pub struct NewReportChoices {
+    pub bodies: Vec<(BodyId, String)>,
+    pub committees: Vec<(CommitteeId, String)>,
+    pub terms: Vec<(TermId, String)>,
+    /// Active people, who may join a drafting team.
+    pub people: Vec<User>,
+}
+
+/// The list of reports the viewer may read, newest first, and, for one who
+/// may set up reports, what the form offers.
+#[derive(Clone, Debug)]
+pub struct ReportsPage {
+    pub reports: Vec<ReportLine>,
+    pub new_report: Option<NewReportChoices>,
+}
+
+/// A version in the report's list of versions.
+#[derive(Clone, Debug)]
+pub struct VersionLine {
+    pub summary: VersionSummary,
+    pub author: String,
+}
+
+/// The ballot of a report's latest round that has one, with names.
+#[derive(Clone, Debug)]
+pub struct BallotModel {
+    pub round: u32,
+    pub agree: usize,
+    pub disagree: usize,
+    pub other: usize,
+    pub votes: Vec<(String, Vote, Option<String>)>,
+    pub not_voted: Vec<String>,
+    /// The viewer's own vote, to preselect on the form.
+    pub mine: Option<(Vote, Option<String>)>,
+}
+
+/// Where a report stands in its life and what the viewer may do about it.
+#[derive(Clone, Debug)]
+pub struct ReportLife {
+    pub status: ReportStatus,
+    pub approval: Option<(Approval, String)>,
+    /// The round open now, if the report is open for comments.
+    pub round: Option<Round>,
+    /// The open round's deadline has passed.
+    pub overdue: bool,
+    pub rounds: Vec<Round>,
+    /// The steps the state allows and the viewer may take.
+    pub steps: Vec<Step>,
+    pub counts: CommentCounts,
+    /// The version the last round before the latest version reviewed: the
+    /// chair compares the submitted version against it.
+    pub previous_round_version: Option<u32>,
+    pub latest_version: Option<u32>,
+    pub ballot: Option<BallotModel>,
+    pub may_vote: bool,
+}
+
+/// Everything the report page shows.
+#[derive(Clone, Debug)]
+pub struct ReportPage {
+    pub report: Report,
+    pub committee: Option<String>,
+    pub body: Option<String>,
+    /// Names, the lead first, and whether each is the lead.
+    pub team: Vec<(String, bool)>,
+    /// Oldest first.
+    pub versions: Vec<VersionLine>,
+    pub may_add_version: bool,
+    pub life: ReportLife,
+}
+
+/// A version's blocks with their citation labels, as a diff side shows them.
+#[derive(Clone, Debug)]
+pub struct LabelledVersion {
+    pub version: Version,
+    pub labels: Vec<String>,
+}
+
+/// Two versions compared, for the diff page and the API.
+#[derive(Clone, Debug)]
+pub struct DiffPage {
+    pub report: Report,
+    pub from: LabelledVersion,
+    pub to: LabelledVersion,
+    pub alignment: Alignment,
+    /// Every version's number, to choose from.
+    pub numbers: Vec<u32>,
+}
+
+/// One event of a report's timeline, its actor named.
+#[derive(Clone, Debug)]
+pub struct TimelineEntry {
+    pub event: AuditEvent,
+    pub who: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    pub report: Report,
+    pub events: Vec<TimelineEntry>,
+}
+
+/// Where a row of the table of dispositions points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Passage {
+    /// A passage of the latest version, by its citation label.
+    Label(String),
+    /// The passage the comment was on is gone from the latest version.
+    Gone,
+    /// The comment is on the whole report.
+    WholeReport,
+}
+
+/// One row of the table of dispositions, in no language yet.
+#[derive(Clone, Debug)]
+pub struct DispositionLine {
+    pub passage: Passage,
+    pub quote: Option<String>,
+    pub commenter: String,
+    pub commenter_body: Option<String>,
+    pub comment: String,
+    pub disposition: Option<DispositionKind>,
+    pub response: String,
+}
+
+/// The table of dispositions (bảng tổng hợp tiếp thu, giải trình): every
+/// comment not withdrawn, as it stands on the latest version, in the order
+/// of the document. The same for everyone who may read the report, so the
+/// files made from it are kept and served again until the report changes.
+#[derive(Clone, Debug)]
+pub struct Dispositions {
+    pub report: Report,
+    /// The latest version's number; 0 before the first.
+    pub version: u32,
+    pub rows: Vec<DispositionLine>,
+}
+
+/// The state a reader may hold of a page whose content turns with the clock
+/// as well as with the report's changes: the change count, doubled, plus
+/// one once the open round's deadline has passed. A reader who saw the page
+/// before the deadline is so sent the page after it (overdue, no ballot).
+fn page_state(change_count: u64, deadline_passed: bool) -> u64 {
+    change_count.saturating_mul(2) + u64::from(deadline_passed)
+}
+
+impl App {
+    /// The report, if `actor` may read it, and its change count, read in the
+    /// page's own unit of work so that the page and its tag agree. `Err`
+    /// with the count when the reader's copy (`known`) is still current.
+    async fn report_read(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        actor: &Actor,
+        id: ReportId,
+        known: &[u64],
+    ) -> Result<Result<(Report, u64), u64>, AppError> {
+        let count = self.change_count(uow, id).await?;
+        let report = readable_report(uow, actor, id).await?;
+        Ok(if known.contains(&count) { Err(count) } else { Ok((report, count)) })
+    }
+
+    /// The list of reports and, for the secretariat, the new-report form's choices.
+    pub async fn reports_page(&self, actor: &Actor) -> Result<ReportsPage, AppError> {
+        let mut uow = self.store.begin_read().await?;
+        let directory = Directory::load(uow.as_mut()).await?;
+        let committees = uow.list_committees().await?;
+        let committee_name = |id| committees.iter().find(|c| c.id == id).map(|c| c.name.to_string());
+        let reports = uow
+            .list_reports()
+            .await?
+            .into_iter()
+            .filter(|r| authorize(actor, Action::ViewReport, report_resource(r)).is_ok())
+            .map(|report| ReportLine {
+                committee: committee_name(report.committee),
+                body: directory.body_name(report.body),
+                report,
+            })
+            .collect();
+        let new_report = match authorize(actor, Action::CreateReport, Resource::Organisation) {
+            Err(_) => None,
+            Ok(()) => {
+                let terms = uow.list_terms().await?;
+                let mut bodies: Vec<(BodyId, String)> = directory.bodies().map(|b| (b.id, b.name.to_string())).collect();
+                bodies.sort_by_cached_key(|(_, name)| gopy_domain::text::collation_key(name));
+                let mut people: Vec<User> = directory.users().filter(|u| u.active).cloned().collect();
+                people.sort_by_cached_key(|u| gopy_domain::text::collation_key(u.name.as_str()));
+                Some(NewReportChoices {
+                    bodies,
+                    committees: committees.iter().map(|c| (c.id, c.name.to_string())).collect(),
+                    terms: terms.into_iter().map(|t| (t.id, t.name.to_string())).collect(),
+                    people,
+                })
+            }
+        };
+        Ok(ReportsPage { reports, new_report })
+    }
+
+    /// The report page: the report, its team, its versions, where it stands
+    /// and what the viewer may do. Unchanged when `known` holds its state.
+    pub async fn report_page(&self, actor: &Actor, id: ReportId, known: Option<u64>) -> Result<Fresh<ReportPage>, AppError> {
+        let mut uow = self.store.begin_read().await?;
+        let count = self.change_count(uow.as_mut(), id).await?;
+        let report = readable_report(uow.as_mut(), actor, id).await?;
+        let now = self.now();
+        let rounds = uow.rounds_of(id).await?;
+        let current = rounds.last().filter(|r| r.closed_at.is_none() && report.status == ReportStatus::OpenForComments).cloned();
+        let overdue = current.as_ref().is_some_and(|r| r.deadline <= now);
+        let state = page_state(count, overdue);
+        if known == Some(state) {
+            return Ok(Fresh::Unchanged { change_count: state });
+        }
+        let directory = Directory::load(uow.as_mut()).await?;
+        let committee = uow.find_committee(report.committee).await?.map(|c| c.name.to_string());
+        let team = uow.drafting_team(id).await?.into_iter().map(|d| (directory.name(d.user), d.lead)).collect();
+        let summaries = uow.version_summaries(id).await?;
+        let counts = uow.comment_counts().await?.into_iter().find(|(r, _)| *r == id).map(|(_, c)| c).unwrap_or_default();
+        let ballot = match rounds.iter().rev().find(|r| r.ballot) {
+            None => None,
+            Some(round) => {
+                let votes = uow.ballots_of(round.id).await?;
+                let members = uow.memberships_of_committee(report.committee).await?;
+                Some(ballot_model(round, &votes, &members, actor.user, &directory))
+            }
+        };
+        drop(uow);
+        let resource = report_resource(&report);
+        let latest_version = summaries.last().map(|v| v.number);
+        let life = ReportLife {
+            status: report.status,
+            approval: report.approval.map(|a| (a, directory.name(a.by))),
+            overdue,
+            steps: allowed_steps(report.status)
+                .into_iter()
+                .filter(|s| authorize(actor, crate::rounds::action_of(*s), resource).is_ok())
+                .collect(),
+            counts,
+            previous_round_version: rounds.iter().rev().map(|r| r.version).find(|v| Some(*v) != latest_version),
+            latest_version,
+            ballot,
+            may_vote: authorize(actor, Action::Vote, resource).is_ok() && current.as_ref().is_some_and(|r| r.takes_votes(now)),
+            round: current,
+            rounds,
+        };
+        let model = ReportPage {
+            committee,
+            body: directory.body_name(report.body),
+            team,
+            versions: summaries.into_iter().map(|summary| VersionLine { author: directory.name(summary.created_by), summary }).collect(),
+            may_add_version: authorize(actor, Action::AddVersion, resource).is_ok() && versions_open(report.status),
+            life,
+            report,
+        };
+        Ok(Fresh::Changed { change_count: state, model })
+    }
+
+    /// Two versions compared, `to` against `from`; when not given, the latest
+    /// version against the one before it. Versions never change, so only
+    /// the report's change count (a new version) makes the page stale.
+    pub async fn diff_page(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        from: Option<u32>,
+        to: Option<u32>,
+        known: Option<u64>,
+    ) -> Result<Fresh<DiffPage>, AppError> {
+        let (report, count, from, to, numbers) = {
+            let mut uow = self.store.begin_read().await?;
+            let (report, count) = match self.report_read(uow.as_mut(), actor, id, known.as_slice()).await? {
+                Ok(read) => read,
+                Err(count) => return Ok(Fresh::Unchanged { change_count: count }),
+            };
+            let numbers: Vec<u32> = uow.version_summaries(id).await?.iter().map(|v| v.number).collect();
+            let to = to.or(numbers.last().copied()).unwrap_or(1);
+            let from = from.unwrap_or(to.saturating_sub(1).max(1));
+            let from = find_version(uow.as_mut(), id, from).await?;
+            let to = find_version(uow.as_mut(), id, to).await?;
+            (report, count, from, to, numbers)
+        };
+        let (from, to, alignment) = tokio::task::spawn_blocking(move || {
+            let old: Vec<BlockContent> = from.blocks.iter().map(|b| b.content.clone()).collect();
+            let new: Vec<BlockContent> = to.blocks.iter().map(|b| b.content.clone()).collect();
+            let alignment = align(&old, &new);
+            let from = LabelledVersion { labels: citation_labels(&old), version: from };
+            let to = LabelledVersion { labels: citation_labels(&new), version: to };
+            (from, to, alignment)
+        })
+        .await
+        .map_err(|e| AppError::Store(StoreError::Other(format!("diff stopped: {e}"))))?;
+        Ok(Fresh::Changed { change_count: count, model: DiffPage { report, from, to, alignment, numbers } })
+    }
+
+    /// Every event of a report, in order, its actors named.
+    pub async fn report_timeline(&self, actor: &Actor, id: ReportId, known: Option<u64>) -> Result<Fresh<Timeline>, AppError> {
+        let mut uow = self.store.begin_read().await?;
+        let (report, count) = match self.report_read(uow.as_mut(), actor, id, known.as_slice()).await? {
+            Ok(read) => read,
+            Err(count) => return Ok(Fresh::Unchanged { change_count: count }),
+        };
+        let events = uow.audit_events_about("report", id.as_uuid()).await?;
+        let directory = Directory::load(uow.as_mut()).await?;
+        let events = events.into_iter().map(|event| TimelineEntry { who: event.actor.map(|u| directory.name(u)), event }).collect();
+        Ok(Fresh::Changed { change_count: count, model: Timeline { report, events } })
+    }
+
+    /// The table of dispositions. `known` holds the change counts the caller
+    /// already has the table for (the reader's tag, the server's kept
+    /// files): at one of them the table is not built again.
+    pub async fn dispositions(&self, actor: &Actor, id: ReportId, known: &[u64]) -> Result<Fresh<Dispositions>, AppError> {
+        let mut uow = self.store.begin_read().await?;
+        let (report, count) = match self.report_read(uow.as_mut(), actor, id, known).await? {
+            Ok(read) => read,
+            Err(count) => return Ok(Fresh::Unchanged { change_count: count }),
+        };
+        let version = uow.latest_version(id).await?;
+        let comments = uow.comments_of_report(id).await?;
+        let placements = match &version {
+            Some(v) => uow.placements_on(v.id).await?,
+            None => Vec::new(),
+        };
+        let directory = Directory::load(uow.as_mut()).await?;
+        drop(uow);
+        let rows = disposition_lines(version.as_ref(), comments, placements, &directory);
+        Ok(Fresh::Changed { change_count: count, model: Dispositions { report, version: version.map_or(0, |v| v.number), rows } })
+    }
+}
+
+/// The ballot of `round`, its voters and those who have not voted named.
+fn ballot_model(round: &Round, votes: &[Ballot], members: &[Membership], viewer: UserId, directory: &Directory) -> BallotModel {
+    let count = |kind| votes.iter().filter(|v| v.vote == kind).count();
+    BallotModel {
+        round: round.number,
+        agree: count(Vote::Agree),
+        disagree: count(Vote::Disagree),
+        other: count(Vote::Other),
+        votes: votes.iter().map(|v| (directory.name(v.voter), v.vote, v.text.clone())).collect(),
+        not_voted: members
+            .iter()
+            .map(|m| m.user)
+            .filter(|u| !votes.iter().any(|v| v.voter == *u))
+            .map(|u| directory.name(u))
+            .collect(),
+        mine: votes.iter().find(|v| v.voter == viewer).map(|v| (v.vote, v.text.clone())),
+    }
+}
+
+/// The rows of the table of dispositions: the comments (not replies, not
+/// withdrawn) in the order of the latest version's passages, then those
+/// whose passage is gone, then those on the whole report; comments on one
+/// passage in the order they were made.
+fn disposition_lines(
+    version: Option<&Version>,
+    comments: Vec<Comment>,
+    placements: Vec<CommentPlacement>,
+    directory: &Directory,
+) -> Vec<DispositionLine> {
+    let mut placed: HashMap<CommentId, CommentPlacement> = placements.into_iter().map(|p| (p.comment, p)).collect();
+    let (labels, position): (HashMap<&BlockId, String>, HashMap<&BlockId, usize>) = match version {
+        Some(v) => {
+            let labels = citation_labels(v.blocks.iter().map(|b| &b.content));
+            let ids = || v.blocks.iter().map(|b| &b.id);
+            (ids().zip(labels).collect(), ids().enumerate().map(|(i, id)| (id, i)).collect())
+        }
+        None => (HashMap::new(), HashMap::new()),
+    };
+    let mut rows: Vec<((u8, usize, usize), DispositionLine)> = comments
+        .into_iter()
+        .filter(|c| !c.is_reply() && !c.is_withdrawn())
+        .map(|comment| {
+            let placement = placed.remove(&comment.id);
+            let shown = placement.as_ref().and_then(|p| p.anchor.as_ref());
+            let (key, passage) = match (shown, comment.anchor.as_ref()) {
+                (Some(anchor), _) => (
+                    (0, position.get(&anchor.block).copied().unwrap_or(usize::MAX), anchor.span.as_ref().map_or(0, |s| s.start)),
+                    Passage::Label(labels.get(&anchor.block).cloned().unwrap_or_default()),
+                ),
+                (None, Some(_)) => ((1, 0, 0), Passage::Gone),
+                (None, None) => ((2, 0, 0), Passage::WholeReport),
+            };
+            let quote = shown
+                .and_then(|a| a.span.as_ref())
+                .or_else(|| comment.anchor.as_ref().and_then(|a| a.span.as_ref()))
+                .map(|s| s.quote.clone());
+            let line = DispositionLine {
+                passage,
+                quote,
+                commenter: directory.name(comment.author),
+                commenter_body: directory.body_of(comment.author),
+                disposition: comment.disposition.as_ref().map(|d| d.kind),
+                response: comment.disposition.as_ref().and_then(|d| d.response.as_ref()).map(ToString::to_string).unwrap_or_default(),
+                comment: comment.body.to_string(),
+            };
+            (key, line)
+        })
+        .collect();
+    // Stable: comments on one passage stay in the order they were made.
+    rows.sort_by_key(|(key, _)| *key);
+    rows.into_iter().map(|(_, line)| line).collect()
 }

@@ -42,6 +42,8 @@ pub struct BallotView {
 #[derive(Clone, Debug)]
 pub struct DashboardRow {
     pub report: Report,
+    /// The reviewing committee's name.
+    pub committee: Option<String>,
     pub round: Option<Round>,
     pub counts: CommentCounts,
     pub versions: usize,
@@ -53,7 +55,7 @@ pub struct DashboardRow {
 
 /// The step's permission: rounds are the secretariat's, submission the
 /// drafting team's, approval and return the chair's.
-fn action_of(step: Step) -> Action {
+pub(crate) fn action_of(step: Step) -> Action {
     match step {
         Step::OpenRound | Step::CloseRound => Action::ManageRounds,
         Step::Submit => Action::SubmitReport,
@@ -148,7 +150,7 @@ impl App {
 
     /// The rounds of a report, oldest first.
     pub async fn rounds(&self, actor: &Actor, id: ReportId) -> Result<Vec<Round>, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         self.readable(uow.as_mut(), actor, id).await?;
         Ok(uow.rounds_of(id).await?)
     }
@@ -187,7 +189,7 @@ impl App {
 
     /// The ballot of the latest round that has one.
     pub async fn ballot(&self, actor: &Actor, id: ReportId) -> Result<Option<BallotView>, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
         let Some(round) = uow.rounds_of(id).await?.into_iter().rev().find(|r| r.ballot) else { return Ok(None) };
         let votes = uow.ballots_of(round.id).await?;
@@ -200,7 +202,7 @@ impl App {
 
     /// Every event of a report, in order: versions, comments, answers, steps, votes.
     pub async fn timeline(&self, actor: &Actor, id: ReportId) -> Result<Vec<AuditEvent>, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         self.readable(uow.as_mut(), actor, id).await?;
         Ok(uow.audit_events_about("report", id.as_uuid()).await?)
     }
@@ -209,8 +211,9 @@ impl App {
     pub async fn dashboard(&self, actor: &Actor) -> Result<Vec<DashboardRow>, AppError> {
         authorize(actor, Action::ViewDashboard, Resource::Organisation)?;
         let now = self.now();
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         // A bounded number of queries, however many reports there are.
+        let committees = uow.list_committees().await?;
         let meetings = uow.list_meetings().await?;
         let mut rounds = uow.latest_rounds().await?;
         let mut counts = uow.comment_counts().await?;
@@ -226,7 +229,8 @@ impl App {
             let counts = counts.iter().position(|(r, _)| *r == report.id).map(|i| counts.swap_remove(i).1).unwrap_or_default();
             let versions = versions.iter().find(|(r, _)| *r == report.id).map_or(0, |(_, n)| *n as usize);
             let overdue = report.status == ReportStatus::OpenForComments && round.as_ref().is_some_and(|r| r.deadline <= now);
-            rows.push(DashboardRow { report, round, counts, versions, overdue, meeting });
+            let committee = committees.iter().find(|c| c.id == report.committee).map(|c| c.name.to_string());
+            rows.push(DashboardRow { report, committee, round, counts, versions, overdue, meeting });
         }
         Ok(rows)
     }

@@ -3,19 +3,18 @@
 mod accounts;
 mod admin;
 pub mod api;
-mod dispositions;
 mod health;
-mod indicators;
 mod meetings;
 mod meetings_api;
 mod mail;
 mod reports;
-mod reports_api;
 mod review;
-mod rounds;
 mod search;
 mod comments_api;
 mod site;
+
+// The review loop's API routes the table of dispositions from here.
+use reports::dispositions;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -32,6 +31,7 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     #[allow(unused_mut)]
     let mut samples = Vec::new();
     // One line per feature: samples.extend(feature::view_samples());
+    samples.extend(reports::view_samples());
     samples
 }
 
@@ -66,32 +66,16 @@ pub fn router(state: AppState) -> Router {
         .route("/committees", get(admin::committees_page).post(admin::create_committee))
         .route("/committees/{id}", get(admin::committee_page))
         .route("/committees/{id}/members", post(admin::add_member))
-        .route("/reports", get(reports::reports_page).post(reports::create_report))
-        .route("/reports/{id}", get(reports::report_page))
-        .route("/reports/{id}/versions", post(reports::add_version))
         .route("/reports/{id}/versions/{number}", get(review::version_page))
         .route("/reports/{id}/comments", get(review::comments_page).post(review::post_comment))
         .route("/reports/{id}/events", get(review::events))
-        .route("/reports/{id}/dispositions", get(dispositions::dispositions_page))
-        .route("/reports/{id}/steps", post(rounds::take_step))
-        .route("/reports/{id}/ballot", post(rounds::vote))
-        .route("/reports/{id}/timeline", get(rounds::timeline_page))
-        .route("/dashboard", get(rounds::dashboard_page))
         .route("/search", get(search::search_page))
-        .route("/reports/{id}/{file}", get(dispositions::dispositions_file))
         .route("/comments/{id}/replies", post(review::reply))
         .route("/comments/{id}/edit", post(review::edit_comment))
         .route("/comments/{id}/withdraw", post(review::withdraw_comment))
         .route("/comments/{id}/disposition", post(review::answer_comment))
         .route("/comments/{id}/card", get(review::thread_card))
         .route("/comments/{id}/history", get(review::history_page))
-        .route("/reports/{id}/versions/{number}/{file}", get(reports::export_version))
-        .route("/reports/{id}/versions/{number}/indicators", get(indicators::indicators_page))
-        .route("/reports/{id}/versions/{number}/indicators/{chart}", get(indicators::indicators_chart))
-        .route("/reports/{id}/versions/{number}/indicators/adopt", post(indicators::adopt))
-        .route("/reports/{id}/versions/{number}/indicators/direction", post(indicators::set_direction))
-        .route("/reports/{id}/versions/{number}/indicators/record", post(indicators::record))
-        .route("/reports/{id}/diff", get(reports::diff_page))
         .route("/meetings", get(meetings::meetings_page).post(meetings::create_meeting))
         .route("/meetings/{id}", get(meetings::meeting_page))
         .route("/meetings/{id}/agenda", post(meetings::add_agenda_item))
@@ -105,15 +89,13 @@ pub fn router(state: AppState) -> Router {
         .route("/meetings/{id}/actions/{action}", post(meetings::follow_up_action))
         .route("/meetings/{id}/{file}", get(meetings::download))
         .route("/follow-up", get(meetings::follow_up_page))
+        .merge(reports::router())
         .nest(
             "/api",
             api::router()
-                .merge(reports_api::router())
+                .merge(reports::api_router())
                 .merge(comments_api::router())
                 .merge(meetings_api::router())
-                .route("/v1/reports/{id}/transitions", post(rounds::api_transition))
-                .route("/v1/reports/{id}/ballot", get(rounds::api_ballot).put(rounds::api_vote))
-                .route("/v1/reports/{id}/timeline", get(rounds::api_timeline))
                 .route("/v1/search", get(search::api_search)),
         )
         .fallback(site::not_found)

@@ -3,96 +3,25 @@
 //! timeline; and the same through the JSON API.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
-use gopy_app::rounds::{BallotView, StepRequest};
-use gopy_app::{AppError, Identity};
+use gopy_app::reports::Timeline;
+use gopy_app::rounds::{DashboardRow, StepRequest};
+use gopy_app::{AppError, Fresh};
 use gopy_domain::workflow::{Step, StepRefused, Vote, allowed_steps};
-use gopy_domain::{Action, AuditEvent, Report, ReportStatus, authorize};
+use gopy_domain::{AuditEvent, CommentCounts, Report, ReportStatus};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use utoipa::ToSchema;
 
-use super::api::{ApiError, ApiJson, refuse};
-use super::reports::{actor, kind_label, report_id};
-use super::review::Directory;
+use super::pages::{ReportForms, StepFormView, StepValues, VoteFormView, VoteValues, report_with_forms};
+use super::{ReportRefView, actor, kind_label, report_id, revalidate, zone};
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, PageResult};
-use crate::i18n::{format_date_time, form_errors, parse_local_date_time, status_label, step_label};
-
-fn action_of(step: Step) -> Action {
-    match step {
-        Step::OpenRound | Step::CloseRound => Action::ManageRounds,
-        Step::Submit => Action::SubmitReport,
-        Step::Approve | Step::Return => Action::ApproveReport,
-    }
-}
-
-/// The report's state, round, ballot and the steps the viewer may take, for
-/// the report page.
-pub async fn life_view(state: &AppState, ctx: &Ctx, report: &Report, people: &Directory) -> Result<Value, AppError> {
-    let Some(identity) = ctx.identity.as_ref() else { return Ok(json!({})) };
-    let catalog = ctx.pages.catalog();
-    let zone = &identity.user.time_zone;
-    let rounds = state.app.rounds(&identity.actor, report.id).await?;
-    let resource = gopy_app::reports::report_resource(report);
-    let steps: Vec<Value> = allowed_steps(report.status)
-        .into_iter()
-        .filter(|s| authorize(&identity.actor, action_of(*s), resource).is_ok())
-        .map(|s| json!({ "step": s.as_str(), "label": step_label(catalog, ctx.language, s), "is_open": s == Step::OpenRound, "is_return": s == Step::Return }))
-        .collect();
-    let current = rounds.last().filter(|r| r.closed_at.is_none() && report.status == ReportStatus::OpenForComments);
-    let now = time::OffsetDateTime::now_utc();
-    let ballot = state.app.ballot(&identity.actor, report.id).await?;
-    let review = state.app.review(&identity.actor, report.id).await?;
-    let may_vote = ctx.can(Action::Vote, resource) && current.is_some_and(|r| r.takes_votes(now));
-    Ok(json!({
-        "status": report.status.as_str(),
-        "status_label": status_label(catalog, ctx.language, report.status),
-        "approval": report.approval.map(|a| json!({
-            "version": a.version, "by": people.name(a.by), "at": format_date_time(a.at, zone),
-        })),
-        "round": current.map(|r| json!({
-            "number": r.number,
-            "version": r.version,
-            "deadline": format_date_time(r.deadline, zone),
-            "overdue": r.deadline <= now,
-            "late_allowed": r.late_allowed,
-        })),
-        "rounds": rounds.iter().map(|r| json!({
-            "number": r.number, "version": r.version,
-            "opened_at": format_date_time(r.opened_at, zone), "deadline": format_date_time(r.deadline, zone),
-            "closed_at": r.closed_at.map(|c| format_date_time(c, zone)),
-        })).collect::<Vec<_>>(),
-        "steps": steps,
-        "counts": review.counts,
-        // The chair decides on the version against the one the last round reviewed.
-        "previous_round_version": rounds.iter().rev().map(|r| r.version).find(|v| Some(*v) != review.version.as_ref().map(|x| x.number)),
-        "latest_version": review.version.as_ref().map(|v| v.number),
-        "ballot": ballot.as_ref().map(|b| ballot_view(ctx, b, people, identity)),
-        "may_vote": may_vote,
-    }))
-}
-
-fn ballot_view(ctx: &Ctx, ballot: &BallotView, people: &Directory, identity: &Identity) -> Value {
-    let vote_label = |v: Vote| ctx.pages.catalog().text(ctx.language, &format!("vote_{}", v.as_str())).to_owned();
-    let mine = ballot.votes.iter().find(|v| v.voter == identity.user.id);
-    json!({
-        "round": ballot.round.number,
-        "agree": ballot.agree,
-        "disagree": ballot.disagree,
-        "other": ballot.other,
-        "votes": ballot.votes.iter().map(|v| json!({
-            "voter": people.name(v.voter), "vote": vote_label(v.vote), "text": v.text,
-        })).collect::<Vec<_>>(),
-        "not_voted": ballot.not_voted.iter().map(|u| people.name(*u)).collect::<Vec<_>>(),
-        "choices": Vote::ALL.iter().map(|v| json!({
-            "value": v.as_str(), "label": vote_label(*v), "selected": mine.is_some_and(|m| m.vote == *v),
-        })).collect::<Vec<_>>(),
-        "my_text": mine.and_then(|m| m.text.clone()),
-    })
-}
+use crate::etag::Tag;
+use crate::i18n::{format_date_time, parse_local_date_time, status_label, step_label};
+use crate::routes::api::{ApiError, ApiJson, refuse};
 
 #[derive(Deserialize, Serialize)]
 pub struct StepForm {
@@ -130,11 +59,12 @@ pub async fn take_step(
                 _ => Vec::new(),
             };
             let status = if matches!(err, AppError::Invalid { .. }) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
-            let extra = json!({
-                "step_form": { "step": form.step, "values": form, "errors": form_errors(&ctx, &err), "message": ctx.describe(&err) },
-                "unanswered": unanswered,
-            });
-            super::reports::report_view(&state, &ctx, id, extra, status).await
+            let step_form = StepFormView {
+                step: form.step,
+                values: StepValues { deadline: form.deadline, reason: form.reason },
+                message: Some(ctx.describe(&err)),
+            };
+            report_with_forms(&state, &ctx, id, ReportForms { step_form, unanswered, ..ReportForms::default() }, status).await
         }
         Err(err) => Err(ctx.failure(&err)),
     }
@@ -163,8 +93,9 @@ pub async fn vote(
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/reports/{id}#ballot")).into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
-            let extra = json!({ "vote_form": { "values": form, "message": ctx.describe(&err) } });
-            super::reports::report_view(&state, &ctx, id, extra, StatusCode::UNPROCESSABLE_ENTITY).await
+            let vote_form = VoteFormView { values: VoteValues { vote: form.vote, text: form.text }, message: ctx.describe(&err) };
+            let forms = ReportForms { vote_form: Some(vote_form), ..ReportForms::default() };
+            report_with_forms(&state, &ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(err) => Err(ctx.failure(&err)),
     }
@@ -172,37 +103,82 @@ pub async fn vote(
 
 // --- The dashboard and the timeline ---------------------------------------------
 
-pub async fn dashboard_page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let actor = actor(&ctx)?;
-    let fail = |e: AppError| ctx.failure(&e);
-    let rows = state.app.dashboard(actor).await.map_err(fail)?;
-    let committees = state.app.list_committees().await.map_err(fail)?;
-    let zone = ctx.signed_in()?.user.time_zone.clone();
-    let catalog = ctx.pages.catalog();
-    let page = json!({
-        "rows": rows.iter().map(|r| json!({
-            "id": r.report.id,
-            "title": r.report.title,
-            "kind": kind_label(&ctx, r.report.kind),
-            "committee": committees.iter().find(|c| c.id == r.report.committee).map(|c| c.name.to_string()),
-            "status": r.report.status.as_str(),
-            "status_label": status_label(catalog, ctx.language, r.report.status),
-            "round": r.round.as_ref().map(|x| x.number),
-            "deadline": r.round.as_ref().filter(|_| r.report.status == ReportStatus::OpenForComments).map(|x| format_date_time(x.deadline, &zone)),
-            "overdue": r.overdue,
-            "meeting": r.meeting.as_ref().map(|(id, title, at)| json!({ "id": id, "title": title, "at": format_date_time(*at, &zone) })),
-            "counts": r.counts,
-            "versions": r.versions,
-        })).collect::<Vec<_>>(),
-    });
-    Ok(ctx.render("pages/dashboard", "dashboard_title", page))
+#[derive(Serialize)]
+struct DashboardView {
+    rows: Vec<DashboardRowView>,
 }
 
-/// An audit event in words: what happened, by whom, when.
-fn event_view(ctx: &Ctx, event: &AuditEvent, people: &Directory, zone: &str) -> Value {
+#[derive(Serialize)]
+struct DashboardRowView {
+    id: String,
+    title: String,
+    kind: String,
+    committee: Option<String>,
+    status: &'static str,
+    status_label: String,
+    round: Option<u32>,
+    deadline: Option<String>,
+    overdue: bool,
+    meeting: Option<MeetingRefView>,
+    counts: CommentCounts,
+    versions: usize,
+}
+
+#[derive(Serialize)]
+struct MeetingRefView {
+    id: String,
+    title: String,
+    at: String,
+}
+
+fn dashboard_row(ctx: &Ctx, row: DashboardRow, zone: &str) -> DashboardRowView {
+    let report = &row.report;
+    DashboardRowView {
+        id: report.id.to_string(),
+        title: report.title.to_string(),
+        kind: kind_label(ctx, report.kind),
+        committee: row.committee,
+        status: report.status.as_str(),
+        status_label: status_label(ctx.pages.catalog(), ctx.language, report.status),
+        round: row.round.as_ref().map(|r| r.number),
+        deadline: row
+            .round
+            .as_ref()
+            .filter(|_| report.status == ReportStatus::OpenForComments)
+            .map(|r| format_date_time(r.deadline, zone)),
+        overdue: row.overdue,
+        meeting: row.meeting.map(|(id, title, at)| MeetingRefView { id: id.to_string(), title: title.to_string(), at: format_date_time(at, zone) }),
+        counts: row.counts,
+        versions: row.versions,
+    }
+}
+
+pub async fn dashboard_page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let rows = state.app.dashboard(actor(&ctx)?).await.map_err(|e| ctx.failure(&e))?;
+    let zone = zone(&ctx);
+    let view = DashboardView { rows: rows.into_iter().map(|r| dashboard_row(&ctx, r, &zone)).collect() };
+    Ok(ctx.render("pages/dashboard", "dashboard_title", view))
+}
+
+#[derive(Serialize)]
+struct TimelineView {
+    report: ReportRefView,
+    events: Vec<EventView>,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    at: String,
+    who: Option<String>,
+    what: String,
+    action: String,
+}
+
+/// An audit event in words: what happened.
+fn event_text(ctx: &Ctx, event: &AuditEvent) -> String {
     let catalog = ctx.pages.catalog();
     let details = &event.details;
-    let what = match event.action.as_str() {
+    match event.action.as_str() {
         "report.step" => {
             let step = details["step"].as_str().and_then(|s| s.parse::<Step>().ok());
             let mut text = step.map(|s| step_label(catalog, ctx.language, s)).unwrap_or_default();
@@ -224,28 +200,38 @@ fn event_view(ctx: &Ctx, event: &AuditEvent, people: &Directory, zone: &str) -> 
             format!("{}: {}", catalog.text(ctx.language, "event_ballot.cast"), catalog.text(ctx.language, &format!("vote_{vote}")))
         }
         other => catalog.text(ctx.language, &format!("event_{other}")).to_owned(),
-    };
-    json!({
-        "at": format_date_time(event.occurred_at, zone),
-        "who": event.actor.map(|u| people.name(u)),
-        "what": what,
-        "action": event.action,
-    })
+    }
 }
 
-pub async fn timeline_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+fn timeline_view(ctx: &Ctx, timeline: &Timeline, zone: &str) -> TimelineView {
+    TimelineView {
+        report: ReportRefView::of(&timeline.report),
+        events: timeline
+            .events
+            .iter()
+            .map(|e| EventView {
+                at: format_date_time(e.event.occurred_at, zone),
+                who: e.who.clone(),
+                what: event_text(ctx, &e.event),
+                action: e.event.action.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub async fn timeline_page(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
     let id = report_id(&ctx, &id)?;
-    let actor = actor(&ctx)?;
-    let fail = |e: AppError| ctx.failure(&e);
-    let events = state.app.timeline(actor, id).await.map_err(fail)?;
-    let detail = state.app.report_detail(actor, id).await.map_err(fail)?;
-    let people = Directory::load(&state).await.map_err(fail)?;
-    let zone = ctx.signed_in()?.user.time_zone.clone();
-    let page = json!({
-        "report": { "id": detail.report.id, "title": detail.report.title },
-        "events": events.iter().map(|e| event_view(&ctx, e, &people, &zone)).collect::<Vec<_>>(),
-    });
-    Ok(ctx.render("pages/timeline", "timeline_title", page))
+    let tag = Tag::page(&ctx);
+    let fresh = state.app.report_timeline(actor(&ctx)?, id, tag.known(&headers)).await.map_err(|e| ctx.failure(&e))?;
+    Ok(revalidate(match fresh {
+        Fresh::Unchanged { change_count } => tag.not_modified(change_count),
+        Fresh::Changed { change_count, model } => {
+            let view = timeline_view(&ctx, &model, &zone(&ctx));
+            let mut response = ctx.render("pages/timeline", "timeline_title", view);
+            tag.put(&mut response, change_count);
+            response
+        }
+    }))
 }
 
 // --- The API -----------------------------------------------------------------------
@@ -406,19 +392,47 @@ pub struct EventResponse {
         (status = 404, description = "No such report", body = ApiError)))]
 pub async fn api_timeline(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
     let Ok(id) = id.parse() else { return refuse(&state, &identity, &AppError::NotFound { what: "report" }) };
-    match state.app.timeline(&identity.actor, id).await {
-        Ok(events) => Json(
-            events
+    match state.app.report_timeline(&identity.actor, id, None).await {
+        Ok(Fresh::Changed { model, .. }) => Json(
+            model
+                .events
                 .iter()
                 .map(|e| EventResponse {
-                    at: super::api::rfc3339(e.occurred_at),
-                    actor: e.actor.map(|a| a.to_string()),
-                    action: e.action.clone(),
-                    details: e.details.clone(),
+                    at: crate::routes::api::rfc3339(e.event.occurred_at),
+                    actor: e.event.actor.map(|a| a.to_string()),
+                    action: e.event.action.clone(),
+                    details: e.event.details.clone(),
                 })
                 .collect::<Vec<_>>(),
         )
         .into_response(),
+        // Asked with no state held, the report is never unchanged.
+        Ok(Fresh::Unchanged { .. }) => refuse(&state, &identity, &AppError::NotFound { what: "report" }),
         Err(err) => refuse(&state, &identity, &err),
     }
+}
+
+#[cfg(test)]
+pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
+    let dashboard = DashboardView {
+        rows: vec![DashboardRowView {
+            id: "1".into(),
+            title: "Báo cáo".into(),
+            kind: "x".into(),
+            committee: Some("x".into()),
+            status: "open_for_comments",
+            status_label: "x".into(),
+            round: Some(1),
+            deadline: Some("27/06/2023 08:00".into()),
+            overdue: true,
+            meeting: Some(MeetingRefView { id: "1".into(), title: "x".into(), at: "x".into() }),
+            counts: CommentCounts::default(),
+            versions: 2,
+        }],
+    };
+    let timeline = TimelineView {
+        report: ReportRefView { id: "1".into(), title: "x".into() },
+        events: vec![EventView { at: "x".into(), who: Some("x".into()), what: "x".into(), action: "report.step".into() }],
+    };
+    vec![("pages/dashboard", super::sample(&dashboard)), ("pages/timeline", super::sample(&timeline))]
 }

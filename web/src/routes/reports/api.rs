@@ -6,17 +6,18 @@ use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use gopy_app::reports::{ExportFormat, NewReport, ReportDetail, VersionDiff, VersionInput};
-use gopy_app::{AppError, Identity, InvalidReason};
-use gopy_domain::document::align::{ChangeKind, WordOp};
+use gopy_app::reports::{DiffPage, ExportFormat, LabelledVersion, NewReport, ReportDetail, VersionInput};
+use gopy_app::{AppError, Fresh, Identity, InvalidReason};
+use gopy_domain::document::align::WordOp;
 use gopy_domain::document::label::citation_labels;
 use gopy_domain::document::{Block, BlockContent};
 use gopy_domain::{Report, ReportId, ReportKind, Version};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::api::{ApiError, ApiJson, refuse, rfc3339};
-use super::reports::{attachment, import_limits};
+use super::pages::change_kind_name;
+use super::{attachment, import_limits};
+use crate::routes::api::{ApiError, ApiJson, refuse, rfc3339};
 use crate::AppState;
 use crate::auth::{ApiCaller, read_upload};
 use crate::render::kind_name;
@@ -449,21 +450,19 @@ pub struct WordEditResponse {
     pub text: String,
 }
 
-fn diff_response(diff: &VersionDiff) -> DiffResponse {
-    let labels = |v: &Version| citation_labels(v.blocks.iter().map(|b| &b.content));
-    let (old_labels, new_labels) = (labels(&diff.from), labels(&diff.to));
-    let block_ref = |version: &Version, labels: &[String], i: usize| {
-        version.blocks.get(i).map(|b| BlockRef {
+fn diff_response(diff: &DiffPage) -> DiffResponse {
+    let block_ref = |side: &LabelledVersion, i: usize| {
+        side.version.blocks.get(i).map(|b| BlockRef {
             id: b.id.to_string(),
-            label: labels.get(i).cloned().unwrap_or_default(),
+            label: side.labels.get(i).cloned().unwrap_or_default(),
             text: b.content.plain_text(),
         })
     };
     let counts = diff.alignment.counts();
     DiffResponse {
         report: diff.report.id.to_string(),
-        from: diff.from.number,
-        to: diff.to.number,
+        from: diff.from.version.number,
+        to: diff.to.version.number,
         counts: CountsResponse {
             kept: counts.kept,
             changed: counts.changed,
@@ -476,16 +475,10 @@ fn diff_response(diff: &VersionDiff) -> DiffResponse {
             .changes
             .iter()
             .map(|c| ChangeResponse {
-                kind: match c.kind {
-                    ChangeKind::Kept => "kept",
-                    ChangeKind::Changed => "changed",
-                    ChangeKind::Added => "added",
-                    ChangeKind::Removed => "removed",
-                    ChangeKind::Moved => "moved",
-                },
-                old: c.old.and_then(|i| block_ref(&diff.from, &old_labels, i)),
-                new: c.new.and_then(|i| block_ref(&diff.to, &new_labels, i)),
-                split_from: c.split_from.and_then(|i| block_ref(&diff.from, &old_labels, i)),
+                kind: change_kind_name(c.kind),
+                old: c.old.and_then(|i| block_ref(&diff.from, i)),
+                new: c.new.and_then(|i| block_ref(&diff.to, i)),
+                split_from: c.split_from.and_then(|i| block_ref(&diff.from, i)),
                 words: c
                     .words
                     .iter()
@@ -523,8 +516,10 @@ pub async fn get_diff(
         let message = state.pages.catalog().text(identity.user.language, "api_diff_params").to_owned();
         return ApiError::response(StatusCode::BAD_REQUEST, "bad_request", message);
     };
-    match state.app.diff(&identity.actor, id, params.from, params.to).await {
-        Ok(diff) => Json(diff_response(&diff)).into_response(),
+    match state.app.diff_page(&identity.actor, id, Some(params.from), Some(params.to), None).await {
+        Ok(Fresh::Changed { model, .. }) => Json(diff_response(&model)).into_response(),
+        // Asked with no state held, the report is never unchanged.
+        Ok(Fresh::Unchanged { .. }) => not_found(&state, &identity),
         Err(err) => refuse(&state, &identity, &err),
     }
 }

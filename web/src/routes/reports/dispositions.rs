@@ -1,0 +1,302 @@
+//! The table of dispositions (bảng tổng hợp tiếp thu, giải trình ý kiến):
+//! every comment on a report, in the order of the document, with who made
+//! it and the drafting team's answer. As a page, as JSON, and as the .docx,
+//! .xlsx and CSV files that go to the committee with the next version.
+//!
+//! Everything but the page is the same for every reader in one language, so
+//! it is made once per state of the report and kept ([`ExportCache`]); a
+//! reader whose copy is current gets `304 Not Modified`.
+//!
+//! [`ExportCache`]: crate::exports::ExportCache
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use gopy_app::reports::{Dispositions, Passage, file_stem};
+use gopy_app::{AppError, Fresh, StoreError};
+use gopy_documents::{DispositionRow, DispositionTable};
+use gopy_domain::{Actor, DispositionKind, Language, ReportId};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{ReportRefView, disposition_header, report_id, revalidate};
+use crate::AppState;
+use crate::auth::{ApiCaller, Ctx, PageResult};
+use crate::etag::Tag;
+use crate::exports::{ExportKind, KeptFile};
+use crate::i18n::Catalog;
+use crate::routes::api::ApiError;
+
+/// The table in `language`, from the report's read model.
+pub fn disposition_table(catalog: &Catalog, language: Language, model: &Dispositions) -> DispositionTable {
+    let text = |key: &str| catalog.text(language, key).to_owned();
+    let rows = model
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| DispositionRow {
+            number: i + 1,
+            passage: match &row.passage {
+                Passage::Label(label) => label.clone(),
+                Passage::Gone => text("dispositions_passage_gone"),
+                Passage::WholeReport => text("dispositions_whole_report"),
+            },
+            quote: row.quote.clone(),
+            commenter: row.commenter.clone(),
+            commenter_body: row.commenter_body.clone(),
+            comment: row.comment.clone(),
+            disposition: text(match row.disposition {
+                None => "disposition_none",
+                Some(DispositionKind::Accepted) => "disposition_accepted",
+                Some(DispositionKind::PartlyAccepted) => "disposition_partly_accepted",
+                Some(DispositionKind::Explained) => "disposition_explained",
+            }),
+            response: row.response.clone(),
+        })
+        .collect();
+    DispositionTable {
+        heading: text("dispositions_heading"),
+        subtitle: text("dispositions_subtitle")
+            .replace("{version}", &model.version.to_string())
+            .replace("{title}", model.report.title.as_str()),
+        columns: [
+            text("dispositions_col_number"),
+            text("dispositions_col_passage"),
+            text("dispositions_col_commenter"),
+            text("dispositions_col_comment"),
+            text("dispositions_col_disposition"),
+            text("dispositions_col_response"),
+        ],
+        rows,
+    }
+}
+
+/// The table made into `kind`, off the async threads: a Word file of a
+/// thousand rows takes a while.
+async fn make_file(table: DispositionTable, report_title: String, kind: ExportKind) -> Result<KeptFile, AppError> {
+    let failed = |e: String| AppError::Store(StoreError::Other(format!("export failed: {e}")));
+    let stem = format!("bang-tong-hop-y-kien-{}", file_stem(&report_title));
+    tokio::task::spawn_blocking(move || {
+        let named = |ext: &str| Some(format!("{stem}.{ext}"));
+        Ok(match kind {
+            ExportKind::Json => KeptFile {
+                file_name: None,
+                content_type: "application/json",
+                bytes: Bytes::from(serde_json::to_vec(&table_response(&table)).map_err(|e| failed(e.to_string()))?),
+            },
+            ExportKind::Csv => KeptFile {
+                file_name: named("csv"),
+                content_type: "text/csv; charset=utf-8",
+                bytes: Bytes::from(gopy_documents::dispositions_csv(&table)),
+            },
+            ExportKind::Docx => KeptFile {
+                file_name: named("docx"),
+                content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                bytes: Bytes::from(gopy_documents::dispositions_docx(&table).map_err(|e| failed(e.to_string()))?),
+            },
+            ExportKind::Xlsx => KeptFile {
+                file_name: named("xlsx"),
+                content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes: Bytes::from(gopy_documents::dispositions_xlsx(&table).map_err(|e| failed(e.to_string()))?),
+            },
+        })
+    })
+    .await
+    .map_err(|e| failed(e.to_string()))?
+}
+
+fn send(file: &KeptFile) -> Response {
+    let mut response = ([(CONTENT_TYPE, file.content_type)], file.bytes.clone()).into_response();
+    if let Some(value) = file.file_name.as_deref().map(disposition_header).and_then(|v| v.parse().ok()) {
+        response.headers_mut().insert(CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// The table as JSON or a file: `304` for a reader whose copy is current,
+/// the kept file while the report is unchanged, a new one made and kept
+/// otherwise. The one use case answers all three.
+pub(crate) async fn table_file(
+    state: &AppState,
+    actor: &Actor,
+    id: ReportId,
+    language: Language,
+    kind: ExportKind,
+    headers: &HeaderMap,
+) -> Result<Response, AppError> {
+    let tag = Tag::shared(language.code(), kind.as_str());
+    let held = tag.known(headers);
+    let kept = state.exports.get(id, language, kind);
+    let known: Vec<u64> = held.into_iter().chain(kept.as_ref().map(|(count, _)| *count)).collect();
+    let response = match state.app.dispositions(actor, id, &known).await? {
+        Fresh::Unchanged { change_count } => match kept {
+            Some((count, file)) if count == change_count && held != Some(change_count) => {
+                let mut response = send(&file);
+                tag.put(&mut response, change_count);
+                response
+            }
+            // Unchanged at a count that is not the kept file's: the reader's.
+            _ => tag.not_modified(change_count),
+        },
+        Fresh::Changed { change_count, model } => {
+            let table = disposition_table(state.pages.catalog(), language, &model);
+            let file = make_file(table, model.report.title.to_string(), kind).await?;
+            let file = state.exports.put(id, language, kind, change_count, file);
+            let mut response = send(&file);
+            tag.put(&mut response, change_count);
+            response
+        }
+    };
+    Ok(revalidate(response))
+}
+
+#[derive(Serialize)]
+struct DispositionsView {
+    report: ReportRefView,
+    table: DispositionTableResponse,
+}
+
+pub async fn dispositions_page(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let actor = &ctx.signed_in()?.actor;
+    let tag = Tag::page(&ctx);
+    let known: Vec<u64> = tag.known(&headers).into_iter().collect();
+    let fresh = state.app.dispositions(actor, id, &known).await.map_err(|e| ctx.failure(&e))?;
+    Ok(revalidate(match fresh {
+        Fresh::Unchanged { change_count } => tag.not_modified(change_count),
+        Fresh::Changed { change_count, model } => {
+            let table = disposition_table(state.pages.catalog(), ctx.language, &model);
+            let view = DispositionsView { report: ReportRefView::of(&model.report), table: table_response(&table) };
+            let mut response = ctx.render("pages/dispositions", "dispositions_title", view);
+            tag.put(&mut response, change_count);
+            response
+        }
+    }))
+}
+
+pub async fn dispositions_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((id, file)): Path<(String, String)>,
+) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let Some(kind) = ExportKind::of_file(&file) else { return Err(ctx.not_found()) };
+    let actor = &ctx.signed_in()?.actor;
+    table_file(&state, actor, id, ctx.language, kind, &headers).await.map_err(|e| ctx.failure(&e))
+}
+
+/// One row of the table of dispositions.
+#[derive(Serialize, ToSchema)]
+pub struct DispositionRowResponse {
+    pub number: usize,
+    /// The citation label of the passage, or a word for the whole report.
+    pub passage: String,
+    pub quote: Option<String>,
+    pub commenter: String,
+    pub commenter_body: Option<String>,
+    pub comment: String,
+    pub disposition: String,
+    pub response: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DispositionTableResponse {
+    pub heading: String,
+    pub subtitle: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<DispositionRowResponse>,
+}
+
+fn table_response(table: &DispositionTable) -> DispositionTableResponse {
+    DispositionTableResponse {
+        heading: table.heading.clone(),
+        subtitle: table.subtitle.clone(),
+        columns: table.columns.to_vec(),
+        rows: table
+            .rows
+            .iter()
+            .map(|r| DispositionRowResponse {
+                number: r.number,
+                passage: r.passage.clone(),
+                quote: r.quote.clone(),
+                commenter: r.commenter.clone(),
+                commenter_body: r.commenter_body.clone(),
+                comment: r.comment.clone(),
+                disposition: r.disposition.clone(),
+                response: r.response.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/{id}/dispositions", tag = "comments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id")),
+    responses(
+        (status = 200, description = "The table of dispositions, in the caller's language and the document's order; with an `ETag`", body = DispositionTableResponse),
+        (status = 304, description = "The copy whose tag was sent in `If-None-Match` is current"),
+        (status = 404, description = "No such report", body = ApiError)))]
+pub async fn api_dispositions(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let language = identity.user.language;
+    let refuse = |err: &AppError| ApiError::from_app(state.pages.catalog(), language, err);
+    let Ok(id) = id.parse() else { return refuse(&AppError::NotFound { what: "report" }) };
+    match table_file(&state, &identity.actor, id, language, ExportKind::Json, &headers).await {
+        Ok(response) => response,
+        Err(err) => refuse(&err),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/{id}/{file}", tag = "comments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report's id"),
+        ("file" = String, Path, description = "`dispositions.docx`, `dispositions.xlsx` or `dispositions.csv`")),
+    responses(
+        (status = 200, description = "The table as a file, with an `ETag`", content(
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
+        (status = 304, description = "The copy whose tag was sent in `If-None-Match` is current"),
+        (status = 404, description = "No such report or format", body = ApiError)))]
+pub async fn api_dispositions_file(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    headers: HeaderMap,
+    Path((id, file)): Path<(String, String)>,
+) -> Response {
+    let language = identity.user.language;
+    let refuse = |err: &AppError| ApiError::from_app(state.pages.catalog(), language, err);
+    let Ok(id) = id.parse() else { return refuse(&AppError::NotFound { what: "report" }) };
+    let Some(kind) = ExportKind::of_file(&file) else { return refuse(&AppError::NotFound { what: "format" }) };
+    match table_file(&state, &identity.actor, id, language, kind, &headers).await {
+        Ok(response) => response,
+        Err(err) => refuse(&err),
+    }
+}
+
+#[cfg(test)]
+pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
+    let view = DispositionsView {
+        report: ReportRefView { id: "1".into(), title: "Báo cáo".into() },
+        table: DispositionTableResponse {
+            heading: "x".into(),
+            subtitle: "x".into(),
+            columns: vec!["STT".into()],
+            rows: vec![DispositionRowResponse {
+                number: 1,
+                passage: "I ¶1".into(),
+                quote: Some("x".into()),
+                commenter: "x".into(),
+                commenter_body: Some("x".into()),
+                comment: "x".into(),
+                disposition: "x".into(),
+                response: "x".into(),
+            }],
+        },
+    };
+    vec![("pages/dispositions", super::sample(&view))]
+}

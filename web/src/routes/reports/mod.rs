@@ -1,0 +1,179 @@
+//! Draft reports: the list, one report with its life and versions, the
+//! difference between two versions, the table of dispositions and its files,
+//! the timeline, the secretariat's dashboard, a version's indicators, and
+//! the same through the JSON API.
+//!
+//! Each page handler calls one read use case of the app crate, which reads
+//! in one unit of work and says what the viewer may do, and renders one
+//! typed view. Pages about one report carry an `ETag` from its change
+//! counter and answer `304 Not Modified` without building anything while it
+//! holds.
+
+pub(crate) mod api;
+pub(crate) mod dispositions;
+mod indicators;
+mod pages;
+pub(crate) mod rounds;
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use gopy_app::AppError;
+use gopy_app::reports::Download;
+use gopy_documents::ImportLimits;
+use gopy_domain::{Actor, ReportId, ReportKind, User, UserId};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::auth::Ctx;
+
+/// The pages.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(pages::reports_page).post(pages::create_report))
+        .route("/reports/{id}", get(pages::report_page))
+        .route("/reports/{id}/versions", post(pages::add_version))
+        .route("/reports/{id}/diff", get(pages::diff_page))
+        .route("/reports/{id}/versions/{number}/{file}", get(pages::export_version))
+        .route("/reports/{id}/dispositions", get(dispositions::dispositions_page))
+        .route("/reports/{id}/{file}", get(dispositions::dispositions_file))
+        .route("/reports/{id}/steps", post(rounds::take_step))
+        .route("/reports/{id}/ballot", post(rounds::vote))
+        .route("/reports/{id}/timeline", get(rounds::timeline_page))
+        .route("/dashboard", get(rounds::dashboard_page))
+        .route("/reports/{id}/versions/{number}/indicators", get(indicators::indicators_page))
+        .route("/reports/{id}/versions/{number}/indicators/{chart}", get(indicators::indicators_chart))
+        .route("/reports/{id}/versions/{number}/indicators/adopt", post(indicators::adopt))
+        .route("/reports/{id}/versions/{number}/indicators/direction", post(indicators::set_direction))
+        .route("/reports/{id}/versions/{number}/indicators/record", post(indicators::record))
+}
+
+/// The JSON API, nested under `/api`. The table of dispositions' API
+/// routes are still in the review loop's router (`comments_api`).
+pub fn api_router() -> Router<AppState> {
+    api::router()
+        .route("/v1/reports/{id}/transitions", post(rounds::api_transition))
+        .route("/v1/reports/{id}/ballot", get(rounds::api_ballot).put(rounds::api_vote))
+        .route("/v1/reports/{id}/timeline", get(rounds::api_timeline))
+}
+
+/// Every page template of this feature with a sample of its view.
+#[cfg(test)]
+pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
+    let mut samples = pages::view_samples();
+    samples.extend(dispositions::view_samples());
+    samples.extend(rounds::view_samples());
+    samples.extend(indicators::view_samples());
+    samples
+}
+
+/// A view as the JSON its template sees.
+#[cfg(test)]
+fn sample(view: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(view).expect("a view serialises")
+}
+
+/// The limits on what a version may be made from, from the configuration.
+pub fn import_limits(state: &AppState) -> ImportLimits {
+    ImportLimits { max_file_bytes: state.settings.server.upload_limit_bytes, ..ImportLimits::default() }
+}
+
+pub(crate) fn report_id(ctx: &Ctx, raw: &str) -> Result<ReportId, Response> {
+    raw.parse().map_err(|_| ctx.not_found())
+}
+
+pub(crate) fn actor(ctx: &Ctx) -> Result<&Actor, Response> {
+    Ok(&ctx.signed_in()?.actor)
+}
+
+pub(crate) fn kind_label(ctx: &Ctx, kind: ReportKind) -> String {
+    ctx.pages.catalog().text(ctx.language, &format!("report_kind_{}", kind.as_str())).to_owned()
+}
+
+/// People's names by id (the meetings pages use it).
+pub(crate) fn names(users: &[User]) -> HashMap<UserId, String> {
+    users.iter().map(|u| (u.id, u.name.to_string())).collect()
+}
+
+/// The viewer's time zone.
+fn zone(ctx: &Ctx) -> String {
+    ctx.identity.as_ref().map_or_else(|| User::DEFAULT_TIME_ZONE.to_owned(), |i| i.user.time_zone.clone())
+}
+
+/// The field a refusal concerns, and the message in the viewer's language,
+/// for a form to show beside what the person typed. A refusal about a
+/// field the form does not have is shown above the form.
+pub(crate) fn refusal(ctx: &Ctx, err: &AppError) -> (&'static str, String) {
+    let field = match err {
+        AppError::Invalid { field, .. } => *field,
+        AppError::Conflict { what: "version" } => "form",
+        _ => "form",
+    };
+    (field, ctx.describe(err))
+}
+
+/// What a page about one report is sent with besides itself: browsers ask
+/// again every time (the tag makes that cheap), and keep it to the reader.
+pub(crate) fn revalidate(mut response: Response) -> Response {
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    response
+}
+
+/// `attachment; filename=…` with the name in both the plain and the RFC 5987
+/// form, so browsers keep a Vietnamese name whole.
+pub fn attachment(download: Download) -> Response {
+    let disposition = disposition_header(&download.file_name);
+    ([(CONTENT_TYPE, download.content_type.to_owned()), (CONTENT_DISPOSITION, disposition)], download.bytes).into_response()
+}
+
+fn disposition_header(file_name: &str) -> String {
+    let ascii: String = file_name.chars().filter(|c| c.is_ascii_graphic() && *c != '"').collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// A report named in a page about something in it.
+#[derive(Serialize)]
+pub(crate) struct ReportRefView {
+    pub id: String,
+    pub title: String,
+}
+
+impl ReportRefView {
+    fn of(report: &gopy_domain::Report) -> Self {
+        Self { id: report.id.to_string(), title: report.title.to_string() }
+    }
+}
+
+/// Renders every sample of this feature in strict mode, in both languages:
+/// a template that reads a field its view lacks fails here.
+#[cfg(test)]
+mod tests {
+    use axum::http::StatusCode;
+    use gopy_domain::Language;
+
+    use crate::pages::{Frame, Pages};
+
+    #[test]
+    fn every_report_page_renders_in_strict_mode_from_its_view() {
+        let pages = Pages::load_with(true).expect("templates load");
+        let samples = super::view_samples();
+        for template in ["pages/reports", "pages/report", "pages/diff", "pages/dispositions", "pages/dashboard", "pages/timeline", "pages/indicators"] {
+            assert!(samples.iter().any(|(t, _)| *t == template), "{template} has a sample");
+        }
+        for language in [Language::Vi, Language::En] {
+            let frame = Frame::anonymous(language);
+            for (template, view) in &samples {
+                let response = pages.render(&frame, StatusCode::OK, template, "home_title", view);
+                assert_eq!(response.status(), StatusCode::OK, "{template} in {language:?} (see the log for the missing field)");
+            }
+        }
+    }
+}

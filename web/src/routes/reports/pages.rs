@@ -1,0 +1,874 @@
+//! The pages of draft reports: the list, one report with its versions and
+//! its life, the difference between two versions, and a version's files.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use gopy_app::reports::{
+    BallotModel, DiffPage, ExportFormat, NewReport, ReportLife, ReportPage, ReportsPage, VersionInput,
+};
+use gopy_app::{AppError, Fresh};
+use gopy_documents::ImportLimits;
+use gopy_domain::document::BlockContent;
+use gopy_domain::document::align::ChangeKind;
+use gopy_domain::document::label::citation_labels;
+use gopy_domain::workflow::{Step, Vote};
+use gopy_domain::{CommentCounts, ReportId, ReportKind, UserId};
+use serde::{Deserialize, Serialize};
+
+use super::{ReportRefView, actor, attachment, import_limits, kind_label, refusal, report_id, revalidate, zone};
+use crate::AppState;
+use crate::auth::{Ctx, CsrfForm, CsrfUpload, PageResult};
+use crate::etag::Tag;
+use crate::i18n::{format_bytes, format_count, format_date_time, status_label, step_label};
+use crate::render::{Side, block_element_html, block_html, kind_name, words_html};
+
+// --- The list ----------------------------------------------------------------
+
+#[derive(Serialize)]
+struct ReportsView {
+    reports: Vec<ReportLineView>,
+    may_create: bool,
+    kinds: Vec<ChoiceView>,
+    bodies: Vec<NamedView>,
+    committees: Vec<NamedView>,
+    terms: Vec<NamedView>,
+    people: Vec<PersonView>,
+    values: NewReportValues,
+    errors: NewReportErrors,
+}
+
+#[derive(Serialize)]
+struct ReportLineView {
+    id: String,
+    title: String,
+    kind: String,
+    committee: Option<String>,
+    body: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ChoiceView {
+    value: &'static str,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct NamedView {
+    id: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct PersonView {
+    id: String,
+    name: String,
+    email: String,
+}
+
+/// What was typed in the new-report form, kept on a refusal.
+#[derive(Default, Serialize)]
+struct NewReportValues {
+    title: String,
+    kind: String,
+    term: String,
+    body: String,
+    committee: String,
+    lead: String,
+    drafters: Vec<String>,
+}
+
+#[derive(Default, Serialize)]
+struct NewReportErrors {
+    form: Option<String>,
+    title: Option<String>,
+    term: Option<String>,
+    body: Option<String>,
+    committee: Option<String>,
+    drafters: Option<String>,
+}
+
+impl NewReportErrors {
+    fn of(ctx: &Ctx, err: &AppError) -> Self {
+        let (field, message) = refusal(ctx, err);
+        let mut errors = Self::default();
+        let slot = match field {
+            "title" => &mut errors.title,
+            "term" => &mut errors.term,
+            "body" => &mut errors.body,
+            "committee" => &mut errors.committee,
+            "drafters" => &mut errors.drafters,
+            _ => &mut errors.form,
+        };
+        *slot = Some(message);
+        errors
+    }
+}
+
+fn reports_view(ctx: &Ctx, model: ReportsPage, values: NewReportValues, errors: NewReportErrors) -> ReportsView {
+    let named = |items: Vec<(String, String)>| items.into_iter().map(|(id, name)| NamedView { id, name }).collect();
+    let choices = model.new_report.as_ref();
+    ReportsView {
+        reports: model
+            .reports
+            .into_iter()
+            .map(|line| ReportLineView {
+                id: line.report.id.to_string(),
+                title: line.report.title.to_string(),
+                kind: kind_label(ctx, line.report.kind),
+                committee: line.committee,
+                body: line.body,
+            })
+            .collect(),
+        may_create: choices.is_some(),
+        kinds: match choices {
+            Some(_) => ReportKind::ALL.iter().map(|k| ChoiceView { value: k.as_str(), label: kind_label(ctx, *k) }).collect(),
+            None => Vec::new(),
+        },
+        bodies: named(choices.map(|c| c.bodies.iter().map(|(id, n)| (id.to_string(), n.clone())).collect()).unwrap_or_default()),
+        committees: named(choices.map(|c| c.committees.iter().map(|(id, n)| (id.to_string(), n.clone())).collect()).unwrap_or_default()),
+        terms: named(choices.map(|c| c.terms.iter().map(|(id, n)| (id.to_string(), n.clone())).collect()).unwrap_or_default()),
+        people: choices
+            .map(|c| {
+                c.people
+                    .iter()
+                    .map(|u| PersonView { id: u.id.to_string(), name: u.name.to_string(), email: u.email.to_string() })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        values,
+        errors,
+    }
+}
+
+pub async fn reports_page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    let model = state.app.reports_page(actor(&ctx)?).await.map_err(|e| ctx.failure(&e))?;
+    let view = reports_view(&ctx, model, NewReportValues::default(), NewReportErrors::default());
+    Ok(ctx.render("pages/reports", "reports_title", view))
+}
+
+/// The new-report form, read as pairs: several drafters share one name.
+pub async fn create_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> PageResult {
+    let actor = actor(&ctx)?;
+    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
+    let drafters: Vec<String> = pairs.iter().filter(|(k, _)| k == "drafters").map(|(_, v)| v.clone()).collect();
+    let parsed: Vec<UserId> = drafters.iter().filter_map(|v| v.parse().ok()).collect();
+    let kind = match field("kind") {
+        "" => Ok(ReportKind::Other),
+        raw => raw.parse().map_err(|_| AppError::invalid("kind", gopy_app::InvalidReason::Missing)),
+    };
+    let result = match kind {
+        Ok(kind) => {
+            let new = NewReport {
+                kind,
+                title: field("title").to_owned(),
+                term: field("term").parse().ok(),
+                body: field("body").parse().ok(),
+                committee: field("committee").parse().ok(),
+                drafters: parsed,
+                lead: field("lead").parse().ok(),
+            };
+            state.app.create_report(actor, new).await
+        }
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(report) => Ok(Redirect::to(&format!("/reports/{}", report.id)).into_response()),
+        Err(err @ AppError::Invalid { .. }) => {
+            let values = NewReportValues {
+                title: field("title").to_owned(),
+                kind: field("kind").to_owned(),
+                term: field("term").to_owned(),
+                body: field("body").to_owned(),
+                committee: field("committee").to_owned(),
+                lead: field("lead").to_owned(),
+                drafters,
+            };
+            let errors = NewReportErrors::of(&ctx, &err);
+            let model = state.app.reports_page(actor).await.map_err(|e| ctx.failure(&e))?;
+            let view = reports_view(&ctx, model, values, errors);
+            Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/reports", "reports_title", view))
+        }
+        Err(err) => Err(ctx.failure(&err)),
+    }
+}
+
+// --- One report ------------------------------------------------------------------
+
+#[derive(Serialize)]
+pub(super) struct ReportView {
+    id: String,
+    title: String,
+    kind: String,
+    body: Option<String>,
+    committee: NamedView,
+    team: Vec<DrafterView>,
+    /// Newest first.
+    versions: Vec<VersionRowView>,
+    next_number: u32,
+    may_add_version: bool,
+    upload_limit: String,
+    life: LifeView,
+    values: VersionValues,
+    errors: VersionErrors,
+    preview: Vec<BlockView>,
+    step_form: StepFormView,
+    /// The comments that keep the report from being submitted.
+    unanswered: Vec<String>,
+    vote_form: Option<VoteFormView>,
+}
+
+#[derive(Serialize)]
+struct DrafterView {
+    name: String,
+    lead: bool,
+}
+
+#[derive(Serialize)]
+struct VersionRowView {
+    number: u32,
+    created_at: String,
+    author: String,
+    source: String,
+    file_name: Option<String>,
+    change_note: Option<String>,
+    words: String,
+    previous: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct LifeView {
+    status: &'static str,
+    status_label: String,
+    approval: Option<ApprovalView>,
+    round: Option<RoundView>,
+    rounds: Vec<RoundLineView>,
+    steps: Vec<StepView>,
+    counts: CommentCounts,
+    previous_round_version: Option<u32>,
+    latest_version: Option<u32>,
+    ballot: Option<BallotView>,
+    may_vote: bool,
+}
+
+#[derive(Serialize)]
+struct ApprovalView {
+    version: u32,
+    by: String,
+    at: String,
+}
+
+#[derive(Serialize)]
+struct RoundView {
+    number: u32,
+    version: u32,
+    deadline: String,
+    overdue: bool,
+    late_allowed: bool,
+}
+
+#[derive(Serialize)]
+struct RoundLineView {
+    number: u32,
+    version: u32,
+    opened_at: String,
+    deadline: String,
+    closed_at: Option<String>,
+}
+
+#[derive(Serialize)]
+struct StepView {
+    step: &'static str,
+    label: String,
+    is_open: bool,
+    is_return: bool,
+}
+
+#[derive(Serialize)]
+struct BallotView {
+    round: u32,
+    agree: usize,
+    disagree: usize,
+    other: usize,
+    votes: Vec<VoteLineView>,
+    not_voted: Vec<String>,
+    choices: Vec<VoteChoiceView>,
+    my_text: Option<String>,
+}
+
+#[derive(Serialize)]
+struct VoteLineView {
+    voter: String,
+    vote: String,
+    text: Option<String>,
+}
+
+#[derive(Serialize)]
+struct VoteChoiceView {
+    value: &'static str,
+    label: String,
+    selected: bool,
+}
+
+/// What was typed in the new-version form, kept on a refusal or a preview.
+#[derive(Default, Serialize)]
+pub(super) struct VersionValues {
+    change_note: String,
+    markdown: String,
+}
+
+#[derive(Default, Serialize)]
+pub(super) struct VersionErrors {
+    form: Option<String>,
+    file: Option<String>,
+    markdown: Option<String>,
+    change_note: Option<String>,
+}
+
+impl VersionErrors {
+    fn of(ctx: &Ctx, err: &AppError) -> Self {
+        let (field, message) = refusal(ctx, err);
+        let mut errors = Self::default();
+        let slot = match field {
+            "file" => &mut errors.file,
+            "markdown" => &mut errors.markdown,
+            "change_note" => &mut errors.change_note,
+            _ => &mut errors.form,
+        };
+        *slot = Some(message);
+        errors
+    }
+}
+
+/// A block as the preview of Markdown draws it.
+#[derive(Serialize)]
+pub(super) struct BlockView {
+    n: usize,
+    label: String,
+    kind: &'static str,
+    html: String,
+}
+
+/// A refused step, with what was typed.
+#[derive(Default, Serialize)]
+pub(super) struct StepFormView {
+    pub step: String,
+    pub values: StepValues,
+    pub message: Option<String>,
+}
+
+#[derive(Default, Serialize)]
+pub(super) struct StepValues {
+    pub deadline: String,
+    pub reason: String,
+}
+
+/// A refused vote, with what was typed.
+#[derive(Serialize)]
+pub(super) struct VoteFormView {
+    pub values: VoteValues,
+    pub message: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct VoteValues {
+    pub vote: String,
+    pub text: String,
+}
+
+/// What a refused form puts on the report page beside the report.
+#[derive(Default)]
+pub(super) struct ReportForms {
+    pub values: VersionValues,
+    pub errors: VersionErrors,
+    pub preview: Vec<BlockView>,
+    pub step_form: StepFormView,
+    pub unanswered: Vec<String>,
+    pub vote_form: Option<VoteFormView>,
+}
+
+fn vote_label(ctx: &Ctx, vote: Vote) -> String {
+    ctx.pages.catalog().text(ctx.language, &format!("vote_{}", vote.as_str())).to_owned()
+}
+
+fn life_view(ctx: &Ctx, life: ReportLife, zone: &str) -> LifeView {
+    let catalog = ctx.pages.catalog();
+    LifeView {
+        status: life.status.as_str(),
+        status_label: status_label(catalog, ctx.language, life.status),
+        approval: life.approval.map(|(a, by)| ApprovalView { version: a.version, by, at: format_date_time(a.at, zone) }),
+        round: life.round.as_ref().map(|r| RoundView {
+            number: r.number,
+            version: r.version,
+            deadline: format_date_time(r.deadline, zone),
+            overdue: life.overdue,
+            late_allowed: r.late_allowed,
+        }),
+        rounds: life
+            .rounds
+            .iter()
+            .map(|r| RoundLineView {
+                number: r.number,
+                version: r.version,
+                opened_at: format_date_time(r.opened_at, zone),
+                deadline: format_date_time(r.deadline, zone),
+                closed_at: r.closed_at.map(|c| format_date_time(c, zone)),
+            })
+            .collect(),
+        steps: life
+            .steps
+            .iter()
+            .map(|s| StepView {
+                step: s.as_str(),
+                label: step_label(catalog, ctx.language, *s),
+                is_open: *s == Step::OpenRound,
+                is_return: *s == Step::Return,
+            })
+            .collect(),
+        counts: life.counts,
+        previous_round_version: life.previous_round_version,
+        latest_version: life.latest_version,
+        ballot: life.ballot.map(|b| ballot_view(ctx, b)),
+        may_vote: life.may_vote,
+    }
+}
+
+fn ballot_view(ctx: &Ctx, ballot: BallotModel) -> BallotView {
+    let mine = ballot.mine.as_ref();
+    BallotView {
+        round: ballot.round,
+        agree: ballot.agree,
+        disagree: ballot.disagree,
+        other: ballot.other,
+        choices: Vote::ALL
+            .iter()
+            .map(|v| VoteChoiceView { value: v.as_str(), label: vote_label(ctx, *v), selected: mine.is_some_and(|(m, _)| m == v) })
+            .collect(),
+        my_text: mine.and_then(|(_, text)| text.clone()),
+        votes: ballot
+            .votes
+            .into_iter()
+            .map(|(voter, vote, text)| VoteLineView { voter, vote: vote_label(ctx, vote), text })
+            .collect(),
+        not_voted: ballot.not_voted,
+    }
+}
+
+fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForms) -> ReportView {
+    let zone = zone(ctx);
+    let catalog = ctx.pages.catalog();
+    let ReportPage { report, committee, body, team, versions, may_add_version, life } = model;
+    ReportView {
+        id: report.id.to_string(),
+        title: report.title.to_string(),
+        kind: kind_label(ctx, report.kind),
+        body,
+        committee: NamedView { id: report.committee.to_string(), name: committee.unwrap_or_default() },
+        team: team.into_iter().map(|(name, lead)| DrafterView { name, lead }).collect(),
+        next_number: versions.last().map_or(1, |v| v.summary.number + 1),
+        versions: versions
+            .iter()
+            .rev()
+            .map(|v| VersionRowView {
+                number: v.summary.number,
+                created_at: format_date_time(v.summary.created_at, &zone),
+                author: v.author.clone(),
+                source: catalog.text(ctx.language, &format!("version_source_{}", v.summary.source.as_str())).to_owned(),
+                file_name: v.summary.file_name.clone(),
+                change_note: v.summary.change_note.clone(),
+                words: format_count(u64::from(v.summary.word_count)),
+                previous: (v.summary.number > 1).then(|| v.summary.number - 1),
+            })
+            .collect(),
+        may_add_version,
+        upload_limit: format_bytes(state.settings.server.upload_limit_bytes),
+        life: life_view(ctx, life, &zone),
+        values: forms.values,
+        errors: forms.errors,
+        preview: forms.preview,
+        step_form: forms.step_form,
+        unanswered: forms.unanswered,
+        vote_form: forms.vote_form,
+    }
+}
+
+pub async fn report_page(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let tag = Tag::page(&ctx);
+    let fresh = state.app.report_page(actor(&ctx)?, id, tag.known(&headers)).await.map_err(|e| ctx.failure(&e))?;
+    Ok(match fresh {
+        Fresh::Unchanged { change_count } => revalidate(tag.not_modified(change_count)),
+        Fresh::Changed { change_count, model } => {
+            let view = report_view(&state, &ctx, model, ReportForms::default());
+            let mut response = ctx.render("pages/report", "report_title", view);
+            tag.put(&mut response, change_count);
+            revalidate(response)
+        }
+    })
+}
+
+/// The report page again, with a refused form's values and messages (no
+/// tag: what was typed is not the report's state).
+pub(super) async fn report_with_forms(state: &AppState, ctx: &Ctx, id: ReportId, forms: ReportForms, status: StatusCode) -> PageResult {
+    let fresh = state.app.report_page(actor(ctx)?, id, None).await.map_err(|e| ctx.failure(&e))?;
+    match fresh {
+        Fresh::Changed { model, .. } => {
+            let view = report_view(state, ctx, model, forms);
+            Ok(ctx.render_with_status(status, "pages/report", "report_title", view))
+        }
+        // Asked with no state held, the report is never unchanged.
+        Fresh::Unchanged { .. } => Err(ctx.not_found()),
+    }
+}
+
+/// A new version from an uploaded file or from Markdown written on the page.
+/// "Preview" shows the Markdown's blocks without making a version.
+pub async fn add_version(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfUpload(form): CsrfUpload,
+) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let actor = actor(&ctx)?;
+    let values = VersionValues { change_note: form.field("change_note").to_owned(), markdown: form.field("markdown").to_owned() };
+    if form.field("action") == "preview" {
+        let mut forms = ReportForms::default();
+        match preview(&values.markdown, &import_limits(&state)) {
+            Ok(blocks) => forms.preview = blocks,
+            Err(err) => forms.errors = VersionErrors::of(&ctx, &err),
+        }
+        forms.values = values;
+        return report_with_forms(&state, &ctx, id, forms, StatusCode::OK).await;
+    }
+    let input = match form.file {
+        Some(file) => VersionInput::File { bytes: file.bytes, file_name: file.name },
+        None => VersionInput::Markdown(values.markdown.clone()),
+    };
+    match state.app.add_version(actor, id, input, &values.change_note, &import_limits(&state)).await {
+        Ok(version) => Ok(Redirect::to(&format!("/reports/{id}/versions/{}", version.number)).into_response()),
+        Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::Closed { .. })) => {
+            let forms = ReportForms { errors: VersionErrors::of(&ctx, &err), values, ..ReportForms::default() };
+            report_with_forms(&state, &ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(err) => Err(ctx.failure(&err)),
+    }
+}
+
+/// The blocks Markdown would make, as the version page draws them.
+fn preview(markdown: &str, limits: &ImportLimits) -> Result<Vec<BlockView>, AppError> {
+    let imported = gopy_documents::import_markdown(markdown, limits)
+        .map_err(|err| AppError::invalid("markdown", gopy_app::InvalidReason::Import(err)))?;
+    Ok(blocks_view(&imported.blocks))
+}
+
+fn blocks_view(contents: &[BlockContent]) -> Vec<BlockView> {
+    let labels = citation_labels(contents);
+    contents
+        .iter()
+        .zip(labels)
+        .enumerate()
+        .map(|(i, (content, label))| BlockView { n: i + 1, label, kind: kind_name(content), html: block_element_html(content) })
+        .collect()
+}
+
+// --- Comparing two versions ----------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct DiffQuery {
+    from: Option<String>,
+    to: Option<String>,
+    view: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DiffView {
+    report: ReportRefView,
+    from: u32,
+    to: u32,
+    inline: bool,
+    counts: DiffCountsView,
+    rows: Vec<DiffRowView>,
+    versions: Vec<DiffVersionView>,
+}
+
+#[derive(Serialize)]
+struct DiffCountsView {
+    kept: usize,
+    changed: usize,
+    added: usize,
+    removed: usize,
+    moved: usize,
+}
+
+/// A row of the diff: a run of kept passages folded into one (`kept`), or
+/// one change.
+#[derive(Default, Serialize)]
+struct DiffRowView {
+    kept: bool,
+    count: usize,
+    first: String,
+    last: String,
+    kind: &'static str,
+    kind_label: String,
+    old_label: Option<String>,
+    new_label: Option<String>,
+    split_from: Option<String>,
+    old_html: Option<String>,
+    new_html: Option<String>,
+    inline_html: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DiffVersionView {
+    number: u32,
+    is_from: bool,
+    is_to: bool,
+}
+
+pub async fn diff_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(query): Query<DiffQuery>,
+) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let number = |raw: Option<&str>| match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(None),
+        Some(raw) => raw.parse::<u32>().map(Some).map_err(|_| ctx.not_found()),
+    };
+    let (from, to) = (number(query.from.as_deref())?, number(query.to.as_deref())?);
+    let inline = query.view.as_deref() == Some("inline");
+    // A browser sends back the tag it holds for this address, query and
+    // all, so one tag serves every pair of versions and both layouts.
+    let tag = Tag::page(&ctx);
+    let fresh = state.app.diff_page(actor(&ctx)?, id, from, to, tag.known(&headers)).await.map_err(|e| ctx.failure(&e))?;
+    Ok(match fresh {
+        Fresh::Unchanged { change_count } => revalidate(tag.not_modified(change_count)),
+        Fresh::Changed { change_count, model } => {
+            let view = diff_view(&ctx, &model, inline);
+            let mut response = ctx.render("pages/diff", "diff_title", view);
+            tag.put(&mut response, change_count);
+            revalidate(response)
+        }
+    })
+}
+
+fn diff_view(ctx: &Ctx, diff: &DiffPage, inline: bool) -> DiffView {
+    let (from, to) = (diff.from.version.number, diff.to.version.number);
+    let counts = diff.alignment.counts();
+    DiffView {
+        report: ReportRefView::of(&diff.report),
+        from,
+        to,
+        inline,
+        counts: DiffCountsView {
+            kept: counts.kept,
+            changed: counts.changed,
+            added: counts.added,
+            removed: counts.removed,
+            moved: counts.moved,
+        },
+        rows: diff_rows(diff, inline, |kind| {
+            ctx.pages.catalog().text(ctx.language, &format!("diff_kind_{}", change_kind_name(kind))).to_owned()
+        }),
+        versions: diff.numbers.iter().map(|n| DiffVersionView { number: *n, is_from: *n == from, is_to: *n == to }).collect(),
+    }
+}
+
+/// The rows of a diff page. Runs of kept blocks fold into one row that says
+/// how many passages are unchanged, so the changes stand out.
+fn diff_rows(diff: &DiffPage, inline: bool, kind_label: impl Fn(ChangeKind) -> String) -> Vec<DiffRowView> {
+    let old: Vec<&BlockContent> = diff.from.version.blocks.iter().map(|b| &b.content).collect();
+    let new: Vec<&BlockContent> = diff.to.version.blocks.iter().map(|b| &b.content).collect();
+    let (old_labels, new_labels) = (&diff.from.labels, &diff.to.labels);
+    let mut rows: Vec<DiffRowView> = Vec::new();
+    let mut kept_run: Vec<&str> = Vec::new();
+    let flush = |rows: &mut Vec<DiffRowView>, kept_run: &mut Vec<&str>| {
+        if let (Some(first), Some(last)) = (kept_run.first(), kept_run.last()) {
+            rows.push(DiffRowView {
+                kept: true,
+                count: kept_run.len(),
+                first: (*first).to_owned(),
+                last: (*last).to_owned(),
+                ..DiffRowView::default()
+            });
+            kept_run.clear();
+        }
+    };
+    for change in &diff.alignment.changes {
+        if change.kind == ChangeKind::Kept {
+            if let Some(n) = change.new {
+                kept_run.push(new_labels.get(n).map_or("", String::as_str));
+            }
+            continue;
+        }
+        flush(&mut rows, &mut kept_run);
+        let old_block = change.old.and_then(|i| old.get(i));
+        let new_block = change.new.and_then(|i| new.get(i));
+        let old_html = match (change.words.is_empty(), old_block) {
+            (false, _) => Some(words_html(&change.words, Side::Old)),
+            (true, Some(b)) => Some(block_html(b)),
+            _ => None,
+        };
+        let new_html = match (change.words.is_empty(), new_block) {
+            (false, _) => Some(words_html(&change.words, Side::New)),
+            (true, Some(b)) => Some(block_html(b)),
+            _ => None,
+        };
+        let inline_html = if change.words.is_empty() {
+            match change.kind {
+                ChangeKind::Removed => old_html.as_ref().map(|h| format!("<del>{h}</del>")),
+                ChangeKind::Added => new_html.as_ref().map(|h| format!("<ins>{h}</ins>")),
+                _ => new_html.clone(),
+            }
+        } else {
+            Some(words_html(&change.words, Side::Inline))
+        };
+        rows.push(DiffRowView {
+            kind: change_kind_name(change.kind),
+            kind_label: kind_label(change.kind),
+            old_label: change.old.and_then(|i| old_labels.get(i)).cloned(),
+            new_label: change.new.and_then(|i| new_labels.get(i)).cloned(),
+            split_from: change.split_from.and_then(|i| old_labels.get(i)).cloned(),
+            old_html,
+            new_html,
+            inline_html: if inline { inline_html } else { None },
+            ..DiffRowView::default()
+        });
+    }
+    flush(&mut rows, &mut kept_run);
+    rows
+}
+
+pub(super) fn change_kind_name(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Kept => "kept",
+        ChangeKind::Changed => "changed",
+        ChangeKind::Added => "added",
+        ChangeKind::Removed => "removed",
+        ChangeKind::Moved => "moved",
+    }
+}
+
+// --- Downloads -------------------------------------------------------------------
+
+pub async fn export_version(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, number, format)): Path<(String, String, String)>,
+) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let number: u32 = number.parse().map_err(|_| ctx.not_found())?;
+    let format = match format.as_str() {
+        "export.docx" => ExportFormat::Docx,
+        "export.md" => ExportFormat::Markdown,
+        _ => return Err(ctx.not_found()),
+    };
+    let actor = actor(&ctx)?;
+    let download = state.app.export_version(actor, id, number, format).await.map_err(|e| ctx.failure(&e))?;
+    Ok(attachment(download))
+}
+
+// --- Samples for the strict-mode test ---------------------------------------------
+
+#[cfg(test)]
+pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
+    use super::sample;
+    let some = || Some("x".to_owned());
+    let named = || NamedView { id: "1".into(), name: "Ban Tuyên giáo".into() };
+    let reports = ReportsView {
+        reports: vec![ReportLineView { id: "1".into(), title: "Báo cáo".into(), kind: "Sơ kết".into(), committee: some(), body: some() }],
+        may_create: true,
+        kinds: vec![ChoiceView { value: "other", label: "Khác".into() }],
+        bodies: vec![named()],
+        committees: vec![named()],
+        terms: vec![named()],
+        people: vec![PersonView { id: "1".into(), name: "Lê Văn A".into(), email: "a@tinhuy.vn".into() }],
+        values: NewReportValues { drafters: vec!["1".into()], ..NewReportValues::default() },
+        errors: NewReportErrors { form: some(), title: some(), term: some(), body: some(), committee: some(), drafters: some() },
+    };
+    let report = ReportView {
+        id: "1".into(),
+        title: "Báo cáo".into(),
+        kind: "Sơ kết".into(),
+        body: some(),
+        committee: named(),
+        team: vec![DrafterView { name: "Lê Văn A".into(), lead: true }],
+        versions: vec![VersionRowView {
+            number: 2,
+            created_at: "27/06/2023 08:00".into(),
+            author: "Lê Văn A".into(),
+            source: "Word".into(),
+            file_name: some(),
+            change_note: some(),
+            words: "3.850".into(),
+            previous: Some(1),
+        }],
+        next_number: 3,
+        may_add_version: true,
+        upload_limit: "10 MB".into(),
+        life: LifeView {
+            status: "submitted",
+            status_label: "Đã trình".into(),
+            approval: Some(ApprovalView { version: 2, by: "Chủ trì".into(), at: "27/06/2023 08:00".into() }),
+            round: Some(RoundView { number: 1, version: 1, deadline: "27/06/2023 08:00".into(), overdue: true, late_allowed: true }),
+            rounds: vec![RoundLineView { number: 1, version: 1, opened_at: "x".into(), deadline: "x".into(), closed_at: some() }],
+            steps: [Step::OpenRound, Step::Return, Step::Submit]
+                .iter()
+                .map(|s| StepView { step: s.as_str(), label: "x".into(), is_open: *s == Step::OpenRound, is_return: *s == Step::Return })
+                .collect(),
+            counts: CommentCounts::default(),
+            previous_round_version: Some(1),
+            latest_version: Some(2),
+            ballot: Some(BallotView {
+                round: 1,
+                agree: 1,
+                disagree: 0,
+                other: 1,
+                votes: vec![VoteLineView { voter: "x".into(), vote: "x".into(), text: some() }],
+                not_voted: vec!["x".into()],
+                choices: vec![VoteChoiceView { value: "agree", label: "x".into(), selected: true }],
+                my_text: some(),
+            }),
+            may_vote: true,
+        },
+        values: VersionValues::default(),
+        errors: VersionErrors { form: some(), file: some(), markdown: some(), change_note: some() },
+        preview: vec![BlockView { n: 1, label: "I".into(), kind: "heading", html: "<h2>I</h2>".into() }],
+        step_form: StepFormView { step: "open_round".into(), values: StepValues::default(), message: some() },
+        unanswered: vec!["1".into()],
+        vote_form: Some(VoteFormView { values: VoteValues { vote: "other".into(), text: "x".into() }, message: "x".into() }),
+    };
+    let row = || DiffRowView {
+        kind: "changed",
+        kind_label: "x".into(),
+        old_label: some(),
+        new_label: some(),
+        split_from: some(),
+        old_html: some(),
+        new_html: some(),
+        inline_html: some(),
+        ..DiffRowView::default()
+    };
+    let diff = |inline| DiffView {
+        report: ReportRefView { id: "1".into(), title: "x".into() },
+        from: 1,
+        to: 2,
+        inline,
+        counts: DiffCountsView { kept: 1, changed: 1, added: 1, removed: 1, moved: 1 },
+        rows: vec![DiffRowView { kept: true, count: 3, first: "I".into(), last: "II".into(), ..DiffRowView::default() }, row()],
+        versions: vec![DiffVersionView { number: 1, is_from: true, is_to: false }],
+    };
+    vec![
+        ("pages/reports", sample(&reports)),
+        ("pages/report", sample(&report)),
+        ("pages/diff", sample(&diff(false))),
+        ("pages/diff", sample(&diff(true))),
+    ]
+}
