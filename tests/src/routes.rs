@@ -3,7 +3,8 @@
 //! a built router's routes, and a list kept by hand beside it would drift.
 //!
 //! The reader knows the router's one shape: `.route("PATH", get(..).post(..))`
-//! calls, in `mod.rs` and in the API routers nested under `/api`, whose
+//! calls, in `mod.rs`, in the features' own routers (`routes/reports/`), and
+//! in the API routers nested under `/api`, whose
 //! paths start with `/v1` or `/openapi`.
 
 use std::path::PathBuf;
@@ -24,9 +25,7 @@ fn routes_dir() -> PathBuf {
 /// Every method and path the router answers, sorted.
 pub fn router_routes() -> Vec<Route> {
     let mut routes = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(routes_dir()).expect("web/src/routes").map(|e| e.expect("entry").path()).collect();
-    files.sort();
-    for file in files {
+    for file in route_files(routes_dir()) {
         let source = std::fs::read_to_string(&file).expect("a route file");
         for (path, methods) in route_calls(&source) {
             // The API routers are nested under /api; their paths say so by their start.
@@ -40,6 +39,24 @@ pub fn router_routes() -> Vec<Route> {
     routes.dedup();
     assert!(routes.len() > 50, "the router's source was not read: {routes:?}");
     routes
+}
+
+/// Every Rust file under `dir`, features' folders (`routes/reports/`) included, sorted.
+fn route_files(dir: PathBuf) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("web/src/routes") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
 }
 
 /// The `.route("PATH", METHODS)` calls of one file.
