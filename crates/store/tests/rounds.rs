@@ -137,3 +137,56 @@ on_both_engines! {
         }
     }
 }
+
+on_both_engines! {
+    async fn the_report_page_is_unchanged_until_the_report_changes_or_the_rounds_deadline_passes(db) {
+        use gopy_app::Fresh;
+        let day = meeting_day();
+        let app = db.app_at(day);
+        let s = story(&app).await;
+        let id = s.report.id;
+        app.add_version(&s.lead, id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
+        app.take_step(&s.secretariat, id, open_until(day + Duration::days(2), true, false)).await.expect("open");
+        let Fresh::Changed { change_count: held, model } = app.report_page(&s.member, id, None).await.expect("page") else {
+            panic!("a reader holding nothing gets the page")
+        };
+        assert!(model.life.may_vote && !model.life.overdue, "the ballot is open");
+        assert!(model.life.steps.is_empty(), "a member takes no step");
+        assert!(matches!(app.report_page(&s.member, id, Some(held)).await, Ok(Fresh::Unchanged { change_count }) if change_count == held));
+        assert!(
+            matches!(app.report_page(&s.stranger, id, Some(held)).await, Err(AppError::NotFound { .. })),
+            "one who may not read the report is not told it is unchanged"
+        );
+
+        // The deadline passing changes what the page offers, with no change recorded.
+        let later = db.app_at(day + Duration::days(3));
+        match later.report_page(&s.member, id, Some(held)).await.expect("page after the deadline") {
+            Fresh::Changed { change_count, model } => {
+                assert_ne!(change_count, held);
+                assert!(model.life.overdue && !model.life.may_vote, "overdue, and the ballot closed");
+            }
+            Fresh::Unchanged { .. } => panic!("the page before the deadline is stale after it"),
+        }
+
+        // A comment changes the report, its table of dispositions with it.
+        let Fresh::Changed { change_count: table, model } = app.dispositions(&s.member, id, &[]).await.expect("table") else {
+            panic!("a reader holding nothing gets the table")
+        };
+        assert!(model.rows.is_empty());
+        assert!(matches!(app.dispositions(&s.member, id, &[table]).await, Ok(Fresh::Unchanged { .. })));
+        app.post_comment(&s.member, id, whole(1, "Cần số liệu cụ thể hơn.")).await.expect("comment");
+        match app.report_page(&s.member, id, Some(held)).await.expect("page") {
+            Fresh::Changed { model, .. } => assert_eq!(model.life.counts.comments, 1),
+            Fresh::Unchanged { .. } => panic!("a new comment changes the page"),
+        }
+        match app.dispositions(&s.member, id, &[table]).await.expect("table") {
+            Fresh::Changed { change_count, model } => {
+                assert_ne!(change_count, table);
+                assert_eq!(model.rows.len(), 1);
+                assert_eq!(model.rows[0].passage, gopy_app::reports::Passage::WholeReport);
+                assert_eq!(model.rows[0].commenter, "Trần Ủy Viên", "named through the directory");
+            }
+            Fresh::Unchanged { .. } => panic!("a new comment changes the table"),
+        }
+    }
+}
