@@ -730,7 +730,14 @@ impl App {
         };
         let directory = Directory::load(uow.as_mut()).await?;
         drop(uow);
-        let rows = disposition_lines(version.as_ref(), comments, placements, &directory);
+        // The latest version's labels, in the order of the document. Once
+        // labels are stored with each version (`block_labels`), they are
+        // read here instead, and the version's blocks need not be.
+        let labels: Vec<(BlockId, String)> = version
+            .as_ref()
+            .map(|v| v.blocks.iter().map(|b| b.id.clone()).zip(citation_labels(v.blocks.iter().map(|b| &b.content))).collect())
+            .unwrap_or_default();
+        let rows = disposition_lines(&labels, comments, placements, &directory);
         Ok(Fresh::Changed { change_count: count, model: Dispositions { report, version: version.map_or(0, |v| v.number), rows } })
     }
 }
@@ -759,20 +766,14 @@ fn ballot_model(round: &Round, votes: &[Ballot], members: &[Membership], viewer:
 /// whose passage is gone, then those on the whole report; comments on one
 /// passage in the order they were made.
 fn disposition_lines(
-    version: Option<&Version>,
+    labels: &[(BlockId, String)],
     comments: Vec<Comment>,
     placements: Vec<CommentPlacement>,
     directory: &Directory,
 ) -> Vec<DispositionLine> {
     let mut placed: HashMap<CommentId, CommentPlacement> = placements.into_iter().map(|p| (p.comment, p)).collect();
-    let (labels, position): (HashMap<&BlockId, String>, HashMap<&BlockId, usize>) = match version {
-        Some(v) => {
-            let labels = citation_labels(v.blocks.iter().map(|b| &b.content));
-            let ids = || v.blocks.iter().map(|b| &b.id);
-            (ids().zip(labels).collect(), ids().enumerate().map(|(i, id)| (id, i)).collect())
-        }
-        None => (HashMap::new(), HashMap::new()),
-    };
+    let passages: HashMap<&BlockId, (usize, &str)> =
+        labels.iter().enumerate().map(|(i, (id, label))| (id, (i, label.as_str()))).collect();
     let mut rows: Vec<((u8, usize, usize), DispositionLine)> = comments
         .into_iter()
         .filter(|c| !c.is_reply() && !c.is_withdrawn())
@@ -780,10 +781,10 @@ fn disposition_lines(
             let placement = placed.remove(&comment.id);
             let shown = placement.as_ref().and_then(|p| p.anchor.as_ref());
             let (key, passage) = match (shown, comment.anchor.as_ref()) {
-                (Some(anchor), _) => (
-                    (0, position.get(&anchor.block).copied().unwrap_or(usize::MAX), anchor.span.as_ref().map_or(0, |s| s.start)),
-                    Passage::Label(labels.get(&anchor.block).cloned().unwrap_or_default()),
-                ),
+                (Some(anchor), _) => {
+                    let (at, label) = passages.get(&anchor.block).copied().unwrap_or((usize::MAX, ""));
+                    ((0, at, anchor.span.as_ref().map_or(0, |s| s.start)), Passage::Label(label.to_owned()))
+                }
                 (None, Some(_)) => ((1, 0, 0), Passage::Gone),
                 (None, None) => ((2, 0, 0), Passage::WholeReport),
             };
