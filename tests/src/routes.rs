@@ -3,9 +3,8 @@
 //! a built router's routes, and a list kept by hand beside it would drift.
 //!
 //! The reader knows the router's one shape: `.route("PATH", get(..).post(..))`
-//! calls, in `mod.rs`, in the features' own routers (`routes/reports/`), and
-//! in the API routers nested under `/api`, whose
-//! paths start with `/v1` or `/openapi`.
+//! calls, in `mod.rs`, in the features' folders, and in the API routers
+//! nested under `/api`, whose paths start with `/v1` or `/openapi`.
 
 use std::path::PathBuf;
 
@@ -25,7 +24,9 @@ fn routes_dir() -> PathBuf {
 /// Every method and path the router answers, sorted.
 pub fn router_routes() -> Vec<Route> {
     let mut routes = Vec::new();
-    for file in route_files(routes_dir()) {
+    let mut files = route_files(&routes_dir());
+    files.sort();
+    for file in files {
         let source = std::fs::read_to_string(&file).expect("a route file");
         for (path, methods) in route_calls(&source) {
             // The API routers are nested under /api; their paths say so by their start.
@@ -41,21 +42,17 @@ pub fn router_routes() -> Vec<Route> {
     routes
 }
 
-/// Every Rust file under `dir`, features' folders (`routes/reports/`) included, sorted.
-fn route_files(dir: PathBuf) -> Vec<PathBuf> {
+/// The Rust files under `dir`, features' folders (`routes/review/`) included.
+fn route_files(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    let mut dirs = vec![dir];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).expect("web/src/routes") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                files.push(path);
-            }
+    for entry in std::fs::read_dir(dir).expect("web/src/routes") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            files.extend(route_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
         }
     }
-    files.sort();
     files
 }
 

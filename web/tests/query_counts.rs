@@ -44,7 +44,6 @@ struct Site {
     app: App,
     store: gopy_store::SeaStore,
     cookies: String,
-    session: String,
     csrf: String,
     report: ReportId,
     committee: CommitteeId,
@@ -129,7 +128,6 @@ async fn site(db: &TestDatabase, comments: usize) -> Site {
         app,
         store: db.store.clone(),
         cookies: format!("gopy_session={}; gopy_csrf={csrf}", signed_in.session_secret),
-        session: signed_in.session_secret.clone(),
         csrf,
         report: report.id,
         committee: committee.id,
@@ -252,8 +250,9 @@ impl Site {
     /// The units of work the session's look-up begins, which every page
     /// request pays before its own.
     async fn session_units(&self) -> u64 {
+        let session = self.cookies.split("; ").find_map(|c| c.strip_prefix("gopy_session=")).expect("a session cookie");
         let before = self.store.units_begun();
-        self.app.identify_session(&self.session).await.expect("session").expect("signed in");
+        self.app.identify_session(session).await.expect("session").expect("signed in");
         self.store.units_begun() - before
     }
 
