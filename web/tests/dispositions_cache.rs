@@ -1,8 +1,9 @@
 //! The table of dispositions is built once per state of its report: a
 //! reader whose copy is current gets `304 Not Modified`, the files made
 //! from it are kept and served again until the report changes, and a kept
-//! file is the same, byte for byte, as one made afresh. A new comment
-//! changes the report, so the table comes back whole with a new tag.
+//! file is the same, byte for byte, as one made afresh. The report page,
+//! its timeline and a diff revalidate the same way. A new comment changes
+//! the report, so each comes back whole with a new tag.
 //!
 //! The requests go through the real router in-process, on SQLite and on
 //! PostgreSQL.
@@ -193,8 +194,25 @@ async fn the_table_is_revalidated_kept_and_rebuilt_when_the_report_changes(db: &
     let page_tag = etag(&page);
     assert_eq!(s.get(&page_path, Some(&page_tag)).await.status, StatusCode::NOT_MODIFIED);
 
+    // The other pages about the report are tagged alike.
+    let mut pages = Vec::new();
+    for path in [format!("/reports/{id}"), format!("/reports/{id}/timeline"), format!("/reports/{id}/diff?from=1&to=1")] {
+        let page = s.get(&path, None).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let tag = etag(&page);
+        let again = s.get(&path, Some(&tag)).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}: unchanged");
+        assert!(again.statements < page.statements, "{path}: nothing is built for a 304");
+        pages.push((path, tag));
+    }
+
     // A new comment changes the report: every form of the table is new.
     s.app.post_comment(&s.member, id, comment(None, 99)).await.expect("a new comment");
+    for (path, tag) in &pages {
+        let changed = s.get(path, Some(tag)).await;
+        assert_eq!(changed.status, StatusCode::OK, "{path}: changed with the report");
+        assert_ne!(&etag(&changed), tag, "{path}");
+    }
     for (path, (old_tag, old_body)) in files.iter().zip(&held) {
         let changed = s.get(path, Some(old_tag)).await;
         assert_eq!(changed.status, StatusCode::OK, "{path}: the held copy is stale");

@@ -552,8 +552,11 @@ pub async fn add_version(
     match state.app.add_version(actor, id, input, &values.change_note, &import_limits(&state)).await {
         Ok(version) => Ok(Redirect::to(&format!("/reports/{id}/versions/{}", version.number)).into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::Closed { .. })) => {
+            // A file that cannot be read is the person's to fix; a version
+            // saved at the same moment, or versions closed, is the report's state.
+            let status = if matches!(err, AppError::Invalid { .. }) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
             let forms = ReportForms { errors: VersionErrors::of(&ctx, &err), values, ..ReportForms::default() };
-            report_with_forms(&state, &ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await
+            report_with_forms(&state, &ctx, id, forms, status).await
         }
         Err(err) => Err(ctx.failure(&err)),
     }
