@@ -168,6 +168,9 @@ pub trait ReportStore: Send {
     /// about it (every audit event whose subject is the report raises it).
     /// `None` for a report that does not exist.
     async fn report_change_count(&mut self, report: ReportId) -> Result<Option<u64>, StoreError>;
+    /// The report and its change counter, read together in one statement:
+    /// what a revalidated page needs before it knows whether to build.
+    async fn find_report_with_change_count(&mut self, report: ReportId) -> Result<Option<(Report, u64)>, StoreError>;
 }
 
 /// Comments, replies, their earlier texts, and where each is shown.

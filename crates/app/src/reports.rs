@@ -564,8 +564,8 @@ impl App {
         id: ReportId,
         known: &[u64],
     ) -> Result<Result<(Report, u64), u64>, AppError> {
-        let count = self.change_count(uow, id).await?;
-        let report = readable_report(uow, actor, id).await?;
+        let (report, count) = uow.find_report_with_change_count(id).await?.ok_or(AppError::NotFound { what: "report" })?;
+        authorize(actor, Action::ViewReport, report_resource(&report)).map_err(|_| AppError::NotFound { what: "report" })?;
         Ok(if known.contains(&count) { Err(count) } else { Ok((report, count)) })
     }
 
@@ -609,8 +609,10 @@ impl App {
     /// and what the viewer may do. Unchanged when `known` holds its state.
     pub async fn report_page(&self, actor: &Actor, id: ReportId, known: Option<u64>) -> Result<Fresh<ReportPage>, AppError> {
         let mut uow = self.store.begin_read().await?;
-        let count = self.change_count(uow.as_mut(), id).await?;
-        let report = readable_report(uow.as_mut(), actor, id).await?;
+        let (report, count) = match self.report_read(uow.as_mut(), actor, id, &[]).await? {
+            Ok(read) => read,
+            Err(count) => return Ok(Fresh::Unchanged { change_count: count }),
+        };
         let now = self.now();
         let rounds = uow.rounds_of(id).await?;
         let current = rounds.last().filter(|r| r.closed_at.is_none() && report.status == ReportStatus::OpenForComments).cloned();

@@ -147,6 +147,15 @@ impl ReportStore for SeaUnitOfWork {
             .collect()
     }
 
+    async fn find_report_with_change_count(&mut self, id: ReportId) -> Result<Option<(Report, u64)>, StoreError> {
+        let row = report::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        row.map(|row| {
+            let count = u64::try_from(row.change_count).unwrap_or_default();
+            Report::try_from(row).map(|report| (report, count))
+        })
+        .transpose()
+    }
+
     async fn report_change_count(&mut self, id: ReportId) -> Result<Option<u64>, StoreError> {
         let count: Option<i64> = report::Entity::find_by_id(id.as_uuid())
             .select_only()
