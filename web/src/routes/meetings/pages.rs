@@ -304,6 +304,16 @@ struct Kept {
     minutes_values: MinutesValues,
     action_values: ActionValues,
     conclusion_value: Option<String>,
+    /// The attendance form as typed, by person id.
+    attendance: std::collections::HashMap<String, TypedPresence>,
+}
+
+/// One row of the attendance form as typed.
+struct TypedPresence {
+    presence: String,
+    reason: String,
+    /// The id of who came in the person's place.
+    by: String,
 }
 
 pub async fn meeting_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
@@ -324,11 +334,16 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
         .attendees
         .iter()
         .map(|row| {
-            let value = row.presence.as_ref().map_or("", Presence::as_str);
-            let (reason, by) = match &row.presence {
-                Some(Presence::Absent { reason }) => (reason.to_string(), None),
-                Some(Presence::Represented { by }) => (String::new(), Some(*by)),
-                _ => (String::new(), None),
+            let (value, reason, by) = match kept.attendance.get(&row.person.to_string()) {
+                Some(typed) => (typed.presence.as_str(), typed.reason.clone(), typed.by.parse::<UserId>().ok()),
+                None => {
+                    let (reason, by) = match &row.presence {
+                        Some(Presence::Absent { reason }) => (reason.to_string(), None),
+                        Some(Presence::Represented { by }) => (String::new(), Some(*by)),
+                        _ => (String::new(), None),
+                    };
+                    (row.presence.as_ref().map_or("", Presence::as_str), reason, by)
+                }
             };
             AttendeeView {
                 id: row.person.to_string(),
@@ -480,7 +495,20 @@ pub async fn record_attendance(
         })
         .collect();
     let result = state.app.record_attendance(actor(&ctx)?, id, inputs).await;
-    after(&state, &ctx, id, "attendance", result, Kept::default()).await
+    // Every row as typed, the unrecorded ones included, for a refusal.
+    let attendance = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            let person = k.strip_prefix("presence_")?;
+            let typed = TypedPresence {
+                presence: v.clone(),
+                reason: field(&pairs, &format!("reason_{person}")).to_owned(),
+                by: field(&pairs, &format!("by_{person}")).to_owned(),
+            };
+            Some((person.to_owned(), typed))
+        })
+        .collect();
+    after(&state, &ctx, id, "attendance", result, Kept { attendance, ..Kept::default() }).await
 }
 
 pub async fn record_opinion(
