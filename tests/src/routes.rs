@@ -3,8 +3,8 @@
 //! a built router's routes, and a list kept by hand beside it would drift.
 //!
 //! The reader knows the router's one shape: `.route("PATH", get(..).post(..))`
-//! calls, in `mod.rs`, in each feature's folder, and in the API routers
-//! nested under `/api`, whose paths start with `/v1` or `/openapi`.
+//! calls, in `mod.rs` and in the API routers nested under `/api`, whose
+//! paths start with `/v1` or `/openapi`.
 
 use std::path::PathBuf;
 
@@ -43,10 +43,10 @@ pub fn router_routes() -> Vec<Route> {
     routes
 }
 
-/// The `.rs` files under `dir`, its feature folders' included
-/// (`routes/meetings/pages.rs`, …).
+/// The `.rs` files under `dir`, at any depth: routes are grouped by feature
+/// in folders (`routes/reports/pages.rs`).
 fn rust_files(dir: &std::path::Path, files: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("a routes folder") {
+    for entry in std::fs::read_dir(dir).expect("web/src/routes") {
         let path = entry.expect("entry").path();
         if path.is_dir() {
             rust_files(&path, files);
