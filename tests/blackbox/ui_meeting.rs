@@ -267,6 +267,13 @@ fn the_secretariat_runs_the_meeting_of_the_story_in_the_browser() {
         browser.choose(&format!("select[name='presence_{person}']"), "Có mặt");
     }
     browser.choose(&format!("select[name='presence_{}']", story.drafter), "Vắng");
+    // An absence without its reason is refused, beside the form, and what
+    // was chosen for everyone stays chosen.
+    browser.submit("#attendance-form");
+    browser.wait_for_text("#attendance .error", "Người vắng cần có lý do");
+    let value = |selector: String| browser.execute("return document.querySelector(arguments[0]).value;", &[json!(selector)]);
+    assert_eq!(value(format!("select[name='presence_{}']", story.admin)), json!("present"), "the refused form keeps what was chosen");
+    assert_eq!(value(format!("select[name='presence_{}']", story.drafter)), json!("absent"));
     browser.fill(&format!("input[name='reason_{}']", story.drafter), "Đi công tác tại Hà Nội");
     submit_and_wait(&browser, "#attendance-form");
     let reason = browser.execute("return document.querySelector(arguments[0]).value;", &[json!(format!("input[name='reason_{}']", story.drafter))]);

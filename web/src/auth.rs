@@ -171,10 +171,10 @@ impl Ctx {
     /// A page with a heading and a sentence, both from the catalogue.
     pub fn message(&self, status: StatusCode, title_key: &str, body_key: &str) -> Response {
         let catalog = self.pages.catalog();
-        let page = serde_json::json!({
-            "heading": catalog.text(self.language, title_key),
-            "body": catalog.text(self.language, body_key),
-        });
+        let page = crate::pages::MessageView {
+            heading: catalog.text(self.language, title_key),
+            body: catalog.text(self.language, body_key),
+        };
         self.render_with_status(status, "pages/message", title_key, page)
     }
 

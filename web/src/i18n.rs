@@ -276,8 +276,24 @@ pub fn describe_import_error(catalog: &Catalog, language: Language, err: &gopy_d
 }
 
 /// The message for each field a refusal concerns, keyed by field name, for
-/// a form to show beside what the person typed.
-pub fn form_errors(ctx: &crate::auth::Ctx, err: &AppError) -> serde_json::Value {
+/// a form to show beside what the person typed (`errors.<field>`; `form`
+/// for what concerns the whole form).
+#[derive(Clone, Debug, Default, serde::Serialize)]
+#[serde(transparent)]
+pub struct FieldErrors(std::collections::BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    pub fn one(field: &'static str, message: impl Into<String>) -> Self {
+        Self(std::iter::once((field, message.into())).collect())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// A refusal as the message beside the field it concerns.
+pub fn form_errors(ctx: &crate::auth::Ctx, err: &AppError) -> FieldErrors {
     let field = match err {
         AppError::Invalid { field, .. } => *field,
         AppError::Conflict { what: "user" } => "email",
@@ -285,7 +301,7 @@ pub fn form_errors(ctx: &crate::auth::Ctx, err: &AppError) -> serde_json::Value 
         AppError::Conflict { .. } => "name",
         _ => "form",
     };
-    serde_json::json!({ field: ctx.describe(err) })
+    FieldErrors::one(field, ctx.describe(err))
 }
 
 /// A moment as people in Việt Nam write it (27/06/2023 08:00), in the

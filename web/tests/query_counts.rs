@@ -299,3 +299,122 @@ async fn the_review_pages_run_as_many_statements_for_1000_comments_as_for_10_on_
     small.finish().await;
     large.finish().await;
 }
+
+// --- One unit of work per page ---------------------------------------------------
+//
+// Each page outside the review screen is one read use case: one unit of
+// work besides the one that finds who is asking (the session look-up every
+// signed-in request makes, measured on an asset that reads nothing else).
+// The meeting page also runs as many statements for a meeting of many
+// agenda items, opinions and action items as for a meeting of one.
+
+impl Site {
+    /// The units of work a request begins, and its status.
+    async fn units(&self, request: Request<Body>) -> (u64, StatusCode) {
+        let mut request = request;
+        request.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+        let before = self.store.units_begun();
+        let response = self.router.clone().oneshot(request).await.expect("a response");
+        let status = response.status();
+        let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await;
+        (self.store.units_begun() - before, status)
+    }
+
+    /// A meeting of the site's committee on its report, held, with
+    /// `items` agenda items, as many opinions and action items.
+    async fn meeting(&self, items: usize) -> gopy_domain::MeetingId {
+        use gopy_app::meetings::{NewAction, NewAgendaItem, NewMeeting};
+        let office = self.app.users().await.expect("users").into_iter().find(|u| u.email.as_str() == "vp@tinhuy.vn").expect("office");
+        let secretariat = self.app.actor_of(office.id).await.expect("actor");
+        let body = self.app.list_bodies().await.expect("bodies")[0].id;
+        let starts_at = time::macros::datetime!(2023-06-27 01:00 UTC);
+        let meeting = self
+            .app
+            .plan_meeting(
+                &secretariat,
+                NewMeeting {
+                    committee: Some(self.committee),
+                    title: format!("Hội nghị Ban Thường vụ ({items} nội dung)"),
+                    starts_at: Some(starts_at),
+                    ends_at: Some(starts_at + time::Duration::hours(3)),
+                    place: "Phòng họp số 1".to_owned(),
+                    presiding: Some(office.id),
+                    invited: vec![office.id],
+                },
+            )
+            .await
+            .expect("meeting");
+        for k in 0..items {
+            let new = NewAgendaItem {
+                title: format!("Nội dung {k}"),
+                presenter: Some(body),
+                report: Some(self.report),
+                minutes_allotted: Some(10),
+            };
+            self.app.add_agenda_item(&secretariat, meeting.id, new).await.expect("agenda item");
+        }
+        let meeting = self.app.mark_meeting_held(&secretariat, meeting.id).await.expect("held");
+        for (k, item) in meeting.agenda.iter().enumerate() {
+            self.app
+                .record_opinion(&secretariat, meeting.id, Some(item.id), Some(office.id), &format!("Ý kiến số {k}."))
+                .await
+                .expect("opinion");
+            let action = NewAction {
+                text: format!("Việc số {k}"),
+                bodies: vec![body],
+                people: vec![office.id],
+                deadline: Some(time::macros::date!(2023 - 07 - 10)),
+            };
+            self.app.assign_action(&secretariat, meeting.id, action).await.expect("action");
+        }
+        meeting.id
+    }
+}
+
+async fn one_unit_per_page(db: &TestDatabase) {
+    let site = site(db, 10).await;
+    let small = site.meeting(1).await;
+    let large = site.meeting(12).await;
+    let person = site.app.users().await.expect("users")[0].id;
+    let (asking, status) = site.units(site.get("/static/gopy.css")).await;
+    assert_eq!(status, StatusCode::OK);
+    let pages = [
+        "/".to_owned(),
+        "/admin/people".to_owned(),
+        format!("/admin/people/{person}"),
+        "/admin/bodies".to_owned(),
+        "/admin/terms".to_owned(),
+        "/committees".to_owned(),
+        format!("/committees/{}", site.committee),
+        "/meetings".to_owned(),
+        format!("/meetings/{small}"),
+        format!("/meetings/{large}"),
+        "/follow-up".to_owned(),
+        "/account".to_owned(),
+        "/search?q=s%E1%BB%91+li%E1%BB%87u".to_owned(),
+    ];
+    for path in pages {
+        let (units, status) = site.units(site.get(&path)).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(units - asking, 1, "{path} begins {} units of work besides finding who asks, not one", units - asking);
+    }
+    let (few, status) = site.count(site.get(&format!("/meetings/{small}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    let (many, status) = site.count(site.get(&format!("/meetings/{large}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(few, many, "the meeting page runs {few} statements for one agenda item but {many} for twelve");
+}
+
+#[tokio::test]
+async fn every_page_besides_the_review_screen_is_one_unit_of_work_on_sqlite() {
+    let db = TestDatabase::sqlite().await;
+    one_unit_per_page(&db).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn every_page_besides_the_review_screen_is_one_unit_of_work_on_postgres() {
+    let Some(db) = TestDatabase::postgres().await else { return };
+    one_unit_per_page(&db).await;
+    db.finish().await;
+}

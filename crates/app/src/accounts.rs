@@ -407,3 +407,29 @@ async fn actor_in(uow: &mut dyn UnitOfWork, user: UserId) -> Result<Actor, AppEr
     let drafting = uow.drafting_of(user).await?;
     Ok(Actor { user, global_roles, memberships, drafting })
 }
+
+/// One's own account page: who one is, one's live sessions and tokens, and
+/// how one wants each kind of mail.
+#[derive(Clone, Debug)]
+pub struct AccountPage {
+    pub user: User,
+    /// Newest first.
+    pub sessions: Vec<Session>,
+    /// Revoked ones included, newest first.
+    pub tokens: Vec<AccessToken>,
+    /// Every kind of mail one may choose for, with the choice.
+    pub mail_choices: Vec<(&'static str, gopy_domain::Delivery)>,
+}
+
+impl App {
+    /// The account page of the person `actor` is, read in one unit of work.
+    pub async fn account_page(&self, actor: &Actor) -> Result<AccountPage, AppError> {
+        gopy_domain::authorize(actor, gopy_domain::Action::ManageAccount, gopy_domain::Resource::Person(actor.user))?;
+        let mut uow = self.store.begin_read().await?;
+        let user = uow.find_user(actor.user).await?.ok_or(AppError::NotFound { what: "user" })?;
+        let sessions = uow.live_sessions_of(actor.user, self.now()).await?;
+        let tokens = uow.access_tokens_of(actor.user).await?;
+        let mail_choices = crate::mail::choices_in(uow.as_mut(), actor.user).await?;
+        Ok(AccountPage { user, sessions, tokens, mail_choices })
+    }
+}

@@ -11,7 +11,13 @@ use gopy_domain::{
 use serde_json::json;
 use tracing::instrument;
 
-use crate::{App, AppError, InvalidReason};
+use crate::{App, AppError, Directory, InvalidReason, UnitOfWork};
+
+/// The delivery chosen for every kind one may choose for, read in `uow`.
+pub(crate) async fn choices_in(uow: &mut dyn UnitOfWork, user: UserId) -> Result<Vec<(&'static str, Delivery)>, AppError> {
+    let chosen: HashMap<String, Delivery> = uow.delivery_choices(user).await?.into_iter().collect();
+    Ok(CHOOSABLE_KINDS.iter().map(|kind| (*kind, chosen.get(*kind).copied().unwrap_or_default())).collect())
+}
 
 /// How many rows of each status the admin page shows.
 pub const MAIL_PAGE_ROWS: u64 = 50;
@@ -32,9 +38,8 @@ impl App {
     /// The delivery chosen for every kind a person may choose for.
     pub async fn delivery_choices(&self, actor: &Actor) -> Result<Vec<(&'static str, Delivery)>, AppError> {
         authorize(actor, Action::ManageAccount, Resource::Person(actor.user))?;
-        let mut uow = self.store.begin().await?;
-        let chosen: HashMap<String, Delivery> = uow.delivery_choices(actor.user).await?.into_iter().collect();
-        Ok(CHOOSABLE_KINDS.iter().map(|kind| (*kind, chosen.get(*kind).copied().unwrap_or_default())).collect())
+        let mut uow = self.store.begin_read().await?;
+        choices_in(uow.as_mut(), actor.user).await
     }
 
     /// Records the person's choices; kinds not in [`CHOOSABLE_KINDS`] are refused.
@@ -56,9 +61,11 @@ impl App {
         Ok(())
     }
 
-    pub async fn mail_overview(&self, actor: &Actor) -> Result<MailOverview, AppError> {
+    /// The admin's mail log: one read unit of work, recipients named from
+    /// the directory rather than looked up one by one.
+    pub async fn mail_log(&self, actor: &Actor) -> Result<MailOverview, AppError> {
         authorize(actor, Action::ManageMail, Resource::Organisation)?;
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let pending = uow.recent_mail(MailStatus::Pending, MAIL_PAGE_ROWS).await?;
         let sent = uow.recent_mail(MailStatus::Sent, MAIL_PAGE_ROWS).await?;
         let failed = uow.recent_mail(MailStatus::Failed, MAIL_PAGE_ROWS).await?;
@@ -67,15 +74,14 @@ impl App {
             uow.count_mail(MailStatus::Sent).await?,
             uow.count_mail(MailStatus::Failed).await?,
         );
-        let mut recipients = HashMap::new();
-        for record in pending.iter().chain(&sent).chain(&failed) {
-            let id = record.message.recipient;
-            if let std::collections::hash_map::Entry::Vacant(slot) = recipients.entry(id)
-                && let Some(user) = uow.find_user(id).await?
-            {
-                slot.insert(user);
-            }
-        }
+        let directory = Directory::load(uow.as_mut()).await?;
+        let recipients = pending
+            .iter()
+            .chain(&sent)
+            .chain(&failed)
+            .filter_map(|record| directory.user(record.message.recipient))
+            .map(|user| (user.id, user.clone()))
+            .collect();
         Ok(MailOverview { pending, sent, failed, counts, recipients })
     }
 

@@ -14,7 +14,7 @@ use gopy_domain::meeting::VIETNAM;
 use gopy_domain::{
     Action, ActionDraft, ActionItem, ActionItemId, ActionStatus, Actor, AgendaItemId, Assignee, Attendance, BodyId,
     Comment, CommentText, CommitteeId, Conclusion, ConclusionText, Meeting, MeetingDetails, MeetingId,
-    MeetingProblem, MinuteEntry, MinuteEntryId, Presence, Report, ReportId, Resource, Title, UserId, authorize,
+    MeetingProblem, MeetingStatus, MinuteEntry, MinuteEntryId, Presence, Report, ReportId, Resource, Title, UserId, authorize,
 };
 use serde_json::json;
 use time::{Date, OffsetDateTime};
@@ -22,7 +22,7 @@ use tracing::instrument;
 
 use crate::comments::NewComment;
 use crate::reports::{Download, file_stem};
-use crate::{App, AppError, InvalidReason, StoreError, UnitOfWork, new_id};
+use crate::{App, AppError, Directory, InvalidReason, StoreError, UnitOfWork, new_id};
 
 /// The meeting as the authorization function knows it.
 pub fn meeting_resource(meeting: &Meeting) -> Resource {
@@ -181,12 +181,12 @@ impl App {
 
     /// The meetings `actor` may read, the latest first.
     pub async fn meetings_for(&self, actor: &Actor) -> Result<Vec<Meeting>, AppError> {
-        let meetings = self.store.begin().await?.list_meetings().await?;
-        Ok(meetings.into_iter().filter(|m| authorize(actor, Action::ViewMeeting, meeting_resource(m)).is_ok()).collect())
+        let meetings = self.store.begin_read().await?.list_meetings().await?;
+        Ok(readable(actor, meetings))
     }
 
     pub async fn meeting_detail(&self, actor: &Actor, id: MeetingId) -> Result<MeetingDetail, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let meeting = readable_meeting(uow.as_mut(), actor, id).await?;
         let mut reports = Vec::new();
         for report in meeting.agenda.iter().filter_map(|a| a.report) {
@@ -380,34 +380,8 @@ impl App {
     /// Every action item of the meetings `actor` may read that `filter`
     /// keeps: overdue first, then by deadline.
     pub async fn follow_up(&self, actor: &Actor, filter: FollowUpFilter) -> Result<Vec<FollowUpRow>, AppError> {
-        let now = self.now();
-        let mut rows: Vec<FollowUpRow> = self
-            .meetings_for(actor)
-            .await?
-            .into_iter()
-            .filter(|m| filter.meeting.is_none_or(|id| id == m.id))
-            .flat_map(|m| {
-                m.actions
-                    .iter()
-                    .map(|a| FollowUpRow {
-                        meeting: m.id,
-                        meeting_title: m.title.clone(),
-                        meeting_starts_at: m.starts_at,
-                        overdue: a.is_overdue(now),
-                        action: a.clone(),
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .filter(|row| filter.assignee.is_none_or(|who| row.action.assignees.contains(&who)))
-            .filter(|row| match filter.status {
-                None => true,
-                Some(FollowUpStatus::Overdue) => row.overdue,
-                Some(FollowUpStatus::Open) => row.action.status == ActionStatus::Open,
-                Some(FollowUpStatus::Done) => row.action.status == ActionStatus::Done,
-            })
-            .collect();
-        rows.sort_by_key(|r| (!r.overdue, r.action.status == ActionStatus::Done, r.action.deadline, r.meeting_starts_at, r.action.position));
-        Ok(rows)
+        let meetings = self.meetings_for(actor).await?;
+        Ok(follow_up_rows(&meetings, filter, self.now()))
     }
 
     /// The minutes (biên bản) as a Word file.
@@ -574,6 +548,41 @@ fn export_failed(err: gopy_documents::ExportError) -> AppError {
 
 /// The meeting, if `actor` may read it; one they may not is "not found",
 /// so ids cannot be probed.
+/// The meetings `actor` may read, as listed.
+fn readable(actor: &Actor, meetings: Vec<Meeting>) -> Vec<Meeting> {
+    meetings.into_iter().filter(|m| authorize(actor, Action::ViewMeeting, meeting_resource(m)).is_ok()).collect()
+}
+
+/// Every action item of `meetings` that `filter` keeps: overdue first,
+/// then by deadline.
+fn follow_up_rows(meetings: &[Meeting], filter: FollowUpFilter, now: OffsetDateTime) -> Vec<FollowUpRow> {
+    let mut rows: Vec<FollowUpRow> = meetings
+        .iter()
+        .filter(|m| filter.meeting.is_none_or(|id| id == m.id))
+        .flat_map(|m| {
+            m.actions
+                .iter()
+                .map(|a| FollowUpRow {
+                    meeting: m.id,
+                    meeting_title: m.title.clone(),
+                    meeting_starts_at: m.starts_at,
+                    overdue: a.is_overdue(now),
+                    action: a.clone(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|row| filter.assignee.is_none_or(|who| row.action.assignees.contains(&who)))
+        .filter(|row| match filter.status {
+            None => true,
+            Some(FollowUpStatus::Overdue) => row.overdue,
+            Some(FollowUpStatus::Open) => row.action.status == ActionStatus::Open,
+            Some(FollowUpStatus::Done) => row.action.status == ActionStatus::Done,
+        })
+        .collect();
+    rows.sort_by_key(|r| (!r.overdue, r.action.status == ActionStatus::Done, r.action.deadline, r.meeting_starts_at, r.action.position));
+    rows
+}
+
 async fn readable_meeting(uow: &mut dyn UnitOfWork, actor: &Actor, id: MeetingId) -> Result<Meeting, AppError> {
     let meeting = uow.find_meeting(id).await?.ok_or(AppError::NotFound { what: "meeting" })?;
     authorize(actor, Action::ViewMeeting, meeting_resource(&meeting)).map_err(|_| AppError::NotFound { what: "meeting" })?;
@@ -677,5 +686,278 @@ impl AsyncChange<()> for Approve {
     async fn apply(self, app: &App, _: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
         meeting.approve_minutes(self.0, app.now()).map_err(refused)?;
         Ok(((), json!({})))
+    }
+}
+
+// --- Read models of the meeting pages ------------------------------------------
+//
+// One read unit of work per page; people and bodies named from one
+// [`Directory`]; what the viewer may do asked of the domain here.
+
+/// The meetings list, and what planning one needs.
+#[derive(Clone, Debug)]
+pub struct MeetingsPage {
+    /// The meetings the viewer may read, the latest to start first.
+    pub meetings: Vec<MeetingRow>,
+    /// Present when the viewer may plan meetings: the committees they may
+    /// plan for (perhaps none yet) and the people who can be invited.
+    pub planning: Option<Planning>,
+}
+
+#[derive(Clone, Debug)]
+pub struct MeetingRow {
+    pub meeting: Meeting,
+    pub committee: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Planning {
+    pub committees: Vec<gopy_domain::Committee>,
+    /// Active people, in Vietnamese order of name.
+    pub people: Vec<gopy_domain::User>,
+}
+
+/// One meeting with every name resolved and what the viewer may do.
+#[derive(Clone, Debug)]
+pub struct MeetingPage {
+    pub meeting: Meeting,
+    pub committee: String,
+    pub presiding: String,
+    /// Everyone invited, then anyone else recorded as attending.
+    pub attendees: Vec<AttendeeRow>,
+    pub agenda: Vec<AgendaRow>,
+    pub actions: Vec<ActionRow>,
+    pub may: MeetingPermissions,
+    /// Choices for the forms: bodies and active people by name, and the
+    /// reports of the meeting's committee the viewer may read.
+    pub bodies: Vec<gopy_domain::Body>,
+    pub people: Vec<gopy_domain::User>,
+    pub reports: Vec<Report>,
+}
+
+/// What the viewer may do on a meeting's page now.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MeetingPermissions {
+    /// Change the agenda and attendance (until the minutes are approved).
+    pub manage: bool,
+    pub mark_held: bool,
+    pub approve: bool,
+    pub write_minutes: bool,
+    pub conclude: bool,
+    pub follow_up: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct AttendeeRow {
+    pub person: UserId,
+    pub name: String,
+    /// `None` until recorded.
+    pub presence: Option<Presence>,
+    /// The name of who came in their place.
+    pub represented_by: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AgendaRow {
+    pub item: gopy_domain::AgendaItem,
+    pub presenter: String,
+    pub report: Option<LinkedReport>,
+    pub opinions: Vec<OpinionRow>,
+}
+
+/// The draft an agenda item discusses, and its latest version.
+#[derive(Clone, Debug)]
+pub struct LinkedReport {
+    pub id: ReportId,
+    pub title: String,
+    pub latest_version: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct OpinionRow {
+    pub entry: MinuteEntry,
+    pub speaker: String,
+    /// The viewer may turn it into a comment on the linked draft now.
+    pub may_comment: bool,
+    /// Where the comment it became is shown: report, version, comment.
+    pub comment: Option<(ReportId, u32, gopy_domain::CommentId)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ActionRow {
+    pub action: ActionItem,
+    /// Who it is assigned to, in words.
+    pub assignees: String,
+    pub overdue: bool,
+}
+
+/// The follow-up page: the action items kept by the filter, and the
+/// filter's choices.
+#[derive(Clone, Debug)]
+pub struct FollowUpPage {
+    pub rows: Vec<(FollowUpRow, String)>,
+    /// Everyone and every body anything is assigned to, by name.
+    pub assignees: Vec<(Assignee, String)>,
+    /// The meetings the viewer may read, the latest first.
+    pub meetings: Vec<(MeetingId, Title)>,
+}
+
+/// Who an action item is assigned to, in words.
+fn assignee_names(assignees: &[Assignee], directory: &Directory) -> String {
+    assignees.iter().map(|who| assignee_name(who, directory)).collect::<Vec<_>>().join(", ")
+}
+
+fn assignee_name(who: &Assignee, directory: &Directory) -> String {
+    match who {
+        Assignee::Body(b) => directory.body_name(*b).unwrap_or_default(),
+        Assignee::Person(p) => directory.name(*p),
+    }
+}
+
+impl App {
+    /// The meetings list: one read unit of work.
+    pub async fn meetings_page(&self, actor: &Actor) -> Result<MeetingsPage, AppError> {
+        let mut uow = self.store.begin_read().await?;
+        let meetings = readable(actor, uow.list_meetings().await?);
+        let committees = uow.list_committees().await?;
+        let name_of = |id: CommitteeId| committees.iter().find(|c| c.id == id).map(|c| c.name.to_string());
+        let rows = meetings.into_iter().map(|meeting| MeetingRow { committee: name_of(meeting.committee), meeting }).collect();
+        let plannable: Vec<_> = committees
+            .iter()
+            .filter(|c| authorize(actor, Action::PlanMeeting, Resource::Committee(c.id)).is_ok())
+            .cloned()
+            .collect();
+        let planning = if actor.organises() || !plannable.is_empty() {
+            let people = uow.list_users().await?.into_iter().filter(|u| u.active).collect();
+            Some(Planning { committees: plannable, people })
+        } else {
+            None
+        };
+        Ok(MeetingsPage { meetings: rows, planning })
+    }
+
+    /// One meeting's page: one read unit of work whatever the meeting holds.
+    pub async fn meeting_page(&self, actor: &Actor, id: MeetingId) -> Result<MeetingPage, AppError> {
+        let mut uow = self.store.begin_read().await?;
+        let meeting = readable_meeting(uow.as_mut(), actor, id).await?;
+        let committee = uow.find_committee(meeting.committee).await?.map(|c| c.name.to_string()).unwrap_or_default();
+        let directory = Directory::load(uow.as_mut()).await?;
+        let latest: HashMap<ReportId, u32> = uow.version_counts().await?.into_iter().collect();
+        let reports: Vec<Report> = uow
+            .list_reports()
+            .await?
+            .into_iter()
+            .filter(|r| r.committee == meeting.committee || meeting.agenda.iter().any(|a| a.report == Some(r.id)))
+            .collect();
+        drop(uow);
+
+        let resource = meeting_resource(&meeting);
+        let allowed = |action| authorize(actor, action, resource).is_ok();
+        let approved = meeting.status == MeetingStatus::MinutesApproved;
+        let manage = allowed(Action::ManageMeeting) && !approved;
+        let write = allowed(Action::WriteMinutes);
+        let may = MeetingPermissions {
+            manage,
+            mark_held: manage && meeting.status == MeetingStatus::Planned,
+            approve: allowed(Action::ApproveMinutes) && meeting.status == MeetingStatus::Held,
+            write_minutes: write && !approved,
+            conclude: allowed(Action::Conclude) && !approved,
+            follow_up: allowed(Action::FollowUpAction),
+        };
+
+        let mut everyone = meeting.invited.clone();
+        everyone.extend(meeting.attendance.iter().map(|a| a.person).filter(|p| !meeting.invited.contains(p)));
+        let attendees = everyone
+            .iter()
+            .map(|person| {
+                let presence = meeting.attendance.iter().find(|a| a.person == *person).map(|a| a.presence.clone());
+                let represented_by = match &presence {
+                    Some(Presence::Represented { by }) => Some(directory.name(*by)),
+                    _ => None,
+                };
+                AttendeeRow { person: *person, name: directory.name(*person), presence, represented_by }
+            })
+            .collect();
+        let linked = |id: ReportId| {
+            reports.iter().find(|r| r.id == id).map(|r| LinkedReport {
+                id: r.id,
+                title: r.title.to_string(),
+                latest_version: latest.get(&r.id).copied().filter(|n| *n > 0),
+            })
+        };
+        let agenda = meeting
+            .agenda
+            .iter()
+            .map(|item| {
+                let report = item.report.and_then(linked);
+                let version = report.as_ref().and_then(|r| r.latest_version.map(|v| (r.id, v)));
+                let opinions = meeting
+                    .minutes
+                    .iter()
+                    .filter(|m| m.agenda_item == item.id)
+                    .map(|entry| OpinionRow {
+                        speaker: directory.name(entry.speaker),
+                        may_comment: write && version.is_some(),
+                        comment: entry.comment.and_then(|c| version.map(|(r, v)| (r, v, c))),
+                        entry: entry.clone(),
+                    })
+                    .collect();
+                AgendaRow {
+                    presenter: directory.body_name(item.presenter).unwrap_or_default(),
+                    item: item.clone(),
+                    report,
+                    opinions,
+                }
+            })
+            .collect();
+        let now = self.now();
+        let actions = meeting
+            .actions
+            .iter()
+            .map(|a| ActionRow { assignees: assignee_names(&a.assignees, &directory), overdue: a.is_overdue(now), action: a.clone() })
+            .collect();
+        let committee_reports = reports
+            .iter()
+            .filter(|r| r.committee == meeting.committee)
+            .filter(|r| authorize(actor, Action::ViewReport, crate::reports::report_resource(r)).is_ok())
+            .cloned()
+            .collect();
+        let people = crate::organisation::people_by_name(&directory).into_iter().filter(|u| u.active).cloned().collect();
+        Ok(MeetingPage {
+            committee,
+            presiding: directory.name(meeting.presiding),
+            attendees,
+            agenda,
+            actions,
+            may,
+            bodies: crate::organisation::bodies_by_name(&directory),
+            people,
+            reports: committee_reports,
+            meeting,
+        })
+    }
+
+    /// The follow-up page: one read unit of work.
+    pub async fn follow_up_page(&self, actor: &Actor, filter: FollowUpFilter) -> Result<FollowUpPage, AppError> {
+        let mut uow = self.store.begin_read().await?;
+        let meetings = readable(actor, uow.list_meetings().await?);
+        let directory = Directory::load(uow.as_mut()).await?;
+        drop(uow);
+        let rows = follow_up_rows(&meetings, filter, self.now())
+            .into_iter()
+            .map(|row| {
+                let names = assignee_names(&row.action.assignees, &directory);
+                (row, names)
+            })
+            .collect();
+        let mut assignees: Vec<(Assignee, String)> = Vec::new();
+        for who in meetings.iter().flat_map(|m| m.actions.iter()).flat_map(|a| a.assignees.iter()) {
+            if !assignees.iter().any(|(known, _)| known == who) {
+                assignees.push((*who, assignee_name(who, &directory)));
+            }
+        }
+        assignees.sort_by_cached_key(|(_, name)| gopy_domain::collation_key(name));
+        let meetings = meetings.into_iter().map(|m| (m.id, m.title)).collect();
+        Ok(FollowUpPage { rows, assignees, meetings })
     }
 }

@@ -5,15 +5,16 @@
 
 use std::collections::HashMap;
 
+use gopy_domain::text::collation_key;
 use gopy_domain::{
-    Body, BodyId, Committee, CommitteeId, CommitteeRole, Email, GlobalRole, Language, Membership,
-    MembershipId, Name, Term, TermId, User, UserId,
+    Action, Actor, Body, BodyId, Committee, CommitteeId, CommitteeRole, Email, GlobalRole, Language, Membership,
+    MembershipId, Name, Resource, Term, TermId, User, UserId, authorize,
 };
 use serde_json::json;
 use time::Date;
 use tracing::instrument;
 
-use crate::{App, AppError, InvalidReason, UnitOfWork, new_id};
+use crate::{App, AppError, Directory, InvalidReason, UnitOfWork, new_id};
 
 /// What is needed to create a person.
 #[derive(Clone, Debug)]
@@ -296,5 +297,319 @@ impl App {
         uow.record_audit_event(&event).await?;
         uow.commit().await?;
         Ok(())
+    }
+}
+
+// --- Read models of the organisation's pages ------------------------------------
+//
+// Each page is read in one read unit of work; names come from one
+// [`Directory`]; what the viewer may do is asked of the domain here, so the
+// web only shows it.
+
+/// Everyone in the directory, in Vietnamese order of name (then by e-mail,
+/// so two people of one name keep one order).
+pub(crate) fn people_by_name(directory: &Directory) -> Vec<&User> {
+    let mut people: Vec<&User> = directory.users().collect();
+    people.sort_by_cached_key(|u| (collation_key(u.name.as_str()), u.email.as_str().to_owned()));
+    people
+}
+
+/// Every body in the directory, in Vietnamese order of name.
+pub(crate) fn bodies_by_name(directory: &Directory) -> Vec<Body> {
+    let mut bodies: Vec<Body> = directory.bodies().cloned().collect();
+    bodies.sort_by_cached_key(|b| collation_key(b.name.as_str()));
+    bodies
+}
+
+fn may(actor: &Actor, action: Action, resource: Resource) -> bool {
+    authorize(actor, action, resource).is_ok()
+}
+
+/// The committees `actor` may see: all for the secretariat, else their own.
+fn visible(actor: &Actor, committees: Vec<Committee>) -> Vec<Committee> {
+    if may(actor, Action::ViewAllCommittees, Resource::Organisation) {
+        return committees;
+    }
+    committees.into_iter().filter(|c| actor.role_in(c.id).is_some()).collect()
+}
+
+/// The start page.
+#[derive(Clone, Debug)]
+pub struct HomePage {
+    /// Gopy has no admin yet: the first-run page is the way in.
+    pub needs_setup: bool,
+    /// The committees of the signed-in person; `None` for a visitor.
+    pub committees: Option<Vec<Committee>>,
+    /// What a new installation still needs, for the secretariat; `None`
+    /// once every step is done, and for everyone else.
+    pub first_steps: Option<FirstSteps>,
+}
+
+/// The steps of a new installation, each done or not, in their order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FirstSteps {
+    pub bodies: bool,
+    /// A committee with at least one member.
+    pub committee: bool,
+    pub meeting: bool,
+    pub report: bool,
+}
+
+/// The people page: everyone with their body and global roles.
+#[derive(Clone, Debug)]
+pub struct PeoplePage {
+    pub people: Vec<PersonRow>,
+    /// For the invitation form.
+    pub bodies: Vec<Body>,
+    /// The viewer may make people admins or secretariat.
+    pub may_grant: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct PersonRow {
+    pub user: User,
+    pub body: Option<String>,
+    pub global_roles: Vec<GlobalRole>,
+}
+
+/// One person's page, for the secretariat.
+#[derive(Clone, Debug)]
+pub struct PersonPage {
+    pub person: Person,
+    pub bodies: Vec<Body>,
+    pub may_grant: bool,
+    pub may_reset: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct BodiesPage {
+    pub bodies: Vec<Body>,
+    pub may_create: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct CommitteesPage {
+    pub committees: Vec<Committee>,
+    pub may_create: bool,
+}
+
+/// A committee with its members and, for who may seat people, who else
+/// could be seated.
+#[derive(Clone, Debug)]
+pub struct CommitteePage {
+    pub committee: Committee,
+    pub members: Vec<CommitteeMember>,
+    /// Active people without a seat; empty unless `may_manage`.
+    pub candidates: Vec<User>,
+    pub may_manage: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct CommitteeMember {
+    pub user: UserId,
+    pub name: String,
+    pub title: Option<String>,
+    pub role: CommitteeRole,
+}
+
+impl App {
+    /// The start page: whether Gopy still needs its first admin; once
+    /// signed in, one's committees; for the secretariat, the first steps.
+    pub async fn home(&self, actor: Option<&Actor>) -> Result<HomePage, AppError> {
+        let mut uow = self.store.begin_read().await?;
+        let needs_setup = uow.count_users_with_role(GlobalRole::Admin).await? == 0;
+        let Some(actor) = actor else {
+            return Ok(HomePage { needs_setup, committees: None, first_steps: None });
+        };
+        let committees = uow.list_committees().await?;
+        let first_steps = if actor.organises() {
+            let bodies = !uow.list_bodies().await?.is_empty();
+            // Stops at the first committee with a member: once one has
+            // members the step is done, however many committees there are.
+            let mut seated = false;
+            for committee in &committees {
+                if !uow.memberships_of_committee(committee.id).await?.is_empty() {
+                    seated = true;
+                    break;
+                }
+            }
+            let meeting = uow
+                .list_meetings()
+                .await?
+                .iter()
+                .any(|m| may(actor, Action::ViewMeeting, crate::meetings::meeting_resource(m)));
+            let report = uow
+                .list_reports()
+                .await?
+                .iter()
+                .any(|r| may(actor, Action::ViewReport, crate::reports::report_resource(r)));
+            let steps = FirstSteps { bodies, committee: !committees.is_empty() && seated, meeting, report };
+            (!(steps.bodies && steps.committee && steps.meeting && steps.report)).then_some(steps)
+        } else {
+            None
+        };
+        Ok(HomePage { needs_setup, committees: Some(visible(actor, committees)), first_steps })
+    }
+
+    /// The people page, for the secretariat.
+    pub async fn people_page(&self, actor: &Actor) -> Result<PeoplePage, AppError> {
+        authorize(actor, Action::ViewPeople, Resource::Organisation)?;
+        let mut uow = self.store.begin_read().await?;
+        let directory = Directory::load(uow.as_mut()).await?;
+        let mut roles: HashMap<UserId, Vec<GlobalRole>> = HashMap::new();
+        for (user, role) in uow.all_global_roles().await? {
+            roles.entry(user).or_default().push(role);
+        }
+        let people = people_by_name(&directory)
+            .into_iter()
+            .map(|user| {
+                let mut global_roles = roles.remove(&user.id).unwrap_or_default();
+                global_roles.sort();
+                PersonRow { body: user.body.and_then(|b| directory.body_name(b)), user: user.clone(), global_roles }
+            })
+            .collect();
+        Ok(PeoplePage {
+            people,
+            bodies: bodies_by_name(&directory),
+            may_grant: may(actor, Action::GrantGlobalRole, Resource::Person(actor.user)),
+        })
+    }
+
+    /// One person, as the secretariat changes them.
+    pub async fn person_page(&self, actor: &Actor, id: UserId) -> Result<PersonPage, AppError> {
+        authorize(actor, Action::ChangePerson, Resource::Person(id))?;
+        let mut uow = self.store.begin_read().await?;
+        let user = uow.find_user(id).await?.ok_or(AppError::NotFound { what: "user" })?;
+        let global_roles = uow.global_roles(id).await?;
+        let bodies = uow.list_bodies().await?;
+        Ok(PersonPage {
+            person: Person { user, global_roles },
+            bodies,
+            may_grant: may(actor, Action::GrantGlobalRole, Resource::Person(id)),
+            may_reset: may(actor, Action::ResetPassword, Resource::Person(id)),
+        })
+    }
+
+    pub async fn bodies_page(&self, actor: &Actor) -> Result<BodiesPage, AppError> {
+        authorize(actor, Action::ViewBodies, Resource::Organisation)?;
+        let bodies = self.store.begin_read().await?.list_bodies().await?;
+        Ok(BodiesPage { bodies, may_create: may(actor, Action::CreateBody, Resource::Organisation) })
+    }
+
+    /// The terms (nhiệm kỳ), for who sets indicators.
+    pub async fn terms_page(&self, actor: &Actor) -> Result<Vec<Term>, AppError> {
+        authorize(actor, Action::ManageIndicators, Resource::Organisation)?;
+        Ok(self.store.begin_read().await?.list_terms().await?)
+    }
+
+    pub async fn committees_page(&self, actor: &Actor) -> Result<CommitteesPage, AppError> {
+        let committees = self.store.begin_read().await?.list_committees().await?;
+        Ok(CommitteesPage {
+            committees: visible(actor, committees),
+            may_create: may(actor, Action::CreateCommittee, Resource::Organisation),
+        })
+    }
+
+    pub async fn committee_page(&self, actor: &Actor, id: CommitteeId) -> Result<CommitteePage, AppError> {
+        authorize(actor, Action::ViewCommittee, Resource::Committee(id))?;
+        let mut uow = self.store.begin_read().await?;
+        let committee = uow.find_committee(id).await?.ok_or(AppError::NotFound { what: "committee" })?;
+        let seats = uow.memberships_of_committee(id).await?;
+        let directory = Directory::load(uow.as_mut()).await?;
+        let may_manage = may(actor, Action::ManageMemberships, Resource::Committee(id));
+        let members = seats
+            .iter()
+            .filter_map(|seat| {
+                let user = directory.user(seat.user)?;
+                Some(CommitteeMember {
+                    user: user.id,
+                    name: user.name.to_string(),
+                    title: user.title.as_ref().map(ToString::to_string),
+                    role: seat.role,
+                })
+            })
+            .collect();
+        let candidates = if may_manage {
+            people_by_name(&directory)
+                .into_iter()
+                .filter(|u| u.active && !seats.iter().any(|s| s.user == u.id))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(CommitteePage { committee, members, candidates, may_manage })
+    }
+}
+
+// --- The same changes, asked for by someone signed in ------------------------------
+//
+// The pages call these: each asks the authorization function for the
+// person acting, then makes the change as the operator's use case does
+// (the command line calls those directly, as no one in particular).
+
+impl App {
+    /// Invites a person; giving them a global role is its own, stricter permission.
+    pub async fn invite_as(&self, actor: &Actor, new_user: NewUser) -> Result<(User, String), AppError> {
+        authorize(actor, Action::InvitePerson, Resource::Organisation)?;
+        if !new_user.global_roles.is_empty() {
+            authorize(actor, Action::GrantGlobalRole, Resource::Person(actor.user))?;
+        }
+        self.invite_person(Some(actor.user), new_user).await
+    }
+
+    pub async fn change_person_as(&self, actor: &Actor, id: UserId, change: PersonChange) -> Result<User, AppError> {
+        authorize(actor, Action::ChangePerson, Resource::Person(id))?;
+        self.change_person(actor.user, id, change).await
+    }
+
+    pub async fn set_global_role_as(&self, actor: &Actor, id: UserId, role: GlobalRole, held: bool) -> Result<(), AppError> {
+        authorize(actor, Action::GrantGlobalRole, Resource::Person(id))?;
+        self.set_global_role(actor.user, id, role, held).await
+    }
+
+    pub async fn password_reset_link_as(&self, actor: &Actor, id: UserId) -> Result<String, AppError> {
+        authorize(actor, Action::ResetPassword, Resource::Person(id))?;
+        self.password_reset_link(Some(actor.user), id).await
+    }
+
+    pub async fn create_body_as(&self, actor: &Actor, name: &str) -> Result<Body, AppError> {
+        authorize(actor, Action::CreateBody, Resource::Organisation)?;
+        self.create_body(Some(actor.user), name).await
+    }
+
+    pub async fn create_committee_as(&self, actor: &Actor, name: &str) -> Result<Committee, AppError> {
+        authorize(actor, Action::CreateCommittee, Resource::Organisation)?;
+        self.create_committee(Some(actor.user), name).await
+    }
+
+    /// Seats a person; `None` for a person or a seat the form did not name
+    /// (refused as `member`, once the actor is known to be allowed).
+    pub async fn add_membership_as(
+        &self,
+        actor: &Actor,
+        committee: CommitteeId,
+        user: Option<UserId>,
+        role: Option<CommitteeRole>,
+    ) -> Result<Membership, AppError> {
+        authorize(actor, Action::ManageMemberships, Resource::Committee(committee))?;
+        let (Some(user), Some(role)) = (user, role) else {
+            return Err(AppError::invalid("member", InvalidReason::Missing));
+        };
+        self.add_membership(Some(actor.user), committee, user, role).await
+    }
+
+    /// A term; `None` for a date the form did not give as one.
+    pub async fn create_term_as(
+        &self,
+        actor: &Actor,
+        name: &str,
+        starts_on: Option<Date>,
+        ends_on: Option<Date>,
+    ) -> Result<Term, AppError> {
+        authorize(actor, Action::ManageIndicators, Resource::Organisation)?;
+        let starts_on = starts_on.ok_or_else(|| AppError::invalid("starts_on", InvalidReason::Missing))?;
+        let ends_on = ends_on.ok_or_else(|| AppError::invalid("ends_on", InvalidReason::Missing))?;
+        self.create_term(Some(actor.user), name, starts_on, ends_on).await
     }
 }

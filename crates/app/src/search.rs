@@ -57,7 +57,7 @@ impl App {
             all_versions: request.all_versions,
             limit: CANDIDATES,
         };
-        let found = self.store.begin().await?.search(&filter).await?;
+        let found = self.store.begin_read().await?.search(&filter).await?;
         let mut hits: Vec<Hit> = found
             .into_iter()
             .map(|(entry, folded)| {

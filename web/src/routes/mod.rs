@@ -5,13 +5,12 @@ mod admin;
 pub mod api;
 mod health;
 mod meetings;
-mod meetings_api;
-mod mail;
 mod reports;
 mod review;
 mod search;
 mod comments_api;
 mod site;
+mod views;
 
 // The review loop's API routes the table of dispositions from here.
 use reports::dispositions;
@@ -32,6 +31,11 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     let mut samples = Vec::new();
     // One line per feature: samples.extend(feature::view_samples());
     samples.extend(reports::view_samples());
+    samples.extend(site::view_samples());
+    samples.extend(accounts::view_samples());
+    samples.extend(admin::view_samples());
+    samples.extend(search::view_samples());
+    samples.extend(meetings::view_samples());
     samples
 }
 
@@ -40,63 +44,28 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/", get(site::home))
-        .route("/language/{code}", get(site::choose_language))
-        .route("/static/{*file}", get(site::static_file))
-        .route("/sign-in", get(accounts::sign_in_page).post(accounts::sign_in))
-        .route("/sign-out", post(accounts::sign_out))
-        .route("/setup", get(accounts::setup_page).post(accounts::setup))
-        .route("/set-password/{secret}", get(accounts::set_password_page).post(accounts::set_password))
-        .route("/account", get(accounts::account_page))
-        .route("/account/profile", post(accounts::update_profile))
-        .route("/account/password", post(accounts::change_password))
-        .route("/account/notifications", post(accounts::choose_notifications))
-        .route("/account/sessions/end-all", post(accounts::end_all_sessions))
-        .route("/account/sessions/{id}/end", post(accounts::end_session))
-        .route("/account/tokens", post(accounts::create_token))
-        .route("/account/tokens/{id}/revoke", post(accounts::revoke_token))
-        .route("/admin/people", get(admin::people_page).post(admin::invite))
-        .route("/admin/people/{id}", get(admin::person_page).post(admin::change_person))
-        .route("/admin/people/{id}/roles", post(admin::set_roles))
-        .route("/admin/people/{id}/reset-link", post(admin::reset_link))
-        .route("/admin/bodies", get(admin::bodies_page).post(admin::create_body))
-        .route("/admin/terms", get(admin::terms_page).post(admin::create_term))
-        .route("/admin/mail", get(mail::mail_page))
-        .route("/admin/mail/{id}/resend", post(mail::resend))
-        .route("/committees", get(admin::committees_page).post(admin::create_committee))
-        .route("/committees/{id}", get(admin::committee_page))
-        .route("/committees/{id}/members", post(admin::add_member))
+        .merge(site::router())
+        .merge(accounts::router())
+        .merge(admin::router())
+        .merge(search::router())
+        .merge(meetings::router())
+        .merge(reports::router())
         .route("/reports/{id}/versions/{number}", get(review::version_page))
         .route("/reports/{id}/comments", get(review::comments_page).post(review::post_comment))
         .route("/reports/{id}/events", get(review::events))
-        .route("/search", get(search::search_page))
         .route("/comments/{id}/replies", post(review::reply))
         .route("/comments/{id}/edit", post(review::edit_comment))
         .route("/comments/{id}/withdraw", post(review::withdraw_comment))
         .route("/comments/{id}/disposition", post(review::answer_comment))
         .route("/comments/{id}/card", get(review::thread_card))
         .route("/comments/{id}/history", get(review::history_page))
-        .route("/meetings", get(meetings::meetings_page).post(meetings::create_meeting))
-        .route("/meetings/{id}", get(meetings::meeting_page))
-        .route("/meetings/{id}/agenda", post(meetings::add_agenda_item))
-        .route("/meetings/{id}/attendance", post(meetings::record_attendance))
-        .route("/meetings/{id}/minutes", post(meetings::record_opinion))
-        .route("/meetings/{id}/minutes/{entry}/comment", post(meetings::opinion_to_comment))
-        .route("/meetings/{id}/held", post(meetings::mark_held))
-        .route("/meetings/{id}/approve", post(meetings::approve_minutes))
-        .route("/meetings/{id}/conclusion", post(meetings::conclude))
-        .route("/meetings/{id}/actions", post(meetings::assign_action))
-        .route("/meetings/{id}/actions/{action}", post(meetings::follow_up_action))
-        .route("/meetings/{id}/{file}", get(meetings::download))
-        .route("/follow-up", get(meetings::follow_up_page))
-        .merge(reports::router())
         .nest(
             "/api",
             api::router()
                 .merge(reports::api_router())
                 .merge(comments_api::router())
-                .merge(meetings_api::router())
-                .route("/v1/search", get(search::api_search)),
+                .merge(meetings::api_router())
+                .merge(search::api_router()),
         )
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::limits::limit_writes))

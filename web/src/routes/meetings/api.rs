@@ -23,12 +23,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 
-use super::api::{ApiError, ApiJson, refuse, rfc3339};
-use super::meetings::parse_assignee;
+use crate::routes::api::{ApiError, ApiJson, refuse, rfc3339};
+use super::pages::parse_assignee;
 use crate::AppState;
 use crate::auth::ApiCaller;
 use crate::i18n::parse_date;
 
+/// The meetings API, under `/api`.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/meetings", get(list_meetings).post(create_meeting))

@@ -1,21 +1,18 @@
-//! The search page and `GET /api/v1/search`: one box over passages,
-//! comments and answers, for what the person may see.
+//! The search page: one box over passages, comments and answers, for what
+//! the person may see.
 
-use axum::Json;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
 use gopy_app::AppError;
 use gopy_app::search::{Hit, SearchRequest};
 use gopy_domain::search::EntryKind;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
-use super::api::ApiError;
 use crate::AppState;
-use crate::auth::{ApiCaller, Ctx, PageResult};
+use crate::auth::{Ctx, PageResult};
 use crate::i18n::format_date_time;
 use crate::render::escape;
+use crate::routes::views::Choice;
 
 #[derive(Deserialize, IntoParams)]
 pub struct SearchParams {
@@ -34,7 +31,7 @@ pub struct SearchParams {
 }
 
 impl SearchParams {
-    fn request(&self) -> SearchRequest {
+    pub(super) fn request(&self) -> SearchRequest {
         let some = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
         SearchRequest {
             query: self.q.clone().unwrap_or_default(),
@@ -71,7 +68,7 @@ fn highlighted(hit: &Hit) -> String {
 }
 
 /// Where a hit leads: the passage, the comment's thread.
-fn link(hit: &Hit) -> Option<String> {
+pub(super) fn link(hit: &Hit) -> Option<String> {
     let e = &hit.entry;
     if let Some(meeting) = e.meeting {
         return Some(format!("/meetings/{meeting}"));
@@ -83,6 +80,28 @@ fn link(hit: &Hit) -> Option<String> {
         (_, _, Some(block)) => format!("/reports/{report}/versions/{version}#{block}"),
         _ => format!("/reports/{report}"),
     })
+}
+
+#[derive(Serialize)]
+pub struct SearchView {
+    /// What was asked, kept in the box.
+    pub q: Option<String>,
+    pub asked: bool,
+    /// Why the query was refused (empty, too long).
+    pub message: Option<String>,
+    pub all: bool,
+    pub kinds: Vec<Choice>,
+    pub hits: Vec<HitView>,
+}
+
+#[derive(Serialize)]
+pub struct HitView {
+    pub kind: String,
+    /// The text, escaped, its matches in `<mark>`.
+    pub html: String,
+    pub link: Option<String>,
+    pub at: String,
+    pub version: Option<u32>,
 }
 
 pub async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(params): Query<SearchParams>) -> PageResult {
@@ -98,67 +117,46 @@ pub async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(params):
     } else {
         (Vec::new(), None)
     };
-    let zone = identity.user.time_zone.clone();
-    let kinds: Vec<serde_json::Value> = ["passage", "comment", "answer", "minutes", "conclusion"]
-        .iter()
-        .map(|k| json!({
-            "value": k, "label": catalog.text(ctx.language, &format!("search_kind_{k}")), "selected": params.kind.as_deref() == Some(*k),
-        }))
-        .collect();
-    let page = json!({
-        "q": params.q,
-        "asked": asked,
-        "message": message,
-        "all": params.all.as_deref() == Some("1"),
-        "kinds": kinds,
-        "hits": hits.iter().map(|h| json!({
-            "kind": catalog.text(ctx.language, &format!("search_kind_{}", h.entry.kind.as_str())),
-            "html": highlighted(h),
-            "link": link(h),
-            "at": format_date_time(h.entry.at, &zone),
-            "version": h.entry.version,
-        })).collect::<Vec<_>>(),
-    });
+    let zone = &identity.user.time_zone;
+    let label = |kind: &str| catalog.text(ctx.language, &format!("search_kind_{kind}")).to_owned();
+    let page = SearchView {
+        asked,
+        message,
+        all: params.all.as_deref() == Some("1"),
+        kinds: KINDS.iter().map(|k| Choice::new(k, label(k), params.kind.as_deref() == Some(*k))).collect(),
+        hits: hits
+            .iter()
+            .map(|h| HitView {
+                kind: label(h.entry.kind.as_str()),
+                html: highlighted(h),
+                link: link(h),
+                at: format_date_time(h.entry.at, zone),
+                version: h.entry.version,
+            })
+            .collect(),
+        q: params.q,
+    };
     Ok(ctx.render("pages/search", "search_title", page))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct SearchHitResponse {
-    /// `passage`, `comment`, `answer`, `minutes` or `conclusion`.
-    pub kind: &'static str,
-    pub report: Option<String>,
-    pub version: Option<u32>,
-    pub block: Option<String>,
-    pub comment: Option<String>,
-    pub text: String,
-    /// The matching stretches, as character offsets into `text`.
-    pub highlights: Vec<(usize, usize)>,
-    pub score: u32,
-    pub link: Option<String>,
-}
+/// The kinds of entry one can search in, as the filter lists them.
+const KINDS: [&str; 5] = ["passage", "comment", "answer", "minutes", "conclusion"];
 
-#[utoipa::path(get, path = "/api/v1/search", tag = "search", security(("bearer" = [])),
-    params(SearchParams),
-    responses((status = 200, description = "The best hits first, only from what the caller may see", body = [SearchHitResponse]),
-        (status = 422, description = "An empty or too long query", body = ApiError)))]
-pub async fn api_search(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Query(params): Query<SearchParams>) -> Response {
-    match state.app.search(&identity.actor, params.request()).await {
-        Ok(hits) => Json(
-            hits.iter()
-                .map(|h| SearchHitResponse {
-                    kind: h.entry.kind.as_str(),
-                    report: h.entry.report.map(|r| r.to_string()),
-                    version: h.entry.version,
-                    block: h.entry.block.clone(),
-                    comment: h.entry.comment.map(|c| c.to_string()),
-                    text: h.entry.text.clone(),
-                    highlights: h.highlights.clone(),
-                    score: h.score,
-                    link: link(h),
-                })
-                .collect::<Vec<_>>(),
-        )
-        .into_response(),
-        Err(err) => ApiError::from_app(state.pages.catalog(), identity.user.language, &err),
-    }
+#[cfg(test)]
+pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
+    let view = SearchView {
+        q: Some("tham nhung".into()),
+        asked: true,
+        message: Some("Từ khóa quá dài".into()),
+        all: true,
+        kinds: vec![Choice::new("comment", "Ý kiến", true)],
+        hits: vec![HitView {
+            kind: "Ý kiến".into(),
+            html: "<mark>tham nhũng</mark>".into(),
+            link: Some("/reports/r/versions/1#b".into()),
+            at: "27/06/2023 08:00".into(),
+            version: Some(1),
+        }],
+    };
+    vec![("pages/search", serde_json::to_value(view).expect("search view"))]
 }

@@ -10,13 +10,112 @@ use gopy_app::{AppError, link_path};
 use std::collections::BTreeMap;
 
 use gopy_domain::{AccessTokenId, CHOOSABLE_KINDS, Delivery, Language, LinkProblem, SessionId};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult, cleared_session_cookie, session_cookie};
-use crate::i18n::{format_date_time, form_errors};
+use crate::i18n::{FieldErrors, format_date_time, form_errors};
+use crate::routes::views::Choice;
+
+// --- Views ---------------------------------------------------------------------
+
+#[derive(Serialize)]
+pub struct SignInView {
+    /// Where to go once signed in.
+    pub next: String,
+    pub error: Option<String>,
+    pub values: SignInValues,
+}
+
+/// What was typed, kept after a refusal (never the password).
+#[derive(Default, Serialize)]
+pub struct SignInValues {
+    pub email: String,
+}
+
+#[derive(Serialize)]
+pub struct SetupView {
+    pub values: SetupForm,
+    pub errors: FieldErrors,
+}
+
+#[derive(Serialize)]
+pub struct SetPasswordView {
+    /// Where the form posts: the link's own address.
+    pub action: String,
+    pub name: String,
+    pub email: String,
+    /// A first password (an invitation) rather than a new one (a reset).
+    pub invitation: bool,
+    pub errors: FieldErrors,
+}
+
+#[derive(Serialize)]
+pub struct PasswordSetView {
+    pub email: String,
+}
+
+#[derive(Serialize)]
+pub struct AccountView {
+    pub name: String,
+    pub email: String,
+    pub title: Option<String>,
+    pub language_vi: bool,
+    pub mail_saved: bool,
+    pub mail_choices: Vec<MailChoiceView>,
+    pub sessions: Vec<SessionView>,
+    pub tokens: Vec<TokenView>,
+    /// A token just made: shown once, on this page.
+    pub new_token: Option<String>,
+    /// The name typed for a new token, kept after a refusal.
+    pub token_name: String,
+    pub profile_errors: FieldErrors,
+    pub password_errors: FieldErrors,
+    pub token_errors: FieldErrors,
+}
+
+#[derive(Serialize)]
+pub struct MailChoiceView {
+    pub kind: &'static str,
+    /// The kind as an element id.
+    pub id: String,
+    pub label: String,
+    pub options: Vec<Choice>,
+}
+
+#[derive(Serialize)]
+pub struct SessionView {
+    pub id: String,
+    pub current: bool,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub user_agent: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct TokenView {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    pub revoked: bool,
+}
+
+/// What a post to the account page brings back to it: a message, what was
+/// typed, and why it was refused.
+#[derive(Default)]
+struct AccountExtra {
+    mail_saved: bool,
+    new_token: Option<String>,
+    name: Option<String>,
+    token_name: String,
+    profile_errors: FieldErrors,
+    password_errors: FieldErrors,
+    token_errors: FieldErrors,
+}
 
 #[derive(Deserialize)]
 pub struct NextQuery {
@@ -36,7 +135,7 @@ pub async fn sign_in_page(ctx: Ctx, Query(query): Query<NextQuery>) -> Response 
     if ctx.identity.is_some() {
         return Redirect::to(&next).into_response();
     }
-    ctx.render("pages/sign_in", "sign_in_title", json!({ "next": next, "values": {} }))
+    ctx.render("pages/sign_in", "sign_in_title", SignInView { next, error: None, values: SignInValues::default() })
 }
 
 #[derive(Deserialize)]
@@ -65,7 +164,7 @@ pub async fn sign_in(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): Cs
         }
         Err(err @ (AppError::BadCredentials | AppError::Throttled(_))) => {
             let status = if matches!(err, AppError::Throttled(_)) { StatusCode::TOO_MANY_REQUESTS } else { StatusCode::OK };
-            let page = json!({ "next": next, "error": ctx.describe(&err), "values": { "email": form.email } });
+            let page = SignInView { next, error: Some(ctx.describe(&err)), values: SignInValues { email: form.email } };
             ctx.render_with_status(status, "pages/sign_in", "sign_in_title", page)
         }
         Err(err) => ctx.failure(&err),
@@ -85,10 +184,10 @@ pub async fn setup_page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     if !state.app.needs_first_admin().await.map_err(|e| ctx.failure(&e))? {
         return Ok(Redirect::to("/sign-in").into_response());
     }
-    Ok(ctx.render("pages/setup", "setup_title", json!({ "values": {} })))
+    Ok(ctx.render("pages/setup", "setup_title", SetupView { values: SetupForm::default(), errors: FieldErrors::default() }))
 }
 
-#[derive(Deserialize, serde::Serialize)]
+#[derive(Default, Deserialize, Serialize)]
 pub struct SetupForm {
     #[serde(default)]
     name: String,
@@ -119,7 +218,8 @@ pub async fn setup(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): Csrf
         }
         Err(AppError::Conflict { what: "first admin" }) => Ok(Redirect::to("/sign-in").into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
-            let page = json!({ "values": form, "errors": form_errors(&ctx, &err) });
+            let errors = form_errors(&ctx, &err);
+            let page = SetupView { values: form, errors };
             Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/setup", "setup_title", page))
         }
         Err(err) => Err(ctx.failure(&err)),
@@ -129,13 +229,19 @@ pub async fn setup(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): Csrf
 /// The page behind an invitation or password-reset link.
 pub async fn set_password_page(State(state): State<AppState>, ctx: Ctx, Path(secret): Path<String>) -> Response {
     match state.app.open_link(&secret).await {
-        Ok((link, user)) => ctx.render(
-            "pages/set_password",
-            "set_password_title",
-            json!({ "action": link_path(&secret), "name": user.name, "email": user.email, "invitation": link.purpose == gopy_domain::LinkPurpose::Invitation }),
-        ),
+        Ok((link, user)) => ctx.render("pages/set_password", "set_password_title", set_password_view(&secret, &link, &user, FieldErrors::default())),
         Err(AppError::Link(problem)) => link_problem(&ctx, problem),
         Err(err) => ctx.failure(&err),
+    }
+}
+
+fn set_password_view(secret: &str, link: &gopy_domain::AccountLink, user: &gopy_domain::User, errors: FieldErrors) -> SetPasswordView {
+    SetPasswordView {
+        action: link_path(secret),
+        name: user.name.to_string(),
+        email: user.email.to_string(),
+        invitation: link.purpose == gopy_domain::LinkPurpose::Invitation,
+        errors,
     }
 }
 
@@ -162,19 +268,12 @@ pub async fn set_password(
 ) -> Response {
     match state.app.set_password_with_link(&secret, &form.password).await {
         Ok(user) => {
-            let page = json!({ "email": user.email });
-            ctx.render("pages/password_set", "password_set_title", page)
+            ctx.render("pages/password_set", "password_set_title", PasswordSetView { email: user.email.to_string() })
         }
         Err(AppError::Link(problem)) => link_problem(&ctx, problem),
         Err(err @ AppError::Invalid { .. }) => match state.app.open_link(&secret).await {
             Ok((link, user)) => {
-                let page = json!({
-                    "action": link_path(&secret),
-                    "name": user.name,
-                    "email": user.email,
-                    "invitation": link.purpose == gopy_domain::LinkPurpose::Invitation,
-                    "errors": form_errors(&ctx, &err),
-                });
+                let page = set_password_view(&secret, &link, &user, form_errors(&ctx, &err));
                 ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/set_password", "set_password_title", page)
             }
             Err(err) => ctx.failure(&err),
@@ -190,60 +289,66 @@ pub struct SavedQuery {
 
 /// My account: name and language, password, sessions and tokens.
 pub async fn account_page(State(state): State<AppState>, ctx: Ctx, Query(saved): Query<SavedQuery>) -> PageResult {
-    let extra = json!({ "mail_saved": saved.saved.as_deref() == Some("mail") });
+    let extra = AccountExtra { mail_saved: saved.saved.as_deref() == Some("mail"), ..AccountExtra::default() };
     account_view(&state, &ctx, extra, StatusCode::OK).await
 }
 
-async fn account_view(state: &AppState, ctx: &Ctx, extra: Value, status: StatusCode) -> PageResult {
-    let identity = ctx.account_owner()?;
-    let user = &identity.user;
-    let sessions = state.app.live_sessions(user.id).await.map_err(|e| ctx.failure(&e))?;
-    let tokens = state.app.access_tokens(user.id).await.map_err(|e| ctx.failure(&e))?;
-    let choices = state.app.delivery_choices(&identity.actor).await.map_err(|e| ctx.failure(&e))?;
+async fn account_view(state: &AppState, ctx: &Ctx, extra: AccountExtra, status: StatusCode) -> PageResult {
+    let identity = ctx.signed_in()?;
+    let account = state.app.account_page(&identity.actor).await.map_err(|e| ctx.failure(&e))?;
+    let user = &account.user;
     let catalog = ctx.pages.catalog();
-    let mail_choices: Vec<Value> = choices
+    let mail_choices = account
+        .mail_choices
         .iter()
-        .map(|(kind, chosen)| {
-            let id = kind.replace('.', "-");
-            json!({
-                "kind": kind,
-                "id": id,
-                "label": catalog.text(ctx.language, &format!("mail_kind_{}", kind.replace('.', "_"))),
-                "options": Delivery::ALL.iter().map(|d| json!({
-                    "value": d.as_str(),
-                    "label": catalog.text(ctx.language, &format!("delivery_{}", d.as_str())),
-                    "selected": d == chosen,
-                })).collect::<Vec<_>>(),
-            })
+        .map(|(kind, chosen)| MailChoiceView {
+            kind,
+            id: kind.replace('.', "-"),
+            label: catalog.text(ctx.language, &format!("mail_kind_{}", kind.replace('.', "_"))).to_owned(),
+            options: Delivery::ALL
+                .iter()
+                .map(|d| Choice::new(d.as_str(), catalog.text(ctx.language, &format!("delivery_{}", d.as_str())), d == chosen))
+                .collect(),
         })
         .collect();
     let current = identity.session.as_ref().map(|s| s.id);
     let when = |at: OffsetDateTime| format_date_time(at, &user.time_zone);
-    let mut page = json!({
-        "name": user.name,
-        "email": user.email,
-        "title": user.title,
-        "language_vi": user.language == Language::Vi,
-        "mail_choices": mail_choices,
-        "sessions": sessions.iter().map(|s| json!({
-            "id": s.id,
-            "current": Some(s.id) == current,
-            "created_at": when(s.created_at),
-            "last_seen_at": when(s.last_seen_at),
-            "user_agent": s.user_agent,
-            "address": s.address,
-        })).collect::<Vec<_>>(),
-        "tokens": tokens.iter().map(|t| json!({
-            "id": t.id,
-            "name": t.name,
-            "created_at": when(t.created_at),
-            "last_used_at": t.last_used_at.map(when),
-            "revoked": t.revoked_at.is_some(),
-        })).collect::<Vec<_>>(),
-    });
-    if let (Some(page), Value::Object(extra)) = (page.as_object_mut(), extra) {
-        page.extend(extra);
-    }
+    let page = AccountView {
+        name: extra.name.unwrap_or_else(|| user.name.to_string()),
+        email: user.email.to_string(),
+        title: user.title.as_ref().map(ToString::to_string),
+        language_vi: user.language == Language::Vi,
+        mail_saved: extra.mail_saved,
+        mail_choices,
+        sessions: account
+            .sessions
+            .iter()
+            .map(|s| SessionView {
+                id: s.id.to_string(),
+                current: Some(s.id) == current,
+                created_at: when(s.created_at),
+                last_seen_at: when(s.last_seen_at),
+                user_agent: s.user_agent.clone(),
+                address: s.address.clone(),
+            })
+            .collect(),
+        tokens: account
+            .tokens
+            .iter()
+            .map(|t| TokenView {
+                id: t.id.to_string(),
+                name: t.name.to_string(),
+                created_at: when(t.created_at),
+                last_used_at: t.last_used_at.map(when),
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect(),
+        new_token: extra.new_token,
+        token_name: extra.token_name,
+        profile_errors: extra.profile_errors,
+        password_errors: extra.password_errors,
+        token_errors: extra.token_errors,
+    };
     Ok(ctx.render_with_status(status, "pages/account", "account_title", page))
 }
 
@@ -253,7 +358,7 @@ pub async fn choose_notifications(
     ctx: Ctx,
     CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
 ) -> PageResult {
-    let identity = ctx.account_owner()?;
+    let identity = ctx.signed_in()?;
     let mut choices = Vec::new();
     for kind in CHOOSABLE_KINDS {
         if let Some(value) = form.get(*kind) {
@@ -265,7 +370,7 @@ pub async fn choose_notifications(
     Ok(Redirect::to("/account?saved=mail").into_response())
 }
 
-#[derive(Deserialize, serde::Serialize)]
+#[derive(Deserialize)]
 pub struct ProfileForm {
     #[serde(default)]
     name: String,
@@ -274,12 +379,12 @@ pub struct ProfileForm {
 }
 
 pub async fn update_profile(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<ProfileForm>) -> PageResult {
-    let identity = ctx.account_owner()?;
+    let identity = ctx.signed_in()?;
     let language = form.language.parse().unwrap_or(identity.user.language);
     match state.app.update_own_account(identity.user.id, &form.name, language).await {
         Ok(_) => Ok(Redirect::to("/account?saved=profile").into_response()),
         Err(err @ AppError::Invalid { .. }) => {
-            let extra = json!({ "profile_errors": form_errors(&ctx, &err), "name": form.name });
+            let extra = AccountExtra { profile_errors: form_errors(&ctx, &err), name: Some(form.name), ..AccountExtra::default() };
             account_view(&state, &ctx, extra, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(err) => Err(ctx.failure(&err)),
@@ -295,11 +400,11 @@ pub struct PasswordForm {
 }
 
 pub async fn change_password(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<PasswordForm>) -> PageResult {
-    let identity = ctx.account_owner()?;
+    let identity = ctx.signed_in()?;
     match state.app.change_password(&identity.user, &form.current_password, &form.new_password).await {
         Ok(()) => Ok(Redirect::to("/account?saved=password").into_response()),
         Err(err @ AppError::Invalid { .. }) => {
-            let extra = json!({ "password_errors": form_errors(&ctx, &err) });
+            let extra = AccountExtra { password_errors: form_errors(&ctx, &err), ..AccountExtra::default() };
             account_view(&state, &ctx, extra, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(err) => Err(ctx.failure(&err)),
@@ -312,14 +417,14 @@ pub async fn end_session(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Value>,
 ) -> PageResult {
-    let identity = ctx.account_owner()?;
+    let identity = ctx.signed_in()?;
     let id: SessionId = id.parse().map_err(|_| ctx.not_found())?;
     state.app.end_session(identity.user.id, id).await.map_err(|e| ctx.failure(&e))?;
     Ok(Redirect::to("/account").into_response())
 }
 
 pub async fn end_all_sessions(State(state): State<AppState>, ctx: Ctx, CsrfForm(_): CsrfForm<Value>) -> PageResult {
-    let identity = ctx.account_owner()?;
+    let identity = ctx.signed_in()?;
     state.app.end_all_sessions(identity.user.id).await.map_err(|e| ctx.failure(&e))?;
     Ok((StatusCode::SEE_OTHER, [(LOCATION, "/sign-in".to_owned()), (SET_COOKIE, cleared_session_cookie(&state))]).into_response())
 }
@@ -331,12 +436,15 @@ pub struct TokenForm {
 }
 
 pub async fn create_token(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<TokenForm>) -> PageResult {
-    let identity = ctx.account_owner()?;
+    let identity = ctx.signed_in()?;
     match state.app.create_access_token(Some(identity.user.id), identity.user.email.as_str(), &form.name).await {
         // Shown once, on this page; only its hash is kept.
-        Ok((_, secret)) => account_view(&state, &ctx, json!({ "new_token": secret }), StatusCode::OK).await,
+        Ok((_, secret)) => {
+            let extra = AccountExtra { new_token: Some(secret), ..AccountExtra::default() };
+            account_view(&state, &ctx, extra, StatusCode::OK).await
+        }
         Err(err @ AppError::Invalid { .. }) => {
-            let extra = json!({ "token_errors": form_errors(&ctx, &err), "token_name": form.name });
+            let extra = AccountExtra { token_errors: form_errors(&ctx, &err), token_name: form.name, ..AccountExtra::default() };
             account_view(&state, &ctx, extra, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(err) => Err(ctx.failure(&err)),
@@ -349,8 +457,63 @@ pub async fn revoke_token(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Value>,
 ) -> PageResult {
-    let identity = ctx.account_owner()?;
+    let identity = ctx.signed_in()?;
     let id: AccessTokenId = id.parse().map_err(|_| ctx.not_found())?;
     state.app.revoke_access_token(identity.user.id, id).await.map_err(|e| ctx.failure(&e))?;
     Ok(Redirect::to("/account").into_response())
+}
+
+#[cfg(test)]
+pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
+    let errors = || FieldErrors::one("form", "Không hợp lệ");
+    let sign_in = SignInView { next: "/".into(), error: Some("Sai mật khẩu".into()), values: SignInValues { email: "a@b.vn".into() } };
+    let setup = SetupView { values: SetupForm { name: "Lê Văn A".into(), email: "a@b.vn".into(), password: String::new() }, errors: errors() };
+    let set_password = SetPasswordView {
+        action: "/set-password/x".into(),
+        name: "Lê Văn A".into(),
+        email: "a@b.vn".into(),
+        invitation: true,
+        errors: errors(),
+    };
+    let account = AccountView {
+        name: "Lê Văn A".into(),
+        email: "a@b.vn".into(),
+        title: Some("Chánh Văn phòng".into()),
+        language_vi: true,
+        mail_saved: true,
+        mail_choices: vec![MailChoiceView {
+            kind: "comment.posted",
+            id: "comment-posted".into(),
+            label: "Ý kiến mới".into(),
+            options: vec![Choice::new("now", "Ngay", true)],
+        }],
+        sessions: vec![SessionView {
+            id: "s1".into(),
+            current: true,
+            created_at: "27/06/2023 08:00".into(),
+            last_seen_at: "27/06/2023 09:00".into(),
+            user_agent: Some("Firefox".into()),
+            address: Some("127.0.0.1".into()),
+        }],
+        tokens: vec![TokenView {
+            id: "t1".into(),
+            name: "Báo cáo".into(),
+            created_at: "27/06/2023 08:00".into(),
+            last_used_at: Some("27/06/2023 09:00".into()),
+            revoked: false,
+        }],
+        new_token: Some("gopy_x".into()),
+        token_name: "Báo cáo".into(),
+        profile_errors: errors(),
+        password_errors: errors(),
+        token_errors: errors(),
+    };
+    let json = |v: serde_json::Result<serde_json::Value>| v.expect("a view becomes JSON");
+    vec![
+        ("pages/sign_in", json(serde_json::to_value(sign_in))),
+        ("pages/setup", json(serde_json::to_value(setup))),
+        ("pages/set_password", json(serde_json::to_value(set_password))),
+        ("pages/password_set", json(serde_json::to_value(PasswordSetView { email: "a@b.vn".into() }))),
+        ("pages/account", json(serde_json::to_value(account))),
+    ]
 }

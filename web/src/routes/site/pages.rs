@@ -6,69 +6,61 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, LOCATION, REFERER, S
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use gopy_domain::Language;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::AppState;
 use crate::auth::{Ctx, PageResult};
 use crate::i18n::LANGUAGE_COOKIE;
-use crate::routes::admin::visible_committees;
+use crate::routes::views::Named;
 
 /// Assets built into the binary: (path under /static/, content type, bytes).
 const STATIC_FILES: &[(&str, &str, &[u8])] = &[
-    ("gopy.css", "text/css; charset=utf-8", include_bytes!("../../static/gopy.css")),
-    ("review.js", "text/javascript; charset=utf-8", include_bytes!("../../static/review.js")),
+    ("gopy.css", "text/css; charset=utf-8", include_bytes!("../../../static/gopy.css")),
+    ("review.js", "text/javascript; charset=utf-8", include_bytes!("../../../static/review.js")),
 ];
+
+/// The start page's view.
+#[derive(Serialize)]
+pub struct HomeView {
+    pub signed_in: bool,
+    pub needs_setup: bool,
+    /// What a new installation still needs, for the secretariat; `None`
+    /// once every step is done.
+    pub first_steps: Option<Vec<FirstStepView>>,
+    pub committees: Vec<Named>,
+}
+
+#[derive(Serialize)]
+pub struct FirstStepView {
+    pub text: String,
+    pub link: &'static str,
+    pub done: bool,
+}
 
 /// The start page: what Gopy is for; once signed in, one's committees; on a
 /// fresh installation, the way to the first-run page.
 pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
-    let committees = match ctx.identity {
-        Some(_) => Some(visible_committees(&state, &ctx).await?),
-        None => None,
-    };
-    let needs_setup = state.app.needs_first_admin().await.map_err(|e| ctx.failure(&e))?;
-    let first_steps = match ctx.identity.as_ref().filter(|i| i.actor.organises()) {
-        Some(identity) => Some(first_steps(&state, &ctx, identity).await?),
-        None => None,
-    };
-    let page = json!({
-        "signed_in": committees.is_some(),
-        "needs_setup": needs_setup,
-        "first_steps": first_steps,
-        "committees": committees.unwrap_or_default().iter()
-            .map(|c| json!({ "id": c.id, "name": c.name }))
-            .collect::<Vec<_>>(),
-    });
-    Ok(ctx.render("pages/home", "home_title", page))
-}
-
-/// What a new installation still needs, in the order it needs it: bodies, a
-/// committee with its members, the first meeting, the first draft. Shown to
-/// the secretariat until every step is done.
-async fn first_steps(state: &AppState, ctx: &Ctx, identity: &gopy_app::Identity) -> Result<Option<serde_json::Value>, Response> {
-    let fail = |e: gopy_app::AppError| ctx.failure(&e);
-    let bodies = !state.app.list_bodies().await.map_err(fail)?.is_empty();
-    let committees = state.app.list_committees().await.map_err(fail)?;
-    let mut members = false;
-    for committee in &committees {
-        members |= !state.app.memberships_of_committee(committee.id).await.map_err(fail)?.is_empty();
-    }
-    let meetings = !state.app.meetings_for(&identity.actor).await.map_err(fail)?.is_empty();
-    let reports = !state.app.reports_for(&identity.actor).await.map_err(fail)?.is_empty();
-    let steps = [
-        ("first_step_bodies", "/admin/bodies", bodies),
-        ("first_step_committee", "/committees", !committees.is_empty() && members),
-        ("first_step_meeting", "/meetings", meetings),
-        ("first_step_report", "/reports", reports),
-    ];
-    if steps.iter().all(|(_, _, done)| *done) {
-        return Ok(None);
-    }
+    let actor = ctx.identity.as_ref().map(|i| &i.actor);
+    let home = state.app.home(actor).await.map_err(|e| ctx.failure(&e))?;
     let catalog = ctx.pages.catalog();
-    Ok(Some(json!(steps
-        .iter()
-        .map(|(key, link, done)| json!({ "text": catalog.text(ctx.language, key), "link": link, "done": done }))
-        .collect::<Vec<_>>())))
+    let first_steps = home.first_steps.map(|steps| {
+        [
+            ("first_step_bodies", "/admin/bodies", steps.bodies),
+            ("first_step_committee", "/committees", steps.committee),
+            ("first_step_meeting", "/meetings", steps.meeting),
+            ("first_step_report", "/reports", steps.report),
+        ]
+        .into_iter()
+        .map(|(key, link, done)| FirstStepView { text: catalog.text(ctx.language, key).to_owned(), link, done })
+        .collect()
+    });
+    let page = HomeView {
+        signed_in: home.committees.is_some(),
+        needs_setup: home.needs_setup,
+        first_steps,
+        committees: home.committees.unwrap_or_default().iter().map(|c| Named::new(c.id, &c.name)).collect(),
+    };
+    Ok(ctx.render("pages/home", "home_title", page))
 }
 
 /// Remembers the chosen language for a year and goes back to the page the
@@ -107,4 +99,19 @@ pub async fn static_file(ctx: Ctx, Path(file): Path<String>) -> Response {
 /// Any address Gopy does not know: a page in the person's language.
 pub async fn not_found(ctx: Ctx) -> Response {
     ctx.not_found()
+}
+
+#[cfg(test)]
+pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
+    let home = HomeView {
+        signed_in: true,
+        needs_setup: true,
+        first_steps: Some(vec![FirstStepView { text: "Tạo các ban".into(), link: "/admin/bodies", done: true }]),
+        committees: vec![Named::new("c1", "Ban Thường vụ Tỉnh ủy")],
+    };
+    let message = crate::pages::MessageView { heading: "Không tìm thấy", body: "Trang này không có." };
+    vec![
+        ("pages/home", serde_json::to_value(home).expect("home view")),
+        ("pages/message", serde_json::to_value(message).expect("message view")),
+    ]
 }

@@ -1,0 +1,32 @@
+//! The secretariat's and admins' pages: people, bodies, terms, committees
+//! and their members, and the mail log.
+
+mod mail;
+mod pages;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/people", get(pages::people_page).post(pages::invite))
+        .route("/admin/people/{id}", get(pages::person_page).post(pages::change_person))
+        .route("/admin/people/{id}/roles", post(pages::set_roles))
+        .route("/admin/people/{id}/reset-link", post(pages::reset_link))
+        .route("/admin/bodies", get(pages::bodies_page).post(pages::create_body))
+        .route("/admin/terms", get(pages::terms_page).post(pages::create_term))
+        .route("/admin/mail", get(mail::mail_page))
+        .route("/admin/mail/{id}/resend", post(mail::resend))
+        .route("/committees", get(pages::committees_page).post(pages::create_committee))
+        .route("/committees/{id}", get(pages::committee_page))
+        .route("/committees/{id}/members", post(pages::add_member))
+}
+
+#[cfg(test)]
+pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
+    let mut samples = pages::view_samples();
+    samples.extend(mail::view_samples());
+    samples
+}

@@ -1,0 +1,828 @@
+//! The pages of meetings: the list with the form that plans one, one
+//! meeting with its attendance, agenda, minutes, conclusion and action
+//! items, the follow-up page across meetings, and the downloads.
+//!
+//! Handlers stay thin: read the form, call one use case, render. A refused
+//! form comes back on the meeting page with what was typed and the reasons.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use gopy_app::AppError;
+use gopy_app::meetings::{AttendanceInput, FollowUpFilter, FollowUpStatus, NewAction, NewAgendaItem, NewMeeting};
+use gopy_domain::{ActionStatus, Actor, Assignee, MeetingId, MeetingStatus, Presence, UserId};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::auth::{Ctx, CsrfForm, PageResult};
+use crate::i18n::{FieldErrors, format_date, format_date_time, form_errors, parse_date, parse_local_date_time};
+use crate::routes::reports::attachment;
+use crate::routes::views::{Choice, Named};
+
+type Pairs = Vec<(String, String)>;
+
+/// The choices of the attendance form; empty is "not recorded".
+const PRESENCES: [&str; 4] = ["", "present", "absent", "represented"];
+
+/// The follow-up filter's statuses, with their catalogue keys.
+const STATUSES: [(&str, FollowUpStatus, &str); 3] = [
+    ("open", FollowUpStatus::Open, "action_status_open"),
+    ("overdue", FollowUpStatus::Overdue, "action_overdue"),
+    ("done", FollowUpStatus::Done, "action_status_done"),
+];
+
+fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// Every value given for `name` (checkboxes), as typed.
+fn picked(pairs: &Pairs, name: &str) -> Vec<String> {
+    pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+}
+
+fn all<T: std::str::FromStr>(pairs: &Pairs, name: &str) -> Vec<T> {
+    pairs.iter().filter(|(k, _)| k == name).filter_map(|(_, v)| v.parse().ok()).collect()
+}
+
+fn meeting_id(ctx: &Ctx, raw: &str) -> Result<MeetingId, Response> {
+    raw.parse().map_err(|_| ctx.not_found())
+}
+
+fn text(ctx: &Ctx, key: &str) -> String {
+    ctx.pages.catalog().text(ctx.language, key).to_owned()
+}
+
+fn status_label(ctx: &Ctx, status: MeetingStatus) -> String {
+    text(ctx, &format!("meeting_status_{}", status.as_str()))
+}
+
+fn actor(ctx: &Ctx) -> Result<&Actor, Response> {
+    Ok(&ctx.signed_in()?.actor)
+}
+
+// --- The list ------------------------------------------------------------------
+
+#[derive(Serialize)]
+pub struct MeetingsView {
+    pub meetings: Vec<MeetingRowView>,
+    /// The viewer may plan meetings: the form is shown.
+    pub may_create: bool,
+    /// The committees the viewer may plan for.
+    pub committees: Vec<Named>,
+    pub people: Vec<PersonChoice>,
+    pub values: MeetingValues,
+    pub errors: FieldErrors,
+}
+
+#[derive(Serialize)]
+pub struct MeetingRowView {
+    pub id: String,
+    pub title: String,
+    pub committee: Option<String>,
+    pub starts_at: String,
+    pub place: String,
+    pub status: String,
+}
+
+#[derive(Serialize)]
+pub struct PersonChoice {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// The planning form as typed.
+#[derive(Default, Serialize)]
+pub struct MeetingValues {
+    pub committee: String,
+    pub title: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: String,
+    pub presiding: String,
+    pub invited: Vec<String>,
+}
+
+pub async fn meetings_page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
+    meetings_view(&state, &ctx, MeetingValues::default(), FieldErrors::default(), StatusCode::OK).await
+}
+
+async fn meetings_view(state: &AppState, ctx: &Ctx, values: MeetingValues, errors: FieldErrors, status: StatusCode) -> PageResult {
+    let identity = ctx.signed_in()?;
+    let found = state.app.meetings_page(&identity.actor).await.map_err(|e| ctx.failure(&e))?;
+    let zone = &identity.user.time_zone;
+    let (committees, people) = match &found.planning {
+        Some(planning) => (
+            planning.committees.iter().map(|c| Named::new(c.id, &c.name)).collect(),
+            planning
+                .people
+                .iter()
+                .map(|u| PersonChoice { id: u.id.to_string(), name: u.name.to_string(), email: u.email.to_string() })
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let page = MeetingsView {
+        meetings: found
+            .meetings
+            .iter()
+            .map(|row| MeetingRowView {
+                id: row.meeting.id.to_string(),
+                title: row.meeting.title.to_string(),
+                committee: row.committee.clone(),
+                starts_at: format_date_time(row.meeting.starts_at, zone),
+                place: row.meeting.place.to_string(),
+                status: status_label(ctx, row.meeting.status),
+            })
+            .collect(),
+        may_create: found.planning.is_some(),
+        committees,
+        people,
+        values,
+        errors,
+    };
+    Ok(ctx.render_with_status(status, "pages/meetings", "meetings_title", page))
+}
+
+fn new_meeting(pairs: &Pairs) -> NewMeeting {
+    NewMeeting {
+        committee: field(pairs, "committee").parse().ok(),
+        title: field(pairs, "title").to_owned(),
+        starts_at: parse_local_date_time(field(pairs, "starts_at")),
+        ends_at: parse_local_date_time(field(pairs, "ends_at")),
+        place: field(pairs, "place").to_owned(),
+        presiding: field(pairs, "presiding").parse().ok(),
+        invited: all(pairs, "invited"),
+    }
+}
+
+pub async fn create_meeting(State(state): State<AppState>, ctx: Ctx, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
+    let actor = actor(&ctx)?;
+    match state.app.plan_meeting(actor, new_meeting(&pairs)).await {
+        Ok(meeting) => Ok(Redirect::to(&format!("/meetings/{}", meeting.id)).into_response()),
+        Err(err @ AppError::Invalid { .. }) => {
+            let values = MeetingValues {
+                committee: field(&pairs, "committee").to_owned(),
+                title: field(&pairs, "title").to_owned(),
+                starts_at: field(&pairs, "starts_at").to_owned(),
+                ends_at: field(&pairs, "ends_at").to_owned(),
+                place: field(&pairs, "place").to_owned(),
+                presiding: field(&pairs, "presiding").to_owned(),
+                invited: picked(&pairs, "invited"),
+            };
+            let errors = form_errors(&ctx, &err);
+            meetings_view(&state, &ctx, values, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(err) => Err(ctx.failure(&err)),
+    }
+}
+
+// --- One meeting -----------------------------------------------------------------
+
+#[derive(Serialize)]
+pub struct MeetingView {
+    pub id: String,
+    pub title: String,
+    pub committee: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: String,
+    pub presiding: String,
+    pub status: String,
+    pub status_value: &'static str,
+    pub approved: bool,
+    pub may_manage: bool,
+    pub may_mark_held: bool,
+    pub may_approve: bool,
+    pub may_write_minutes: bool,
+    pub may_conclude: bool,
+    pub may_follow_up: bool,
+    pub people_rows: Vec<AttendeeView>,
+    pub agenda: Vec<AgendaView>,
+    /// The conclusion's lines, once written.
+    pub conclusion: Option<Vec<String>>,
+    /// What the conclusion's box holds: as stored, or as typed.
+    pub conclusion_value: Option<String>,
+    pub actions: Vec<ActionView>,
+    pub bodies: Vec<Named>,
+    pub people: Vec<Named>,
+    pub reports: Vec<ReportChoice>,
+    pub agenda_values: AgendaValues,
+    pub minutes_values: MinutesValues,
+    pub action_values: ActionValues,
+    pub errors: FieldErrors,
+}
+
+#[derive(Serialize)]
+pub struct AttendeeView {
+    pub id: String,
+    pub name: String,
+    pub presence: String,
+    pub presences: Vec<Choice>,
+    pub reason: String,
+    pub represented_by: Option<String>,
+    pub substitutes: Vec<SubstituteView>,
+}
+
+#[derive(Serialize)]
+pub struct SubstituteView {
+    pub id: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Serialize)]
+pub struct AgendaView {
+    pub id: String,
+    pub position: u32,
+    pub title: String,
+    pub presenter: String,
+    pub minutes: u32,
+    pub report_id: Option<String>,
+    pub report: Option<String>,
+    pub version: Option<u32>,
+    pub opinions: Vec<OpinionView>,
+}
+
+#[derive(Serialize)]
+pub struct OpinionView {
+    pub id: String,
+    pub speaker: String,
+    pub summary: String,
+    pub may_comment: bool,
+    pub comment_link: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ActionView {
+    pub id: String,
+    pub text: String,
+    pub assignees: String,
+    pub deadline: String,
+    pub status: String,
+    pub done: bool,
+    pub overdue: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ReportChoice {
+    pub id: String,
+    pub title: String,
+}
+
+/// The agenda form as typed.
+#[derive(Default, Serialize)]
+pub struct AgendaValues {
+    pub title: String,
+    pub presenter: String,
+    pub report: String,
+    pub minutes_allotted: String,
+}
+
+/// The minutes form as typed.
+#[derive(Default, Serialize)]
+pub struct MinutesValues {
+    pub agenda_item: String,
+    pub speaker: String,
+    pub summary: String,
+}
+
+/// The action item form as typed.
+#[derive(Default, Serialize)]
+pub struct ActionValues {
+    pub text: String,
+    pub deadline: String,
+    pub bodies: Vec<String>,
+    pub people: Vec<String>,
+}
+
+/// What a refused post brings back to the meeting page: what was typed and why.
+#[derive(Default)]
+struct Kept {
+    agenda_values: AgendaValues,
+    minutes_values: MinutesValues,
+    action_values: ActionValues,
+    conclusion_value: Option<String>,
+    /// The attendance form as typed, by person id.
+    attendance: std::collections::HashMap<String, TypedPresence>,
+}
+
+/// One row of the attendance form as typed.
+struct TypedPresence {
+    presence: String,
+    reason: String,
+    /// The id of who came in the person's place.
+    by: String,
+}
+
+pub async fn meeting_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    meeting_view(&state, &ctx, id, Kept::default(), FieldErrors::default(), StatusCode::OK).await
+}
+
+fn presence_label(ctx: &Ctx, value: &str) -> String {
+    text(ctx, &format!("presence_{}", if value.is_empty() { "unrecorded" } else { value }))
+}
+
+async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, errors: FieldErrors, status: StatusCode) -> PageResult {
+    let identity = ctx.signed_in()?;
+    let found = state.app.meeting_page(&identity.actor, id).await.map_err(|e| ctx.failure(&e))?;
+    let meeting = &found.meeting;
+    let zone = &identity.user.time_zone;
+    let people_rows = found
+        .attendees
+        .iter()
+        .map(|row| {
+            let (value, reason, by) = match kept.attendance.get(&row.person.to_string()) {
+                Some(typed) => (typed.presence.as_str(), typed.reason.clone(), typed.by.parse::<UserId>().ok()),
+                None => {
+                    let (reason, by) = match &row.presence {
+                        Some(Presence::Absent { reason }) => (reason.to_string(), None),
+                        Some(Presence::Represented { by }) => (String::new(), Some(*by)),
+                        _ => (String::new(), None),
+                    };
+                    (row.presence.as_ref().map_or("", Presence::as_str), reason, by)
+                }
+            };
+            AttendeeView {
+                id: row.person.to_string(),
+                name: row.name.clone(),
+                presence: presence_label(ctx, value),
+                presences: PRESENCES.iter().map(|v| Choice::new(v, presence_label(ctx, v), *v == value)).collect(),
+                reason,
+                represented_by: row.represented_by.clone(),
+                substitutes: found
+                    .people
+                    .iter()
+                    .filter(|u| u.id != row.person)
+                    .map(|u| SubstituteView { id: u.id.to_string(), name: u.name.to_string(), selected: Some(u.id) == by })
+                    .collect(),
+            }
+        })
+        .collect();
+    let agenda = found
+        .agenda
+        .iter()
+        .map(|row| AgendaView {
+            id: row.item.id.to_string(),
+            position: row.item.position,
+            title: row.item.title.to_string(),
+            presenter: row.presenter.clone(),
+            minutes: row.item.minutes_allotted,
+            report_id: row.report.as_ref().map(|r| r.id.to_string()),
+            report: row.report.as_ref().map(|r| r.title.clone()),
+            version: row.report.as_ref().and_then(|r| r.latest_version),
+            opinions: row
+                .opinions
+                .iter()
+                .map(|o| OpinionView {
+                    id: o.entry.id.to_string(),
+                    speaker: o.speaker.clone(),
+                    summary: o.entry.summary.to_string(),
+                    may_comment: o.may_comment,
+                    comment_link: o.comment.map(|(r, v, c)| format!("/reports/{r}/versions/{v}#comment-{c}")),
+                })
+                .collect(),
+        })
+        .collect();
+    let page = MeetingView {
+        id: meeting.id.to_string(),
+        title: meeting.title.to_string(),
+        committee: found.committee.clone(),
+        starts_at: format_date_time(meeting.starts_at, zone),
+        ends_at: format_date_time(meeting.ends_at, zone),
+        place: meeting.place.to_string(),
+        presiding: found.presiding.clone(),
+        status: status_label(ctx, meeting.status),
+        status_value: meeting.status.as_str(),
+        approved: meeting.status == MeetingStatus::MinutesApproved,
+        may_manage: found.may.manage,
+        may_mark_held: found.may.mark_held,
+        may_approve: found.may.approve,
+        may_write_minutes: found.may.write_minutes,
+        may_conclude: found.may.conclude,
+        may_follow_up: found.may.follow_up,
+        people_rows,
+        agenda,
+        conclusion: meeting.conclusion.as_ref().map(|c| c.text.as_str().lines().map(str::to_owned).collect()),
+        conclusion_value: kept.conclusion_value.or_else(|| meeting.conclusion.as_ref().map(|c| c.text.to_string())),
+        actions: found
+            .actions
+            .iter()
+            .map(|row| ActionView {
+                id: row.action.id.to_string(),
+                text: row.action.text.to_string(),
+                assignees: row.assignees.clone(),
+                deadline: format_date(row.action.deadline),
+                status: text(ctx, &format!("action_status_{}", row.action.status.as_str())),
+                done: row.action.status == ActionStatus::Done,
+                overdue: row.overdue,
+                note: row.action.note.as_ref().map(ToString::to_string),
+            })
+            .collect(),
+        bodies: found.bodies.iter().map(|b| Named::new(b.id, &b.name)).collect(),
+        people: found.people.iter().map(|u| Named::new(u.id, &u.name)).collect(),
+        reports: found.reports.iter().map(|r| ReportChoice { id: r.id.to_string(), title: r.title.to_string() }).collect(),
+        agenda_values: kept.agenda_values,
+        minutes_values: kept.minutes_values,
+        action_values: kept.action_values,
+        errors,
+    };
+    Ok(ctx.render_with_status(status, "pages/meeting", "meeting_title", page))
+}
+
+/// After a change: back to the meeting, at the section changed; after a
+/// refusal: the meeting page again with what was typed and why.
+async fn after<T>(
+    state: &AppState,
+    ctx: &Ctx,
+    id: MeetingId,
+    section: &str,
+    result: Result<T, AppError>,
+    kept: Kept,
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/meetings/{id}#{section}")).into_response()),
+        Err(err @ AppError::Invalid { .. }) => {
+            let errors = form_errors(ctx, &err);
+            meeting_view(state, ctx, id, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(err) => Err(ctx.failure(&err)),
+    }
+}
+
+pub async fn add_agenda_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let new = NewAgendaItem {
+        title: field(&pairs, "title").to_owned(),
+        presenter: field(&pairs, "presenter").parse().ok(),
+        report: field(&pairs, "report").parse().ok(),
+        minutes_allotted: field(&pairs, "minutes_allotted").trim().parse().ok(),
+    };
+    let result = state.app.add_agenda_item(actor(&ctx)?, id, new).await;
+    let agenda_values = AgendaValues {
+        title: field(&pairs, "title").to_owned(),
+        presenter: field(&pairs, "presenter").to_owned(),
+        report: field(&pairs, "report").to_owned(),
+        minutes_allotted: field(&pairs, "minutes_allotted").to_owned(),
+    };
+    let kept = Kept { agenda_values, ..Kept::default() };
+    after(&state, &ctx, id, "agenda", result, kept).await
+}
+
+pub async fn record_attendance(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let inputs = pairs
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("presence_")?.parse::<UserId>().ok()?, v)))
+        .filter(|(_, presence)| !presence.is_empty())
+        .map(|(person, presence)| AttendanceInput {
+            person,
+            presence: presence.clone(),
+            reason: field(&pairs, &format!("reason_{person}")).to_owned(),
+            represented_by: field(&pairs, &format!("by_{person}")).parse().ok(),
+        })
+        .collect();
+    let result = state.app.record_attendance(actor(&ctx)?, id, inputs).await;
+    // Every row as typed, the unrecorded ones included, for a refusal.
+    let attendance = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            let person = k.strip_prefix("presence_")?;
+            let typed = TypedPresence {
+                presence: v.clone(),
+                reason: field(&pairs, &format!("reason_{person}")).to_owned(),
+                by: field(&pairs, &format!("by_{person}")).to_owned(),
+            };
+            Some((person.to_owned(), typed))
+        })
+        .collect();
+    after(&state, &ctx, id, "attendance", result, Kept { attendance, ..Kept::default() }).await
+}
+
+pub async fn record_opinion(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let result = state
+        .app
+        .record_opinion(
+            actor(&ctx)?,
+            id,
+            field(&pairs, "agenda_item").parse().ok(),
+            field(&pairs, "speaker").parse().ok(),
+            field(&pairs, "summary"),
+        )
+        .await;
+    let minutes_values = MinutesValues {
+        agenda_item: field(&pairs, "agenda_item").to_owned(),
+        speaker: field(&pairs, "speaker").to_owned(),
+        summary: field(&pairs, "summary").to_owned(),
+    };
+    let kept = Kept { minutes_values, ..Kept::default() };
+    after(&state, &ctx, id, "minutes", result, kept).await
+}
+
+pub async fn opinion_to_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, entry)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<Pairs>,
+) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let entry = entry.parse().map_err(|_| ctx.not_found())?;
+    let result = state.app.opinion_to_comment(actor(&ctx)?, id, entry).await;
+    after(&state, &ctx, id, "minutes", result, Kept::default()).await
+}
+
+pub async fn mark_held(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(_): CsrfForm<Pairs>) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let result = state.app.mark_meeting_held(actor(&ctx)?, id).await;
+    after(&state, &ctx, id, "minutes", result, Kept::default()).await
+}
+
+pub async fn approve_minutes(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(_): CsrfForm<Pairs>) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let result = state.app.approve_minutes(actor(&ctx)?, id).await;
+    after(&state, &ctx, id, "minutes", result, Kept::default()).await
+}
+
+pub async fn conclude(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let result = state.app.conclude(actor(&ctx)?, id, field(&pairs, "conclusion")).await;
+    let kept = Kept { conclusion_value: Some(field(&pairs, "conclusion").to_owned()), ..Kept::default() };
+    after(&state, &ctx, id, "conclusion", result, kept).await
+}
+
+pub async fn assign_action(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let new = NewAction {
+        text: field(&pairs, "text").to_owned(),
+        bodies: all(&pairs, "bodies"),
+        people: all(&pairs, "people"),
+        deadline: parse_date(field(&pairs, "deadline")),
+    };
+    let result = state.app.assign_action(actor(&ctx)?, id, new).await;
+    let action_values = ActionValues {
+        text: field(&pairs, "text").to_owned(),
+        deadline: field(&pairs, "deadline").to_owned(),
+        bodies: picked(&pairs, "bodies"),
+        people: picked(&pairs, "people"),
+    };
+    let kept = Kept { action_values, ..Kept::default() };
+    after(&state, &ctx, id, "actions", result, kept).await
+}
+
+pub async fn follow_up_action(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, action)): Path<(String, String)>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let action = action.parse().map_err(|_| ctx.not_found())?;
+    let status = field(&pairs, "status").parse().unwrap_or(ActionStatus::Done);
+    let result = state.app.follow_up_action(actor(&ctx)?, id, action, status, field(&pairs, "note")).await;
+    after(&state, &ctx, id, "actions", result, Kept::default()).await
+}
+
+pub async fn download(State(state): State<AppState>, ctx: Ctx, Path((id, file)): Path<(String, String)>) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let actor = actor(&ctx)?;
+    let download = match file.as_str() {
+        "bien-ban.docx" => state.app.export_minutes(actor, id).await,
+        "thong-bao-ket-luan.docx" => state.app.export_conclusion_notice(actor, id).await,
+        "meeting.ics" => state.app.export_ics(actor, id).await,
+        _ => return Err(ctx.not_found()),
+    };
+    Ok(attachment(download.map_err(|e| ctx.failure(&e))?))
+}
+
+// --- Follow-up -----------------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct FollowUpQuery {
+    assignee: Option<String>,
+    meeting: Option<String>,
+    status: Option<String>,
+}
+
+/// `body:<id>` or `person:<id>`, as the filter's options are written.
+pub(crate) fn parse_assignee(raw: &str) -> Option<Assignee> {
+    let (kind, id) = raw.split_once(':')?;
+    match kind {
+        "body" => id.parse().ok().map(Assignee::Body),
+        "person" => id.parse().ok().map(Assignee::Person),
+        _ => None,
+    }
+}
+
+#[derive(Serialize)]
+pub struct FollowUpView {
+    pub rows: Vec<FollowUpRowView>,
+    pub assignees: Vec<Choice>,
+    pub meetings: Vec<MeetingChoice>,
+    pub statuses: Vec<Choice>,
+}
+
+#[derive(Serialize)]
+pub struct FollowUpRowView {
+    pub id: String,
+    pub text: String,
+    pub note: Option<String>,
+    pub assignees: String,
+    pub deadline: String,
+    pub status: String,
+    pub overdue: bool,
+    pub meeting: String,
+    pub meeting_id: String,
+}
+
+#[derive(Serialize)]
+pub struct MeetingChoice {
+    pub id: String,
+    pub title: String,
+    pub selected: bool,
+}
+
+/// `body:<id>` or `person:<id>`, as the filter's options are written.
+fn assignee_value(who: &Assignee) -> String {
+    match who {
+        Assignee::Body(b) => format!("body:{b}"),
+        Assignee::Person(p) => format!("person:{p}"),
+    }
+}
+
+pub async fn follow_up_page(State(state): State<AppState>, ctx: Ctx, Query(query): Query<FollowUpQuery>) -> PageResult {
+    let identity = ctx.signed_in()?;
+    let filter = FollowUpFilter {
+        assignee: query.assignee.as_deref().and_then(parse_assignee),
+        meeting: query.meeting.as_deref().and_then(|m| m.parse().ok()),
+        status: query.status.as_deref().and_then(|s| s.parse().ok()),
+    };
+    let found = state.app.follow_up_page(&identity.actor, filter).await.map_err(|e| ctx.failure(&e))?;
+    let page = FollowUpView {
+        rows: found
+            .rows
+            .iter()
+            .map(|(row, assignees)| FollowUpRowView {
+                id: row.action.id.to_string(),
+                text: row.action.text.to_string(),
+                note: row.action.note.as_ref().map(ToString::to_string),
+                assignees: assignees.clone(),
+                deadline: format_date(row.action.deadline),
+                status: text(&ctx, &format!("action_status_{}", row.action.status.as_str())),
+                overdue: row.overdue,
+                meeting: row.meeting_title.to_string(),
+                meeting_id: row.meeting.to_string(),
+            })
+            .collect(),
+        assignees: found
+            .assignees
+            .iter()
+            .map(|(who, name)| Choice::new(assignee_value(who), name, filter.assignee == Some(*who)))
+            .collect(),
+        meetings: found
+            .meetings
+            .iter()
+            .map(|(id, title)| MeetingChoice { id: id.to_string(), title: title.to_string(), selected: Some(*id) == filter.meeting })
+            .collect(),
+        statuses: STATUSES
+            .iter()
+            .map(|(value, status, key)| Choice::new(value, text(&ctx, key), filter.status == Some(*status)))
+            .collect(),
+    };
+    Ok(ctx.render("pages/follow_up", "follow_up_title", page))
+}
+
+#[cfg(test)]
+pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
+    let errors = || FieldErrors::one("form", "Không hợp lệ");
+    let meetings = MeetingsView {
+        meetings: vec![MeetingRowView {
+            id: "m1".into(),
+            title: "Hội nghị Ban Thường vụ".into(),
+            committee: Some("Ban Thường vụ".into()),
+            starts_at: "27/06/2023 08:00".into(),
+            place: "Phòng họp số 1".into(),
+            status: "Đã lên lịch".into(),
+        }],
+        may_create: true,
+        committees: vec![Named::new("c1", "Ban Thường vụ")],
+        people: vec![PersonChoice { id: "u1".into(), name: "Lê Văn A".into(), email: "a@b.vn".into() }],
+        values: MeetingValues {
+            committee: "c1".into(),
+            title: "Hội nghị".into(),
+            starts_at: "2023-06-27T08:00".into(),
+            ends_at: "2023-06-27T11:00".into(),
+            place: "Phòng họp".into(),
+            presiding: "u1".into(),
+            invited: vec!["u1".into()],
+        },
+        errors: errors(),
+    };
+    let meeting = MeetingView {
+        id: "m1".into(),
+        title: "Hội nghị Ban Thường vụ".into(),
+        committee: "Ban Thường vụ".into(),
+        starts_at: "27/06/2023 08:00".into(),
+        ends_at: "27/06/2023 11:00".into(),
+        place: "Phòng họp số 1".into(),
+        presiding: "Lê Văn A".into(),
+        status: "Đã họp".into(),
+        status_value: "held",
+        approved: true,
+        may_manage: true,
+        may_mark_held: true,
+        may_approve: true,
+        may_write_minutes: true,
+        may_conclude: true,
+        may_follow_up: true,
+        people_rows: vec![AttendeeView {
+            id: "u1".into(),
+            name: "Lê Văn A".into(),
+            presence: "Có mặt".into(),
+            presences: vec![Choice::new("present", "Có mặt", true)],
+            reason: "Đi công tác".into(),
+            represented_by: Some("Trần B".into()),
+            substitutes: vec![SubstituteView { id: "u2".into(), name: "Trần B".into(), selected: true }],
+        }],
+        agenda: vec![AgendaView {
+            id: "a1".into(),
+            position: 1,
+            title: "Báo cáo sơ kết".into(),
+            presenter: "Ban Tuyên giáo".into(),
+            minutes: 30,
+            report_id: Some("r1".into()),
+            report: Some("Báo cáo sơ kết giữa nhiệm kỳ".into()),
+            version: Some(2),
+            opinions: vec![OpinionView {
+                id: "o1".into(),
+                speaker: "Lê Văn A".into(),
+                summary: "Đề nghị bổ sung số liệu.".into(),
+                may_comment: true,
+                comment_link: Some("/reports/r1/versions/2#comment-c1".into()),
+            }],
+        }],
+        conclusion: Some(vec!["Cơ bản thống nhất.".into()]),
+        conclusion_value: Some("Cơ bản thống nhất.".into()),
+        actions: vec![ActionView {
+            id: "x1".into(),
+            text: "Tiếp thu ý kiến".into(),
+            assignees: "Ban Tuyên giáo".into(),
+            deadline: "10/07/2023".into(),
+            status: "Đang làm".into(),
+            done: true,
+            overdue: true,
+            note: Some("Đã xong".into()),
+        }],
+        bodies: vec![Named::new("b1", "Ban Tuyên giáo")],
+        people: vec![Named::new("u1", "Lê Văn A")],
+        reports: vec![ReportChoice { id: "r1".into(), title: "Báo cáo sơ kết".into() }],
+        agenda_values: AgendaValues { title: "Báo cáo".into(), presenter: "b1".into(), report: "r1".into(), minutes_allotted: "30".into() },
+        minutes_values: MinutesValues { agenda_item: "a1".into(), speaker: "u1".into(), summary: "Ý kiến".into() },
+        action_values: ActionValues { text: "Việc".into(), deadline: "2023-07-10".into(), bodies: vec!["b1".into()], people: vec!["u1".into()] },
+        errors: errors(),
+    };
+    let follow_up = FollowUpView {
+        rows: vec![FollowUpRowView {
+            id: "x1".into(),
+            text: "Tiếp thu ý kiến".into(),
+            note: Some("Đã xong".into()),
+            assignees: "Ban Tuyên giáo".into(),
+            deadline: "10/07/2023".into(),
+            status: "Đang làm".into(),
+            overdue: true,
+            meeting: "Hội nghị".into(),
+            meeting_id: "m1".into(),
+        }],
+        assignees: vec![Choice::new("body:b1", "Ban Tuyên giáo", true)],
+        meetings: vec![MeetingChoice { id: "m1".into(), title: "Hội nghị".into(), selected: true }],
+        statuses: vec![Choice::new("open", "Đang làm", true)],
+    };
+    let json = |v: serde_json::Result<serde_json::Value>| v.expect("a view becomes JSON");
+    vec![
+        ("pages/meetings", json(serde_json::to_value(meetings))),
+        ("pages/meeting", json(serde_json::to_value(meeting))),
+        ("pages/follow_up", json(serde_json::to_value(follow_up))),
+    ]
+}
