@@ -15,7 +15,6 @@ mod indicators;
 mod pages;
 pub(crate) mod rounds;
 
-use std::collections::HashMap;
 
 use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -25,7 +24,7 @@ use axum::routing::{get, post};
 use gopy_app::AppError;
 use gopy_app::reports::Download;
 use gopy_documents::ImportLimits;
-use gopy_domain::{Actor, ReportId, ReportKind, User, UserId};
+use gopy_domain::{Actor, ReportId, ReportKind};
 use serde::Serialize;
 
 use crate::AppState;
@@ -92,11 +91,6 @@ pub(crate) fn actor(ctx: &Ctx) -> Result<&Actor, Response> {
 
 pub(crate) fn kind_label(ctx: &Ctx, kind: ReportKind) -> String {
     ctx.pages.catalog().text(ctx.language, &format!("report_kind_{}", kind.as_str())).to_owned()
-}
-
-/// People's names by id (the meetings pages use it).
-pub(crate) fn names(users: &[User]) -> HashMap<UserId, String> {
-    users.iter().map(|u| (u.id, u.name.to_string())).collect()
 }
 
 /// The viewer's time zone.
