@@ -14,7 +14,6 @@ mod reports_api;
 mod review;
 mod rounds;
 mod search;
-mod comments_api;
 mod site;
 
 use axum::Router;
@@ -32,6 +31,7 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     #[allow(unused_mut)]
     let mut samples = Vec::new();
     // One line per feature: samples.extend(feature::view_samples());
+    samples.extend(review::view_samples());
     samples
 }
 
@@ -69,9 +69,6 @@ pub fn router(state: AppState) -> Router {
         .route("/reports", get(reports::reports_page).post(reports::create_report))
         .route("/reports/{id}", get(reports::report_page))
         .route("/reports/{id}/versions", post(reports::add_version))
-        .route("/reports/{id}/versions/{number}", get(review::version_page))
-        .route("/reports/{id}/comments", get(review::comments_page).post(review::post_comment))
-        .route("/reports/{id}/events", get(review::events))
         .route("/reports/{id}/dispositions", get(dispositions::dispositions_page))
         .route("/reports/{id}/steps", post(rounds::take_step))
         .route("/reports/{id}/ballot", post(rounds::vote))
@@ -79,12 +76,6 @@ pub fn router(state: AppState) -> Router {
         .route("/dashboard", get(rounds::dashboard_page))
         .route("/search", get(search::search_page))
         .route("/reports/{id}/{file}", get(dispositions::dispositions_file))
-        .route("/comments/{id}/replies", post(review::reply))
-        .route("/comments/{id}/edit", post(review::edit_comment))
-        .route("/comments/{id}/withdraw", post(review::withdraw_comment))
-        .route("/comments/{id}/disposition", post(review::answer_comment))
-        .route("/comments/{id}/card", get(review::thread_card))
-        .route("/comments/{id}/history", get(review::history_page))
         .route("/reports/{id}/versions/{number}/{file}", get(reports::export_version))
         .route("/reports/{id}/versions/{number}/indicators", get(indicators::indicators_page))
         .route("/reports/{id}/versions/{number}/indicators/{chart}", get(indicators::indicators_chart))
@@ -105,11 +96,12 @@ pub fn router(state: AppState) -> Router {
         .route("/meetings/{id}/actions/{action}", post(meetings::follow_up_action))
         .route("/meetings/{id}/{file}", get(meetings::download))
         .route("/follow-up", get(meetings::follow_up_page))
+        .merge(review::router())
         .nest(
             "/api",
             api::router()
                 .merge(reports_api::router())
-                .merge(comments_api::router())
+                .merge(review::api::router())
                 .merge(meetings_api::router())
                 .route("/v1/reports/{id}/transitions", post(rounds::api_transition))
                 .route("/v1/reports/{id}/ballot", get(rounds::api_ballot).put(rounds::api_vote))
