@@ -3,8 +3,8 @@
 //! a built router's routes, and a list kept by hand beside it would drift.
 //!
 //! The reader knows the router's one shape: `.route("PATH", get(..).post(..))`
-//! calls, in `mod.rs` and in the API routers nested under `/api`, whose
-//! paths start with `/v1` or `/openapi`.
+//! calls, in `mod.rs`, in the features' folders, and in the API routers
+//! nested under `/api`, whose paths start with `/v1` or `/openapi`.
 
 use std::path::PathBuf;
 
@@ -24,7 +24,7 @@ fn routes_dir() -> PathBuf {
 /// Every method and path the router answers, sorted.
 pub fn router_routes() -> Vec<Route> {
     let mut routes = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(routes_dir()).expect("web/src/routes").map(|e| e.expect("entry").path()).collect();
+    let mut files = route_files(&routes_dir());
     files.sort();
     for file in files {
         let source = std::fs::read_to_string(&file).expect("a route file");
@@ -40,6 +40,20 @@ pub fn router_routes() -> Vec<Route> {
     routes.dedup();
     assert!(routes.len() > 50, "the router's source was not read: {routes:?}");
     routes
+}
+
+/// The Rust files under `dir`, features' folders (`routes/review/`) included.
+fn route_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("web/src/routes") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            files.extend(route_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
 }
 
 /// The `.route("PATH", METHODS)` calls of one file.
