@@ -232,6 +232,21 @@ async fn filters_and_cursor(db: &TestDatabase) {
     assert!(fragment.starts_with("<div class=\"thread-page\"") && !fragment.contains("<html"), "{fragment}");
     let (status, _, _) = site.send(site.page("?limit=abc", None)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A refused reply comes back as its thread, with the reason and what was typed.
+    let first = all["threads"][0]["comment"]["id"].as_str().expect("id").to_owned();
+    let long = "ý".repeat(gopy_domain::CommentText::MAX_CHARS + 1);
+    let form = serde_urlencoded::to_string([("csrf", "c".repeat(64).as_str()), ("version", "1"), ("body", long.as_str())]).expect("form");
+    let post = Request::post(format!("/comments/{first}/replies"))
+        .header(header::COOKIE, &site.cookies)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .expect("request");
+    let (status, _, page) = site.send(post).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains(&format!("id=\"comment-{first}\"")) && page.contains("role=\"alert\""), "{page}");
+    assert!(page.contains(&long), "the reply typed is kept");
+    assert!(page.contains(&format!("/passages/{}/threads", site.block)), "a way back to the passage");
 }
 
 async fn revalidation(db: &TestDatabase) {
