@@ -3,8 +3,8 @@
 //! a built router's routes, and a list kept by hand beside it would drift.
 //!
 //! The reader knows the router's one shape: `.route("PATH", get(..).post(..))`
-//! calls, in `mod.rs`, in the features' folders, and in the API routers
-//! nested under `/api`, whose paths start with `/v1` or `/openapi`.
+//! calls, in `mod.rs` and in the API routers nested under `/api`, whose
+//! paths start with `/v1` or `/openapi`.
 
 use std::path::PathBuf;
 
@@ -24,7 +24,8 @@ fn routes_dir() -> PathBuf {
 /// Every method and path the router answers, sorted.
 pub fn router_routes() -> Vec<Route> {
     let mut routes = Vec::new();
-    let mut files = route_files(&routes_dir());
+    let mut files = Vec::new();
+    rust_files(&routes_dir(), &mut files);
     files.sort();
     for file in files {
         let source = std::fs::read_to_string(&file).expect("a route file");
@@ -42,18 +43,17 @@ pub fn router_routes() -> Vec<Route> {
     routes
 }
 
-/// The Rust files under `dir`, features' folders (`routes/review/`) included.
-fn route_files(dir: &std::path::Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
+/// The `.rs` files under `dir`, at any depth: routes are grouped by feature
+/// in folders (`routes/reports/pages.rs`).
+fn rust_files(dir: &std::path::Path, files: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("web/src/routes") {
         let path = entry.expect("entry").path();
         if path.is_dir() {
-            files.extend(route_files(&path));
+            rust_files(&path, files);
         } else if path.extension().is_some_and(|e| e == "rs") {
             files.push(path);
         }
     }
-    files
 }
 
 /// The `.route("PATH", METHODS)` calls of one file.
