@@ -280,7 +280,9 @@ fn form_view(ctx: &Ctx, form: &CommentFormModel, values: CommentValues, errors: 
         .text(ctx.language, "comment_limit")
         .replace("{max}", &crate::i18n::format_count(gopy_domain::CommentText::MAX_CHARS as u64));
     CommentFormView {
-        may_comment: form.may_comment,
+        // A refused comment keeps its form, so nothing typed is lost, even
+        // when comments closed meanwhile (the form then says so).
+        may_comment: form.may_comment || refused,
         may_record: form.may_record,
         members: form
             .members
