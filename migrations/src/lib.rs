@@ -17,6 +17,7 @@ mod m20261201_000007_rounds;
 mod m20261201_000008_indicators;
 mod m20261201_000009_search;
 mod m20261206_000010_report_change_count;
+mod m20261206_000011_block_labels;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_indicators::Migration),
             Box::new(m20261201_000009_search::Migration),
             Box::new(m20261206_000010_report_change_count::Migration),
+            Box::new(m20261206_000011_block_labels::Migration),
         ]
     }
 }

@@ -127,7 +127,8 @@ fn post_comment(browser: &Browser, quote: Option<&str>, body: &str, known: &[Str
     browser.fill("#comment-body", body);
     browser.submit("#comment-form");
     let id = new_comment_id(browser, known);
-    let thread = format!("[data-comments-for=\"{block}\"] #comment-{id}");
+    let list = if block.is_empty() { "whole" } else { block.as_str() };
+    let thread = format!("[data-comments-for=\"{list}\"] #comment-{id}");
     browser.wait_for_text(&thread, body);
     if let Some(quote) = quote {
         browser.wait_for_text(&format!("{thread} .quote"), quote);
@@ -164,8 +165,9 @@ fn placed(browser: &Browser, id: &str) -> (String, String, String) {
          if (!t) { return null; }
          const list = t.closest('[data-comments-for]');
          const block = list ? list.getAttribute('data-comments-for') : null;
-         const text = block ? document.getElementById(block).querySelector('.block-body').innerText : '';
-         return [block, text, t.innerText];",
+         const passage = block ? document.getElementById(block) : null;
+         const text = passage ? passage.querySelector('.block-body').innerText : '';
+         return [block === 'whole' ? '' : block, text, t.innerText];",
         &[json!(id)],
     );
     let found = found.as_array().unwrap_or_else(|| panic!("the comment {id} is not on the page"));
@@ -211,7 +213,7 @@ fn members_comment_on_selected_passages_the_drafter_answers_each_and_version_2_k
         blocks.push(block);
     }
     assert_eq!(member.text("#comment-counts"), "6 ý kiến, 6 chưa trả lời");
-    let whole = member.text("[data-comments-for=\"\"]");
+    let whole = member.text("[data-comments-for=\"whole\"]");
     assert!(whole.contains(fixture[5]["body"].as_str().expect("body")), "{whole}");
     member.screenshot("all-comments-posted");
 
@@ -367,5 +369,115 @@ fn on_a_phone_the_comments_stack_under_each_passage() {
     }
     scroll_to_block_of(&member, &ids[0]);
     member.screenshot("version-on-a-phone");
+    member.close();
+}
+
+/// Version 1 with 1,000 comments from the member, spread over its passages
+/// (a whole passage each), posted through the API.
+async fn thousand_comments(s: &Setup) {
+    assert_eq!(upload(s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
+    let version: Value = s
+        .http
+        .get(s.server.url(&format!("/api/v1/reports/{}/versions/1", s.report)))
+        .bearer_auth(&s.member_token)
+        .send()
+        .await
+        .expect("version")
+        .json()
+        .await
+        .expect("json");
+    let blocks: Vec<String> =
+        version["blocks"].as_array().expect("blocks").iter().map(|b| b["id"].as_str().expect("id").to_owned()).collect();
+    let path = s.server.url(&format!("/api/v1/reports/{}/comments", s.report));
+    for k in 0..1_000 {
+        let body = json!({ "version": 1, "block": blocks[k % blocks.len()], "body": format!("Góp ý số {k}: đề nghị bổ sung số liệu.") });
+        let posted = s.http.post(&path).bearer_auth(&s.member_token).json(&body).send().await.expect("comment");
+        assert_eq!(posted.status(), StatusCode::CREATED, "comment {k}");
+    }
+}
+
+/// On the open version page of 1,000 comments: opens a passage whose
+/// threads are not drawn, comments on a selection of it, and sees the
+/// drafter's reply (made through the API) arrive without reloading.
+fn open_comment_and_hear_a_reply(
+    runtime: &tokio::runtime::Runtime,
+    s: &Setup,
+    member: &Browser,
+    url: &str,
+    step: &str,
+    known: &[String],
+) -> String {
+    member.open(url);
+    member.wait_for_text("#comment-counts", " ý kiến");
+    let drawn = member.execute("return document.querySelectorAll('.document .thread').length;", &[]);
+    assert!(drawn.as_u64().is_some_and(|n| (1..=50).contains(&n)), "at most 50 threads drawn in full: {drawn}");
+    // A passage whose threads wait to be opened.
+    let passage = member.execute(
+        "const link = [...document.querySelectorAll('[data-passage-link]')]
+           .find(l => !l.hidden && !document.querySelector('[data-comments-for=\"' + l.getAttribute('data-passage-link') + '\"]').classList.contains('open'));
+         if (!link) { return null; }
+         link.scrollIntoView({ block: 'center' });
+         return link.getAttribute('data-passage-link');",
+        &[],
+    );
+    let passage = passage.as_str().expect("a passage whose threads are not drawn").to_owned();
+    member.click(&format!("[data-passage-link=\"{passage}\"]"));
+    let list = format!("[data-comments-for=\"{passage}\"]");
+    member.wait_for_text(&format!("{list} .thread"), "Góp ý số");
+    let loaded = member.execute("return document.querySelectorAll(arguments[0] + ' .thread').length;", &[json!(list)]);
+    assert!(loaded.as_u64().is_some_and(|n| (1..=20).contains(&n)), "the passage's first page of threads: {loaded}");
+    member.screenshot(&format!("{step}-passage-opened"));
+
+    // A selection in that passage, and a comment on it.
+    let text = member.execute("return document.getElementById(arguments[0]).querySelector('.block-body').innerText;", &[json!(passage)]);
+    let quote: String = text.as_str().expect("the passage's text").trim().chars().take(24).collect();
+    let quote = quote.trim_end().to_owned();
+    let body = format!("Đề nghị viết lại đoạn này ({step}).");
+    let block = member.execute(SELECT_QUOTE, &[json!(quote)]);
+    assert_eq!(block.as_str(), Some(passage.as_str()), "«{quote}» is selected in the passage");
+    member.wait_for_text("#comment-chosen", &format!("«{quote}»"));
+    member.fill("#comment-body", &body);
+    member.submit("#comment-form");
+    let id = new_comment_id(member, known);
+    let thread = format!("{list} #comment-{id}");
+    member.wait_for_text(&thread, &body);
+    member.wait_for_text(&format!("{thread} .quote"), &quote);
+    member.wait_for_text("#comment-counts", if known.is_empty() { "1.001 ý kiến" } else { "1.002 ý kiến" });
+    member.execute("window.__marker = 1;", &[]);
+    member.screenshot(&format!("{step}-commented"));
+
+    // The drafter replies through the API; the reply arrives where the member is.
+    let reply = format!("Tổ biên tập sẽ viết lại ({step}).");
+    let replied = runtime.block_on(async {
+        s.http
+            .post(s.server.url(&format!("/api/v1/comments/{id}/replies")))
+            .bearer_auth(&s.drafter_token)
+            .json(&json!({ "body": reply }))
+            .send()
+            .await
+            .expect("reply")
+            .status()
+    });
+    assert_eq!(replied, StatusCode::CREATED);
+    member.wait_for_text(&format!("{thread} .reply"), &reply);
+    assert_eq!(member.execute("return window.__marker;", &[]), json!(1), "the page was not reloaded");
+    member.screenshot(&format!("{step}-reply-arrived"));
+    id
+}
+
+#[test]
+fn on_a_report_of_1000_comments_a_member_opens_a_passage_comments_on_a_selection_and_sees_a_reply_arrive() {
+    const TEST: &str = "on_a_report_of_1000_comments_a_member_opens_a_passage_comments_on_a_selection_and_sees_a_reply_arrive";
+    let (runtime, s) = set_up();
+    runtime.block_on(thousand_comments(&s));
+    give_password(&runtime, &s, &s.member_link);
+    let url = s.server.url(&format!("/reports/{}/versions/1", s.report));
+    let Some(member) = signed_in(TEST, &s, MEMBER) else { return };
+    member.resize(1280, 900);
+    let first = open_comment_and_hear_a_reply(&runtime, &s, &member, &url, "desktop", &[]);
+    member.resize(390, 844);
+    let width = member.execute("return document.documentElement.clientWidth;", &[]);
+    assert!(width.as_u64().is_some_and(|w| w <= 390), "a phone's width: {width}");
+    open_comment_and_hear_a_reply(&runtime, &s, &member, &url, "phone", &[first]);
     member.close();
 }

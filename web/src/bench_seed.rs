@@ -2,7 +2,10 @@
 //! (`scripts/bench`) measures, made through the real use cases as people
 //! would make it: 200 people on one committee, 50 reports, and the fixtures'
 //! mid-term review with 1,000 comments on its first version, half of them
-//! answered, and its second version to compare with.
+//! answered, and its second version to compare with; and the same review a
+//! second time with 10,000 comments (a quarter answered), to show that the
+//! version page, a passage's threads and the table of dispositions cost no
+//! more with ten times the comments.
 //!
 //! It prints one JSON object on stdout: the ids, tokens and sign-in the
 //! benchmark needs.
@@ -11,6 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
+use gopy_app::Fresh;
 use gopy_app::comments::NewComment;
 use gopy_app::organisation::NewUser;
 use gopy_app::reports::{NewReport, VersionInput};
@@ -31,6 +35,9 @@ use crate::demo::{anchor_on, failed};
 const PEOPLE: usize = 200;
 const REPORTS: usize = 50;
 const COMMENTS: usize = 1_000;
+const MANY_COMMENTS: usize = 10_000;
+/// Comments posted at once while seeding the large report.
+const SEEDING_AT_ONCE: usize = 8;
 const DRAFTERS: usize = 4;
 
 pub async fn run(settings: &Settings, args: SeedBenchmarkArgs) -> anyhow::Result<()> {
@@ -155,6 +162,10 @@ async fn seed(app: &App, fixtures: &Path, password: &str) -> anyhow::Result<Valu
         app.answer_comment(&lead, comment, kind, &response, Some(2)).await.map_err(failed("an answer"))?;
     }
 
+    let (many, busiest) = seed_many(app, &office, &lead, &actors, &reports[2], &fixture_comments, (review_v1.as_slice(), review_v2.as_slice()), &open_round)
+        .await
+        .context("the report of 10,000 comments")?;
+
     // The report the benchmark's comments go to, so that the review keeps
     // its 1,000 while they are measured.
     let target = &reports[1];
@@ -177,6 +188,10 @@ async fn seed(app: &App, fixtures: &Path, password: &str) -> anyhow::Result<Valu
     Ok(json!({
         "review": review.id,
         "review_versions": [1, 2],
+        "many": many,
+        "many_version": 3,
+        "many_busiest_block": busiest,
+        "many_comments": MANY_COMMENTS,
         "target": target.id,
         "comment_request": {
             "version": 1,
@@ -192,4 +207,91 @@ async fn seed(app: &App, fixtures: &Path, password: &str) -> anyhow::Result<Valu
         "reports": REPORTS,
         "comments": COMMENTS,
     }))
+}
+
+/// The review again on `report`, with [`MANY_COMMENTS`] comments on its
+/// first version (a quarter answered once its second version is made).
+/// Returns the report's id and the passage of version 2 with the most comments.
+#[allow(clippy::too_many_arguments)]
+async fn seed_many(
+    app: &App,
+    office: &Actor,
+    lead: &Actor,
+    actors: &[Actor],
+    report: &gopy_domain::Report,
+    fixture_comments: &[Value],
+    (v1_bytes, v2_bytes): (&[u8], &[u8]),
+    open_round: &StepRequest,
+) -> anyhow::Result<(gopy_domain::ReportId, String)> {
+    let limits = ImportLimits::default();
+    let file = |bytes: &[u8], name: &str| VersionInput::File { bytes: bytes.to_vec(), file_name: Some(name.to_owned()) };
+    // The report was made with a version 1 of another document; this one's
+    // comments go on the review's text, as version 2 and 3 of it.
+    app.add_version(lead, report.id, file(v1_bytes, "so-ket-giua-nhiem-ky.v1.md"), "Dự thảo lần 2", &limits)
+        .await
+        .map_err(failed("the large report's first text"))?;
+    let (_, first) = app.version(office, report.id, 2).await.map_err(failed("the large report's version"))?;
+    app.take_step(office, report.id, open_round.clone()).await.map_err(failed("the large report's round"))?;
+    let mut answers = Vec::new();
+    let mut posting = tokio::task::JoinSet::new();
+    for n in 0..MANY_COMMENTS {
+        let c = &fixture_comments[n % fixture_comments.len()];
+        let anchor = c["quote"].as_str().map(|quote| anchor_on(&first, quote)).unwrap_or_default();
+        let body = format!("{} (ý kiến {})", c["body"].as_str().unwrap_or_default(), n + 1);
+        let new = NewComment { version: 2, anchor, body, on_behalf_of: None, at_meeting: false };
+        let (app, actor, id) = (app.clone(), actors[n % actors.len()].clone(), report.id);
+        posting.spawn(async move { app.post_comment(&actor, id, new).await });
+        if n % 4 == 0 {
+            let kind = c["disposition"].as_str().and_then(|k| k.parse().ok()).unwrap_or(DispositionKind::Accepted);
+            answers.push((n, kind, c["response"].as_str().unwrap_or("Tiếp thu.").to_owned()));
+        }
+        if posting.len() >= SEEDING_AT_ONCE {
+            collect_one(&mut posting).await?;
+        }
+    }
+    while !posting.is_empty() {
+        collect_one(&mut posting).await?;
+    }
+    let close = StepRequest { step: Step::CloseRound, deadline: None, ..open_round.clone() };
+    app.take_step(office, report.id, close).await.map_err(failed("closing the large report's round"))?;
+    app.add_version(lead, report.id, file(v2_bytes, "so-ket-giua-nhiem-ky.v2.docx"), "Dự thảo lần 3", &limits)
+        .await
+        .map_err(failed("the large report's last version"))?;
+    // Answers in the order the comments were made.
+    let comments: Vec<gopy_domain::Comment> = app
+        .review(office, report.id)
+        .await
+        .map_err(failed("the large report's comments"))?
+        .threads
+        .into_iter()
+        .map(|t| t.comment)
+        .collect();
+    let mut by_time: Vec<&gopy_domain::Comment> = comments.iter().collect();
+    by_time.sort_by_key(|c| (c.created_at, c.id));
+    for (n, kind, response) in answers {
+        if let Some(comment) = by_time.get(n) {
+            app.answer_comment(lead, comment.id, kind, &response, Some(3)).await.map_err(failed("an answer"))?;
+        }
+    }
+    let page = match app.version_page(office, report.id, 3, None).await.map_err(failed("the large report's page"))? {
+        Fresh::Changed { model, .. } => model,
+        Fresh::Unchanged { .. } => anyhow::bail!("the large report's page came back unchanged"),
+    };
+    let busiest = page
+        .passages
+        .iter()
+        .max_by_key(|p| p.counts.comments + p.counts.withdrawn)
+        .map(|p| p.block.id.to_string())
+        .context("a passage")?;
+    Ok((report.id, busiest))
+}
+
+async fn collect_one(
+    posting: &mut tokio::task::JoinSet<Result<gopy_domain::Comment, gopy_app::AppError>>,
+) -> anyhow::Result<gopy_domain::Comment> {
+    match posting.join_next().await {
+        Some(Ok(result)) => result.map_err(failed("a comment")),
+        Some(Err(e)) => Err(anyhow::anyhow!("a comment's task: {e}")),
+        None => Err(anyhow::anyhow!("no comment was being posted")),
+    }
 }

@@ -4,6 +4,9 @@
 //! comment post that reads once per comment, per block or per person fails
 //! here, on SQLite and on PostgreSQL alike.
 //!
+//! The review pages (the version, a passage's threads, the comment list)
+//! must also each be read in exactly one unit of work.
+//!
 //! The requests go through the real router (sessions, CSRF, templates)
 //! in-process, so the count is of what a browser's request costs; the
 //! store's counter sees every statement of every unit of work it opens.
@@ -28,8 +31,11 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/r
 const PASSWORD: &str = "Mật khẩu đủ dài 2023!";
 
 /// What is counted: each page a reviewer opens, and the comment post.
-const STEPS: [&str; 8] = [
+const STEPS: [&str; 11] = [
     "version page",
+    "passage threads (page)",
+    "passage threads (fragment)",
+    "passage threads (JSON)",
     "comment post",
     "report page",
     "dashboard",
@@ -48,6 +54,11 @@ struct Site {
     report: ReportId,
     committee: CommitteeId,
     block: String,
+    /// The block of version 2 with the most comments.
+    busiest: String,
+    token: String,
+    /// The secretariat's session secret.
+    session: String,
 }
 
 fn fixture(name: &str) -> VersionInput {
@@ -120,6 +131,8 @@ async fn site(db: &TestDatabase, comments: usize) -> Site {
         }
     }
     let v2 = app.add_version(&lead, report.id, fixture("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
+    let busiest = busiest_block(&app, &secretariat, report.id).await;
+    let (_, token) = app.create_access_token(None, "vp@tinhuy.vn", "query counts").await.expect("token");
 
     let signed_in = app.sign_in("vp@tinhuy.vn", PASSWORD, &Client::default()).await.expect("signed in");
     let csrf = "c".repeat(64);
@@ -132,7 +145,22 @@ async fn site(db: &TestDatabase, comments: usize) -> Site {
         report: report.id,
         committee: committee.id,
         block: v2.blocks[v2.blocks.len() / 2].id.to_string(),
+        busiest,
+        token,
+        session: signed_in.session_secret.clone(),
     }
+}
+
+/// The block of the latest version with the most comments on it.
+async fn busiest_block(app: &App, actor: &Actor, report: ReportId) -> String {
+    let review = app.review(actor, report).await.expect("review");
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for thread in &review.threads {
+        if let Some(anchor) = thread.placement.as_ref().and_then(|p| p.anchor.as_ref()) {
+            *counts.entry(anchor.block.to_string()).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by_key(|(block, n)| (*n, block.clone())).map(|(block, _)| block).expect("a commented block")
 }
 
 /// Comment `k` on version 1: on a block, on a quote in it, or on the whole report.
@@ -162,14 +190,34 @@ fn comment_on(v1: &Version, k: usize) -> NewComment {
 impl Site {
     /// The statements one request runs, and its status.
     async fn count(&self, request: Request<Body>) -> (u64, StatusCode) {
+        let (statements, _, status) = self.measure(request).await;
+        (statements, status)
+    }
+
+    /// The statements and units of work one request runs, and its status.
+    async fn measure(&self, request: Request<Body>) -> (u64, u64, StatusCode) {
         let mut request = request;
         request.extensions_mut().insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
-        let before = self.store.statements_run();
+        let (before, units) = (self.store.statements_run(), self.store.units_begun());
         let response = self.router.clone().oneshot(request).await.expect("a response");
         let status = response.status();
         // The body is read, so anything rendered lazily is counted too.
         let _ = axum::body::to_bytes(response.into_body(), usize::MAX).await;
-        (self.store.statements_run() - before, status)
+        (self.store.statements_run() - before, self.store.units_begun() - units, status)
+    }
+
+    /// A review page's statements; it must be read in one unit of work
+    /// besides those that identify the session (measured the same way
+    /// just before, so a session touched meanwhile counts on both sides).
+    async fn page(&self, name: &str, request: Request<Body>) -> u64 {
+        let before = self.store.units_begun();
+        self.app.identify_session(&self.session).await.expect("the session").expect("a live session");
+        let identifying = self.store.units_begun() - before;
+        let (statements, units, status) = self.measure(request).await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        let own = units - identifying;
+        assert_eq!(own, 1, "the {name} began {own} units of work of its own: one read unit of work per page");
+        statements
     }
 
     fn get(&self, path: &str) -> Request<Body> {
@@ -179,8 +227,17 @@ impl Site {
     async fn counts(&self) -> Vec<u64> {
         let id = self.report;
         let mut counts = Vec::new();
-        let (n, status) = self.count(self.get(&format!("/reports/{id}/versions/2"))).await;
-        assert_eq!(status, StatusCode::OK, "version page");
+        counts.push(self.page("version page", self.get(&format!("/reports/{id}/versions/2"))).await);
+        let threads = format!("/reports/{id}/versions/2/passages/{}/threads", self.busiest);
+        counts.push(self.page("passage threads page", self.get(&threads)).await);
+        counts.push(self.page("passage threads fragment", self.get(&format!("{threads}?fragment=1"))).await);
+        let api = Request::get(format!("/api{}", threads.replace("/reports/", "/v1/reports/")))
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
+            .body(Body::empty())
+            .expect("request");
+        // A token's use is recorded in a unit of its own: the JSON's statements are counted, not its units.
+        let (n, status) = self.count(api).await;
+        assert_eq!(status, StatusCode::OK, "passage threads JSON");
         counts.push(n);
         let form = serde_urlencoded::to_string([
             ("csrf", self.csrf.as_str()),
@@ -206,6 +263,10 @@ impl Site {
             format!("/committees/{}", self.committee),
         ];
         for path in pages {
+            if path.ends_with("/comments") {
+                counts.push(self.page("comments list", self.get(&path)).await);
+                continue;
+            }
             let (n, status) = self.count(self.get(&path)).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             counts.push(n);

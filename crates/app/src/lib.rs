@@ -15,6 +15,7 @@ pub mod mail;
 pub mod organisation;
 pub mod ports;
 pub mod reports;
+pub mod review;
 pub mod rounds;
 pub mod search;
 pub mod secret;

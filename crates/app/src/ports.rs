@@ -11,6 +11,8 @@ use gopy_domain::{
 use gopy_domain::indicator::{Indicator, IndicatorResult};
 use gopy_domain::workflow::{Ballot, Round};
 use gopy_domain::TermId;
+use gopy_domain::document::BlockId;
+use gopy_domain::{DispositionKind, Placement};
 use gopy_domain::search::{Entry, EntryKind};
 use time::OffsetDateTime;
 
@@ -191,6 +193,97 @@ pub trait CommentStore: Send {
     async fn insert_placements(&mut self, placements: &[CommentPlacement]) -> Result<(), StoreError>;
     /// Where each comment is shown on `version`.
     async fn placements_on(&mut self, version: VersionId) -> Result<Vec<CommentPlacement>, StoreError>;
+
+    /// Stores the citation labels of a version's blocks, in the order of
+    /// the document, when the version is made: they never change after.
+    async fn insert_block_labels(&mut self, version: VersionId, labels: &[(BlockId, String)]) -> Result<(), StoreError>;
+    /// The citation labels of a version's blocks, in the order of the
+    /// document: one query, nothing recomputed.
+    async fn block_labels(&mut self, version: VersionId) -> Result<Vec<(BlockId, String)>, StoreError>;
+    /// The comments (not replies) shown on `version`, counted by passage,
+    /// placement, withdrawal and disposition: one aggregate query, whose
+    /// rows grow with the passages, not with the comments.
+    async fn passage_counts(&mut self, version: VersionId) -> Result<Vec<PassageCount>, StoreError>;
+    /// One page of the threads shown on a version, in the order of the
+    /// document, after a key (keyset pagination): their placements only.
+    async fn thread_page(&mut self, query: &ThreadQuery) -> Result<Vec<PlacedThread>, StoreError>;
+    /// The comments `ids` and every reply to them, oldest first.
+    async fn threads_of(&mut self, ids: &[CommentId]) -> Result<Vec<Comment>, StoreError>;
+}
+
+/// How many comments on one passage of a version share a state.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassageCount {
+    /// `None` for the whole report, or for a comment whose passage is gone.
+    pub block: Option<BlockId>,
+    pub placement: Placement,
+    pub withdrawn: bool,
+    pub disposition: Option<DispositionKind>,
+    pub n: usize,
+}
+
+/// Which of a version's threads a query asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Passages {
+    /// Those on these blocks.
+    Blocks(Vec<BlockId>),
+    /// Those on the whole report.
+    Whole,
+    /// Those whose passage is gone from this version.
+    Outdated,
+    /// Every one, passages first, then the outdated, then the whole report's.
+    All,
+}
+
+/// What a thread's comment must be to be listed. Every field narrows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ThreadFilter {
+    /// Still waiting for the drafting team's answer.
+    pub awaiting: bool,
+    /// Made by one of these people (one person, or the members of a body).
+    pub authors: Option<Vec<UserId>>,
+    pub state: Option<ThreadState>,
+    /// Only these threads (a live update's one).
+    pub comments: Option<Vec<CommentId>>,
+}
+
+/// A comment's state as a filter names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThreadState {
+    /// Not answered yet (and not withdrawn).
+    Unanswered,
+    Answered(DispositionKind),
+    Withdrawn,
+}
+
+/// Where a thread stands in the order of the document: its group (0 on a
+/// passage, 1 outdated, 2 on the whole report), the passage's position,
+/// where the quote starts (-1 for a whole passage), and the comment (whose
+/// ids are ordered by creation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ThreadKey {
+    pub group: u8,
+    pub position: u32,
+    pub start: i32,
+    pub comment: CommentId,
+}
+
+/// A page of threads.
+#[derive(Clone, Debug)]
+pub struct ThreadQuery {
+    pub version: VersionId,
+    pub passages: Passages,
+    pub filter: ThreadFilter,
+    /// The key of the last thread of the page before.
+    pub after: Option<ThreadKey>,
+    pub limit: u64,
+}
+
+/// A thread's placement with its key in the order of the document.
+#[derive(Clone, Debug)]
+pub struct PlacedThread {
+    pub placement: CommentPlacement,
+    pub key: ThreadKey,
 }
 
 /// A report's state, its review rounds, and the ballots cast in them.

@@ -203,6 +203,7 @@ impl App {
         // Two uploads at once race for the same number; the unique index
         // lets one win and the other is told to try again.
         uow.insert_version(&version).await.map_err(|e| AppError::from_store(e, "version"))?;
+        uow.insert_block_labels(version.id, &crate::review::labels_of(&version)).await?;
         self.index_version(uow.as_mut(), &report, &version).await?;
         let carried = match &previous {
             Some(previous) => self.carry_comments(uow.as_mut(), previous, &version, &alignment).await?,

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use gopy_app::StoreError;
-use gopy_app::ports::CommentStore;
+use gopy_app::ports::{CommentStore, PassageCount, Passages, PlacedThread, ThreadKey, ThreadQuery, ThreadState};
 use gopy_domain::document::BlockId;
 use gopy_domain::document::align::{Anchor, Span};
 use gopy_domain::{
@@ -12,9 +12,12 @@ use gopy_domain::{
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    Statement, Value,
+};
 
-use crate::entity::{comment, comment_placement, comment_revision};
+use crate::entity::{block_label, comment, comment_placement, comment_revision};
 use crate::error::map_db_err;
 use crate::unit_of_work::SeaUnitOfWork;
 
@@ -262,4 +265,284 @@ impl CommentStore for SeaUnitOfWork {
             })
             .collect()
     }
+
+    async fn insert_block_labels(&mut self, version: VersionId, labels: &[(BlockId, String)]) -> Result<(), StoreError> {
+        insert_labels(self.tx(), version, labels).await
+    }
+
+    async fn block_labels(&mut self, version: VersionId) -> Result<Vec<(BlockId, String)>, StoreError> {
+        Ok(block_label::Entity::find()
+            .filter(block_label::Column::VersionId.eq(version.as_uuid()))
+            .order_by_asc(block_label::Column::Position)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(|row| (BlockId::new(row.block_id), row.label))
+            .collect())
+    }
+
+    async fn passage_counts(&mut self, version: VersionId) -> Result<Vec<PassageCount>, StoreError> {
+        #[derive(FromQueryResult)]
+        struct Group {
+            block_id: Option<String>,
+            placement: String,
+            withdrawn: bool,
+            disposition: Option<String>,
+            n: i64,
+        }
+        let mut sql = Sql::new(self.tx().get_database_backend());
+        sql.push(
+            "SELECT p.block_id AS block_id, p.placement AS placement, (c.withdrawn_at IS NOT NULL) AS withdrawn, \
+             c.disposition AS disposition, COUNT(*) AS n \
+             FROM comment_placements p JOIN comments c ON c.id = p.comment_id WHERE p.version_id = ",
+        );
+        sql.bind(version.as_uuid());
+        sql.push(" GROUP BY p.block_id, p.placement, (c.withdrawn_at IS NOT NULL), c.disposition ORDER BY p.block_id, p.placement");
+        Group::find_by_statement(sql.statement())
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(|g| {
+                Ok(PassageCount {
+                    block: g.block_id.map(BlockId::new),
+                    placement: g.placement.parse().map_err(|e| corrupt("placement", e))?,
+                    withdrawn: g.withdrawn,
+                    disposition: g.disposition.map(|d| d.parse()).transpose().map_err(|e| corrupt("disposition", e))?,
+                    n: usize::try_from(g.n).map_err(|e| corrupt("count", e))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn thread_page(&mut self, query: &ThreadQuery) -> Result<Vec<PlacedThread>, StoreError> {
+        #[derive(FromQueryResult)]
+        struct Row {
+            comment_id: uuid::Uuid,
+            placement: String,
+            block_id: Option<String>,
+            span_start: Option<i32>,
+            span_end: Option<i32>,
+            quote: Option<String>,
+            grp: i32,
+            pos: i32,
+            qstart: i32,
+        }
+        let statement = thread_page_sql(self.tx().get_database_backend(), query)?;
+        Row::find_by_statement(statement)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(|row| {
+                let comment = CommentId::from_uuid(row.comment_id);
+                Ok(PlacedThread {
+                    key: ThreadKey {
+                        group: u8::try_from(row.grp).map_err(|e| corrupt("group", e))?,
+                        position: u32::try_from(row.pos).map_err(|e| corrupt("position", e))?,
+                        start: row.qstart,
+                        comment,
+                    },
+                    placement: CommentPlacement {
+                        comment,
+                        version: query.version,
+                        placement: row.placement.parse().map_err(|e| corrupt("placement", e))?,
+                        anchor: anchor_of((row.block_id, row.span_start, row.span_end, row.quote))?,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    async fn threads_of(&mut self, ids: &[CommentId]) -> Result<Vec<Comment>, StoreError> {
+        // Asked even for no thread (`IN` nothing matches nothing), so that a
+        // page runs the same statements whatever it shows.
+        let ids: Vec<uuid::Uuid> = ids.iter().map(|id| id.as_uuid()).collect();
+        comment::Entity::find()
+            .filter(
+                sea_orm::Condition::any()
+                    .add(comment::Column::Id.is_in(ids.clone()))
+                    .add(comment::Column::ParentId.is_in(ids)),
+            )
+            .order_by_asc(comment::Column::CreatedAt)
+            .order_by_asc(comment::Column::Id)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(Comment::try_from)
+            .collect()
+    }
+}
+
+/// A statement written in portable SQL, with its values bound in order:
+/// the engines differ only in how a placeholder is written.
+struct Sql {
+    backend: DatabaseBackend,
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    fn new(backend: DatabaseBackend) -> Self {
+        Self { backend, text: String::new(), values: Vec::new() }
+    }
+
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind(&mut self, value: impl Into<Value>) -> &mut Self {
+        self.values.push(value.into());
+        if self.backend == DatabaseBackend::Postgres {
+            self.text.push_str(&format!("${}", self.values.len()));
+        } else {
+            self.text.push('?');
+        }
+        self
+    }
+
+    /// `(v1, v2, …)`, for `IN`; `(NULL)` for none, which matches nothing.
+    fn bind_list<V: Into<Value>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
+        self.push("(");
+        let mut any = false;
+        for value in values {
+            if any {
+                self.push(", ");
+            }
+            self.bind(value);
+            any = true;
+        }
+        if !any {
+            self.push("NULL");
+        }
+        self.push(")")
+    }
+
+    fn statement(self) -> Statement {
+        Statement::from_sql_and_values(self.backend, self.text, self.values)
+    }
+}
+
+/// The page of threads a query asks for. The key of each row (group,
+/// position of the passage, start of the quote, comment) is computed in an
+/// inner query so the outer one can compare and order by it on both engines.
+fn thread_page_sql(backend: DatabaseBackend, query: &ThreadQuery) -> Result<Statement, StoreError> {
+    let mut sql = Sql::new(backend);
+    sql.push(
+        "SELECT * FROM (SELECT p.comment_id AS comment_id, p.placement AS placement, p.block_id AS block_id, \
+         p.span_start AS span_start, p.span_end AS span_end, p.quote AS quote, \
+         CASE WHEN p.block_id IS NOT NULL THEN 0 WHEN p.placement = 'outdated' THEN 1 ELSE 2 END AS grp, \
+         COALESCE(b.position, 0) AS pos, COALESCE(p.span_start, -1) AS qstart \
+         FROM comment_placements p JOIN comments c ON c.id = p.comment_id \
+         LEFT JOIN block_labels b ON b.version_id = p.version_id AND b.block_id = p.block_id \
+         WHERE p.version_id = ",
+    );
+    sql.bind(query.version.as_uuid());
+    match &query.passages {
+        Passages::Blocks(blocks) => {
+            sql.push(" AND p.block_id IN ");
+            sql.bind_list(blocks.iter().map(|b| b.to_string()));
+        }
+        Passages::Whole => {
+            sql.push(" AND p.block_id IS NULL AND p.placement <> 'outdated'");
+        }
+        Passages::Outdated => {
+            sql.push(" AND p.block_id IS NULL AND p.placement = 'outdated'");
+        }
+        Passages::All => {}
+    }
+    let filter = &query.filter;
+    if filter.awaiting {
+        sql.push(" AND c.withdrawn_at IS NULL AND c.disposition IS NULL");
+    }
+    if let Some(authors) = &filter.authors {
+        sql.push(" AND c.author_id IN ");
+        sql.bind_list(authors.iter().map(|a| a.as_uuid()));
+    }
+    if let Some(comments) = &filter.comments {
+        sql.push(" AND c.id IN ");
+        sql.bind_list(comments.iter().map(|c| c.as_uuid()));
+    }
+    match filter.state {
+        None => {}
+        Some(ThreadState::Unanswered) => {
+            sql.push(" AND c.withdrawn_at IS NULL AND c.disposition IS NULL");
+        }
+        Some(ThreadState::Answered(kind)) => {
+            sql.push(" AND c.withdrawn_at IS NULL AND c.disposition = ");
+            sql.bind(kind.as_str());
+        }
+        Some(ThreadState::Withdrawn) => {
+            sql.push(" AND c.withdrawn_at IS NOT NULL");
+        }
+    }
+    sql.push(") t");
+    if let Some(key) = query.after {
+        let (group, position, start, id) = (i32::from(key.group), key_position(key.position)?, key.start, key.comment.as_uuid());
+        sql.push(" WHERE t.grp > ").bind(group);
+        sql.push(" OR (t.grp = ").bind(group).push(" AND t.pos > ").bind(position).push(")");
+        sql.push(" OR (t.grp = ").bind(group).push(" AND t.pos = ").bind(position);
+        sql.push(" AND t.qstart > ").bind(start).push(")");
+        sql.push(" OR (t.grp = ").bind(group).push(" AND t.pos = ").bind(position);
+        sql.push(" AND t.qstart = ").bind(start).push(" AND t.comment_id > ").bind(id).push(")");
+    }
+    sql.push(" ORDER BY t.grp, t.pos, t.qstart, t.comment_id LIMIT ");
+    sql.bind(i64::try_from(query.limit).map_err(|e| StoreError::Other(format!("page size: {e}")))?);
+    Ok(sql.statement())
+}
+
+fn key_position(position: u32) -> Result<i32, StoreError> {
+    i32::try_from(position).map_err(|e| StoreError::Other(format!("thread key position: {e}")))
+}
+
+async fn insert_labels(db: &impl ConnectionTrait, version: VersionId, labels: &[(BlockId, String)]) -> Result<(), StoreError> {
+    // In slices, under the engines' limits on bound parameters.
+    for (slice, chunk) in labels.chunks(500).enumerate() {
+        let rows = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, (block, label))| {
+                Ok(block_label::ActiveModel {
+                    version_id: Set(version.as_uuid()),
+                    block_id: Set(block.to_string()),
+                    position: Set(i32::try_from(slice * 500 + i).map_err(|e| StoreError::Other(format!("block position: {e}")))?),
+                    label: Set(label.clone()),
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        block_label::Entity::insert_many(rows).exec(db).await.map_err(map_db_err)?;
+    }
+    Ok(())
+}
+
+/// Gives the versions made before labels were stored their labels, once
+/// (a version that has rows is left alone): run after migrating.
+pub(crate) async fn fill_block_labels(db: &impl ConnectionTrait) -> Result<usize, StoreError> {
+    #[derive(FromQueryResult)]
+    struct Unlabelled {
+        id: uuid::Uuid,
+        blocks: String,
+    }
+    let statement = Statement::from_string(
+        db.get_database_backend(),
+        "SELECT v.id AS id, v.blocks AS blocks FROM versions v \
+         WHERE NOT EXISTS (SELECT 1 FROM block_labels b WHERE b.version_id = v.id) ORDER BY v.id",
+    );
+    let versions = Unlabelled::find_by_statement(statement).all(db).await.map_err(map_db_err)?;
+    let mut filled = 0;
+    for version in versions {
+        let blocks: Vec<gopy_domain::document::Block> =
+            serde_json::from_str(&version.blocks).map_err(|e| StoreError::Corrupt(format!("versions.blocks: {e}")))?;
+        if blocks.is_empty() {
+            continue;
+        }
+        let labels = gopy_domain::document::label::citation_labels(blocks.iter().map(|b| &b.content));
+        let labelled: Vec<(BlockId, String)> = blocks.into_iter().map(|b| b.id).zip(labels).collect();
+        insert_labels(db, VersionId::from_uuid(version.id), &labelled).await?;
+        filled += 1;
+    }
+    Ok(filled)
 }

@@ -152,6 +152,10 @@ impl SeaStore {
         };
         let pending = Migrator::get_pending_migrations(&self.db).await.map_err(failed)?.len();
         Migrator::up(&self.db, None).await.map_err(failed)?;
+        // Versions made before their labels were stored get them now, once.
+        crate::comments::fill_block_labels(&self.db)
+            .await
+            .map_err(|e| ConnectError::Migration { url: redact_url(&self.url), reason: e.to_string() })?;
         Ok(pending)
     }
 

@@ -8,7 +8,6 @@ mod meetings;
 mod reports;
 mod review;
 mod search;
-mod comments_api;
 mod site;
 mod views;
 
@@ -36,6 +35,7 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     samples.extend(admin::view_samples());
     samples.extend(search::view_samples());
     samples.extend(meetings::view_samples());
+    samples.extend(review::view_samples());
     samples
 }
 
@@ -50,20 +50,12 @@ pub fn router(state: AppState) -> Router {
         .merge(search::router())
         .merge(meetings::router())
         .merge(reports::router())
-        .route("/reports/{id}/versions/{number}", get(review::version_page))
-        .route("/reports/{id}/comments", get(review::comments_page).post(review::post_comment))
-        .route("/reports/{id}/events", get(review::events))
-        .route("/comments/{id}/replies", post(review::reply))
-        .route("/comments/{id}/edit", post(review::edit_comment))
-        .route("/comments/{id}/withdraw", post(review::withdraw_comment))
-        .route("/comments/{id}/disposition", post(review::answer_comment))
-        .route("/comments/{id}/card", get(review::thread_card))
-        .route("/comments/{id}/history", get(review::history_page))
+        .merge(review::router())
         .nest(
             "/api",
             api::router()
                 .merge(reports::api_router())
-                .merge(comments_api::router())
+                .merge(review::api::router())
                 .merge(meetings::api_router())
                 .merge(search::api_router()),
         )

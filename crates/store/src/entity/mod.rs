@@ -8,6 +8,7 @@ pub mod agenda_item;
 pub mod account_link;
 pub mod audit_event;
 pub mod ballot_vote;
+pub mod block_label;
 pub mod body;
 pub mod comment;
 pub mod comment_placement;

@@ -1,20 +1,24 @@
 //! The JSON API of the review loop: comments, replies, edits, withdrawals
-//! and dispositions, and the table of dispositions.
+//! and dispositions, a passage's threads a page at a time, and (wired here
+//! until it moves with its feature) the table of dispositions.
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use gopy_app::comments::{NewAnchor, NewComment, Thread};
-use gopy_app::{AppError, Identity, InvalidReason};
+use gopy_app::review::{PassageRef, ThreadModel};
+use gopy_app::{AppError, Fresh, Identity, InvalidReason};
 use gopy_domain::{Comment, CommentId, DispositionKind};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use super::api::{ApiError, ApiJson, refuse, rfc3339};
-use super::dispositions::{api_dispositions, api_dispositions_file};
+use super::pages::ThreadsQuery;
 use crate::AppState;
+use crate::etag::Tag;
+use crate::routes::api::{ApiError, ApiJson, refuse, rfc3339};
+use crate::routes::dispositions::{api_dispositions, api_dispositions_file};
 use crate::auth::ApiCaller;
 use crate::live::Change;
 
@@ -26,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/comments/{id}/replies", post(reply))
         .route("/v1/comments/{id}", axum::routing::patch(change_comment))
         .route("/v1/comments/{id}/disposition", axum::routing::put(answer))
+        .route("/v1/reports/{id}/versions/{number}/passages/{block}/threads", get(passage_threads))
 }
 
 
@@ -300,4 +305,124 @@ pub async fn answer(
         Err(_) => Err(AppError::invalid("disposition", InvalidReason::Missing)),
     };
     changed(&state, &identity, result, "answered", StatusCode::OK)
+}
+
+/// A passage's comments counted by state (withdrawn ones apart).
+#[derive(Serialize, ToSchema)]
+pub struct ThreadCountsResponse {
+    pub comments: usize,
+    pub awaiting: usize,
+    pub accepted: usize,
+    pub partly_accepted: usize,
+    pub explained: usize,
+    pub withdrawn: usize,
+}
+
+/// One page of a passage's threads, in the order of the document.
+#[derive(Serialize, ToSchema)]
+pub struct PassageThreadsResponse {
+    pub report: String,
+    pub version: u32,
+    /// The block's id, `whole` or `outdated`.
+    pub passage: String,
+    /// The passage's citation label ("II.1 ¶2"), for a block.
+    pub label: Option<String>,
+    /// Every comment of the passage, whatever the filters.
+    pub counts: ThreadCountsResponse,
+    pub threads: Vec<ThreadResponse>,
+    /// The cursor of the next page; none on the last page.
+    pub next: Option<String>,
+}
+
+/// The filters and the page of a list of threads. Every filter narrows.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ThreadsParams {
+    /// `true`: only comments awaiting an answer.
+    pub awaiting: Option<String>,
+    /// `true`: only the caller's own comments.
+    pub mine: Option<String>,
+    /// Only comments by members of this body (its id).
+    pub body: Option<String>,
+    /// `none`, `accepted`, `partly_accepted`, `explained` or `withdrawn`.
+    pub disposition: Option<String>,
+    /// The `next` of the page before.
+    pub cursor: Option<String>,
+    /// From 1 to 100; 20 when not given.
+    pub limit: Option<String>,
+}
+
+fn model_thread(t: &ThreadModel) -> ThreadResponse {
+    ThreadResponse {
+        comment: comment_response(&t.comment),
+        placement: t.placement.as_ref().map(|p| p.placement.as_str()),
+        shown_on_block: t.block().map(ToString::to_string),
+        replies: t.replies.iter().map(|r| comment_response(&r.reply)).collect(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/{id}/versions/{number}/passages/{block}/threads", tag = "comments",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The report's id"),
+        ("number" = u32, Path, description = "The version's number"),
+        ("block" = String, Path, description = "A block's id, `whole` (comments on the whole report) or `outdated`"),
+        ThreadsParams),
+    responses(
+        (status = 200, description = "A page of the passage's threads", body = PassageThreadsResponse),
+        (status = 304, description = "Unchanged since the `ETag` sent in `If-None-Match`"),
+        (status = 404, description = "No such report, version or passage", body = ApiError),
+        (status = 422, description = "A filter, cursor or page size that is not valid; `fields` says which", body = ApiError)))]
+pub async fn passage_threads(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    headers: HeaderMap,
+    Path((id, number, block)): Path<(String, String, String)>,
+    Query(params): Query<ThreadsParams>,
+) -> Response {
+    let (Ok(id), Ok(number)) = (id.parse(), number.parse::<u32>()) else {
+        return refuse(&state, &identity, &AppError::NotFound { what: "version" });
+    };
+    let query = ThreadsQuery {
+        awaiting: params.awaiting,
+        mine: params.mine,
+        body: params.body,
+        disposition: params.disposition,
+        cursor: params.cursor,
+        limit: params.limit,
+        ..ThreadsQuery::default()
+    };
+    let request = match query.request() {
+        Ok(request) => request,
+        Err(err) => return refuse(&state, &identity, &err),
+    };
+    // The answer depends on the caller ("mine"), so the tag names them.
+    let tag = Tag::shared("json", &format!("threads.{}", identity.user.id));
+    let passage = PassageRef::parse(&block);
+    match state.app.passage_threads(&identity.actor, id, number, &passage, &request, tag.known(&headers)).await {
+        Ok(Fresh::Unchanged { change_count }) => tag.not_modified(change_count),
+        Ok(Fresh::Changed { change_count, model }) => {
+            let counts = &model.counts;
+            let mut response = Json(PassageThreadsResponse {
+                report: model.report.id.to_string(),
+                version: model.version.number,
+                passage: model.passage.as_str().to_owned(),
+                label: model.block.as_ref().map(|(_, _, label)| label.clone()),
+                counts: ThreadCountsResponse {
+                    comments: counts.comments,
+                    awaiting: counts.awaiting,
+                    accepted: counts.accepted,
+                    partly_accepted: counts.partly_accepted,
+                    explained: counts.explained,
+                    withdrawn: counts.withdrawn,
+                },
+                threads: model.threads.iter().map(model_thread).collect(),
+                next: model.next,
+            })
+            .into_response();
+            tag.put(&mut response, change_count);
+            response
+        }
+        Err(err) => refuse(&state, &identity, &err),
+    }
 }

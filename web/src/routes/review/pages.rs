@@ -1,0 +1,1047 @@
+//! The review pages: the version, one passage's threads (a page, or a
+//! fragment for the script), the comment list, a comment's history, one
+//! thread's card for live updates, and the forms that change threads.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::{ACCEPT, VARY};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use gopy_app::review::{CommentFormModel, PassageRef, PassageThreads, ThreadCard, ThreadList, ThreadsRequest, VersionPage};
+use gopy_app::comments::{NewAnchor, NewComment};
+use gopy_app::{AppError, Fresh};
+use gopy_domain::document::BlockContent;
+use gopy_domain::{Comment, CommentId, DispositionKind, ReportId};
+use serde::{Deserialize, Serialize};
+
+use super::{Choice, CountsView, ReportLink, ThreadFormView, ThreadView, counts_text, disposition_label, thread_view, zone};
+use crate::AppState;
+use crate::auth::{Ctx, CsrfForm, PageResult};
+use crate::etag::Tag;
+use crate::i18n::format_date_time;
+use crate::live::Change;
+use crate::render::{block_element_html, kind_name};
+use crate::routes::reports::{actor, kind_label, report_id};
+
+// --- Views ---------------------------------------------------------------------------
+
+#[derive(Serialize)]
+pub struct VersionRef {
+    pub number: u32,
+}
+
+#[derive(Serialize)]
+pub struct ReportHead {
+    pub id: String,
+    pub title: String,
+    pub kind: String,
+}
+
+#[derive(Serialize)]
+pub struct VersionHead {
+    pub number: u32,
+    pub created_at: String,
+    pub author: String,
+    pub change_note: Option<String>,
+    pub words: String,
+}
+
+#[derive(Serialize)]
+pub struct ApprovalView {
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(Serialize)]
+pub struct TocEntry {
+    pub id: String,
+    pub level: u8,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct VersionLink {
+    pub number: u32,
+    pub current: bool,
+}
+
+/// One passage of the version page: its text, its counts, and its threads
+/// when they are drawn in full.
+#[derive(Serialize)]
+pub struct BlockView {
+    pub id: String,
+    pub n: usize,
+    pub label: String,
+    pub kind: &'static str,
+    pub is_table: bool,
+    pub html: String,
+    pub counts: CountsView,
+    /// Its threads are drawn below (all of them).
+    pub open: bool,
+    pub comments: Vec<ThreadView>,
+    /// The passage's own page with its threads.
+    pub threads_url: String,
+}
+
+/// Threads on the whole report, or outdated ones: the first few, and a link
+/// to all when there are more.
+#[derive(Serialize)]
+pub struct ThreadListView {
+    pub threads: Vec<ThreadView>,
+    pub counts: CountsView,
+    pub more: bool,
+    pub url: String,
+}
+
+/// What was typed into the comment form.
+#[derive(Serialize, Default)]
+pub struct CommentValues {
+    pub block: String,
+    pub start: String,
+    pub end: String,
+    pub quote: String,
+    pub body: String,
+    pub author: String,
+    pub at_meeting: bool,
+}
+
+/// Why the comment form was refused, beside each field.
+#[derive(Serialize, Default)]
+pub struct CommentErrors {
+    pub anchor: Option<String>,
+    pub version: Option<String>,
+    pub body: Option<String>,
+    pub author: Option<String>,
+    /// Any other refusal.
+    pub form: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CommentFormView {
+    pub may_comment: bool,
+    pub may_record: bool,
+    pub members: Vec<Choice>,
+    /// Opened: after a refusal, or when a passage was chosen.
+    pub open: bool,
+    pub refused: bool,
+    pub values: CommentValues,
+    pub errors: CommentErrors,
+    pub chosen_label: Option<String>,
+    pub limit: String,
+}
+
+#[derive(Serialize)]
+pub struct VersionPageView {
+    pub report: ReportHead,
+    pub version: VersionHead,
+    pub latest: u32,
+    pub is_latest: bool,
+    pub approval: Option<ApprovalView>,
+    pub toc: Vec<TocEntry>,
+    pub blocks: Vec<BlockView>,
+    pub whole: ThreadListView,
+    pub outdated: ThreadListView,
+    pub counts: CountsView,
+    pub previous: Option<u32>,
+    pub versions: Vec<VersionLink>,
+    pub form: CommentFormView,
+}
+
+/// The passage whose threads are listed.
+#[derive(Serialize)]
+pub struct PassageHead {
+    /// A block's id, `whole` or `outdated`.
+    pub key: String,
+    pub label: Option<String>,
+    pub n: Option<usize>,
+    pub html: Option<String>,
+    pub is_table: bool,
+    pub whole: bool,
+    pub outdated: bool,
+}
+
+/// The filters of a list of threads, as chosen.
+#[derive(Serialize)]
+pub struct FiltersView {
+    pub awaiting: bool,
+    pub mine: bool,
+    pub bodies: Vec<Choice>,
+    pub dispositions: Vec<Choice>,
+    pub any: bool,
+}
+
+/// A passage's threads: the whole page (no script), or the fragment the
+/// script puts under the passage.
+#[derive(Serialize)]
+pub struct PassagePageView {
+    pub report: ReportHead,
+    pub version: VersionRef,
+    pub latest: u32,
+    pub is_latest: bool,
+    pub passage: PassageHead,
+    pub counts: CountsView,
+    pub threads: Vec<ThreadView>,
+    pub next_url: Option<String>,
+    /// The next page as a fragment, for the script's "more" button.
+    pub next_fragment_url: Option<String>,
+    pub filters: FiltersView,
+    pub version_url: String,
+    pub form: CommentFormView,
+}
+
+/// One thread for a live update, with the counts it changes.
+#[derive(Serialize)]
+pub struct ThreadCardView {
+    pub version: VersionRef,
+    pub thread: ThreadView,
+    pub passage: String,
+    pub passage_counts: CountsView,
+    pub counts_text: String,
+}
+
+/// One thread whose form was refused, with what was typed and why.
+#[derive(Serialize)]
+pub struct ThreadPageView {
+    pub report: ReportLink,
+    pub version: VersionRef,
+    pub passage_url: String,
+    pub thread: ThreadView,
+}
+
+#[derive(Serialize)]
+pub struct CommentsPageView {
+    pub report: ReportLink,
+    pub version: VersionRef,
+    pub counts: CountsView,
+    pub threads: Vec<ThreadView>,
+    pub filtered: bool,
+    pub dispositions: Vec<Choice>,
+    pub authors: Vec<Choice>,
+    pub bodies: Vec<Choice>,
+    pub sections: Vec<Choice>,
+    pub next_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct HistoryComment {
+    pub id: String,
+    pub author: String,
+    pub body: String,
+}
+
+#[derive(Serialize)]
+pub struct RevisionView {
+    pub body: String,
+    pub replaced_at: String,
+}
+
+#[derive(Serialize)]
+pub struct HistoryView {
+    pub report: ReportLink,
+    pub version: u32,
+    pub comment: HistoryComment,
+    pub revisions: Vec<RevisionView>,
+}
+
+/// A refusal in words, on the message page.
+#[derive(Serialize)]
+pub struct MessageView {
+    pub heading: String,
+    pub body: String,
+}
+
+// --- Building the views ----------------------------------------------------------------
+
+fn threads_url(report: ReportId, number: u32, passage: &str) -> String {
+    format!("/reports/{report}/versions/{number}/passages/{passage}/threads")
+}
+
+fn report_head(ctx: &Ctx, report: &gopy_domain::Report) -> ReportHead {
+    ReportHead { id: report.id.to_string(), title: report.title.to_string(), kind: kind_label(ctx, report.kind) }
+}
+
+fn list_view(ctx: &Ctx, list: &ThreadList, url: String, zone: &str) -> ThreadListView {
+    ThreadListView {
+        threads: list.threads.iter().map(|t| thread_view(ctx, t, zone)).collect(),
+        counts: CountsView::new(ctx, &list.counts),
+        more: list.more,
+        url,
+    }
+}
+
+fn form_view(ctx: &Ctx, form: &CommentFormModel, values: CommentValues, errors: CommentErrors, chosen_label: Option<String>) -> CommentFormView {
+    let refused = errors.anchor.is_some()
+        || errors.version.is_some()
+        || errors.body.is_some()
+        || errors.author.is_some()
+        || errors.form.is_some();
+    let limit = ctx
+        .pages
+        .catalog()
+        .text(ctx.language, "comment_limit")
+        .replace("{max}", &crate::i18n::format_count(gopy_domain::CommentText::MAX_CHARS as u64));
+    CommentFormView {
+        // A refused comment keeps its form, so nothing typed is lost, even
+        // when comments closed meanwhile (the form then says so).
+        may_comment: form.may_comment || refused,
+        may_record: form.may_record,
+        members: form
+            .members
+            .iter()
+            .map(|(id, name)| Choice { value: id.to_string(), label: name.clone(), selected: values.author == id.to_string() })
+            .collect(),
+        open: refused || !values.block.is_empty(),
+        refused,
+        values,
+        errors,
+        chosen_label,
+        limit,
+    }
+}
+
+fn version_view(ctx: &Ctx, page: &VersionPage, values: CommentValues, errors: CommentErrors) -> VersionPageView {
+    let zone = zone(ctx);
+    let report = page.report.id;
+    let number = page.version.number;
+    let version = &page.version;
+    let chosen_label = page.passages.iter().find(|p| p.block.id.as_str() == values.block).map(|p| p.label.clone());
+    VersionPageView {
+        report: report_head(ctx, &page.report),
+        version: VersionHead {
+            number,
+            created_at: format_date_time(version.created_at, &zone),
+            author: page.author.clone(),
+            change_note: version.change_note.clone(),
+            words: crate::i18n::format_count(version.word_count() as u64),
+        },
+        latest: page.latest,
+        is_latest: number == page.latest,
+        approval: page.approval.as_ref().map(|(by, at)| ApprovalView { by: by.clone(), at: format_date_time(*at, &zone) }),
+        toc: version
+            .blocks
+            .iter()
+            .filter_map(|b| match &b.content {
+                BlockContent::Heading { level, text } if *level > 1 => {
+                    Some(TocEntry { id: b.id.to_string(), level: *level, text: text.text() })
+                }
+                _ => None,
+            })
+            .collect(),
+        blocks: page
+            .passages
+            .iter()
+            .map(|p| BlockView {
+                id: p.block.id.to_string(),
+                n: p.number,
+                label: p.label.clone(),
+                kind: kind_name(&p.block.content),
+                is_table: matches!(p.block.content, BlockContent::Table { .. }),
+                html: block_element_html(&p.block.content),
+                counts: CountsView::new(ctx, &p.counts),
+                open: p.threads.is_some(),
+                comments: p.threads.iter().flatten().map(|t| thread_view(ctx, t, &zone)).collect(),
+                threads_url: threads_url(report, number, p.block.id.as_str()),
+            })
+            .collect(),
+        whole: list_view(ctx, &page.whole, threads_url(report, number, "whole"), &zone),
+        outdated: list_view(ctx, &page.outdated, threads_url(report, number, "outdated"), &zone),
+        counts: CountsView::new(ctx, &page.counts),
+        previous: (number > 1).then(|| number - 1),
+        versions: page.versions.iter().map(|n| VersionLink { number: *n, current: *n == number }).collect(),
+        form: form_view(ctx, &page.form, values, errors, chosen_label),
+    }
+}
+
+/// The query string of a list of threads: its filters and page.
+#[derive(Deserialize, Default, Clone)]
+pub struct ThreadsQuery {
+    pub awaiting: Option<String>,
+    pub mine: Option<String>,
+    pub body: Option<String>,
+    pub disposition: Option<String>,
+    pub author: Option<String>,
+    pub section: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<String>,
+    /// Asks for the fragment the script puts under the passage.
+    pub fragment: Option<String>,
+}
+
+fn checked(raw: &Option<String>) -> Result<bool, AppError> {
+    match raw.as_deref().map(str::trim) {
+        None | Some("" | "0" | "false") => Ok(false),
+        Some("1" | "on" | "true") => Ok(true),
+        Some(_) => Err(AppError::invalid("filter", gopy_app::InvalidReason::Missing)),
+    }
+}
+
+impl ThreadsQuery {
+    /// The use case's request: the same for the page and the API.
+    pub fn request(&self) -> Result<ThreadsRequest, AppError> {
+        let limit = match self.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(raw) => Some(raw.parse::<u32>().map_err(|_| {
+                AppError::invalid("limit", gopy_app::InvalidReason::Rule("err_page_size".into()))
+            })?),
+        };
+        Ok(ThreadsRequest {
+            awaiting: checked(&self.awaiting)?,
+            mine: checked(&self.mine)?,
+            body: self.body.clone(),
+            disposition: self.disposition.clone(),
+            author: self.author.clone(),
+            section: self.section.clone(),
+            cursor: self.cursor.clone(),
+            limit,
+        })
+    }
+
+    /// This query with another cursor, as a query string.
+    fn with_cursor(&self, cursor: &str, fragment: bool) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let mut keep = |name: &'static str, value: &Option<String>| {
+            if let Some(v) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+                pairs.push((name, v.to_owned()));
+            }
+        };
+        keep("awaiting", &self.awaiting);
+        keep("mine", &self.mine);
+        keep("body", &self.body);
+        keep("disposition", &self.disposition);
+        keep("author", &self.author);
+        keep("section", &self.section);
+        keep("limit", &self.limit);
+        pairs.push(("cursor", cursor.to_owned()));
+        if fragment {
+            pairs.push(("fragment", "1".to_owned()));
+        }
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+
+    fn filtered(&self) -> bool {
+        [&self.awaiting, &self.mine, &self.body, &self.disposition, &self.author, &self.section]
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty() && v != "0"))
+    }
+}
+
+fn state_choices(ctx: &Ctx, chosen: Option<&str>) -> Vec<Choice> {
+    let mut choices: Vec<Choice> = [None, Some(DispositionKind::Accepted), Some(DispositionKind::PartlyAccepted), Some(DispositionKind::Explained)]
+        .into_iter()
+        .map(|kind| {
+            let value = kind.map_or("none", DispositionKind::as_str);
+            Choice { value: value.to_owned(), label: disposition_label(ctx, kind), selected: chosen == Some(value) }
+        })
+        .collect();
+    choices.push(Choice {
+        value: "withdrawn".to_owned(),
+        label: ctx.pages.catalog().text(ctx.language, "comment_withdrawn").to_owned(),
+        selected: chosen == Some("withdrawn"),
+    });
+    choices
+}
+
+fn passage_view(ctx: &Ctx, model: &PassageThreads, query: &ThreadsQuery, values: CommentValues) -> PassagePageView {
+    let zone = zone(ctx);
+    let report = model.report.id;
+    let number = model.version.number;
+    let key = model.passage.as_str().to_owned();
+    let url = threads_url(report, number, &key);
+    let chosen_label = model.block.as_ref().map(|(_, _, label)| label.clone());
+    PassagePageView {
+        report: report_head(ctx, &model.report),
+        version: VersionRef { number },
+        latest: model.latest,
+        is_latest: number == model.latest,
+        passage: PassageHead {
+            label: model.block.as_ref().map(|(_, _, label)| label.clone()),
+            n: model.block.as_ref().map(|(_, n, _)| *n),
+            html: model.block.as_ref().map(|(block, _, _)| block_element_html(&block.content)),
+            is_table: model.block.as_ref().is_some_and(|(b, _, _)| matches!(b.content, BlockContent::Table { .. })),
+            whole: model.passage == PassageRef::Whole,
+            outdated: model.passage == PassageRef::Outdated,
+            key,
+        },
+        counts: CountsView::new(ctx, &model.counts),
+        threads: model.threads.iter().map(|t| thread_view(ctx, t, &zone)).collect(),
+        next_url: model.next.as_ref().map(|c| format!("{url}?{}", query.with_cursor(c, false))),
+        next_fragment_url: model.next.as_ref().map(|c| format!("{url}?{}", query.with_cursor(c, true))),
+        filters: FiltersView {
+            awaiting: checked(&query.awaiting).unwrap_or(false),
+            mine: checked(&query.mine).unwrap_or(false),
+            bodies: model
+                .bodies
+                .iter()
+                .map(|(id, name)| Choice {
+                    value: id.to_string(),
+                    label: name.clone(),
+                    selected: query.body.as_deref() == Some(id.to_string().as_str()),
+                })
+                .collect(),
+            dispositions: state_choices(ctx, query.disposition.as_deref()),
+            any: query.filtered(),
+        },
+        version_url: format!("/reports/{report}/versions/{number}#{}", model.passage.as_str()),
+        form: form_view(ctx, &model.form, values, CommentErrors::default(), chosen_label),
+    }
+}
+
+fn card_view(ctx: &Ctx, card: &ThreadCard) -> ThreadCardView {
+    ThreadCardView {
+        version: VersionRef { number: card.version },
+        thread: thread_view(ctx, &card.thread, &zone(ctx)),
+        passage: card.passage.as_str().to_owned(),
+        passage_counts: CountsView::new(ctx, &card.passage_counts),
+        counts_text: counts_text(ctx, card.counts.comments, card.counts.awaiting),
+    }
+}
+
+/// A refusal that no form shows beside a field: a 422 page that says why
+/// for bad input, the usual page for the rest.
+fn refused(ctx: &Ctx, err: &AppError) -> Response {
+    match err {
+        AppError::Invalid { .. } => {
+            let catalog = ctx.pages.catalog();
+            let view = MessageView { heading: catalog.text(ctx.language, "error_title").to_owned(), body: ctx.describe(err) };
+            ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/message", "error_title", view)
+        }
+        other => ctx.failure(other),
+    }
+}
+
+// --- The version page ------------------------------------------------------------------
+
+#[derive(Deserialize)]
+pub struct VersionQuery {
+    /// A block to comment on, from the per-block link (pages without script).
+    comment_on: Option<String>,
+}
+
+fn version_number(ctx: &Ctx, raw: &str) -> Result<u32, Response> {
+    raw.parse().map_err(|_| ctx.not_found())
+}
+
+pub async fn version_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((id, number)): Path<(String, String)>,
+    Query(query): Query<VersionQuery>,
+) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let number = version_number(&ctx, &number)?;
+    let tag = Tag::page(&ctx);
+    match state.app.version_page(actor(&ctx)?, id, number, tag.known(&headers)).await {
+        Ok(Fresh::Unchanged { change_count }) => Ok(tag.not_modified(change_count)),
+        Ok(Fresh::Changed { change_count, model }) => {
+            let values = CommentValues { block: query.comment_on.unwrap_or_default(), ..CommentValues::default() };
+            let view = version_view(&ctx, &model, values, CommentErrors::default());
+            let mut response = ctx.render("pages/version", "version_title", view);
+            tag.put(&mut response, change_count);
+            Ok(response)
+        }
+        Err(err) => Err(ctx.failure(&err)),
+    }
+}
+
+// --- A passage's threads ---------------------------------------------------------------
+
+pub async fn passage_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Path((id, number, block)): Path<(String, String, String)>,
+    Query(query): Query<ThreadsQuery>,
+) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let number = version_number(&ctx, &number)?;
+    let request = query.request().map_err(|e| refused(&ctx, &e))?;
+    let passage = PassageRef::parse(&block);
+    let fragment = query.fragment.as_deref().is_some_and(|f| f == "1")
+        || headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html-fragment"));
+    let tag = Tag::page(&ctx);
+    let mut response = match state.app.passage_threads(actor(&ctx)?, id, number, &passage, &request, tag.known(&headers)).await {
+        Ok(Fresh::Unchanged { change_count }) => tag.not_modified(change_count),
+        Ok(Fresh::Changed { change_count, model }) => {
+            let values = CommentValues {
+                block: model.block.as_ref().map(|(b, _, _)| b.id.to_string()).unwrap_or_default(),
+                ..CommentValues::default()
+            };
+            let view = passage_view(&ctx, &model, &query, values);
+            let mut response = if fragment {
+                ctx.pages.render_fragment(&ctx.frame(), "partials/thread_page", view)
+            } else {
+                ctx.render("pages/passage", "passage_title", view)
+            };
+            tag.put(&mut response, change_count);
+            response
+        }
+        Err(err) => return Err(refused(&ctx, &err)),
+    };
+    // The page and the fragment share a URL when the fragment is asked for by header.
+    response.headers_mut().insert(VARY, HeaderValue::from_static("Accept"));
+    Ok(response)
+}
+
+// --- Posting and answering -------------------------------------------------------------
+
+#[derive(Deserialize, Serialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    version: String,
+    #[serde(default)]
+    block: String,
+    #[serde(default)]
+    start: String,
+    #[serde(default)]
+    end: String,
+    #[serde(default)]
+    quote: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    author: String,
+    at_meeting: Option<String>,
+}
+
+fn comment_errors(ctx: &Ctx, err: &AppError) -> CommentErrors {
+    let message = Some(ctx.describe(err));
+    match err {
+        AppError::Invalid { field: "body", .. } => CommentErrors { body: message, ..CommentErrors::default() },
+        AppError::Invalid { field: "anchor", .. } => CommentErrors { anchor: message, ..CommentErrors::default() },
+        AppError::Invalid { field: "version", .. } => CommentErrors { version: message, ..CommentErrors::default() },
+        AppError::Invalid { field: "author", .. } => CommentErrors { author: message, ..CommentErrors::default() },
+        _ => CommentErrors { form: message, ..CommentErrors::default() },
+    }
+}
+
+pub async fn post_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<CommentForm>,
+) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let actor = actor(&ctx)?;
+    let number: u32 = form.version.trim().parse().unwrap_or(0);
+    let blank = |s: &str| (!s.trim().is_empty()).then(|| s.to_owned());
+    let new = NewComment {
+        version: number,
+        anchor: NewAnchor {
+            block: blank(&form.block),
+            start: form.start.trim().parse().ok(),
+            end: form.end.trim().parse().ok(),
+            quote: blank(&form.quote),
+        },
+        body: form.body.clone(),
+        on_behalf_of: form.author.parse().ok(),
+        at_meeting: form.at_meeting.is_some(),
+    };
+    match state.app.post_comment(actor, id, new).await {
+        Ok(comment) => {
+            state.live.announce(Change { report: id, thread: comment.id, kind: "posted" });
+            Ok(Redirect::to(&format!("/reports/{id}/versions/{}#comment-{}", comment.version_number, comment.id)).into_response())
+        }
+        Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
+            // The page again, the text kept and the reason beside the field.
+            let shown = if number == 0 { 1 } else { number };
+            let model = match state.app.version_page(actor, id, shown, None).await.map_err(|e| ctx.failure(&e))? {
+                Fresh::Changed { model, .. } => model,
+                Fresh::Unchanged { .. } => return Err(ctx.not_found()),
+            };
+            let values = CommentValues {
+                block: form.block,
+                start: form.start,
+                end: form.end,
+                quote: form.quote,
+                body: form.body,
+                author: form.author,
+                at_meeting: form.at_meeting.is_some(),
+            };
+            let view = version_view(&ctx, &model, values, comment_errors(&ctx, &err));
+            Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/version", "version_title", view))
+        }
+        Err(err) => Err(ctx.failure(&err)),
+    }
+}
+
+fn comment_id(ctx: &Ctx, raw: &str) -> Result<CommentId, Response> {
+    raw.parse().map_err(|_| ctx.not_found())
+}
+
+/// After a change to a thread: back to it on the version the form was on,
+/// or, when refused, the thread alone with what was typed and why.
+async fn after_thread_change(
+    state: &AppState,
+    ctx: &Ctx,
+    id: CommentId,
+    version: &str,
+    result: Result<Comment, AppError>,
+    kind: &'static str,
+    typed: ThreadFormView,
+) -> PageResult {
+    let version: Option<u32> = version.trim().parse().ok();
+    match result {
+        Ok(changed) => {
+            let thread = changed.parent.unwrap_or(changed.id);
+            state.live.announce(Change { report: changed.report, thread, kind });
+            let number = version.unwrap_or(changed.version_number);
+            Ok(Redirect::to(&format!("/reports/{}/versions/{number}#comment-{thread}", changed.report)).into_response())
+        }
+        Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
+            let card = state.app.thread_card(actor(ctx)?, id, version).await.map_err(|e| ctx.failure(&e))?;
+            let mut thread = thread_view(ctx, &card.thread, &zone(ctx));
+            thread.form = Some(ThreadFormView { error: Some(ctx.describe(&err)), ..typed });
+            let view = ThreadPageView {
+                report: ReportLink { id: card.report.id.to_string(), title: card.report.title.to_string() },
+                version: VersionRef { number: card.version },
+                passage_url: threads_url(card.report.id, card.version, card.passage.as_str()),
+                thread,
+            };
+            Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/thread", "comment_thread", view))
+        }
+        Err(err) => Err(ctx.failure(&err)),
+    }
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct TextForm {
+    #[serde(default)]
+    body: String,
+    /// The version the form was on, to come back to.
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> PageResult {
+    let id = comment_id(&ctx, &id)?;
+    let result = state.app.reply(actor(&ctx)?, id, &form.body).await;
+    let typed = ThreadFormView { reply: Some(form.body), ..ThreadFormView::default() };
+    after_thread_change(&state, &ctx, id, &form.version, result, "replied", typed).await
+}
+
+pub async fn edit_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<TextForm>,
+) -> PageResult {
+    let id = comment_id(&ctx, &id)?;
+    let result = state.app.edit_comment(actor(&ctx)?, id, &form.body).await;
+    let typed = ThreadFormView { edit: Some(form.body), ..ThreadFormView::default() };
+    after_thread_change(&state, &ctx, id, &form.version, result, "edited", typed).await
+}
+
+#[derive(Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn withdraw_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<VersionForm>,
+) -> PageResult {
+    let id = comment_id(&ctx, &id)?;
+    let result = state.app.withdraw_comment(actor(&ctx)?, id).await;
+    after_thread_change(&state, &ctx, id, &form.version, result, "withdrawn", ThreadFormView::default()).await
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct DispositionForm {
+    #[serde(default)]
+    disposition: String,
+    #[serde(default)]
+    response: String,
+    #[serde(default)]
+    addressed_in: String,
+    #[serde(default)]
+    version: String,
+}
+
+pub async fn answer_comment(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<DispositionForm>,
+) -> PageResult {
+    let id = comment_id(&ctx, &id)?;
+    let result = match form.disposition.parse::<DispositionKind>() {
+        Ok(kind) => {
+            let addressed_in = form.addressed_in.trim().parse().ok();
+            state.app.answer_comment(actor(&ctx)?, id, kind, &form.response, addressed_in).await
+        }
+        Err(_) => Err(AppError::invalid("disposition", gopy_app::InvalidReason::Missing)),
+    };
+    let typed = ThreadFormView { response: Some(form.response), ..ThreadFormView::default() };
+    after_thread_change(&state, &ctx, id, &form.version, result, "answered", typed).await
+}
+
+// --- Live updates ------------------------------------------------------------------------
+
+/// The live stream of a report's changes, for its open pages.
+pub async fn events(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    // Reading the report checks that the person may see it.
+    state.app.report_detail(actor(&ctx)?, id).await.map_err(|e| ctx.failure(&e))?;
+    Ok(state.live.events(id).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CardQuery {
+    version: Option<u32>,
+}
+
+/// One thread drawn as on the version page, for the live update to put in
+/// place, with the counts of its passage and of the report.
+pub async fn thread_card(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(query): Query<CardQuery>,
+) -> PageResult {
+    let id = comment_id(&ctx, &id)?;
+    let card = state.app.thread_card(actor(&ctx)?, id, query.version).await.map_err(|e| ctx.failure(&e))?;
+    Ok(ctx.pages.render_fragment(&ctx.frame(), "partials/thread_card", card_view(&ctx, &card)))
+}
+
+// --- The comment list ------------------------------------------------------------------
+
+/// A report's comments with their answers, a page at a time, filterable by
+/// disposition, author, the author's body and the section of the document.
+pub async fn comments_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(query): Query<ThreadsQuery>,
+) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let request = query.request().map_err(|e| refused(&ctx, &e))?;
+    let list = state.app.comment_list(actor(&ctx)?, id, &request).await.map_err(|e| refused(&ctx, &e))?;
+    let zone = zone(&ctx);
+    let chosen = |value: &Option<String>, option: &str| value.as_deref() == Some(option);
+    let view = CommentsPageView {
+        report: ReportLink { id: list.report.id.to_string(), title: list.report.title.to_string() },
+        version: VersionRef { number: list.version.unwrap_or(0) },
+        counts: CountsView::new(&ctx, &list.counts),
+        threads: list.threads.iter().map(|t| thread_view(&ctx, t, &zone)).collect(),
+        filtered: query.filtered(),
+        dispositions: state_choices(&ctx, query.disposition.as_deref()),
+        authors: list
+            .authors
+            .iter()
+            .map(|(u, name)| Choice { value: u.to_string(), label: name.clone(), selected: chosen(&query.author, &u.to_string()) })
+            .collect(),
+        bodies: list
+            .bodies
+            .iter()
+            .map(|(b, name)| Choice { value: b.to_string(), label: name.clone(), selected: chosen(&query.body, &b.to_string()) })
+            .collect(),
+        sections: list
+            .sections
+            .iter()
+            .map(|s| Choice { value: s.clone(), label: s.clone(), selected: chosen(&query.section, s) })
+            .collect(),
+        next_url: list.next.as_ref().map(|c| format!("/reports/{id}/comments?{}", query.with_cursor(c, false))),
+    };
+    Ok(ctx.render("pages/comments", "comments_title", view))
+}
+
+/// The earlier texts of an edited comment, for the secretariat.
+pub async fn history_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
+    let id = comment_id(&ctx, &id)?;
+    let history = state.app.comment_history_page(actor(&ctx)?, id).await.map_err(|e| ctx.failure(&e))?;
+    let zone = zone(&ctx);
+    let view = HistoryView {
+        report: ReportLink { id: history.report.id.to_string(), title: history.report.title.to_string() },
+        version: history.comment.version_number,
+        comment: HistoryComment { id: history.comment.id.to_string(), author: history.author, body: history.comment.body.to_string() },
+        revisions: history
+            .revisions
+            .iter()
+            .map(|r| RevisionView { body: r.body.to_string(), replaced_at: format_date_time(r.replaced_at, &zone) })
+            .collect(),
+    };
+    Ok(ctx.render("pages/comment_history", "comment_history", view))
+}
+
+// --- Samples for the strict-mode test ------------------------------------------------------
+
+#[cfg(test)]
+pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
+    samples::all()
+}
+
+#[cfg(test)]
+mod samples {
+    use super::*;
+    use crate::routes::review::{AnswerView, ReplyView};
+
+    fn s(text: &str) -> String {
+        text.to_owned()
+    }
+
+    fn choice() -> Choice {
+        Choice { value: s("accepted"), label: s("Tiếp thu"), selected: true }
+    }
+
+    fn counts() -> CountsView {
+        CountsView { total: 3, comments: 2, awaiting: 1, accepted: 1, partly_accepted: 0, explained: 0, withdrawn: 1, text: s("2 ý kiến, 1 chưa trả lời") }
+    }
+
+    pub(super) fn thread() -> ThreadView {
+        ThreadView {
+            id: s("0190a5c3-0000-7000-8000-000000000001"),
+            author: s("Trần Ủy Viên"),
+            author_body: Some(s("Ban Tuyên giáo")),
+            recorded_by: Some(s("Lê Văn Phòng")),
+            at_meeting: true,
+            label: Some(s("II.1 ¶2")),
+            passage: s("b2345678923456"),
+            quote: Some(s("tăng trưởng")),
+            original_quote: Some(s("tăng trưởng kinh tế")),
+            made_on: 1,
+            passage_changed: true,
+            outdated: false,
+            body: s("Đề nghị bổ sung số liệu."),
+            created_at: s("27/06/2023 08:00"),
+            edited: true,
+            withdrawn: false,
+            late: true,
+            awaiting: false,
+            disposition: Some(AnswerView { kind: "accepted", response: Some(s("Tiếp thu.")), addressed_in: Some(2), by: s("Nguyễn Tổ Trưởng") }),
+            disposition_kind: "accepted",
+            disposition_label: s("Tiếp thu"),
+            replies: vec![ReplyView { id: s("r1"), author: s("Phạm Thị B"), body: s("Đồng ý."), created_at: s("27/06/2023 09:00"), edited: true }],
+            may_edit: true,
+            may_withdraw: true,
+            may_answer: true,
+            may_reply: true,
+            may_history: true,
+            dispositions: vec![choice()],
+            form: Some(ThreadFormView { reply: Some(s("Trả lời")), edit: Some(s("Sửa")), response: Some(s("Giải trình")), error: Some(s("Không được để trống.")) }),
+        }
+    }
+
+    fn form() -> CommentFormView {
+        CommentFormView {
+            may_comment: true,
+            may_record: true,
+            members: vec![choice()],
+            open: true,
+            refused: true,
+            values: CommentValues { block: s("b2345678923456"), start: s("1"), end: s("5"), quote: s("tăng"), body: s("Ý kiến"), author: s("x"), at_meeting: true },
+            errors: CommentErrors { anchor: Some(s("a")), version: Some(s("v")), body: Some(s("b")), author: Some(s("c")), form: Some(s("f")) },
+            chosen_label: Some(s("II.1 ¶2")),
+            limit: s("Tối đa 5.000 ký tự."),
+        }
+    }
+
+    fn head() -> ReportHead {
+        ReportHead { id: s("r"), title: s("Báo cáo sơ kết"), kind: s("Báo cáo sơ kết") }
+    }
+
+    fn list() -> ThreadListView {
+        ThreadListView { threads: vec![thread()], counts: counts(), more: true, url: s("/x") }
+    }
+
+    fn passage() -> PassagePageView {
+        PassagePageView {
+            report: head(),
+            version: VersionRef { number: 2 },
+            latest: 2,
+            is_latest: true,
+            passage: PassageHead { key: s("b2345678923456"), label: Some(s("II.1 ¶2")), n: Some(4), html: Some(s("<p>x</p>")), is_table: true, whole: true, outdated: true },
+            counts: counts(),
+            threads: vec![thread()],
+            next_url: Some(s("/next")),
+            next_fragment_url: Some(s("/next?fragment=1")),
+            filters: FiltersView { awaiting: true, mine: true, bodies: vec![choice()], dispositions: vec![choice()], any: true },
+            version_url: s("/v"),
+            form: form(),
+        }
+    }
+
+    pub(super) fn all() -> Vec<(&'static str, serde_json::Value)> {
+        fn value(view: &impl Serialize) -> serde_json::Value {
+            serde_json::to_value(view).expect("a view serializes")
+        }
+        vec![
+            ("pages/version", value(&VersionPageView {
+                report: head(),
+                version: VersionHead { number: 2, created_at: s("27/06/2023 08:00"), author: s("A"), change_note: Some(s("n")), words: s("3.850") },
+                latest: 2,
+                is_latest: true,
+                approval: Some(ApprovalView { by: s("Bí thư"), at: s("27/06/2023 08:00") }),
+                toc: vec![TocEntry { id: s("b1"), level: 2, text: s("I. Kết quả") }],
+                blocks: vec![BlockView {
+                    id: s("b1"), n: 1, label: s("I"), kind: "paragraph", is_table: true, html: s("<p>x</p>"),
+                    counts: counts(), open: true, comments: vec![thread()], threads_url: s("/t"),
+                }],
+                whole: list(),
+                outdated: list(),
+                counts: counts(),
+                previous: Some(1),
+                versions: vec![VersionLink { number: 1, current: true }],
+                form: form(),
+            })),
+            ("pages/passage", value(&passage())),
+            ("partials/thread_page", value(&passage())),
+            ("partials/thread_card", value(&ThreadCardView {
+                version: VersionRef { number: 2 }, thread: thread(), passage: s("b1"), passage_counts: counts(), counts_text: s("c"),
+            })),
+            ("pages/thread", value(&ThreadPageView {
+                report: ReportLink { id: s("r"), title: s("t") }, version: VersionRef { number: 2 }, passage_url: s("/p"), thread: thread(),
+            })),
+            ("pages/comments", value(&CommentsPageView {
+                report: ReportLink { id: s("r"), title: s("t") },
+                version: VersionRef { number: 2 },
+                counts: counts(),
+                threads: vec![thread()],
+                filtered: true,
+                dispositions: vec![choice()],
+                authors: vec![choice()],
+                bodies: vec![choice()],
+                sections: vec![choice()],
+                next_url: Some(s("/n")),
+            })),
+            ("pages/comment_history", value(&HistoryView {
+                report: ReportLink { id: s("r"), title: s("t") },
+                version: 1,
+                comment: HistoryComment { id: s("c"), author: s("a"), body: s("b") },
+                revisions: vec![RevisionView { body: s("b0"), replaced_at: s("27/06/2023 08:00") }],
+            })),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::pages::{Frame, Pages};
+    use axum::http::StatusCode;
+    use gopy_domain::Language;
+
+    /// Every review template renders from its view in strict mode, in both
+    /// languages: a field the template reads and the view lacks fails here.
+    #[test]
+    fn the_review_templates_render_strictly_from_their_views() {
+        let pages = Pages::load_with(true).expect("templates load");
+        for language in [Language::Vi, Language::En] {
+            let frame = Frame { language, viewer: None, csrf: "c".repeat(64) };
+            for (template, view) in crate::routes::review::view_samples() {
+                let response = if template.starts_with("partials/") {
+                    pages.render_fragment(&frame, template, view)
+                } else {
+                    pages.render(&frame, StatusCode::OK, template, "home_title", view)
+                };
+                assert_eq!(response.status(), StatusCode::OK, "{template} in {language:?}");
+            }
+        }
+    }
+}
