@@ -15,7 +15,7 @@ mod views;
 use reports::dispositions;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::get;
 
 use crate::AppState;
 

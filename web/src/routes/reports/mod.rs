@@ -24,7 +24,7 @@ use axum::routing::{get, post};
 use gopy_app::AppError;
 use gopy_app::reports::Download;
 use gopy_documents::ImportLimits;
-use gopy_domain::{Actor, ReportId, ReportKind};
+use gopy_domain::{Actor, ReportId, ReportKind, User};
 use serde::Serialize;
 
 use crate::AppState;

@@ -12,13 +12,11 @@
 pub mod api;
 mod pages;
 
-use std::collections::HashMap;
 
 use axum::Router;
 use axum::routing::{get, post};
-use gopy_app::AppError;
 use gopy_app::review::{PassageRef, ThreadModel};
-use gopy_domain::{CommentCounts, DispositionKind, Placement, User, UserId, Version};
+use gopy_domain::{CommentCounts, DispositionKind, Placement, User};
 use serde::Serialize;
 
 use crate::AppState;
@@ -242,47 +240,6 @@ pub(crate) fn counts_text(ctx: &Ctx, comments: usize, awaiting: usize) -> String
 
 fn zone(ctx: &Ctx) -> String {
     ctx.identity.as_ref().map_or_else(|| User::DEFAULT_TIME_ZONE.to_owned(), |i| i.user.time_zone.clone())
-}
-
-// --- Kept for the pages that have not moved to the app's read models yet -------------
-
-/// People and bodies by id, for the report page, the table of dispositions
-/// and the timeline, until they read `gopy_app::Directory` inside their own
-/// read use cases (issue 18, the `reports` part). The review pages use the
-/// app's directory.
-pub(crate) struct Directory {
-    users: HashMap<UserId, User>,
-    bodies: HashMap<gopy_domain::BodyId, gopy_domain::Body>,
-}
-
-impl Directory {
-    pub(crate) async fn load(state: &AppState) -> Result<Self, AppError> {
-        let users = state.app.users().await?.into_iter().map(|u| (u.id, u)).collect();
-        let bodies = state.app.list_bodies().await?.into_iter().map(|b| (b.id, b)).collect();
-        Ok(Self { users, bodies })
-    }
-
-    pub(crate) fn name(&self, user: UserId) -> String {
-        self.users.get(&user).map(|u| u.name.to_string()).unwrap_or_default()
-    }
-
-    pub(crate) fn body_name(&self, body: gopy_domain::BodyId) -> Option<String> {
-        self.bodies.get(&body).map(|b| b.name.to_string())
-    }
-
-    pub(crate) fn body_of(&self, user: UserId) -> Option<String> {
-        let body = self.users.get(&user)?.body?;
-        self.bodies.get(&body).map(|b| b.name.to_string())
-    }
-}
-
-/// Citation labels of a version, by block id, for the table of dispositions
-/// until it reads the labels stored with the version (the `reports` part of
-/// issue 18). The review pages read the stored labels.
-pub(crate) fn labels_by_block(version: Option<&Version>) -> HashMap<String, String> {
-    let Some(version) = version else { return HashMap::new() };
-    let labels = gopy_domain::document::label::citation_labels(version.blocks.iter().map(|b| &b.content));
-    version.blocks.iter().zip(labels).map(|(b, l)| (b.id.to_string(), l)).collect()
 }
 
 #[cfg(test)]
