@@ -151,12 +151,10 @@ pub enum PagesError {
 }
 
 impl Pages {
-    /// The pages as served. Not strict yet: the report and review pages
-    /// still build untyped contexts that lack fields their templates name
-    /// (`pages/reports`, `pages/report`, `partials/thread`); every page with
-    /// a typed view renders in strict mode in the typed views' test.
+    /// The pages as served: strict, so a template that names a field its
+    /// typed view lacks fails (and the typed views' test catches it first).
     pub fn load() -> Result<Self, PagesError> {
-        Self::load_with(false)
+        Self::load_with(true)
     }
 
     /// `strict`: a template that looks up a field its view does not have
@@ -307,6 +305,9 @@ mod tests {
     fn typed_views_render_their_templates_in_strict_mode() {
         let pages = Pages::load_with(true).expect("templates load");
         let samples = crate::routes::view_samples();
+        for (template, _) in TEMPLATES.iter().filter(|(name, _)| name.starts_with("pages/")) {
+            assert!(samples.iter().any(|(name, _)| name == template), "{template} has no sample view");
+        }
         for (template, view) in &samples {
             assert!(TEMPLATES.iter().any(|(name, _)| name == template), "{template} is not a template");
             for language in [Language::Vi, Language::En] {
