@@ -18,7 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use gopy_app::secret::new_secret;
 use gopy_app::{AppError, Client, Identity, StoreError};
-use gopy_domain::{Action, Language, Resource, authorize};
+use gopy_domain::Language;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -131,23 +131,6 @@ impl Ctx {
             let next: String = url_encode(&self.path);
             Redirect::to(&format!("/sign-in?next={next}")).into_response()
         })
-    }
-
-    /// Asks the authorization function; a refusal is a 403 page.
-    pub fn may(&self, action: Action, resource: Resource) -> Result<&Identity, Response> {
-        let identity = self.signed_in()?;
-        authorize(&identity.actor, action, resource).map_err(|_| self.forbidden())?;
-        Ok(identity)
-    }
-
-    /// The signed-in person acting on their own account.
-    pub fn account_owner(&self) -> Result<&Identity, Response> {
-        self.may(Action::ManageAccount, Resource::Person(self.signed_in()?.user.id))
-    }
-
-    /// Whether the person may, without refusing: for showing or hiding links.
-    pub fn can(&self, action: Action, resource: Resource) -> bool {
-        self.identity.as_ref().is_some_and(|i| authorize(&i.actor, action, resource).is_ok())
     }
 
     pub fn frame(&self) -> crate::pages::Frame {
