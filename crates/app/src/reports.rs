@@ -725,21 +725,16 @@ impl App {
             Ok(read) => read,
             Err(count) => return Ok(Fresh::Unchanged { change_count: count }),
         };
-        let version = uow.latest_version(id).await?;
+        // The latest version's summary and its stored labels, in the order
+        // of the document: its blocks need not be read.
+        let version = uow.version_summaries(id).await?.pop();
         let comments = uow.comments_of_report(id).await?;
-        let placements = match &version {
-            Some(v) => uow.placements_on(v.id).await?,
-            None => Vec::new(),
+        let (placements, labels) = match &version {
+            Some(v) => (uow.placements_on(v.id).await?, uow.block_labels(v.id).await?),
+            None => (Vec::new(), Vec::new()),
         };
         let directory = Directory::load(uow.as_mut()).await?;
         drop(uow);
-        // The latest version's labels, in the order of the document. Once
-        // labels are stored with each version (`block_labels`), they are
-        // read here instead, and the version's blocks need not be.
-        let labels: Vec<(BlockId, String)> = version
-            .as_ref()
-            .map(|v| v.blocks.iter().map(|b| b.id.clone()).zip(citation_labels(v.blocks.iter().map(|b| &b.content))).collect())
-            .unwrap_or_default();
         let rows = disposition_lines(&labels, comments, placements, &directory);
         Ok(Fresh::Changed { change_count: count, model: Dispositions { report, version: version.map_or(0, |v| v.number), rows } })
     }
