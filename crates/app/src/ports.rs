@@ -11,11 +11,13 @@ use gopy_domain::{
 use gopy_domain::indicator::{Indicator, IndicatorResult};
 use gopy_domain::workflow::{Ballot, Round};
 use gopy_domain::TermId;
+use gopy_domain::document::{Block, BlockId};
 use gopy_domain::search::{Entry, EntryKind};
 use time::OffsetDateTime;
 
-/// How a store operation failed, in the terms a use case can act on.
-#[derive(Debug, thiserror::Error)]
+/// How a store operation failed, in the terms a use case can act on. Clone,
+/// so a failed group commit can tell each of its units.
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StoreError {
     /// A uniqueness rule would be broken; `constraint` names which one, as the
     /// store knows it (e.g. `bodies.name`).
@@ -128,6 +130,8 @@ pub trait UnitOfWork:
     ) -> Result<(u64, u64), StoreError>;
 
     async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError>;
+    /// Puts several messages in the outbox in one statement.
+    async fn enqueue_all(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError>;
     /// Messages to `recipient` not sent yet, oldest first.
     async fn unsent_messages_to(&mut self, recipient: UserId) -> Result<Vec<OutboxMessage>, StoreError>;
 
@@ -160,6 +164,14 @@ pub trait ReportStore: Send {
     async fn insert_version(&mut self, version: &Version) -> Result<(), StoreError>;
     async fn find_version(&mut self, report: ReportId, number: u32) -> Result<Option<Version>, StoreError>;
     async fn latest_version(&mut self, report: ReportId) -> Result<Option<Version>, StoreError>;
+    /// The latest version's id and number and, when `block` is given, that
+    /// one block of it if it has it: what a new comment is checked against,
+    /// without reading the whole version. `None` for a report without versions.
+    async fn latest_version_block(
+        &mut self,
+        report: ReportId,
+        block: Option<&BlockId>,
+    ) -> Result<Option<LatestBlock>, StoreError>;
     /// How many versions each report has.
     async fn version_counts(&mut self) -> Result<Vec<(ReportId, u32)>, StoreError>;
     /// Every version of `report` without its blocks, in order.
@@ -168,6 +180,16 @@ pub trait ReportStore: Send {
     /// about it (every audit event whose subject is the report raises it).
     /// `None` for a report that does not exist.
     async fn report_change_count(&mut self, report: ReportId) -> Result<Option<u64>, StoreError>;
+}
+
+/// The latest version of a report as a new comment needs it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LatestBlock {
+    pub version: VersionId,
+    pub number: u32,
+    /// The block asked for; `None` when the version has no such block, or
+    /// none was asked for.
+    pub block: Option<Block>,
 }
 
 /// Comments, replies, their earlier texts, and where each is shown.

@@ -17,6 +17,7 @@ mod reports;
 mod rounds;
 mod search;
 mod unit_of_work;
+mod writer;
 
 #[cfg(feature = "testing")]
 pub mod testing;

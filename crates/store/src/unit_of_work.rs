@@ -10,7 +10,6 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
-use tokio::sync::OwnedMutexGuard;
 
 use crate::convert::{access_token_row, account_link_row, session_row, sorted_by_name};
 use crate::entity::{
@@ -18,50 +17,65 @@ use crate::entity::{
     sign_in_attempt, term, user,
 };
 use crate::error::map_db_err;
+use crate::writer::Turn;
 
 pub(crate) struct SeaUnitOfWork {
-    tx: DatabaseTransaction,
-    /// Held until commit or drop on SQLite, where writers take turns.
-    _turn: Option<OwnedMutexGuard<()>>,
+    inner: Inner,
+}
+
+enum Inner {
+    /// A transaction of its own, on a pooled connection: read units, and
+    /// every unit on PostgreSQL.
+    Own(DatabaseTransaction),
+    /// A savepoint in the writer's batch (SQLite): the unit holds the
+    /// writer's turn until it commits or is dropped.
+    Batched(Turn),
 }
 
 impl SeaUnitOfWork {
-    pub(crate) fn new(tx: DatabaseTransaction, turn: Option<OwnedMutexGuard<()>>) -> Self {
-        Self { tx, _turn: turn }
+    pub(crate) fn new(tx: DatabaseTransaction) -> Self {
+        Self { inner: Inner::Own(tx) }
+    }
+
+    pub(crate) fn batched(turn: Turn) -> Self {
+        Self { inner: Inner::Batched(turn) }
     }
 
     /// The transaction, for the other features' store traits.
     pub(crate) fn tx(&self) -> &DatabaseTransaction {
-        &self.tx
+        match &self.inner {
+            Inner::Own(tx) => tx,
+            Inner::Batched(turn) => turn.tx(),
+        }
     }
 }
 
 #[async_trait]
 impl UnitOfWork for SeaUnitOfWork {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError> {
-        body::Entity::insert(body::ActiveModel::from(body)).exec(&self.tx).await.map_err(map_db_err)?;
+        body::Entity::insert(body::ActiveModel::from(body)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError> {
-        let rows = body::Entity::find().all(&self.tx).await.map_err(map_db_err)?;
+        let rows = body::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
         sorted_by_name(rows, |b: &Body| &b.name)
     }
 
     async fn insert_user(&mut self, user: &User) -> Result<(), StoreError> {
-        user::Entity::insert(user::ActiveModel::from(user)).exec(&self.tx).await.map_err(map_db_err)?;
+        user::Entity::insert(user::ActiveModel::from(user)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_user(&mut self, id: UserId) -> Result<Option<User>, StoreError> {
-        let row = user::Entity::find_by_id(id.as_uuid()).one(&self.tx).await.map_err(map_db_err)?;
+        let row = user::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
         row.map(User::try_from).transpose()
     }
 
     async fn find_user_by_email(&mut self, email: &Email) -> Result<Option<User>, StoreError> {
         let row = user::Entity::find()
             .filter(user::Column::Email.eq(email.as_str()))
-            .one(&self.tx)
+            .one(self.tx())
             .await
             .map_err(map_db_err)?;
         row.map(User::try_from).transpose()
@@ -78,14 +92,14 @@ impl UnitOfWork for SeaUnitOfWork {
             role: Set(role.as_str().to_owned()),
             created_at: Set(at),
         };
-        global_role::Entity::insert(row).exec(&self.tx).await.map_err(map_db_err)?;
+        global_role::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn global_roles(&mut self, user: UserId) -> Result<Vec<GlobalRole>, StoreError> {
         let rows = global_role::Entity::find()
             .filter(global_role::Column::UserId.eq(user.as_uuid()))
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?;
         let mut roles = rows
@@ -97,7 +111,7 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn all_global_roles(&mut self) -> Result<Vec<(UserId, GlobalRole)>, StoreError> {
-        let rows = global_role::Entity::find().all(&self.tx).await.map_err(map_db_err)?;
+        let rows = global_role::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
         rows.into_iter()
             .map(|r| {
                 let role = r.role.parse().map_err(|e| StoreError::Corrupt(format!("global_roles.role: {e}")))?;
@@ -110,7 +124,7 @@ impl UnitOfWork for SeaUnitOfWork {
         global_role::Entity::delete_many()
             .filter(global_role::Column::UserId.eq(user.as_uuid()))
             .filter(global_role::Column::Role.eq(role.as_str()))
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -119,18 +133,18 @@ impl UnitOfWork for SeaUnitOfWork {
     async fn count_users_with_role(&mut self, role: GlobalRole) -> Result<u64, StoreError> {
         global_role::Entity::find()
             .filter(global_role::Column::Role.eq(role.as_str()))
-            .count(&self.tx)
+            .count(self.tx())
             .await
             .map_err(map_db_err)
     }
 
     async fn update_user(&mut self, user: &User) -> Result<(), StoreError> {
-        user::Entity::update(user::ActiveModel::from(user)).exec(&self.tx).await.map_err(map_db_err)?;
+        user::Entity::update(user::ActiveModel::from(user)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn list_users(&mut self) -> Result<Vec<User>, StoreError> {
-        let rows = user::Entity::find().all(&self.tx).await.map_err(map_db_err)?;
+        let rows = user::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
         sorted_by_name(rows, |u: &User| &u.name)
     }
 
@@ -138,7 +152,7 @@ impl UnitOfWork for SeaUnitOfWork {
         membership::Entity::find()
             .filter(membership::Column::UserId.eq(user.as_uuid()))
             .order_by_asc(membership::Column::Id)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -158,37 +172,37 @@ impl UnitOfWork for SeaUnitOfWork {
                     .update_columns([credential::Column::PasswordHash, credential::Column::ChangedAt])
                     .to_owned(),
             )
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(())
     }
 
     async fn password_hash(&mut self, user: UserId) -> Result<Option<String>, StoreError> {
-        let row = credential::Entity::find_by_id(user.as_uuid()).one(&self.tx).await.map_err(map_db_err)?;
+        let row = credential::Entity::find_by_id(user.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
         Ok(row.map(|r| r.password_hash))
     }
 
     async fn insert_session(&mut self, s: &Session, secret_hash: &str) -> Result<(), StoreError> {
-        session::Entity::insert(session_row(s, secret_hash)).exec(&self.tx).await.map_err(map_db_err)?;
+        session::Entity::insert(session_row(s, secret_hash)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_session(&mut self, secret_hash: &str) -> Result<Option<Session>, StoreError> {
         let row = session::Entity::find()
             .filter(session::Column::SecretHash.eq(secret_hash))
-            .one(&self.tx)
+            .one(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(row.map(Session::from))
     }
 
     async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
-        stamp::<session::Entity>(&self.tx, session::Column::LastSeenAt, session::Column::Id, id.as_uuid(), at, Always).await
+        stamp::<session::Entity>(self.tx(), session::Column::LastSeenAt, session::Column::Id, id.as_uuid(), at, Always).await
     }
 
     async fn revoke_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
-        stamp::<session::Entity>(&self.tx, session::Column::RevokedAt, session::Column::Id, id.as_uuid(), at, Once).await
+        stamp::<session::Entity>(self.tx(), session::Column::RevokedAt, session::Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn revoke_sessions_of(&mut self, user: UserId, at: OffsetDateTime) -> Result<u64, StoreError> {
@@ -197,7 +211,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(session::Column::UserId.eq(user.as_uuid()))
             .filter(session::Column::RevokedAt.is_null())
             .filter(session::Column::ExpiresAt.gt(at))
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(result.rows_affected)
@@ -209,21 +223,21 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(session::Column::RevokedAt.is_null())
             .filter(session::Column::ExpiresAt.gt(now))
             .order_by_desc(session::Column::CreatedAt)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(Session::from).collect())
     }
 
     async fn insert_access_token(&mut self, t: &AccessToken, secret_hash: &str) -> Result<(), StoreError> {
-        access_token::Entity::insert(access_token_row(t, secret_hash)).exec(&self.tx).await.map_err(map_db_err)?;
+        access_token::Entity::insert(access_token_row(t, secret_hash)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_access_token(&mut self, secret_hash: &str) -> Result<Option<AccessToken>, StoreError> {
         let row = access_token::Entity::find()
             .filter(access_token::Column::SecretHash.eq(secret_hash))
-            .one(&self.tx)
+            .one(self.tx())
             .await
             .map_err(map_db_err)?;
         row.map(AccessToken::try_from).transpose()
@@ -231,19 +245,19 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn touch_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
         use access_token::Column;
-        stamp::<access_token::Entity>(&self.tx, Column::LastUsedAt, Column::Id, id.as_uuid(), at, Always).await
+        stamp::<access_token::Entity>(self.tx(), Column::LastUsedAt, Column::Id, id.as_uuid(), at, Always).await
     }
 
     async fn revoke_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
         use access_token::Column;
-        stamp::<access_token::Entity>(&self.tx, Column::RevokedAt, Column::Id, id.as_uuid(), at, Once).await
+        stamp::<access_token::Entity>(self.tx(), Column::RevokedAt, Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn access_tokens_of(&mut self, user: UserId) -> Result<Vec<AccessToken>, StoreError> {
         access_token::Entity::find()
             .filter(access_token::Column::UserId.eq(user.as_uuid()))
             .order_by_desc(access_token::Column::CreatedAt)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -252,14 +266,14 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn insert_account_link(&mut self, link: &AccountLink, secret_hash: &str) -> Result<(), StoreError> {
-        account_link::Entity::insert(account_link_row(link, secret_hash)).exec(&self.tx).await.map_err(map_db_err)?;
+        account_link::Entity::insert(account_link_row(link, secret_hash)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_account_link(&mut self, secret_hash: &str) -> Result<Option<AccountLink>, StoreError> {
         let row = account_link::Entity::find()
             .filter(account_link::Column::SecretHash.eq(secret_hash))
-            .one(&self.tx)
+            .one(self.tx())
             .await
             .map_err(map_db_err)?;
         row.map(AccountLink::try_from).transpose()
@@ -267,7 +281,7 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn mark_account_link_used(&mut self, id: AccountLinkId, at: OffsetDateTime) -> Result<(), StoreError> {
         use account_link::Column;
-        stamp::<account_link::Entity>(&self.tx, Column::UsedAt, Column::Id, id.as_uuid(), at, Once).await
+        stamp::<account_link::Entity>(self.tx(), Column::UsedAt, Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn record_sign_in_attempt(
@@ -284,7 +298,7 @@ impl UnitOfWork for SeaUnitOfWork {
             attempted_at: Set(at),
             succeeded: Set(succeeded),
         };
-        sign_in_attempt::Entity::insert(row).exec(&self.tx).await.map_err(map_db_err)?;
+        sign_in_attempt::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -300,7 +314,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(Column::Succeeded.eq(true))
             .filter(Column::AttemptedAt.gte(since))
             .order_by_desc(Column::AttemptedAt)
-            .one(&self.tx)
+            .one(self.tx())
             .await
             .map_err(map_db_err)?
             .map_or(since, |row| row.attempted_at);
@@ -308,21 +322,32 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(Column::Email.eq(email))
             .filter(Column::Succeeded.eq(false))
             .filter(Column::AttemptedAt.gte(last_success))
-            .count(&self.tx)
+            .count(self.tx())
             .await
             .map_err(map_db_err)?;
         let for_address = sign_in_attempt::Entity::find()
             .filter(Column::Address.eq(address))
             .filter(Column::Succeeded.eq(false))
             .filter(Column::AttemptedAt.gte(since))
-            .count(&self.tx)
+            .count(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok((for_account, for_address))
     }
 
     async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError> {
-        outbox::Entity::insert(outbox::ActiveModel::from(message)).exec(&self.tx).await.map_err(map_db_err)?;
+        outbox::Entity::insert(outbox::ActiveModel::from(message)).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn enqueue_all(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError> {
+        // In slices, under the engines' limits on bound parameters.
+        for chunk in messages.chunks(500) {
+            outbox::Entity::insert_many(chunk.iter().map(outbox::ActiveModel::from))
+                .exec(self.tx())
+                .await
+                .map_err(map_db_err)?;
+        }
         Ok(())
     }
 
@@ -331,7 +356,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(outbox::Column::RecipientId.eq(recipient.as_uuid()))
             .filter(outbox::Column::SentAt.is_null())
             .order_by_asc(outbox::Column::CreatedAt)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(OutboxMessage::from).collect())
@@ -339,25 +364,25 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn insert_committee(&mut self, committee: &Committee) -> Result<(), StoreError> {
         committee::Entity::insert(committee::ActiveModel::from(committee))
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_committee(&mut self, id: CommitteeId) -> Result<Option<Committee>, StoreError> {
-        let row = committee::Entity::find_by_id(id.as_uuid()).one(&self.tx).await.map_err(map_db_err)?;
+        let row = committee::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
         row.map(Committee::try_from).transpose()
     }
 
     async fn list_committees(&mut self) -> Result<Vec<Committee>, StoreError> {
-        let rows = committee::Entity::find().all(&self.tx).await.map_err(map_db_err)?;
+        let rows = committee::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
         sorted_by_name(rows, |c: &Committee| &c.name)
     }
 
     async fn insert_membership(&mut self, m: &Membership) -> Result<(), StoreError> {
         membership::Entity::insert(membership::ActiveModel::from(m))
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -370,7 +395,7 @@ impl UnitOfWork for SeaUnitOfWork {
         membership::Entity::find()
             .filter(membership::Column::CommitteeId.eq(committee.as_uuid()))
             .order_by_asc(membership::Column::Id)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -379,7 +404,7 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn insert_term(&mut self, term: &Term) -> Result<(), StoreError> {
-        term::Entity::insert(term::ActiveModel::from(term)).exec(&self.tx).await.map_err(map_db_err)?;
+        term::Entity::insert(term::ActiveModel::from(term)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -387,7 +412,7 @@ impl UnitOfWork for SeaUnitOfWork {
         term::Entity::find()
             .order_by_asc(term::Column::StartsOn)
             .order_by_asc(term::Column::Id)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -397,14 +422,14 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn record_audit_event(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
         audit_event::Entity::insert(audit_event::ActiveModel::from(event))
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         // Every change to a report, its comments, versions and steps is
         // recorded as an event about the report: counting them here is the
         // one place that cannot be forgotten by a new use case.
         if let ("report", Some(id)) = (event.subject_kind.as_str(), event.subject_id) {
-            crate::reports::count_report_change(&self.tx, id).await?;
+            crate::reports::count_report_change(self.tx(), id).await?;
         }
         Ok(())
     }
@@ -418,14 +443,18 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(audit_event::Column::SubjectKind.eq(subject_kind))
             .filter(audit_event::Column::SubjectId.eq(subject_id))
             .order_by_asc(audit_event::Column::Id)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(AuditEvent::from).collect())
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        self.tx.commit().await.map_err(map_db_err)
+        match self.inner {
+            Inner::Own(tx) => tx.commit().await.map_err(map_db_err),
+            // Answers once the batch holding the unit is on disk.
+            Inner::Batched(turn) => turn.commit().await,
+        }
     }
 }
 
