@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use gopy_domain::{
-    AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
+    Actor, AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
     Comment, CommentCounts, CommentId, CommentPlacement, CommentRevision, Delivery, Drafter, GlobalRole, MailRecord, MailStatus, Meeting,
     MeetingId, Membership, OutboxMessage, OutboxMessageId, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
     VersionId, VersionSummary,
@@ -89,12 +89,17 @@ pub trait UnitOfWork:
     ) -> Result<Vec<Membership>, StoreError>;
 
     async fn memberships_of_user(&mut self, user: UserId) -> Result<Vec<Membership>, StoreError>;
+    /// Everything `user` may act as, in one read: their global roles
+    /// (sorted), their seats in committees and the drafting teams they sit on.
+    async fn actor(&mut self, user: UserId) -> Result<Actor, StoreError>;
 
     async fn set_password_hash(&mut self, user: UserId, hash: &str, at: OffsetDateTime) -> Result<(), StoreError>;
     async fn password_hash(&mut self, user: UserId) -> Result<Option<String>, StoreError>;
 
     async fn insert_session(&mut self, session: &Session, secret_hash: &str) -> Result<(), StoreError>;
     async fn find_session(&mut self, secret_hash: &str) -> Result<Option<Session>, StoreError>;
+    /// The session and its person, in one read: a request's caller.
+    async fn find_session_with_user(&mut self, secret_hash: &str) -> Result<Option<(Session, User)>, StoreError>;
     async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError>;
     async fn revoke_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError>;
     /// Revokes every live session of `user`; returns how many.
@@ -104,6 +109,8 @@ pub trait UnitOfWork:
 
     async fn insert_access_token(&mut self, token: &AccessToken, secret_hash: &str) -> Result<(), StoreError>;
     async fn find_access_token(&mut self, secret_hash: &str) -> Result<Option<AccessToken>, StoreError>;
+    /// The token and its person, in one read: a script's caller.
+    async fn find_access_token_with_user(&mut self, secret_hash: &str) -> Result<Option<(AccessToken, User)>, StoreError>;
     async fn touch_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError>;
     async fn revoke_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError>;
     /// Every token of `user`, revoked ones included, newest first.

@@ -3,12 +3,15 @@
 use async_trait::async_trait;
 use gopy_app::{StoreError, UnitOfWork};
 use gopy_domain::{
-    AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
+    Actor, ReportId, AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
     GlobalRole, Membership, OutboxMessage, Session, SessionId, Term, User, UserId,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
+};
 use time::OffsetDateTime;
 
 use crate::convert::{access_token_row, account_link_row, session_row, sorted_by_name};
@@ -160,6 +163,41 @@ impl UnitOfWork for SeaUnitOfWork {
             .collect()
     }
 
+    async fn actor(&mut self, user: UserId) -> Result<Actor, StoreError> {
+        // Three small lists in one round trip: this runs for every request.
+        let backend = self.tx().get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => ACTOR_SQL.replace('?', "$1"),
+            _ => ACTOR_SQL.to_owned(),
+        };
+        let id = user.as_uuid();
+        let values: Vec<sea_orm::Value> = match backend {
+            DbBackend::Postgres => vec![id.into()],
+            _ => vec![id.into(), id.into(), id.into()],
+        };
+        let rows = self.tx().query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(map_db_err)?;
+        let corrupt = |column: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{column}: {e}"));
+        let mut actor = Actor { user, global_roles: Vec::new(), memberships: Vec::new(), drafting: Vec::new() };
+        for row in rows {
+            let part: String = row.try_get("", "part").map_err(map_db_err)?;
+            let subject: Option<uuid::Uuid> = row.try_get("", "subject").map_err(map_db_err)?;
+            let role: Option<String> = row.try_get("", "role").map_err(map_db_err)?;
+            let lead: Option<bool> = row.try_get("", "lead").map_err(map_db_err)?;
+            match (part.as_str(), subject, role, lead) {
+                ("role", _, Some(role), _) => {
+                    actor.global_roles.push(role.parse().map_err(|e| corrupt("global_roles.role", &e))?);
+                }
+                ("seat", Some(committee), Some(role), _) => actor
+                    .memberships
+                    .push((CommitteeId::from_uuid(committee), role.parse().map_err(|e| corrupt("memberships.role", &e))?)),
+                ("draft", Some(report), _, Some(lead)) => actor.drafting.push((ReportId::from_uuid(report), lead)),
+                _ => return Err(corrupt("the actor's roles", &part)),
+            }
+        }
+        actor.global_roles.sort();
+        Ok(actor)
+    }
+
     async fn set_password_hash(&mut self, user: UserId, hash: &str, at: OffsetDateTime) -> Result<(), StoreError> {
         let row = credential::ActiveModel {
             user_id: Set(user.as_uuid()),
@@ -195,6 +233,20 @@ impl UnitOfWork for SeaUnitOfWork {
             .await
             .map_err(map_db_err)?;
         Ok(row.map(Session::from))
+    }
+
+    async fn find_session_with_user(&mut self, secret_hash: &str) -> Result<Option<(Session, User)>, StoreError> {
+        let row = session::Entity::find()
+            .filter(session::Column::SecretHash.eq(secret_hash))
+            .join(JoinType::InnerJoin, session::Entity::belongs_to(user::Entity).from(session::Column::UserId).to(user::Column::Id).into())
+            .select_also(user::Entity)
+            .one(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        match row {
+            Some((session, Some(user))) => Ok(Some((Session::from(session), User::try_from(user)?))),
+            _ => Ok(None),
+        }
     }
 
     async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
@@ -241,6 +293,21 @@ impl UnitOfWork for SeaUnitOfWork {
             .await
             .map_err(map_db_err)?;
         row.map(AccessToken::try_from).transpose()
+    }
+
+    async fn find_access_token_with_user(&mut self, secret_hash: &str) -> Result<Option<(AccessToken, User)>, StoreError> {
+        let by_user = access_token::Entity::belongs_to(user::Entity).from(access_token::Column::UserId).to(user::Column::Id);
+        let row = access_token::Entity::find()
+            .filter(access_token::Column::SecretHash.eq(secret_hash))
+            .join(JoinType::InnerJoin, by_user.into())
+            .select_also(user::Entity)
+            .one(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        match row {
+            Some((token, Some(user))) => Ok(Some((AccessToken::try_from(token)?, User::try_from(user)?))),
+            _ => Ok(None),
+        }
     }
 
     async fn touch_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
@@ -457,6 +524,16 @@ impl UnitOfWork for SeaUnitOfWork {
         }
     }
 }
+
+/// A person's global roles, seats and drafting teams, one row each. The
+/// same text serves both engines: PostgreSQL's `$1` is put for each `?`.
+/// The first branch names each column's type: PostgreSQL resolves a UNION's
+/// types branch by branch, and two bare NULLs would make `lead` text.
+const ACTOR_SQL: &str = "SELECT 'role' AS part, CAST(NULL AS uuid) AS subject, role, CAST(NULL AS boolean) AS lead \
+     FROM global_roles WHERE user_id = ? \
+     UNION ALL SELECT 'seat', committee_id, role, NULL FROM memberships WHERE user_id = ? \
+     UNION ALL SELECT 'draft', report_id, NULL, lead FROM report_drafters WHERE user_id = ? \
+     ORDER BY 1, 2";
 
 /// Whether a time stamp may overwrite an earlier one.
 enum Stamp {
