@@ -10,6 +10,7 @@ mod database_faults;
 mod demo;
 mod indicators;
 mod meetings;
+mod metrics;
 mod openapi;
 mod access;
 mod web_safety;

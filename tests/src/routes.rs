@@ -24,7 +24,8 @@ fn routes_dir() -> PathBuf {
 /// Every method and path the router answers, sorted.
 pub fn router_routes() -> Vec<Route> {
     let mut routes = Vec::new();
-    let mut files: Vec<_> = std::fs::read_dir(routes_dir()).expect("web/src/routes").map(|e| e.expect("entry").path()).collect();
+    let mut files = Vec::new();
+    rust_files(&routes_dir(), &mut files);
     files.sort();
     for file in files {
         let source = std::fs::read_to_string(&file).expect("a route file");
@@ -40,6 +41,19 @@ pub fn router_routes() -> Vec<Route> {
     routes.dedup();
     assert!(routes.len() > 50, "the router's source was not read: {routes:?}");
     routes
+}
+
+/// The `.rs` files under `dir`, at any depth: routes are grouped by feature
+/// in folders (`routes/reports/pages.rs`).
+fn rust_files(dir: &std::path::Path, files: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("web/src/routes") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            rust_files(&path, files);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
 }
 
 /// The `.route("PATH", METHODS)` calls of one file.

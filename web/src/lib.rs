@@ -19,6 +19,7 @@ mod commands;
 pub mod i18n;
 pub mod limits;
 pub mod live;
+pub mod metrics;
 pub mod pages;
 pub mod render;
 pub mod routes;

@@ -52,6 +52,10 @@ pub async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(%local, engine = ?store.engine(), "serving");
 
     let (stop, stopped) = tokio::sync::watch::channel(());
+    if let Some(addr) = state.settings.metrics_addr().context("server.metrics_addr")? {
+        let metrics = crate::metrics::serve(addr, store.clone(), stopped.clone()).await?;
+        println!("Metrics for Prometheus at http://{metrics}/metrics");
+    }
     let worker = if state.settings.mail.worker_in_serve {
         let notifier = notifier(&store, &state.settings, state.public_url())?;
         let stop = stopped.clone();
@@ -192,7 +196,7 @@ pub fn app_state(
 /// The middleware every request passes, outermost first.
 pub fn with_middleware(router: Router, settings: &Settings) -> Router {
     let timeout = Duration::from_secs(settings.server.request_timeout_secs);
-    router.layer(DefaultBodyLimit::max(settings.server.body_limit_bytes)).layer(
+    let router = router.layer(DefaultBodyLimit::max(settings.server.body_limit_bytes)).layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
             .layer(
@@ -223,7 +227,13 @@ pub fn with_middleware(router: Router, settings: &Settings) -> Router {
             ))
             .layer(CatchPanicLayer::new())
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout)),
-    )
+    );
+    // Outermost, so a request is timed and counted with the status it left with.
+    if matches!(settings.metrics_addr(), Ok(Some(_))) {
+        router.layer(axum::middleware::from_fn(crate::metrics::track))
+    } else {
+        router
+    }
 }
 
 /// HSTS only when people reach Gopy over TLS (`server.public_url` starts

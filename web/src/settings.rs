@@ -52,6 +52,8 @@ pub struct ServerSettings {
     pub body_limit_bytes: usize,
     pub upload_limit_bytes: usize,
     pub shutdown_grace_secs: u64,
+    /// Where `/metrics` is served, apart from the public address; empty: not served.
+    pub metrics_addr: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -156,6 +158,9 @@ impl Settings {
         self.server_addr().map_err(|_| {
             invalid("server.addr", &self.server.addr, "an address and port such as 127.0.0.1:3000")
         })?;
+        self.metrics_addr().map_err(|_| {
+            invalid("server.metrics_addr", &self.server.metrics_addr, "empty, or an address and port such as 127.0.0.1:9464")
+        })?;
         let public_url = &self.server.public_url;
         if !public_url.is_empty()
             && !(public_url.starts_with("http://") || public_url.starts_with("https://"))
@@ -244,6 +249,12 @@ impl Settings {
 
     pub fn server_addr(&self) -> Result<SocketAddr, std::net::AddrParseError> {
         self.server.addr.parse()
+    }
+
+    /// Where `/metrics` is served, if anywhere.
+    pub fn metrics_addr(&self) -> Result<Option<SocketAddr>, std::net::AddrParseError> {
+        let addr = self.server.metrics_addr.trim();
+        if addr.is_empty() { Ok(None) } else { addr.parse().map(Some) }
     }
 
     /// Where people reach a Gopy listening on `addr`.

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod account;
 pub mod audit;
+pub mod calendar;
 pub mod comment;
 pub mod document;
 pub mod id;

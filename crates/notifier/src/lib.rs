@@ -355,12 +355,14 @@ impl Notifier {
             Err(e) => {
                 tracing::warn!(outbox.id = %first, email.to = %to, error = %e, "mail cannot be written");
                 self.record_failure(&ids, &e.to_string(), None).await;
+                metrics::counter!("gopy_mails_failed_total", "outcome" => "given_up").increment(1);
                 return Err(Failure::GaveUp);
             }
         };
         match attempt {
             Ok(()) => {
                 tracing::info!(outbox.id = %first, email.to = %to, email.kind = %mail.rows[0].message.kind, rows = ids.len(), "mail sent");
+                metrics::counter!("gopy_mails_sent_total").increment(1);
                 Ok(Sent { ids, message_id })
             }
             Err(e) => {
@@ -368,6 +370,8 @@ impl Notifier {
                 let retry_at = (attempts < self.settings.max_attempts).then(|| now + self.backoff(attempts));
                 tracing::warn!(outbox.id = %first, email.to = %to, attempts, error = %e, retry_at = ?retry_at, "mail not sent");
                 self.record_failure(&ids, &e.0, retry_at).await;
+                let outcome = if retry_at.is_some() { "retry" } else { "given_up" };
+                metrics::counter!("gopy_mails_failed_total", "outcome" => outcome).increment(1);
                 Err(if retry_at.is_some() { Failure::Retry } else { Failure::GaveUp })
             }
         }

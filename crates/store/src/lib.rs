@@ -12,6 +12,7 @@ mod entity;
 mod error;
 mod indicators;
 mod meetings;
+mod observe;
 mod outbox;
 mod reports;
 mod rounds;
@@ -24,3 +25,4 @@ pub mod testing;
 
 pub use backup::{BackupError, backup, find_pg_program, restore};
 pub use connect::{ConnectError, DatabaseSettings, Engine, SeaStore, redact_url};
+pub use observe::PoolStatus;
