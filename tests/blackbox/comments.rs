@@ -282,3 +282,57 @@ async fn an_open_page_hears_of_a_new_comment_within_a_second() {
     let html = card.text().await.expect("html");
     assert!(html.contains("Ý kiến mới") && html.contains("data-counts=\"1 ý kiến, 1 chưa trả lời\""), "{html}");
 }
+
+/// Comments posted at once share the writer's batches: one with an anchor
+/// outside its passage (offsets past the end of the block) is refused with
+/// its 422 and leaves nothing, while every good one beside it is stored.
+async fn a_bad_comment_among_good_ones_posted_at_once(server: gopy_tests::Server) {
+    let s = crate::reports::setup_on(server).await;
+    let version = upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await;
+    assert_eq!(version.status(), StatusCode::CREATED);
+    let version: Value = version.json().await.expect("json");
+    let block = &version["blocks"][3];
+    let past_the_end = block["text"].as_str().expect("text").chars().count() + 5;
+    let path = format!("/api/v1/reports/{}/comments", s.report);
+    let posts: Vec<_> = (0..24)
+        .map(|n| {
+            let mut request = json!({ "version": 1, "body": format!("Ý kiến đồng thời số {n}.") });
+            if n == 11 {
+                request["block"] = block["id"].clone();
+                request["start"] = json!(past_the_end);
+                request["end"] = json!(past_the_end + 3);
+            }
+            let post = s.http.post(s.server.url(&path)).bearer_auth(&s.member_token).json(&request);
+            tokio::spawn(async move { post.send().await.expect("request") })
+        })
+        .collect();
+    for (n, post) in posts.into_iter().enumerate() {
+        let response = post.await.expect("a task");
+        if n == 11 {
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "the bad comment");
+            let error: Value = response.json().await.expect("json");
+            assert!(error["error"]["fields"]["anchor"].is_string(), "the error names the anchor: {error}");
+        } else {
+            assert_eq!(response.status(), StatusCode::CREATED, "comment {n}: {:?}", response.text().await);
+        }
+    }
+    let listed: Value = api(&s, reqwest::Method::GET, &s.member_token, &path, None).await.json().await.expect("json");
+    let mut bodies: Vec<String> =
+        listed["threads"].as_array().expect("threads").iter().map(|t| t["comment"]["body"].as_str().expect("body").to_owned()).collect();
+    bodies.sort();
+    let mut expected: Vec<String> = (0..24).filter(|&n| n != 11).map(|n| format!("Ý kiến đồng thời số {n}.")).collect();
+    expected.sort();
+    assert_eq!(bodies, expected, "every good comment is stored once, the bad one not at all");
+}
+
+#[tokio::test]
+async fn a_bad_comment_among_good_ones_posted_at_once_is_refused_alone_on_sqlite() {
+    a_bad_comment_among_good_ones_posted_at_once(gopy_tests::Server::start()).await;
+}
+
+#[tokio::test]
+async fn a_bad_comment_among_good_ones_posted_at_once_is_refused_alone_on_postgresql() {
+    let Some(db) = gopy_store::testing::TestDatabase::postgres().await else { return };
+    a_bad_comment_among_good_ones_posted_at_once(gopy_tests::Server::start_with(&[], &[("GOPY__DATABASE__URL", &db.url)])).await;
+    db.finish().await;
+}

@@ -1,7 +1,9 @@
 //! Crash safety: sixteen clients post comments through the API while the
 //! server is killed with SIGKILL at a random moment; after a restart every
 //! comment that was answered 201 is there exactly once with its outbox row,
-//! and every one of those mails reaches a real SMTP server.
+//! and every one of those mails reaches a real SMTP server. Every fourth
+//! post has an anchor outside its passage: refused with 422 inside the same
+//! group commits as the good ones, none of those is there.
 //!
 //! The kill moments come from a seeded generator; the seed is printed, and
 //! `GOPY_CRASH_SEED=N` replays a run. The server killed is the release
@@ -76,23 +78,51 @@ impl Place {
 /// What the clients were told: comment id → the body they sent.
 type Acknowledged = Arc<Mutex<BTreeMap<String, String>>>;
 
+/// The bodies of the posts answered with an error (422).
+type Refused = Arc<Mutex<BTreeSet<String>>>;
+
+/// Where a bad post points: a block of version 1, and offsets past its end.
+#[derive(Clone)]
+struct Outside {
+    block: String,
+    start: usize,
+}
+
 /// Posts comments until the server stops answering; records each 201.
 /// Ends when a request gets no whole answer (the kill), which may or may
 /// not have been committed: it was not acknowledged, so either is right.
-async fn client_posts(http: reqwest::Client, url: String, token: String, client: usize, acknowledged: Acknowledged) {
+async fn client_posts(
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    client: usize,
+    outside: Outside,
+    acknowledged: Acknowledged,
+    refused: Refused,
+) {
     for n in 0.. {
-        let body = format!("Ý kiến của máy khách {client}, số {n}.");
-        let Ok(response) = http.post(&url).bearer_auth(&token).json(&json!({ "version": 1, "body": body })).send().await
-        else {
+        let bad = n % 4 == 3;
+        let (body, request) = if bad {
+            let body = format!("Ý kiến sai chỗ của máy khách {client}, số {n}.");
+            let request = json!({ "version": 1, "body": body, "block": outside.block, "start": outside.start, "end": outside.start + 2 });
+            (body, request)
+        } else {
+            let body = format!("Ý kiến của máy khách {client}, số {n}.");
+            (body.clone(), json!({ "version": 1, "body": body }))
+        };
+        let Ok(response) = http.post(&url).bearer_auth(&token).json(&request).send().await else {
             return;
         };
         match response.status() {
-            StatusCode::CREATED => {
+            StatusCode::CREATED if !bad => {
                 let Ok(posted) = response.json::<Value>().await else { return };
                 let id = posted["id"].as_str().expect("an id").to_owned();
                 assert!(acknowledged.lock().await.insert(id, body).is_none(), "an id handed out twice");
             }
-            other => panic!("client {client}: {other} before the kill: {:?}", response.text().await),
+            StatusCode::UNPROCESSABLE_ENTITY if bad => {
+                refused.lock().await.insert(body);
+            }
+            other => panic!("client {client}: {other} before the kill for {request}: {:?}", response.text().await),
         }
     }
 }
@@ -133,13 +163,24 @@ async fn one_round(place: &Place, kill_after: Duration, round: usize, engine: &s
     let env = served_env(&url, &smtp.url());
     let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let s = setup_on(Server::start_binary(&release_gopy_bin(), &[], &pairs)).await;
-    assert_eq!(upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
+    let version = upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await;
+    assert_eq!(version.status(), StatusCode::CREATED);
+    let version: Value = version.json().await.expect("json");
+    let block = &version["blocks"][2];
+    let outside = Outside {
+        block: block["id"].as_str().expect("a block id").to_owned(),
+        start: block["text"].as_str().expect("text").chars().count() + 1,
+    };
 
     let acknowledged: Acknowledged = Arc::default();
+    let refused: Refused = Arc::default();
     let post_url = s.server.url(&format!("/api/v1/reports/{}/comments", s.report));
     let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().expect("a client");
     let clients: Vec<_> = (0..CLIENTS)
-        .map(|c| tokio::spawn(client_posts(http.clone(), post_url.clone(), s.member_token.clone(), c, acknowledged.clone())))
+        .map(|c| {
+            let (url, token) = (post_url.clone(), s.member_token.clone());
+            tokio::spawn(client_posts(http.clone(), url, token, c, outside.clone(), acknowledged.clone(), refused.clone()))
+        })
         .collect();
     tokio::time::sleep(kill_after).await;
     let crate::reports::Setup { server, member_token, report, .. } = s;
@@ -149,6 +190,7 @@ async fn one_round(place: &Place, kill_after: Duration, round: usize, engine: &s
     }
     let acknowledged = std::mem::take(&mut *acknowledged.lock().await);
     assert!(!acknowledged.is_empty(), "no comment was acknowledged before the kill");
+    let refused = std::mem::take(&mut *refused.lock().await);
 
     let restarted = Server::start_binary(&release_gopy_bin(), &[], &pairs);
     let listed: Value = http
@@ -172,6 +214,8 @@ async fn one_round(place: &Place, kill_after: Duration, round: usize, engine: &s
         assert_eq!(bodies.get(body), Some(&1), "round {round}: {body:?} is stored {:?} times", bodies.get(body));
     }
     assert!(bodies.values().all(|&n| n == 1), "no comment stored twice");
+    let stored_refused: Vec<&String> = refused.iter().filter(|body| bodies.contains_key(*body)).collect();
+    assert!(stored_refused.is_empty(), "round {round}: answered 422 yet stored: {stored_refused:?}");
     let outbox = outbox_rows_by_comment(&url).await;
     for id in acknowledged.keys() {
         assert_eq!(outbox.get(id), Some(&1), "round {round}: comment {id} has {:?} outbox rows, not one", outbox.get(id));
@@ -195,12 +239,13 @@ async fn one_round(place: &Place, kill_after: Duration, round: usize, engine: &s
     let message_ids: BTreeSet<String> = comment_mails.iter().map(|m| m.message_id()).collect();
     eprintln!(
         "crash {engine} round {round}: killed after {} ms; {} comments answered 201, {} stored \
-         ({} committed as the answer was cut off); {} outbox rows; {} mails, naming stored comments {mentions} times \
+         ({} committed as the answer was cut off); {} refused with 422, none stored; {} outbox rows; {} mails, naming stored comments {mentions} times \
          ({} sent again after the restart; {} comment mails under {} Message-IDs); {missing} missing",
         kill_after.as_millis(),
         acknowledged.len(),
         ids.len(),
         ids.len() - acknowledged.len(),
+        refused.len(),
         outbox.values().sum::<usize>(),
         mails.len(),
         mentions.saturating_sub(ids.len()),

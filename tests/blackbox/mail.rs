@@ -141,6 +141,8 @@ on_both_engines! {
             max_connections: 5,
             connect_timeout: Duration::from_secs(10),
             busy_timeout: Duration::from_secs(10),
+            group_commit_max: 64,
+            group_commit_wait: Duration::from_millis(2),
         })
         .await
         .expect("a second connection pool");

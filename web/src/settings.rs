@@ -63,6 +63,11 @@ pub struct DatabaseSection {
     pub max_connections: u32,
     pub connect_timeout_secs: u64,
     pub busy_timeout_secs: u64,
+    /// The most units of work one group commit holds; 1 commits each alone.
+    pub group_commit_max: u32,
+    /// How long a group commit may wait for more units after its first, in
+    /// microseconds, while others queue for the writer.
+    pub group_commit_wait_us: u64,
     pub migrate_on_start: bool,
 }
 
@@ -189,6 +194,18 @@ impl Settings {
         if self.database.max_connections == 0 {
             return Err(invalid("database.max_connections", &0, "at least 1"));
         }
+        if !(1..=10_000).contains(&self.database.group_commit_max) {
+            return Err(invalid("database.group_commit_max", &self.database.group_commit_max, "from 1 to 10000 units of work"));
+        }
+        // Every request in a batch waits this long at most: keep it far below
+        // the request timeout, and below a second.
+        if self.database.group_commit_wait_us > 1_000_000 {
+            return Err(invalid(
+                "database.group_commit_wait_us",
+                &self.database.group_commit_wait_us,
+                "at most 1000000 microseconds (one second)",
+            ));
+        }
         tracing_subscriber::EnvFilter::try_new(&self.log.level).map_err(|_| {
             invalid("log.level", &self.log.level, "a tracing filter such as info or warn,gopy_web=debug")
         })?;
@@ -259,6 +276,8 @@ impl Settings {
             max_connections: self.database.max_connections,
             connect_timeout: Duration::from_secs(self.database.connect_timeout_secs),
             busy_timeout: Duration::from_secs(self.database.busy_timeout_secs),
+            group_commit_max: self.database.group_commit_max,
+            group_commit_wait: Duration::from_micros(self.database.group_commit_wait_us),
         }
     }
 

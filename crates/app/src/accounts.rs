@@ -249,11 +249,10 @@ impl App {
     pub async fn identify_session(&self, secret: &str) -> Result<Option<Identity>, AppError> {
         let now = self.now();
         let mut uow = self.store.begin_read().await?;
-        let Some(session) = uow.find_session(&hash_secret(secret)).await? else { return Ok(None) };
-        if !session.is_live(now) {
+        let Some((session, user)) = uow.find_session_with_user(&hash_secret(secret)).await? else { return Ok(None) };
+        if !session.is_live(now) || !user.active {
             return Ok(None);
         }
-        let Some(user) = uow.find_user(session.user).await?.filter(|u| u.active) else { return Ok(None) };
         let actor = actor_in(uow.as_mut(), user.id).await?;
         drop(uow);
         if now - session.last_seen_at > TOUCH_EVERY {
@@ -268,11 +267,10 @@ impl App {
     pub async fn identify_token(&self, secret: &str) -> Result<Option<Identity>, AppError> {
         let now = self.now();
         let mut uow = self.store.begin_read().await?;
-        let Some(token) = uow.find_access_token(&hash_secret(secret)).await? else { return Ok(None) };
-        if token.revoked_at.is_some() {
+        let Some((token, user)) = uow.find_access_token_with_user(&hash_secret(secret)).await? else { return Ok(None) };
+        if token.revoked_at.is_some() || !user.active {
             return Ok(None);
         }
-        let Some(user) = uow.find_user(token.user).await?.filter(|u| u.active) else { return Ok(None) };
         let actor = actor_in(uow.as_mut(), user.id).await?;
         drop(uow);
         if token.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
@@ -402,10 +400,7 @@ impl App {
 }
 
 async fn actor_in(uow: &mut dyn UnitOfWork, user: UserId) -> Result<Actor, AppError> {
-    let global_roles = uow.global_roles(user).await?;
-    let memberships = uow.memberships_of_user(user).await?.into_iter().map(|m| (m.committee, m.role)).collect();
-    let drafting = uow.drafting_of(user).await?;
-    Ok(Actor { user, global_roles, memberships, drafting })
+    Ok(uow.actor(user).await?)
 }
 
 /// One's own account page: who one is, one's live sessions and tokens, and

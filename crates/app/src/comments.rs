@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use gopy_domain::document::align::{Anchor, AnchorFate, carry_anchors, find_span, span_of};
-use gopy_domain::document::BlockId;
+use gopy_domain::document::{Block, BlockId};
 use gopy_domain::{
     Action, Actor, Comment, CommentCounts, DispositionProblem, CommentId, CommentPlacement, CommentRevision, CommentText,
     DispositionKind, OutboxMessage, Placement, Report, ReportId, Resource, UserId, Version,
@@ -93,20 +93,27 @@ impl App {
             authorize(actor, Action::RecordComment, resource)?;
         }
         let author = new.on_behalf_of.unwrap_or(actor.user);
-        if uow.find_user(author).await?.is_none() {
+        // The caller was read when the request was identified; only someone
+        // else's opinion, recorded by the secretariat, needs its author read.
+        if author != actor.user && uow.find_user(author).await?.is_none() {
             return Err(AppError::invalid("author", InvalidReason::Missing));
         }
         let late = self.gate(uow, &report, Gate::Comment).await?;
-        let version = uow.latest_version(id).await?.ok_or(AppError::NotFound { what: "version" })?;
-        if version.number != new.version {
+        let block = anchor_block(&new.anchor)?;
+        // The one block the anchor names, not the whole version.
+        let latest = uow.latest_version_block(id, block.as_ref()).await?.ok_or(AppError::NotFound { what: "version" })?;
+        if latest.number != new.version {
             return Err(AppError::invalid("version", InvalidReason::Rule("err_newer_version".into())));
         }
-        let anchor = anchor_in(&version, &new.anchor)?;
+        let anchor = match block {
+            Some(block_id) => Some(anchor_in(block_id, latest.block.as_ref(), &new.anchor)?),
+            None => None,
+        };
         let comment = Comment {
             id: CommentId::from_uuid(new_id()),
             report: id,
-            version: version.id,
-            version_number: version.number,
+            version: latest.version,
+            version_number: latest.number,
             parent: None,
             author,
             recorded_by: (author != actor.user).then_some(actor.user),
@@ -120,10 +127,10 @@ impl App {
             disposition: None,
         };
         uow.insert_comment(&comment).await?;
-        self.index_comment(uow, &report, &comment, EntryKind::Comment).await?;
+        self.index_new_comment(uow, &report, &comment, EntryKind::Comment).await?;
         uow.insert_placements(&[CommentPlacement {
             comment: comment.id,
-            version: version.id,
+            version: latest.version,
             placement: Placement::Current,
             anchor,
         }])
@@ -134,7 +141,7 @@ impl App {
             "comment.posted",
             "report",
             Some(id.as_uuid()),
-            json!({ "comment": comment.id, "author": author, "version": version.number, "at_meeting": new.at_meeting }),
+            json!({ "comment": comment.id, "author": author, "version": latest.number, "at_meeting": new.at_meeting }),
         );
         uow.record_audit_event(&event).await?;
         Ok(comment)
@@ -356,11 +363,15 @@ impl App {
         comment: &Comment,
         kind: &str,
     ) -> Result<(), AppError> {
-        for drafter in uow.drafting_team(report.id).await? {
-            if drafter.user != comment.author {
-                uow.enqueue(&self.notice(drafter.user, kind, report, comment)).await?;
-            }
-        }
+        let notices: Vec<OutboxMessage> = uow
+            .drafting_team(report.id)
+            .await?
+            .into_iter()
+            .filter(|drafter| drafter.user != comment.author)
+            .map(|drafter| self.notice(drafter.user, kind, report, comment))
+            .collect();
+        // One statement for the whole team, however large.
+        uow.enqueue_all(&notices).await?;
         Ok(())
     }
 
@@ -434,24 +445,28 @@ fn reply_entry(report: &Report, reply: &Comment) -> gopy_domain::search::Entry {
     }
 }
 
-/// Checks a new comment's anchor against the version: the block is in it,
-/// the offsets fall inside the block's text, and the quote is what they
-/// cover. A quote without offsets is looked for in the block.
-fn anchor_in(version: &Version, new: &NewAnchor) -> Result<Option<Anchor>, AppError> {
-    let block_id = match new.block.as_deref().map(str::trim) {
+/// The block a new comment's anchor names, or `None` for a comment on the
+/// whole report (refused if it gives offsets or a quote without a block).
+fn anchor_block(new: &NewAnchor) -> Result<Option<BlockId>, AppError> {
+    match new.block.as_deref().map(str::trim) {
         None | Some("") => {
-            return if new.start.is_some() || new.quote.as_deref().is_some_and(|q| !q.trim().is_empty()) {
+            if new.start.is_some() || new.quote.as_deref().is_some_and(|q| !q.trim().is_empty()) {
                 Err(AppError::invalid("anchor", InvalidReason::Rule("err_anchor_block".into())))
             } else {
                 Ok(None)
-            };
+            }
         }
-        Some(id) => BlockId::new(id),
-    };
-    let block = version
-        .blocks
-        .iter()
-        .find(|b| b.id == block_id)
+        Some(id) => Ok(Some(BlockId::new(id))),
+    }
+}
+
+/// Checks a new comment's anchor against the block it names, as found in
+/// the latest version (`None`: not there): the offsets fall inside the
+/// block's text, and the quote is what they cover. A quote without offsets
+/// is looked for in the block.
+fn anchor_in(block_id: BlockId, block: Option<&Block>, new: &NewAnchor) -> Result<Anchor, AppError> {
+    let block = block
+        .filter(|b| b.id == block_id)
         .ok_or_else(|| AppError::invalid("anchor", InvalidReason::Rule("err_anchor_not_here".into())))?;
     let text = block.content.plain_text();
     let outside = || AppError::invalid("anchor", InvalidReason::Rule("err_anchor_outside".into()));
@@ -468,7 +483,7 @@ fn anchor_in(version: &Version, new: &NewAnchor) -> Result<Option<Anchor>, AppEr
         (None, None, Some(quote)) => Some(find_span(&text, &quote).ok_or_else(outside)?),
         _ => return Err(outside()),
     };
-    Ok(Some(Anchor { block: block_id, span }))
+    Ok(Anchor { block: block_id, span })
 }
 
 fn review_view(

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use gopy_domain::{
-    AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
+    Actor, AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
     Comment, CommentCounts, CommentId, CommentPlacement, CommentRevision, Delivery, Drafter, GlobalRole, MailRecord, MailStatus, Meeting,
     MeetingId, Membership, OutboxMessage, OutboxMessageId, Report, ReportId, Session, SessionId, Term, User, UserId, Version,
     VersionId, VersionSummary,
@@ -11,13 +11,14 @@ use gopy_domain::{
 use gopy_domain::indicator::{Indicator, IndicatorResult};
 use gopy_domain::workflow::{Ballot, Round};
 use gopy_domain::TermId;
-use gopy_domain::document::BlockId;
+use gopy_domain::document::{Block, BlockId};
 use gopy_domain::{DispositionKind, Placement};
 use gopy_domain::search::{Entry, EntryKind};
 use time::OffsetDateTime;
 
-/// How a store operation failed, in the terms a use case can act on.
-#[derive(Debug, thiserror::Error)]
+/// How a store operation failed, in the terms a use case can act on. Clone,
+/// so a failed group commit can tell each of its units.
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum StoreError {
     /// A uniqueness rule would be broken; `constraint` names which one, as the
     /// store knows it (e.g. `bodies.name`).
@@ -89,12 +90,17 @@ pub trait UnitOfWork:
     ) -> Result<Vec<Membership>, StoreError>;
 
     async fn memberships_of_user(&mut self, user: UserId) -> Result<Vec<Membership>, StoreError>;
+    /// Everything `user` may act as, in one read: their global roles
+    /// (sorted), their seats in committees and the drafting teams they sit on.
+    async fn actor(&mut self, user: UserId) -> Result<Actor, StoreError>;
 
     async fn set_password_hash(&mut self, user: UserId, hash: &str, at: OffsetDateTime) -> Result<(), StoreError>;
     async fn password_hash(&mut self, user: UserId) -> Result<Option<String>, StoreError>;
 
     async fn insert_session(&mut self, session: &Session, secret_hash: &str) -> Result<(), StoreError>;
     async fn find_session(&mut self, secret_hash: &str) -> Result<Option<Session>, StoreError>;
+    /// The session and its person, in one read: a request's caller.
+    async fn find_session_with_user(&mut self, secret_hash: &str) -> Result<Option<(Session, User)>, StoreError>;
     async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError>;
     async fn revoke_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError>;
     /// Revokes every live session of `user`; returns how many.
@@ -104,6 +110,8 @@ pub trait UnitOfWork:
 
     async fn insert_access_token(&mut self, token: &AccessToken, secret_hash: &str) -> Result<(), StoreError>;
     async fn find_access_token(&mut self, secret_hash: &str) -> Result<Option<AccessToken>, StoreError>;
+    /// The token and its person, in one read: a script's caller.
+    async fn find_access_token_with_user(&mut self, secret_hash: &str) -> Result<Option<(AccessToken, User)>, StoreError>;
     async fn touch_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError>;
     async fn revoke_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError>;
     /// Every token of `user`, revoked ones included, newest first.
@@ -130,6 +138,8 @@ pub trait UnitOfWork:
     ) -> Result<(u64, u64), StoreError>;
 
     async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError>;
+    /// Puts several messages in the outbox in one statement.
+    async fn enqueue_all(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError>;
     /// Messages to `recipient` not sent yet, oldest first.
     async fn unsent_messages_to(&mut self, recipient: UserId) -> Result<Vec<OutboxMessage>, StoreError>;
 
@@ -162,6 +172,14 @@ pub trait ReportStore: Send {
     async fn insert_version(&mut self, version: &Version) -> Result<(), StoreError>;
     async fn find_version(&mut self, report: ReportId, number: u32) -> Result<Option<Version>, StoreError>;
     async fn latest_version(&mut self, report: ReportId) -> Result<Option<Version>, StoreError>;
+    /// The latest version's id and number and, when `block` is given, that
+    /// one block of it if it has it: what a new comment is checked against,
+    /// without reading the whole version. `None` for a report without versions.
+    async fn latest_version_block(
+        &mut self,
+        report: ReportId,
+        block: Option<&BlockId>,
+    ) -> Result<Option<LatestBlock>, StoreError>;
     /// How many versions each report has.
     async fn version_counts(&mut self) -> Result<Vec<(ReportId, u32)>, StoreError>;
     /// Every version of `report` without its blocks, in order.
@@ -173,6 +191,16 @@ pub trait ReportStore: Send {
     /// The report and its change counter, read together in one statement:
     /// what a revalidated page needs before it knows whether to build.
     async fn find_report_with_change_count(&mut self, report: ReportId) -> Result<Option<(Report, u64)>, StoreError>;
+}
+
+/// The latest version of a report as a new comment needs it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LatestBlock {
+    pub version: VersionId,
+    pub number: u32,
+    /// The block asked for; `None` when the version has no such block, or
+    /// none was asked for.
+    pub block: Option<Block>,
 }
 
 /// Comments, replies, their earlier texts, and where each is shown.

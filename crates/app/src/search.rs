@@ -138,6 +138,17 @@ impl App {
         kind: EntryKind,
     ) -> Result<(), AppError> {
         uow.forget_comment(comment.id, kind).await?;
+        self.index_new_comment(uow, report, comment, kind).await
+    }
+
+    /// Indexes a comment that has no entries yet: one statement, no clearing.
+    pub(crate) async fn index_new_comment(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        report: &Report,
+        comment: &Comment,
+        kind: EntryKind,
+    ) -> Result<(), AppError> {
         let (text, author, at) = match kind {
             EntryKind::Answer => match comment.disposition.as_ref() {
                 Some(d) => (d.response.as_ref().map(ToString::to_string), Some(d.decided_by), d.decided_at),

@@ -10,10 +10,10 @@ use gopy_app::{Store, StoreError, UnitOfWork};
 use gopy_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
-use tokio::sync::Mutex;
 
 use crate::error::map_db_err;
 use crate::unit_of_work::SeaUnitOfWork;
+use crate::writer::Writer;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -42,6 +42,12 @@ pub struct DatabaseSettings {
     pub connect_timeout: Duration,
     /// How long SQLite waits for another writer before giving up.
     pub busy_timeout: Duration,
+    /// The most units of work one group commit holds (SQLite); 1 commits
+    /// each on its own.
+    pub group_commit_max: u32,
+    /// How long a group commit may wait for more units after its first,
+    /// while others queue for the writer; with none queued it commits at once.
+    pub group_commit_wait: Duration,
 }
 
 /// Why the database could not be opened. Each message is one line that names
@@ -66,10 +72,10 @@ pub struct SeaStore {
     pub(crate) db: DatabaseConnection,
     engine: Engine,
     url: String,
-    /// SQLite has one writer at a time, and a deferred transaction that reads
-    /// before it writes can fail at once rather than wait. Units of work on
-    /// SQLite therefore take turns here; PostgreSQL needs no such gate.
-    sqlite_gate: Option<Arc<Mutex<()>>>,
+    /// SQLite has one writer at a time: units of work that write take turns
+    /// at this one, which commits them in batches (see [`Writer`]).
+    /// PostgreSQL runs each unit in a transaction of its own on the pool.
+    writer: Option<Arc<Writer>>,
     /// Every SQL statement run through this store and its clones, counted
     /// so tests can check that a page's queries do not grow with its rows.
     statements: Arc<AtomicU64>,
@@ -84,25 +90,7 @@ impl SeaStore {
         if engine == Engine::Sqlite {
             prepare_sqlite_file(&settings.url)?;
         }
-        let mut options = ConnectOptions::new(settings.url.clone());
-        options
-            .max_connections(settings.max_connections)
-            .connect_timeout(settings.connect_timeout)
-            // A request waits this long at most for a connection, then is
-            // answered 503 (the database is unavailable) instead of hanging.
-            .acquire_timeout(settings.connect_timeout)
-            // A pooled connection that a database restart broke is found by
-            // a ping and replaced, so service resumes by itself.
-            .test_before_acquire(true)
-            .sqlx_logging(false);
-        let busy_timeout = settings.busy_timeout;
-        options.map_sqlx_sqlite_opts(move |o| {
-            o.create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                .busy_timeout(busy_timeout)
-        });
+        let options = connect_options(settings, settings.max_connections);
         let mut db = Database::connect(options).await.map_err(|e| ConnectError::Unreachable {
             url: redact_url(&settings.url),
             reason: e.to_string(),
@@ -113,11 +101,29 @@ impl SeaStore {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
+        let writer = match engine {
+            Engine::Sqlite => {
+                // The writer's own connection, kept open: its batch lives there.
+                let mut options = connect_options(settings, 1);
+                options.min_connections(1).test_before_acquire(false);
+                let mut writer_db = Database::connect(options).await.map_err(|e| ConnectError::Unreachable {
+                    url: redact_url(&settings.url),
+                    reason: e.to_string(),
+                })?;
+                let counter = Arc::clone(&statements);
+                writer_db.set_metric_callback(move |_| {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                });
+                let max = usize::try_from(settings.group_commit_max).unwrap_or(usize::MAX);
+                Some(Writer::new(writer_db, engine, max, settings.group_commit_wait))
+            }
+            Engine::Postgres => None,
+        };
         let store = Self {
             db,
             engine,
             url: settings.url.clone(),
-            sqlite_gate: (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            writer,
             statements,
             units: Arc::new(AtomicU64::new(0)),
         };
@@ -144,6 +150,24 @@ impl SeaStore {
         self.units.load(Ordering::Relaxed)
     }
 
+    /// Units of work waiting for the writer's turn (SQLite; always 0 on
+    /// PostgreSQL, whose units do not take turns).
+    pub fn writes_waiting(&self) -> usize {
+        self.writer.as_ref().map_or(0, |w| w.waiting())
+    }
+
+    /// A unit of work like [`Store::begin`]'s whose batch checks foreign
+    /// keys only at its COMMIT (SQLite's `defer_foreign_keys`), so a test can
+    /// make a group commit fail after its units were released into it.
+    #[cfg(feature = "testing")]
+    pub async fn begin_deferring_foreign_keys(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        let Some(writer) = &self.writer else { return self.begin().await };
+        self.units.fetch_add(1, Ordering::Relaxed);
+        let turn = writer.begin().await?;
+        turn.tx().execute_unprepared("PRAGMA defer_foreign_keys = ON").await.map_err(map_db_err)?;
+        Ok(Box::new(SeaUnitOfWork::batched(turn)))
+    }
+
     /// Applies every migration not applied yet; returns how many ran.
     pub async fn migrate(&self) -> Result<usize, ConnectError> {
         let failed = |e: sea_orm::DbErr| ConnectError::Migration {
@@ -168,44 +192,61 @@ impl SeaStore {
     }
 
     pub async fn close(self) {
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
         // Closing flushes SQLite's WAL; an error here changes nothing for the caller.
         let _ = self.db.close().await;
     }
+}
+
+/// The pool's options: `max_connections` of them, each SQLite one in WAL
+/// mode with `synchronous=FULL`, so a COMMIT returns once it is on disk.
+fn connect_options(settings: &DatabaseSettings, max_connections: u32) -> ConnectOptions {
+    let mut options = ConnectOptions::new(settings.url.clone());
+    options
+        .max_connections(max_connections)
+        .connect_timeout(settings.connect_timeout)
+        // A request waits this long at most for a connection, then is
+        // answered 503 (the database is unavailable) instead of hanging.
+        .acquire_timeout(settings.connect_timeout)
+        // A pooled connection that a database restart broke is found by
+        // a ping and replaced, so service resumes by itself.
+        .test_before_acquire(true)
+        .sqlx_logging(false);
+    let busy_timeout = settings.busy_timeout;
+    options.map_sqlx_sqlite_opts(move |o| {
+        o.create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(busy_timeout)
+    });
+    options
 }
 
 #[async_trait]
 impl Store for SeaStore {
     async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
         self.units.fetch_add(1, Ordering::Relaxed);
-        let turn = match &self.sqlite_gate {
-            Some(gate) => Some(Arc::clone(gate).lock_owned().await),
-            None => None,
-        };
-        let tx = self.db.begin().await.map_err(map_db_err)?;
-        if self.engine == Engine::Sqlite {
-            // Take the write lock at once: another process on the same file
-            // (`gopy user add` beside a running server, a second worker)
-            // then waits its turn under the busy timeout, instead of failing
-            // when a transaction that has read tries to write.
-            // A connection a read unit used last is query-only; a writer lifts that.
-            tx.execute_unprepared("PRAGMA query_only = OFF").await.map_err(map_db_err)?;
-            tx.execute_unprepared("UPDATE bodies SET name = name WHERE 1 = 0").await.map_err(map_db_err)?;
+        match &self.writer {
+            Some(writer) => Ok(Box::new(SeaUnitOfWork::batched(writer.begin().await?))),
+            None => Ok(Box::new(SeaUnitOfWork::new(self.db.begin().await.map_err(map_db_err)?))),
         }
-        Ok(Box::new(SeaUnitOfWork::new(tx, turn)))
     }
 
     async fn begin_read(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
         self.units.fetch_add(1, Ordering::Relaxed);
         let tx = self.db.begin().await.map_err(map_db_err)?;
         // On SQLite in WAL mode readers run beside the one writer, so a read
-        // unit takes no turn at the gate; query_only makes a write through it
+        // unit takes no turn at the writer; query_only makes a write through it
         // fail at once instead of racing the writer for the lock.
         let read_only = match self.engine {
             Engine::Sqlite => "PRAGMA query_only = ON",
             Engine::Postgres => "SET TRANSACTION READ ONLY",
         };
         tx.execute_unprepared(read_only).await.map_err(map_db_err)?;
-        Ok(Box::new(SeaUnitOfWork::new(tx, None)))
+        Ok(Box::new(SeaUnitOfWork::new(tx)))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

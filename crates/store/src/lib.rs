@@ -18,6 +18,7 @@ mod reports;
 mod rounds;
 mod search;
 mod unit_of_work;
+mod writer;
 
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -2,11 +2,12 @@
 
 use async_trait::async_trait;
 use gopy_app::StoreError;
-use gopy_app::ports::ReportStore;
-use gopy_domain::{Drafter, Report, ReportId, UserId, Version, VersionSummary};
+use gopy_app::ports::{LatestBlock, ReportStore};
+use gopy_domain::document::{Block, BlockId};
+use gopy_domain::{Drafter, Report, ReportId, UserId, Version, VersionId, VersionSummary};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
 use time::OffsetDateTime;
 
 use crate::convert::{VersionSummaryRow, version_row};
@@ -97,6 +98,52 @@ impl ReportStore for SeaUnitOfWork {
             .await
             .map_err(map_db_err)?;
         row.map(Version::try_from).transpose()
+    }
+
+    async fn latest_version_block(
+        &mut self,
+        id: ReportId,
+        block: Option<&BlockId>,
+    ) -> Result<Option<LatestBlock>, StoreError> {
+        let backend = self.tx().get_database_backend();
+        // The block is picked out of the version's JSON by the database, so
+        // only its few hundred bytes travel; each engine has its own JSON
+        // functions, the one place here where the SQL differs.
+        let statement = match (block, backend) {
+            (None, _) => Statement::from_sql_and_values(
+                backend,
+                match backend {
+                    DbBackend::Postgres => "SELECT id, number, NULL::text AS block FROM versions WHERE report_id = $1 ORDER BY number DESC LIMIT 1",
+                    _ => "SELECT id, number, NULL AS block FROM versions WHERE report_id = ? ORDER BY number DESC LIMIT 1",
+                },
+                [id.as_uuid().into()],
+            ),
+            (Some(block), DbBackend::Postgres) => Statement::from_sql_and_values(
+                backend,
+                "SELECT v.id, v.number, (SELECT b::text FROM json_array_elements(v.blocks::json) AS b WHERE b->>'id' = $1 LIMIT 1) AS block \
+                 FROM versions v WHERE v.report_id = $2 ORDER BY v.number DESC LIMIT 1",
+                [block.to_string().into(), id.as_uuid().into()],
+            ),
+            (Some(block), _) => Statement::from_sql_and_values(
+                backend,
+                "SELECT v.id, v.number, (SELECT b.value FROM json_each(v.blocks) AS b WHERE json_extract(b.value, '$.id') = ? LIMIT 1) AS block \
+                 FROM versions v WHERE v.report_id = ? ORDER BY v.number DESC LIMIT 1",
+                [block.to_string().into(), id.as_uuid().into()],
+            ),
+        };
+        let Some(row) = self.tx().query_one_raw(statement).await.map_err(map_db_err)? else { return Ok(None) };
+        let version: uuid::Uuid = row.try_get("", "id").map_err(map_db_err)?;
+        let number: i32 = row.try_get("", "number").map_err(map_db_err)?;
+        let block: Option<String> = row.try_get("", "block").map_err(map_db_err)?;
+        let block = block
+            .map(|json| serde_json::from_str::<Block>(&json))
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("versions.blocks: {e}")))?;
+        Ok(Some(LatestBlock {
+            version: VersionId::from_uuid(version),
+            number: u32::try_from(number).map_err(|e| StoreError::Corrupt(format!("versions.number: {e}")))?,
+            block,
+        }))
     }
 
     async fn version_counts(&mut self) -> Result<Vec<(ReportId, u32)>, StoreError> {

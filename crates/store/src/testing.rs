@@ -51,6 +51,10 @@ fn settings(url: String) -> DatabaseSettings {
         max_connections: 5,
         connect_timeout: Duration::from_secs(10),
         busy_timeout: Duration::from_secs(5),
+        group_commit_max: 64,
+        // Long enough that units made to queue in a test share one batch;
+        // with none queued a batch commits at once whatever this is.
+        group_commit_wait: Duration::from_millis(200),
     }
 }
 

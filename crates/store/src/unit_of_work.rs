@@ -3,14 +3,16 @@
 use async_trait::async_trait;
 use gopy_app::{StoreError, UnitOfWork};
 use gopy_domain::{
-    AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
+    Actor, ReportId, AccessToken, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, Body, Committee, CommitteeId, Email,
     GlobalRole, Membership, OutboxMessage, Session, SessionId, Term, User, UserId,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
+};
 use time::OffsetDateTime;
-use tokio::sync::OwnedMutexGuard;
 
 use crate::convert::{access_token_row, account_link_row, session_row, sorted_by_name};
 use crate::entity::{
@@ -18,50 +20,65 @@ use crate::entity::{
     sign_in_attempt, term, user,
 };
 use crate::error::map_db_err;
+use crate::writer::Turn;
 
 pub(crate) struct SeaUnitOfWork {
-    tx: DatabaseTransaction,
-    /// Held until commit or drop on SQLite, where writers take turns.
-    _turn: Option<OwnedMutexGuard<()>>,
+    inner: Inner,
+}
+
+enum Inner {
+    /// A transaction of its own, on a pooled connection: read units, and
+    /// every unit on PostgreSQL.
+    Own(DatabaseTransaction),
+    /// A savepoint in the writer's batch (SQLite): the unit holds the
+    /// writer's turn until it commits or is dropped.
+    Batched(Turn),
 }
 
 impl SeaUnitOfWork {
-    pub(crate) fn new(tx: DatabaseTransaction, turn: Option<OwnedMutexGuard<()>>) -> Self {
-        Self { tx, _turn: turn }
+    pub(crate) fn new(tx: DatabaseTransaction) -> Self {
+        Self { inner: Inner::Own(tx) }
+    }
+
+    pub(crate) fn batched(turn: Turn) -> Self {
+        Self { inner: Inner::Batched(turn) }
     }
 
     /// The transaction, for the other features' store traits.
     pub(crate) fn tx(&self) -> &DatabaseTransaction {
-        &self.tx
+        match &self.inner {
+            Inner::Own(tx) => tx,
+            Inner::Batched(turn) => turn.tx(),
+        }
     }
 }
 
 #[async_trait]
 impl UnitOfWork for SeaUnitOfWork {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError> {
-        body::Entity::insert(body::ActiveModel::from(body)).exec(&self.tx).await.map_err(map_db_err)?;
+        body::Entity::insert(body::ActiveModel::from(body)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError> {
-        let rows = body::Entity::find().all(&self.tx).await.map_err(map_db_err)?;
+        let rows = body::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
         sorted_by_name(rows, |b: &Body| &b.name)
     }
 
     async fn insert_user(&mut self, user: &User) -> Result<(), StoreError> {
-        user::Entity::insert(user::ActiveModel::from(user)).exec(&self.tx).await.map_err(map_db_err)?;
+        user::Entity::insert(user::ActiveModel::from(user)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_user(&mut self, id: UserId) -> Result<Option<User>, StoreError> {
-        let row = user::Entity::find_by_id(id.as_uuid()).one(&self.tx).await.map_err(map_db_err)?;
+        let row = user::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
         row.map(User::try_from).transpose()
     }
 
     async fn find_user_by_email(&mut self, email: &Email) -> Result<Option<User>, StoreError> {
         let row = user::Entity::find()
             .filter(user::Column::Email.eq(email.as_str()))
-            .one(&self.tx)
+            .one(self.tx())
             .await
             .map_err(map_db_err)?;
         row.map(User::try_from).transpose()
@@ -78,14 +95,14 @@ impl UnitOfWork for SeaUnitOfWork {
             role: Set(role.as_str().to_owned()),
             created_at: Set(at),
         };
-        global_role::Entity::insert(row).exec(&self.tx).await.map_err(map_db_err)?;
+        global_role::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn global_roles(&mut self, user: UserId) -> Result<Vec<GlobalRole>, StoreError> {
         let rows = global_role::Entity::find()
             .filter(global_role::Column::UserId.eq(user.as_uuid()))
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?;
         let mut roles = rows
@@ -97,7 +114,7 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn all_global_roles(&mut self) -> Result<Vec<(UserId, GlobalRole)>, StoreError> {
-        let rows = global_role::Entity::find().all(&self.tx).await.map_err(map_db_err)?;
+        let rows = global_role::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
         rows.into_iter()
             .map(|r| {
                 let role = r.role.parse().map_err(|e| StoreError::Corrupt(format!("global_roles.role: {e}")))?;
@@ -110,7 +127,7 @@ impl UnitOfWork for SeaUnitOfWork {
         global_role::Entity::delete_many()
             .filter(global_role::Column::UserId.eq(user.as_uuid()))
             .filter(global_role::Column::Role.eq(role.as_str()))
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -119,18 +136,18 @@ impl UnitOfWork for SeaUnitOfWork {
     async fn count_users_with_role(&mut self, role: GlobalRole) -> Result<u64, StoreError> {
         global_role::Entity::find()
             .filter(global_role::Column::Role.eq(role.as_str()))
-            .count(&self.tx)
+            .count(self.tx())
             .await
             .map_err(map_db_err)
     }
 
     async fn update_user(&mut self, user: &User) -> Result<(), StoreError> {
-        user::Entity::update(user::ActiveModel::from(user)).exec(&self.tx).await.map_err(map_db_err)?;
+        user::Entity::update(user::ActiveModel::from(user)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn list_users(&mut self) -> Result<Vec<User>, StoreError> {
-        let rows = user::Entity::find().all(&self.tx).await.map_err(map_db_err)?;
+        let rows = user::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
         sorted_by_name(rows, |u: &User| &u.name)
     }
 
@@ -138,12 +155,47 @@ impl UnitOfWork for SeaUnitOfWork {
         membership::Entity::find()
             .filter(membership::Column::UserId.eq(user.as_uuid()))
             .order_by_asc(membership::Column::Id)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?
             .into_iter()
             .map(Membership::try_from)
             .collect()
+    }
+
+    async fn actor(&mut self, user: UserId) -> Result<Actor, StoreError> {
+        // Three small lists in one round trip: this runs for every request.
+        let backend = self.tx().get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => ACTOR_SQL.replace('?', "$1"),
+            _ => ACTOR_SQL.to_owned(),
+        };
+        let id = user.as_uuid();
+        let values: Vec<sea_orm::Value> = match backend {
+            DbBackend::Postgres => vec![id.into()],
+            _ => vec![id.into(), id.into(), id.into()],
+        };
+        let rows = self.tx().query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(map_db_err)?;
+        let corrupt = |column: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{column}: {e}"));
+        let mut actor = Actor { user, global_roles: Vec::new(), memberships: Vec::new(), drafting: Vec::new() };
+        for row in rows {
+            let part: String = row.try_get("", "part").map_err(map_db_err)?;
+            let subject: Option<uuid::Uuid> = row.try_get("", "subject").map_err(map_db_err)?;
+            let role: Option<String> = row.try_get("", "role").map_err(map_db_err)?;
+            let lead: Option<bool> = row.try_get("", "lead").map_err(map_db_err)?;
+            match (part.as_str(), subject, role, lead) {
+                ("role", _, Some(role), _) => {
+                    actor.global_roles.push(role.parse().map_err(|e| corrupt("global_roles.role", &e))?);
+                }
+                ("seat", Some(committee), Some(role), _) => actor
+                    .memberships
+                    .push((CommitteeId::from_uuid(committee), role.parse().map_err(|e| corrupt("memberships.role", &e))?)),
+                ("draft", Some(report), _, Some(lead)) => actor.drafting.push((ReportId::from_uuid(report), lead)),
+                _ => return Err(corrupt("the actor's roles", &part)),
+            }
+        }
+        actor.global_roles.sort();
+        Ok(actor)
     }
 
     async fn set_password_hash(&mut self, user: UserId, hash: &str, at: OffsetDateTime) -> Result<(), StoreError> {
@@ -158,37 +210,51 @@ impl UnitOfWork for SeaUnitOfWork {
                     .update_columns([credential::Column::PasswordHash, credential::Column::ChangedAt])
                     .to_owned(),
             )
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(())
     }
 
     async fn password_hash(&mut self, user: UserId) -> Result<Option<String>, StoreError> {
-        let row = credential::Entity::find_by_id(user.as_uuid()).one(&self.tx).await.map_err(map_db_err)?;
+        let row = credential::Entity::find_by_id(user.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
         Ok(row.map(|r| r.password_hash))
     }
 
     async fn insert_session(&mut self, s: &Session, secret_hash: &str) -> Result<(), StoreError> {
-        session::Entity::insert(session_row(s, secret_hash)).exec(&self.tx).await.map_err(map_db_err)?;
+        session::Entity::insert(session_row(s, secret_hash)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_session(&mut self, secret_hash: &str) -> Result<Option<Session>, StoreError> {
         let row = session::Entity::find()
             .filter(session::Column::SecretHash.eq(secret_hash))
-            .one(&self.tx)
+            .one(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(row.map(Session::from))
     }
 
+    async fn find_session_with_user(&mut self, secret_hash: &str) -> Result<Option<(Session, User)>, StoreError> {
+        let row = session::Entity::find()
+            .filter(session::Column::SecretHash.eq(secret_hash))
+            .join(JoinType::InnerJoin, session::Entity::belongs_to(user::Entity).from(session::Column::UserId).to(user::Column::Id).into())
+            .select_also(user::Entity)
+            .one(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        match row {
+            Some((session, Some(user))) => Ok(Some((Session::from(session), User::try_from(user)?))),
+            _ => Ok(None),
+        }
+    }
+
     async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
-        stamp::<session::Entity>(&self.tx, session::Column::LastSeenAt, session::Column::Id, id.as_uuid(), at, Always).await
+        stamp::<session::Entity>(self.tx(), session::Column::LastSeenAt, session::Column::Id, id.as_uuid(), at, Always).await
     }
 
     async fn revoke_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
-        stamp::<session::Entity>(&self.tx, session::Column::RevokedAt, session::Column::Id, id.as_uuid(), at, Once).await
+        stamp::<session::Entity>(self.tx(), session::Column::RevokedAt, session::Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn revoke_sessions_of(&mut self, user: UserId, at: OffsetDateTime) -> Result<u64, StoreError> {
@@ -197,7 +263,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(session::Column::UserId.eq(user.as_uuid()))
             .filter(session::Column::RevokedAt.is_null())
             .filter(session::Column::ExpiresAt.gt(at))
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(result.rows_affected)
@@ -209,41 +275,56 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(session::Column::RevokedAt.is_null())
             .filter(session::Column::ExpiresAt.gt(now))
             .order_by_desc(session::Column::CreatedAt)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(Session::from).collect())
     }
 
     async fn insert_access_token(&mut self, t: &AccessToken, secret_hash: &str) -> Result<(), StoreError> {
-        access_token::Entity::insert(access_token_row(t, secret_hash)).exec(&self.tx).await.map_err(map_db_err)?;
+        access_token::Entity::insert(access_token_row(t, secret_hash)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_access_token(&mut self, secret_hash: &str) -> Result<Option<AccessToken>, StoreError> {
         let row = access_token::Entity::find()
             .filter(access_token::Column::SecretHash.eq(secret_hash))
-            .one(&self.tx)
+            .one(self.tx())
             .await
             .map_err(map_db_err)?;
         row.map(AccessToken::try_from).transpose()
     }
 
+    async fn find_access_token_with_user(&mut self, secret_hash: &str) -> Result<Option<(AccessToken, User)>, StoreError> {
+        let by_user = access_token::Entity::belongs_to(user::Entity).from(access_token::Column::UserId).to(user::Column::Id);
+        let row = access_token::Entity::find()
+            .filter(access_token::Column::SecretHash.eq(secret_hash))
+            .join(JoinType::InnerJoin, by_user.into())
+            .select_also(user::Entity)
+            .one(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        match row {
+            Some((token, Some(user))) => Ok(Some((AccessToken::try_from(token)?, User::try_from(user)?))),
+            _ => Ok(None),
+        }
+    }
+
     async fn touch_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
         use access_token::Column;
-        stamp::<access_token::Entity>(&self.tx, Column::LastUsedAt, Column::Id, id.as_uuid(), at, Always).await
+        stamp::<access_token::Entity>(self.tx(), Column::LastUsedAt, Column::Id, id.as_uuid(), at, Always).await
     }
 
     async fn revoke_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
         use access_token::Column;
-        stamp::<access_token::Entity>(&self.tx, Column::RevokedAt, Column::Id, id.as_uuid(), at, Once).await
+        stamp::<access_token::Entity>(self.tx(), Column::RevokedAt, Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn access_tokens_of(&mut self, user: UserId) -> Result<Vec<AccessToken>, StoreError> {
         access_token::Entity::find()
             .filter(access_token::Column::UserId.eq(user.as_uuid()))
             .order_by_desc(access_token::Column::CreatedAt)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -252,14 +333,14 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn insert_account_link(&mut self, link: &AccountLink, secret_hash: &str) -> Result<(), StoreError> {
-        account_link::Entity::insert(account_link_row(link, secret_hash)).exec(&self.tx).await.map_err(map_db_err)?;
+        account_link::Entity::insert(account_link_row(link, secret_hash)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_account_link(&mut self, secret_hash: &str) -> Result<Option<AccountLink>, StoreError> {
         let row = account_link::Entity::find()
             .filter(account_link::Column::SecretHash.eq(secret_hash))
-            .one(&self.tx)
+            .one(self.tx())
             .await
             .map_err(map_db_err)?;
         row.map(AccountLink::try_from).transpose()
@@ -267,7 +348,7 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn mark_account_link_used(&mut self, id: AccountLinkId, at: OffsetDateTime) -> Result<(), StoreError> {
         use account_link::Column;
-        stamp::<account_link::Entity>(&self.tx, Column::UsedAt, Column::Id, id.as_uuid(), at, Once).await
+        stamp::<account_link::Entity>(self.tx(), Column::UsedAt, Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn record_sign_in_attempt(
@@ -284,7 +365,7 @@ impl UnitOfWork for SeaUnitOfWork {
             attempted_at: Set(at),
             succeeded: Set(succeeded),
         };
-        sign_in_attempt::Entity::insert(row).exec(&self.tx).await.map_err(map_db_err)?;
+        sign_in_attempt::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -300,7 +381,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(Column::Succeeded.eq(true))
             .filter(Column::AttemptedAt.gte(since))
             .order_by_desc(Column::AttemptedAt)
-            .one(&self.tx)
+            .one(self.tx())
             .await
             .map_err(map_db_err)?
             .map_or(since, |row| row.attempted_at);
@@ -308,21 +389,32 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(Column::Email.eq(email))
             .filter(Column::Succeeded.eq(false))
             .filter(Column::AttemptedAt.gte(last_success))
-            .count(&self.tx)
+            .count(self.tx())
             .await
             .map_err(map_db_err)?;
         let for_address = sign_in_attempt::Entity::find()
             .filter(Column::Address.eq(address))
             .filter(Column::Succeeded.eq(false))
             .filter(Column::AttemptedAt.gte(since))
-            .count(&self.tx)
+            .count(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok((for_account, for_address))
     }
 
     async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError> {
-        outbox::Entity::insert(outbox::ActiveModel::from(message)).exec(&self.tx).await.map_err(map_db_err)?;
+        outbox::Entity::insert(outbox::ActiveModel::from(message)).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn enqueue_all(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError> {
+        // In slices, under the engines' limits on bound parameters.
+        for chunk in messages.chunks(500) {
+            outbox::Entity::insert_many(chunk.iter().map(outbox::ActiveModel::from))
+                .exec(self.tx())
+                .await
+                .map_err(map_db_err)?;
+        }
         Ok(())
     }
 
@@ -331,7 +423,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(outbox::Column::RecipientId.eq(recipient.as_uuid()))
             .filter(outbox::Column::SentAt.is_null())
             .order_by_asc(outbox::Column::CreatedAt)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(OutboxMessage::from).collect())
@@ -339,25 +431,25 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn insert_committee(&mut self, committee: &Committee) -> Result<(), StoreError> {
         committee::Entity::insert(committee::ActiveModel::from(committee))
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_committee(&mut self, id: CommitteeId) -> Result<Option<Committee>, StoreError> {
-        let row = committee::Entity::find_by_id(id.as_uuid()).one(&self.tx).await.map_err(map_db_err)?;
+        let row = committee::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
         row.map(Committee::try_from).transpose()
     }
 
     async fn list_committees(&mut self) -> Result<Vec<Committee>, StoreError> {
-        let rows = committee::Entity::find().all(&self.tx).await.map_err(map_db_err)?;
+        let rows = committee::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
         sorted_by_name(rows, |c: &Committee| &c.name)
     }
 
     async fn insert_membership(&mut self, m: &Membership) -> Result<(), StoreError> {
         membership::Entity::insert(membership::ActiveModel::from(m))
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -370,7 +462,7 @@ impl UnitOfWork for SeaUnitOfWork {
         membership::Entity::find()
             .filter(membership::Column::CommitteeId.eq(committee.as_uuid()))
             .order_by_asc(membership::Column::Id)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -379,7 +471,7 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn insert_term(&mut self, term: &Term) -> Result<(), StoreError> {
-        term::Entity::insert(term::ActiveModel::from(term)).exec(&self.tx).await.map_err(map_db_err)?;
+        term::Entity::insert(term::ActiveModel::from(term)).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -387,7 +479,7 @@ impl UnitOfWork for SeaUnitOfWork {
         term::Entity::find()
             .order_by_asc(term::Column::StartsOn)
             .order_by_asc(term::Column::Id)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -397,14 +489,14 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn record_audit_event(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
         audit_event::Entity::insert(audit_event::ActiveModel::from(event))
-            .exec(&self.tx)
+            .exec(self.tx())
             .await
             .map_err(map_db_err)?;
         // Every change to a report, its comments, versions and steps is
         // recorded as an event about the report: counting them here is the
         // one place that cannot be forgotten by a new use case.
         if let ("report", Some(id)) = (event.subject_kind.as_str(), event.subject_id) {
-            crate::reports::count_report_change(&self.tx, id).await?;
+            crate::reports::count_report_change(self.tx(), id).await?;
         }
         Ok(())
     }
@@ -418,16 +510,30 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(audit_event::Column::SubjectKind.eq(subject_kind))
             .filter(audit_event::Column::SubjectId.eq(subject_id))
             .order_by_asc(audit_event::Column::Id)
-            .all(&self.tx)
+            .all(self.tx())
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(AuditEvent::from).collect())
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        self.tx.commit().await.map_err(map_db_err)
+        match self.inner {
+            Inner::Own(tx) => tx.commit().await.map_err(map_db_err),
+            // Answers once the batch holding the unit is on disk.
+            Inner::Batched(turn) => turn.commit().await,
+        }
     }
 }
+
+/// A person's global roles, seats and drafting teams, one row each. The
+/// same text serves both engines: PostgreSQL's `$1` is put for each `?`.
+/// The first branch names each column's type: PostgreSQL resolves a UNION's
+/// types branch by branch, and two bare NULLs would make `lead` text.
+const ACTOR_SQL: &str = "SELECT 'role' AS part, CAST(NULL AS uuid) AS subject, role, CAST(NULL AS boolean) AS lead \
+     FROM global_roles WHERE user_id = ? \
+     UNION ALL SELECT 'seat', committee_id, role, NULL FROM memberships WHERE user_id = ? \
+     UNION ALL SELECT 'draft', report_id, NULL, lead FROM report_drafters WHERE user_id = ? \
+     ORDER BY 1, 2";
 
 /// Whether a time stamp may overwrite an earlier one.
 enum Stamp {

@@ -13,7 +13,10 @@
 //! answer sent back in `If-None-Match`).
 //! It asserts nothing about speed: the figures are for people to read.
 //!
-//!   gopy-bench [--seconds 3] [--connections 1,16,64] [--engines sqlite,postgres] [--out DIR]
+//!   gopy-bench [--seconds 3] [--connections 1,16,64] [--engines sqlite,postgres] [--paths healthz,post] [--out DIR]
+//!
+//! `--paths` keeps the paths whose name holds one of the words (any case);
+//! `/healthz` is always measured, as every ratio is to it.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,6 +35,8 @@ struct Options {
     warm_up: Duration,
     connections: Vec<usize>,
     engines: Vec<String>,
+    /// Words picking the paths to measure; empty: all of them.
+    paths: Vec<String>,
     out: PathBuf,
     fixtures: PathBuf,
 }
@@ -68,6 +73,7 @@ fn parse_options() -> Result<Options, String> {
         warm_up: Duration::from_millis(500),
         connections: vec![1, 16, 64],
         engines: vec!["sqlite".into(), "postgres".into()],
+        paths: Vec::new(),
         out: target.join("bench"),
         fixtures: std::env::var_os("GOPY_FIXTURES").map_or_else(|| PathBuf::from("tests/fixtures"), PathBuf::from),
     };
@@ -83,6 +89,7 @@ fn parse_options() -> Result<Options, String> {
                     .collect::<Result<_, _>>()?;
             }
             "--engines" => options.engines = value()?.split(',').map(|e| e.trim().to_owned()).collect(),
+            "--paths" => options.paths = value()?.split(',').map(|p| p.trim().to_lowercase()).collect(),
             "--out" => options.out = PathBuf::from(value()?),
             "--fixtures" => options.fixtures = PathBuf::from(value()?),
             other => return Err(format!("unknown argument {other:?}; see the top of tests/src/bin/gopy-bench.rs")),
@@ -204,7 +211,11 @@ async fn bench_engine(options: &Options, engine: &'static str, url: &str, rows: 
         }
     }
     let duration = Duration::from_secs_f64(options.seconds);
-    for (path, probe) in &paths {
+    let chosen = |path: &str| {
+        let path = path.to_lowercase();
+        options.paths.is_empty() || path.contains("healthz") || options.paths.iter().any(|word| path.contains(word.as_str()))
+    };
+    for (path, probe) in paths.iter().filter(|(path, _)| chosen(path)) {
         for &connections in &options.connections {
             reset_peak_rss(pid);
             let figures = measure(&server.base, probe, connections, options.warm_up, duration).await;
