@@ -176,10 +176,20 @@ impl SeaStore {
         };
         let pending = Migrator::get_pending_migrations(&self.db).await.map_err(failed)?.len();
         Migrator::up(&self.db, None).await.map_err(failed)?;
-        // Versions made before their labels were stored get them now, once.
-        crate::comments::fill_block_labels(&self.db)
-            .await
-            .map_err(|e| ConnectError::Migration { url: redact_url(&self.url), reason: e.to_string() })?;
+        // Versions made before their labels were stored get them now, once,
+        // through the writer where there is one: the pool's connections may
+        // be query-only from an earlier read unit.
+        let filled = async {
+            match &self.writer {
+                Some(writer) => {
+                    let turn = writer.begin().await?;
+                    crate::comments::fill_block_labels(turn.tx()).await?;
+                    writer.commit(turn).await
+                }
+                None => crate::comments::fill_block_labels(&self.db).await.map(drop),
+            }
+        };
+        filled.await.map_err(|e| ConnectError::Migration { url: redact_url(&self.url), reason: e.to_string() })?;
         Ok(pending)
     }
 
