@@ -63,13 +63,13 @@ const TOUCH_EVERY: Duration = Duration::minutes(5);
 impl App {
     /// Everything `user` may do, from their global roles and seats.
     pub async fn actor_of(&self, user: UserId) -> Result<Actor, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         actor_in(uow.as_mut(), user).await
     }
 
     /// Whether Gopy still needs its first admin (a fresh installation).
     pub async fn needs_first_admin(&self) -> Result<bool, AppError> {
-        Ok(self.store.begin().await?.count_users_with_role(GlobalRole::Admin).await? == 0)
+        Ok(self.store.begin_read().await?.count_users_with_role(GlobalRole::Admin).await? == 0)
     }
 
     /// Creates the first admin with a password, once: refused as soon as any
@@ -145,7 +145,7 @@ impl App {
 
     /// The link behind `secret` and its person, if it can still be used.
     pub async fn open_link(&self, secret: &str) -> Result<(AccountLink, User), AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let link = uow.find_account_link(&hash_secret(secret)).await?.ok_or(LinkProblem::Unknown)?;
         link.check(self.now())?;
         let user = uow.find_user(link.user).await?.ok_or(LinkProblem::Unknown)?;
@@ -308,7 +308,7 @@ impl App {
     }
 
     pub async fn live_sessions(&self, user: UserId) -> Result<Vec<Session>, AppError> {
-        Ok(self.store.begin().await?.live_sessions_of(user, self.now()).await?)
+        Ok(self.store.begin_read().await?.live_sessions_of(user, self.now()).await?)
     }
 
     /// Changes one's own password, given the current one.
@@ -381,7 +381,7 @@ impl App {
     }
 
     pub async fn access_tokens(&self, user: UserId) -> Result<Vec<AccessToken>, AppError> {
-        Ok(self.store.begin().await?.access_tokens_of(user).await?)
+        Ok(self.store.begin_read().await?.access_tokens_of(user).await?)
     }
 
     /// Revokes one of `user`'s own tokens.

@@ -288,7 +288,7 @@ impl App {
 
     /// One comment with its report, for a page or an API answer.
     pub async fn comment(&self, actor: &Actor, id: CommentId) -> Result<(Report, Comment), AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
         let report = self.readable(uow.as_mut(), actor, comment.report).await?;
         Ok((report, comment))
@@ -296,7 +296,7 @@ impl App {
 
     /// The earlier texts of a comment, for the secretariat.
     pub async fn comment_history(&self, actor: &Actor, id: CommentId) -> Result<Vec<CommentRevision>, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
         let report = self.readable(uow.as_mut(), actor, comment.report).await?;
         authorize(actor, Action::ViewCommentHistory, report_resource(&report))?;

@@ -151,7 +151,7 @@ impl App {
 
     /// The results recorded for a report.
     pub async fn indicator_results(&self, actor: &Actor, id: gopy_domain::ReportId) -> Result<Vec<IndicatorResult>, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         self.readable(uow.as_mut(), actor, id).await?;
         Ok(uow.indicator_results_of(id).await?)
     }

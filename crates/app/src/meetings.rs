@@ -420,7 +420,7 @@ impl App {
 
     /// The meeting worded for its documents, names and dates resolved.
     async fn meeting_record(&self, actor: &Actor, id: MeetingId) -> Result<(Meeting, MeetingRecord), AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let meeting = readable_meeting(uow.as_mut(), actor, id).await?;
         let committee = uow.find_committee(meeting.committee).await?.map(|c| c.name.to_string()).unwrap_or_default();
         let people: HashMap<UserId, String> = uow.list_users().await?.into_iter().map(|u| (u.id, u.name.to_string())).collect();

@@ -122,7 +122,7 @@ impl App {
     }
 
     pub async fn list_committees(&self) -> Result<Vec<Committee>, AppError> {
-        Ok(self.store.begin().await?.list_committees().await?)
+        Ok(self.store.begin_read().await?.list_committees().await?)
     }
 
     /// Seats a person on a committee. A person holds one seat per committee.
@@ -191,7 +191,7 @@ impl App {
     }
 
     pub async fn list_terms(&self) -> Result<Vec<Term>, AppError> {
-        Ok(self.store.begin().await?.list_terms().await?)
+        Ok(self.store.begin_read().await?.list_terms().await?)
     }
 }
 
@@ -236,14 +236,14 @@ impl App {
     }
 
     pub async fn person(&self, id: UserId) -> Result<Person, AppError> {
-        let mut uow = self.store.begin().await?;
+        let mut uow = self.store.begin_read().await?;
         let user = uow.find_user(id).await?.ok_or(AppError::NotFound { what: "user" })?;
         let global_roles = uow.global_roles(id).await?;
         Ok(Person { user, global_roles })
     }
 
     pub async fn committee(&self, id: CommitteeId) -> Result<Committee, AppError> {
-        self.store.begin().await?.find_committee(id).await?.ok_or(AppError::NotFound { what: "committee" })
+        self.store.begin_read().await?.find_committee(id).await?.ok_or(AppError::NotFound { what: "committee" })
     }
 
     /// Changes someone's title, body and whether they are active. Making a

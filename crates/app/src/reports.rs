@@ -260,7 +260,7 @@ impl App {
         format: ExportFormat,
     ) -> Result<Download, AppError> {
         let (report, version, organisation) = {
-            let mut uow = self.store.begin().await?;
+            let mut uow = self.store.begin_read().await?;
             let report = readable_report(uow.as_mut(), actor, id).await?;
             let version = find_version(uow.as_mut(), id, number).await?;
             let organisation = uow.list_bodies().await?.into_iter().find(|b| b.id == report.body).map(|b| b.name);
