@@ -1,4 +1,4 @@
-//! The meeting of the story (`../shared/DESIGN.md`, 27/6) in headless
+//! The meeting of the story (the design's story of 27/6) in headless
 //! Chromium, as the secretariat runs it: planned on the meetings page, four
 //! bodies each presenting its draft, attendance with an absence, two spoken
 //! opinions of which one becomes a comment the drafting team must answer,
