@@ -8,6 +8,8 @@
 //! The requests go through the real router in-process, on SQLite and on
 //! PostgreSQL.
 
+mod support;
+
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -16,10 +18,10 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use gopy_app::comments::{NewAnchor, NewComment};
 use gopy_app::organisation::NewUser;
-use gopy_app::reports::{NewReport, VersionInput};
+use gopy_app::reports::VersionInput;
 use gopy_app::{App, Client};
 use gopy_documents::ImportLimits;
-use gopy_domain::{Actor, CommitteeRole, DispositionKind, GlobalRole, Language, ReportId, ReportKind};
+use gopy_domain::{Actor, CommitteeRole, DispositionKind, GlobalRole, Language, ReportId};
 use gopy_store::testing::TestDatabase;
 use gopy_web::{AppState, Settings, routes, server};
 use tower::ServiceExt;
@@ -62,21 +64,7 @@ async fn site(db: &TestDatabase) -> Site {
     let member = app.create_user(None, new_user("uv@tinhuy.vn", "Trần Ủy Viên", vec![])).await.expect("member");
     app.add_membership(None, committee.id, member.id, CommitteeRole::Member).await.expect("seat");
     let secretariat = app.actor_of(office.id).await.expect("actor");
-    let report = app
-        .create_report(
-            &secretariat,
-            NewReport {
-                kind: ReportKind::MidTermReview,
-                title: "Báo cáo sơ kết giữa nhiệm kỳ".to_owned(),
-                term: None,
-                body: Some(body.id),
-                committee: Some(committee.id),
-                drafters: vec![lead.id],
-                lead: Some(lead.id),
-            },
-        )
-        .await
-        .expect("report");
+    let report = support::mid_term_review(&app, &secretariat, body.id, committee.id, lead.id).await;
     let lead = app.actor_of(lead.id).await.expect("actor");
     let member = app.actor_of(member.id).await.expect("actor");
     let bytes = std::fs::read(FIXTURE).expect("fixture");

@@ -5,6 +5,8 @@
 //! fragment the script loads; refused filters; and `304 Not Modified` when
 //! the reader's copy is current, until the report changes.
 
+mod support;
+
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -13,10 +15,10 @@ use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use gopy_app::comments::{NewAnchor, NewComment};
 use gopy_app::organisation::NewUser;
-use gopy_app::reports::{NewReport, VersionInput};
+use gopy_app::reports::VersionInput;
 use gopy_app::{App, Client};
 use gopy_documents::ImportLimits;
-use gopy_domain::{Actor, BodyId, CommitteeRole, DispositionKind, GlobalRole, Language, ReportId, ReportKind};
+use gopy_domain::{Actor, BodyId, CommitteeRole, DispositionKind, GlobalRole, Language, ReportId};
 use gopy_store::testing::TestDatabase;
 use gopy_web::{Settings, routes, server};
 use serde_json::Value;
@@ -64,21 +66,7 @@ async fn site(db: &TestDatabase) -> Site {
     let member = app.create_user(None, new_user("uv@tinhuy.vn", "Trần Ủy Viên", Some(body.id), vec![])).await.expect("member");
     app.add_membership(None, committee.id, member.id, CommitteeRole::Member).await.expect("seat");
     let secretariat = app.actor_of(office.id).await.expect("actor");
-    let report = app
-        .create_report(
-            &secretariat,
-            NewReport {
-                kind: ReportKind::MidTermReview,
-                title: "Báo cáo sơ kết giữa nhiệm kỳ".to_owned(),
-                term: None,
-                body: Some(body.id),
-                committee: Some(committee.id),
-                drafters: vec![lead.id],
-                lead: Some(lead.id),
-            },
-        )
-        .await
-        .expect("report");
+    let report = support::mid_term_review(&app, &secretariat, body.id, committee.id, lead.id).await;
     let lead = app.actor_of(lead.id).await.expect("actor");
     let member = app.actor_of(member.id).await.expect("actor");
     let bytes = std::fs::read(format!("{FIXTURES}so-ket-giua-nhiem-ky.v1.md")).expect("fixture");

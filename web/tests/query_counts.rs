@@ -11,6 +11,8 @@
 //! in-process, so the count is of what a browser's request costs; the
 //! store's counter sees every statement of every unit of work it opens.
 
+mod support;
+
 use std::net::SocketAddr;
 
 use axum::Router;
@@ -19,10 +21,10 @@ use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use gopy_app::comments::{NewAnchor, NewComment};
 use gopy_app::organisation::NewUser;
-use gopy_app::reports::{NewReport, VersionInput};
+use gopy_app::reports::VersionInput;
 use gopy_app::{App, Client};
 use gopy_documents::ImportLimits;
-use gopy_domain::{Actor, CommitteeId, CommitteeRole, DispositionKind, GlobalRole, Language, ReportId, ReportKind, UserId, Version};
+use gopy_domain::{Actor, CommitteeId, CommitteeRole, DispositionKind, GlobalRole, Language, ReportId, UserId, Version};
 use gopy_store::testing::TestDatabase;
 use gopy_web::{Settings, routes, server};
 use tower::ServiceExt;
@@ -108,21 +110,7 @@ async fn site(db: &TestDatabase, comments: usize) -> Site {
         members.push(app.actor_of(user.id).await.expect("actor"));
     }
     let secretariat = app.actor_of(office.id).await.expect("actor");
-    let report = app
-        .create_report(
-            &secretariat,
-            NewReport {
-                kind: ReportKind::MidTermReview,
-                title: "Báo cáo sơ kết giữa nhiệm kỳ".to_owned(),
-                term: None,
-                body: Some(body.id),
-                committee: Some(committee.id),
-                drafters: vec![lead.id],
-                lead: Some(lead.id),
-            },
-        )
-        .await
-        .expect("report");
+    let report = support::mid_term_review(&app, &secretariat, body.id, committee.id, lead.id).await;
     let lead = app.actor_of(lead.id).await.expect("actor");
     let limits = ImportLimits::default();
     let v1 = app.add_version(&lead, report.id, fixture("so-ket-giua-nhiem-ky.v1.md"), "", &limits).await.expect("v1");
