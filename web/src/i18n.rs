@@ -151,6 +151,35 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
     catalog.text(language, key).to_owned()
 }
 
+/// Why a page does not offer an action, in the person's language; `None`
+/// for what the viewer's role never allows, which a page leaves out.
+pub fn describe_why_not(catalog: &Catalog, language: Language, why: &gopy_app::WhyNot) -> Option<String> {
+    use gopy_app::WhyNot;
+    let text = |key: &'static str| catalog.text(language, key);
+    Some(match why {
+        WhyNot::Role => return None,
+        WhyNot::NoOpenRound => text("why_not_no_open_round").to_owned(),
+        WhyNot::RoundClosed { on } => text("why_not_round_closed").replace("{date}", &format_date(*on)),
+        WhyNot::Approved { on } => text("why_not_approved").replace("{date}", &format_date(*on)),
+        WhyNot::NotLatest { latest } => text("why_not_not_latest").replace("{latest}", &latest.to_string()),
+        WhyNot::State(state) => text("why_not_state").replace("{state}", &status_label(catalog, language, *state)),
+    })
+}
+
+/// An action as a page offers it: open, or closed with the reason told.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct OfferView {
+    pub open: bool,
+    /// Why it is closed, when that is worth telling.
+    pub why_not: Option<String>,
+}
+
+impl OfferView {
+    pub fn new(catalog: &Catalog, language: Language, offer: &gopy_app::Offer) -> Self {
+        Self { open: offer.is_yes(), why_not: offer.why_not().and_then(|why| describe_why_not(catalog, language, why)) }
+    }
+}
+
 /// A report's state, as people call it.
 pub fn status_label(catalog: &Catalog, language: Language, status: gopy_domain::ReportStatus) -> String {
     catalog.text(language, &format!("status_{}", status.as_str())).to_owned()

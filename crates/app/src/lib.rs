@@ -11,6 +11,7 @@ pub mod directory;
 pub mod error;
 pub mod indicators;
 pub mod meetings;
+pub mod offer;
 pub mod mail;
 pub mod organisation;
 pub mod ports;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 pub use accounts::{Client, Identity, SignedIn, link_path};
 pub use directory::Directory;
 pub use error::{AppError, Field, InvalidReason};
+pub use offer::{Offer, WhyNot};
 pub use ports::{Claim, ClaimedMail, Clock, NotifierStore, Store, StoreError, SystemClock, UnitOfWork};
 
 use gopy_domain::{AuditEvent, AuditEventId, OutboxMessage, OutboxMessageId, UserId};
