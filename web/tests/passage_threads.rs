@@ -91,7 +91,7 @@ async fn site(db: &TestDatabase) -> Site {
     for k in 3..7 {
         let posted = app.post_comment(&secretariat, report.id, on_block(k)).await.expect("comment");
         if k == 6 {
-            app.withdraw_comment(&secretariat, posted.id).await.expect("withdraw");
+            app.withdraw_comment(&secretariat, posted.id, "").await.expect("withdraw");
         }
     }
     let whole = NewComment { anchor: NewAnchor::default(), ..on_block(7) };

@@ -12,7 +12,7 @@ use gopy_domain::document::{Block, BlockId};
 use gopy_domain::{
     Action, Actor, Comment, CommentCounts, DispositionProblem, CommentId, CommentPlacement, CommentRevision, CommentText,
     DispositionKind, OutboxMessage, Placement, Report, ReportId, Resource, UserId, Version,
-    authorize,
+    WithdrawalProblem, authorize,
 };
 use serde_json::json;
 use tracing::instrument;
@@ -123,6 +123,8 @@ impl App {
             created_at: self.now(),
             edited_at: None,
             withdrawn_at: None,
+            withdrawn_by: None,
+            withdrawal_reason: None,
             late,
             disposition: None,
         };
@@ -133,6 +135,7 @@ impl App {
             version: latest.version,
             placement: Placement::Current,
             anchor,
+            changed_in: None,
         }])
         .await?;
         self.tell_drafting_team(uow, &report, &comment, "comment.posted").await?;
@@ -170,6 +173,8 @@ impl App {
             created_at: self.now(),
             edited_at: None,
             withdrawn_at: None,
+            withdrawn_by: None,
+            withdrawal_reason: None,
             late: false,
             disposition: None,
             ..thread.clone()
@@ -215,18 +220,36 @@ impl App {
         Ok(comment)
     }
 
-    /// Marks a comment withdrawn; it stays, shown as withdrawn.
-    pub async fn withdraw_comment(&self, actor: &Actor, id: CommentId) -> Result<Comment, AppError> {
+    /// Marks a comment withdrawn; it stays, shown as withdrawn. Its author
+    /// withdraws it without a word; the secretariat withdrawing someone
+    /// else's must give a reason (`reason`, empty for none), kept with the
+    /// comment and in the audit event.
+    pub async fn withdraw_comment(&self, actor: &Actor, id: CommentId, reason: &str) -> Result<Comment, AppError> {
+        let reason = match reason.trim() {
+            "" => None,
+            text => Some(CommentText::parse(text).map_err(|e| AppError::invalid("reason", e))?),
+        };
         let mut uow = self.store.begin().await?;
         let (report, mut comment) = self.comment_for(uow.as_mut(), actor, id, Action::WithdrawComment).await?;
         self.gate(uow.as_mut(), &report, Gate::Thread).await?;
         if comment.is_withdrawn() {
             return Ok(comment);
         }
-        comment.withdrawn_at = Some(self.now());
+        comment.withdraw(actor.user, reason, self.now()).map_err(|e| match e {
+            WithdrawalProblem::ReasonRequired => AppError::invalid("reason", InvalidReason::Rule("err_withdrawal_reason".into())),
+        })?;
         uow.update_comment(&comment).await?;
-        let event =
-            self.audit(Some(actor.user), "comment.withdrawn", "report", Some(report.id.as_uuid()), json!({ "comment": id }));
+        let event = self.audit(
+            Some(actor.user),
+            "comment.withdrawn",
+            "report",
+            Some(report.id.as_uuid()),
+            json!({
+                "comment": id,
+                "author": comment.author,
+                "reason": comment.withdrawal_reason.as_ref().map(ToString::to_string),
+            }),
+        );
         uow.record_audit_event(&event).await?;
         uow.commit().await?;
         Ok(comment)
@@ -401,23 +424,42 @@ impl App {
         if placements.is_empty() {
             return Ok(0);
         }
-                let anchored: Vec<&CommentPlacement> = placements.iter().filter(|p| p.anchor.is_some()).collect();
+        let anchored: Vec<&CommentPlacement> = placements.iter().filter(|p| p.anchor.is_some()).collect();
         let anchors: Vec<Anchor> = anchored.iter().filter_map(|p| p.anchor.clone()).collect();
         let fates = carry_anchors(&anchors, &previous.blocks, &next.blocks, alignment);
-        let mut carried: Vec<CommentPlacement> = anchored
-            .iter()
-            .zip(fates)
-            .map(|(p, fate)| {
-                let (placement, anchor) = match fate {
-                    AnchorFate::Unchanged(anchor) if p.placement == Placement::Current => (Placement::Current, Some(anchor)),
-                    AnchorFate::Unchanged(anchor) | AnchorFate::PassageChanged(anchor) => {
-                        (Placement::PassageChanged, Some(anchor))
+        // A block's text in each version, read once per block commented on:
+        // a quote that survives verbatim in a passage edited around it still
+        // has its passage changed in `next`.
+        let mut old_texts: HashMap<&BlockId, String> = HashMap::new();
+        let mut new_texts: HashMap<BlockId, String> = HashMap::new();
+        let text_in = |blocks: &'_ [Block], id: &BlockId| blocks.iter().find(|b| &b.id == id).map(|b| b.content.plain_text());
+        let mut carried: Vec<CommentPlacement> = Vec::with_capacity(placements.len());
+        for (p, fate) in anchored.iter().zip(fates) {
+            let (placement, anchor, changed_in) = match fate {
+                AnchorFate::Unchanged(anchor) => {
+                    let was = p.anchor.as_ref().map(|a| &a.block);
+                    let edited = match was {
+                        Some(was) => {
+                            let before = old_texts.entry(was).or_insert_with(|| text_in(&previous.blocks, was).unwrap_or_default()).clone();
+                            let after = new_texts
+                                .entry(anchor.block.clone())
+                                .or_insert_with(|| text_in(&next.blocks, &anchor.block).unwrap_or_default());
+                            before != *after
+                        }
+                        None => false,
+                    };
+                    if edited {
+                        (Placement::PassageChanged, Some(anchor), Some(next.number))
+                    } else {
+                        // Unchanged since: flagged as before, with the version it changed in.
+                        (p.placement, Some(anchor), p.changed_in)
                     }
-                    AnchorFate::Outdated => (Placement::Outdated, None),
-                };
-                CommentPlacement { comment: p.comment, version: next.id, placement, anchor }
-            })
-            .collect();
+                }
+                AnchorFate::PassageChanged(anchor) => (Placement::PassageChanged, Some(anchor), Some(next.number)),
+                AnchorFate::Outdated => (Placement::Outdated, None, None),
+            };
+            carried.push(CommentPlacement { comment: p.comment, version: next.id, placement, anchor, changed_in });
+        }
         // Comments on the whole report, and those already outdated, stay as they are.
         carried.extend(placements.iter().filter(|p| p.anchor.is_none()).map(|p| CommentPlacement {
             version: next.id,

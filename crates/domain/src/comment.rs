@@ -77,6 +77,13 @@ pub enum DispositionProblem {
     Withdrawn,
 }
 
+/// Why a withdrawal was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WithdrawalProblem {
+    #[error("withdrawing someone else's comment needs a reason")]
+    ReasonRequired,
+}
+
 /// Where a comment stands on the version it is shown on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,6 +123,10 @@ pub struct Comment {
     pub created_at: OffsetDateTime,
     pub edited_at: Option<OffsetDateTime>,
     pub withdrawn_at: Option<OffsetDateTime>,
+    /// Who withdrew it, when not its author (the secretariat).
+    pub withdrawn_by: Option<UserId>,
+    /// Why someone other than its author withdrew it.
+    pub withdrawal_reason: Option<CommentText>,
     /// Made after the round's deadline, where late comments are accepted.
     pub late: bool,
     pub disposition: Option<Disposition>,
@@ -133,6 +144,24 @@ impl Comment {
     /// Still waiting for the drafting team's answer.
     pub fn awaits_answer(&self) -> bool {
         !self.is_reply() && !self.is_withdrawn() && self.disposition.is_none()
+    }
+
+    /// Withdraws it. Its author needs no reason; anyone else (the
+    /// secretariat, for a member) must say why, and is named with it, so
+    /// the card can tell the author and the drafting team who did it and
+    /// why. Withdrawing twice keeps the first.
+    pub fn withdraw(&mut self, by: UserId, reason: Option<CommentText>, at: OffsetDateTime) -> Result<(), WithdrawalProblem> {
+        if self.is_withdrawn() {
+            return Ok(());
+        }
+        let by_author = by == self.author;
+        if !by_author && reason.is_none() {
+            return Err(WithdrawalProblem::ReasonRequired);
+        }
+        self.withdrawn_at = Some(at);
+        self.withdrawn_by = (!by_author).then_some(by);
+        self.withdrawal_reason = reason;
+        Ok(())
     }
 
     /// Checks and sets the drafting team's answer.
@@ -175,6 +204,9 @@ pub struct CommentPlacement {
     pub placement: Placement,
     /// `None` for a comment on the whole report, or one whose passage is gone.
     pub anchor: Option<Anchor>,
+    /// With [`Placement::PassageChanged`]: the version in which the passage
+    /// changed (this one, or an earlier one it has not changed since).
+    pub changed_in: Option<u32>,
 }
 
 /// The counts a report's comment list starts with: "14 comments, 3
@@ -237,9 +269,27 @@ mod tests {
             created_at: OffsetDateTime::UNIX_EPOCH,
             edited_at: None,
             withdrawn_at: None,
+            withdrawn_by: None,
+            withdrawal_reason: None,
             late: false,
             disposition: None,
         }
+    }
+
+    #[test]
+    fn withdrawing_someone_elses_comment_needs_a_reason_and_names_who_did_it() {
+        let office = UserId::from_uuid(Uuid::from_u128(9));
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let mut c = comment();
+        assert_eq!(c.withdraw(office, None, at), Err(WithdrawalProblem::ReasonRequired));
+        assert!(!c.is_withdrawn());
+        let reason = CommentText::parse("Trùng với ý kiến tại cuộc họp.").ok();
+        assert_eq!(c.withdraw(office, reason.clone(), at), Ok(()));
+        assert!(c.is_withdrawn());
+        assert_eq!((c.withdrawn_by, c.withdrawal_reason.clone()), (Some(office), reason));
+        let mut own = comment();
+        assert_eq!(own.withdraw(own.author, None, at), Ok(()));
+        assert_eq!((own.withdrawn_by, own.withdrawal_reason), (None, None));
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub use organisation::{
 };
 pub use comment::{
     Comment, CommentCounts, CommentPlacement, CommentRevision, CommentText, Disposition, DispositionKind,
-    DispositionProblem, Placement,
+    DispositionProblem, Placement, WithdrawalProblem,
 };
 pub use outbox::{ALWAYS_SENT_KINDS, CHOOSABLE_KINDS, Delivery, MailRecord, MailStatus, OutboxMessage, delivery_for};
 pub use report::{Approval, Drafter, Report, ReportKind, ReportStatus, TeamProblem, Title, Version, VersionSource, VersionSummary};

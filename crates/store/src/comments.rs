@@ -29,6 +29,10 @@ fn text(column: &str, raw: &str) -> Result<CommentText, StoreError> {
     CommentText::parse(raw).map_err(|e| corrupt(column, e))
 }
 
+fn changed_in(raw: Option<i32>) -> Result<Option<u32>, StoreError> {
+    raw.map(|n| u32::try_from(n).map_err(|e| corrupt("changed_in", e))).transpose()
+}
+
 fn offset(raw: usize) -> Result<i32, StoreError> {
     i32::try_from(raw).map_err(|e| StoreError::Other(format!("anchor offset: {e}")))
 }
@@ -87,6 +91,8 @@ impl TryFrom<comment::Model> for Comment {
             created_at: row.created_at,
             edited_at: row.edited_at,
             withdrawn_at: row.withdrawn_at,
+            withdrawn_by: row.withdrawn_by.map(UserId::from_uuid),
+            withdrawal_reason: row.withdrawal_reason.as_deref().map(|r| text("withdrawal_reason", r)).transpose()?,
             late: row.late,
             disposition,
         })
@@ -113,6 +119,8 @@ fn comment_row(c: &Comment) -> Result<comment::ActiveModel, StoreError> {
         created_at: Set(c.created_at),
         edited_at: Set(c.edited_at),
         withdrawn_at: Set(c.withdrawn_at),
+        withdrawn_by: Set(c.withdrawn_by.map(|u| u.as_uuid())),
+        withdrawal_reason: Set(c.withdrawal_reason.as_ref().map(ToString::to_string)),
         late: Set(c.late),
         disposition: Set(d.map(|d| d.kind.as_str().to_owned())),
         response: Set(d.and_then(|d| d.response.as_ref()).map(ToString::to_string)),
@@ -239,6 +247,7 @@ impl CommentStore for SeaUnitOfWork {
                         span_start: Set(span_start),
                         span_end: Set(span_end),
                         quote: Set(quote),
+                        changed_in: Set(p.changed_in.map(i64::from).map(i32::try_from).transpose().map_err(|e| StoreError::Other(e.to_string()))?),
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
@@ -261,6 +270,7 @@ impl CommentStore for SeaUnitOfWork {
                     version: VersionId::from_uuid(row.version_id),
                     placement: row.placement.parse().map_err(|e| corrupt("placement", e))?,
                     anchor: anchor_of((row.block_id, row.span_start, row.span_end, row.quote))?,
+                    changed_in: changed_in(row.changed_in)?,
                 })
             })
             .collect()
@@ -325,6 +335,7 @@ impl CommentStore for SeaUnitOfWork {
             span_start: Option<i32>,
             span_end: Option<i32>,
             quote: Option<String>,
+            changed_in: Option<i32>,
             grp: i32,
             pos: i32,
             qstart: i32,
@@ -349,6 +360,7 @@ impl CommentStore for SeaUnitOfWork {
                         version: query.version,
                         placement: row.placement.parse().map_err(|e| corrupt("placement", e))?,
                         anchor: anchor_of((row.block_id, row.span_start, row.span_end, row.quote))?,
+                        changed_in: changed_in(row.changed_in)?,
                     },
                 })
             })
@@ -433,7 +445,7 @@ fn thread_page_sql(backend: DatabaseBackend, query: &ThreadQuery) -> Result<Stat
     let mut sql = Sql::new(backend);
     sql.push(
         "SELECT * FROM (SELECT p.comment_id AS comment_id, p.placement AS placement, p.block_id AS block_id, \
-         p.span_start AS span_start, p.span_end AS span_end, p.quote AS quote, \
+         p.span_start AS span_start, p.span_end AS span_end, p.quote AS quote, p.changed_in AS changed_in, \
          CASE WHEN p.block_id IS NOT NULL THEN 0 WHEN p.placement = 'outdated' THEN 1 ELSE 2 END AS grp, \
          COALESCE(b.position, 0) AS pos, COALESCE(p.span_start, -1) AS qstart \
          FROM comment_placements p JOIN comments c ON c.id = p.comment_id \

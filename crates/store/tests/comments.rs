@@ -149,11 +149,44 @@ on_both_engines! {
         assert!(matches!(app.comment_history(&s.member, posted[0].id).await, Err(AppError::Forbidden)));
         assert!(matches!(app.edit_comment(&s.chair, posted[0].id, "x").await, Err(AppError::Forbidden)));
 
-        app.withdraw_comment(&s.member, posted[1].id).await.expect("withdrawn");
+        app.withdraw_comment(&s.member, posted[1].id, "").await.expect("withdrawn");
         let review = app.review(&s.member, s.report.id).await.expect("review");
         assert_eq!(review.threads.len(), 6, "a withdrawn comment is still shown");
         assert_eq!(review.counts.withdrawn, 1);
         assert!(review.threads.iter().any(|t| t.comment.id == posted[1].id && t.comment.is_withdrawn()));
+    }
+
+    async fn the_secretariat_withdraws_a_members_comment_only_with_a_reason_kept_with_who_did_it(db) {
+        let app = db.app_at(meeting_day());
+        let s = story(&app).await;
+        let (_, posted) = first_round(&app, &s).await;
+        let theirs = posted[2].id;
+        let refused = app.withdraw_comment(&s.secretariat, theirs, "  ").await;
+        assert!(matches!(refused, Err(AppError::Invalid { field: "reason", .. })), "{refused:?}");
+        let (_, unchanged) = app.comment(&s.member, theirs).await.expect("read");
+        assert!(!unchanged.is_withdrawn(), "a refused withdrawal writes nothing");
+
+        let reason = "Trùng với ý kiến đã ghi tại cuộc họp.";
+        let withdrawn = app.withdraw_comment(&s.secretariat, theirs, reason).await.expect("withdrawn");
+        assert_eq!(withdrawn.withdrawn_by, Some(s.secretariat.user));
+        // Read back from the store, as a page reads it.
+        let (_, stored) = app.comment(&s.member, theirs).await.expect("read");
+        assert!(stored.is_withdrawn());
+        assert_eq!(stored.withdrawn_by, Some(s.secretariat.user));
+        assert_eq!(stored.withdrawal_reason.as_ref().map(|r| r.as_str()), Some(reason));
+
+        // The author withdraws their own without a word, and is not named as someone else.
+        let own = app.withdraw_comment(&s.member, posted[1].id, "").await.expect("own withdrawn");
+        assert_eq!((own.withdrawn_by, own.withdrawal_reason), (None, None));
+
+        let mut uow = gopy_app::Store::begin(&db.store).await.expect("begin");
+        let events = uow.audit_events_about("report", s.report.id.as_uuid()).await.expect("events");
+        let event = events
+            .iter()
+            .find(|e| e.action == "comment.withdrawn" && e.details["comment"] == theirs.to_string())
+            .expect("the withdrawal's audit event");
+        assert_eq!(event.actor, Some(s.secretariat.user));
+        assert_eq!(event.details["reason"], reason);
     }
 
     async fn bad_comments_and_answers_are_refused_with_the_field_and_nothing_is_written(db) {

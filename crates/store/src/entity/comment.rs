@@ -23,6 +23,8 @@ pub struct Model {
     pub created_at: TimeDateTimeWithTimeZone,
     pub edited_at: Option<TimeDateTimeWithTimeZone>,
     pub withdrawn_at: Option<TimeDateTimeWithTimeZone>,
+    pub withdrawn_by: Option<Uuid>,
+    pub withdrawal_reason: Option<String>,
     pub late: bool,
     pub disposition: Option<String>,
     pub response: Option<String>,

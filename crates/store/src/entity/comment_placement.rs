@@ -14,6 +14,7 @@ pub struct Model {
     pub span_start: Option<i32>,
     pub span_end: Option<i32>,
     pub quote: Option<String>,
+    pub changed_in: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

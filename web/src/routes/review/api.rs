@@ -54,6 +54,9 @@ pub struct CommentResponse {
     pub created_at: String,
     pub edited_at: Option<String>,
     pub withdrawn_at: Option<String>,
+    /// Who withdrew it (their id), when not its author, and why.
+    pub withdrawn_by: Option<String>,
+    pub withdrawal_reason: Option<String>,
     /// `accepted`, `partly_accepted`, `explained`, or none yet.
     pub disposition: Option<&'static str>,
     pub response: Option<String>,
@@ -105,6 +108,8 @@ fn comment_response(c: &Comment) -> CommentResponse {
         created_at: rfc3339(c.created_at),
         edited_at: c.edited_at.map(rfc3339),
         withdrawn_at: c.withdrawn_at.map(rfc3339),
+        withdrawn_by: c.withdrawn_by.map(|u| u.to_string()),
+        withdrawal_reason: c.withdrawal_reason.as_ref().map(ToString::to_string),
         disposition: c.disposition.as_ref().map(|d| d.kind.as_str()),
         response: c.disposition.as_ref().and_then(|d| d.response.as_ref()).map(ToString::to_string),
         addressed_in: c.disposition.as_ref().and_then(|d| d.addressed_in),
@@ -247,6 +252,9 @@ pub struct CommentChangeRequest {
     pub body: Option<String>,
     #[serde(default)]
     pub withdrawn: bool,
+    /// Why it is withdrawn: required when withdrawing someone else's comment.
+    #[serde(default)]
+    pub reason: String,
 }
 
 #[utoipa::path(patch, path = "/api/v1/comments/{id}", tag = "comments", security(("bearer" = [])),
@@ -254,7 +262,7 @@ pub struct CommentChangeRequest {
     request_body = CommentChangeRequest,
     responses((status = 200, description = "The comment as it now is", body = CommentResponse),
         (status = 403, description = "Not one's own comment", body = ApiError),
-        (status = 422, description = "Empty or too long", body = ApiError)))]
+        (status = 422, description = "Empty or too long, or someone else's withdrawn without a reason", body = ApiError)))]
 pub async fn change_comment(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
@@ -266,7 +274,7 @@ pub async fn change_comment(
         Err(response) => return response,
     };
     let (result, kind) = match (request.withdrawn, request.body) {
-        (true, _) => (state.app.withdraw_comment(&identity.actor, id).await, "withdrawn"),
+        (true, _) => (state.app.withdraw_comment(&identity.actor, id, &request.reason).await, "withdrawn"),
         (false, Some(body)) => (state.app.edit_comment(&identity.actor, id, &body).await, "edited"),
         (false, None) => (Err(AppError::invalid("body", gopy_domain::TextError::Empty)), "edited"),
     };
