@@ -550,7 +550,7 @@ pub struct Dispositions {
 /// as well as with the report's changes: the change count, doubled, plus
 /// one once the open round's deadline has passed. A reader who saw the page
 /// before the deadline is so sent the page after it (overdue, no ballot).
-fn page_state(change_count: u64, deadline_passed: bool) -> u64 {
+pub(crate) fn page_state(change_count: u64, deadline_passed: bool) -> u64 {
     change_count.saturating_mul(2) + u64::from(deadline_passed)
 }
 

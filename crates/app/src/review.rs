@@ -13,16 +13,18 @@ use std::collections::HashMap;
 
 use gopy_domain::document::{Block, BlockId};
 use gopy_domain::workflow::{answers_open, comments_open};
+use gopy_domain::meeting::VIETNAM;
+use gopy_domain::workflow::Round;
 use gopy_domain::{
     Action, Actor, BodyId, Comment, CommentCounts, CommentId, CommentPlacement, CommentRevision, Placement, Report,
-    ReportId, Resource, UserId, Version, VersionSummary, authorize,
+    ReportId, ReportStatus, Resource, UserId, Version, VersionSummary, authorize,
 };
 use time::OffsetDateTime;
 use tracing::instrument;
 
 use crate::ports::{PassageCount, Passages, PlacedThread, ThreadFilter, ThreadKey, ThreadQuery, ThreadState};
-use crate::reports::report_resource;
-use crate::{App, AppError, Directory, Fresh, InvalidReason, UnitOfWork};
+use crate::reports::{page_state, report_resource};
+use crate::{App, AppError, Directory, Fresh, InvalidReason, Offer, UnitOfWork, WhyNot};
 
 /// At most this many threads are drawn in full on the version page; the
 /// other passages show their counts and load their threads when opened.
@@ -43,6 +45,8 @@ pub struct ThreadMay {
     pub answer: bool,
     pub reply: bool,
     pub history: bool,
+    /// Withdrawing it needs a reason: it is someone else's comment.
+    pub withdraw_needs_reason: bool,
 }
 
 /// A reply, with its author's name.
@@ -63,6 +67,11 @@ pub struct ThreadModel {
     pub author_body: Option<String>,
     pub recorded_by: Option<String>,
     pub answered_by: Option<String>,
+    /// Who withdrew it, when not its author.
+    pub withdrawn_by: Option<String>,
+    /// Why the thread takes no more answers, replies or withdrawals, when
+    /// the viewer's role would allow them (the report was approved).
+    pub closed: Option<WhyNot>,
     /// The citation label of the passage it is shown on.
     pub label: Option<String>,
     pub replies: Vec<ReplyModel>,
@@ -104,11 +113,12 @@ pub struct ThreadList {
 }
 
 /// What the comment form may offer.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct CommentFormModel {
     /// May comment on this version now: it is the latest, the viewer sits on
-    /// the reviewing committee (or organises), and comments are open.
-    pub may_comment: bool,
+    /// the reviewing committee (or organises), and comments are open; or
+    /// why not.
+    pub comment: Offer,
     /// May record a member's opinion (the secretariat).
     pub may_record: bool,
     /// The members whose opinion may be recorded, by name.
@@ -255,7 +265,7 @@ impl App {
     ) -> Result<Fresh<VersionPage>, AppError> {
         let mut uow = self.store.begin_read().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
-        let change_count = self.change_count(uow.as_mut(), id).await?;
+        let (change_count, round) = self.review_state(uow.as_mut(), &report).await?;
         if known == Some(change_count) {
             return Ok(Fresh::Unchanged { change_count });
         }
@@ -264,7 +274,7 @@ impl App {
         let people = Directory::load(uow.as_mut()).await?;
         let labels = uow.block_labels(version.id).await?;
         let counted = uow.passage_counts(version.id).await?;
-        let form = self.comment_form(uow.as_mut(), actor, &report, &version, &summaries, &people).await?;
+        let form = self.comment_form(uow.as_mut(), actor, &report, &version, &summaries, &people, round.as_ref()).await?;
 
         let by_block = counts_by_block(&counted);
         let mut chosen: Vec<BlockId> = Vec::new();
@@ -349,7 +359,7 @@ impl App {
         let (limit, after) = page_of(request)?;
         let mut uow = self.store.begin_read().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
-        let change_count = self.change_count(uow.as_mut(), id).await?;
+        let (change_count, round) = self.review_state(uow.as_mut(), &report).await?;
         if known == Some(change_count) {
             return Ok(Fresh::Unchanged { change_count });
         }
@@ -376,7 +386,7 @@ impl App {
             }
             PassageRef::Outdated => (Passages::Outdated, None, outdated_counts(&counted)),
         };
-        let form = self.comment_form(uow.as_mut(), actor, &report, &version, &summaries, &people).await?;
+        let form = self.comment_form(uow.as_mut(), actor, &report, &version, &summaries, &people, round.as_ref()).await?;
         let query = ThreadQuery { version: version.id, passages, filter, after, limit: u64::from(limit) + 1 };
         let mut placed = uow.thread_page(&query).await?;
         let next = next_cursor(&mut placed, limit);
@@ -541,7 +551,20 @@ impl App {
         Ok(uow.thread_page(&query).await?)
     }
 
+    /// The state a reader of the review pages holds: the report's change
+    /// count and whether the open round's deadline has passed (a page seen
+    /// before the deadline offered a form that it no longer may), with the
+    /// report's latest round.
+    async fn review_state(&self, uow: &mut dyn UnitOfWork, report: &Report) -> Result<(u64, Option<Round>), AppError> {
+        let change_count = self.change_count(uow, report.id).await?;
+        let round = uow.rounds_of(report.id).await?.pop();
+        let deadline_passed = report.status == ReportStatus::OpenForComments
+            && round.as_ref().is_some_and(|r| r.closed_at.is_none() && r.deadline <= self.now());
+        Ok((page_state(change_count, deadline_passed), round))
+    }
+
     /// What the comment form may offer on `version`.
+    #[allow(clippy::too_many_arguments)]
     async fn comment_form(
         &self,
         uow: &mut dyn UnitOfWork,
@@ -550,15 +573,14 @@ impl App {
         version: &Version,
         summaries: &[VersionSummary],
         people: &Directory,
+        round: Option<&Round>,
     ) -> Result<CommentFormModel, AppError> {
         let resource = report_resource(report);
-        let latest = summaries.last().is_some_and(|v| v.number == version.number);
-        if !latest || authorize(actor, Action::PostComment, resource).is_err() {
-            return Ok(CommentFormModel::default());
-        }
-        let round = uow.rounds_of(report.id).await?.pop();
-        if comments_open(report.status, round.as_ref(), self.now()).is_none() {
-            return Ok(CommentFormModel::default());
+        let latest = summaries.last().map_or(version.number, |v| v.number);
+        let comment = Offer::by_role(authorize(actor, Action::PostComment, resource).is_ok())
+            .unless(comment_refusal(report, version.number, latest, round, self.now()));
+        if !comment.is_yes() {
+            return Ok(CommentFormModel { comment, may_record: false, members: Vec::new() });
         }
         let may_record = authorize(actor, Action::RecordComment, resource).is_ok();
         let members = if may_record {
@@ -574,7 +596,7 @@ impl App {
         } else {
             Vec::new()
         };
-        Ok(CommentFormModel { may_comment: true, may_record, members })
+        Ok(CommentFormModel { comment, may_record, members })
     }
 }
 
@@ -627,6 +649,11 @@ impl<'a> Assembly<'a> {
             author: people.name(comment.author),
             author_body: people.body_of(comment.author),
             recorded_by: comment.recorded_by.map(|u| people.name(u)),
+            withdrawn_by: comment.withdrawn_by.map(|u| people.name(u)),
+            closed: threads_closed(self.report).filter(|_| {
+                let role = thread_may(self.actor, &Report { status: ReportStatus::Drafting, ..self.report.clone() }, &comment);
+                role.reply || role.answer || role.withdraw
+            }),
             answered_by: comment.disposition.as_ref().map(|d| people.name(d.decided_by)),
             label,
             replies: replies.into_iter().map(|r| ReplyModel { author: people.name(r.author), reply: r }).collect(),
@@ -659,7 +686,48 @@ pub fn thread_may(actor: &Actor, report: &Report, comment: &Comment) -> ThreadMa
         answer: live && on_report(Action::AnswerComment),
         reply: open && on_report(Action::Reply),
         history: comment.edited_at.is_some() && on_report(Action::ViewCommentHistory),
+        withdraw_needs_reason: comment.author != actor.user,
     }
+}
+
+/// Why no new comment may be made on version `number` of `report` now
+/// (`latest` being its newest version, `round` its latest round), if the
+/// viewer's role would allow one: the report approved, an older version,
+/// the round closed or past its deadline, or no round open.
+pub(crate) fn comment_refusal(
+    report: &Report,
+    number: u32,
+    latest: u32,
+    round: Option<&Round>,
+    now: OffsetDateTime,
+) -> Option<WhyNot> {
+    if number != latest {
+        return Some(WhyNot::NotLatest { latest });
+    }
+    if let Some(why) = threads_closed(report) {
+        return Some(why);
+    }
+    if comments_open(report.status, round, now).is_some() {
+        return None;
+    }
+    Some(match round {
+        Some(r) if r.closed_at.is_some() || r.deadline <= now => {
+            WhyNot::RoundClosed { on: r.closed_at.unwrap_or(r.deadline).to_offset(VIETNAM).date() }
+        }
+        _ => WhyNot::NoOpenRound,
+    })
+}
+
+/// Why a report's threads take no more answers, replies or withdrawals:
+/// it was approved.
+fn threads_closed(report: &Report) -> Option<WhyNot> {
+    if answers_open(report.status) {
+        return None;
+    }
+    Some(match &report.approval {
+        Some(approval) => WhyNot::Approved { on: approval.at.to_offset(VIETNAM).date() },
+        None => WhyNot::State(report.status),
+    })
 }
 
 fn total(counts: &CommentCounts) -> usize {

@@ -190,3 +190,44 @@ on_both_engines! {
         }
     }
 }
+
+on_both_engines! {
+    async fn the_version_page_offers_the_comment_form_only_while_it_works_and_says_why_not(db) {
+        use gopy_app::{Fresh, Offer, WhyNot};
+        let day = meeting_day();
+        let app = db.app_at(day);
+        let s = story(&app).await;
+        let id = s.report.id;
+        let limits = ImportLimits::default();
+        app.add_version(&s.lead, id, file("so-ket-giua-nhiem-ky.v1.md"), "", &limits).await.expect("v1");
+        let page = |app: gopy_app::App, known| {
+            let member = s.member.clone();
+            async move { app.version_page(&member, id, 1, known).await.expect("the version page") }
+        };
+        app.take_step(&s.secretariat, id, open_until(day + Duration::days(2), false, false)).await.expect("open");
+        let Fresh::Changed { change_count: held, model } = page(app.clone(), None).await else { panic!("the page") };
+        assert_eq!(model.form.comment, Offer::Yes, "the round is open");
+        assert!(matches!(page(app.clone(), Some(held)).await, Fresh::Unchanged { .. }));
+
+        // The deadline passes: the page a reader holds is stale, and says why no form.
+        let later = db.app_at(day + Duration::days(3));
+        let Fresh::Changed { change_count, model } = page(later.clone(), Some(held)).await else {
+            panic!("the page seen before the deadline is stale after it")
+        };
+        assert_ne!(change_count, held);
+        let deadline = (day + Duration::days(2)).to_offset(gopy_domain::meeting::VIETNAM).date();
+        assert_eq!(model.form.comment, Offer::No(WhyNot::RoundClosed { on: deadline }));
+        // A stranger to the committee is not told why: the form is simply not theirs.
+        let stranger = later.version_page(&s.stranger, id, 1, None).await;
+        assert!(!matches!(stranger, Ok(Fresh::Changed { ref model, .. }) if model.form.comment.why_not().is_some()));
+
+        // Closed early, the round says the day it closed; an older version points to the latest.
+        later.take_step(&s.secretariat, id, step(Step::CloseRound)).await.expect("closed");
+        let Fresh::Changed { model, .. } = page(later.clone(), None).await else { panic!("the page") };
+        let closed = (day + Duration::days(3)).to_offset(gopy_domain::meeting::VIETNAM).date();
+        assert_eq!(model.form.comment, Offer::No(WhyNot::RoundClosed { on: closed }));
+        later.add_version(&s.lead, id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
+        let Fresh::Changed { model, .. } = page(later.clone(), None).await else { panic!("the page") };
+        assert_eq!(model.form.comment, Offer::No(WhyNot::NotLatest { latest: 2 }));
+    }
+}
