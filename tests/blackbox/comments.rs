@@ -174,7 +174,7 @@ async fn the_fixture_comments_are_answered_carried_to_version_2_and_tabled_in_ev
     let page = s.http.get(s.server.url(&format!("/reports/{}/versions/2", s.report))).send().await.expect("page");
     let html = page.text().await.expect("html");
     assert!(html.contains("6 ý kiến, 0 chưa trả lời"), "the counters");
-    assert!(html.contains("Đoạn văn đã thay đổi ở bản này"), "a changed passage is flagged");
+    assert!(html.contains("Đoạn văn đã thay đổi ở Dự thảo lần 2"), "a changed passage is flagged, with the version it changed in");
     for id in &ids {
         assert!(html.contains(&format!("id=\"comment-{id}\"")), "{id} is shown on v2");
     }
@@ -335,4 +335,90 @@ async fn a_bad_comment_among_good_ones_posted_at_once_is_refused_alone_on_postgr
     let Some(db) = gopy_store::testing::TestDatabase::postgres().await else { return };
     a_bad_comment_among_good_ones_posted_at_once(gopy_tests::Server::start_with(&[], &[("GOPY__DATABASE__URL", &db.url)])).await;
     db.finish().await;
+}
+
+#[tokio::test]
+async fn the_secretariat_withdraws_a_members_comment_only_with_a_reason_and_its_card_says_who_and_why() {
+    let s = setup().await;
+    let ids = first_round(&s).await;
+    let theirs = &ids[1];
+    let page_url = s.server.url(&format!("/reports/{}/versions/1", s.report));
+    let page = s.http.get(&page_url).send().await.expect("page").text().await.expect("html");
+    assert!(page.contains(&format!("id=\"reason-{theirs}\"")), "withdrawing a member's comment asks why");
+    let csrf = crate::accounts::csrf_of(&page);
+    let withdraw = |reason: &'static str| {
+        s.http
+            .post(s.server.url(&format!("/comments/{theirs}/withdraw")))
+            .form(&[("csrf", csrf.as_str()), ("version", "1"), ("reason", reason)])
+            .send()
+    };
+
+    let refused = withdraw("  ").await.expect("refused");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("html");
+    let error = format!("id=\"reason-error-{theirs}\">Cần ghi lý do khi rút ý kiến của người khác.");
+    assert!(html.contains(&error), "the reason is asked for beside its field");
+    assert!(!html.contains("Đã rút bởi"), "nothing was withdrawn");
+
+    let reason = "Trùng với ý kiến đã ghi tại cuộc họp.";
+    let done = withdraw(reason).await.expect("withdrawn");
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let page = s.http.get(&page_url).send().await.expect("page").text().await.expect("html");
+    assert!(
+        page.contains(&format!("Đã rút bởi <strong>Nguyễn Văn Quản</strong>: {reason}")),
+        "the card says who withdrew it and why"
+    );
+    // The same, as JSON.
+    let json: Value = s
+        .http
+        .get(s.server.url(&format!("/api/v1/reports/{}/comments", s.report)))
+        .bearer_auth(&s.member_token)
+        .send()
+        .await
+        .expect("comments")
+        .json()
+        .await
+        .expect("json");
+    let thread = json["threads"]
+        .as_array()
+        .expect("threads")
+        .iter()
+        .find(|t| t["comment"]["id"] == theirs.as_str())
+        .expect("the withdrawn comment is still listed");
+    assert_eq!(thread["comment"]["withdrawal_reason"], reason);
+    assert!(thread["comment"]["withdrawn_by"].is_string());
+}
+
+#[tokio::test]
+async fn a_refused_answer_comes_back_on_its_card_with_the_choice_still_ticked_and_the_reason_beside_it() {
+    use crate::accounts::{PASSWORD, csrf_of, set_password, sign_in};
+    let s = setup().await;
+    let ids = first_round(&s).await;
+    let drafter = gopy_tests::client();
+    set_password(&drafter, &s.server, &s.drafter_link, PASSWORD).await;
+    sign_in(&drafter, &s.server, "tbt@tinhuy.vn", PASSWORD).await;
+    let page = drafter
+        .get(s.server.url(&format!("/reports/{}/versions/1", s.report)))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .expect("html");
+    let id = &ids[0];
+    let refused = drafter
+        .post(s.server.url(&format!("/comments/{id}/disposition")))
+        .form(&[("csrf", csrf_of(&page).as_str()), ("version", "1"), ("disposition", "explained"), ("response", " ")])
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("html");
+    let card = &html[html.find(&format!("id=\"comment-{id}\"")).expect("the card it came from")..];
+    assert!(card.contains("<details class=\"thread-form answer-form\" open>"), "the answer form is open");
+    assert!(card.contains("value=\"explained\" checked"), "the choice made is still ticked");
+    assert!(!card.contains("value=\"accepted\" checked"), "and only it");
+    let error = format!("id=\"answer-error-{id}\">Khi tiếp thu một phần hoặc giải trình, cần ghi rõ lý do.");
+    assert!(card.contains(&error), "the reason is beside the choice");
+    assert!(!html.contains("không bị mất"), "no page claims what is not true");
 }

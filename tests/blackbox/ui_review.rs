@@ -24,7 +24,7 @@ use crate::reports::{FIXTURES, Setup, setup, upload};
 const ADMIN: (&str, &str) = ("Nguyễn Văn Quản", "admin@tinhuy.vn");
 const DRAFTER: (&str, &str) = ("Trần Tổ Trưởng", "tbt@tinhuy.vn");
 const MEMBER: (&str, &str) = ("Lê Thị Ủy Viên", "uv@tinhuy.vn");
-const PASSAGE_CHANGED: &str = "Đoạn văn đã thay đổi ở bản này";
+const PASSAGE_CHANGED: &str = "Đoạn văn đã thay đổi ở Dự thảo lần 2";
 
 /// Selects exactly the first occurrence of `arguments[0]` inside a block's
 /// text, as a person dragging the mouse over it, and lets the page hear the
@@ -60,6 +60,11 @@ for (const body of document.querySelectorAll('.block .block-body')) {
 }
 return null;
 "#;
+
+/// The passage the comment form is under (its block's id), or null when it
+/// is in its place at the end of the page.
+const FORM_UNDER: &str = "const row = document.getElementById('new-comment').closest('.block-row');
+ return row ? row.getAttribute('data-row') : null;";
 
 /// The runtime the async HTTP helpers run on, and what they set up.
 fn set_up() -> (tokio::runtime::Runtime, Setup) {
@@ -111,16 +116,16 @@ fn post_comment(browser: &Browser, quote: Option<&str>, body: &str, known: &[Str
             let start: usize = field(browser, "comment-start").parse().expect("a start offset");
             let end: usize = field(browser, "comment-end").parse().expect("an end offset");
             assert_eq!(end - start, quote.chars().count(), "offsets count characters");
-            let follows = browser.execute("return getComputedStyle(document.getElementById('new-comment')).position;", &[]);
-            assert_eq!(follows, json!("sticky"), "with a passage chosen, the form follows the reader");
+            let under = browser.execute(FORM_UNDER, &[]);
+            assert_eq!(under, json!(block), "with a passage chosen, the form opens under it");
             block
         }
         None => {
             let chosen = browser.text("#comment-chosen");
             assert_eq!(chosen, "Góp ý về toàn văn báo cáo.", "nothing selected: the whole report");
             assert_eq!(field(browser, "comment-block"), "");
-            let follows = browser.execute("return getComputedStyle(document.getElementById('new-comment')).position;", &[]);
-            assert_eq!(follows, json!("static"), "with nothing chosen, the form stays at the end of the page");
+            let under = browser.execute(FORM_UNDER, &[]);
+            assert_eq!(under, Value::Null, "with nothing chosen, the form stays at the end of the page");
             String::new()
         }
     };
@@ -479,5 +484,249 @@ fn on_a_report_of_1000_comments_a_member_opens_a_passage_comments_on_a_selection
     let width = member.execute("return document.documentElement.clientWidth;", &[]);
     assert!(width.as_u64().is_some_and(|w| w <= 390), "a phone's width: {width}");
     open_comment_and_hear_a_reply(&runtime, &s, &member, &url, "phone", &[first]);
+    member.close();
+}
+
+// --- Forms only where they work, refusals beside the field, phone and keyboard ----------
+
+/// A desk's screen and a phone's: every page below is walked at both.
+const WIDTHS: [(u32, u32); 2] = [(1280, 900), (390, 844)];
+
+/// A step of the report's life over the API, as the secretariat takes it.
+async fn step(s: &Setup, body: Value) {
+    let response = s
+        .http
+        .post(s.server.url(&format!("/api/v1/reports/{}/transitions", s.report)))
+        .bearer_auth(&s.admin_token)
+        .json(&body)
+        .send()
+        .await
+        .expect("a step");
+    assert_eq!(response.status(), StatusCode::OK, "{body}");
+}
+
+/// The id of the block whose text holds `text`, on the open page.
+fn block_holding(browser: &Browser, text: &str) -> String {
+    let id = browser.execute(
+        "for (const b of document.querySelectorAll('.block[data-block]')) {
+           if (b.querySelector('.block-body').textContent.includes(arguments[0])) { return b.getAttribute('data-block'); }
+         }
+         return null;",
+        &[json!(text)],
+    );
+    id.as_str().unwrap_or_else(|| panic!("no block holds «{text}»")).to_owned()
+}
+
+/// Where the focus is: the active element's id.
+fn focused(browser: &Browser) -> Value {
+    browser.execute("return document.activeElement ? document.activeElement.id : null;", &[])
+}
+
+/// Whether the element with id `id` is wholly inside the window.
+fn in_view(browser: &Browser, id: &str) -> bool {
+    browser.execute(
+        "const r = document.getElementById(arguments[0]).getBoundingClientRect();
+         return r.top >= 0 && r.bottom <= window.innerHeight && r.height > 0;",
+        &[json!(id)],
+    ) == json!(true)
+}
+
+/// Today in Vietnam, as the pages write a date.
+fn today_in_vietnam() -> String {
+    let offset = time::UtcOffset::from_hms(7, 0, 0).expect("an offset");
+    let today = time::OffsetDateTime::now_utc().to_offset(offset).date();
+    format!("{:02}/{:02}/{}", today.day(), u8::from(today.month()), today.year())
+}
+
+#[test]
+fn a_closed_round_shows_no_comment_form_and_says_why() {
+    const TEST: &str = "a_closed_round_shows_no_comment_form_and_says_why";
+    let (runtime, s) = set_up();
+    runtime.block_on(async {
+        assert_eq!(upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
+        let deadline = (time::OffsetDateTime::now_utc() + time::Duration::days(2))
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("a time");
+        step(&s, json!({ "action": "open_round", "deadline": deadline })).await;
+        step(&s, json!({ "action": "close_round" })).await;
+    });
+    give_password(&runtime, &s, &s.member_link);
+    let Some(member) = signed_in(TEST, &s, MEMBER) else { return };
+    let why = format!("Vòng lấy ý kiến đã kết thúc ngày {}", today_in_vietnam());
+    for (width, height) in WIDTHS {
+        member.resize(width, height);
+        member.open(&s.server.url(&format!("/reports/{}/versions/1", s.report)));
+        member.wait_for_text("#comment-closed", &why);
+        let offered = member.execute(
+            "return document.querySelectorAll('#comment-form, .comment-here, a[href=\"#new-comment\"]').length;",
+            &[],
+        );
+        assert_eq!(offered, json!(0), "no comment form, nor a link to one, at {width} px");
+        assert!(in_view(&member, "comment-closed"), "the reason is told at the top of the page at {width} px");
+        member.screenshot(&format!("closed-round-{width}"));
+    }
+    member.close();
+}
+
+#[test]
+fn a_refused_comment_keeps_its_text_beside_its_error_with_the_form_in_view() {
+    const TEST: &str = "a_refused_comment_keeps_its_text_beside_its_error_with_the_form_in_view";
+    let (runtime, s) = set_up();
+    let v1 = runtime.block_on(async { upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status() });
+    assert_eq!(v1, StatusCode::CREATED);
+    give_password(&runtime, &s, &s.member_link);
+    let Some(member) = signed_in(TEST, &s, MEMBER) else { return };
+    let too_long = "ý".repeat(5_001);
+    for (width, height) in WIDTHS {
+        member.resize(width, height);
+        member.open(&s.server.url(&format!("/reports/{}/versions/1", s.report)));
+        let block = block_holding(&member, "Thu ngân sách nhà nước");
+        let link = format!("[data-comment-on=\"{block}\"]");
+        assert!(member.text(&link).starts_with("Góp ý đoạn "), "the link names its passage");
+        member.click(&link);
+        assert_eq!(member.execute(FORM_UNDER, &[]), json!(block), "the form opens under the passage at {width} px");
+        assert_eq!(focused(&member), json!("comment-body"), "the focus is in the comment box");
+
+        // Empty: refused, the message beside the box, the passage kept, the form in view.
+        member.fill("#comment-body", "   ");
+        member.submit("#comment-form");
+        member.wait_for_text("#comment-body-error", "");
+        let error = member.text("#comment-body-error");
+        assert!(!error.is_empty(), "the refusal says why");
+        assert_eq!(field(&member, "comment-block"), block, "the passage chosen is kept");
+        member.wait_until("the refused form under its passage", |b| (b.execute(FORM_UNDER, &[]) == json!(block)).then_some(()));
+        assert_eq!(focused(&member), json!("comment-body"), "the focus is back in the box at {width} px");
+        assert!(in_view(&member, "comment-body"), "the box is in view at {width} px");
+        assert!(in_view(&member, "comment-body-error"), "its error is in view beside it at {width} px");
+        let gap = member.execute(
+            "const e = document.getElementById('comment-body-error').getBoundingClientRect();
+             const t = document.getElementById('comment-body').getBoundingClientRect();
+             return Math.abs(t.top - e.bottom);",
+            &[],
+        );
+        assert!(gap.as_f64().is_some_and(|g| g < 40.0), "the error sits beside the box: {gap}");
+        member.screenshot(&format!("refused-empty-{width}"));
+
+        // Too long: refused, and every character typed is still there.
+        member.execute("document.getElementById('comment-body').value = arguments[0];", &[json!(too_long)]);
+        member.submit("#comment-form");
+        member.wait_for_text("#comment-body-error", "5.000");
+        assert_eq!(field(&member, "comment-body"), too_long, "what was typed is kept");
+        assert!(in_view(&member, "comment-body-error"), "the error is in view at {width} px");
+        assert!(!member.source().contains("không bị mất"), "no page claims what is not true");
+    }
+    member.close();
+}
+
+#[test]
+fn a_phone_selects_part_of_a_passage_by_touch_and_reaches_the_form_under_it() {
+    const TEST: &str = "a_phone_selects_part_of_a_passage_by_touch_and_reaches_the_form_under_it";
+    let (runtime, s) = set_up();
+    let ids = runtime.block_on(first_round(&s));
+    give_password(&runtime, &s, &s.member_link);
+    let Some(member) = signed_in(TEST, &s, MEMBER) else { return };
+    let quotes = ["mô hình nuôi tôm ứng dụng công nghệ cao", "tỷ lệ trường đạt chuẩn quốc gia"];
+    let mut known = ids.clone();
+    for ((width, height), quote) in WIDTHS.into_iter().zip(quotes) {
+        member.resize(width, height);
+        member.open(&s.server.url(&format!("/reports/{}/versions/1", s.report)));
+        member.wait_for_text("#comment-counts", "ý kiến");
+        let block = block_holding(&member, quote);
+        // Every passage's button is there to tap, without hovering first.
+        let shown = member.execute(
+            "const a = document.querySelector('[data-comment-on=\"' + arguments[0] + '\"]');
+             const r = a.getBoundingClientRect(); const c = getComputedStyle(a);
+             return r.height > 0 && c.opacity === '1' && c.visibility === 'visible';",
+            &[json!(block)],
+        );
+        assert_eq!(shown, json!(true), "the passage's comment button is visible at {width} px");
+        // A touch selection: the range set as the selection handles set it,
+        // with no mouse event after it; the page hears `selectionchange`.
+        let select = SELECT_QUOTE.replace("document.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));", "");
+        assert_eq!(member.execute(&select, &[json!(quote)]), json!(block));
+        member.wait_until("the quote from the touch selection", |b| (field(b, "comment-quote") == quote).then_some(()));
+        member.wait_for_text("#comment-chosen", &format!("«{quote}»"));
+        assert_eq!(member.execute(FORM_UNDER, &[]), json!(block), "the form is under the passage at {width} px");
+        let reach = member.execute(
+            "const f = document.getElementById('new-comment').getBoundingClientRect();
+             const b = document.getElementById(arguments[0]).getBoundingClientRect();
+             return f.top - b.bottom;",
+            &[json!(block)],
+        );
+        assert!(reach.as_f64().is_some_and(|d| (0.0..60.0).contains(&d)), "the form follows the passage: {reach}");
+        let body = if width < 400 {
+            "Đề nghị nêu rõ số trường đạt chuẩn quốc gia tăng thêm trong nửa nhiệm kỳ.".to_owned()
+        } else {
+            "Đề nghị nêu số hộ nuôi tôm công nghệ cao và sản lượng.".to_owned()
+        };
+        member.fill("#comment-body", &body);
+        member.submit("#comment-form");
+        let id = new_comment_id(&member, &known);
+        let thread = format!("[data-comments-for=\"{block}\"] #comment-{id}");
+        member.wait_for_text(&format!("{thread} .quote"), quote);
+        known.push(id.clone());
+        if width < 400 {
+            scroll_to_block_of(&member, &id);
+            member.screenshot("version_page_phone");
+        }
+    }
+    member.close();
+}
+
+#[test]
+fn a_keyboard_reaches_the_passages_and_chooses_a_quote_without_a_mouse() {
+    const TEST: &str = "a_keyboard_reaches_the_passages_and_chooses_a_quote_without_a_mouse";
+    const TAB: &str = "\u{E004}";
+    const ENTER: &str = "\u{E007}";
+    const DOWN: &str = "\u{E015}";
+    let (runtime, s) = set_up();
+    let v1 = runtime.block_on(async { upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status() });
+    assert_eq!(v1, StatusCode::CREATED);
+    give_password(&runtime, &s, &s.member_link);
+    let Some(member) = signed_in(TEST, &s, MEMBER) else { return };
+    let mut known: Vec<String> = Vec::new();
+    for (width, height) in WIDTHS {
+        member.resize(width, height);
+        member.open(&s.server.url(&format!("/reports/{}/versions/1", s.report)));
+        // From the top: the page's skip link to its content, then the
+        // first stop there is the skip link to the passages.
+        member.press(TAB);
+        member.press(ENTER);
+        member.press(TAB);
+        let skip = member.execute("return document.activeElement.textContent;", &[]);
+        assert_eq!(skip, json!("Đến nội dung dự thảo"), "a skip link to the passages at {width} px");
+        member.press(ENTER);
+        assert_eq!(focused(&member), json!("document"), "the passages have the focus");
+
+        // Each passage's link names it; Enter opens the form with the focus in its box.
+        let names = member.execute(
+            "return Array.from(document.querySelectorAll('.comment-here')).map(a => a.textContent);",
+            &[],
+        );
+        let names: Vec<&str> = names.as_array().expect("links").iter().filter_map(Value::as_str).collect();
+        let distinct: std::collections::BTreeSet<&&str> = names.iter().collect();
+        assert_eq!(distinct.len(), names.len(), "no two links read the same: {names:?}");
+        let block = block_holding(&member, "Tốc độ tăng trưởng tổng sản phẩm");
+        member.execute("document.querySelector('[data-comment-on=\"' + arguments[0] + '\"]').focus();", &[json!(block)]);
+        member.press(ENTER);
+        member.wait_until("the focus in the comment box", |b| (focused(b) == json!("comment-body")).then_some(()));
+
+        // The quote's first and last word, from the picker's lists, by arrow keys.
+        member.execute("document.getElementById('quote-from').focus();", &[]);
+        member.press(&DOWN.repeat(3));
+        member.press(TAB);
+        assert_eq!(focused(&member), json!("quote-to"));
+        member.press(&DOWN.repeat(3));
+        let quote = "tăng trưởng tổng sản";
+        member.wait_until("the quote picked by keyboard", |b| (field(b, "comment-quote") == quote).then_some(()));
+        assert_eq!((field(&member, "comment-start"), field(&member, "comment-end")), ("7".to_owned(), "27".to_owned()));
+        member.wait_for_text("#comment-chosen", &format!("«{quote}»"));
+        member.screenshot(&format!("keyboard-quote-{width}"));
+        member.fill("#comment-body", &format!("Nêu rõ cách tính tăng trưởng ({width} px)."));
+        member.submit("#comment-form");
+        let id = new_comment_id(&member, &known);
+        member.wait_for_text(&format!("[data-comments-for=\"{block}\"] #comment-{id} .quote"), quote);
+        known.push(id);
+    }
     member.close();
 }

@@ -231,6 +231,21 @@ impl Browser {
         self.post(&format!("/element/{element}/click"), json!({})).unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
     }
 
+    /// Presses `keys` one after another on whatever has the focus, as a
+    /// person at the keyboard: WebDriver's key codes name the special keys
+    /// (`\u{E004}` Tab, `\u{E007}` Enter, `\u{E015}` ArrowDown).
+    pub fn press(&self, keys: &str) {
+        let actions: Vec<Value> = keys
+            .chars()
+            .flat_map(|key| {
+                let key = key.to_string();
+                [json!({ "type": "keyDown", "value": key }), json!({ "type": "keyUp", "value": key })]
+            })
+            .collect();
+        self.post("/actions", json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }))
+            .unwrap_or_else(|e| panic!("pressing keys: {e}"));
+    }
+
     /// Submits the form matching `form_css` with its own submit button, the
     /// way a person does (the header's sign-out form has one too, so a bare
     /// `button[type=submit]` would sign out).

@@ -10,8 +10,18 @@
   var report = review.getAttribute("data-report");
   var version = review.getAttribute("data-version");
 
+  // On a phone the table of contents starts folded: open, it would stand
+  // between the reader and the first passage.
+  var toc = document.querySelector(".toc details");
+  if (toc && window.matchMedia && window.matchMedia("(max-width: 64rem)").matches) { toc.open = false; }
+
   // --- A selection in a passage becomes the comment's anchor -------------
+  // By mouse, by touch (a phone's selection handles fire no mouseup, only
+  // `selectionchange`), or by keyboard with the quote picker: the first and
+  // last word of the quote chosen from two lists.
   var form = document.getElementById("comment-form");
+  var section = document.getElementById("new-comment");
+  var home = document.getElementById("comment-form-home");
   function field(id) { return document.getElementById(id); }
   // Offsets count characters (code points), as the server does, not the
   // UTF-16 units JavaScript strings are made of.
@@ -23,16 +33,94 @@
     }
     return null;
   }
+  function blockById(id) { return id ? document.querySelector('.block[data-block="' + id + '"]') : null; }
+  function textOf(block) {
+    var body = block.querySelector(".block-body");
+    if (!body) { return ""; }
+    var range = document.createRange();
+    range.selectNodeContents(body);
+    return range.toString();
+  }
   function choose(block, start, end, quote) {
     field("comment-block").value = block || "";
     field("comment-start").value = start === null ? "" : String(start);
     field("comment-end").value = end === null ? "" : String(end);
     field("comment-quote").value = quote || "";
     var chosen = field("comment-chosen");
-    chosen.textContent = quote ? chosen.getAttribute("data-prefix") + " «" + quote + "»" : chosen.getAttribute("data-none");
-    var section = form.closest(".new-comment");
-    if (section) { section.classList.toggle("has-passage", !!quote); }
+    var named = blockById(block);
+    if (quote) {
+      chosen.textContent = chosen.getAttribute("data-prefix") + " «" + quote + "»";
+    } else if (named) {
+      chosen.textContent = chosen.getAttribute("data-block-prefix") + " " + named.getAttribute("data-name");
+    } else {
+      chosen.textContent = chosen.getAttribute("data-none");
+    }
+    if (section) { section.classList.toggle("has-passage", !!block); }
   }
+  // The form goes under the passage it is about (on a phone, right under
+  // its text, not 17,000 pixels below), and back to the end for the whole report.
+  function placeForm(block) {
+    if (!section) { return; }
+    var row = block ? document.querySelector('[data-row="' + block + '"]') : null;
+    if (row) {
+      var text = row.querySelector(".block");
+      if (text.nextElementSibling !== section) { text.insertAdjacentElement("afterend", section); }
+      section.classList.add("under-passage");
+    } else if (home && section.parentNode !== home) {
+      home.appendChild(section);
+      section.classList.remove("under-passage");
+    }
+  }
+
+  // The quote picker: the passage's words, to choose the quote's first and last.
+  var picker = field("quote-picker");
+  var from = field("quote-from");
+  var to = field("quote-to");
+  var words = [];
+  var pickerBlock = null;
+  function option(value, label) {
+    var o = document.createElement("option");
+    o.value = value;
+    o.textContent = label;
+    return o;
+  }
+  function fillPicker(block) {
+    if (!picker) { return; }
+    var element = blockById(block);
+    if (!element) { picker.hidden = true; pickerBlock = null; return; }
+    if (pickerBlock === block) { return; }
+    pickerBlock = block;
+    var points = Array.from(textOf(element));
+    words = [];
+    var at = -1;
+    for (var i = 0; i <= points.length; i++) {
+      var space = i === points.length || /\s/.test(points[i]);
+      if (!space && at < 0) { at = i; }
+      if (space && at >= 0) { words.push({ start: at, end: i, text: points.slice(at, i).join("") }); at = -1; }
+    }
+    [from, to].forEach(function (list) {
+      list.textContent = "";
+      list.appendChild(option("", "—"));
+      words.forEach(function (w, k) { list.appendChild(option(String(k), (k + 1) + ". " + w.text)); });
+    });
+    picker.hidden = words.length === 0;
+  }
+  function picked() {
+    if (pickerBlock === null) { return; }
+    var element = blockById(pickerBlock);
+    if (from.value === "") { to.value = ""; choose(pickerBlock, null, null, ""); return; }
+    var first = Number(from.value);
+    if (to.value === "" || Number(to.value) < first) { to.value = from.value; }
+    var last = Number(to.value);
+    var points = Array.from(textOf(element));
+    var start = words[first].start;
+    var end = words[last].end;
+    var quote = points.slice(start, end).join("");
+    if (element.hasAttribute("data-table")) { choose(pickerBlock, null, null, quote); return; }
+    choose(pickerBlock, start, end, quote);
+  }
+  if (from && to) { from.addEventListener("change", picked); to.addEventListener("change", picked); }
+
   function onSelection() {
     if (!form) { return; }
     var selection = window.getSelection();
@@ -44,23 +132,72 @@
     if (!body || !body.contains(range.startContainer)) { return; }
     var quote = range.toString();
     if (!quote.trim()) { return; }
+    var id = block.getAttribute("data-block");
+    fillPicker(id);
+    if (from) { from.value = ""; to.value = ""; }
+    placeForm(id);
     if (block.hasAttribute("data-table")) {
       // A table's text joins its cells with tabs the page does not show:
       // send the quote alone and let the server find it.
-      choose(block.getAttribute("data-block"), null, null, quote.trim());
+      choose(id, null, null, quote.trim());
       return;
     }
     var before = document.createRange();
     before.setStart(body, 0);
     before.setEnd(range.startContainer, range.startOffset);
     var start = chars(before.toString());
-    choose(block.getAttribute("data-block"), start, start + chars(quote), quote);
+    choose(id, start, start + chars(quote), quote);
   }
+  var pending = null;
+  document.addEventListener("selectionchange", function () {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(onSelection, 120);
+  });
   document.addEventListener("mouseup", onSelection);
   document.addEventListener("touchend", function () { window.setTimeout(onSelection, 0); });
-  document.addEventListener("keyup", function (e) { if (e.shiftKey) { onSelection(); } });
   var clear = field("comment-clear");
-  if (clear) { clear.addEventListener("click", function () { choose("", null, null, ""); }); }
+  if (clear) {
+    clear.addEventListener("click", function () {
+      choose("", null, null, "");
+      if (picker) { picker.hidden = true; pickerBlock = null; }
+      placeForm(null);
+      field("comment-body").focus();
+    });
+  }
+  // "Góp ý đoạn 2.1": the form opens under that passage, the focus in its box.
+  function openFor(block) {
+    if (!section) { return; }
+    var selection = window.getSelection();
+    var selected = selection && !selection.isCollapsed && selection.rangeCount > 0
+      ? blockOf(selection.getRangeAt(0).startContainer) : null;
+    var keep = selected && selected.getAttribute("data-block") === block && field("comment-quote").value;
+    if (!keep) { choose(block, null, null, ""); }
+    fillPicker(block);
+    placeForm(block);
+    section.classList.add("open");
+    var box = field("comment-body");
+    box.focus({ preventScroll: true });
+    box.scrollIntoView({ block: "center" });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-comment-on]") : null;
+    if (!link || !section) { return; }
+    event.preventDefault();
+    openFor(link.getAttribute("data-comment-on"));
+  });
+  // Back with a refusal, or from a passage's link without the script: the
+  // form under its passage, the focus in its box.
+  if (section && form) {
+    var wantedBlock = field("comment-block").value;
+    if (wantedBlock) { fillPicker(wantedBlock); }
+    if (section.classList.contains("refused") || /[?&]comment_on=/.test(window.location.search)) {
+      if (wantedBlock) { placeForm(wantedBlock); }
+      // The box in the middle of the screen, its error just above it.
+      var refusedBox = field("comment-body");
+      refusedBox.focus({ preventScroll: true });
+      refusedBox.scrollIntoView({ block: "center" });
+    }
+  }
 
   // --- A passage's threads open in place -----------------------------------
   function container(passage) { return document.querySelector('[data-comments-for="' + passage + '"]'); }

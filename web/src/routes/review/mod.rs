@@ -103,13 +103,20 @@ pub struct ReplyView {
     pub edited: bool,
 }
 
-/// What was typed into a thread's form that was refused, and why.
+/// What was typed into a thread's form that was refused, and why: the
+/// message goes beside the form it is about (`reply`, `edit`, `answer` or
+/// `withdraw`), which is drawn open with what was typed.
 #[derive(Serialize, Default)]
 pub struct ThreadFormView {
     pub reply: Option<String>,
     pub edit: Option<String>,
     pub response: Option<String>,
-    pub error: Option<String>,
+    /// The reason typed for a withdrawal.
+    pub reason: Option<String>,
+    pub reply_error: Option<String>,
+    pub edit_error: Option<String>,
+    pub answer_error: Option<String>,
+    pub withdraw_error: Option<String>,
 }
 
 /// A thread as the templates draw it, with what the viewer may do to it.
@@ -127,11 +134,16 @@ pub struct ThreadView {
     pub original_quote: Option<String>,
     pub made_on: u32,
     pub passage_changed: bool,
+    /// The version in which the passage changed, when known.
+    pub changed_in: Option<u32>,
     pub outdated: bool,
     pub body: String,
     pub created_at: String,
     pub edited: bool,
     pub withdrawn: bool,
+    /// Who withdrew it, when not its author, and why.
+    pub withdrawn_by: Option<String>,
+    pub withdrawal_reason: Option<String>,
     pub late: bool,
     pub awaiting: bool,
     pub disposition: Option<AnswerView>,
@@ -144,6 +156,11 @@ pub struct ThreadView {
     pub may_answer: bool,
     pub may_reply: bool,
     pub may_history: bool,
+    /// Withdrawing asks for a reason: it is someone else's comment.
+    pub withdraw_needs_reason: bool,
+    /// Why the thread takes no more answers or replies, told to those whose
+    /// role would otherwise allow them.
+    pub closed: Option<String>,
     pub dispositions: Vec<Choice>,
     /// The refused form of this thread, when there is one.
     pub form: Option<ThreadFormView>,
@@ -186,11 +203,14 @@ pub fn thread_view(ctx: &Ctx, thread: &ThreadModel, zone: &str) -> ThreadView {
         original_quote,
         made_on: comment.version_number,
         passage_changed: placement == Placement::PassageChanged,
+        changed_in: thread.placement.as_ref().filter(|p| p.placement == Placement::PassageChanged).and_then(|p| p.changed_in),
         outdated: placement == Placement::Outdated,
         body: comment.body.to_string(),
         created_at: format_date_time(comment.created_at, zone),
         edited: comment.edited_at.is_some(),
         withdrawn: comment.is_withdrawn(),
+        withdrawn_by: thread.withdrawn_by.clone(),
+        withdrawal_reason: comment.withdrawal_reason.as_ref().map(ToString::to_string),
         late: comment.late,
         awaiting: comment.awaits_answer(),
         disposition: disposition.map(|d| AnswerView {
@@ -217,6 +237,8 @@ pub fn thread_view(ctx: &Ctx, thread: &ThreadModel, zone: &str) -> ThreadView {
         may_answer: thread.may.answer,
         may_reply: thread.may.reply,
         may_history: thread.may.history,
+        withdraw_needs_reason: thread.may.withdraw_needs_reason,
+        closed: thread.closed.as_ref().and_then(|why| crate::i18n::describe_why_not(ctx.pages.catalog(), ctx.language, why)),
         dispositions: DispositionKind::ALL
             .iter()
             .map(|k| Choice {

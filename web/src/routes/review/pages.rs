@@ -71,6 +71,8 @@ pub struct BlockView {
     pub id: String,
     pub n: usize,
     pub label: String,
+    /// How its links name it: its label ("II.1 ¶2"), or its number when it has none.
+    pub name: String,
     pub kind: &'static str,
     pub is_table: bool,
     pub html: String,
@@ -118,6 +120,9 @@ pub struct CommentErrors {
 #[derive(Serialize)]
 pub struct CommentFormView {
     pub may_comment: bool,
+    /// Why no comment may be made here now, when the viewer could comment
+    /// at another time or on another version ("the round closed on …").
+    pub why_not: Option<String>,
     pub may_record: bool,
     pub members: Vec<Choice>,
     /// Opened: after a refusal, or when a passage was chosen.
@@ -279,10 +284,12 @@ fn form_view(ctx: &Ctx, form: &CommentFormModel, values: CommentValues, errors: 
         .catalog()
         .text(ctx.language, "comment_limit")
         .replace("{max}", &crate::i18n::format_count(gopy_domain::CommentText::MAX_CHARS as u64));
+    let why_not = form.comment.why_not().and_then(|why| crate::i18n::describe_why_not(ctx.pages.catalog(), ctx.language, why));
     CommentFormView {
         // A refused comment keeps its form, so nothing typed is lost, even
-        // when comments closed meanwhile (the form then says so).
-        may_comment: form.may_comment || refused,
+        // when comments closed meanwhile (the form then says so, beside it).
+        may_comment: form.comment.is_yes() || refused,
+        why_not,
         may_record: form.may_record,
         members: form
             .members
@@ -333,6 +340,7 @@ fn version_view(ctx: &Ctx, page: &VersionPage, values: CommentValues, errors: Co
                 id: p.block.id.to_string(),
                 n: p.number,
                 label: p.label.clone(),
+                name: if p.label.is_empty() { p.number.to_string() } else { p.label.clone() },
                 kind: kind_name(&p.block.content),
                 is_table: matches!(p.block.content, BlockContent::Table { .. }),
                 html: block_element_html(&p.block.content),
@@ -678,6 +686,7 @@ async fn after_thread_change(
     result: Result<Comment, AppError>,
     kind: &'static str,
     typed: ThreadFormView,
+    chosen: Option<&str>,
 ) -> PageResult {
     let version: Option<u32> = version.trim().parse().ok();
     match result {
@@ -690,7 +699,21 @@ async fn after_thread_change(
         Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
             let card = state.app.thread_card(actor(ctx)?, id, version).await.map_err(|e| ctx.failure(&e))?;
             let mut thread = thread_view(ctx, &card.thread, &zone(ctx));
-            thread.form = Some(ThreadFormView { error: Some(ctx.describe(&err)), ..typed });
+            let error = Some(ctx.describe(&err));
+            let mut typed = typed;
+            match kind {
+                "replied" => typed.reply_error = error,
+                "edited" => typed.edit_error = error,
+                "withdrawn" => typed.withdraw_error = error,
+                _ => typed.answer_error = error,
+            }
+            // The choice made stays ticked.
+            if let Some(chosen) = chosen {
+                for choice in &mut thread.dispositions {
+                    choice.selected = choice.value == chosen;
+                }
+            }
+            thread.form = Some(typed);
             let view = ThreadPageView {
                 report: ReportLink { id: card.report.id.to_string(), title: card.report.title.to_string() },
                 version: VersionRef { number: card.version },
@@ -721,7 +744,7 @@ pub async fn reply(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.reply(actor(&ctx)?, id, &form.body).await;
     let typed = ThreadFormView { reply: Some(form.body), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "replied", typed).await
+    after_thread_change(&state, &ctx, id, &form.version, result, "replied", typed, None).await
 }
 
 pub async fn edit_comment(
@@ -733,24 +756,28 @@ pub async fn edit_comment(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.edit_comment(actor(&ctx)?, id, &form.body).await;
     let typed = ThreadFormView { edit: Some(form.body), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "edited", typed).await
+    after_thread_change(&state, &ctx, id, &form.version, result, "edited", typed, None).await
 }
 
 #[derive(Deserialize)]
-pub struct VersionForm {
+pub struct WithdrawForm {
     #[serde(default)]
     version: String,
+    /// Why: required when withdrawing someone else's comment.
+    #[serde(default)]
+    reason: String,
 }
 
 pub async fn withdraw_comment(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<VersionForm>,
+    CsrfForm(form): CsrfForm<WithdrawForm>,
 ) -> PageResult {
     let id = comment_id(&ctx, &id)?;
-    let result = state.app.withdraw_comment(actor(&ctx)?, id).await;
-    after_thread_change(&state, &ctx, id, &form.version, result, "withdrawn", ThreadFormView::default()).await
+    let result = state.app.withdraw_comment(actor(&ctx)?, id, &form.reason).await;
+    let typed = ThreadFormView { reason: Some(form.reason), ..ThreadFormView::default() };
+    after_thread_change(&state, &ctx, id, &form.version, result, "withdrawn", typed, None).await
 }
 
 #[derive(Deserialize, Serialize)]
@@ -780,7 +807,8 @@ pub async fn answer_comment(
         Err(_) => Err(AppError::invalid("disposition", gopy_app::InvalidReason::Missing)),
     };
     let typed = ThreadFormView { response: Some(form.response), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "answered", typed).await
+    let chosen = Some(form.disposition.as_str()).filter(|d| !d.is_empty());
+    after_thread_change(&state, &ctx, id, &form.version, result, "answered", typed, chosen).await
 }
 
 // --- Live updates ------------------------------------------------------------------------
@@ -908,6 +936,7 @@ mod samples {
             original_quote: Some(s("tăng trưởng kinh tế")),
             made_on: 1,
             passage_changed: true,
+            changed_in: Some(2),
             outdated: false,
             body: s("Đề nghị bổ sung số liệu."),
             created_at: s("27/06/2023 08:00"),
@@ -925,13 +954,27 @@ mod samples {
             may_reply: true,
             may_history: true,
             dispositions: vec![choice()],
-            form: Some(ThreadFormView { reply: Some(s("Trả lời")), edit: Some(s("Sửa")), response: Some(s("Giải trình")), error: Some(s("Không được để trống.")) }),
+            withdrawn_by: Some(s("Lê Văn Phòng")),
+            withdrawal_reason: Some(s("Trùng ý kiến.")),
+            withdraw_needs_reason: true,
+            closed: Some(s("Bản dự thảo này đã được phê duyệt ngày 03/12/2026.")),
+            form: Some(ThreadFormView {
+                reply: Some(s("Trả lời")),
+                edit: Some(s("Sửa")),
+                response: Some(s("Giải trình")),
+                reason: Some(s("Trùng")),
+                reply_error: Some(s("Không được để trống.")),
+                edit_error: Some(s("Không được để trống.")),
+                answer_error: Some(s("Không được để trống.")),
+                withdraw_error: Some(s("Cần ghi lý do.")),
+            }),
         }
     }
 
     fn form() -> CommentFormView {
         CommentFormView {
             may_comment: true,
+            why_not: Some(s("Vòng lấy ý kiến đã kết thúc ngày 03/12/2026.")),
             may_record: true,
             members: vec![choice()],
             open: true,
@@ -981,7 +1024,7 @@ mod samples {
                 approval: Some(ApprovalView { by: s("Bí thư"), at: s("27/06/2023 08:00") }),
                 toc: vec![TocEntry { id: s("b1"), level: 2, text: s("I. Kết quả") }],
                 blocks: vec![BlockView {
-                    id: s("b1"), n: 1, label: s("I"), kind: "paragraph", is_table: true, html: s("<p>x</p>"),
+                    id: s("b1"), n: 1, label: s("I"), name: s("I"), kind: "paragraph", is_table: true, html: s("<p>x</p>"),
                     counts: counts(), open: true, comments: vec![thread()], threads_url: s("/t"),
                 }],
                 whole: list(),
