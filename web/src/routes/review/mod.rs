@@ -113,6 +113,8 @@ pub struct ThreadFormView {
     pub response: Option<String>,
     /// The reason typed for a withdrawal.
     pub reason: Option<String>,
+    /// The disposition chosen in a refused answer: it stays ticked.
+    pub disposition: Option<String>,
     pub reply_error: Option<String>,
     pub edit_error: Option<String>,
     pub answer_error: Option<String>,

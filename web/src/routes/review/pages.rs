@@ -686,7 +686,6 @@ async fn after_thread_change(
     result: Result<Comment, AppError>,
     kind: &'static str,
     typed: ThreadFormView,
-    chosen: Option<&str>,
 ) -> PageResult {
     let version: Option<u32> = version.trim().parse().ok();
     match result {
@@ -708,7 +707,7 @@ async fn after_thread_change(
                 _ => typed.answer_error = error,
             }
             // The choice made stays ticked.
-            if let Some(chosen) = chosen {
+            if let Some(chosen) = typed.disposition.as_deref() {
                 for choice in &mut thread.dispositions {
                     choice.selected = choice.value == chosen;
                 }
@@ -744,7 +743,7 @@ pub async fn reply(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.reply(actor(&ctx)?, id, &form.body).await;
     let typed = ThreadFormView { reply: Some(form.body), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "replied", typed, None).await
+    after_thread_change(&state, &ctx, id, &form.version, result, "replied", typed).await
 }
 
 pub async fn edit_comment(
@@ -756,7 +755,7 @@ pub async fn edit_comment(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.edit_comment(actor(&ctx)?, id, &form.body).await;
     let typed = ThreadFormView { edit: Some(form.body), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "edited", typed, None).await
+    after_thread_change(&state, &ctx, id, &form.version, result, "edited", typed).await
 }
 
 #[derive(Deserialize)]
@@ -777,7 +776,7 @@ pub async fn withdraw_comment(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.withdraw_comment(actor(&ctx)?, id, &form.reason).await;
     let typed = ThreadFormView { reason: Some(form.reason), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "withdrawn", typed, None).await
+    after_thread_change(&state, &ctx, id, &form.version, result, "withdrawn", typed).await
 }
 
 #[derive(Deserialize, Serialize)]
@@ -806,9 +805,12 @@ pub async fn answer_comment(
         }
         Err(_) => Err(AppError::invalid("disposition", gopy_app::InvalidReason::Missing)),
     };
-    let typed = ThreadFormView { response: Some(form.response), ..ThreadFormView::default() };
-    let chosen = Some(form.disposition.as_str()).filter(|d| !d.is_empty());
-    after_thread_change(&state, &ctx, id, &form.version, result, "answered", typed, chosen).await
+    let typed = ThreadFormView {
+        response: Some(form.response),
+        disposition: Some(form.disposition).filter(|d| !d.is_empty()),
+        ..ThreadFormView::default()
+    };
+    after_thread_change(&state, &ctx, id, &form.version, result, "answered", typed).await
 }
 
 // --- Live updates ------------------------------------------------------------------------
@@ -963,6 +965,7 @@ mod samples {
                 edit: Some(s("Sửa")),
                 response: Some(s("Giải trình")),
                 reason: Some(s("Trùng")),
+                disposition: Some(s("explained")),
                 reply_error: Some(s("Không được để trống.")),
                 edit_error: Some(s("Không được để trống.")),
                 answer_error: Some(s("Không được để trống.")),
