@@ -108,6 +108,8 @@ on_both_engines! {
                 .find(|(start, _, _)| quote.contains(start))
                 .unwrap_or_else(|| panic!("no expectation for {quote}"));
             assert_eq!(placement.placement, *expected, "{quote}");
+            let changed_in = (*expected == Placement::PassageChanged).then_some(2);
+            assert_eq!(placement.changed_in, changed_in, "a changed passage names the version it changed in: {quote}");
             let anchor = placement.anchor.as_ref().expect("anchored on v2");
             if let Some(block_text) = block_text {
                 assert!(text_of(&anchor.block).contains(block_text), "{quote} landed on {}", text_of(&anchor.block));
@@ -115,6 +117,17 @@ on_both_engines! {
         }
         // In document order: the whole-report comment comes last.
         assert!(review.threads.last().is_some_and(|t| t.comment.anchor.is_none()));
+
+        // Version 3 changes nothing: the flags stay as they were, naming version 2.
+        app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v2.docx"), "", &ImportLimits::default())
+            .await
+            .expect("v3");
+        let on_v3 = app.review(&s.member, s.report.id).await.expect("review");
+        let flags = |r: &gopy_app::comments::ReviewView| -> Vec<(Placement, Option<u32>)> {
+            r.threads.iter().filter_map(|t| t.placement.as_ref().map(|p| (p.placement, p.changed_in))).collect()
+        };
+        assert_eq!(on_v3.version.as_ref().map(|v| v.number), Some(3));
+        assert_eq!(flags(&on_v3), flags(&review), "nothing changed in version 3");
     }
 
     async fn a_comment_is_told_to_the_drafting_team_but_not_its_author_and_an_answer_to_its_author(db) {

@@ -82,6 +82,15 @@ on_both_engines! {
         let answer = app.answer_comment(&s.lead, comment.id, DispositionKind::Explained, "Giải trình", None).await;
         assert!(matches!(answer, Err(AppError::Closed { .. })), "{answer:?}");
         assert!(matches!(app.reply(&s.member, comment.id, "x").await, Err(AppError::Closed { .. })));
+        // And the pages offer none of it, saying why: the version approved on that day.
+        let approved_on = gopy_app::WhyNot::Approved { on: day.to_offset(gopy_domain::meeting::VIETNAM).date() };
+        let Ok(gopy_app::Fresh::Changed { model: page, .. }) = app.version_page(&s.member, s.report.id, 2, None).await else {
+            panic!("the approved version's page")
+        };
+        assert_eq!(page.form.comment, gopy_app::Offer::No(approved_on.clone()));
+        let thread = app.thread_card(&s.member, comment.id, Some(2)).await.expect("the comment's card").thread;
+        assert!(!thread.may.reply && !thread.may.withdraw && !thread.may.edit);
+        assert_eq!(thread.closed, Some(approved_on), "the card says why it takes no reply");
         match app.take_step(&s.secretariat, s.report.id, open_until(day + Duration::days(1), false, false)).await {
             Err(AppError::Step(StepRefused::NotNow { state, allowed, .. })) => {
                 assert_eq!(state, ReportStatus::Approved);
