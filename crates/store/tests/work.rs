@@ -53,7 +53,7 @@ on_both_engines! {
         assert_eq!(draft.report.committee.as_deref(), Some("Ban Thường vụ Tỉnh ủy"));
         assert_eq!(work.awaiting(), 1);
         assert_eq!(app.kept_work_count(s.member.user), Some(1));
-        assert_eq!(later_app_count(&db, &s), None, "another instance has counted nothing");
+        assert_eq!(later_app_count(db, &s), None, "another instance has counted nothing");
         assert!(!work.may_view_dashboard);
 
         // The chair: the same draft, and the open ballot with nobody voted.
