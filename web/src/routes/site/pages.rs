@@ -110,7 +110,9 @@ pub async fn home(State(state): State<AppState>, mut ctx: Ctx) -> PageResult {
         committees,
         work,
     };
-    Ok(ctx.render("pages/home", "home_title", page))
+    // Signed in, the home is one's work, and its tab says so.
+    let title = if page.signed_in { "work_title" } else { "home_title" };
+    Ok(ctx.render("pages/home", title, page))
 }
 
 fn days_text(ctx: &Ctx, days: i64) -> String {
