@@ -294,6 +294,11 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         let drafter = actor(lead_user).await?;
         app.add_version(&drafter, report.id, VersionInput::Markdown(text.to_owned()), "", &limits).await.map_err(failed("a thematic draft"))?;
     }
+    // The inspection review is handed to the chair, so the chair's home has
+    // a report awaiting approval.
+    let inspection_a = actor(&insp_lead).await?;
+    let submit = StepRequest { step: Step::Submit, deadline: None, late_allowed: false, ballot: false, reason: None };
+    app.take_step(&inspection_a, inspection_report.id, submit).await.map_err(failed("submitting the inspection review"))?;
 
     Ok(Cast {
         people: vec![

@@ -212,6 +212,9 @@ pub trait CommentStore: Send {
     async fn update_comment(&mut self, comment: &Comment) -> Result<(), StoreError>;
     /// Every comment and reply on `report`, oldest first.
     async fn comments_of_report(&mut self, report: ReportId) -> Result<Vec<Comment>, StoreError>;
+    /// Every comment and reply whose opinion is `author`'s, on any report,
+    /// oldest first: what one person's home needs of their comments.
+    async fn comments_by(&mut self, author: UserId) -> Result<Vec<Comment>, StoreError>;
     /// The comments (not replies) of every report, counted by whether they
     /// are withdrawn and by disposition: one query for the dashboard.
     async fn comment_counts(&mut self) -> Result<Vec<(ReportId, CommentCounts)>, StoreError>;
@@ -328,6 +331,8 @@ pub trait RoundStore: Send {
     /// Casts or changes a vote.
     async fn put_ballot(&mut self, ballot: &Ballot) -> Result<(), StoreError>;
     async fn ballots_of(&mut self, round: RoundId) -> Result<Vec<Ballot>, StoreError>;
+    /// Every vote `voter` has cast, in any round.
+    async fn ballots_by(&mut self, voter: UserId) -> Result<Vec<Ballot>, StoreError>;
 }
 
 /// A term's indicators and the results reports give for them.

@@ -404,6 +404,9 @@ pub struct ReportLine {
     pub report: Report,
     pub committee: Option<String>,
     pub body: Option<String>,
+    /// The open round, while the report is open for comments: its deadline
+    /// is what the list shows beside the status.
+    pub round: Option<Round>,
 }
 
 /// What the form that sets up a report offers, in the order people read
@@ -423,6 +426,10 @@ pub struct NewReportChoices {
 pub struct ReportsPage {
     pub reports: Vec<ReportLine>,
     pub new_report: Option<NewReportChoices>,
+    /// When the page was read: a round past its deadline is overdue.
+    pub now: time::OffsetDateTime,
+    /// Today in Việt Nam, the day the days left are counted from.
+    pub today: time::Date,
 }
 
 /// A version in the report's list of versions.
@@ -576,6 +583,7 @@ impl App {
         let directory = Directory::load(uow.as_mut()).await?;
         let committees = uow.list_committees().await?;
         let committee_name = |id| committees.iter().find(|c| c.id == id).map(|c| c.name.to_string());
+        let mut rounds: HashMap<ReportId, Round> = uow.latest_rounds().await?.into_iter().collect();
         let reports = uow
             .list_reports()
             .await?
@@ -584,6 +592,9 @@ impl App {
             .map(|report| ReportLine {
                 committee: committee_name(report.committee),
                 body: directory.body_name(report.body),
+                round: rounds
+                    .remove(&report.id)
+                    .filter(|r| r.closed_at.is_none() && report.status == ReportStatus::OpenForComments),
                 report,
             })
             .collect();
@@ -603,7 +614,8 @@ impl App {
                 })
             }
         };
-        Ok(ReportsPage { reports, new_report })
+        let now = self.now();
+        Ok(ReportsPage { reports, new_report, now, today: now.to_offset(gopy_domain::meeting::VIETNAM).date() })
     }
 
     /// The report page: the report, its team, its versions, where it stands

@@ -207,7 +207,8 @@ impl App {
         Ok(uow.audit_events_about("report", id.as_uuid()).await?)
     }
 
-    /// Where every report stands, for the secretariat.
+    /// Where every report the viewer may read stands: for the secretariat
+    /// and the committees' chairs.
     pub async fn dashboard(&self, actor: &Actor) -> Result<Vec<DashboardRow>, AppError> {
         authorize(actor, Action::ViewDashboard, Resource::Organisation)?;
         let now = self.now();
@@ -219,7 +220,9 @@ impl App {
         let mut counts = uow.comment_counts().await?;
         let versions = uow.version_counts().await?;
         let mut rows = Vec::new();
-        for report in uow.list_reports().await? {
+        // The chair sees their committees' reports; the secretariat all.
+        let readable = uow.list_reports().await?.into_iter().filter(|r| authorize(actor, Action::ViewReport, report_resource(r)).is_ok());
+        for report in readable.collect::<Vec<_>>() {
             // Meetings come latest first, so the first that presents it is its latest.
             let meeting = meetings
                 .iter()

@@ -160,6 +160,19 @@ impl CommentStore for SeaUnitOfWork {
             .collect()
     }
 
+    async fn comments_by(&mut self, author: UserId) -> Result<Vec<Comment>, StoreError> {
+        comment::Entity::find()
+            .filter(comment::Column::AuthorId.eq(author.as_uuid()))
+            .order_by_asc(comment::Column::CreatedAt)
+            .order_by_asc(comment::Column::Id)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(Comment::try_from)
+            .collect()
+    }
+
     async fn comment_counts(&mut self) -> Result<Vec<(ReportId, CommentCounts)>, StoreError> {
         use comment::Column;
         #[derive(sea_orm::FromQueryResult)]

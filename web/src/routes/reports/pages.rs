@@ -45,6 +45,11 @@ struct ReportLineView {
     kind: String,
     committee: Option<String>,
     body: Option<String>,
+    status: &'static str,
+    status_label: String,
+    /// The open round's deadline, with the days left: "08/12/2026 17:00 (còn 2 ngày)".
+    deadline: Option<String>,
+    overdue: bool,
 }
 
 #[derive(Serialize)]
@@ -105,6 +110,14 @@ impl NewReportErrors {
     }
 }
 
+/// A round's deadline as the list shows it: its day and hour, and how many
+/// days are left ("còn 2 ngày") or past.
+fn deadline_text(ctx: &Ctx, deadline: time::OffsetDateTime, today: time::Date) -> String {
+    let days = (deadline.to_offset(gopy_domain::meeting::VIETNAM).date() - today).whole_days();
+    let left = crate::i18n::days_left_text(ctx.pages.catalog(), ctx.language, days);
+    format!("{} ({left})", format_date_time(deadline, &zone(ctx)))
+}
+
 fn reports_view(ctx: &Ctx, model: ReportsPage, values: NewReportValues, errors: NewReportErrors) -> ReportsView {
     let named = |items: Vec<(String, String)>| items.into_iter().map(|(id, name)| NamedView { id, name }).collect();
     let choices = model.new_report.as_ref();
@@ -118,6 +131,10 @@ fn reports_view(ctx: &Ctx, model: ReportsPage, values: NewReportValues, errors: 
                 kind: kind_label(ctx, line.report.kind),
                 committee: line.committee,
                 body: line.body,
+                status: line.report.status.as_str(),
+                status_label: status_label(ctx.pages.catalog(), ctx.language, line.report.status),
+                deadline: line.round.as_ref().map(|r| deadline_text(ctx, r.deadline, model.today)),
+                overdue: line.round.as_ref().is_some_and(|r| r.deadline <= model.now),
             })
             .collect(),
         may_create: choices.is_some(),
@@ -786,7 +803,17 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     let some = || Some("x".to_owned());
     let named = || NamedView { id: "1".into(), name: "Ban Tuyên giáo".into() };
     let reports = ReportsView {
-        reports: vec![ReportLineView { id: "1".into(), title: "Báo cáo".into(), kind: "Sơ kết".into(), committee: some(), body: some() }],
+        reports: vec![ReportLineView {
+            id: "1".into(),
+            title: "Báo cáo".into(),
+            kind: "Sơ kết".into(),
+            committee: some(),
+            body: some(),
+            status: "open_for_comments",
+            status_label: "Đang lấy ý kiến".into(),
+            deadline: some(),
+            overdue: true,
+        }],
         may_create: true,
         kinds: vec![ChoiceView { value: "other", label: "Khác".into() }],
         bodies: vec![named()],
