@@ -406,19 +406,33 @@ async fn a_refused_answer_comes_back_on_its_card_with_the_choice_still_ticked_an
         .await
         .expect("html");
     let id = &ids[0];
-    let refused = drafter
-        .post(s.server.url(&format!("/comments/{id}/disposition")))
-        .form(&[("csrf", csrf_of(&page).as_str()), ("version", "1"), ("disposition", "explained"), ("response", " ")])
-        .send()
-        .await
-        .expect("answer");
-    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = refused.text().await.expect("html");
-    let card = &html[html.find(&format!("id=\"comment-{id}\"")).expect("the card it came from")..];
-    assert!(card.contains("<details class=\"thread-form answer-form\" open>"), "the answer form is open");
-    assert!(card.contains("value=\"explained\" checked"), "the choice made is still ticked");
-    assert!(!card.contains("value=\"accepted\" checked"), "and only it");
-    let error = format!("id=\"answer-error-{id}\">Khi tiếp thu một phần hoặc giải trình, cần ghi rõ lý do.");
-    assert!(card.contains(&error), "the reason is beside the choice");
-    assert!(!html.contains("không bị mất"), "no page claims what is not true");
+    // From the version page (its script names the report), and from a page
+    // without the script: the same version page, or the card alone.
+    for report in [s.report.as_str(), ""] {
+        let refused = drafter
+            .post(s.server.url(&format!("/comments/{id}/disposition")))
+            .form(&[
+                ("csrf", csrf_of(&page).as_str()),
+                ("version", "1"),
+                ("report", report),
+                ("disposition", "explained"),
+                ("response", " "),
+            ])
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = refused.text().await.expect("html");
+        let on_version_page = html.contains(&format!("data-report=\"{}\" data-version=\"1\"", s.report));
+        assert_eq!(on_version_page, !report.is_empty(), "the version page it came from, when it came from there");
+        let card = &html[html.find(&format!("id=\"comment-{id}\"")).expect("the card it came from")..];
+        let card = &card[..card.find("</article>").expect("the card's end")];
+        assert!(card.contains("<details class=\"thread-form answer-form\" open>"), "the answer form is open");
+        assert!(card.contains("value=\"explained\" checked"), "the choice made is still ticked");
+        assert!(!card.contains("value=\"accepted\" checked"), "and only it");
+        let error = format!("id=\"answer-error-{id}\">Khi tiếp thu một phần hoặc giải trình, cần ghi rõ lý do.");
+        assert!(card.contains(&error), "the reason is beside the choice");
+        assert!(card.contains("autofocus"), "the focus goes to the form");
+        assert!(!html.contains("không bị mất"), "no page claims what is not true");
+    }
 }

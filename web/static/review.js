@@ -199,6 +199,20 @@
     }
   }
 
+  // A thread's form sent from the version page says so: refused, it comes
+  // back on this page, not on a page of its own.
+  if (document.querySelector("[data-row]")) {
+    document.addEventListener("submit", function (event) {
+      var sent = event.target;
+      if (!sent.closest || !sent.closest(".thread") || sent.querySelector('input[name="report"]')) { return; }
+      var origin = document.createElement("input");
+      origin.type = "hidden";
+      origin.name = "report";
+      origin.value = report;
+      sent.appendChild(origin);
+    });
+  }
+
   // --- A passage's threads open in place -----------------------------------
   function container(passage) { return document.querySelector('[data-comments-for="' + passage + '"]'); }
   function fetchHtml(url) {

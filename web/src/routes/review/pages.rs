@@ -676,18 +676,31 @@ fn comment_id(ctx: &Ctx, raw: &str) -> Result<CommentId, Response> {
     raw.parse().map_err(|_| ctx.not_found())
 }
 
-/// After a change to a thread: back to it on the version the form was on,
-/// or, when refused, the thread alone with what was typed and why.
+/// Where a thread's form was sent from: the version it was shown on and,
+/// when the script says the form was on that version's page, its report.
+#[derive(Deserialize, Serialize, Default)]
+pub struct FormOrigin {
+    #[serde(default)]
+    version: String,
+    /// Set by the script on the version page: a refusal comes back there.
+    #[serde(default)]
+    report: String,
+}
+
+/// After a change to a thread: back to it on the version the form was on.
+/// When refused: the version page the form was on, the thread's form open
+/// with what was typed and why; or, when the form was elsewhere (or its
+/// passage is not drawn in full there), the thread alone.
 async fn after_thread_change(
     state: &AppState,
     ctx: &Ctx,
     id: CommentId,
-    version: &str,
+    origin: &FormOrigin,
     result: Result<Comment, AppError>,
     kind: &'static str,
     typed: ThreadFormView,
 ) -> PageResult {
-    let version: Option<u32> = version.trim().parse().ok();
+    let version: Option<u32> = origin.version.trim().parse().ok();
     match result {
         Ok(changed) => {
             let thread = changed.parent.unwrap_or(changed.id);
@@ -696,23 +709,39 @@ async fn after_thread_change(
             Ok(Redirect::to(&format!("/reports/{}/versions/{number}#comment-{thread}", changed.report)).into_response())
         }
         Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
-            let card = state.app.thread_card(actor(ctx)?, id, version).await.map_err(|e| ctx.failure(&e))?;
-            let mut thread = thread_view(ctx, &card.thread, &zone(ctx));
-            let error = Some(ctx.describe(&err));
             let mut typed = typed;
+            let error = Some(ctx.describe(&err));
             match kind {
                 "replied" => typed.reply_error = error,
                 "edited" => typed.edit_error = error,
                 "withdrawn" => typed.withdraw_error = error,
                 _ => typed.answer_error = error,
             }
-            // The choice made stays ticked.
-            if let Some(chosen) = typed.disposition.as_deref() {
-                for choice in &mut thread.dispositions {
-                    choice.selected = choice.value == chosen;
+            let on_page = origin.report.trim().parse::<ReportId>().ok().zip(version);
+            if let Some((report, number)) = on_page {
+                let page = match state.app.version_page(actor(ctx)?, report, number, None).await {
+                    Ok(Fresh::Changed { model, .. }) => Some(model),
+                    Ok(Fresh::Unchanged { .. }) | Err(_) => None,
+                };
+                if let Some(page) = page {
+                    let mut view = version_view(ctx, &page, CommentValues::default(), CommentErrors::default());
+                    let wanted = id.to_string();
+                    let shown = view
+                        .blocks
+                        .iter_mut()
+                        .flat_map(|b| b.comments.iter_mut())
+                        .chain(view.whole.threads.iter_mut())
+                        .chain(view.outdated.threads.iter_mut())
+                        .find(|t| t.id == wanted);
+                    if let Some(thread) = shown {
+                        refill(thread, typed);
+                        return Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/version", "version_title", view));
+                    }
                 }
             }
-            thread.form = Some(typed);
+            let card = state.app.thread_card(actor(ctx)?, id, version).await.map_err(|e| ctx.failure(&e))?;
+            let mut thread = thread_view(ctx, &card.thread, &zone(ctx));
+            refill(&mut thread, typed);
             let view = ThreadPageView {
                 report: ReportLink { id: card.report.id.to_string(), title: card.report.title.to_string() },
                 version: VersionRef { number: card.version },
@@ -725,13 +754,24 @@ async fn after_thread_change(
     }
 }
 
+/// Puts a refused form back on its thread: what was typed, why it was
+/// refused, and the disposition chosen still ticked.
+fn refill(thread: &mut ThreadView, typed: ThreadFormView) {
+    if let Some(chosen) = typed.disposition.as_deref() {
+        for choice in &mut thread.dispositions {
+            choice.selected = choice.value == chosen;
+        }
+    }
+    thread.form = Some(typed);
+}
+
 #[derive(Deserialize, Serialize)]
 pub struct TextForm {
     #[serde(default)]
     body: String,
     /// The version the form was on, to come back to.
-    #[serde(default)]
-    version: String,
+    #[serde(flatten)]
+    origin: FormOrigin,
 }
 
 pub async fn reply(
@@ -743,7 +783,7 @@ pub async fn reply(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.reply(actor(&ctx)?, id, &form.body).await;
     let typed = ThreadFormView { reply: Some(form.body), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "replied", typed).await
+    after_thread_change(&state, &ctx, id, &form.origin, result, "replied", typed).await
 }
 
 pub async fn edit_comment(
@@ -755,13 +795,13 @@ pub async fn edit_comment(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.edit_comment(actor(&ctx)?, id, &form.body).await;
     let typed = ThreadFormView { edit: Some(form.body), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "edited", typed).await
+    after_thread_change(&state, &ctx, id, &form.origin, result, "edited", typed).await
 }
 
 #[derive(Deserialize)]
 pub struct WithdrawForm {
-    #[serde(default)]
-    version: String,
+    #[serde(flatten)]
+    origin: FormOrigin,
     /// Why: required when withdrawing someone else's comment.
     #[serde(default)]
     reason: String,
@@ -776,7 +816,7 @@ pub async fn withdraw_comment(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.withdraw_comment(actor(&ctx)?, id, &form.reason).await;
     let typed = ThreadFormView { reason: Some(form.reason), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "withdrawn", typed).await
+    after_thread_change(&state, &ctx, id, &form.origin, result, "withdrawn", typed).await
 }
 
 #[derive(Deserialize, Serialize)]
@@ -787,8 +827,8 @@ pub struct DispositionForm {
     response: String,
     #[serde(default)]
     addressed_in: String,
-    #[serde(default)]
-    version: String,
+    #[serde(flatten)]
+    origin: FormOrigin,
 }
 
 pub async fn answer_comment(
@@ -810,7 +850,7 @@ pub async fn answer_comment(
         disposition: Some(form.disposition).filter(|d| !d.is_empty()),
         ..ThreadFormView::default()
     };
-    after_thread_change(&state, &ctx, id, &form.version, result, "answered", typed).await
+    after_thread_change(&state, &ctx, id, &form.origin, result, "answered", typed).await
 }
 
 // --- Live updates ------------------------------------------------------------------------
