@@ -432,10 +432,12 @@ pub struct VersionLine {
     pub author: String,
 }
 
-/// The ballot of a report's latest round that has one, with names.
+/// The ballot of a report's latest round, with names.
 #[derive(Clone, Debug)]
 pub struct BallotModel {
     pub round: u32,
+    /// The version the round was about.
+    pub version: u32,
     pub agree: usize,
     pub disagree: usize,
     pub other: usize,
@@ -464,6 +466,36 @@ pub struct ReportLife {
     pub latest_version: Option<u32>,
     pub ballot: Option<BallotModel>,
     pub may_vote: bool,
+    /// What the steps that cannot be undone leave behind, told before one is taken.
+    pub consequences: Consequences,
+    /// The last return's reason, until the next submission.
+    pub returned: Option<Returned>,
+}
+
+/// What stands when a step that cannot be undone is taken (closing a
+/// round early, submitting, approving, returning), so the page can ask
+/// first and name it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Consequences {
+    pub latest_version: Option<u32>,
+    /// The latest round's number and the version it was about.
+    pub round: Option<(u32, u32)>,
+    /// The reviewing committee's members.
+    pub members: usize,
+    /// Members with no comment on the latest round's version.
+    pub not_commented: usize,
+    /// Members who have not voted, when the latest round has a ballot.
+    pub not_voted: Option<usize>,
+    /// Comments that await the drafting team's answer.
+    pub unanswered: usize,
+}
+
+/// A return to the drafting team: why, by whom, when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Returned {
+    pub reason: String,
+    pub by: Option<String>,
+    pub at: time::OffsetDateTime,
 }
 
 /// Everything the report page shows.
@@ -627,17 +659,33 @@ impl App {
         let team = uow.drafting_team(id).await?.into_iter().map(|d| (directory.name(d.user), d.lead)).collect();
         let summaries = uow.version_summaries(id).await?;
         let counts = uow.comment_counts().await?.into_iter().find(|(r, _)| *r == id).map(|(_, c)| c).unwrap_or_default();
-        let ballot = match rounds.iter().rev().find(|r| r.ballot) {
+        let members = uow.memberships_of_committee(report.committee).await?;
+        // The ballot of the latest round only: an earlier round's tally is
+        // about an earlier version, and the timeline keeps it.
+        let last_round = rounds.last();
+        let votes = match last_round.filter(|r| r.ballot) {
+            Some(round) => Some(uow.ballots_of(round.id).await?),
             None => None,
-            Some(round) => {
-                let votes = uow.ballots_of(round.id).await?;
-                let members = uow.memberships_of_committee(report.committee).await?;
-                Some(ballot_model(round, &votes, &members, actor.user, &directory))
-            }
         };
+        let ballot = last_round
+            .zip(votes.as_ref())
+            .map(|(round, votes)| ballot_model(round, votes, &members, actor.user, &directory));
+        let commenters = match last_round {
+            Some(round) => uow.commenters_on(id, round.version).await?,
+            None => Vec::new(),
+        };
+        let returned = returned(uow.as_mut(), &report, &directory).await?;
         drop(uow);
         let resource = report_resource(&report);
         let latest_version = summaries.last().map(|v| v.number);
+        let consequences = Consequences {
+            latest_version,
+            round: last_round.map(|r| (r.number, r.version)),
+            members: members.len(),
+            not_commented: members.iter().filter(|m| !commenters.contains(&m.user)).count(),
+            not_voted: votes.as_ref().map(|votes| members.iter().filter(|m| !votes.iter().any(|v| v.voter == m.user)).count()),
+            unanswered: counts.awaiting,
+        };
         let life = ReportLife {
             status: report.status,
             approval: report.approval.map(|a| (a, directory.name(a.by))),
@@ -651,6 +699,8 @@ impl App {
             latest_version,
             ballot,
             may_vote: authorize(actor, Action::Vote, resource).is_ok() && current.as_ref().is_some_and(|r| r.takes_votes(now)),
+            consequences,
+            returned,
             round: current,
             rounds,
         };
@@ -740,11 +790,27 @@ impl App {
     }
 }
 
+/// The reason the chair gave when last returning the report, while no
+/// submission has followed it: the drafting team works from it.
+async fn returned(uow: &mut dyn UnitOfWork, report: &Report, directory: &Directory) -> Result<Option<Returned>, AppError> {
+    if report.status == ReportStatus::Submitted || report.status == ReportStatus::Approved {
+        return Ok(None);
+    }
+    let steps = uow.audit_events_named("report", report.id.as_uuid(), "report.step").await?;
+    let last = steps.iter().rev().find(|e| matches!(e.details["step"].as_str(), Some("return" | "submit")));
+    Ok(last.filter(|e| e.details["step"] == "return").map(|e| Returned {
+        reason: e.details["reason"].as_str().unwrap_or_default().to_owned(),
+        by: e.actor.map(|u| directory.name(u)),
+        at: e.occurred_at,
+    }))
+}
+
 /// The ballot of `round`, its voters and those who have not voted named.
 fn ballot_model(round: &Round, votes: &[Ballot], members: &[Membership], viewer: UserId, directory: &Directory) -> BallotModel {
     let count = |kind| votes.iter().filter(|v| v.vote == kind).count();
     BallotModel {
         round: round.number,
+        version: round.version,
         agree: count(Vote::Agree),
         disagree: count(Vote::Disagree),
         other: count(Vote::Other),

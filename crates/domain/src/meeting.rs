@@ -77,6 +77,17 @@ pub struct AgendaItem {
     pub report: Option<ReportId>,
     /// Time allotted, in minutes.
     pub minutes_allotted: u32,
+    /// Which version and round of the draft the item is about: the draft's
+    /// latest while the meeting is planned, fixed once it is held, so the
+    /// minutes keep linking what was discussed.
+    pub about: DraftAt,
+}
+
+/// A draft's latest version and round at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftAt {
+    pub version: Option<u32>,
+    pub round: Option<u32>,
 }
 
 /// One spoken opinion in the minutes, under its agenda item.
@@ -327,7 +338,7 @@ impl Meeting {
         }
         let position = self.agenda.iter().map(|a| a.position).max().unwrap_or(0) + 1;
         let index = self.agenda.len();
-        self.agenda.push(AgendaItem { id, position, title, presenter, report: report.map(|r| r.id), minutes_allotted });
+        self.agenda.push(AgendaItem { id, position, title, presenter, report: report.map(|r| r.id), minutes_allotted, about: DraftAt::default() });
         Ok(&self.agenda[index])
     }
 
@@ -351,6 +362,21 @@ impl Meeting {
     }
 
     /// Planned → held.
+    /// Records which version and round of its draft each agenda item is
+    /// about, as `at` tells them now: every item while the meeting is
+    /// planned; once it is held, only items that have none yet (added
+    /// afterwards), so the record of a meeting never moves.
+    pub fn fix_drafts(&mut self, at: impl Fn(ReportId) -> DraftAt) {
+        let planned = self.status == MeetingStatus::Planned;
+        for item in &mut self.agenda {
+            if let Some(report) = item.report
+                && (planned || item.about == DraftAt::default())
+            {
+                item.about = at(report);
+            }
+        }
+    }
+
     pub fn mark_held(&mut self) -> Result<(), MeetingProblem> {
         match self.status {
             MeetingStatus::Planned => {
