@@ -253,6 +253,15 @@ struct LifeView {
     latest_version: Option<u32>,
     ballot: Option<BallotView>,
     may_vote: bool,
+    /// The last return, until the next submission.
+    returned: Option<ReturnedView>,
+}
+
+#[derive(Serialize)]
+struct ReturnedView {
+    reason: String,
+    /// "Returned by … on …".
+    by: String,
 }
 
 #[derive(Serialize)]
@@ -286,11 +295,19 @@ struct StepView {
     label: String,
     is_open: bool,
     is_return: bool,
+    /// A step that cannot be undone asks first, naming what it leaves
+    /// behind; empty for opening a round, which can be closed again.
+    consequences: Vec<String>,
+    /// Its confirmation is shown open: the step was refused and comes back.
+    open: bool,
 }
 
 #[derive(Serialize)]
 struct BallotView {
     round: u32,
+    version: u32,
+    /// "vòng 2, dự thảo lần 3": the ballot names what it was about.
+    round_of: String,
     agree: usize,
     disagree: usize,
     other: usize,
@@ -400,7 +417,7 @@ fn life_view(ctx: &Ctx, life: ReportLife, zone: &str) -> LifeView {
     LifeView {
         status: life.status.as_str(),
         status_label: status_label(catalog, ctx.language, life.status),
-        approval: life.approval.map(|(a, by)| ApprovalView { version: a.version, by, at: format_date_time(a.at, zone) }),
+        approval: life.approval.as_ref().map(|(a, by)| ApprovalView { version: a.version, by: by.clone(), at: format_date_time(a.at, zone) }),
         round: life.round.as_ref().map(|r| RoundView {
             number: r.number,
             version: r.version,
@@ -427,8 +444,17 @@ fn life_view(ctx: &Ctx, life: ReportLife, zone: &str) -> LifeView {
                 label: step_label(catalog, ctx.language, *s),
                 is_open: *s == Step::OpenRound,
                 is_return: *s == Step::Return,
+                consequences: consequences(ctx, *s, &life, zone),
+                open: false,
             })
             .collect(),
+        returned: life.returned.as_ref().map(|r| ReturnedView {
+            reason: r.reason.clone(),
+            by: catalog
+                .text(ctx.language, "returned_by")
+                .replace("{by}", r.by.as_deref().unwrap_or_default())
+                .replace("{at}", &format_date_time(r.at, zone)),
+        }),
         counts: life.counts,
         previous_round_version: life.previous_round_version,
         latest_version: life.latest_version,
@@ -437,10 +463,68 @@ fn life_view(ctx: &Ctx, life: ReportLife, zone: &str) -> LifeView {
     }
 }
 
+/// What taking `step` now leaves behind, in sentences, from the read
+/// model's counts: the page asks before a step that cannot be undone.
+fn consequences(ctx: &Ctx, step: Step, life: &ReportLife, zone: &str) -> Vec<String> {
+    let text = |key: &str| ctx.pages.catalog().text(ctx.language, key).to_owned();
+    let c = &life.consequences;
+    let version = |v: Option<u32>| v.map_or_else(String::new, |n| n.to_string());
+    let round_version = c.round.map(|(_, v)| v).or(c.latest_version);
+    let not_commented = || {
+        text("confirm_not_commented")
+            .replace("{n}", &c.not_commented.to_string())
+            .replace("{members}", &c.members.to_string())
+            .replace("{version}", &version(round_version))
+    };
+    let not_voted = || {
+        c.not_voted.map(|n| text("confirm_not_voted").replace("{n}", &n.to_string()).replace("{members}", &c.members.to_string()))
+    };
+    let unanswered = || text("confirm_unanswered").replace("{n}", &c.unanswered.to_string());
+    let mut said = Vec::new();
+    match step {
+        Step::OpenRound => return said,
+        Step::CloseRound => {
+            let round = c.round.map_or(0, |(n, _)| n).to_string();
+            said.push(match &life.round {
+                Some(open) if !life.overdue => text("confirm_close_round")
+                    .replace("{round}", &round)
+                    .replace("{deadline}", &format_date_time(open.deadline, zone)),
+                _ => text("confirm_close_round_overdue").replace("{round}", &round),
+            });
+            said.push(not_commented());
+            said.extend(not_voted());
+        }
+        Step::Submit => {
+            said.push(text("confirm_submit").replace("{version}", &version(c.latest_version)));
+            said.push(unanswered());
+        }
+        Step::Approve => {
+            said.push(text("confirm_approve").replace("{version}", &version(c.latest_version)));
+            if c.round.is_some() {
+                said.push(not_commented());
+                said.extend(not_voted());
+            }
+            said.push(unanswered());
+        }
+        Step::Return => {
+            said.push(text("confirm_return"));
+            said.push(unanswered());
+        }
+    }
+    said
+}
+
 fn ballot_view(ctx: &Ctx, ballot: BallotModel) -> BallotView {
     let mine = ballot.mine.as_ref();
     BallotView {
         round: ballot.round,
+        version: ballot.version,
+        round_of: ctx
+            .pages
+            .catalog()
+            .text(ctx.language, "ballot_round_of")
+            .replace("{round}", &ballot.round.to_string())
+            .replace("{version}", &ballot.version.to_string()),
         agree: ballot.agree,
         disagree: ballot.disagree,
         other: ballot.other,
@@ -486,7 +570,14 @@ fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForm
             .collect(),
         may_add_version,
         upload_limit: format_bytes(state.settings.server.upload_limit_bytes),
-        life: life_view(ctx, life, &zone),
+        life: {
+            let mut life = life_view(ctx, life, &zone);
+            // A refused step comes back with its confirmation open.
+            for step in &mut life.steps {
+                step.open = !forms.step_form.step.is_empty() && step.step == forms.step_form.step;
+            }
+            life
+        },
         values: forms.values,
         errors: forms.errors,
         preview: forms.preview,
@@ -824,13 +915,22 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
             rounds: vec![RoundLineView { number: 1, version: 1, opened_at: "x".into(), deadline: "x".into(), closed_at: some() }],
             steps: [Step::OpenRound, Step::Return, Step::Submit]
                 .iter()
-                .map(|s| StepView { step: s.as_str(), label: "x".into(), is_open: *s == Step::OpenRound, is_return: *s == Step::Return })
+                .map(|s| StepView {
+                    step: s.as_str(),
+                    label: "x".into(),
+                    is_open: *s == Step::OpenRound,
+                    is_return: *s == Step::Return,
+                    consequences: vec!["x".into()],
+                    open: true,
+                })
                 .collect(),
             counts: CommentCounts::default(),
             previous_round_version: Some(1),
             latest_version: Some(2),
             ballot: Some(BallotView {
                 round: 1,
+                version: 1,
+                round_of: "x".into(),
                 agree: 1,
                 disagree: 0,
                 other: 1,
@@ -840,6 +940,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
                 my_text: some(),
             }),
             may_vote: true,
+            returned: Some(ReturnedView { reason: "x".into(), by: "x".into() }),
         },
         values: VersionValues::default(),
         errors: VersionErrors { form: some(), file: some(), markdown: some(), change_note: some() },
