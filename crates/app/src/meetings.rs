@@ -22,7 +22,7 @@ use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
 use crate::comments::NewComment;
-use crate::reports::{Download, file_stem};
+use crate::reports::{Download, file_name};
 use crate::{App, AppError, Directory, InvalidReason, Offer, StoreError, UnitOfWork, WhyNot, new_id};
 
 /// The meeting as the authorization function knows it.
@@ -390,14 +390,14 @@ impl App {
     pub async fn export_minutes(&self, actor: &Actor, id: MeetingId) -> Result<Download, AppError> {
         let (meeting, record) = self.meeting_record(actor, id).await?;
         let bytes = gopy_documents::minutes_docx(&record).map_err(export_failed)?;
-        Ok(docx(format!("bien-ban-{}.docx", file_stem(meeting.title.as_str())), bytes))
+        Ok(docx(file_name(&["Biên bản", meeting.title.as_str()], "docx"), bytes))
     }
 
     /// The conclusion notice (thông báo kết luận) as a Word file.
     pub async fn export_conclusion_notice(&self, actor: &Actor, id: MeetingId) -> Result<Download, AppError> {
         let (meeting, record) = self.meeting_record(actor, id).await?;
         let bytes = gopy_documents::conclusion_notice_docx(&record).map_err(export_failed)?;
-        Ok(docx(format!("thong-bao-ket-luan-{}.docx", file_stem(meeting.title.as_str())), bytes))
+        Ok(docx(file_name(&["Thông báo kết luận", meeting.title.as_str()], "docx"), bytes))
     }
 
     /// The meeting as an iCalendar event.
@@ -414,7 +414,7 @@ impl App {
             description: format!("Chủ trì: {}\n{}", record.presiding, agenda.join("\n")),
         };
         Ok(Download {
-            file_name: format!("{}.ics", file_stem(meeting.title.as_str())),
+            file_name: file_name(&[meeting.title.as_str()], "ics"),
             content_type: "text/calendar; charset=utf-8",
             bytes: gopy_documents::meeting_ics(&event).into_bytes(),
         })

@@ -272,10 +272,10 @@ impl App {
         };
         let (organisation, approver) = organisation;
         let contents: Vec<BlockContent> = version.blocks.iter().map(|b| b.content.clone()).collect();
-        let stem = format!("{}-du-thao-lan-{number}", file_stem(report.title.as_str()));
+        let name = |extension| file_name(&[report.title.as_str(), &format!("Dự thảo lần {number}")], extension);
         match format {
             ExportFormat::Markdown => Ok(Download {
-                file_name: format!("{stem}.md"),
+                file_name: name("md"),
                 content_type: "text/markdown; charset=utf-8",
                 bytes: gopy_documents::export_markdown(&contents).into_bytes(),
             }),
@@ -305,7 +305,7 @@ impl App {
                 };
                 let bytes = gopy_documents::export_docx(&title, &contents).map_err(export_failed)?;
                 Ok(Download {
-                    file_name: format!("{stem}.docx"),
+                    file_name: name("docx"),
                     content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     bytes,
                 })
@@ -323,12 +323,42 @@ fn vietnam_offset() -> time::UtcOffset {
     time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC)
 }
 
-/// A file-name stem from a title: the words folded to ASCII, joined by
-/// hyphens, at most eight of them.
-pub fn file_stem(title: &str) -> String {
-    let folded = gopy_domain::text::fold(title);
-    let words: Vec<&str> = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).take(8).collect();
-    if words.is_empty() { "bao-cao".to_owned() } else { words.join("-") }
+/// The longest title a file's name keeps whole; a longer one is cut at a
+/// word boundary, marked with "…" (file systems refuse names past 255
+/// bytes, and a Vietnamese letter takes up to three).
+const FILE_NAME_TITLE_CHARS: usize = 120;
+
+/// A downloaded file's name, in the words people use ("Báo cáo sơ kết … -
+/// Dự thảo lần 2.docx"): `parts` joined by " - ", NFC, without the
+/// characters file systems refuse, and never cut inside a word. The web
+/// sends an ASCII form of it beside it for old clients.
+pub fn file_name(parts: &[&str], extension: &str) -> String {
+    let clean = |part: &str| -> String {
+        let kept: String = gopy_domain::text::nfc(part)
+            .chars()
+            .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { ' ' } else { c })
+            .collect();
+        kept.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let shortened = |part: String| -> String {
+        if part.chars().count() <= FILE_NAME_TITLE_CHARS {
+            return part;
+        }
+        let mut kept = String::new();
+        for word in part.split(' ') {
+            if kept.chars().count() + word.chars().count() + 1 > FILE_NAME_TITLE_CHARS {
+                break;
+            }
+            if !kept.is_empty() {
+                kept.push(' ');
+            }
+            kept.push_str(word);
+        }
+        format!("{}…", kept.trim_end_matches([' ', ',', '-', ';']))
+    };
+    let joined: Vec<String> = parts.iter().map(|p| shortened(clean(p))).filter(|p| !p.is_empty()).collect();
+    let stem = if joined.is_empty() { "Báo cáo".to_owned() } else { joined.join(" - ") };
+    format!("{stem}.{extension}")
 }
 
 /// Reads the input off the async threads: a large Word file takes a while.

@@ -784,12 +784,17 @@ fn diff_rows(diff: &DiffPage, inline: bool, kind_label: impl Fn(ChangeKind) -> S
     let mut rows: Vec<DiffRowView> = Vec::new();
     let mut kept_run: Vec<&str> = Vec::new();
     let flush = |rows: &mut Vec<DiffRowView>, kept_run: &mut Vec<&str>| {
-        if let (Some(first), Some(last)) = (kept_run.first(), kept_run.last()) {
+        if !kept_run.is_empty() {
+            // A passage without a label (a title) does not name the run;
+            // a run with no label at all is told by its count alone.
+            let mut labelled = kept_run.iter().filter(|l| !l.is_empty());
+            let first = labelled.next().copied().unwrap_or_default();
+            let last = labelled.last().copied().unwrap_or(first);
             rows.push(DiffRowView {
                 kept: true,
                 count: kept_run.len(),
-                first: (*first).to_owned(),
-                last: (*last).to_owned(),
+                first: first.to_owned(),
+                last: last.to_owned(),
                 ..DiffRowView::default()
             });
             kept_run.clear();
