@@ -23,7 +23,7 @@ use serde_json::json;
 use tracing::instrument;
 
 use crate::rounds::Gate;
-use crate::{App, AppError, Directory, Fresh, InvalidReason, StoreError, UnitOfWork, new_id};
+use crate::{App, AppError, Directory, Fresh, InvalidReason, Offer, StoreError, UnitOfWork, WhyNot, new_id};
 
 /// What is needed to set up a report.
 #[derive(Clone, Debug)]
@@ -495,7 +495,8 @@ pub struct ReportLife {
     pub previous_round_version: Option<u32>,
     pub latest_version: Option<u32>,
     pub ballot: Option<BallotModel>,
-    pub may_vote: bool,
+    /// Voting on the latest round's ballot, or why not (closed on a day).
+    pub vote: Offer,
     /// What the steps that cannot be undone leave behind, told before one is taken.
     pub consequences: Consequences,
     /// The last return's reason, until the next submission.
@@ -538,7 +539,8 @@ pub struct ReportPage {
     pub team: Vec<(String, bool)>,
     /// Oldest first.
     pub versions: Vec<VersionLine>,
-    pub may_add_version: bool,
+    /// Adding a version, or why not now (a round is open, it is approved).
+    pub add_version: Offer,
     pub life: ReportLife,
 }
 
@@ -728,7 +730,11 @@ impl App {
             previous_round_version: rounds.iter().rev().map(|r| r.version).find(|v| Some(*v) != latest_version),
             latest_version,
             ballot,
-            may_vote: authorize(actor, Action::Vote, resource).is_ok() && current.as_ref().is_some_and(|r| r.takes_votes(now)),
+            vote: Offer::by_role(authorize(actor, Action::Vote, resource).is_ok()).unless(match (&current, last_round) {
+                (Some(round), _) if round.takes_votes(now) => None,
+                (_, Some(round)) if round.ballot => Some(WhyNot::RoundClosed { on: local_date(round.closed_at.unwrap_or(round.deadline)) }),
+                _ => Some(WhyNot::NoOpenRound),
+            }),
             consequences,
             returned,
             round: current,
@@ -739,7 +745,12 @@ impl App {
             body: directory.body_name(report.body),
             team,
             versions: summaries.into_iter().map(|summary| VersionLine { author: directory.name(summary.created_by), summary }).collect(),
-            may_add_version: authorize(actor, Action::AddVersion, resource).is_ok() && versions_open(report.status),
+            add_version: Offer::by_role(authorize(actor, Action::AddVersion, resource).is_ok()).unless(
+                (!versions_open(report.status)).then(|| match report.approval {
+                    Some(approval) if report.status == ReportStatus::Approved => WhyNot::Approved { on: local_date(approval.at) },
+                    _ => WhyNot::State(report.status),
+                }),
+            ),
             life,
             report,
         };
@@ -818,6 +829,11 @@ impl App {
         let rows = disposition_lines(&labels, comments, placements, &directory);
         Ok(Fresh::Changed { change_count: count, model: Dispositions { report, version: version.map_or(0, |v| v.number), rows } })
     }
+}
+
+/// The day `at` falls on where the committee sits.
+fn local_date(at: time::OffsetDateTime) -> time::Date {
+    at.to_offset(gopy_domain::meeting::VIETNAM).date()
 }
 
 /// The reason the chair gave when last returning the report, while no

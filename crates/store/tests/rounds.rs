@@ -202,7 +202,7 @@ on_both_engines! {
         let Fresh::Changed { change_count: held, model } = app.report_page(&s.member, id, None).await.expect("page") else {
             panic!("a reader holding nothing gets the page")
         };
-        assert!(model.life.may_vote && !model.life.overdue, "the ballot is open");
+        assert!(model.life.vote.is_yes() && !model.life.overdue, "the ballot is open");
         assert!(model.life.steps.is_empty(), "a member takes no step");
         assert!(matches!(app.report_page(&s.member, id, Some(held)).await, Ok(Fresh::Unchanged { change_count }) if change_count == held));
         assert!(
@@ -215,7 +215,9 @@ on_both_engines! {
         match later.report_page(&s.member, id, Some(held)).await.expect("page after the deadline") {
             Fresh::Changed { change_count, model } => {
                 assert_ne!(change_count, held);
-                assert!(model.life.overdue && !model.life.may_vote, "overdue, and the ballot closed");
+                assert!(model.life.overdue && !model.life.vote.is_yes(), "overdue, and the ballot closed");
+                let closed_on = (day + Duration::days(2)).to_offset(gopy_domain::meeting::VIETNAM).date();
+                assert_eq!(model.life.vote.why_not(), Some(&gopy_app::WhyNot::RoundClosed { on: closed_on }), "and says since when");
             }
             Fresh::Unchanged { .. } => panic!("the page before the deadline is stale after it"),
         }

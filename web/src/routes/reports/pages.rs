@@ -20,7 +20,7 @@ use super::{ReportRefView, actor, attachment, import_limits, kind_label, refusal
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, CsrfUpload, PageResult};
 use crate::etag::Tag;
-use crate::i18n::{format_bytes, format_count, format_date_time, status_label, step_label};
+use crate::i18n::{OfferView, format_bytes, format_count, format_date_time, status_label, step_label};
 use crate::render::{Side, block_element_html, block_html, kind_name, words_html};
 
 // --- The list ----------------------------------------------------------------
@@ -211,6 +211,8 @@ pub(super) struct ReportView {
     versions: Vec<VersionRowView>,
     next_number: u32,
     may_add_version: bool,
+    /// Why the drafting team cannot add a version now.
+    add_version_why_not: Option<String>,
     upload_limit: String,
     life: LifeView,
     values: VersionValues,
@@ -253,6 +255,8 @@ struct LifeView {
     latest_version: Option<u32>,
     ballot: Option<BallotView>,
     may_vote: bool,
+    /// Why a member cannot vote now (the round closed on a day).
+    vote_why_not: Option<String>,
     /// The last return, until the next submission.
     returned: Option<ReturnedView>,
 }
@@ -459,7 +463,8 @@ fn life_view(ctx: &Ctx, life: ReportLife, zone: &str) -> LifeView {
         previous_round_version: life.previous_round_version,
         latest_version: life.latest_version,
         ballot: life.ballot.map(|b| ballot_view(ctx, b)),
-        may_vote: life.may_vote,
+        may_vote: life.vote.is_yes(),
+        vote_why_not: OfferView::new(catalog, ctx.language, &life.vote).why_not,
     }
 }
 
@@ -545,7 +550,7 @@ fn ballot_view(ctx: &Ctx, ballot: BallotModel) -> BallotView {
 fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForms) -> ReportView {
     let zone = zone(ctx);
     let catalog = ctx.pages.catalog();
-    let ReportPage { report, committee, body, team, versions, may_add_version, life } = model;
+    let ReportPage { report, committee, body, team, versions, add_version, life } = model;
     ReportView {
         id: report.id.to_string(),
         title: report.title.to_string(),
@@ -568,7 +573,8 @@ fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForm
                 previous: (v.summary.number > 1).then(|| v.summary.number - 1),
             })
             .collect(),
-        may_add_version,
+        may_add_version: add_version.is_yes(),
+        add_version_why_not: OfferView::new(catalog, ctx.language, &add_version).why_not,
         upload_limit: format_bytes(state.settings.server.upload_limit_bytes),
         life: {
             let mut life = life_view(ctx, life, &zone);
@@ -911,6 +917,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         }],
         next_number: 3,
         may_add_version: true,
+        add_version_why_not: some(),
         upload_limit: "10 MB".into(),
         life: LifeView {
             status: "submitted",
@@ -945,6 +952,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
                 my_text: some(),
             }),
             may_vote: true,
+            vote_why_not: some(),
             returned: Some(ReturnedView { reason: "x".into(), by: "x".into() }),
         },
         values: VersionValues::default(),
