@@ -839,7 +839,9 @@ fn local_date(at: time::OffsetDateTime) -> time::Date {
 /// The reason the chair gave when last returning the report, while no
 /// submission has followed it: the drafting team works from it.
 async fn returned(uow: &mut dyn UnitOfWork, report: &Report, directory: &Directory) -> Result<Option<Returned>, AppError> {
-    if report.status == ReportStatus::Submitted || report.status == ReportStatus::Approved {
+    // A return leaves the report being revised (perhaps reviewed again);
+    // a draft never submitted has none, a submitted one has answered it.
+    if !matches!(report.status, ReportStatus::Revising | ReportStatus::OpenForComments) {
         return Ok(None);
     }
     let steps = uow.audit_events_named("report", report.id.as_uuid(), "report.step").await?;
