@@ -569,6 +569,29 @@ mod tests {
     }
 
     #[test]
+    fn the_drafts_an_agenda_discusses_follow_them_until_the_meeting_is_held_then_stay() {
+        let mut m = meeting();
+        let title = Title::parse("Báo cáo sơ kết giữa nhiệm kỳ").expect("title");
+        let ours = report(100);
+        let body = BodyId::from_uuid(id(50));
+        m.add_agenda_item(AgendaItemId::from_uuid(id(11)), title.clone(), body, Some(&ours), 30).expect("added");
+        m.add_agenda_item(AgendaItemId::from_uuid(id(12)), title.clone(), body, None, 15).expect("added");
+        let at = |version, round| move |_| DraftAt { version: Some(version), round: Some(round) };
+        m.fix_drafts(at(1, 1));
+        m.fix_drafts(at(2, 1));
+        assert_eq!(m.agenda[0].about, DraftAt { version: Some(2), round: Some(1) }, "planned: the draft's latest");
+        assert_eq!(m.agenda[1].about, DraftAt::default(), "an item without a draft is about none");
+        m.mark_held().expect("held");
+        m.fix_drafts(at(3, 2));
+        assert_eq!(m.agenda[0].about, DraftAt { version: Some(2), round: Some(1) }, "held: what was discussed stays");
+        // An item added after the meeting was held is about the draft then.
+        m.add_agenda_item(AgendaItemId::from_uuid(id(13)), title, body, Some(&ours), 10).expect("added");
+        m.fix_drafts(at(3, 2));
+        assert_eq!(m.agenda[2].about, DraftAt { version: Some(3), round: Some(2) });
+        assert_eq!(m.agenda[0].about.version, Some(2));
+    }
+
+    #[test]
     fn an_action_item_needs_an_assignee_and_a_deadline_and_overdue_follows_the_clock() {
         let mut m = meeting();
         let draft = |assignees: Vec<Assignee>, deadline| ActionDraft { text: text("Tiếp thu đầy đủ các ý kiến"), assignees, deadline };
