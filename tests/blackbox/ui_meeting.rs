@@ -327,6 +327,27 @@ fn the_secretariat_runs_the_meeting_of_the_story_in_the_browser() {
     assert_eq!(why, format!("Chuyển thành ý kiến góp ý: Vòng lấy ý kiến đã kết thúc ngày {closed_on}."));
     let offered = browser.execute("return document.querySelectorAll('#minutes .to-comment').length;", &[]);
     assert_eq!(offered, json!(1), "only the opinion on the draft still open to comments is offered: {why}");
+    // Sent anyway (a page opened before the round closed), it comes back to
+    // the meeting's page with the reason, not to an error page.
+    let stale = browser.execute(
+        "const entries = document.querySelectorAll('#minutes li.opinion');
+         const entry = entries[entries.length - 1].dataset.entry;
+         const body = new URLSearchParams();
+         body.set('csrf', document.querySelector('input[name=csrf]').value);
+         const xhr = new XMLHttpRequest();
+         xhr.open('POST', location.pathname + '/minutes/' + entry + '/comment', false);
+         xhr.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
+         xhr.send(body.toString());
+         const page = new DOMParser().parseFromString(xhr.responseText, 'text/html');
+         const error = page.querySelector('main .error');
+         return [xhr.status, page.querySelector('main h1').textContent, error ? error.textContent : null];",
+        &[],
+    );
+    assert_eq!(
+        stale,
+        json!([409, MEETING, "Báo cáo đang «Đang chỉnh sửa»: chưa nhận ý kiến mới (vòng lấy ý kiến đã kết thúc hoặc chưa mở)."]),
+        "{stale}"
+    );
 
     // On the draft: the comment, said at the meeting, awaiting an answer.
     browser.open(&s.server.url(version_path));

@@ -481,6 +481,12 @@ async fn after<T>(
             let errors = form_errors(ctx, &err);
             meeting_view(state, ctx, id, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
+        // The draft's state changed since the page was opened (its round
+        // closed): the same page again, saying so, not an error page.
+        Err(err @ AppError::Closed { .. }) => {
+            let errors = form_errors(ctx, &err);
+            meeting_view(state, ctx, id, kept, errors, StatusCode::CONFLICT).await
+        }
         Err(err) => Err(ctx.failure(&err)),
     }
 }
