@@ -19,6 +19,7 @@ mod m20261201_000009_search;
 mod m20261206_000010_report_change_count;
 mod m20261206_000011_block_labels;
 mod m20261206_000012_comments_by_author;
+mod m20261206_000013_agenda_drafts;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_report_change_count::Migration),
             Box::new(m20261206_000011_block_labels::Migration),
             Box::new(m20261206_000012_comments_by_author::Migration),
+            Box::new(m20261206_000013_agenda_drafts::Migration),
         ]
     }
 }
