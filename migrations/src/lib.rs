@@ -19,7 +19,8 @@ mod m20261201_000009_search;
 mod m20261206_000010_report_change_count;
 mod m20261206_000011_block_labels;
 mod m20261206_000012_comments_by_author;
-mod m20261206_000013_comment_withdrawals;
+mod m20261206_000013_agenda_drafts;
+mod m20261206_000014_comment_withdrawals;
 
 pub struct Migrator;
 
@@ -39,7 +40,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_report_change_count::Migration),
             Box::new(m20261206_000011_block_labels::Migration),
             Box::new(m20261206_000012_comments_by_author::Migration),
-            Box::new(m20261206_000013_comment_withdrawals::Migration),
+            Box::new(m20261206_000013_agenda_drafts::Migration),
+            Box::new(m20261206_000014_comment_withdrawals::Migration),
         ]
     }
 }

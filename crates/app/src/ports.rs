@@ -153,6 +153,15 @@ pub trait UnitOfWork:
         subject_id: uuid::Uuid,
     ) -> Result<Vec<AuditEvent>, StoreError>;
 
+    /// The events named `action` about one subject, oldest first: a page
+    /// reads the few it needs (a report's steps) without its whole history.
+    async fn audit_events_named(
+        &mut self,
+        subject_kind: &str,
+        subject_id: uuid::Uuid,
+        action: &str,
+    ) -> Result<Vec<AuditEvent>, StoreError>;
+
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
@@ -218,6 +227,9 @@ pub trait CommentStore: Send {
     /// The comments (not replies) of every report, counted by whether they
     /// are withdrawn and by disposition: one query for the dashboard.
     async fn comment_counts(&mut self) -> Result<Vec<(ReportId, CommentCounts)>, StoreError>;
+    /// Who has made a comment (not a reply, not withdrawn) on version
+    /// `number` of `report`: a confirmation tells how many members have not.
+    async fn commenters_on(&mut self, report: ReportId, number: u32) -> Result<Vec<UserId>, StoreError>;
     async fn insert_revision(&mut self, revision: &CommentRevision) -> Result<(), StoreError>;
     /// The earlier texts of `comment`, oldest first.
     async fn revisions_of(&mut self, comment: CommentId) -> Result<Vec<CommentRevision>, StoreError>;

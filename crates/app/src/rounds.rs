@@ -187,11 +187,12 @@ impl App {
         Ok(ballot)
     }
 
-    /// The ballot of the latest round that has one.
+    /// The ballot of the latest round, if it has one: an earlier round's
+    /// ballot was about an earlier version.
     pub async fn ballot(&self, actor: &Actor, id: ReportId) -> Result<Option<BallotView>, AppError> {
         let mut uow = self.store.begin_read().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
-        let Some(round) = uow.rounds_of(id).await?.into_iter().rev().find(|r| r.ballot) else { return Ok(None) };
+        let Some(round) = uow.rounds_of(id).await?.pop().filter(|r| r.ballot) else { return Ok(None) };
         let votes = uow.ballots_of(round.id).await?;
         let members = uow.memberships_of_committee(report.committee).await?;
         let not_voted = members.iter().map(|m| m.user).filter(|u| !votes.iter().any(|v| v.voter == *u)).collect();

@@ -214,6 +214,25 @@ impl CommentStore for SeaUnitOfWork {
         Ok(counts)
     }
 
+    async fn commenters_on(&mut self, report: ReportId, number: u32) -> Result<Vec<UserId>, StoreError> {
+        use comment::Column;
+        let number = i32::try_from(number).map_err(|e| corrupt("version number", e))?;
+        let authors: Vec<uuid::Uuid> = comment::Entity::find()
+            .select_only()
+            .column(Column::AuthorId)
+            .distinct()
+            .filter(Column::ReportId.eq(report.as_uuid()))
+            .filter(Column::VersionNumber.eq(number))
+            .filter(Column::ParentId.is_null())
+            .filter(Column::WithdrawnAt.is_null())
+            .order_by_asc(Column::AuthorId)
+            .into_tuple()
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        Ok(authors.into_iter().map(UserId::from_uuid).collect())
+    }
+
     async fn insert_revision(&mut self, r: &CommentRevision) -> Result<(), StoreError> {
         let row = comment_revision::ActiveModel {
             id: Set(uuid::Uuid::now_v7()),
