@@ -21,6 +21,7 @@ mod schemathesis;
 mod search;
 mod ui_demo;
 mod ui_meeting;
+mod ui_pages;
 mod serving;
 mod ui_review;
 mod ui_rounds;

@@ -17,6 +17,7 @@ use crate::routes::views::Named;
 const STATIC_FILES: &[(&str, &str, &[u8])] = &[
     ("gopy.css", "text/css; charset=utf-8", include_bytes!("../../../static/gopy.css")),
     ("review.js", "text/javascript; charset=utf-8", include_bytes!("../../../static/review.js")),
+    ("menu.js", "text/javascript; charset=utf-8", include_bytes!("../../../static/menu.js")),
 ];
 
 /// The start page's view.
