@@ -62,8 +62,7 @@ impl Walk {
             if !violations.is_empty() {
                 self.failures.push(describe_violations(&name, &violations));
             }
-            let slug: String = label.chars().map(|c| if c.is_alphanumeric() { c } else { '_' }).collect();
-            browser.screenshot(&format!("{who}-{page}-{}-{width}", slug.trim_matches('_')));
+            browser.screenshot(&format!("{who}-{page}-{}-{width}", slug(label)));
         }
         if width != DESK {
             if let Some(excess) = browser.sideways_overflow() {
@@ -76,6 +75,17 @@ impl Walk {
             }
         }
     }
+}
+
+/// A page's label as part of a file name, its ids shortened to `id`:
+/// `/reports/0192…/diff?from=1&to=2` → `reports_id_diff_from_1_to_2`.
+fn slug(label: &str) -> String {
+    let parts: Vec<&str> = label
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|part| !part.is_empty())
+        .map(|part| if part.len() >= 12 && part.chars().any(|c| c.is_ascii_digit()) { "id" } else { part })
+        .collect();
+    parts.join("_").replace('-', "_")
 }
 
 /// A picture for the README: kept under docs/screenshots/ when
@@ -210,6 +220,20 @@ fn every_page_is_accessible_and_fits_a_phone_for_each_role() {
         walk.failures.push(describe_violations("the opened menu as member at 390 px", &violations));
     }
     for_readme(&browser, "menu_phone");
+    // The first Tab reaches the skip link, shown on the screen; Enter on it
+    // moves the focus to the page's own content, past the menu.
+    browser.open(&server.url("/"));
+    browser.press(Browser::TAB);
+    let skip = browser.execute(
+        "const a = document.activeElement, r = a.getBoundingClientRect();
+         return a.matches('a.skip') && r.left >= 0 && r.top >= 0 && r.width > 0;",
+        &[],
+    );
+    assert_eq!(skip, true, "the first Tab shows the skip link");
+    browser.press(Browser::ENTER);
+    browser.wait_until("the focus on the content", |b| {
+        (b.execute("return document.activeElement.id;", &[]) == "content").then_some(())
+    });
     browser.resize(DESK, 900);
     browser.open(&server.url("/"));
     assert!(menu_link_shown(&browser, "/reports"), "at a desk the menu's links are always shown");

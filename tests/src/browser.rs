@@ -268,6 +268,19 @@ impl Browser {
             .unwrap_or_else(|e| panic!("running a script in the page: {e}\n{script}"))
     }
 
+    /// Presses and releases `key` on the keyboard, as typed into whatever
+    /// has the focus: a character, or a WebDriver key such as [`Browser::TAB`].
+    pub fn press(&self, key: &str) {
+        let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key },
+        ]}]});
+        self.post("/actions", actions).unwrap_or_else(|e| panic!("pressing {key:?}: {e}"));
+    }
+
+    /// WebDriver's Tab and Enter keys, for [`Browser::press`].
+    pub const TAB: &str = "\u{E004}";
+    pub const ENTER: &str = "\u{E007}";
+
     /// Runs axe-core in the page as it is now and returns the serious and
     /// critical violations it finds (none is the goal).
     pub fn axe(&self) -> Vec<Violation> {
