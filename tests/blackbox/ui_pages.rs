@@ -260,6 +260,14 @@ fn every_page_is_accessible_and_fits_a_phone_for_each_role() {
         browser.wait_until("the refused reply's page", |b| (!b.url().contains("/versions/2")).then_some(()));
         walk.look(&browser, "member", "a refused reply", width);
     }
+    // The same person's day in English: the other language's words must
+    // fit the phone and pass axe as well.
+    browser.resize(DESK, 900);
+    browser.open(&server.url("/language/en"));
+    browser.wait_for_text("header", "Tiếng Việt");
+    for path in ["/", "/reports", &report_path, &version, "/follow-up"] {
+        walk.check(&browser, &server, "member-en", path);
+    }
     browser.close();
 
     // The drafting team's lead and the chair.
