@@ -18,6 +18,8 @@ mod m20261201_000008_indicators;
 mod m20261201_000009_search;
 mod m20261206_000010_report_change_count;
 mod m20261206_000011_block_labels;
+mod m20261206_000012_comments_by_author;
+mod m20261206_000013_agenda_drafts;
 
 pub struct Migrator;
 
@@ -36,6 +38,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_search::Migration),
             Box::new(m20261206_000010_report_change_count::Migration),
             Box::new(m20261206_000011_block_labels::Migration),
+            Box::new(m20261206_000012_comments_by_author::Migration),
+            Box::new(m20261206_000013_agenda_drafts::Migration),
         ]
     }
 }

@@ -168,3 +168,62 @@ fn serve_with_no_migrate_refuses_a_database_with_pending_migrations() {
     let line = single_error_line(&run_gopy(dir.path(), &["serve", "--addr", "127.0.0.1:0", "--no-migrate"], &[]));
     assert!(line.contains("pending migration") && line.contains("gopy migrate"), "{line}");
 }
+
+/// Starts `gopy <command>` on a free port with stdout and stderr piped,
+/// reads its printed lines until `last` appears, then stops it and returns
+/// (stdout, stderr).
+fn start_up_lines(command: &str, last: &str, env: &[(&str, &str)]) -> (String, String) {
+    use std::io::{BufRead, BufReader, Read};
+    use std::process::Stdio;
+    let dir = TempDir::new();
+    let mut child = gopy_tests::gopy_command(dir.path(), &[command, "--addr", "127.0.0.1:0"], env)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gopy starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut printed = String::new();
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.starts_with(last) {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut logged = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        let _ = stderr.read_to_string(&mut logged);
+    }
+    (printed, logged)
+}
+
+#[test]
+fn serve_starts_with_a_few_lines_and_the_migrations_in_one() {
+    // At info, as configured by default, not the test overlay's warn.
+    let (printed, logged) = start_up_lines("serve", "Mail goes to", &[("GOPY__LOG__LEVEL", "info")]);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert!(lines.len() <= 4, "a few lines: {printed}");
+    assert!(lines.iter().any(|l| l.starts_with("Applied ") && l.contains("migration(s) to the database at sqlite://data/gopy.db")), "{printed}");
+    assert!(lines.iter().any(|l| l.starts_with("Gopy is serving at http://127.0.0.1:")), "{printed}");
+    assert!(lines.iter().any(|l| l.starts_with("Mail goes to .eml files in data/mail")), "{printed}");
+    assert!(!logged.contains("Applying migration") && !logged.contains("m20261125_000001"), "no line per migration:\n{logged}");
+    assert!(logged.contains("database migrations applied"), "one log line says how many:\n{logged}");
+}
+
+#[test]
+fn the_demo_says_where_it_serves_where_mail_goes_and_how_to_sign_in() {
+    let (printed, logged) = start_up_lines("demo", "Stop with Ctrl+C", &[]);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert!(lines.len() <= 14, "a screenful at most: {printed}");
+    let serving = lines.iter().find_map(|l| l.strip_prefix("Gopy is serving at ")).expect("where it serves").to_owned();
+    assert!(lines.iter().any(|l| l.starts_with("Mail goes to .eml files in data/mail")), "{printed}");
+    assert!(printed.contains(&format!("Sign in at {serving}/sign-in as any of these, password gopy-demo-2023:")), "{printed}");
+    for email in ["vanphong@tinhuy.vn", "bithu@tinhuy.vn", "uyvien@tinhuy.vn", "tuyengiao@tinhuy.vn", "quantri@tinhuy.vn"] {
+        assert!(printed.contains(email), "{email} in {printed}");
+    }
+    assert!(printed.contains(&format!("Start with the mid-term review and its comments: {serving}/reports/")), "{printed}");
+    assert!(!logged.contains("Applying migration") && !logged.contains("mail sent"), "the demo's logs keep to warnings:\n{logged}");
+}

@@ -7,7 +7,7 @@ use crate::accounts::csrf_of;
 
 const PASSWORD: &str = "gopy-demo-2023";
 
-async fn signed_in(server: &Server, email: &str) -> reqwest::Client {
+pub(crate) async fn signed_in(server: &Server, email: &str) -> reqwest::Client {
     let http = client();
     let page = http.get(server.url("/sign-in")).send().await.expect("page").text().await.expect("html");
     let done = http

@@ -20,6 +20,7 @@ mod rounds;
 mod schemathesis;
 mod search;
 mod ui_demo;
+mod ui_home;
 mod ui_meeting;
 mod ui_pages;
 mod serving;

@@ -57,6 +57,9 @@ const AGENDA: [(&str, &str, &str, &str); 4] = [
     ),
 ];
 
+/// An opinion on the second draft once its round has closed.
+const OPINION_ON_CLOSED_ROUND: &str = "Phần kiểm điểm trách nhiệm người đứng đầu cần cụ thể hơn.";
+
 /// The bodies the conclusion assigns work to.
 const SUPPORT_UNIT: &str = "Tổ giúp việc";
 const EDITORIAL_TEAM: &str = "Tổ biên tập";
@@ -300,6 +303,52 @@ fn the_secretariat_runs_the_meeting_of_the_story_in_the_browser() {
     let second = browser.text("ul.opinions li.opinion:nth-child(2)");
     assert!(second.contains(OPINION_KEPT) && !second.contains("Đã chuyển thành ý kiến góp ý"), "{second}");
 
+    // The second draft's round has closed: an opinion on it cannot become a
+    // comment, and the minutes say why instead of offering a form that fails.
+    runtime.block_on(async {
+        let steps = format!("/api/v1/reports/{}/transitions", story.reports[1]);
+        let deadline = (time::OffsetDateTime::now_utc() + time::Duration::days(2))
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("a time");
+        for step in [json!({ "action": "open_round", "deadline": deadline }), json!({ "action": "close_round" })] {
+            let (status, body) = call(s, Method::POST, &steps, &s.admin_token, Some(step)).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+    });
+    browser.open(&meeting_url);
+    browser.choose("#agenda_item", &format!("2. {}", AGENDA[1].3));
+    browser.choose("#speaker", SECOND_MEMBER.0);
+    browser.fill("#summary", OPINION_ON_CLOSED_ROUND);
+    submit_and_wait(&browser, "#minutes-form");
+    browser.wait_for_text("#minutes", OPINION_ON_CLOSED_ROUND);
+    let today = time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+7)).date();
+    let closed_on = format!("{:02}/{:02}/{}", today.day(), u8::from(today.month()), today.year());
+    let why = browser.text("#minutes .why-not");
+    assert_eq!(why, format!("Chuyển thành ý kiến góp ý: Vòng lấy ý kiến đã kết thúc ngày {closed_on}."));
+    let offered = browser.execute("return document.querySelectorAll('#minutes .to-comment').length;", &[]);
+    assert_eq!(offered, json!(1), "only the opinion on the draft still open to comments is offered: {why}");
+    // Sent anyway (a page opened before the round closed), it comes back to
+    // the meeting's page with the reason, not to an error page.
+    let stale = browser.execute(
+        "const entries = document.querySelectorAll('#minutes li.opinion');
+         const entry = entries[entries.length - 1].dataset.entry;
+         const body = new URLSearchParams();
+         body.set('csrf', document.querySelector('input[name=csrf]').value);
+         const xhr = new XMLHttpRequest();
+         xhr.open('POST', location.pathname + '/minutes/' + entry + '/comment', false);
+         xhr.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
+         xhr.send(body.toString());
+         const page = new DOMParser().parseFromString(xhr.responseText, 'text/html');
+         const error = page.querySelector('main .error');
+         return [xhr.status, page.querySelector('main h1').textContent, error ? error.textContent : null];",
+        &[],
+    );
+    assert_eq!(
+        stale,
+        json!([409, MEETING, "Báo cáo đang «Đang chỉnh sửa»: chưa nhận ý kiến mới (vòng lấy ý kiến đã kết thúc hoặc chưa mở)."]),
+        "{stale}"
+    );
+
     // On the draft: the comment, said at the meeting, awaiting an answer.
     browser.open(&s.server.url(version_path));
     browser.wait_for_text("#comment-counts", "1 ý kiến, 1 chưa trả lời");
@@ -361,6 +410,26 @@ fn the_secretariat_runs_the_meeting_of_the_story_in_the_browser() {
     browser.open(&meeting_url);
     assert!(!browser.text("#minutes").contains("Thêm ý kiến sau khi duyệt"));
     browser.screenshot("meeting");
+
+    // A version made after the meeting does not move its record: the agenda,
+    // the conclusion and the comment made from the minutes keep linking the
+    // version discussed, on a phone as on a computer.
+    runtime.block_on(upload_markdown(s, &story.reports[0], AGENDA[0].1));
+    let discussed = format!("/reports/{}/versions/1", story.reports[0]);
+    for (width, height, shot) in [(390, 844, "meeting-record-phone"), (1280, 900, "meeting-record")] {
+        browser.resize(width, height);
+        browser.open(&meeting_url);
+        let links: Value = browser.execute(
+            "const href = css => { const a = document.querySelector(css); return a ? a.getAttribute('href').split('#')[0] : null; };
+             return [href('ol.agenda li a.current-version'), href('#conclusion .conclusion-about a'), href('ul.opinions li.opinion a.badge')];",
+            &[],
+        );
+        assert_eq!(links, json!([discussed, discussed, discussed]), "at {width} px");
+        let agenda = browser.text("ol.agenda li:first-child");
+        assert!(agenda.contains("(30 phút)") && !agenda.contains("Thời gian (phút)"), "{agenda}");
+        browser.execute("document.getElementById('agenda').scrollIntoView();", &[]);
+        browser.screenshot(shot);
+    }
 
     // The follow-up page: the overdue action first.
     browser.open(&s.server.url("/follow-up"));

@@ -59,9 +59,30 @@ fn fill_deadline(browser: &Browser, value: &str) {
     assert_eq!(set.as_str(), Some(value), "the deadline field holds the deadline");
 }
 
-/// Takes the step `step` with its form in the report's `#life` section.
+/// Opens the confirmation of `step`, a step that cannot be undone, and
+/// returns what it says. Nothing is sent: the state badge still shows `status`.
+fn ask(browser: &Browser, step: &str, status: &str) -> String {
+    browser.click(&format!("#confirm-{step} summary"));
+    let question = browser.wait_for_text(&format!("#confirm-{step} .step-form"), "không thể hoàn tác");
+    assert_eq!(browser.text("#life .badge.status"), status, "the first click of {step} only asks");
+    browser.execute("document.getElementById(arguments[0]).scrollIntoView({ block: 'center' });", &[json!(format!("confirm-{step}"))]);
+    question
+}
+
+/// Takes the step `step` with its form in the report's `#life` section,
+/// through its confirmation when it asks first.
 fn take_step(browser: &Browser, step: &str) {
+    let closed = browser.execute("const d = document.getElementById(arguments[0]); return d ? !d.open : false;", &[json!(format!("confirm-{step}"))]);
+    if closed == json!(true) {
+        browser.click(&format!("#confirm-{step} summary"));
+    }
     browser.submit(&format!("#life form:has(input[name=step][value={step}])"));
+}
+
+/// The names the ballot lists as not having voted.
+fn not_voted(browser: &Browser) -> usize {
+    let line = browser.wait_for_text("#ballot", "Chưa biểu quyết");
+    line.lines().find_map(|l| l.strip_prefix("Chưa biểu quyết: ")).map_or(0, |names| names.split(", ").count())
 }
 
 /// The secretariat's dashboard, checked to show the report `title` as
@@ -129,9 +150,28 @@ fn a_report_walks_from_drafting_through_two_rounds_to_approval_in_the_browser() 
     let ballot = browser.wait_for_text("#ballot", "Lê Thị Ủy Viên: Đồng ý");
     assert!(ballot.contains("Đồng ý: 1"), "{ballot}");
 
-    // The secretariat closes the round.
+    // The secretariat closes the round early; the first click asks, naming
+    // who has not voted or commented, on a computer and on a phone.
     switch_to(&browser, server, SECRETARIAT);
     browser.open(&report);
+    let waiting = not_voted(&browser);
+    let members = waiting + 1;
+    assert!(waiting >= 1, "someone besides the member has not voted");
+    for (width, height, shot) in [(390, 844, "close-round-asks-phone"), (1280, 900, "close-round-asks")] {
+        browser.resize(width, height);
+        browser.open(&report);
+        let question = ask(&browser, "close_round", "Đang lấy ý kiến");
+        assert!(question.contains(&format!("Vòng 1 kết thúc ngay bây giờ, trước hạn {shown}")), "{question}");
+        assert!(question.contains(&format!("{waiting}/{members} thành viên chưa biểu quyết")), "{question}");
+        assert!(question.contains(&format!("{waiting}/{members} thành viên chưa góp ý về dự thảo lần 1")), "{question}");
+        let button = browser.execute(
+            "const b = document.querySelector('#confirm-close_round button[type=submit]'); const r = b.getBoundingClientRect();
+             return r.width > 0 && r.right <= window.innerWidth;",
+            &[],
+        );
+        assert_eq!(button, json!(true), "the confirming button is in view at {width} px");
+        browser.screenshot(shot);
+    }
     take_step(&browser, "close_round");
     browser.wait_for_text("#life .badge.status", "Đang chỉnh sửa");
     dashboard_shows(&browser, server, title, "Đang chỉnh sửa", &[], "dashboard-revising");
@@ -167,27 +207,42 @@ fn a_report_walks_from_drafting_through_two_rounds_to_approval_in_the_browser() 
     browser.wait_for_text("#life .badge.status", "Đang lấy ý kiến");
     let life = browser.wait_for_text("#life", &shown);
     assert!(life.contains("vòng 2") && life.contains("Dự thảo lần 2"), "{life}");
+    let ballots = browser.execute("return document.querySelectorAll('#ballot').length;", &[]);
+    assert_eq!(ballots, json!(0), "round 2 has no ballot, and round 1's is not shown as if it were");
     take_step(&browser, "close_round");
     browser.wait_for_text("#life .badge.status", "Đang chỉnh sửa");
 
-    // The drafter submits.
+    // The drafter submits, told first what it leads to.
     switch_to(&browser, server, DRAFTER);
     browser.open(&report);
+    let question = ask(&browser, "submit", "Đang chỉnh sửa");
+    assert!(question.contains("Dự thảo lần 2 được trình chủ trì phê duyệt") && question.contains("0 ý kiến chưa được trả lời"), "{question}");
     take_step(&browser, "submit");
     browser.wait_for_text("#life .badge.status", "Đã trình duyệt");
     switch_to(&browser, server, SECRETARIAT);
     dashboard_shows(&browser, server, title, "Đã trình duyệt", &[], "dashboard-submitted");
 
-    // The chair returns it with a reason; the drafter submits again.
+    // The chair returns it with a reason; the drafting team reads it on the
+    // report's page, on a phone too, until it submits again.
     switch_to(&browser, server, CHAIR);
     browser.open(&report);
+    let question = ask(&browser, "return", "Đã trình duyệt");
+    assert!(question.contains("trả về tổ biên tập"), "{question}");
     browser.fill("#reason", "Cần làm rõ nguyên nhân các chỉ tiêu chưa đạt");
     take_step(&browser, "return");
     browser.wait_for_text("#life .badge.status", "Đang chỉnh sửa");
     switch_to(&browser, server, DRAFTER);
-    browser.open(&report);
+    for (width, height, shot) in [(390, 844, "returned-phone"), (1280, 900, "returned")] {
+        browser.resize(width, height);
+        browser.open(&report);
+        let returned = browser.wait_for_text("#returned", "Cần làm rõ nguyên nhân các chỉ tiêu chưa đạt");
+        assert!(returned.contains("Báo cáo đã bị trả lại để chỉnh sửa") && returned.contains("Trả lại bởi Võ Văn Bí Thư"), "{returned}");
+        browser.screenshot(shot);
+    }
     take_step(&browser, "submit");
     browser.wait_for_text("#life .badge.status", "Đã trình duyệt");
+    let shown = browser.execute("return document.querySelectorAll('#returned').length;", &[]);
+    assert_eq!(shown, json!(0), "the reason goes once the report is submitted again");
 
     // The chair reads the counts and the diff against round 1, and approves.
     switch_to(&browser, server, CHAIR);
@@ -197,6 +252,16 @@ fn a_report_walks_from_drafting_through_two_rounds_to_approval_in_the_browser() 
     let diff = format!("#life .before-approval a[href='/reports/{}/diff?from=1&to=2']", s.report);
     assert_eq!(browser.text(&diff), "So sánh với bản của vòng lấy ý kiến trước");
     browser.screenshot("before-approval");
+    // Approving asks first: the version that becomes final, and what stands.
+    for (width, height, shot) in [(390, 844, "approve-asks-phone"), (1280, 900, "approve-asks")] {
+        browser.resize(width, height);
+        browser.open(&report);
+        let question = ask(&browser, "approve", "Đã trình duyệt");
+        assert!(question.contains("Dự thảo lần 2 trở thành bản cuối cùng"), "{question}");
+        assert!(question.contains(&format!("{members}/{members} thành viên chưa góp ý về dự thảo lần 2")), "{question}");
+        assert!(question.contains("0 ý kiến chưa được trả lời") && !question.contains("chưa biểu quyết"), "{question}");
+        browser.screenshot(shot);
+    }
     take_step(&browser, "approve");
     browser.wait_for_text("#life .badge.status", "Đã phê duyệt");
     let approved = browser.text("#life .callout.approved");

@@ -68,6 +68,10 @@ pub struct Ctx {
     pub pages: Arc<Pages>,
     /// The path and query asked for, to come back to after signing in.
     pub path: String,
+    /// How many items await the signed-in person, for the header: the
+    /// count the home last read, kept for a while (`App::kept_work_count`);
+    /// `None` when signed out or not counted lately (no count is shown).
+    pub awaiting: Option<usize>,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -93,6 +97,8 @@ impl FromRequestParts<AppState> for Ctx {
         let chosen = cookie(&parts.headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok());
         let language = chosen.or(identity.as_ref().map(|i| i.user.language)).unwrap_or(state.default_language);
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+        // Kept by the home's last reading; no statement is run for it here.
+        let awaiting = identity.as_ref().and_then(|i| state.app.kept_work_count(i.user.id));
         let ctx = Self {
             identity,
             language,
@@ -100,6 +106,7 @@ impl FromRequestParts<AppState> for Ctx {
             client: client_of(parts),
             pages: state.pages.clone(),
             path: parts.uri.path_and_query().map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+            awaiting,
         };
         match lookup {
             Ok(()) => Ok(ctx),

@@ -56,13 +56,18 @@ pub async fn run(mut settings: Settings, args: ServeArgs) -> anyhow::Result<()> 
         Some(addr) => addr,
         None => settings.server_addr().context("server.addr")?,
     };
-    println!("Gopy demo: the Standing Committee's meeting of 27/06/2023 and its drafts.");
-    println!("The mid-term review with its comments: /reports/{}/versions/2 on the address below.", cast.report);
-    println!("Sign in as any of these (password: {DEMO_PASSWORD}):");
-    for (role, email) in &cast.people {
-        println!("  {role:<28} {email}");
-    }
-    crate::server::serve(settings, ServeArgs { addr: Some(addr), ..args }).await
+    println!("Gopy demo: the Standing Committee's meeting of 27/06/2023 and its drafts, in {DEMO_DATABASE} (made afresh).");
+    // Said once the address is known, after where Gopy serves and where mail goes.
+    let greeting = Box::new(move |url: &str| {
+        println!("Sign in at {url}/sign-in as any of these, password {DEMO_PASSWORD}:");
+        for (role, email) in &cast.people {
+            println!("  {role:<28} {email}");
+        }
+        println!("Start with the mid-term review and its comments: {url}/reports/{}/versions/2", cast.report);
+        println!("Stop with Ctrl+C. Logs show warnings only; RUST_LOG=info shows more.");
+    });
+    // Migrated above, on a file made afresh: serving need not say so again.
+    crate::server::serve_with_greeting(settings, ServeArgs { addr: Some(addr), no_migrate: true, ..args }, Some(greeting)).await
 }
 
 struct Person<'a> {
@@ -109,6 +114,11 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
     let inspection = body("Ủy ban Kiểm tra Tỉnh ủy").await?.id;
     let internal = body("Ban Nội chính Tỉnh ủy").await?.id;
     let office = body("Văn phòng Tỉnh ủy").await?.id;
+    // Each person in the body their title names, so the comments' table and
+    // the exports say who spoke for whom.
+    let standing = body("Thường trực Tỉnh ủy").await?.id;
+    let mass_mobilisation = body("Ban Dân vận Tỉnh ủy").await?.id;
+    let front = body("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh").await?.id;
     let term = app
         .create_term(None, "2020 - 2025", time::macros::date!(2020 - 10 - 01), time::macros::date!(2025 - 09 - 30))
         .await
@@ -117,10 +127,10 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
     let p = |email, name, title, body: BodyId| Person { email, name, title, body: Some(body), roles: vec![] };
     let admin = person(app, Person { roles: vec![GlobalRole::Admin], ..p("quantri@tinhuy.vn", "Đỗ Minh Quản", "Chuyên viên công nghệ thông tin", office) }).await?;
     let secretary = person(app, Person { roles: vec![GlobalRole::Secretariat], ..p("vanphong@tinhuy.vn", "Lê Văn Cường", "Chánh Văn phòng Tỉnh ủy", office) }).await?;
-    let chair = person(app, p("bithu@tinhuy.vn", "Nguyễn Văn An", "Bí thư Tỉnh ủy", office)).await?;
-    let vice = person(app, p("phobithu@tinhuy.vn", "Trần Thị Bình", "Phó Bí thư Thường trực Tỉnh ủy", office)).await?;
-    let member = person(app, p("uyvien@tinhuy.vn", "Phạm Quốc Dũng", "Ủy viên Ban Thường vụ, Trưởng Ban Dân vận", office)).await?;
-    let member2 = person(app, p("uyvien2@tinhuy.vn", "Hoàng Thị Lan", "Ủy viên Ban Thường vụ, Chủ tịch Ủy ban MTTQ tỉnh", office)).await?;
+    let chair = person(app, p("bithu@tinhuy.vn", "Nguyễn Văn An", "Bí thư Tỉnh ủy", standing)).await?;
+    let vice = person(app, p("phobithu@tinhuy.vn", "Trần Thị Bình", "Phó Bí thư Thường trực Tỉnh ủy", standing)).await?;
+    let member = person(app, p("uyvien@tinhuy.vn", "Phạm Quốc Dũng", "Ủy viên Ban Thường vụ, Trưởng Ban Dân vận", mass_mobilisation)).await?;
+    let member2 = person(app, p("uyvien2@tinhuy.vn", "Hoàng Thị Lan", "Ủy viên Ban Thường vụ, Chủ tịch Ủy ban MTTQ tỉnh", front)).await?;
     let lead = person(app, p("tuyengiao@tinhuy.vn", "Vũ Đức Hạnh", "Phó Trưởng Ban Tuyên giáo, Tổ trưởng tổ biên tập", propaganda)).await?;
     let writer = person(app, p("bientap@tinhuy.vn", "Ngô Thị Mai", "Chuyên viên Ban Tuyên giáo", propaganda)).await?;
     let org_lead = person(app, p("tochuc@tinhuy.vn", "Đặng Văn Hùng", "Phó Trưởng Ban Tổ chức", organisation)).await?;
@@ -294,6 +304,11 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         let drafter = actor(lead_user).await?;
         app.add_version(&drafter, report.id, VersionInput::Markdown(text.to_owned()), "", &limits).await.map_err(failed("a thematic draft"))?;
     }
+    // The inspection review is handed to the chair, so the chair's home has
+    // a report awaiting approval.
+    let inspection_a = actor(&insp_lead).await?;
+    let submit = StepRequest { step: Step::Submit, deadline: None, late_allowed: false, ballot: false, reason: None };
+    app.take_step(&inspection_a, inspection_report.id, submit).await.map_err(failed("submitting the inspection review"))?;
 
     Ok(Cast {
         people: vec![

@@ -266,6 +266,16 @@ pub fn local_input_value(at: time::OffsetDateTime) -> String {
     format!("{:04}-{:02}-{:02}T{:02}:{:02}", local.year(), u8::from(local.month()), local.day(), local.hour(), local.minute())
 }
 
+/// The days left before a deadline's day: "còn 2 ngày", "hết hạn hôm
+/// nay", "quá hạn 3 ngày".
+pub fn days_left_text(catalog: &Catalog, language: Language, days: i64) -> String {
+    match days {
+        0 => catalog.text(language, "work_due_today").to_owned(),
+        n if n > 0 => catalog.text(language, "work_days_left").replace("{n}", &n.to_string()),
+        n => catalog.text(language, "work_days_over").replace("{n}", &(-n).to_string()),
+    }
+}
+
 /// A day as people in Việt Nam write it: 10/07/2023.
 pub fn format_date(date: time::Date) -> String {
     format!("{:02}/{:02}/{}", date.day(), u8::from(date.month()), date.year())

@@ -68,8 +68,9 @@ impl AppState {
 /// error whose `{:#}` form is a single line for the terminal.
 pub async fn run(cli: cli::Cli) -> anyhow::Result<()> {
     let settings = Settings::load(cli.config.as_deref())?;
-    telemetry::init(&settings.log);
-    match cli.command() {
+    let command = cli.command();
+    telemetry::init(&settings.log, matches!(command, cli::Command::Demo(_)));
+    match command {
         cli::Command::Config => {
             print!("{}", settings.to_redacted_toml());
             Ok(())

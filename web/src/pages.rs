@@ -124,13 +124,23 @@ pub struct Viewer {
     pub organises: bool,
     /// Shows the link to the mail page.
     pub admin: bool,
+    /// How many items await them, beside their name; nothing when none.
+    pub awaiting: Option<usize>,
+    /// The count in words, for screen readers: "3 việc đang chờ bạn".
+    pub awaiting_label: String,
 }
 
 impl Frame {
     pub fn new(ctx: &crate::auth::Ctx) -> Self {
         Self {
             language: ctx.language,
-            viewer: ctx.identity.as_ref().map(|i| Viewer { name: i.user.name.to_string(), organises: i.actor.organises(), admin: i.actor.is_admin() }),
+            viewer: ctx.identity.as_ref().map(|i| Viewer {
+                name: i.user.name.to_string(),
+                organises: i.actor.organises(),
+                admin: i.actor.is_admin(),
+                awaiting: ctx.awaiting.filter(|n| *n > 0),
+                awaiting_label: crate::routes::awaiting_text(ctx.pages.catalog(), ctx.language, ctx.awaiting.unwrap_or(0)),
+            }),
             csrf: ctx.csrf.clone(),
         }
     }
@@ -287,7 +297,13 @@ mod tests {
     fn signed_in(language: Language) -> Frame {
         Frame {
             language,
-            viewer: Some(Viewer { name: "Lê Văn Phòng".into(), organises: true, admin: true }),
+            viewer: Some(Viewer {
+                name: "Lê Văn Phòng".into(),
+                organises: true,
+                admin: true,
+                awaiting: Some(3),
+                awaiting_label: "3 việc đang chờ bạn".into(),
+            }),
             csrf: "c".repeat(64),
         }
     }

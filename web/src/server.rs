@@ -32,6 +32,16 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// Opens the database, applies pending migrations (unless told not to), and
 /// serves until SIGINT or SIGTERM.
 pub async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
+    serve_with_greeting(settings, args, None).await
+}
+
+/// What a command says once Gopy serves and mail has its way, given the
+/// address people open (the demo's sign-in list): only known then.
+pub type Greeting = Box<dyn FnOnce(&str) + Send>;
+
+/// [`serve`], saying `greeting` after the lines on where Gopy serves and
+/// where mail goes.
+pub async fn serve_with_greeting(settings: Settings, args: ServeArgs, greeting: Option<Greeting>) -> anyhow::Result<()> {
     let addr = match args.addr {
         Some(addr) => addr,
         None => settings.server_addr().context("server.addr")?,
@@ -64,6 +74,10 @@ pub async fn serve(settings: Settings, args: ServeArgs) -> anyhow::Result<()> {
         println!("Mail is not sent by this server (mail.worker_in_serve = false); run `gopy worker`.");
         None
     };
+    if let Some(greeting) = greeting {
+        greeting(state.public_url());
+    }
+    let _ = std::io::stdout().flush();
     let mut stopped_rx = stopped.clone();
     let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
@@ -155,10 +169,14 @@ async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
 async fn open_store(settings: &Settings, migrate: bool) -> anyhow::Result<SeaStore> {
     let store = SeaStore::connect(&settings.database()).await?;
     if migrate {
+        // One line for all migrations (theirs are at debug), saying where the data is.
         let applied = store.migrate().await?;
-        if applied > 0 {
-            tracing::info!(applied, "database migrations applied");
+        let url = gopy_store::redact_url(&settings.database.url);
+        match applied {
+            0 => println!("The database at {url} is up to date."),
+            n => println!("Applied {n} migration(s) to the database at {url}."),
         }
+        tracing::info!(applied, "database migrations applied");
     } else {
         let pending = store.pending_migrations().await?;
         if !pending.is_empty() {

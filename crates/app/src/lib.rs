@@ -20,6 +20,7 @@ pub mod review;
 pub mod rounds;
 pub mod search;
 pub mod secret;
+pub mod work;
 
 use std::sync::Arc;
 
@@ -48,11 +49,13 @@ pub enum Fresh<T> {
 pub struct App {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    /// Each person's count of what awaits them, for pages' headers.
+    work_counts: Arc<work::CountsKept>,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self { store, clock, work_counts: Arc::default() }
     }
 
     /// Whether the database answers: the readiness probe.

@@ -14,15 +14,16 @@ use gopy_domain::meeting::VIETNAM;
 use gopy_domain::{
     Action, ActionDraft, ActionItem, ActionItemId, ActionStatus, Actor, AgendaItemId, Assignee, Attendance, BodyId,
     Comment, CommentText, CommitteeId, Conclusion, ConclusionText, Meeting, MeetingDetails, MeetingId,
-    MeetingProblem, MeetingStatus, MinuteEntry, MinuteEntryId, Presence, Report, ReportId, Resource, Title, UserId, authorize,
+    DraftAt, MeetingProblem, MeetingStatus, MinuteEntry, MinuteEntryId, Presence, Report, ReportId, ReportStatus, Resource, Title,
+    UserId, authorize,
 };
 use serde_json::json;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
 
 use crate::comments::NewComment;
-use crate::reports::{Download, file_stem};
-use crate::{App, AppError, Directory, InvalidReason, StoreError, UnitOfWork, new_id};
+use crate::reports::{Download, file_name};
+use crate::{App, AppError, Directory, InvalidReason, Offer, StoreError, UnitOfWork, WhyNot, new_id};
 
 /// The meeting as the authorization function knows it.
 pub fn meeting_resource(meeting: &Meeting) -> Resource {
@@ -249,6 +250,7 @@ impl App {
             .add_agenda_item(AgendaItemId::from_uuid(new_id()), title, presenter, report.as_ref(), minutes)
             .map_err(refused)?
             .clone();
+        meeting.fix_drafts(drafts_now(uow.as_mut()).await?);
         uow.save_meeting(&meeting).await?;
         let details = json!({ "agenda_item": item.id, "title": item.title, "report": item.report });
         self.record(uow.as_mut(), actor, &meeting, "meeting.agenda_item_added", details).await?;
@@ -388,14 +390,14 @@ impl App {
     pub async fn export_minutes(&self, actor: &Actor, id: MeetingId) -> Result<Download, AppError> {
         let (meeting, record) = self.meeting_record(actor, id).await?;
         let bytes = gopy_documents::minutes_docx(&record).map_err(export_failed)?;
-        Ok(docx(format!("bien-ban-{}.docx", file_stem(meeting.title.as_str())), bytes))
+        Ok(docx(file_name(&["Biên bản", meeting.title.as_str()], "docx"), bytes))
     }
 
     /// The conclusion notice (thông báo kết luận) as a Word file.
     pub async fn export_conclusion_notice(&self, actor: &Actor, id: MeetingId) -> Result<Download, AppError> {
         let (meeting, record) = self.meeting_record(actor, id).await?;
         let bytes = gopy_documents::conclusion_notice_docx(&record).map_err(export_failed)?;
-        Ok(docx(format!("thong-bao-ket-luan-{}.docx", file_stem(meeting.title.as_str())), bytes))
+        Ok(docx(file_name(&["Thông báo kết luận", meeting.title.as_str()], "docx"), bytes))
     }
 
     /// The meeting as an iCalendar event.
@@ -412,7 +414,7 @@ impl App {
             description: format!("Chủ trì: {}\n{}", record.presiding, agenda.join("\n")),
         };
         Ok(Download {
-            file_name: format!("{}.ics", file_stem(meeting.title.as_str())),
+            file_name: file_name(&[meeting.title.as_str()], "ics"),
             content_type: "text/calendar; charset=utf-8",
             bytes: gopy_documents::meeting_ics(&event).into_bytes(),
         })
@@ -428,10 +430,10 @@ impl App {
         let mut reports = HashMap::new();
         for report in meeting.agenda.iter().filter_map(|a| a.report) {
             if let Some(r) = uow.find_report(report).await? {
-                let latest = uow.latest_version(report).await?.map(|v| v.number);
-                reports.insert(report, (r.title.to_string(), latest));
+                reports.insert(report, r.title.to_string());
             }
         }
+        let now = drafts_now(uow.as_mut()).await?;
         drop(uow);
         let person = |id: &UserId| people.get(id).cloned().unwrap_or_default();
         let body = |id: &BodyId| bodies.get(id).cloned().unwrap_or_default();
@@ -474,7 +476,7 @@ impl App {
                 .map(|a| AgendaLine {
                     title: a.title.to_string(),
                     presenter: body(&a.presenter),
-                    report: a.report.and_then(|r| reports.get(&r)).map(|(title, latest)| match latest {
+                    report: a.report.and_then(|r| reports.get(&r)).map(|title| match draft_of(&meeting, a, &now).version {
                         Some(n) => format!("{title} (dự thảo lần {n})"),
                         None => title.clone(),
                     }),
@@ -583,6 +585,42 @@ fn follow_up_rows(meetings: &[Meeting], filter: FollowUpFilter, now: OffsetDateT
     rows
 }
 
+/// Each draft's latest version and round now, in two queries whatever the
+/// number of drafts.
+async fn drafts_now(uow: &mut dyn UnitOfWork) -> Result<impl Fn(ReportId) -> DraftAt + use<>, AppError> {
+    let versions: HashMap<ReportId, u32> = uow.version_counts().await?.into_iter().collect();
+    let rounds: HashMap<ReportId, u32> = uow.latest_rounds().await?.into_iter().map(|(r, round)| (r, round.number)).collect();
+    Ok(move |report| DraftAt {
+        version: versions.get(&report).copied().filter(|n| *n > 0),
+        round: rounds.get(&report).copied(),
+    })
+}
+
+/// The version and round an agenda item is about: the draft's latest
+/// while the meeting is planned, what was fixed when it was held after.
+fn draft_of(meeting: &Meeting, item: &gopy_domain::AgendaItem, now: &impl Fn(ReportId) -> DraftAt) -> DraftAt {
+    match (meeting.status, item.report) {
+        (_, None) => DraftAt::default(),
+        (MeetingStatus::Planned, Some(report)) => now(report),
+        (_, Some(_)) => item.about,
+    }
+}
+
+/// Whether a comment may be made on `report` now, and if not, why: the
+/// same rule the comment's use case applies.
+pub(crate) fn comment_offer(report: &Report, round: Option<&gopy_domain::workflow::Round>, now: OffsetDateTime) -> Offer {
+    use gopy_domain::workflow::comments_open;
+    let local = |at: OffsetDateTime| at.to_offset(VIETNAM).date();
+    if comments_open(report.status, round, now).is_some() {
+        return Offer::Yes;
+    }
+    Offer::No(match (report.status, report.approval, round) {
+        (ReportStatus::Approved, Some(approval), _) => WhyNot::Approved { on: local(approval.at) },
+        (_, _, Some(round)) => WhyNot::RoundClosed { on: local(round.closed_at.unwrap_or(round.deadline)) },
+        _ => WhyNot::NoOpenRound,
+    })
+}
+
 async fn readable_meeting(uow: &mut dyn UnitOfWork, actor: &Actor, id: MeetingId) -> Result<Meeting, AppError> {
     let meeting = uow.find_meeting(id).await?.ok_or(AppError::NotFound { what: "meeting" })?;
     authorize(actor, Action::ViewMeeting, meeting_resource(&meeting)).map_err(|_| AppError::NotFound { what: "meeting" })?;
@@ -633,7 +671,9 @@ impl AsyncChange<()> for Attend {
 }
 
 impl AsyncChange<()> for Held {
-    async fn apply(self, _: &App, _: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
+    async fn apply(self, _: &App, uow: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
+        // What the drafts are as the meeting is held is what it discussed.
+        meeting.fix_drafts(drafts_now(uow).await?);
         meeting.mark_held().map_err(refused)?;
         Ok(((), json!({})))
     }
@@ -765,20 +805,24 @@ pub struct AgendaRow {
     pub opinions: Vec<OpinionRow>,
 }
 
-/// The draft an agenda item discusses, and its latest version.
+/// The draft an agenda item discusses: the version and round it is about
+/// (fixed when the meeting was held, so the record does not move).
 #[derive(Clone, Debug)]
 pub struct LinkedReport {
     pub id: ReportId,
     pub title: String,
-    pub latest_version: Option<u32>,
+    pub version: Option<u32>,
+    pub round: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
 pub struct OpinionRow {
     pub entry: MinuteEntry,
     pub speaker: String,
-    /// The viewer may turn it into a comment on the linked draft now.
-    pub may_comment: bool,
+    /// Turning it into a comment on the linked draft: offered while the
+    /// draft takes comments, else why not (`No(Role)` for one who may not
+    /// write the minutes, or an item without a draft).
+    pub to_comment: Offer,
     /// Where the comment it became is shown: report, version, comment.
     pub comment: Option<(ReportId, u32, gopy_domain::CommentId)>,
 }
@@ -842,7 +886,15 @@ impl App {
         let meeting = readable_meeting(uow.as_mut(), actor, id).await?;
         let committee = uow.find_committee(meeting.committee).await?.map(|c| c.name.to_string()).unwrap_or_default();
         let directory = Directory::load(uow.as_mut()).await?;
-        let latest: HashMap<ReportId, u32> = uow.version_counts().await?.into_iter().collect();
+        let drafts = drafts_now(uow.as_mut()).await?;
+        let rounds: HashMap<ReportId, gopy_domain::workflow::Round> = uow.latest_rounds().await?.into_iter().collect();
+        // The version each comment made from the minutes is on, to link it there.
+        let made: Vec<gopy_domain::CommentId> = meeting.minutes.iter().filter_map(|m| m.comment).collect();
+        let comment_versions: HashMap<gopy_domain::CommentId, u32> = if made.is_empty() {
+            HashMap::new()
+        } else {
+            uow.threads_of(&made).await?.into_iter().map(|c| (c.id, c.version_number)).collect()
+        };
         let reports: Vec<Report> = uow
             .list_reports()
             .await?
@@ -878,27 +930,36 @@ impl App {
                 AttendeeRow { person: *person, name: directory.name(*person), presence, represented_by }
             })
             .collect();
-        let linked = |id: ReportId| {
-            reports.iter().find(|r| r.id == id).map(|r| LinkedReport {
-                id: r.id,
-                title: r.title.to_string(),
-                latest_version: latest.get(&r.id).copied().filter(|n| *n > 0),
-            })
-        };
+        let now = self.now();
         let agenda = meeting
             .agenda
             .iter()
             .map(|item| {
-                let report = item.report.and_then(linked);
-                let version = report.as_ref().and_then(|r| r.latest_version.map(|v| (r.id, v)));
+                let about = draft_of(&meeting, item, &drafts);
+                let linked = item.report.and_then(|id| reports.iter().find(|r| r.id == id));
+                let report = linked.map(|r| LinkedReport {
+                    id: r.id,
+                    title: r.title.to_string(),
+                    version: about.version,
+                    round: about.round,
+                });
+                // A comment goes on the draft's latest version, whatever the
+                // record says the meeting discussed.
+                let to_comment = match linked {
+                    Some(r) if write && drafts(r.id).version.is_some() => comment_offer(r, rounds.get(&r.id), now),
+                    _ => Offer::No(WhyNot::Role),
+                };
                 let opinions = meeting
                     .minutes
                     .iter()
                     .filter(|m| m.agenda_item == item.id)
                     .map(|entry| OpinionRow {
                         speaker: directory.name(entry.speaker),
-                        may_comment: write && version.is_some(),
-                        comment: entry.comment.and_then(|c| version.map(|(r, v)| (r, v, c))),
+                        to_comment: to_comment.clone(),
+                        comment: entry
+                            .comment
+                            .zip(linked)
+                            .and_then(|(c, r)| comment_versions.get(&c).map(|v| (r.id, *v, c))),
                         entry: entry.clone(),
                     })
                     .collect();
@@ -910,7 +971,6 @@ impl App {
                 }
             })
             .collect();
-        let now = self.now();
         let actions = meeting
             .actions
             .iter()

@@ -343,6 +343,8 @@ pub struct HomePage {
     /// What a new installation still needs, for the secretariat; `None`
     /// once every step is done, and for everyone else.
     pub first_steps: Option<FirstSteps>,
+    /// What awaits the signed-in person ("việc của tôi"); `None` for a visitor.
+    pub work: Option<crate::work::MyWork>,
 }
 
 /// The steps of a new installation, each done or not, in their order.
@@ -414,12 +416,13 @@ pub struct CommitteeMember {
 
 impl App {
     /// The start page: whether Gopy still needs its first admin; once
-    /// signed in, one's committees; for the secretariat, the first steps.
+    /// signed in, what awaits one and one's committees; for the
+    /// secretariat, the first steps.
     pub async fn home(&self, actor: Option<&Actor>) -> Result<HomePage, AppError> {
         let mut uow = self.store.begin_read().await?;
         let needs_setup = uow.count_users_with_role(GlobalRole::Admin).await? == 0;
         let Some(actor) = actor else {
-            return Ok(HomePage { needs_setup, committees: None, first_steps: None });
+            return Ok(HomePage { needs_setup, committees: None, first_steps: None, work: None });
         };
         let committees = uow.list_committees().await?;
         let first_steps = if actor.organises() {
@@ -448,7 +451,9 @@ impl App {
         } else {
             None
         };
-        Ok(HomePage { needs_setup, committees: Some(visible(actor, committees)), first_steps })
+        let work = self.work_in(uow.as_mut(), actor).await?;
+        self.work_counts.put(actor.user, work.awaiting());
+        Ok(HomePage { needs_setup, committees: Some(visible(actor, committees)), first_steps, work: Some(work) })
     }
 
     /// The people page, for the secretariat.

@@ -153,6 +153,15 @@ pub trait UnitOfWork:
         subject_id: uuid::Uuid,
     ) -> Result<Vec<AuditEvent>, StoreError>;
 
+    /// The events named `action` about one subject, oldest first: a page
+    /// reads the few it needs (a report's steps) without its whole history.
+    async fn audit_events_named(
+        &mut self,
+        subject_kind: &str,
+        subject_id: uuid::Uuid,
+        action: &str,
+    ) -> Result<Vec<AuditEvent>, StoreError>;
+
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
@@ -212,9 +221,15 @@ pub trait CommentStore: Send {
     async fn update_comment(&mut self, comment: &Comment) -> Result<(), StoreError>;
     /// Every comment and reply on `report`, oldest first.
     async fn comments_of_report(&mut self, report: ReportId) -> Result<Vec<Comment>, StoreError>;
+    /// Every comment and reply whose opinion is `author`'s, on any report,
+    /// oldest first: what one person's home needs of their comments.
+    async fn comments_by(&mut self, author: UserId) -> Result<Vec<Comment>, StoreError>;
     /// The comments (not replies) of every report, counted by whether they
     /// are withdrawn and by disposition: one query for the dashboard.
     async fn comment_counts(&mut self) -> Result<Vec<(ReportId, CommentCounts)>, StoreError>;
+    /// Who has made a comment (not a reply, not withdrawn) on version
+    /// `number` of `report`: a confirmation tells how many members have not.
+    async fn commenters_on(&mut self, report: ReportId, number: u32) -> Result<Vec<UserId>, StoreError>;
     async fn insert_revision(&mut self, revision: &CommentRevision) -> Result<(), StoreError>;
     /// The earlier texts of `comment`, oldest first.
     async fn revisions_of(&mut self, comment: CommentId) -> Result<Vec<CommentRevision>, StoreError>;
@@ -328,6 +343,8 @@ pub trait RoundStore: Send {
     /// Casts or changes a vote.
     async fn put_ballot(&mut self, ballot: &Ballot) -> Result<(), StoreError>;
     async fn ballots_of(&mut self, round: RoundId) -> Result<Vec<Ballot>, StoreError>;
+    /// Every vote `voter` has cast, in any round.
+    async fn ballots_by(&mut self, voter: UserId) -> Result<Vec<Ballot>, StoreError>;
 }
 
 /// A term's indicators and the results reports give for them.

@@ -23,7 +23,7 @@ use serde_json::json;
 use tracing::instrument;
 
 use crate::rounds::Gate;
-use crate::{App, AppError, Directory, Fresh, InvalidReason, StoreError, UnitOfWork, new_id};
+use crate::{App, AppError, Directory, Fresh, InvalidReason, Offer, StoreError, UnitOfWork, WhyNot, new_id};
 
 /// What is needed to set up a report.
 #[derive(Clone, Debug)]
@@ -272,10 +272,10 @@ impl App {
         };
         let (organisation, approver) = organisation;
         let contents: Vec<BlockContent> = version.blocks.iter().map(|b| b.content.clone()).collect();
-        let stem = format!("{}-du-thao-lan-{number}", file_stem(report.title.as_str()));
+        let name = |extension| file_name(&[report.title.as_str(), &format!("Dự thảo lần {number}")], extension);
         match format {
             ExportFormat::Markdown => Ok(Download {
-                file_name: format!("{stem}.md"),
+                file_name: name("md"),
                 content_type: "text/markdown; charset=utf-8",
                 bytes: gopy_documents::export_markdown(&contents).into_bytes(),
             }),
@@ -305,7 +305,7 @@ impl App {
                 };
                 let bytes = gopy_documents::export_docx(&title, &contents).map_err(export_failed)?;
                 Ok(Download {
-                    file_name: format!("{stem}.docx"),
+                    file_name: name("docx"),
                     content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     bytes,
                 })
@@ -323,12 +323,42 @@ fn vietnam_offset() -> time::UtcOffset {
     time::UtcOffset::from_hms(7, 0, 0).unwrap_or(time::UtcOffset::UTC)
 }
 
-/// A file-name stem from a title: the words folded to ASCII, joined by
-/// hyphens, at most eight of them.
-pub fn file_stem(title: &str) -> String {
-    let folded = gopy_domain::text::fold(title);
-    let words: Vec<&str> = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).take(8).collect();
-    if words.is_empty() { "bao-cao".to_owned() } else { words.join("-") }
+/// The longest title a file's name keeps whole; a longer one is cut at a
+/// word boundary, marked with "…" (file systems refuse names past 255
+/// bytes, and a Vietnamese letter takes up to three).
+const FILE_NAME_TITLE_CHARS: usize = 120;
+
+/// A downloaded file's name, in the words people use ("Báo cáo sơ kết … -
+/// Dự thảo lần 2.docx"): `parts` joined by " - ", NFC, without the
+/// characters file systems refuse, and never cut inside a word. The web
+/// sends an ASCII form of it beside it for old clients.
+pub fn file_name(parts: &[&str], extension: &str) -> String {
+    let clean = |part: &str| -> String {
+        let kept: String = gopy_domain::text::nfc(part)
+            .chars()
+            .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { ' ' } else { c })
+            .collect();
+        kept.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let shortened = |part: String| -> String {
+        if part.chars().count() <= FILE_NAME_TITLE_CHARS {
+            return part;
+        }
+        let mut kept = String::new();
+        for word in part.split(' ') {
+            if kept.chars().count() + word.chars().count() + 1 > FILE_NAME_TITLE_CHARS {
+                break;
+            }
+            if !kept.is_empty() {
+                kept.push(' ');
+            }
+            kept.push_str(word);
+        }
+        format!("{}…", kept.trim_end_matches([' ', ',', '-', ';']))
+    };
+    let joined: Vec<String> = parts.iter().map(|p| shortened(clean(p))).filter(|p| !p.is_empty()).collect();
+    let stem = if joined.is_empty() { "Báo cáo".to_owned() } else { joined.join(" - ") };
+    format!("{stem}.{extension}")
 }
 
 /// Reads the input off the async threads: a large Word file takes a while.
@@ -404,6 +434,9 @@ pub struct ReportLine {
     pub report: Report,
     pub committee: Option<String>,
     pub body: Option<String>,
+    /// The open round, while the report is open for comments: its deadline
+    /// is what the list shows beside the status.
+    pub round: Option<Round>,
 }
 
 /// What the form that sets up a report offers, in the order people read
@@ -423,6 +456,10 @@ pub struct NewReportChoices {
 pub struct ReportsPage {
     pub reports: Vec<ReportLine>,
     pub new_report: Option<NewReportChoices>,
+    /// When the page was read: a round past its deadline is overdue.
+    pub now: time::OffsetDateTime,
+    /// Today in Việt Nam, the day the days left are counted from.
+    pub today: time::Date,
 }
 
 /// A version in the report's list of versions.
@@ -432,10 +469,12 @@ pub struct VersionLine {
     pub author: String,
 }
 
-/// The ballot of a report's latest round that has one, with names.
+/// The ballot of a report's latest round, with names.
 #[derive(Clone, Debug)]
 pub struct BallotModel {
     pub round: u32,
+    /// The version the round was about.
+    pub version: u32,
     pub agree: usize,
     pub disagree: usize,
     pub other: usize,
@@ -463,7 +502,38 @@ pub struct ReportLife {
     pub previous_round_version: Option<u32>,
     pub latest_version: Option<u32>,
     pub ballot: Option<BallotModel>,
-    pub may_vote: bool,
+    /// Voting on the latest round's ballot, or why not (closed on a day).
+    pub vote: Offer,
+    /// What the steps that cannot be undone leave behind, told before one is taken.
+    pub consequences: Consequences,
+    /// The last return's reason, until the next submission.
+    pub returned: Option<Returned>,
+}
+
+/// What stands when a step that cannot be undone is taken (closing a
+/// round early, submitting, approving, returning), so the page can ask
+/// first and name it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Consequences {
+    pub latest_version: Option<u32>,
+    /// The latest round's number and the version it was about.
+    pub round: Option<(u32, u32)>,
+    /// The reviewing committee's members.
+    pub members: usize,
+    /// Members with no comment on the latest round's version.
+    pub not_commented: usize,
+    /// Members who have not voted, when the latest round has a ballot.
+    pub not_voted: Option<usize>,
+    /// Comments that await the drafting team's answer.
+    pub unanswered: usize,
+}
+
+/// A return to the drafting team: why, by whom, when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Returned {
+    pub reason: String,
+    pub by: Option<String>,
+    pub at: time::OffsetDateTime,
 }
 
 /// Everything the report page shows.
@@ -476,7 +546,8 @@ pub struct ReportPage {
     pub team: Vec<(String, bool)>,
     /// Oldest first.
     pub versions: Vec<VersionLine>,
-    pub may_add_version: bool,
+    /// Adding a version, or why not now (a round is open, it is approved).
+    pub add_version: Offer,
     pub life: ReportLife,
 }
 
@@ -576,6 +647,7 @@ impl App {
         let directory = Directory::load(uow.as_mut()).await?;
         let committees = uow.list_committees().await?;
         let committee_name = |id| committees.iter().find(|c| c.id == id).map(|c| c.name.to_string());
+        let mut rounds: HashMap<ReportId, Round> = uow.latest_rounds().await?.into_iter().collect();
         let reports = uow
             .list_reports()
             .await?
@@ -584,6 +656,9 @@ impl App {
             .map(|report| ReportLine {
                 committee: committee_name(report.committee),
                 body: directory.body_name(report.body),
+                round: rounds
+                    .remove(&report.id)
+                    .filter(|r| r.closed_at.is_none() && report.status == ReportStatus::OpenForComments),
                 report,
             })
             .collect();
@@ -603,7 +678,8 @@ impl App {
                 })
             }
         };
-        Ok(ReportsPage { reports, new_report })
+        let now = self.now();
+        Ok(ReportsPage { reports, new_report, now, today: now.to_offset(gopy_domain::meeting::VIETNAM).date() })
     }
 
     /// The report page: the report, its team, its versions, where it stands
@@ -627,17 +703,33 @@ impl App {
         let team = uow.drafting_team(id).await?.into_iter().map(|d| (directory.name(d.user), d.lead)).collect();
         let summaries = uow.version_summaries(id).await?;
         let counts = uow.comment_counts().await?.into_iter().find(|(r, _)| *r == id).map(|(_, c)| c).unwrap_or_default();
-        let ballot = match rounds.iter().rev().find(|r| r.ballot) {
+        let members = uow.memberships_of_committee(report.committee).await?;
+        // The ballot of the latest round only: an earlier round's tally is
+        // about an earlier version, and the timeline keeps it.
+        let last_round = rounds.last();
+        let votes = match last_round.filter(|r| r.ballot) {
+            Some(round) => Some(uow.ballots_of(round.id).await?),
             None => None,
-            Some(round) => {
-                let votes = uow.ballots_of(round.id).await?;
-                let members = uow.memberships_of_committee(report.committee).await?;
-                Some(ballot_model(round, &votes, &members, actor.user, &directory))
-            }
         };
+        let ballot = last_round
+            .zip(votes.as_ref())
+            .map(|(round, votes)| ballot_model(round, votes, &members, actor.user, &directory));
+        let commenters = match last_round {
+            Some(round) => uow.commenters_on(id, round.version).await?,
+            None => Vec::new(),
+        };
+        let returned = returned(uow.as_mut(), &report, &directory).await?;
         drop(uow);
         let resource = report_resource(&report);
         let latest_version = summaries.last().map(|v| v.number);
+        let consequences = Consequences {
+            latest_version,
+            round: last_round.map(|r| (r.number, r.version)),
+            members: members.len(),
+            not_commented: members.iter().filter(|m| !commenters.contains(&m.user)).count(),
+            not_voted: votes.as_ref().map(|votes| members.iter().filter(|m| !votes.iter().any(|v| v.voter == m.user)).count()),
+            unanswered: counts.awaiting,
+        };
         let life = ReportLife {
             status: report.status,
             approval: report.approval.map(|a| (a, directory.name(a.by))),
@@ -650,7 +742,13 @@ impl App {
             previous_round_version: rounds.iter().rev().map(|r| r.version).find(|v| Some(*v) != latest_version),
             latest_version,
             ballot,
-            may_vote: authorize(actor, Action::Vote, resource).is_ok() && current.as_ref().is_some_and(|r| r.takes_votes(now)),
+            vote: Offer::by_role(authorize(actor, Action::Vote, resource).is_ok()).unless(match (&current, last_round) {
+                (Some(round), _) if round.takes_votes(now) => None,
+                (_, Some(round)) if round.ballot => Some(WhyNot::RoundClosed { on: local_date(round.closed_at.unwrap_or(round.deadline)) }),
+                _ => Some(WhyNot::NoOpenRound),
+            }),
+            consequences,
+            returned,
             round: current,
             rounds,
         };
@@ -659,7 +757,12 @@ impl App {
             body: directory.body_name(report.body),
             team,
             versions: summaries.into_iter().map(|summary| VersionLine { author: directory.name(summary.created_by), summary }).collect(),
-            may_add_version: authorize(actor, Action::AddVersion, resource).is_ok() && versions_open(report.status),
+            add_version: Offer::by_role(authorize(actor, Action::AddVersion, resource).is_ok()).unless(
+                (!versions_open(report.status)).then(|| match report.approval {
+                    Some(approval) if report.status == ReportStatus::Approved => WhyNot::Approved { on: local_date(approval.at) },
+                    _ => WhyNot::State(report.status),
+                }),
+            ),
             life,
             report,
         };
@@ -740,11 +843,34 @@ impl App {
     }
 }
 
+/// The day `at` falls on where the committee sits.
+fn local_date(at: time::OffsetDateTime) -> time::Date {
+    at.to_offset(gopy_domain::meeting::VIETNAM).date()
+}
+
+/// The reason the chair gave when last returning the report, while no
+/// submission has followed it: the drafting team works from it.
+async fn returned(uow: &mut dyn UnitOfWork, report: &Report, directory: &Directory) -> Result<Option<Returned>, AppError> {
+    // A return leaves the report being revised (perhaps reviewed again);
+    // a draft never submitted has none, a submitted one has answered it.
+    if !matches!(report.status, ReportStatus::Revising | ReportStatus::OpenForComments) {
+        return Ok(None);
+    }
+    let steps = uow.audit_events_named("report", report.id.as_uuid(), "report.step").await?;
+    let last = steps.iter().rev().find(|e| matches!(e.details["step"].as_str(), Some("return" | "submit")));
+    Ok(last.filter(|e| e.details["step"] == "return").map(|e| Returned {
+        reason: e.details["reason"].as_str().unwrap_or_default().to_owned(),
+        by: e.actor.map(|u| directory.name(u)),
+        at: e.occurred_at,
+    }))
+}
+
 /// The ballot of `round`, its voters and those who have not voted named.
 fn ballot_model(round: &Round, votes: &[Ballot], members: &[Membership], viewer: UserId, directory: &Directory) -> BallotModel {
     let count = |kind| votes.iter().filter(|v| v.vote == kind).count();
     BallotModel {
         round: round.number,
+        version: round.version,
         agree: count(Vote::Agree),
         disagree: count(Vote::Disagree),
         other: count(Vote::Other),

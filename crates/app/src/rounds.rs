@@ -187,11 +187,12 @@ impl App {
         Ok(ballot)
     }
 
-    /// The ballot of the latest round that has one.
+    /// The ballot of the latest round, if it has one: an earlier round's
+    /// ballot was about an earlier version.
     pub async fn ballot(&self, actor: &Actor, id: ReportId) -> Result<Option<BallotView>, AppError> {
         let mut uow = self.store.begin_read().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
-        let Some(round) = uow.rounds_of(id).await?.into_iter().rev().find(|r| r.ballot) else { return Ok(None) };
+        let Some(round) = uow.rounds_of(id).await?.pop().filter(|r| r.ballot) else { return Ok(None) };
         let votes = uow.ballots_of(round.id).await?;
         let members = uow.memberships_of_committee(report.committee).await?;
         let not_voted = members.iter().map(|m| m.user).filter(|u| !votes.iter().any(|v| v.voter == *u)).collect();
@@ -207,7 +208,8 @@ impl App {
         Ok(uow.audit_events_about("report", id.as_uuid()).await?)
     }
 
-    /// Where every report stands, for the secretariat.
+    /// Where every report the viewer may read stands: for the secretariat
+    /// and the committees' chairs.
     pub async fn dashboard(&self, actor: &Actor) -> Result<Vec<DashboardRow>, AppError> {
         authorize(actor, Action::ViewDashboard, Resource::Organisation)?;
         let now = self.now();
@@ -219,7 +221,9 @@ impl App {
         let mut counts = uow.comment_counts().await?;
         let versions = uow.version_counts().await?;
         let mut rows = Vec::new();
-        for report in uow.list_reports().await? {
+        // The chair sees their committees' reports; the secretariat all.
+        let readable = uow.list_reports().await?.into_iter().filter(|r| authorize(actor, Action::ViewReport, report_resource(r)).is_ok());
+        for report in readable.collect::<Vec<_>>() {
             // Meetings come latest first, so the first that presents it is its latest.
             let meeting = meetings
                 .iter()

@@ -4,6 +4,8 @@
 
 use gopy_domain::search::{Entry, EntryKind, Query, QueryProblem};
 use gopy_domain::{Actor, Comment, Report, UserId, Version};
+use std::collections::HashMap;
+
 use time::OffsetDateTime;
 
 use crate::ports::SearchFilter;
@@ -27,6 +29,9 @@ pub struct SearchRequest {
 #[derive(Clone, Debug)]
 pub struct Hit {
     pub entry: Entry,
+    /// The title of the report or meeting it is from, so a hit says where
+    /// it was found.
+    pub source: Option<String>,
     pub score: u32,
     pub highlights: Vec<(usize, usize)>,
 }
@@ -57,19 +62,38 @@ impl App {
             all_versions: request.all_versions,
             limit: CANDIDATES,
         };
-        let found = self.store.begin_read().await?.search(&filter).await?;
+        let mut uow = self.store.begin_read().await?;
+        let found = uow.search(&filter).await?;
         let mut hits: Vec<Hit> = found
             .into_iter()
             .map(|(entry, folded)| {
                 let score = query.score(&folded);
                 let highlights = query.highlights(&entry.text);
-                Hit { entry, score, highlights }
+                Hit { entry, source: None, score, highlights }
             })
             .filter(|h| h.score > 0)
             .collect();
         // Best first; among equals, the newest.
         hits.sort_by(|a, b| b.score.cmp(&a.score).then(b.entry.at.cmp(&a.entry.at)));
         hits.truncate(SHOWN);
+        // The titles of the few reports and meetings the shown hits are from.
+        let mut titles: HashMap<uuid::Uuid, Option<String>> = HashMap::new();
+        for hit in &mut hits {
+            let (id, report) = match (hit.entry.report, hit.entry.meeting) {
+                (Some(report), _) => (report.as_uuid(), true),
+                (None, Some(meeting)) => (meeting, false),
+                (None, None) => continue,
+            };
+            if !titles.contains_key(&id) {
+                let title = if report {
+                    uow.find_report(gopy_domain::ReportId::from_uuid(id)).await?.map(|r| r.title.to_string())
+                } else {
+                    uow.find_meeting(gopy_domain::MeetingId::from_uuid(id)).await?.map(|m| m.title.to_string())
+                };
+                titles.insert(id, title);
+            }
+            hit.source = titles.get(&id).cloned().flatten();
+        }
         Ok(hits)
     }
 

@@ -35,6 +35,11 @@ impl Actor {
         self.memberships.iter().find(|(c, _)| *c == committee).map(|(_, role)| *role)
     }
 
+    /// Chairs at least one committee: presides over its approvals.
+    pub fn chairs_any(&self) -> bool {
+        self.memberships.iter().any(|(_, role)| *role == CommitteeRole::Chair)
+    }
+
     /// Sits on the drafting team of `report`.
     pub fn drafts(&self, report: ReportId) -> bool {
         self.drafting.iter().any(|(r, _)| *r == report)
@@ -97,7 +102,8 @@ pub enum Action {
     ApproveReport,
     /// Vote on a round's ballot (phiếu lấy ý kiến).
     Vote,
-    /// See where every report stands.
+    /// See where the reports one may read stand: the secretariat (every
+    /// report) and a committee's chair (the committee's).
     ViewDashboard,
     /// Set a term's indicators and which way each counts.
     ManageIndicators,
@@ -235,7 +241,11 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
         (SubmitReport, Report { id, .. }) => actor.organises() || actor.drafts(id),
         (ApproveReport, Report { committee, .. }) => actor.role_in(committee) == Some(CommitteeRole::Chair),
         (Vote, Report { committee, .. }) => actor.role_in(committee).is_some(),
-        (ViewDashboard | ManageIndicators, Organisation) => actor.organises(),
+        // The chair follows where the committee's reports stand, to know
+        // what comes to them for approval; the dashboard lists only the
+        // reports its viewer may read.
+        (ViewDashboard, Organisation) => actor.organises() || actor.chairs_any(),
+        (ManageIndicators, Organisation) => actor.organises(),
         // A comment is changed by whoever it speaks for, or whoever typed it
         // in for them; the secretariat may also withdraw one.
         (EditComment, Comment { author, recorded_by, .. }) => author == actor.user || recorded_by == Some(actor.user),
@@ -387,7 +397,7 @@ mod tests {
             (Action::ApproveReport, "another committee's report", [N, N, N, N, N, N, Y, N, N, N]),
             (Action::Vote, "the committee's report", [N, N, Y, Y, Y, Y, N, N, N, N]),
             (Action::Vote, "another committee's report", [N, N, N, N, N, N, Y, N, N, N]),
-            (Action::ViewDashboard, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ViewDashboard, "organisation", [Y, Y, Y, N, N, N, Y, N, N, N]),
             (Action::ManageIndicators, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
             (Action::PlanMeeting, "the committee", [Y, Y, N, N, N, Y, N, N, N, N]),
             (Action::ViewMeeting, "the committee's meeting", [Y, Y, Y, Y, Y, Y, N, N, N, N]),

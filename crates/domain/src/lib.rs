@@ -32,7 +32,7 @@ pub use id::{
     MeetingId, MembershipId, MinuteEntryId, OutboxMessageId, ReportId, RoundId, SessionId, TermId, UserId, VersionId,
 };
 pub use meeting::{
-    ActionDraft, ActionItem, ActionStatus, AgendaItem, Assignee, Attendance, Conclusion, ConclusionText, Meeting,
+    ActionDraft, ActionItem, ActionStatus, AgendaItem, Assignee, Attendance, Conclusion, ConclusionText, DraftAt, Meeting,
     MeetingDetails, MeetingProblem, MeetingStatus, MinuteEntry, Presence,
 };
 pub use organisation::{

@@ -77,6 +77,17 @@ pub struct AgendaItem {
     pub report: Option<ReportId>,
     /// Time allotted, in minutes.
     pub minutes_allotted: u32,
+    /// Which version and round of the draft the item is about: the draft's
+    /// latest while the meeting is planned, fixed once it is held, so the
+    /// minutes keep linking what was discussed.
+    pub about: DraftAt,
+}
+
+/// A draft's latest version and round at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DraftAt {
+    pub version: Option<u32>,
+    pub round: Option<u32>,
 }
 
 /// One spoken opinion in the minutes, under its agenda item.
@@ -327,7 +338,7 @@ impl Meeting {
         }
         let position = self.agenda.iter().map(|a| a.position).max().unwrap_or(0) + 1;
         let index = self.agenda.len();
-        self.agenda.push(AgendaItem { id, position, title, presenter, report: report.map(|r| r.id), minutes_allotted });
+        self.agenda.push(AgendaItem { id, position, title, presenter, report: report.map(|r| r.id), minutes_allotted, about: DraftAt::default() });
         Ok(&self.agenda[index])
     }
 
@@ -351,6 +362,21 @@ impl Meeting {
     }
 
     /// Planned → held.
+    /// Records which version and round of its draft each agenda item is
+    /// about, as `at` tells them now: every item while the meeting is
+    /// planned; once it is held, only items that have none yet (added
+    /// afterwards), so the record of a meeting never moves.
+    pub fn fix_drafts(&mut self, at: impl Fn(ReportId) -> DraftAt) {
+        let planned = self.status == MeetingStatus::Planned;
+        for item in &mut self.agenda {
+            if let Some(report) = item.report
+                && (planned || item.about == DraftAt::default())
+            {
+                item.about = at(report);
+            }
+        }
+    }
+
     pub fn mark_held(&mut self) -> Result<(), MeetingProblem> {
         match self.status {
             MeetingStatus::Planned => {
@@ -540,6 +566,29 @@ mod tests {
         assert_eq!((item.position, item.report), (1, Some(ours.id)));
         let second = m.add_agenda_item(AgendaItemId::from_uuid(id(12)), title, body, None, 15).expect("added");
         assert_eq!(second.position, 2);
+    }
+
+    #[test]
+    fn the_drafts_an_agenda_discusses_follow_them_until_the_meeting_is_held_then_stay() {
+        let mut m = meeting();
+        let title = Title::parse("Báo cáo sơ kết giữa nhiệm kỳ").expect("title");
+        let ours = report(100);
+        let body = BodyId::from_uuid(id(50));
+        m.add_agenda_item(AgendaItemId::from_uuid(id(11)), title.clone(), body, Some(&ours), 30).expect("added");
+        m.add_agenda_item(AgendaItemId::from_uuid(id(12)), title.clone(), body, None, 15).expect("added");
+        let at = |version, round| move |_| DraftAt { version: Some(version), round: Some(round) };
+        m.fix_drafts(at(1, 1));
+        m.fix_drafts(at(2, 1));
+        assert_eq!(m.agenda[0].about, DraftAt { version: Some(2), round: Some(1) }, "planned: the draft's latest");
+        assert_eq!(m.agenda[1].about, DraftAt::default(), "an item without a draft is about none");
+        m.mark_held().expect("held");
+        m.fix_drafts(at(3, 2));
+        assert_eq!(m.agenda[0].about, DraftAt { version: Some(2), round: Some(1) }, "held: what was discussed stays");
+        // An item added after the meeting was held is about the draft then.
+        m.add_agenda_item(AgendaItemId::from_uuid(id(13)), title, body, Some(&ours), 10).expect("added");
+        m.fix_drafts(at(3, 2));
+        assert_eq!(m.agenda[2].about, DraftAt { version: Some(3), round: Some(2) });
+        assert_eq!(m.agenda[0].about.version, Some(2));
     }
 
     #[test]

@@ -152,6 +152,19 @@ impl CommentStore for SeaUnitOfWork {
             .collect()
     }
 
+    async fn comments_by(&mut self, author: UserId) -> Result<Vec<Comment>, StoreError> {
+        comment::Entity::find()
+            .filter(comment::Column::AuthorId.eq(author.as_uuid()))
+            .order_by_asc(comment::Column::CreatedAt)
+            .order_by_asc(comment::Column::Id)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(Comment::try_from)
+            .collect()
+    }
+
     async fn comment_counts(&mut self) -> Result<Vec<(ReportId, CommentCounts)>, StoreError> {
         use comment::Column;
         #[derive(sea_orm::FromQueryResult)]
@@ -191,6 +204,25 @@ impl CommentStore for SeaUnitOfWork {
             counts[at].1.add(g.withdrawn, disposition, n);
         }
         Ok(counts)
+    }
+
+    async fn commenters_on(&mut self, report: ReportId, number: u32) -> Result<Vec<UserId>, StoreError> {
+        use comment::Column;
+        let number = i32::try_from(number).map_err(|e| corrupt("version number", e))?;
+        let authors: Vec<uuid::Uuid> = comment::Entity::find()
+            .select_only()
+            .column(Column::AuthorId)
+            .distinct()
+            .filter(Column::ReportId.eq(report.as_uuid()))
+            .filter(Column::VersionNumber.eq(number))
+            .filter(Column::ParentId.is_null())
+            .filter(Column::WithdrawnAt.is_null())
+            .order_by_asc(Column::AuthorId)
+            .into_tuple()
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        Ok(authors.into_iter().map(UserId::from_uuid).collect())
     }
 
     async fn insert_revision(&mut self, r: &CommentRevision) -> Result<(), StoreError> {

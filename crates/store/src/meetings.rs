@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use gopy_app::StoreError;
 use gopy_app::ports::MeetingStore;
 use gopy_domain::{
-    ActionItem, ActionItemId, AgendaItem, AgendaItemId, Assignee, Attendance, BodyId, CommentId, CommentText,
+    ActionItem, ActionItemId, AgendaItem, AgendaItemId, DraftAt, Assignee, Attendance, BodyId, CommentId, CommentText,
     CommitteeId, Conclusion, ConclusionText, Meeting, MeetingId, MinuteEntry, MinuteEntryId, Presence, ReportId,
     Title, UserId,
 };
@@ -142,6 +142,10 @@ fn assemble(row: meeting::Model, rows: &mut Rows) -> Result<Meeting, StoreError>
                 presenter: BodyId::from_uuid(a.presenter_id),
                 report: a.report_id.map(ReportId::from_uuid),
                 minutes_allotted: count("minutes_allotted", a.minutes_allotted)?,
+                about: DraftAt {
+                    version: a.version_number.map(|n| count("agenda version", n)).transpose()?,
+                    round: a.round_number.map(|n| count("agenda round", n)).transpose()?,
+                },
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
@@ -320,6 +324,8 @@ impl MeetingStore for SeaUnitOfWork {
                     presenter_id: Set(a.presenter.as_uuid()),
                     report_id: Set(a.report.map(|r| r.as_uuid())),
                     minutes_allotted: Set(i32::try_from(a.minutes_allotted).map_err(|e| StoreError::Other(e.to_string()))?),
+                    version_number: Set(a.about.version.map(i32::try_from).transpose().map_err(|e| StoreError::Other(e.to_string()))?),
+                    round_number: Set(a.about.round.map(i32::try_from).transpose().map_err(|e| StoreError::Other(e.to_string()))?),
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -36,6 +36,16 @@ fn round_of(row: review_round::Model) -> Result<Round, StoreError> {
     })
 }
 
+fn ballot_of(row: ballot_vote::Model) -> Result<Ballot, StoreError> {
+    Ok(Ballot {
+        round: RoundId::from_uuid(row.round_id),
+        voter: UserId::from_uuid(row.user_id),
+        vote: row.vote.parse().map_err(|e| corrupt("ballot_votes.vote", e))?,
+        text: row.text,
+        cast_at: row.cast_at,
+    })
+}
+
 #[async_trait]
 impl RoundStore for SeaUnitOfWork {
     async fn update_report_state(&mut self, r: &Report) -> Result<(), StoreError> {
@@ -140,15 +150,20 @@ impl RoundStore for SeaUnitOfWork {
             .await
             .map_err(map_db_err)?
             .into_iter()
-            .map(|row| {
-                Ok(Ballot {
-                    round: RoundId::from_uuid(row.round_id),
-                    voter: UserId::from_uuid(row.user_id),
-                    vote: row.vote.parse().map_err(|e| corrupt("ballot_votes.vote", e))?,
-                    text: row.text,
-                    cast_at: row.cast_at,
-                })
-            })
+            .map(ballot_of)
+            .collect()
+    }
+
+    async fn ballots_by(&mut self, voter: UserId) -> Result<Vec<Ballot>, StoreError> {
+        ballot_vote::Entity::find()
+            .filter(ballot_vote::Column::UserId.eq(voter.as_uuid()))
+            .order_by_asc(ballot_vote::Column::CastAt)
+            .order_by_asc(ballot_vote::Column::RoundId)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(ballot_of)
             .collect()
     }
 }

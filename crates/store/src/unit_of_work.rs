@@ -516,6 +516,23 @@ impl UnitOfWork for SeaUnitOfWork {
         Ok(rows.into_iter().map(AuditEvent::from).collect())
     }
 
+    async fn audit_events_named(
+        &mut self,
+        subject_kind: &str,
+        subject_id: uuid::Uuid,
+        action: &str,
+    ) -> Result<Vec<AuditEvent>, StoreError> {
+        let rows = audit_event::Entity::find()
+            .filter(audit_event::Column::SubjectKind.eq(subject_kind))
+            .filter(audit_event::Column::SubjectId.eq(subject_id))
+            .filter(audit_event::Column::Action.eq(action))
+            .order_by_asc(audit_event::Column::Id)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        Ok(rows.into_iter().map(AuditEvent::from).collect())
+    }
+
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         match self.inner {
             Inner::Own(tx) => tx.commit().await.map_err(map_db_err),

@@ -70,6 +70,39 @@ fn rule(err: AppError) -> Option<MeetingProblem> {
 }
 
 on_both_engines! {
+    async fn the_agenda_keeps_the_version_and_round_its_meeting_discussed_after_newer_ones(db) {
+        use gopy_app::rounds::StepRequest;
+        use gopy_domain::workflow::Step;
+        let app = db.app_at(meeting_day());
+        let Setting { s, meeting, .. } = setting(&app).await;
+        let limits = ImportLimits::default();
+        app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &limits).await.expect("v1");
+        let item = NewAgendaItem { title: "Báo cáo sơ kết".into(), presenter: Some(s.report.body), report: Some(s.report.id), minutes_allotted: Some(40) };
+        app.add_agenda_item(&s.secretariat, meeting.id, item).await.expect("agenda");
+        let open = StepRequest { step: Step::OpenRound, deadline: Some(meeting_day() + Duration::days(2)), late_allowed: false, ballot: false, reason: None };
+        let close = StepRequest { step: Step::CloseRound, deadline: None, ..open.clone() };
+        app.take_step(&s.secretariat, s.report.id, open).await.expect("round 1");
+        let about = |app: &App| {
+            let (app, actor, id) = (app.clone(), s.member.clone(), meeting.id);
+            async move {
+                let page = app.meeting_page(&actor, id).await.expect("page");
+                page.agenda[0].report.as_ref().map(|r| (r.version, r.round)).expect("a draft")
+            }
+        };
+        // Planned: the draft as it stands.
+        assert_eq!(about(&app).await, (Some(1), Some(1)));
+        app.mark_meeting_held(&s.secretariat, meeting.id).await.expect("held");
+        app.take_step(&s.secretariat, s.report.id, close).await.expect("closed");
+        app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
+        // Held: what it discussed, read back from the store.
+        assert_eq!(about(&app).await, (Some(1), Some(1)), "the record does not move");
+        let stored = app.meeting_detail(&s.member, meeting.id).await.expect("meeting").meeting;
+        assert_eq!(stored.agenda[0].about, gopy_domain::DraftAt { version: Some(1), round: Some(1) });
+        let minutes = app.export_minutes(&s.member, meeting.id).await.expect("minutes");
+        let text = format!("{:?}", gopy_documents::import(&minutes.bytes, &limits).expect("reads back").blocks);
+        assert!(text.contains("(dự thảo lần 1)") && !text.contains("dự thảo lần 2"), "{text}");
+        assert_eq!(minutes.file_name, "Biên bản - Hội nghị Ban Thường vụ Tỉnh ủy tháng 6.docx");
+    }
     async fn the_meeting_of_the_story_is_written_whole_and_an_opinion_becomes_a_comment_awaiting_an_answer(db) {
         let app = db.app_at(meeting_day());
         let Setting { s, office, meeting, .. } = setting(&app).await;

@@ -96,7 +96,7 @@ on_both_engines! {
         let v1 = app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.docx"), "", &limits).await.expect("v1");
         for (format, extension) in [(ExportFormat::Docx, "docx"), (ExportFormat::Markdown, "md")] {
             let download = app.export_version(&s.member, s.report.id, 1, format).await.expect("export");
-            assert!(download.file_name.ends_with(&format!("du-thao-lan-1.{extension}")), "{}", download.file_name);
+            assert!(download.file_name.ends_with(&format!(" - Dự thảo lần 1.{extension}")), "{}", download.file_name);
             let again = app
                 .add_version(&s.lead, s.report.id, VersionInput::File { bytes: download.bytes, file_name: None }, "", &limits)
                 .await

@@ -27,6 +27,58 @@ fn whole(version: u32, body: &str) -> NewComment {
 }
 
 on_both_engines! {
+    async fn the_report_page_counts_what_a_step_leaves_behind_and_keeps_the_return_reason_until_the_next_submission(db) {
+        use gopy_app::Fresh;
+        use gopy_app::reports::{Consequences, ReportPage};
+        let day = meeting_day();
+        let app = db.app_at(day);
+        let s = story(&app).await;
+        let id = s.report.id;
+        let limits = ImportLimits::default();
+        let page = |actor| {
+            let app = &app;
+            async move {
+                match app.report_page(actor, id, None).await.expect("page") {
+                    Fresh::Changed { model, .. } => model,
+                    Fresh::Unchanged { .. } => panic!("a reader holding nothing gets the page"),
+                }
+            }
+        };
+        app.add_version(&s.lead, id, file("so-ket-giua-nhiem-ky.v1.md"), "", &limits).await.expect("v1");
+        // Round 1 with a ballot: the member comments (and withdraws a second
+        // comment, which does not count) and votes; the chair does neither.
+        app.take_step(&s.secretariat, id, open_until(day + Duration::days(2), true, false)).await.expect("open");
+        let kept = app.post_comment(&s.member, id, whole(1, "Cần bổ sung số liệu.")).await.expect("comment");
+        let gone = app.post_comment(&s.member, id, whole(1, "Ý kiến rút lại.")).await.expect("comment");
+        app.withdraw_comment(&s.member, gone.id).await.expect("withdrawn");
+        app.vote(&s.member, id, Vote::Agree, "").await.expect("vote");
+        let ReportPage { life, .. } = page(&s.secretariat).await;
+        assert_eq!(
+            life.consequences,
+            Consequences { latest_version: Some(1), round: Some((1, 1)), members: 2, not_commented: 1, not_voted: Some(1), unanswered: 1 }
+        );
+        assert_eq!(life.ballot.as_ref().map(|b| (b.round, b.version)), Some((1, 1)));
+        app.take_step(&s.secretariat, id, step(Step::CloseRound)).await.expect("closed");
+        app.answer_comment(&s.lead, kept.id, DispositionKind::Accepted, "Đã bổ sung.", None).await.expect("answered");
+        app.add_version(&s.lead, id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
+
+        // Round 2 without a ballot: round 1's tally is not shown as if current.
+        app.take_step(&s.secretariat, id, open_until(day + Duration::days(2), false, false)).await.expect("open 2");
+        let ReportPage { life, .. } = page(&s.member).await;
+        assert!(life.ballot.is_none(), "round 2 has no ballot");
+        assert_eq!(life.consequences.round, Some((2, 2)));
+        assert_eq!((life.consequences.not_commented, life.consequences.not_voted, life.consequences.unanswered), (2, None, 0));
+        app.take_step(&s.secretariat, id, step(Step::CloseRound)).await.expect("closed 2");
+        app.take_step(&s.lead, id, step(Step::Submit)).await.expect("submitted");
+        let reason = StepRequest { reason: Some("Cần làm rõ nguyên nhân".into()), ..step(Step::Return) };
+        app.take_step(&s.chair, id, reason).await.expect("returned");
+
+        // The drafting team reads the reason on the report page, until it submits again.
+        let returned = page(&s.drafter).await.life.returned.expect("the reason is shown");
+        assert_eq!((returned.reason.as_str(), returned.by.as_deref(), returned.at), ("Cần làm rõ nguyên nhân", Some("Võ Bí Thư"), day));
+        app.take_step(&s.lead, id, step(Step::Submit)).await.expect("submitted again");
+        assert_eq!(page(&s.drafter).await.life.returned, None, "gone once submitted again");
+    }
     async fn a_report_goes_through_two_rounds_to_approval_and_is_locked_after(db) {
         let day = meeting_day();
         let app = db.app_at(day);
@@ -150,7 +202,7 @@ on_both_engines! {
         let Fresh::Changed { change_count: held, model } = app.report_page(&s.member, id, None).await.expect("page") else {
             panic!("a reader holding nothing gets the page")
         };
-        assert!(model.life.may_vote && !model.life.overdue, "the ballot is open");
+        assert!(model.life.vote.is_yes() && !model.life.overdue, "the ballot is open");
         assert!(model.life.steps.is_empty(), "a member takes no step");
         assert!(matches!(app.report_page(&s.member, id, Some(held)).await, Ok(Fresh::Unchanged { change_count }) if change_count == held));
         assert!(
@@ -163,7 +215,9 @@ on_both_engines! {
         match later.report_page(&s.member, id, Some(held)).await.expect("page after the deadline") {
             Fresh::Changed { change_count, model } => {
                 assert_ne!(change_count, held);
-                assert!(model.life.overdue && !model.life.may_vote, "overdue, and the ballot closed");
+                assert!(model.life.overdue && !model.life.vote.is_yes(), "overdue, and the ballot closed");
+                let closed_on = (day + Duration::days(2)).to_offset(gopy_domain::meeting::VIETNAM).date();
+                assert_eq!(model.life.vote.why_not(), Some(&gopy_app::WhyNot::RoundClosed { on: closed_on }), "and says since when");
             }
             Fresh::Unchanged { .. } => panic!("the page before the deadline is stale after it"),
         }

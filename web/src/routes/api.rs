@@ -20,7 +20,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
 #[openapi(
     info(title = "Gopy API", description = "Meetings, draft reports, comments and their dispositions."),
     paths(
-        super::health::healthz, super::health::readyz, api_root, openapi_document, me,
+        super::health::healthz, super::health::readyz, api_root, openapi_document, me, my_work,
         super::reports::api::create_report, super::reports::api::list_reports, super::reports::api::get_report,
         super::reports::api::add_version, super::reports::api::get_version, super::reports::api::get_diff,
         super::reports::api::export_version,
@@ -36,6 +36,8 @@ use crate::i18n::{Catalog, describe_error, language_of};
     ),
     components(schemas(
         ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
+        WorkResponse, WorkReportRef, DraftToCommentResponse, AnswersToMeResponse, CommentsToAnswerResponse,
+        ReturnedReportResponse, OpenRoundResponse, ReportVersionResponse, ActionToDoResponse, OpenBallotResponse,
         super::reports::api::ReportRequest, super::reports::api::ReportResponse, super::reports::api::DrafterResponse,
         super::reports::api::VersionSummaryResponse, super::reports::api::VersionRequest,
         super::reports::api::VersionResponse, super::reports::api::BlockResponse, super::reports::api::DiffResponse,
@@ -64,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1", get(api_root))
         .route("/openapi.json", get(openapi_document))
         .route("/v1/me", get(me))
+        .route("/v1/me/work", get(my_work))
         .fallback(api_not_found)
 }
 
@@ -200,6 +203,213 @@ pub async fn me(ApiCaller(identity): ApiCaller) -> Json<Me> {
     })
 }
 
+/// What awaits the caller ("việc của tôi"), from all their roles at once:
+/// the same model as the home page. Times are RFC 3339 in UTC; days are
+/// counted in Việt Nam.
+#[derive(Serialize, ToSchema)]
+pub struct WorkResponse {
+    /// How many items wait for the caller to act (the page header's count).
+    pub awaiting: usize,
+    /// Today in Việt Nam (`YYYY-MM-DD`), the day `days_left` counts from.
+    pub today: Option<String>,
+    /// As a committee member: drafts open for comments.
+    pub to_comment: Vec<DraftToCommentResponse>,
+    /// As a committee member: their comments answered in the last 14 days, per report.
+    pub answered: Vec<AnswersToMeResponse>,
+    /// On a drafting team: comments awaiting an answer, per report.
+    pub to_answer: Vec<CommentsToAnswerResponse>,
+    /// On a drafting team: reports returned for revision.
+    pub returned: Vec<ReturnedReportResponse>,
+    /// On a drafting team (their reports) or the secretariat (all): open rounds.
+    pub rounds: Vec<OpenRoundResponse>,
+    /// Drafting done, not submitted.
+    pub to_submit: Vec<ReportVersionResponse>,
+    /// Overdue action items to follow up, and open ones assigned to the caller.
+    pub actions: Vec<ActionToDoResponse>,
+    /// As a committee's chair: reports awaiting approval.
+    pub to_approve: Vec<ReportVersionResponse>,
+    /// As a committee's chair: open ballots.
+    pub ballots: Vec<OpenBallotResponse>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkReportRef {
+    pub id: String,
+    pub title: String,
+    pub committee: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DraftToCommentResponse {
+    pub report: WorkReportRef,
+    pub round: u32,
+    pub version: u32,
+    pub deadline: String,
+    pub days_left: i64,
+    pub late: bool,
+    pub ballot: bool,
+    pub commented: usize,
+    pub voted: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AnswersToMeResponse {
+    pub report: WorkReportRef,
+    pub answered: usize,
+    pub latest: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommentsToAnswerResponse {
+    pub report: WorkReportRef,
+    pub awaiting: usize,
+    /// The report's status.
+    pub status: &'static str,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReturnedReportResponse {
+    pub report: WorkReportRef,
+    pub reason: String,
+    pub by: Option<String>,
+    pub at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OpenRoundResponse {
+    pub report: WorkReportRef,
+    pub round: u32,
+    pub version: u32,
+    pub deadline: String,
+    pub days_left: i64,
+    pub overdue: bool,
+    /// The caller may close it.
+    pub may_close: bool,
+    pub awaiting: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportVersionResponse {
+    pub report: WorkReportRef,
+    pub version: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActionToDoResponse {
+    pub meeting: String,
+    pub meeting_title: String,
+    pub text: String,
+    /// The last day (`YYYY-MM-DD`, Việt Nam).
+    pub deadline: String,
+    /// Days from today (Việt Nam) to the deadline; negative once past.
+    pub days_left: i64,
+    pub overdue: bool,
+    /// Assigned to the caller by name.
+    pub mine: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OpenBallotResponse {
+    pub report: WorkReportRef,
+    pub round: u32,
+    pub deadline: String,
+    pub days_left: i64,
+    pub voted: usize,
+    pub members: usize,
+    pub mine_cast: bool,
+}
+
+fn work_response(work: gopy_app::work::MyWork) -> WorkResponse {
+    let r = |r: gopy_app::work::ReportRef| WorkReportRef { id: r.id.to_string(), title: r.title, committee: r.committee };
+    WorkResponse {
+        awaiting: work.awaiting(),
+        today: work.today.map(|d| d.to_string()),
+        to_comment: work
+            .to_comment
+            .into_iter()
+            .map(|d| DraftToCommentResponse {
+                report: r(d.report),
+                round: d.round,
+                version: d.version,
+                deadline: rfc3339(d.deadline),
+                days_left: d.days_left,
+                late: d.late,
+                ballot: d.ballot,
+                commented: d.commented,
+                voted: d.voted,
+            })
+            .collect(),
+        answered: work
+            .answered
+            .into_iter()
+            .map(|a| AnswersToMeResponse { report: r(a.report), answered: a.answered, latest: rfc3339(a.latest) })
+            .collect(),
+        to_answer: work
+            .to_answer
+            .into_iter()
+            .map(|a| CommentsToAnswerResponse { report: r(a.report), awaiting: a.awaiting, status: a.status.as_str() })
+            .collect(),
+        returned: work
+            .returned
+            .into_iter()
+            .map(|x| ReturnedReportResponse { report: r(x.report), reason: x.reason, by: x.by, at: rfc3339(x.at) })
+            .collect(),
+        rounds: work
+            .rounds
+            .into_iter()
+            .map(|x| OpenRoundResponse {
+                report: r(x.report),
+                round: x.round,
+                version: x.version,
+                deadline: rfc3339(x.deadline),
+                days_left: x.days_left,
+                overdue: x.overdue,
+                may_close: x.may_close,
+                awaiting: x.awaiting,
+            })
+            .collect(),
+        to_submit: work.to_submit.into_iter().map(|x| ReportVersionResponse { report: r(x.report), version: x.version }).collect(),
+        actions: work
+            .actions
+            .into_iter()
+            .map(|a| ActionToDoResponse {
+                meeting: a.meeting.to_string(),
+                meeting_title: a.meeting_title,
+                text: a.text,
+                deadline: a.deadline.to_string(),
+                days_left: a.days_left,
+                overdue: a.overdue,
+                mine: a.mine,
+            })
+            .collect(),
+        to_approve: work.to_approve.into_iter().map(|x| ReportVersionResponse { report: r(x.report), version: x.version }).collect(),
+        ballots: work
+            .ballots
+            .into_iter()
+            .map(|b| OpenBallotResponse {
+                report: r(b.report),
+                round: b.round,
+                deadline: rfc3339(b.deadline),
+                days_left: b.days_left,
+                voted: b.voted,
+                members: b.members,
+                mine_cast: b.mine_cast,
+            })
+            .collect(),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/me/work", tag = "accounts", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "What awaits the caller, from all their roles", body = WorkResponse),
+        (status = 401, description = "No valid token or session", body = ApiError)))]
+pub async fn my_work(State(state): State<AppState>, ApiCaller(identity): ApiCaller) -> Response {
+    match state.app.my_work(&identity.actor).await {
+        Ok(work) => Json(work_response(work)).into_response(),
+        Err(err) => refuse(&state, &identity, &err),
+    }
+}
+
 /// Every API error has this shape: a stable code for programs and a message
 /// in the caller's language for people.
 #[derive(Serialize, ToSchema)]
@@ -315,7 +525,7 @@ mod tests {
     #[test]
     fn the_openapi_document_lists_the_foundation_routes() {
         let document = ApiDoc::openapi();
-        for path in ["/healthz", "/readyz", "/api/v1", "/api/openapi.json", "/api/v1/me", "/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/action-items"] {
+        for path in ["/healthz", "/readyz", "/api/v1", "/api/openapi.json", "/api/v1/me", "/api/v1/me/work", "/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/action-items"] {
             assert!(document.paths.paths.contains_key(path), "{path} is missing");
         }
     }

@@ -20,6 +20,7 @@ use axum::routing::get;
 use crate::AppState;
 
 pub use api::ApiDoc;
+pub use site::awaiting_text;
 
 /// Every page template with a view of its own type, every optional part
 /// filled and every list non-empty, for the test that renders them all in

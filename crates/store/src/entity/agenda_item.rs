@@ -13,6 +13,9 @@ pub struct Model {
     pub presenter_id: Uuid,
     pub report_id: Option<Uuid>,
     pub minutes_allotted: i32,
+    /// The version and round of the draft the item was about.
+    pub version_number: Option<i32>,
+    pub round_number: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

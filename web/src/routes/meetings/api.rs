@@ -107,6 +107,10 @@ pub struct AgendaItemResponse {
     pub presenter: String,
     pub report: Option<String>,
     pub minutes_allotted: u32,
+    /// The version and round of the draft the item was about, fixed when
+    /// the meeting was held (`null` while it is planned or has no draft).
+    pub version: Option<u32>,
+    pub round: Option<u32>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -193,6 +197,8 @@ fn meeting_response(m: &Meeting) -> MeetingResponse {
                 presenter: a.presenter.to_string(),
                 report: a.report.map(|r| r.to_string()),
                 minutes_allotted: a.minutes_allotted,
+                version: (m.status != gopy_domain::MeetingStatus::Planned).then_some(a.about.version).flatten(),
+                round: (m.status != gopy_domain::MeetingStatus::Planned).then_some(a.about.round).flatten(),
             })
             .collect(),
         minutes: m

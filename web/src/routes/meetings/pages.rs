@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
-use crate::i18n::{FieldErrors, format_date, format_date_time, form_errors, parse_date, parse_local_date_time};
+use crate::i18n::{FieldErrors, OfferView, format_date, format_date_time, form_errors, parse_date, parse_local_date_time};
 use crate::routes::reports::attachment;
 use crate::routes::views::{Choice, Named};
 
@@ -199,6 +199,8 @@ pub struct MeetingView {
     pub may_follow_up: bool,
     pub people_rows: Vec<AttendeeView>,
     pub agenda: Vec<AgendaView>,
+    /// The drafts the meeting discussed, which its conclusion is about.
+    pub drafts: Vec<DraftRefView>,
     /// The conclusion's lines, once written.
     pub conclusion: Option<Vec<String>>,
     /// What the conclusion's box holds: as stored, or as typed.
@@ -237,11 +239,26 @@ pub struct AgendaView {
     pub position: u32,
     pub title: String,
     pub presenter: String,
-    pub minutes: u32,
+    /// The time allotted, in words ("40 phút").
+    pub minutes: String,
     pub report_id: Option<String>,
     pub report: Option<String>,
+    /// The version and round of the draft the item was about.
     pub version: Option<u32>,
+    pub round: Option<u32>,
     pub opinions: Vec<OpinionView>,
+    /// Why its opinions cannot be turned into comments now, told once
+    /// under them while some are not comments yet.
+    pub comment_why_not: Option<String>,
+}
+
+/// A draft the meeting discussed, at the version and round it discussed.
+#[derive(Serialize)]
+pub struct DraftRefView {
+    pub report_id: String,
+    pub report: String,
+    pub version: u32,
+    pub round: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -369,10 +386,16 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
             position: row.item.position,
             title: row.item.title.to_string(),
             presenter: row.presenter.clone(),
-            minutes: row.item.minutes_allotted,
+            minutes: ctx.pages.catalog().text(ctx.language, "agenda_minutes_n").replace("{n}", &row.item.minutes_allotted.to_string()),
             report_id: row.report.as_ref().map(|r| r.id.to_string()),
             report: row.report.as_ref().map(|r| r.title.clone()),
-            version: row.report.as_ref().and_then(|r| r.latest_version),
+            version: row.report.as_ref().and_then(|r| r.version),
+            round: row.report.as_ref().and_then(|r| r.round),
+            comment_why_not: row
+                .opinions
+                .iter()
+                .find(|o| o.comment.is_none())
+                .and_then(|o| OfferView::new(ctx.pages.catalog(), ctx.language, &o.to_comment).why_not),
             opinions: row
                 .opinions
                 .iter()
@@ -380,13 +403,23 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
                     id: o.entry.id.to_string(),
                     speaker: o.speaker.clone(),
                     summary: o.entry.summary.to_string(),
-                    may_comment: o.may_comment,
+                    may_comment: o.to_comment.is_yes(),
                     comment_link: o.comment.map(|(r, v, c)| format!("/reports/{r}/versions/{v}#comment-{c}")),
                 })
                 .collect(),
         })
+        .collect::<Vec<_>>();
+    let drafts = agenda
+        .iter()
+        .filter_map(|a| match (&a.report_id, &a.report, a.version) {
+            (Some(report_id), Some(report), Some(version)) => {
+                Some(DraftRefView { report_id: report_id.clone(), report: report.clone(), version, round: a.round })
+            }
+            _ => None,
+        })
         .collect();
     let page = MeetingView {
+        drafts,
         id: meeting.id.to_string(),
         title: meeting.title.to_string(),
         committee: found.committee.clone(),
@@ -447,6 +480,12 @@ async fn after<T>(
         Err(err @ AppError::Invalid { .. }) => {
             let errors = form_errors(ctx, &err);
             meeting_view(state, ctx, id, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        // The draft's state changed since the page was opened (its round
+        // closed): the same page again, saying so, not an error page.
+        Err(err @ AppError::Closed { .. }) => {
+            let errors = form_errors(ctx, &err);
+            meeting_view(state, ctx, id, kept, errors, StatusCode::CONFLICT).await
         }
         Err(err) => Err(ctx.failure(&err)),
     }
@@ -771,10 +810,12 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
             position: 1,
             title: "Báo cáo sơ kết".into(),
             presenter: "Ban Tuyên giáo".into(),
-            minutes: 30,
+            minutes: "30 phút".into(),
             report_id: Some("r1".into()),
             report: Some("Báo cáo sơ kết giữa nhiệm kỳ".into()),
             version: Some(2),
+            round: Some(1),
+            comment_why_not: Some("x".into()),
             opinions: vec![OpinionView {
                 id: "o1".into(),
                 speaker: "Lê Văn A".into(),
@@ -783,6 +824,7 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
                 comment_link: Some("/reports/r1/versions/2#comment-c1".into()),
             }],
         }],
+        drafts: vec![DraftRefView { report_id: "r1".into(), report: "x".into(), version: 2, round: Some(1) }],
         conclusion: Some(vec!["Cơ bản thống nhất.".into()]),
         conclusion_value: Some("Cơ bản thống nhất.".into()),
         actions: vec![ActionView {

@@ -14,7 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use gopy_app::reports::{Dispositions, Passage, file_stem};
+use gopy_app::reports::{Dispositions, Passage, file_name};
 use gopy_app::{AppError, Fresh, StoreError};
 use gopy_documents::{DispositionRow, DispositionTable};
 use gopy_domain::{Actor, DispositionKind, Language, ReportId};
@@ -77,9 +77,8 @@ pub fn disposition_table(catalog: &Catalog, language: Language, model: &Disposit
 /// thousand rows takes a while.
 async fn make_file(table: DispositionTable, report_title: String, kind: ExportKind) -> Result<KeptFile, AppError> {
     let failed = |e: String| AppError::Store(StoreError::Other(format!("export failed: {e}")));
-    let stem = format!("bang-tong-hop-y-kien-{}", file_stem(&report_title));
+    let name = move |extension: &str| Some(file_name(&["Bảng tổng hợp ý kiến", &report_title], extension));
     tokio::task::spawn_blocking(move || {
-        let named = |ext: &str| Some(format!("{stem}.{ext}"));
         Ok(match kind {
             ExportKind::Json => KeptFile {
                 file_name: None,
@@ -87,17 +86,17 @@ async fn make_file(table: DispositionTable, report_title: String, kind: ExportKi
                 bytes: Bytes::from(serde_json::to_vec(&table_response(&table)).map_err(|e| failed(e.to_string()))?),
             },
             ExportKind::Csv => KeptFile {
-                file_name: named("csv"),
+                file_name: name("csv"),
                 content_type: "text/csv; charset=utf-8",
                 bytes: Bytes::from(gopy_documents::dispositions_csv(&table)),
             },
             ExportKind::Docx => KeptFile {
-                file_name: named("docx"),
+                file_name: name("docx"),
                 content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 bytes: Bytes::from(gopy_documents::dispositions_docx(&table).map_err(|e| failed(e.to_string()))?),
             },
             ExportKind::Xlsx => KeptFile {
-                file_name: named("xlsx"),
+                file_name: name("xlsx"),
                 content_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 bytes: Bytes::from(gopy_documents::dispositions_xlsx(&table).map_err(|e| failed(e.to_string()))?),
             },

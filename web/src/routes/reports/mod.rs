@@ -124,13 +124,27 @@ pub fn attachment(download: Download) -> Response {
     ([(CONTENT_TYPE, download.content_type.to_owned()), (CONTENT_DISPOSITION, disposition)], download.bytes).into_response()
 }
 
+/// The file's whole name in UTF-8 (RFC 5987 `filename*`, which browsers
+/// prefer) and, for clients that read only `filename`, the same words
+/// folded to ASCII and joined by hyphens ("bao-cao-...-du-thao-lan-2.docx").
 fn disposition_header(file_name: &str) -> String {
-    let ascii: String = file_name.chars().filter(|c| c.is_ascii_graphic() && *c != '"').collect();
+    let ascii = ascii_file_name(file_name);
     let encoded: String = file_name
         .bytes()
         .map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
         .collect();
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+/// A file's name in ASCII: tones and `đ` folded, every other character a
+/// word break, the extension kept.
+fn ascii_file_name(file_name: &str) -> String {
+    let (stem, extension) = file_name.rsplit_once('.').unwrap_or((file_name, ""));
+    let folded = gopy_domain::text::fold(stem);
+    let words: Vec<&str> = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let stem = if words.is_empty() { "gopy".to_owned() } else { words.join("-") };
+    let extension: String = extension.chars().filter(char::is_ascii_alphanumeric).collect();
+    if extension.is_empty() { stem } else { format!("{stem}.{extension}") }
 }
 
 /// A report named in a page about something in it.
@@ -169,5 +183,39 @@ mod tests {
                 assert_eq!(response.status(), StatusCode::OK, "{template} in {language:?} (see the log for the missing field)");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod file_name_tests {
+    use super::{ascii_file_name, disposition_header};
+
+    #[test]
+    fn a_download_is_named_whole_in_vietnamese_with_an_ascii_fallback() {
+        let name = gopy_app::reports::file_name(
+            &["Báo cáo sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XI, nhiệm kỳ 2020 - 2025", "Dự thảo lần 2"],
+            "docx",
+        );
+        assert_eq!(name, "Báo cáo sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XI, nhiệm kỳ 2020 - 2025 - Dự thảo lần 2.docx");
+        assert_eq!(
+            ascii_file_name(&name),
+            "bao-cao-so-ket-giua-nhiem-ky-thuc-hien-nghi-quyet-dai-hoi-dang-bo-tinh-lan-thu-xi-nhiem-ky-2020-2025-du-thao-lan-2.docx"
+        );
+        let header = disposition_header(&name);
+        assert!(header.starts_with("attachment; filename=\"bao-cao-so-ket-"), "{header}");
+        assert!(header.contains("filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20s%C6%A1%20k%E1%BA%BFt"), "{header}");
+        assert!(header.ends_with("du-thao-lan-2.docx\"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20s%C6%A1%20k%E1%BA%BFt%20gi%E1%BB%AFa%20nhi%E1%BB%87m%20k%E1%BB%B3%20th%E1%BB%B1c%20hi%E1%BB%87n%20Ngh%E1%BB%8B%20quy%E1%BA%BFt%20%C4%90%E1%BA%A1i%20h%E1%BB%99i%20%C4%90%E1%BA%A3ng%20b%E1%BB%99%20t%E1%BB%89nh%20l%E1%BA%A7n%20th%E1%BB%A9%20XI%2C%20nhi%E1%BB%87m%20k%E1%BB%B3%202020%20-%202025%20-%20D%E1%BB%B1%20th%E1%BA%A3o%20l%E1%BA%A7n%202.docx"), "{header}");
+    }
+
+    #[test]
+    fn a_long_title_is_cut_between_words_and_says_so() {
+        let title = "Báo cáo ".repeat(40);
+        let name = gopy_app::reports::file_name(&[&title, "Dự thảo lần 1"], "md");
+        let (kept, rest) = name.split_once('…').expect("the cut is marked");
+        assert!(kept.ends_with("cáo"), "{name}");
+        assert_eq!(rest, " - Dự thảo lần 1.md");
+        assert!(kept.chars().count() <= 120, "{name}");
+        let refused = gopy_app::reports::file_name(&["Kết luận: a/b \"c\""], "docx");
+        assert_eq!(refused, "Kết luận a b c.docx");
     }
 }

@@ -20,7 +20,7 @@ use super::{ReportRefView, actor, attachment, import_limits, kind_label, refusal
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, CsrfUpload, PageResult};
 use crate::etag::Tag;
-use crate::i18n::{format_bytes, format_count, format_date_time, status_label, step_label};
+use crate::i18n::{OfferView, format_bytes, format_count, format_date_time, status_label, step_label};
 use crate::render::{Side, block_element_html, block_html, kind_name, words_html};
 
 // --- The list ----------------------------------------------------------------
@@ -45,6 +45,11 @@ struct ReportLineView {
     kind: String,
     committee: Option<String>,
     body: Option<String>,
+    status: &'static str,
+    status_label: String,
+    /// The open round's deadline, with the days left: "08/12/2026 17:00 (còn 2 ngày)".
+    deadline: Option<String>,
+    overdue: bool,
 }
 
 #[derive(Serialize)]
@@ -105,6 +110,14 @@ impl NewReportErrors {
     }
 }
 
+/// A round's deadline as the list shows it: its day and hour, and how many
+/// days are left ("còn 2 ngày") or past.
+fn deadline_text(ctx: &Ctx, deadline: time::OffsetDateTime, today: time::Date) -> String {
+    let days = (deadline.to_offset(gopy_domain::meeting::VIETNAM).date() - today).whole_days();
+    let left = crate::i18n::days_left_text(ctx.pages.catalog(), ctx.language, days);
+    format!("{} ({left})", format_date_time(deadline, &zone(ctx)))
+}
+
 fn reports_view(ctx: &Ctx, model: ReportsPage, values: NewReportValues, errors: NewReportErrors) -> ReportsView {
     let named = |items: Vec<(String, String)>| items.into_iter().map(|(id, name)| NamedView { id, name }).collect();
     let choices = model.new_report.as_ref();
@@ -118,6 +131,10 @@ fn reports_view(ctx: &Ctx, model: ReportsPage, values: NewReportValues, errors: 
                 kind: kind_label(ctx, line.report.kind),
                 committee: line.committee,
                 body: line.body,
+                status: line.report.status.as_str(),
+                status_label: status_label(ctx.pages.catalog(), ctx.language, line.report.status),
+                deadline: line.round.as_ref().map(|r| deadline_text(ctx, r.deadline, model.today)),
+                overdue: line.round.as_ref().is_some_and(|r| r.deadline <= model.now),
             })
             .collect(),
         may_create: choices.is_some(),
@@ -211,6 +228,8 @@ pub(super) struct ReportView {
     versions: Vec<VersionRowView>,
     next_number: u32,
     may_add_version: bool,
+    /// Why the drafting team cannot add a version now.
+    add_version_why_not: Option<String>,
     upload_limit: String,
     life: LifeView,
     values: VersionValues,
@@ -253,6 +272,17 @@ struct LifeView {
     latest_version: Option<u32>,
     ballot: Option<BallotView>,
     may_vote: bool,
+    /// Why a member cannot vote now (the round closed on a day).
+    vote_why_not: Option<String>,
+    /// The last return, until the next submission.
+    returned: Option<ReturnedView>,
+}
+
+#[derive(Serialize)]
+struct ReturnedView {
+    reason: String,
+    /// "Returned by … on …".
+    by: String,
 }
 
 #[derive(Serialize)]
@@ -286,11 +316,19 @@ struct StepView {
     label: String,
     is_open: bool,
     is_return: bool,
+    /// A step that cannot be undone asks first, naming what it leaves
+    /// behind; empty for opening a round, which can be closed again.
+    consequences: Vec<String>,
+    /// Its confirmation is shown open: the step was refused and comes back.
+    open: bool,
 }
 
 #[derive(Serialize)]
 struct BallotView {
     round: u32,
+    version: u32,
+    /// "vòng 2, dự thảo lần 3": the ballot names what it was about.
+    round_of: String,
     agree: usize,
     disagree: usize,
     other: usize,
@@ -400,7 +438,7 @@ fn life_view(ctx: &Ctx, life: ReportLife, zone: &str) -> LifeView {
     LifeView {
         status: life.status.as_str(),
         status_label: status_label(catalog, ctx.language, life.status),
-        approval: life.approval.map(|(a, by)| ApprovalView { version: a.version, by, at: format_date_time(a.at, zone) }),
+        approval: life.approval.as_ref().map(|(a, by)| ApprovalView { version: a.version, by: by.clone(), at: format_date_time(a.at, zone) }),
         round: life.round.as_ref().map(|r| RoundView {
             number: r.number,
             version: r.version,
@@ -427,20 +465,88 @@ fn life_view(ctx: &Ctx, life: ReportLife, zone: &str) -> LifeView {
                 label: step_label(catalog, ctx.language, *s),
                 is_open: *s == Step::OpenRound,
                 is_return: *s == Step::Return,
+                consequences: consequences(ctx, *s, &life, zone),
+                open: false,
             })
             .collect(),
+        returned: life.returned.as_ref().map(|r| ReturnedView {
+            reason: r.reason.clone(),
+            by: catalog
+                .text(ctx.language, "returned_by")
+                .replace("{by}", r.by.as_deref().unwrap_or_default())
+                .replace("{at}", &format_date_time(r.at, zone)),
+        }),
         counts: life.counts,
         previous_round_version: life.previous_round_version,
         latest_version: life.latest_version,
         ballot: life.ballot.map(|b| ballot_view(ctx, b)),
-        may_vote: life.may_vote,
+        may_vote: life.vote.is_yes(),
+        vote_why_not: OfferView::new(catalog, ctx.language, &life.vote).why_not,
     }
+}
+
+/// What taking `step` now leaves behind, in sentences, from the read
+/// model's counts: the page asks before a step that cannot be undone.
+fn consequences(ctx: &Ctx, step: Step, life: &ReportLife, zone: &str) -> Vec<String> {
+    let text = |key: &str| ctx.pages.catalog().text(ctx.language, key).to_owned();
+    let c = &life.consequences;
+    let version = |v: Option<u32>| v.map_or_else(String::new, |n| n.to_string());
+    let round_version = c.round.map(|(_, v)| v).or(c.latest_version);
+    let not_commented = || {
+        text("confirm_not_commented")
+            .replace("{n}", &c.not_commented.to_string())
+            .replace("{members}", &c.members.to_string())
+            .replace("{version}", &version(round_version))
+    };
+    let not_voted = || {
+        c.not_voted.map(|n| text("confirm_not_voted").replace("{n}", &n.to_string()).replace("{members}", &c.members.to_string()))
+    };
+    let unanswered = || text("confirm_unanswered").replace("{n}", &c.unanswered.to_string());
+    let mut said = Vec::new();
+    match step {
+        Step::OpenRound => return said,
+        Step::CloseRound => {
+            let round = c.round.map_or(0, |(n, _)| n).to_string();
+            said.push(match &life.round {
+                Some(open) if !life.overdue => text("confirm_close_round")
+                    .replace("{round}", &round)
+                    .replace("{deadline}", &format_date_time(open.deadline, zone)),
+                _ => text("confirm_close_round_overdue").replace("{round}", &round),
+            });
+            said.push(not_commented());
+            said.extend(not_voted());
+        }
+        Step::Submit => {
+            said.push(text("confirm_submit").replace("{version}", &version(c.latest_version)));
+            said.push(unanswered());
+        }
+        Step::Approve => {
+            said.push(text("confirm_approve").replace("{version}", &version(c.latest_version)));
+            if c.round.is_some() {
+                said.push(not_commented());
+                said.extend(not_voted());
+            }
+            said.push(unanswered());
+        }
+        Step::Return => {
+            said.push(text("confirm_return"));
+            said.push(unanswered());
+        }
+    }
+    said
 }
 
 fn ballot_view(ctx: &Ctx, ballot: BallotModel) -> BallotView {
     let mine = ballot.mine.as_ref();
     BallotView {
         round: ballot.round,
+        version: ballot.version,
+        round_of: ctx
+            .pages
+            .catalog()
+            .text(ctx.language, "ballot_round_of")
+            .replace("{round}", &ballot.round.to_string())
+            .replace("{version}", &ballot.version.to_string()),
         agree: ballot.agree,
         disagree: ballot.disagree,
         other: ballot.other,
@@ -461,7 +567,7 @@ fn ballot_view(ctx: &Ctx, ballot: BallotModel) -> BallotView {
 fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForms) -> ReportView {
     let zone = zone(ctx);
     let catalog = ctx.pages.catalog();
-    let ReportPage { report, committee, body, team, versions, may_add_version, life } = model;
+    let ReportPage { report, committee, body, team, versions, add_version, life } = model;
     ReportView {
         id: report.id.to_string(),
         title: report.title.to_string(),
@@ -484,9 +590,17 @@ fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForm
                 previous: (v.summary.number > 1).then(|| v.summary.number - 1),
             })
             .collect(),
-        may_add_version,
+        may_add_version: add_version.is_yes(),
+        add_version_why_not: OfferView::new(catalog, ctx.language, &add_version).why_not,
         upload_limit: format_bytes(state.settings.server.upload_limit_bytes),
-        life: life_view(ctx, life, &zone),
+        life: {
+            let mut life = life_view(ctx, life, &zone);
+            // A refused step comes back with its confirmation open.
+            for step in &mut life.steps {
+                step.open = !forms.step_form.step.is_empty() && step.step == forms.step_form.step;
+            }
+            life
+        },
         values: forms.values,
         errors: forms.errors,
         preview: forms.preview,
@@ -693,12 +807,17 @@ fn diff_rows(diff: &DiffPage, inline: bool, kind_label: impl Fn(ChangeKind) -> S
     let mut rows: Vec<DiffRowView> = Vec::new();
     let mut kept_run: Vec<&str> = Vec::new();
     let flush = |rows: &mut Vec<DiffRowView>, kept_run: &mut Vec<&str>| {
-        if let (Some(first), Some(last)) = (kept_run.first(), kept_run.last()) {
+        if !kept_run.is_empty() {
+            // A passage without a label (a title) does not name the run;
+            // a run with no label at all is told by its count alone.
+            let mut labelled = kept_run.iter().filter(|l| !l.is_empty());
+            let first = labelled.next().copied().unwrap_or_default();
+            let last = labelled.last().copied().unwrap_or(first);
             rows.push(DiffRowView {
                 kept: true,
                 count: kept_run.len(),
-                first: (*first).to_owned(),
-                last: (*last).to_owned(),
+                first: first.to_owned(),
+                last: last.to_owned(),
                 ..DiffRowView::default()
             });
             kept_run.clear();
@@ -786,7 +905,17 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     let some = || Some("x".to_owned());
     let named = || NamedView { id: "1".into(), name: "Ban Tuyên giáo".into() };
     let reports = ReportsView {
-        reports: vec![ReportLineView { id: "1".into(), title: "Báo cáo".into(), kind: "Sơ kết".into(), committee: some(), body: some() }],
+        reports: vec![ReportLineView {
+            id: "1".into(),
+            title: "Báo cáo".into(),
+            kind: "Sơ kết".into(),
+            committee: some(),
+            body: some(),
+            status: "open_for_comments",
+            status_label: "Đang lấy ý kiến".into(),
+            deadline: some(),
+            overdue: true,
+        }],
         may_create: true,
         kinds: vec![ChoiceView { value: "other", label: "Khác".into() }],
         bodies: vec![named()],
@@ -815,6 +944,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         }],
         next_number: 3,
         may_add_version: true,
+        add_version_why_not: some(),
         upload_limit: "10 MB".into(),
         life: LifeView {
             status: "submitted",
@@ -824,13 +954,22 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
             rounds: vec![RoundLineView { number: 1, version: 1, opened_at: "x".into(), deadline: "x".into(), closed_at: some() }],
             steps: [Step::OpenRound, Step::Return, Step::Submit]
                 .iter()
-                .map(|s| StepView { step: s.as_str(), label: "x".into(), is_open: *s == Step::OpenRound, is_return: *s == Step::Return })
+                .map(|s| StepView {
+                    step: s.as_str(),
+                    label: "x".into(),
+                    is_open: *s == Step::OpenRound,
+                    is_return: *s == Step::Return,
+                    consequences: vec!["x".into()],
+                    open: true,
+                })
                 .collect(),
             counts: CommentCounts::default(),
             previous_round_version: Some(1),
             latest_version: Some(2),
             ballot: Some(BallotView {
                 round: 1,
+                version: 1,
+                round_of: "x".into(),
                 agree: 1,
                 disagree: 0,
                 other: 1,
@@ -840,6 +979,8 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
                 my_text: some(),
             }),
             may_vote: true,
+            vote_why_not: some(),
+            returned: Some(ReturnedView { reason: "x".into(), by: "x".into() }),
         },
         values: VersionValues::default(),
         errors: VersionErrors { form: some(), file: some(), markdown: some(), change_note: some() },

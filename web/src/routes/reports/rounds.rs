@@ -10,7 +10,7 @@ use gopy_app::reports::Timeline;
 use gopy_app::rounds::{DashboardRow, StepRequest};
 use gopy_app::{AppError, Fresh};
 use gopy_domain::workflow::{Step, StepRefused, Vote, allowed_steps};
-use gopy_domain::{AuditEvent, CommentCounts, Report, ReportStatus};
+use gopy_domain::{AuditEvent, CommentCounts, Language, Report, ReportStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -20,7 +20,7 @@ use super::{ReportRefView, actor, kind_label, report_id, revalidate, zone};
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, PageResult};
 use crate::etag::Tag;
-use crate::i18n::{format_date_time, parse_local_date_time, status_label, step_label};
+use crate::i18n::{Catalog, format_date_time, parse_local_date_time, status_label, step_label};
 use crate::routes::api::{ApiError, ApiJson, refuse};
 
 #[derive(Deserialize, Serialize)]
@@ -174,32 +174,42 @@ struct EventView {
     action: String,
 }
 
-/// An audit event in words: what happened.
-fn event_text(ctx: &Ctx, event: &AuditEvent) -> String {
-    let catalog = ctx.pages.catalog();
+/// An audit event in words: what happened. An event this page has no
+/// words for yet is told as "a change" rather than by its stored name.
+fn event_text(catalog: &Catalog, language: Language, event: &AuditEvent) -> String {
+    let text = |key: &str| catalog.text(language, key).to_owned();
     let details = &event.details;
     match event.action.as_str() {
         "report.step" => {
             let step = details["step"].as_str().and_then(|s| s.parse::<Step>().ok());
-            let mut text = step.map(|s| step_label(catalog, ctx.language, s)).unwrap_or_default();
+            let mut said = step.map(|s| step_label(catalog, language, s)).unwrap_or_default();
             if let Some(round) = details["round"].as_u64() {
-                text.push_str(&format!(" ({} {round})", catalog.text(ctx.language, "round")));
+                said.push_str(&format!(" ({} {round})", text("round")));
             }
             if let Some(reason) = details["reason"].as_str() {
-                text.push_str(&format!(": {reason}"));
+                said.push_str(&format!(": {reason}"));
             }
-            text
+            said
         }
-        "version.created" => format!("{} {}", catalog.text(ctx.language, "event_version"), details["number"]),
+        "version.created" => format!("{} {}", text("event_version"), details["number"]),
         "comment.answered" => {
             let kind = details["disposition"].as_str().unwrap_or("none");
-            format!("{}: {}", catalog.text(ctx.language, "event_comment.answered"), catalog.text(ctx.language, &format!("disposition_{kind}")))
+            format!("{}: {}", text("event_comment.answered"), text(&format!("disposition_{kind}")))
         }
         "ballot.cast" => {
             let vote = details["vote"].as_str().unwrap_or("other");
-            format!("{}: {}", catalog.text(ctx.language, "event_ballot.cast"), catalog.text(ctx.language, &format!("vote_{vote}")))
+            format!("{}: {}", text("event_ballot.cast"), text(&format!("vote_{vote}")))
         }
-        other => catalog.text(ctx.language, &format!("event_{other}")).to_owned(),
+        "indicator_results.recorded" => text("event_indicator_results.recorded")
+            .replace("{n}", &details["recorded"].as_u64().unwrap_or(0).to_string())
+            .replace("{version}", &details["version"].as_u64().unwrap_or(0).to_string()),
+        other => {
+            let key = format!("event_{other}");
+            match catalog.text(language, &key) {
+                found if found != key => found.to_owned(),
+                _ => text("event_other"),
+            }
+        }
     }
 }
 
@@ -212,7 +222,7 @@ fn timeline_view(ctx: &Ctx, timeline: &Timeline, zone: &str) -> TimelineView {
             .map(|e| EventView {
                 at: format_date_time(e.event.occurred_at, zone),
                 who: e.who.clone(),
-                what: event_text(ctx, &e.event),
+                what: event_text(ctx.pages.catalog(), ctx.language, &e.event),
                 action: e.event.action.clone(),
             })
             .collect(),
@@ -435,4 +445,48 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         events: vec![EventView { at: "x".into(), who: Some("x".into()), what: "x".into(), action: "report.step".into() }],
     };
     vec![("pages/dashboard", super::sample(&dashboard)), ("pages/timeline", super::sample(&timeline))]
+}
+
+#[cfg(test)]
+mod tests {
+    use gopy_domain::{AuditEvent, Language};
+    use serde_json::json;
+
+    use super::event_text;
+    use crate::i18n::Catalog;
+
+    /// Every event the app records about a report, as the timeline reads it.
+    const REPORT_EVENTS: [(&str, &str); 10] = [
+        ("report.created", "{}"),
+        ("version.created", r#"{"number": 2}"#),
+        ("comment.posted", "{}"),
+        ("comment.replied", "{}"),
+        ("comment.edited", "{}"),
+        ("comment.withdrawn", "{}"),
+        ("comment.answered", r#"{"disposition": "accepted"}"#),
+        ("ballot.cast", r#"{"vote": "agree"}"#),
+        ("report.step", r#"{"step": "return", "reason": "Cần bổ sung"}"#),
+        ("indicator_results.recorded", r#"{"version": 2, "recorded": 24}"#),
+    ];
+
+    #[test]
+    fn the_timeline_tells_every_report_event_in_words_in_both_languages() {
+        let catalog = Catalog::load().expect("the catalog");
+        for language in [Language::Vi, Language::En] {
+            for (action, details) in REPORT_EVENTS.iter().chain([("something.new", "{}")].iter()) {
+                let event = AuditEvent {
+                    id: gopy_domain::AuditEventId::from_uuid(uuid::Uuid::nil()),
+                    actor: None,
+                    action: (*action).to_owned(),
+                    subject_kind: "report".into(),
+                    subject_id: None,
+                    details: serde_json::from_str(details).unwrap_or(json!({})),
+                    occurred_at: time::OffsetDateTime::UNIX_EPOCH,
+                };
+                let said = event_text(&catalog, language, &event);
+                assert!(!said.trim().is_empty(), "{action} in {language:?}");
+                assert!(!said.contains("event_") && !said.contains(action) && !said.contains('{'), "{action} in {language:?}: {said}");
+            }
+        }
+    }
 }

@@ -16,6 +16,10 @@ pub struct SearchHitResponse {
     /// `passage`, `comment`, `answer`, `minutes` or `conclusion`.
     pub kind: &'static str,
     pub report: Option<String>,
+    /// The meeting a minute or conclusion is from.
+    pub meeting: Option<String>,
+    /// The title of the report or meeting it is from.
+    pub source: Option<String>,
     pub version: Option<u32>,
     pub block: Option<String>,
     pub comment: Option<String>,
@@ -37,6 +41,8 @@ pub async fn api_search(State(state): State<AppState>, ApiCaller(identity): ApiC
                 .map(|h| SearchHitResponse {
                     kind: h.entry.kind.as_str(),
                     report: h.entry.report.map(|r| r.to_string()),
+                    meeting: h.entry.meeting.map(|m| m.to_string()),
+                    source: h.source.clone(),
                     version: h.entry.version,
                     block: h.entry.block.clone(),
                     comment: h.entry.comment.map(|c| c.to_string()),

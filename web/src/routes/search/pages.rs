@@ -102,6 +102,10 @@ pub struct HitView {
     pub link: Option<String>,
     pub at: String,
     pub version: Option<u32>,
+    /// The report or meeting it is from.
+    pub source: Option<String>,
+    /// `report` or `meeting`, to say which.
+    pub source_kind: Option<String>,
 }
 
 pub async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(params): Query<SearchParams>) -> PageResult {
@@ -132,6 +136,10 @@ pub async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(params):
                 link: link(h),
                 at: format_date_time(h.entry.at, zone),
                 version: h.entry.version,
+                source: h.source.clone(),
+                source_kind: h.source.as_ref().map(|_| {
+                    catalog.text(ctx.language, if h.entry.meeting.is_some() { "search_from_meeting" } else { "search_from_report" }).to_owned()
+                }),
             })
             .collect(),
         q: params.q,
@@ -156,6 +164,8 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
             link: Some("/reports/r/versions/1#b".into()),
             at: "27/06/2023 08:00".into(),
             version: Some(1),
+            source: Some("Báo cáo sơ kết".into()),
+            source_kind: Some("Báo cáo".into()),
         }],
     };
     vec![("pages/search", serde_json::to_value(view).expect("search view"))]

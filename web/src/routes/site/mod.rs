@@ -8,7 +8,7 @@ use axum::routing::get;
 
 use crate::AppState;
 
-pub use pages::not_found;
+pub use pages::{awaiting_text, not_found};
 
 pub fn router() -> Router<AppState> {
     Router::new()
