@@ -31,6 +31,15 @@ pub struct Settings {
     pub i18n: I18nSettings,
     pub mail: MailSection,
     pub limits: LimitsSettings,
+    pub reminders: RemindersSection,
+}
+
+/// `[reminders]`: when the worker reminds people, in working days.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemindersSection {
+    pub round_offsets_working_days: Vec<u32>,
+    pub escalate_after_working_days: u32,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -155,6 +164,20 @@ impl Settings {
             origin: "the merged configuration".to_owned(),
             expected: expected.to_owned(),
         };
+        if let Some(n) = self.reminders.round_offsets_working_days.iter().find(|n| !(1..=30).contains(*n)) {
+            return Err(invalid(
+                "reminders.round_offsets_working_days",
+                n,
+                "working days before a round's deadline, each from 1 to 30, such as [3, 1]",
+            ));
+        }
+        if !(1..=60).contains(&self.reminders.escalate_after_working_days) {
+            return Err(invalid(
+                "reminders.escalate_after_working_days",
+                &self.reminders.escalate_after_working_days,
+                "a number of working days from 1 to 60",
+            ));
+        }
         self.server_addr().map_err(|_| {
             invalid("server.addr", &self.server.addr, "an address and port such as 127.0.0.1:3000")
         })?;
@@ -278,6 +301,14 @@ impl Settings {
             busy_timeout: Duration::from_secs(self.database.busy_timeout_secs),
             group_commit_max: self.database.group_commit_max,
             group_commit_wait: Duration::from_micros(self.database.group_commit_wait_us),
+        }
+    }
+
+    /// When reminders go out, for the use cases that plan them.
+    pub fn reminders(&self) -> gopy_domain::reminder::ReminderSettings {
+        gopy_domain::reminder::ReminderSettings {
+            round_offsets: self.reminders.round_offsets_working_days.clone(),
+            escalate_after_working_days: self.reminders.escalate_after_working_days,
         }
     }
 

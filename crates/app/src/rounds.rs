@@ -97,6 +97,7 @@ impl App {
                     closed_at: None,
                 };
                 uow.insert_round(id, &round).await?;
+                self.plan_round_reminders(uow.as_mut(), report.committee, &round).await?;
                 details["round"] = json!(round.number);
                 details["version"] = json!(round.version);
                 details["deadline"] = json!(round.deadline);
