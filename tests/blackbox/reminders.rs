@@ -19,14 +19,15 @@ use gopy_domain::{ActionStatus, Language};
 use gopy_store::on_both_engines;
 use gopy_store::testing::meeting_day;
 use gopy_tests::{Mail, SmtpServer, TempDir, gopy_command};
-use support::{file, story};
+use gopy_app::reports::VersionInput;
+use support::story;
 use time::macros::{date, datetime};
 
 /// Subjects of the reminder kinds, in both languages: the other notices
 /// the story causes (a round opened, a comment posted) are not counted.
 const REMINDER_SUBJECTS: &[&str] = &[
     "Sắp hết hạn góp ý", "Closing soon", "Sắp đến hạn", "Due soon", "Quá hạn", "Overdue by", "Nhiệm vụ quá hạn",
-    "Still not done",
+    "Still not done", "Còn ", "Still unanswered",
 ];
 
 fn reminders(mails: &[Mail]) -> Vec<(String, String)> {
@@ -89,7 +90,8 @@ on_both_engines! {
         let app = db.app_at(meeting_day());
         let s = story(&app).await;
         app.update_own_account(s.chair.user, "Võ Bí Thư", Language::En).await.expect("the chair reads English");
-        app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default())
+        let text = "# Báo cáo sơ kết\n\nĐoạn thứ nhất của dự thảo.\n";
+        app.add_version(&s.lead, s.report.id, VersionInput::Markdown(text.to_owned()), "", &ImportLimits::default())
             .await
             .expect("v1");
         // Friday 7/7, 17:00 in Hà Nội: reminders on Tuesday 4/7 and Thursday 6/7.
@@ -131,7 +133,7 @@ on_both_engines! {
         // Wednesday: the member comments; the second item is done.
         let wednesday = db.app_at(datetime!(2023-07-05 10:00 +7));
         let body = NewComment { version: 1, anchor: NewAnchor::default(), body: "Đề nghị bổ sung số liệu.".into(), on_behalf_of: None, at_meeting: false };
-        wednesday.post_comment(&s.member, s.report.id, body).await.expect("comment");
+        let comment = wednesday.post_comment(&s.member, s.report.id, body).await.expect("comment");
         wednesday.follow_up_action(&s.secretariat, meeting.id, sent_early.id, ActionStatus::Done, "Đã gửi.").await.expect("done");
 
         // Thursday: only the chair is reminded of the round; the open item is due.
@@ -142,14 +144,26 @@ on_both_engines! {
             (member.clone(), "Sắp đến hạn: Hoàn thiện dự thảo (Thứ Sáu, 07/07/2023)".to_owned()),
         ]);
 
-        // Monday: overdue, to the assignee.
-        assert_eq!(two_workers_at("2023-07-10T08:00:00+07:00", &db.url, &smtp), 1);
-        let monday = reminder_mails(&smtp, 5);
-        assert_eq!(new_ones(&monday, &thursday), vec![(member.clone(), "Quá hạn 3 ngày: Hoàn thiện dự thảo".to_owned())]);
+        // Monday: overdue, to the assignee; the round has closed with the
+        // member's comment unanswered, which the drafting team hears.
+        assert_eq!(two_workers_at("2023-07-10T08:00:00+07:00", &db.url, &smtp), 3);
+        let monday = reminder_mails(&smtp, 7);
+        let owed = format!("Còn 1 ý kiến chưa tiếp thu, giải trình: {report}");
+        assert_eq!(new_ones(&monday, &thursday), vec![
+            ("btv@tinhuy.vn".to_owned(), owed.clone()),
+            ("tbt@tinhuy.vn".to_owned(), owed),
+            (member.clone(), "Quá hạn 3 ngày: Hoàn thiện dự thảo".to_owned()),
+        ]);
+        // Wednesday: the lead answers it, so Tuesday's reminders, still
+        // waiting when the next worker runs, are dropped.
+        db.app_at(datetime!(2023-07-12 10:00 +7))
+            .answer_comment(&s.lead, comment.id, gopy_domain::DispositionKind::Accepted, "Đã bổ sung.", None)
+            .await
+            .expect("answered");
 
         // Friday, five working days late: the presiding chair hears, in English.
         assert_eq!(two_workers_at("2023-07-14T08:00:00+07:00", &db.url, &smtp), 1);
-        let friday = reminder_mails(&smtp, 6);
+        let friday = reminder_mails(&smtp, 8);
         assert_eq!(
             new_ones(&friday, &monday),
             vec![(chair.clone(), "Still not done, 7 days overdue: Hoàn thiện dự thảo".to_owned())]
@@ -161,6 +175,6 @@ on_both_engines! {
         assert!(friday.iter().all(|(_, subject)| !subject.contains("Gửi tài liệu")), "nothing about the item done early");
         // Nothing more is due that morning: running again sends nothing.
         assert_eq!(two_workers_at("2023-07-14T08:00:00+07:00", &db.url, &smtp), 0);
-        assert_eq!(reminders(&smtp.messages()).len(), 6, "each reminder once");
+        assert_eq!(reminders(&smtp.messages()).len(), 8, "each reminder once");
     }
 }

@@ -426,6 +426,20 @@ mod tests {
     }
 
     #[test]
+    fn a_reminder_offset_of_no_working_day_or_an_escalation_of_none_is_refused_naming_the_key() {
+        let mut settings: Settings = Figment::new().merge(Toml::string(DEFAULT_TOML)).extract().expect("defaults");
+        assert_eq!(settings.reminders().round_offsets, vec![3, 1]);
+        assert_eq!(settings.reminders().escalate_after_working_days, 5);
+        settings.reminders.round_offsets_working_days = vec![3, 0];
+        let refused = settings.validate().expect_err("an offset of 0").to_string();
+        assert!(refused.contains("reminders.round_offsets_working_days = 0"), "{refused}");
+        settings.reminders.round_offsets_working_days = vec![3, 1];
+        settings.reminders.escalate_after_working_days = 0;
+        let refused = settings.validate().expect_err("no escalation delay").to_string();
+        assert!(refused.contains("reminders.escalate_after_working_days = 0"), "{refused}");
+    }
+
+    #[test]
     fn printed_configuration_hides_the_database_password() {
         let mut settings: Settings =
             Figment::new().merge(Toml::string(DEFAULT_TOML)).extract().expect("defaults");

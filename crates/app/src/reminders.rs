@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use gopy_domain::calendar::{WorkingCalendar, weekday_vi};
 use gopy_domain::reminder::{
     OVERDUE_EVERY, Reminder, ReminderKind, ReminderOutcome, ReminderSettings, action_deadline, action_due_soon,
-    action_escalation, action_first_overdue, round_closing_times, zone_offset,
+    action_escalation, action_first_overdue, next_working_morning, round_closing_times, zone_offset,
 };
 use gopy_domain::workflow::Round;
 use gopy_domain::{
@@ -126,6 +126,30 @@ impl App {
         Ok(())
     }
 
+    /// Plans the "answers owed" reminders of a round: to each of the
+    /// drafting team, on the first working morning after `closes` (the
+    /// deadline when the round opens, now when it is closed early). Both
+    /// fall on mornings, so the daily chain of one meets the other's row
+    /// and is not doubled.
+    pub(crate) async fn plan_answers_owed(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        report: gopy_domain::ReportId,
+        round: &Round,
+        closes: OffsetDateTime,
+    ) -> Result<(), AppError> {
+        let calendar = calendar();
+        let mut planned = Vec::new();
+        for drafter in uow.drafting_team(report).await? {
+            let Some(user) = uow.find_user(drafter.user).await? else { continue };
+            if let Some(due_at) = next_working_morning(&calendar, closes, &user.time_zone) {
+                planned.push(self.reminder(ReminderKind::AnswersOwed, round.id.as_uuid(), user.id, round.deadline, due_at));
+            }
+        }
+        uow.plan_reminders(&planned).await?;
+        Ok(())
+    }
+
     /// Plans the reminders of a meeting's open action items: due soon and
     /// overdue to each assignee, the escalation to the presiding person.
     /// Planning again after any change is harmless (a planned reminder is
@@ -207,6 +231,7 @@ impl App {
         }
         match reminder.kind {
             ReminderKind::RoundClosing => self.round_reason(uow, reminder, &recipient, now).await,
+            ReminderKind::AnswersOwed => self.answers_reason(uow, reminder, &recipient, now).await,
             ReminderKind::ActionDue | ReminderKind::ActionOverdue | ReminderKind::ActionEscalated => {
                 self.action_reason(uow, reminder, &recipient, now).await
             }
@@ -253,6 +278,38 @@ impl App {
             "path": format!("/reports/{}", report.id),
         });
         Ok(Some((payload, None)))
+    }
+
+    async fn answers_reason(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        reminder: &Reminder,
+        recipient: &User,
+        now: OffsetDateTime,
+    ) -> Result<Option<(Value, Option<Reminder>)>, AppError> {
+        let Some((report_id, round)) = uow.find_round(RoundId::from_uuid(reminder.subject)).await? else { return Ok(None) };
+        // Not closed yet, by a step or by its deadline: nothing is owed yet.
+        if round.closed_at.is_none() && now < round.deadline {
+            return Ok(None);
+        }
+        if !uow.drafting_team(report_id).await?.iter().any(|d| d.user == recipient.id) {
+            return Ok(None);
+        }
+        let unanswered = uow.comments_of_report(report_id).await?.iter().filter(|c| c.awaits_answer()).count();
+        if unanswered == 0 {
+            return Ok(None);
+        }
+        let Some(report) = uow.find_report(report_id).await? else { return Ok(None) };
+        let payload = json!({
+            "report": report.id,
+            "report_title": report.title,
+            "round": round.number,
+            "unanswered": unanswered,
+            "path": format!("/reports/{}/dispositions", report.id),
+        });
+        let next = next_working_morning(&calendar(), now, &recipient.time_zone)
+            .map(|due_at| self.reminder(ReminderKind::AnswersOwed, reminder.subject, recipient.id, reminder.deadline, due_at));
+        Ok(Some((payload, next)))
     }
 
     async fn action_reason(
@@ -302,7 +359,13 @@ impl App {
             "path": format!("/meetings/{}", meeting.id),
         });
         let next = (reminder.kind == ReminderKind::ActionOverdue).then(|| {
-            self.reminder(ReminderKind::ActionOverdue, reminder.subject, recipient.id, reminder.deadline, reminder.due_at + OVERDUE_EVERY)
+            // A week after this one, or later if the worker was stopped for
+            // weeks: the next is always to come, never a backlog.
+            let mut due_at = reminder.due_at + OVERDUE_EVERY;
+            while due_at <= now {
+                due_at += OVERDUE_EVERY;
+            }
+            self.reminder(ReminderKind::ActionOverdue, reminder.subject, recipient.id, reminder.deadline, due_at)
         });
         Ok(Some((payload, next)))
     }

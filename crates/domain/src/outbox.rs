@@ -115,6 +115,7 @@ pub const CHOOSABLE_KINDS: &[&str] = &[
     "reminder.action_due",
     "reminder.action_overdue",
     "reminder.action_escalated",
+    "reminder.answers_owed",
 ];
 
 /// Kinds that are always sent at once, whatever the person chose: without

@@ -27,6 +27,9 @@ pub enum ReminderKind {
     ActionOverdue,
     /// To the presiding person: an action item is long overdue.
     ActionEscalated,
+    /// To the drafting team: a round has closed with comments unanswered
+    /// (then each working morning while any remain).
+    AnswersOwed,
 }
 
 crate::organisation::stored_as_snake_case!(
@@ -35,6 +38,7 @@ crate::organisation::stored_as_snake_case!(
     ActionDue => "reminder.action_due",
     ActionOverdue => "reminder.action_overdue",
     ActionEscalated => "reminder.action_escalated",
+    AnswersOwed => "reminder.answers_owed",
 );
 
 /// One planned reminder.
@@ -149,6 +153,17 @@ pub fn action_escalation(calendar: &WorkingCalendar, deadline: Date, after: u32,
     calendar.add_working_days(deadline, after.max(1)).map(|d| morning(d, zone))
 }
 
+/// The first working morning in `zone` after `at`: when a round that closed
+/// at `at` first tells its drafting team what it still owes, and the day
+/// after each such mail.
+pub fn next_working_morning(calendar: &WorkingCalendar, at: OffsetDateTime, zone: &str) -> Option<OffsetDateTime> {
+    let day = at.to_offset(zone_offset(zone)).date();
+    if calendar.is_working_day(day) && at < morning(day, zone) {
+        return Some(morning(day, zone));
+    }
+    calendar.add_working_days(day, 1).map(|d| morning(d, zone))
+}
+
 /// Overdue reminders repeat weekly while the item stays open.
 pub const OVERDUE_EVERY: Duration = Duration::weeks(1);
 
@@ -199,6 +214,18 @@ mod tests {
         assert_eq!(action_first_overdue(&calendar, friday, "Asia/Ho_Chi_Minh"), Some(datetime!(2027-03-15 08:00 +7)));
         assert_eq!(action_escalation(&calendar, friday, 5, "Asia/Ho_Chi_Minh"), Some(datetime!(2027-03-19 08:00 +7)));
         assert_eq!(action_deadline(friday), datetime!(2027-03-13 00:00 +7));
+    }
+
+    #[test]
+    fn answers_are_asked_for_on_the_next_working_morning() {
+        let calendar = WorkingCalendar::new(&[]);
+        let friday_evening = datetime!(2027-03-12 17:00 +7);
+        assert_eq!(next_working_morning(&calendar, friday_evening, "Asia/Ho_Chi_Minh"), Some(datetime!(2027-03-15 08:00 +7)));
+        let tuesday_dawn = datetime!(2027-03-16 06:00 +7);
+        assert_eq!(next_working_morning(&calendar, tuesday_dawn, "Asia/Ho_Chi_Minh"), Some(datetime!(2027-03-16 08:00 +7)));
+        // 2/9/2027 is a Thursday: National Day and the day after are off.
+        let before_national_day = datetime!(2027-09-01 09:00 +7);
+        assert_eq!(next_working_morning(&calendar, before_national_day, "Asia/Ho_Chi_Minh"), Some(datetime!(2027-09-06 08:00 +7)));
     }
 
     #[test]

@@ -24,6 +24,12 @@ use crate::unit_of_work::SeaUnitOfWork;
 
 const PENDING: &str = "pending";
 
+/// Times are written and compared in UTC: SQLite compares them as text, so
+/// a due time written at +07:00 would not sort with a `now` at +00:00.
+fn utc(at: OffsetDateTime) -> OffsetDateTime {
+    at.to_offset(time::UtcOffset::UTC)
+}
+
 fn reminder_of(row: reminder::Model) -> Result<(Reminder, Option<ReminderOutcome>), StoreError> {
     let kind = row.kind.parse().map_err(|e| StoreError::Corrupt(format!("reminders.kind: {e}")))?;
     let outcome = match row.state.as_str() {
@@ -53,9 +59,9 @@ impl ReminderStore for SeaUnitOfWork {
             kind: Set(r.kind.as_str().to_owned()),
             subject_id: Set(r.subject),
             recipient_id: Set(r.recipient.as_uuid()),
-            deadline: Set(r.deadline),
-            due_at: Set(r.due_at),
-            created_at: Set(r.created_at),
+            deadline: Set(utc(r.deadline)),
+            due_at: Set(utc(r.due_at)),
+            created_at: Set(utc(r.created_at)),
             state: Set(PENDING.to_owned()),
             finished_at: Set(None),
         });
@@ -80,7 +86,7 @@ impl ReminderStore for SeaUnitOfWork {
     async fn take_due_reminders(&mut self, now: OffsetDateTime, limit: u64) -> Result<Vec<Reminder>, StoreError> {
         let mut query = reminder::Entity::find()
             .filter(reminder::Column::State.eq(PENDING))
-            .filter(reminder::Column::DueAt.lte(now))
+            .filter(reminder::Column::DueAt.lte(utc(now)))
             .order_by_asc(reminder::Column::DueAt)
             .order_by_asc(reminder::Column::Id)
             .limit(limit);
@@ -94,7 +100,7 @@ impl ReminderStore for SeaUnitOfWork {
     async fn finish_reminder(&mut self, id: ReminderId, outcome: ReminderOutcome, at: OffsetDateTime) -> Result<(), StoreError> {
         reminder::Entity::update_many()
             .col_expr(reminder::Column::State, Expr::value(outcome.as_str()))
-            .col_expr(reminder::Column::FinishedAt, Expr::value(Some(at)))
+            .col_expr(reminder::Column::FinishedAt, Expr::value(Some(utc(at))))
             .filter(reminder::Column::Id.eq(id.as_uuid()))
             .filter(reminder::Column::State.eq(PENDING))
             .exec(self.tx())

@@ -43,10 +43,16 @@ async fn outbox_of(db: &TestDatabase, user: UserId, kind: ReminderKind) -> Vec<O
     all.into_iter().filter(|m| m.kind == kind.as_str()).collect()
 }
 
-async fn reminders_about(db: &TestDatabase, subject: uuid::Uuid) -> Vec<(ReminderKind, UserId, OffsetDateTime, Option<ReminderOutcome>)> {
+type Row = (ReminderKind, UserId, OffsetDateTime, Option<ReminderOutcome>);
+
+async fn reminders_about(db: &TestDatabase, subject: uuid::Uuid) -> Vec<Row> {
     let mut uow = db.store.begin().await.expect("uow");
     let rows = uow.reminders_about(subject).await.expect("reminders");
     rows.into_iter().map(|(r, outcome)| (r.kind, r.recipient, r.due_at, outcome)).collect()
+}
+
+async fn reminders_of_kind(db: &TestDatabase, subject: uuid::Uuid, kind: ReminderKind) -> Vec<Row> {
+    reminders_about(db, subject).await.into_iter().filter(|r| r.0 == kind).collect()
 }
 
 on_both_engines! {
@@ -55,7 +61,7 @@ on_both_engines! {
         let s = story(&app).await;
         let round = open_round(&app, &s, false).await;
 
-        let planned = reminders_about(db, round.id.as_uuid()).await;
+        let planned = reminders_of_kind(db, round.id.as_uuid(), ReminderKind::RoundClosing).await;
         assert_eq!(planned.len(), 4, "two members (not the secretariat), two offsets: {planned:?}");
         for (kind, who, due, outcome) in &planned {
             assert_eq!((*kind, *outcome), (ReminderKind::RoundClosing, None));
@@ -82,7 +88,7 @@ on_both_engines! {
         assert_eq!((thursday.sent, thursday.dropped), (1, 1), "the chair still owes an opinion, the member does not");
         assert_eq!(outbox_of(db, s.member.user, ReminderKind::RoundClosing).await.len(), 1, "no second mail to the member");
         assert_eq!(outbox_of(db, s.chair.user, ReminderKind::RoundClosing).await.len(), 2);
-        let ended = reminders_about(db, round.id.as_uuid()).await;
+        let ended = reminders_of_kind(db, round.id.as_uuid(), ReminderKind::RoundClosing).await;
         let dropped: Vec<_> = ended.iter().filter(|r| r.3 == Some(ReminderOutcome::Dropped)).collect();
         assert_eq!(dropped.len(), 1);
         assert_eq!((dropped[0].1, dropped[0].2), (s.member.user, THURSDAY_MORNING));
@@ -104,8 +110,12 @@ on_both_engines! {
         let close = StepRequest { step: Step::CloseRound, deadline: None, late_allowed: false, ballot: false, reason: None };
         db.app_at(datetime!(2023-07-05 09:00 +7)).take_step(&s.secretariat, s.report.id, close).await.expect("closed early");
         let thursday = db.app_at(THURSDAY_MORNING).send_due_reminders(100).await.expect("thursday");
-        assert_eq!((thursday.sent, thursday.dropped), (0, 2), "the round closed: nothing to remind of");
-        assert!(reminders_about(db, round.id.as_uuid()).await.iter().all(|r| r.3.is_some()), "none left pending");
+        assert_eq!((thursday.sent, thursday.dropped), (2, 2), "the round closed: no member is reminded, the drafting team is");
+        let closing = reminders_of_kind(db, round.id.as_uuid(), ReminderKind::RoundClosing).await;
+        assert!(closing.iter().all(|r| r.3.is_some()), "none left pending: {closing:?}");
+        let owed = outbox_of(db, s.lead.user, ReminderKind::AnswersOwed).await;
+        assert_eq!(owed.len(), 1, "the morning after the round closed early, the comment is unanswered");
+        assert_eq!(owed[0].payload["unanswered"], 1);
     }
 
     async fn two_workers_never_take_the_same_reminder(db) {
@@ -141,7 +151,8 @@ on_both_engines! {
         for who in [s.member.user, s.chair.user] {
             assert_eq!(outbox_of(db, who, ReminderKind::RoundClosing).await.len(), 2, "two offsets, one mail each");
         }
-        assert!(reminders_about(db, round.id.as_uuid()).await.iter().all(|r| r.3 == Some(ReminderOutcome::Sent)));
+        let closing = reminders_of_kind(db, round.id.as_uuid(), ReminderKind::RoundClosing).await;
+        assert!(closing.iter().all(|r| r.3 == Some(ReminderOutcome::Sent)), "{closing:?}");
         second.close().await;
     }
 
@@ -214,8 +225,41 @@ on_both_engines! {
             uow.commit().await.expect("commit");
         }
         let round = open_round(&app, &s, false).await;
-        let chair: Vec<OffsetDateTime> =
-            reminders_about(db, round.id.as_uuid()).await.into_iter().filter(|r| r.1 == s.chair.user).map(|r| r.2).collect();
+        let chair: Vec<OffsetDateTime> = reminders_of_kind(db, round.id.as_uuid(), ReminderKind::RoundClosing)
+            .await
+            .into_iter()
+            .filter(|r| r.1 == s.chair.user)
+            .map(|r| r.2)
+            .collect();
         assert_eq!(chair, vec![datetime!(2023-07-04 08:00 UTC), datetime!(2023-07-06 08:00 UTC)]);
+    }
+
+    async fn the_drafting_team_hears_of_unanswered_comments_each_working_morning_until_none_remain(db) {
+        let app = db.app_at(meeting_day());
+        let s = story(&app).await;
+        let round = open_round(&app, &s, false).await;
+        let body = NewComment { version: 1, anchor: NewAnchor::default(), body: "Đề nghị bổ sung số liệu.".into(), on_behalf_of: None, at_meeting: false };
+        let comment = db.app_at(datetime!(2023-07-05 10:00 +7)).post_comment(&s.member, s.report.id, body).await.expect("comment");
+        db.app_at(datetime!(2023-07-07 12:00 +7)).send_due_reminders(100).await.expect("friday");
+        for drafter in [s.lead.user, s.drafter.user] {
+            assert!(outbox_of(db, drafter, ReminderKind::AnswersOwed).await.is_empty(), "the round is still open: nothing owed yet");
+        }
+
+        // Friday's deadline passed: Monday morning is the first working one.
+        let monday = db.app_at(datetime!(2023-07-10 08:00 +7)).send_due_reminders(100).await.expect("monday");
+        assert_eq!((monday.sent, monday.dropped), (2, 0), "the lead and the drafter");
+        let owed = outbox_of(db, s.drafter.user, ReminderKind::AnswersOwed).await;
+        assert_eq!((owed.len(), &owed[0].payload["unanswered"]), (1, &serde_json::json!(1)));
+        assert_eq!(owed[0].payload["path"], format!("/reports/{}/dispositions", s.report.id));
+        let next = reminders_of_kind(db, round.id.as_uuid(), ReminderKind::AnswersOwed).await;
+        assert!(next.contains(&(ReminderKind::AnswersOwed, s.lead.user, datetime!(2023-07-11 08:00 +7), None)), "{next:?}");
+
+        db.app_at(datetime!(2023-07-10 10:00 +7))
+            .answer_comment(&s.lead, comment.id, gopy_domain::DispositionKind::Accepted, "Đã bổ sung.", None)
+            .await
+            .expect("answered");
+        let tuesday = db.app_at(datetime!(2023-07-11 08:00 +7)).send_due_reminders(100).await.expect("tuesday");
+        assert_eq!((tuesday.sent, tuesday.dropped), (0, 2), "none remain: the daily reminder stops");
+        assert_eq!(outbox_of(db, s.lead.user, ReminderKind::AnswersOwed).await.len(), 1);
     }
 }
