@@ -517,6 +517,11 @@ pub trait ReminderStore: Send {
         outcome: gopy_domain::reminder::ReminderOutcome,
         at: OffsetDateTime,
     ) -> Result<(), StoreError>;
+    /// Whether a later reminder of the same kind, subject and recipient is
+    /// also due at `now`, pending or sent: a worker that was stopped for
+    /// days sends the latest one, not each it missed (and two workers
+    /// taking both at once send one of them).
+    async fn superseded(&mut self, reminder: &gopy_domain::reminder::Reminder, now: OffsetDateTime) -> Result<bool, StoreError>;
     /// Every reminder about `subject`, with how it ended (`None`: pending).
     async fn reminders_about(
         &mut self,

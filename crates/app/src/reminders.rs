@@ -226,7 +226,7 @@ impl App {
         now: OffsetDateTime,
     ) -> Result<Option<(Value, Option<Reminder>)>, AppError> {
         let Some(recipient) = uow.find_user(reminder.recipient).await? else { return Ok(None) };
-        if !recipient.active {
+        if !recipient.active || uow.superseded(reminder, now).await? {
             return Ok(None);
         }
         match reminder.kind {

@@ -13,7 +13,9 @@ use gopy_domain::workflow::Round;
 use gopy_domain::{ActionItemId, MeetingId, ReminderId, ReportId, RoundId, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -107,6 +109,20 @@ impl ReminderStore for SeaUnitOfWork {
             .await
             .map_err(map_db_err)?;
         Ok(())
+    }
+
+    async fn superseded(&mut self, r: &Reminder, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let later = reminder::Entity::find()
+            .filter(reminder::Column::State.ne(ReminderOutcome::Dropped.as_str()))
+            .filter(reminder::Column::Kind.eq(r.kind.as_str()))
+            .filter(reminder::Column::SubjectId.eq(r.subject))
+            .filter(reminder::Column::RecipientId.eq(r.recipient.as_uuid()))
+            .filter(reminder::Column::DueAt.gt(utc(r.due_at)))
+            .filter(reminder::Column::DueAt.lte(utc(now)))
+            .count(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        Ok(later > 0)
     }
 
     async fn reminders_about(&mut self, subject: Uuid) -> Result<Vec<(Reminder, Option<ReminderOutcome>)>, StoreError> {
