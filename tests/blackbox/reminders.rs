@@ -5,9 +5,6 @@
 //! language; a reminder whose reason has gone (the member commented, the
 //! action was done) is not sent. Time moves by `--now`, not by sleeping.
 
-#[path = "../../crates/store/tests/support/mod.rs"]
-mod support;
-
 use std::time::{Duration, Instant};
 
 use gopy_app::comments::{NewAnchor, NewComment};
@@ -20,7 +17,7 @@ use gopy_store::on_both_engines;
 use gopy_store::testing::meeting_day;
 use gopy_tests::{Mail, SmtpServer, TempDir, gopy_command};
 use gopy_app::reports::VersionInput;
-use support::story;
+use crate::mail::support::story;
 use time::macros::{date, datetime};
 
 /// Subjects of the reminder kinds, in both languages: the other notices
