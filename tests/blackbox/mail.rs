@@ -9,7 +9,7 @@
 //! API of the real binary; the others run the real binary too.
 
 #[path = "../../crates/store/tests/support/mod.rs"]
-mod support;
+pub(crate) mod support;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

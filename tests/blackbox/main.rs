@@ -15,6 +15,7 @@ mod openapi;
 mod access;
 mod web_safety;
 mod mail;
+mod reminders;
 mod reports;
 mod rounds;
 mod schemathesis;

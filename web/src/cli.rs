@@ -37,7 +37,8 @@ pub enum Command {
     Token(TokenCommand),
     /// Deliver mail from the outbox until stopped, without serving HTTP
     /// (set `mail.worker_in_serve = false` where this runs beside `serve`).
-    Worker,
+    /// It also sends the reminders that fall due.
+    Worker(WorkerArgs),
     /// Send one mail through the configured transport and say whether it worked.
     SendTestEmail(SendTestEmailArgs),
     /// Write a backup of the whole database to a new file: SQLite's online
@@ -50,6 +51,25 @@ pub enum Command {
     /// what `gopy-bench` needs as JSON (used by scripts/bench).
     #[command(hide = true)]
     SeedBenchmark(SeedBenchmarkArgs),
+}
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct WorkerArgs {
+    /// Send what is due now (reminders, then mail) and stop, instead of
+    /// running until stopped.
+    #[arg(long)]
+    pub once: bool,
+    /// With --once: take this moment (RFC 3339, e.g. 2027-03-05T08:00:00+07:00)
+    /// as now. For tests, which move time without waiting for it, and for
+    /// seeing what a given morning sends; a worker left running always keeps
+    /// the real time.
+    #[arg(long, value_name = "TIME", requires = "once", value_parser = parse_moment)]
+    pub now: Option<time::OffsetDateTime>,
+}
+
+fn parse_moment(raw: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+        .map_err(|_| format!("{raw:?} is not a moment such as 2027-03-05T08:00:00+07:00"))
 }
 
 #[derive(Clone, Debug, clap::Args)]

@@ -80,7 +80,7 @@ pub async fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Token(cli::TokenCommand::Create(args)) => commands::create_token(&settings, args).await,
         cli::Command::Serve(args) => server::serve(settings, args).await,
         cli::Command::Demo(args) => demo::run(settings, args).await,
-        cli::Command::Worker => server::worker(settings).await,
+        cli::Command::Worker(args) => server::worker(settings, args).await,
         cli::Command::SendTestEmail(args) => commands::send_test_email(&settings, args).await,
         cli::Command::Backup(args) => commands::backup(&settings, args).await,
         cli::Command::Restore(args) => commands::restore(&settings, args).await,

@@ -69,7 +69,11 @@ pub async fn serve_with_greeting(settings: Settings, args: ServeArgs, greeting: 
     let worker = if state.settings.mail.worker_in_serve {
         let notifier = notifier(&store, &state.settings, state.public_url())?;
         let stop = stopped.clone();
-        Some(tokio::spawn(async move { notifier.run(stop).await }))
+        let reminders = tokio::spawn(scheduler(state.app.clone(), state.settings.mail(state.public_url()).poll_interval, stopped.clone()));
+        Some(tokio::spawn(async move {
+            notifier.run(stop).await;
+            let _ = reminders.await;
+        }))
     } else {
         println!("Mail is not sent by this server (mail.worker_in_serve = false); run `gopy worker`.");
         None
@@ -123,13 +127,75 @@ fn notifier(store: &SeaStore, settings: &Settings, public_url: &str) -> anyhow::
     Ok(notifier)
 }
 
-/// `gopy worker`: delivers mail until SIGINT or SIGTERM, finishing the
-/// round in hand.
-pub async fn worker(settings: Settings) -> anyhow::Result<()> {
+/// How many reminders one unit of work takes.
+const REMINDER_BATCH: u64 = 100;
+
+/// Sends the reminders due, batch after batch, until none is left.
+async fn send_reminders(app: &App) -> Result<gopy_app::reminders::ReminderRound, gopy_app::AppError> {
+    let mut total = gopy_app::reminders::ReminderRound::default();
+    loop {
+        let round = app.send_due_reminders(REMINDER_BATCH).await?;
+        total.sent += round.sent;
+        total.dropped += round.dropped;
+        if round.taken() < REMINDER_BATCH as usize {
+            return Ok(total);
+        }
+    }
+}
+
+/// The reminder scheduler beside the notifier: every poll interval it puts
+/// the reminders that fell due into the outbox (or drops those whose reason
+/// has gone), until `stop` says so.
+async fn scheduler(app: App, interval: Duration, mut stop: tokio::sync::watch::Receiver<()>) {
+    loop {
+        match send_reminders(&app).await {
+            Ok(round) if round.taken() > 0 => tracing::info!(sent = round.sent, dropped = round.dropped, "reminders"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "a reminder round failed; it is tried again"),
+        }
+        tokio::select! {
+            () = tokio::time::sleep(interval) => {}
+            _ = stop.changed() => break,
+        }
+    }
+}
+
+/// A clock stopped at one moment: `gopy worker --once --now`.
+struct StoppedClock(time::OffsetDateTime);
+
+impl gopy_app::Clock for StoppedClock {
+    fn now(&self) -> time::OffsetDateTime {
+        self.0
+    }
+}
+
+/// `gopy worker`: delivers mail and sends reminders until SIGINT or
+/// SIGTERM, finishing the round in hand; with `--once`, what is due and stop.
+pub async fn worker(settings: Settings, args: crate::cli::WorkerArgs) -> anyhow::Result<()> {
     let store = open_store(&settings, settings.database.migrate_on_start).await?;
     let addr = settings.server_addr().context("server.addr")?;
-    let notifier = notifier(&store, &settings, &settings.public_url_for(addr))?;
+    let public_url = settings.public_url_for(addr);
+    let clock: Arc<dyn gopy_app::Clock> = match args.now {
+        Some(at) => Arc::new(StoppedClock(at)),
+        None => Arc::new(SystemClock),
+    };
+    let app = App::new(Arc::new(store.clone()), clock.clone()).with_reminder_settings(settings.reminders());
+    if args.once {
+        let notifier = gopy_notifier::Notifier::new(Arc::new(store.clone()), clock, settings.mail(&public_url))
+            .context("the notifier")?;
+        let reminders = send_reminders(&app).await.context("sending reminders")?;
+        let mail = notifier.drain().await.context("sending mail")?;
+        println!(
+            "Reminders: {} sent, {} dropped. Mail: {} sent, {} to retry, {} failed.",
+            reminders.sent, reminders.dropped, mail.mails_sent, mail.retried, mail.failed
+        );
+        store.close().await;
+        return Ok(());
+    }
+    let notifier = notifier(&store, &settings, &public_url)?;
     let (stop, stopped) = tokio::sync::watch::channel(());
+    let interval = settings.mail(&public_url).poll_interval;
+    let reminders = tokio::spawn(scheduler(app, interval, stopped.clone()));
     let run = tokio::spawn(async move { notifier.run(stopped).await });
     shutdown_signal().await;
     let _ = stop.send(());
@@ -137,6 +203,7 @@ pub async fn worker(settings: Settings) -> anyhow::Result<()> {
     if tokio::time::timeout(grace, run).await.is_err() {
         tracing::warn!("stopping: the notifier was still sending after the grace period");
     }
+    let _ = tokio::time::timeout(grace, reminders).await;
     store.close().await;
     Ok(())
 }
@@ -201,7 +268,7 @@ pub fn app_state(
     let public_url = settings.public_url_for(local).into();
     let writes = Arc::new(crate::limits::WriteLimiter::new(settings.limits.writes_per_minute));
     Ok(AppState {
-        app: App::new(Arc::new(store), Arc::new(SystemClock)),
+        app: App::new(Arc::new(store), Arc::new(SystemClock)).with_reminder_settings(settings.reminders()),
         pages: Arc::new(Pages::load()?),
         settings: Arc::new(settings),
         default_language,

@@ -31,6 +31,15 @@ pub struct Settings {
     pub i18n: I18nSettings,
     pub mail: MailSection,
     pub limits: LimitsSettings,
+    pub reminders: RemindersSection,
+}
+
+/// `[reminders]`: when the worker reminds people, in working days.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemindersSection {
+    pub round_offsets_working_days: Vec<u32>,
+    pub escalate_after_working_days: u32,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -155,6 +164,20 @@ impl Settings {
             origin: "the merged configuration".to_owned(),
             expected: expected.to_owned(),
         };
+        if let Some(n) = self.reminders.round_offsets_working_days.iter().find(|n| !(1..=30).contains(*n)) {
+            return Err(invalid(
+                "reminders.round_offsets_working_days",
+                n,
+                "working days before a round's deadline, each from 1 to 30, such as [3, 1]",
+            ));
+        }
+        if !(1..=60).contains(&self.reminders.escalate_after_working_days) {
+            return Err(invalid(
+                "reminders.escalate_after_working_days",
+                &self.reminders.escalate_after_working_days,
+                "a number of working days from 1 to 60",
+            ));
+        }
         self.server_addr().map_err(|_| {
             invalid("server.addr", &self.server.addr, "an address and port such as 127.0.0.1:3000")
         })?;
@@ -281,6 +304,14 @@ impl Settings {
         }
     }
 
+    /// When reminders go out, for the use cases that plan them.
+    pub fn reminders(&self) -> gopy_domain::reminder::ReminderSettings {
+        gopy_domain::reminder::ReminderSettings {
+            round_offsets: self.reminders.round_offsets_working_days.clone(),
+            escalate_after_working_days: self.reminders.escalate_after_working_days,
+        }
+    }
+
     /// What the notifier needs, links starting at `public_url`.
     pub fn mail(&self, public_url: &str) -> gopy_notifier::MailSettings {
         let mail = &self.mail;
@@ -392,6 +423,20 @@ mod tests {
         assert_eq!(settings.database.url, "sqlite://data/gopy.db");
         assert_eq!(settings.server.addr, "127.0.0.1:3000");
         assert_eq!(settings.default_language().ok(), Some(Language::Vi));
+    }
+
+    #[test]
+    fn a_reminder_offset_of_no_working_day_or_an_escalation_of_none_is_refused_naming_the_key() {
+        let mut settings: Settings = Figment::new().merge(Toml::string(DEFAULT_TOML)).extract().expect("defaults");
+        assert_eq!(settings.reminders().round_offsets, vec![3, 1]);
+        assert_eq!(settings.reminders().escalate_after_working_days, 5);
+        settings.reminders.round_offsets_working_days = vec![3, 0];
+        let refused = settings.validate().expect_err("an offset of 0").to_string();
+        assert!(refused.contains("reminders.round_offsets_working_days = 0"), "{refused}");
+        settings.reminders.round_offsets_working_days = vec![3, 1];
+        settings.reminders.escalate_after_working_days = 0;
+        let refused = settings.validate().expect_err("no escalation delay").to_string();
+        assert!(refused.contains("reminders.escalate_after_working_days = 0"), "{refused}");
     }
 
     #[test]

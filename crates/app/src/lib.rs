@@ -15,6 +15,7 @@ pub mod offer;
 pub mod mail;
 pub mod organisation;
 pub mod ports;
+pub mod reminders;
 pub mod reports;
 pub mod review;
 pub mod rounds;
@@ -28,7 +29,7 @@ pub use accounts::{Client, Identity, SignedIn, link_path};
 pub use directory::Directory;
 pub use error::{AppError, Field, InvalidReason};
 pub use offer::{Offer, WhyNot};
-pub use ports::{Claim, ClaimedMail, Clock, NotifierStore, Store, StoreError, SystemClock, UnitOfWork};
+pub use ports::{Claim, ClaimedMail, Clock, NotifierStore, ReminderStore, Store, StoreError, SystemClock, UnitOfWork};
 
 use gopy_domain::{AuditEvent, AuditEventId, OutboxMessage, OutboxMessageId, UserId};
 use time::OffsetDateTime;
@@ -51,11 +52,13 @@ pub struct App {
     clock: Arc<dyn Clock>,
     /// Each person's count of what awaits them, for pages' headers.
     work_counts: Arc<work::CountsKept>,
+    /// When reminders go out (see [`reminders`]).
+    reminders: Arc<gopy_domain::reminder::ReminderSettings>,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock, work_counts: Arc::default() }
+        Self { store, clock, work_counts: Arc::default(), reminders: Arc::default() }
     }
 
     /// Whether the database answers: the readiness probe.

@@ -214,6 +214,8 @@ impl App {
         authorize(actor, action, meeting_resource(&meeting))?;
         let (out, details) = change.apply(self, uow.as_mut(), &mut meeting).await?;
         uow.save_meeting(&meeting).await?;
+        // Action items assigned, followed up or opened again: their reminders.
+        self.plan_action_reminders(uow.as_mut(), &meeting).await?;
         self.index_meeting(uow.as_mut(), &meeting).await?;
         self.record(uow.as_mut(), actor, &meeting, event, details).await?;
         uow.commit().await?;

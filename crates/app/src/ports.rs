@@ -57,7 +57,7 @@ pub trait Store: Send + Sync + 'static {
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
 pub trait UnitOfWork:
-    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + NotifierStore + Send
+    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + NotifierStore + ReminderStore + Send
 {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
@@ -490,4 +490,45 @@ impl Clock for SystemClock {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
     }
+}
+
+/// Planned reminders, and what a worker needs to re-check their reasons.
+///
+/// Taking is the lease: [`ReminderStore::take_due_reminders`] locks the due
+/// rows for the unit of work (`FOR UPDATE SKIP LOCKED` on PostgreSQL; on
+/// SQLite the unit of work is the one writer), which ends each of them as
+/// sent (its mail in the outbox) or dropped before committing. A worker that
+/// dies rolls back, and the rows are free again at once.
+#[async_trait]
+pub trait ReminderStore: Send {
+    /// Plans reminders; one already planned (same kind, subject, recipient
+    /// and due time) is left as it is, so planning again is harmless.
+    async fn plan_reminders(&mut self, reminders: &[gopy_domain::reminder::Reminder]) -> Result<(), StoreError>;
+    /// Up to `limit` pending reminders due at `now`, earliest first, locked
+    /// against other workers until this unit of work ends.
+    async fn take_due_reminders(
+        &mut self,
+        now: OffsetDateTime,
+        limit: u64,
+    ) -> Result<Vec<gopy_domain::reminder::Reminder>, StoreError>;
+    async fn finish_reminder(
+        &mut self,
+        id: gopy_domain::ReminderId,
+        outcome: gopy_domain::reminder::ReminderOutcome,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Whether a later reminder of the same kind, subject and recipient is
+    /// also due at `now`, pending or sent: a worker that was stopped for
+    /// days sends the latest one, not each it missed (and two workers
+    /// taking both at once send one of them).
+    async fn superseded(&mut self, reminder: &gopy_domain::reminder::Reminder, now: OffsetDateTime) -> Result<bool, StoreError>;
+    /// Every reminder about `subject`, with how it ended (`None`: pending).
+    async fn reminders_about(
+        &mut self,
+        subject: uuid::Uuid,
+    ) -> Result<Vec<(gopy_domain::reminder::Reminder, Option<gopy_domain::reminder::ReminderOutcome>)>, StoreError>;
+    /// A round and its report, by the round's id.
+    async fn find_round(&mut self, round: RoundId) -> Result<Option<(ReportId, Round)>, StoreError>;
+    /// The meeting whose conclusion assigned `action`.
+    async fn meeting_of_action(&mut self, action: gopy_domain::ActionItemId) -> Result<Option<MeetingId>, StoreError>;
 }

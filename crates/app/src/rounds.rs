@@ -97,6 +97,8 @@ impl App {
                     closed_at: None,
                 };
                 uow.insert_round(id, &round).await?;
+                self.plan_round_reminders(uow.as_mut(), report.committee, &round).await?;
+                self.plan_answers_owed(uow.as_mut(), id, &round, round.deadline).await?;
                 details["round"] = json!(round.number);
                 details["version"] = json!(round.version);
                 details["deadline"] = json!(round.deadline);
@@ -108,6 +110,9 @@ impl App {
             Step::CloseRound => {
                 if let Some(round) = rounds.iter().rev().find(|r| r.closed_at.is_none()) {
                     uow.close_round(round.id, now).await?;
+                    if now < round.deadline {
+                        self.plan_answers_owed(uow.as_mut(), id, round, now).await?;
+                    }
                     details["round"] = json!(round.number);
                 }
             }

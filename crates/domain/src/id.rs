@@ -83,4 +83,6 @@ entity_id!(
     MinuteEntryId,
     /// Work a meeting's conclusion assigns.
     ActionItemId,
+    /// A reminder planned for one person at one time.
+    ReminderId,
 );

@@ -16,6 +16,7 @@ pub mod indicator;
 pub mod meeting;
 pub mod organisation;
 pub mod outbox;
+pub mod reminder;
 pub mod report;
 pub mod search;
 pub mod text;
@@ -29,7 +30,7 @@ pub use account::{
 pub use audit::AuditEvent;
 pub use id::{
     AccessTokenId, AccountLinkId, ActionItemId, AgendaItemId, AuditEventId, BodyId, CommentId, CommitteeId, IndicatorId,
-    MeetingId, MembershipId, MinuteEntryId, OutboxMessageId, ReportId, RoundId, SessionId, TermId, UserId, VersionId,
+    MeetingId, MembershipId, MinuteEntryId, OutboxMessageId, ReminderId, ReportId, RoundId, SessionId, TermId, UserId, VersionId,
 };
 pub use meeting::{
     ActionDraft, ActionItem, ActionStatus, AgendaItem, Assignee, Attendance, Conclusion, ConclusionText, DraftAt, Meeting,

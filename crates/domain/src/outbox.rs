@@ -111,6 +111,11 @@ pub const CHOOSABLE_KINDS: &[&str] = &[
     "report.submitted",
     "report.approved",
     "report.returned",
+    "reminder.round_closing",
+    "reminder.action_due",
+    "reminder.action_overdue",
+    "reminder.action_escalated",
+    "reminder.answers_owed",
 ];
 
 /// Kinds that are always sent at once, whatever the person chose: without

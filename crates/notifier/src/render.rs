@@ -33,7 +33,8 @@ macro_rules! kind_templates {
 const KINDS: &[(&str, &str)] =
     kind_templates![
         "invitation", "password_reset", "comment.posted", "comment.replied", "comment.answered", "round.opened",
-        "report.submitted", "report.approved", "report.returned", "digest"
+        "report.submitted", "report.approved", "report.returned", "reminder.round_closing", "reminder.action_due",
+        "reminder.action_overdue", "reminder.action_escalated", "reminder.answers_owed", "digest"
     ];
 const LAYOUTS: &[(&str, &str)] =
     templates!["layout/vi/layout.txt", "layout/vi/layout.html", "layout/en/layout.txt", "layout/en/layout.html"];
@@ -229,10 +230,13 @@ mod tests {
         let data = json!({
             "report_title": "T", "author_name": "A", "link": "http://x/y", "path": "/y", "expires_at": "x",
             "recipient_name": "R", "report": "r", "comment": "c", "author": "a", "details": { "reason": "Bổ sung" },
+            "weekday": "Thứ Ba", "deadline": "09/03/2027", "ballot": false, "meeting_title": "M", "action_text": "Làm",
+            "assignees": "Văn phòng", "overdue_days": 3, "unanswered": 2,
         });
         for kind in [
             "invitation", "password_reset", "comment.posted", "comment.replied", "comment.answered", "round.opened",
-            "report.submitted", "report.approved", "report.returned",
+            "report.submitted", "report.approved", "report.returned", "reminder.round_closing", "reminder.action_due",
+            "reminder.action_overdue", "reminder.action_escalated", "reminder.answers_owed",
         ] {
             for language in [Language::Vi, Language::En] {
                 let notice = Notice { kind: kind.to_owned(), data: data.clone() };

@@ -14,6 +14,7 @@ mod indicators;
 mod meetings;
 mod observe;
 mod outbox;
+mod reminders;
 mod reports;
 mod rounds;
 mod search;

@@ -22,7 +22,7 @@ fn number(raw: u32) -> Result<i32, StoreError> {
     i32::try_from(raw).map_err(|e| StoreError::Other(format!("round number: {e}")))
 }
 
-fn round_of(row: review_round::Model) -> Result<Round, StoreError> {
+pub(crate) fn round_of(row: review_round::Model) -> Result<Round, StoreError> {
     let to_u32 = |column: &str, v: i32| u32::try_from(v).map_err(|e| corrupt(column, e));
     Ok(Round {
         id: RoundId::from_uuid(row.id),

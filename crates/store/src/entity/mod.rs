@@ -24,6 +24,7 @@ pub mod membership;
 pub mod minute_entry;
 pub mod notification_preference;
 pub mod outbox;
+pub mod reminder;
 pub mod report;
 pub mod report_drafter;
 pub mod review_round;
