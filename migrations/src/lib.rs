@@ -20,6 +20,7 @@ mod m20261206_000010_report_change_count;
 mod m20261206_000011_block_labels;
 mod m20261206_000012_comments_by_author;
 mod m20261206_000013_agenda_drafts;
+mod m20261206_000015_revisions;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_block_labels::Migration),
             Box::new(m20261206_000012_comments_by_author::Migration),
             Box::new(m20261206_000013_agenda_drafts::Migration),
+            Box::new(m20261206_000015_revisions::Migration),
         ]
     }
 }

@@ -125,6 +125,7 @@ impl App {
             withdrawn_at: None,
             late,
             disposition: None,
+            revision: 0,
         };
         uow.insert_comment(&comment).await?;
         self.index_new_comment(uow, &report, &comment, EntryKind::Comment).await?;
@@ -172,6 +173,7 @@ impl App {
             withdrawn_at: None,
             late: false,
             disposition: None,
+            revision: 0,
             ..thread.clone()
         };
         uow.insert_comment(&reply).await?;
@@ -189,11 +191,18 @@ impl App {
         Ok(reply)
     }
 
-    /// Changes a comment's text; the earlier text is kept.
-    pub async fn edit_comment(&self, actor: &Actor, id: CommentId, text: &str) -> Result<Comment, AppError> {
+    /// Changes a comment's text; the earlier text is kept. `seen` is the
+    /// comment's revision the author's form was opened at.
+    pub async fn edit_comment(
+        &self,
+        actor: &Actor,
+        (id, seen): (CommentId, Option<u32>),
+        text: &str,
+    ) -> Result<Comment, AppError> {
         let body = CommentText::parse(text).map_err(|e| AppError::invalid("body", e))?;
         let mut uow = self.store.begin().await?;
         let (report, mut comment) = self.comment_for(uow.as_mut(), actor, id, Action::EditComment).await?;
+        AppError::check_seen("comment", seen, comment.revision)?;
         self.gate(uow.as_mut(), &report, Gate::Thread).await?;
         if comment.is_withdrawn() {
             return Err(AppError::invalid("body", InvalidReason::Rule("err_withdrawn_edit".into())));
@@ -205,7 +214,7 @@ impl App {
         uow.insert_revision(&CommentRevision { comment: id, body: comment.body.clone(), replaced_at: now }).await?;
         comment.body = body;
         comment.edited_at = Some(now);
-        uow.update_comment(&comment).await?;
+        uow.update_comment(&mut comment).await?;
         if !comment.is_reply() {
             self.index_comment(uow.as_mut(), &report, &comment, EntryKind::Comment).await?;
         }
@@ -224,7 +233,7 @@ impl App {
             return Ok(comment);
         }
         comment.withdrawn_at = Some(self.now());
-        uow.update_comment(&comment).await?;
+        uow.update_comment(&mut comment).await?;
         let event =
             self.audit(Some(actor.user), "comment.withdrawn", "report", Some(report.id.as_uuid()), json!({ "comment": id }));
         uow.record_audit_event(&event).await?;
@@ -239,7 +248,7 @@ impl App {
     pub async fn answer_comment(
         &self,
         actor: &Actor,
-        id: CommentId,
+        (id, seen): (CommentId, Option<u32>),
         kind: DispositionKind,
         response: &str,
         addressed_in: Option<u32>,
@@ -252,6 +261,7 @@ impl App {
         let mut comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
         let report = self.readable(uow.as_mut(), actor, comment.report).await?;
         authorize(actor, Action::AnswerComment, report_resource(&report))?;
+        AppError::check_seen("comment", seen, comment.revision)?;
         self.gate(uow.as_mut(), &report, Gate::Answer).await?;
         if let Some(n) = addressed_in
             && uow.find_version(report.id, n).await?.is_none()
@@ -269,7 +279,7 @@ impl App {
                 };
                 AppError::invalid("response", InvalidReason::Rule(key.into()))
             })?;
-        uow.update_comment(&comment).await?;
+        uow.update_comment(&mut comment).await?;
         self.index_comment(uow.as_mut(), &report, &comment, EntryKind::Answer).await?;
         if comment.author != actor.user {
             uow.enqueue(&self.notice(comment.author, "comment.answered", &report, &comment)).await?;
