@@ -16,6 +16,7 @@ mod access;
 mod web_safety;
 mod mail;
 mod reports;
+mod revisions;
 mod rounds;
 mod schemathesis;
 mod search;

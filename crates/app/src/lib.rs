@@ -16,6 +16,7 @@ pub mod mail;
 pub mod organisation;
 pub mod ports;
 pub mod reports;
+pub mod revisions;
 pub mod review;
 pub mod rounds;
 pub mod search;

@@ -237,8 +237,8 @@ async fn answer_change(
     status: StatusCode,
 ) -> Response {
     match result {
-        Err(err @ AppError::Stale { .. }) => match state.app.meeting_detail(&identity.actor, id).await {
-            Ok(now) => stale(state, identity, &err, meeting_response(&now.meeting), now.meeting.revision),
+        Err(err @ AppError::Stale { .. }) => match state.app.meeting_as_written(&identity.actor, id).await {
+            Ok(now) => stale(state, identity, &err, meeting_response(&now), now.revision),
             Err(other) => refuse(state, identity, &other),
         },
         other => answer(state, identity, other, status),

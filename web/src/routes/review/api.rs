@@ -225,8 +225,8 @@ async fn changed_or_stale(
     kind: &'static str,
 ) -> Response {
     match result {
-        Err(err @ AppError::Stale { .. }) => match state.app.comment(&identity.actor, id).await {
-            Ok((_, now)) => stale(state, identity, &err, comment_response(&now), now.revision),
+        Err(err @ AppError::Stale { .. }) => match state.app.comment_as_written(&identity.actor, id).await {
+            Ok(now) => stale(state, identity, &err, comment_response(&now), now.revision),
             Err(other) => refuse(state, identity, &other),
         },
         other => changed(state, identity, other, kind, StatusCode::OK),
