@@ -88,24 +88,31 @@ async fn client(s: Arc<Setup>, n: usize, meeting: String, agenda_item: String, s
     }
 }
 
-async fn no_lost_update(s: Setup) {
-    assert_eq!(upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
-    let (_, _, report) = send(&s, Method::GET, &format!("/api/v1/reports/{}", s.report), &s.admin_token, None, None).await;
-    let (_, _, admin) = send(&s, Method::GET, "/api/v1/me", &s.admin_token, None, None).await;
-    let (_, _, member) = send(&s, Method::GET, "/api/v1/me", &s.member_token, None, None).await;
+/// A meeting of the report's committee with the report on its agenda:
+/// its id, the agenda item's, its revision, and the member's id.
+async fn meeting_with_agenda(s: &Setup) -> (String, String, u64, String) {
+    assert_eq!(upload(s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
+    let (_, _, report) = send(s, Method::GET, &format!("/api/v1/reports/{}", s.report), &s.admin_token, None, None).await;
+    let (_, _, admin) = send(s, Method::GET, "/api/v1/me", &s.admin_token, None, None).await;
+    let (_, _, member) = send(s, Method::GET, "/api/v1/me", &s.member_token, None, None).await;
     let meeting = json!({
         "committee": report["committee"], "title": "Hội nghị Ban Thường vụ Tỉnh ủy",
         "starts_at": "2023-06-27T08:00:00+07:00", "ends_at": "2023-06-27T11:30:00+07:00",
         "place": "Phòng họp số 1", "presiding": admin["id"], "invited": [member["id"]],
     });
-    let (status, _, created) = send(&s, Method::POST, "/api/v1/meetings", &s.admin_token, None, Some(meeting)).await;
+    let (status, _, created) = send(s, Method::POST, "/api/v1/meetings", &s.admin_token, None, Some(meeting)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let meeting = created["id"].as_str().expect("id").to_owned();
     let item = json!({ "title": "Báo cáo sơ kết giữa nhiệm kỳ", "presenter": report["body"], "report": s.report, "minutes_allotted": 45 });
-    let (status, _, m) = send(&s, Method::POST, &format!("/api/v1/meetings/{meeting}/agenda"), &s.admin_token, None, Some(item)).await;
+    let (status, _, m) = send(s, Method::POST, &format!("/api/v1/meetings/{meeting}/agenda"), &s.admin_token, None, Some(item)).await;
     assert_eq!(status, StatusCode::CREATED, "{m}");
     let agenda_item = m["agenda"][0]["id"].as_str().expect("item").to_owned();
-    let meeting_start = m["revision"].as_u64().expect("revision");
+    let revision = m["revision"].as_u64().expect("revision");
+    (meeting, agenda_item, revision, member["id"].as_str().expect("member").to_owned())
+}
+
+async fn no_lost_update(s: Setup) {
+    let (meeting, agenda_item, meeting_start, speaker) = meeting_with_agenda(&s).await;
     let mut comments = Vec::new();
     for k in 0..COMMENTS {
         let body = json!({ "version": 1, "body": format!("Ý kiến ban đầu số {k}.") });
@@ -117,7 +124,6 @@ async fn no_lost_update(s: Setup) {
 
     let s = Arc::new(s);
     let log: Log = Arc::default();
-    let speaker = member["id"].as_str().expect("member").to_owned();
     let clients: Vec<_> = (0..CLIENTS)
         .map(|n| tokio::spawn(client(Arc::clone(&s), n, meeting.clone(), agenda_item.clone(), speaker.clone(), comments.clone(), Arc::clone(&log))))
         .collect();
@@ -187,4 +193,55 @@ async fn sixteen_clients_editing_and_answering_at_once_lose_no_update_on_postgre
     let Some(db) = gopy_store::testing::TestDatabase::postgres().await else { return };
     no_lost_update(setup_on(gopy_tests::Server::start_with(&[], &[("GOPY__DATABASE__URL", &db.url)])).await).await;
     db.finish().await;
+}
+
+/// The value of the hidden field `name` in the form `form_id` of `html`.
+fn hidden(html: &str, form_id: &str, name: &str) -> String {
+    let form = &html[html.find(&format!("id=\"{form_id}\"")).expect("the form")..];
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = form.find(&marker).map(|i| i + marker.len()).expect("the hidden field");
+    form[start..].split('"').next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn a_minutes_form_sent_after_someone_else_wrote_comes_back_with_the_message_and_what_was_typed() {
+    let s = setup_on(gopy_tests::Server::start()).await;
+    let (meeting, agenda_item, _, speaker) = meeting_with_agenda(&s).await;
+    let page = s.http.get(s.server.url(&format!("/meetings/{meeting}"))).send().await.expect("page").text().await.expect("html");
+    let opened_at = hidden(&page, "minutes-form", "revision");
+    assert_eq!(hidden(&page, "conclusion-form", "revision"), opened_at);
+
+    // Another secretary records an opinion meanwhile.
+    let other = json!({ "agenda_item": agenda_item, "speaker": speaker, "summary": "Ý kiến ghi trước của thư ký khác." });
+    let (status, _, _) = send(&s, Method::POST, &format!("/api/v1/meetings/{meeting}/minutes"), &s.admin_token, None, Some(other)).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let typed = "Cần nêu rõ 7/24 chỉ tiêu đạt & vượt.";
+    let csrf = crate::accounts::csrf_of(&page);
+    let form = [("csrf", csrf.as_str()), ("revision", opened_at.as_str()), ("agenda_item", agenda_item.as_str()), ("speaker", speaker.as_str()), ("summary", typed)];
+    let sent = s.http.post(s.server.url(&format!("/meetings/{meeting}/minutes"))).form(&form).send().await.expect("sent");
+    assert_eq!(sent.status(), StatusCode::CONFLICT);
+    let again = sent.text().await.expect("html");
+    assert!(again.contains("Nội dung đã được người khác thay đổi từ lúc bạn mở trang"), "the message");
+    assert!(again.contains("Ý kiến ghi trước của thư ký khác."), "the page shows the meeting as it now is");
+    assert!(again.contains("Cần nêu rõ 7/24 chỉ tiêu đạt &amp; vượt.</textarea>"), "what was typed is kept");
+    let now_at = hidden(&again, "minutes-form", "revision");
+    assert_ne!(now_at, opened_at, "the form now carries the revision it shows");
+
+    // Sent again from the page as it now is, the entry is taken.
+    let csrf = crate::accounts::csrf_of(&again);
+    let form = [("csrf", csrf.as_str()), ("revision", now_at.as_str()), ("agenda_item", agenda_item.as_str()), ("speaker", speaker.as_str()), ("summary", typed)];
+    let sent = s.http.post(s.server.url(&format!("/meetings/{meeting}/minutes"))).form(&form).send().await.expect("sent");
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let (_, _, now) = send(&s, Method::GET, &format!("/api/v1/meetings/{meeting}"), &s.admin_token, None, None).await;
+    assert_eq!(now["minutes"].as_array().map(Vec::len), Some(2));
+
+    // A stale conclusion form likewise keeps its text.
+    let csrf = crate::accounts::csrf_of(&again);
+    let conclusion = "Các dự thảo cơ bản đạt yêu cầu.";
+    let form = [("csrf", csrf.as_str()), ("revision", now_at.as_str()), ("conclusion", conclusion)];
+    let sent = s.http.post(s.server.url(&format!("/meetings/{meeting}/conclusion"))).form(&form).send().await.expect("sent");
+    assert_eq!(sent.status(), StatusCode::CONFLICT);
+    let again = sent.text().await.expect("html");
+    assert!(again.contains(&format!("{conclusion}</textarea>")), "what was typed is kept");
 }
