@@ -267,7 +267,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         represented_by: None,
     });
     app.record_attendance(&office_actor, meeting.id, attendance).await.map_err(failed("the attendance"))?;
-    app.mark_meeting_held(&office_actor, meeting.id).await.map_err(failed("holding the meeting"))?;
+    app.mark_meeting_held(&office_actor, (meeting.id, None)).await.map_err(failed("holding the meeting"))?;
     app.record_opinion(&office_actor, (meeting.id, None), items[0], Some(chair.id), "Các chỉ tiêu đã đạt cần đưa vào phần thành tựu; tổ biên tập tiếp thu đầy đủ ý kiến.")
         .await
         .map_err(failed("an opinion"))?;
@@ -292,7 +292,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
             app.follow_up_action(&office_actor, meeting.id, action.id, ActionStatus::Done, note).await.map_err(failed("a follow-up"))?;
         }
     }
-    app.approve_minutes(&office_actor, meeting.id).await.map_err(failed("the minutes"))?;
+    app.approve_minutes(&office_actor, (meeting.id, None)).await.map_err(failed("the minutes"))?;
 
     // The two thematic reviews, in writing.
     for (lead_user, report, text) in [

@@ -412,7 +412,7 @@ impl Site {
             };
             self.app.add_agenda_item(&secretariat, meeting.id, new).await.expect("agenda item");
         }
-        let meeting = self.app.mark_meeting_held(&secretariat, meeting.id).await.expect("held");
+        let meeting = self.app.mark_meeting_held(&secretariat, (meeting.id, None)).await.expect("held");
         for (k, item) in meeting.agenda.iter().enumerate() {
             self.app
                 .record_opinion(&secretariat, (meeting.id, None), Some(item.id), Some(office.id), &format!("Ý kiến số {k}."))

@@ -223,10 +223,12 @@ impl App {
         Ok((meeting, out))
     }
 
-    pub async fn change_meeting(&self, actor: &Actor, id: MeetingId, new: NewMeeting) -> Result<Meeting, AppError> {
+    /// Changes the details; `seen` as for [`App::record_opinion`].
+    pub async fn change_meeting(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>), new: NewMeeting) -> Result<Meeting, AppError> {
         let mut uow = self.store.begin().await?;
         let mut meeting = readable_meeting(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::ManageMeeting, meeting_resource(&meeting))?;
+        AppError::check_seen("meeting", seen, meeting.revision)?;
         let details = self.details(uow.as_mut(), &new).await?;
         meeting.change_details(details).map_err(refused)?;
         uow.save_meeting(&mut meeting).await?;
@@ -287,8 +289,8 @@ impl App {
         Ok(meeting)
     }
 
-    pub async fn mark_meeting_held(&self, actor: &Actor, id: MeetingId) -> Result<Meeting, AppError> {
-        let (meeting, ()) = self.change(actor, (id, None), Action::ManageMeeting, "meeting.held", Held).await?;
+    pub async fn mark_meeting_held(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>)) -> Result<Meeting, AppError> {
+        let (meeting, ()) = self.change(actor, (id, seen), Action::ManageMeeting, "meeting.held", Held).await?;
         Ok(meeting)
     }
 
@@ -378,8 +380,8 @@ impl App {
             .await
     }
 
-    pub async fn approve_minutes(&self, actor: &Actor, id: MeetingId) -> Result<Meeting, AppError> {
-        let (meeting, ()) = self.change(actor, (id, None), Action::ApproveMinutes, "meeting.minutes_approved", Approve(actor.user)).await?;
+    pub async fn approve_minutes(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>)) -> Result<Meeting, AppError> {
+        let (meeting, ()) = self.change(actor, (id, seen), Action::ApproveMinutes, "meeting.minutes_approved", Approve(actor.user)).await?;
         Ok(meeting)
     }
 

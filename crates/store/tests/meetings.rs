@@ -91,7 +91,7 @@ on_both_engines! {
         };
         // Planned: the draft as it stands.
         assert_eq!(about(&app).await, (Some(1), Some(1)));
-        app.mark_meeting_held(&s.secretariat, meeting.id).await.expect("held");
+        app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
         app.take_step(&s.secretariat, s.report.id, close).await.expect("closed");
         app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
         // Held: what it discussed, read back from the store.
@@ -119,7 +119,7 @@ on_both_engines! {
             AttendanceInput { person: s.member.user, presence: "absent".into(), reason: "Đi công tác".into(), represented_by: None },
         ];
         app.record_attendance(&s.secretariat, meeting.id, attendance).await.expect("attendance");
-        app.mark_meeting_held(&s.secretariat, meeting.id).await.expect("held");
+        app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
         let agenda = meeting.agenda[0].id;
         let (_, first) = app
             .record_opinion(&s.secretariat, (meeting.id, None), Some(agenda), Some(s.member.user), "Cần nêu rõ 7/24 chỉ tiêu đạt và vượt.")
@@ -142,7 +142,7 @@ on_both_engines! {
             deadline: Some(date!(2023 - 07 - 10)),
         };
         let (_, action) = app.assign_action(&s.chair, meeting.id, action).await.expect("assigned");
-        let approved = app.approve_minutes(&s.chair, meeting.id).await.expect("approved");
+        let approved = app.approve_minutes(&s.chair, (meeting.id, None)).await.expect("approved");
         assert_eq!(approved.status, MeetingStatus::MinutesApproved);
 
         let stored = app.meeting_detail(&s.member, meeting.id).await.expect("the member reads it");
@@ -197,7 +197,7 @@ on_both_engines! {
         // The member reads the meeting but neither writes minutes nor concludes it.
         assert!(app.meeting_detail(&s.member, meeting.id).await.is_ok());
         assert!(matches!(app.conclude(&s.member, (meeting.id, None), "Kết luận").await, Err(AppError::Forbidden)));
-        assert!(matches!(app.mark_meeting_held(&s.member, meeting.id).await, Err(AppError::Forbidden)));
+        assert!(matches!(app.mark_meeting_held(&s.member, (meeting.id, None)).await, Err(AppError::Forbidden)));
         // Another committee's member does not even see it.
         assert!(matches!(app.meeting_detail(&s.stranger, meeting.id).await, Err(AppError::NotFound { .. })));
         assert!(app.meetings_for(&s.stranger).await.expect("list").is_empty());

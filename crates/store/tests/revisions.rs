@@ -44,7 +44,7 @@ on_both_engines! {
         let meeting = app.add_agenda_item(&s.secretariat, planned.id, item).await.expect("agenda");
         assert_eq!(meeting.revision, 1);
         let agenda = Some(meeting.agenda[0].id);
-        let held = app.mark_meeting_held(&s.secretariat, meeting.id).await.expect("held");
+        let held = app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
         let opened_at = held.revision;
 
         // Two secretaries opened the minutes at the same revision.
@@ -122,7 +122,7 @@ on_both_engines! {
         let s = story(&app).await;
         let planned = app.plan_meeting(&s.secretariat, new_meeting(&s)).await.expect("planned");
         let mut older = db.store.begin_read().await.expect("read").find_meeting(planned.id).await.expect("found").expect("there");
-        app.mark_meeting_held(&s.secretariat, planned.id).await.expect("held");
+        app.mark_meeting_held(&s.secretariat, (planned.id, None)).await.expect("held");
         let store = Arc::new(db.store.clone());
         let body = |name: &str| Body { id: BodyId::from_uuid(uuid::Uuid::now_v7()), name: Name::parse(name).expect("name"), created_at: meeting_day() };
 

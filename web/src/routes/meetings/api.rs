@@ -303,11 +303,13 @@ pub async fn get_meeting(State(state): State<AppState>, ApiCaller(identity): Api
     params(("id" = String, Path, description = "The meeting's id")), request_body = MeetingChangeRequest,
     responses(
         (status = 200, description = "The meeting as changed", body = MeetingResponse),
+        (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError),
         (status = 422, description = "Refused with its reason: approved minutes, not held yet…", body = ApiError)))]
 pub async fn change_meeting(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<MeetingChangeRequest>,
 ) -> Response {
     let id = match parse_meeting(&state, &identity, &id) {
@@ -315,19 +317,26 @@ pub async fn change_meeting(
         Err(response) => return response,
     };
     let actor = &identity.actor;
+    // `If-Match` guards the first change; the second (details, then the
+    // status) builds on the revision the first made.
+    let mut seen = if_match(&headers);
     let mut result = state.app.meeting_detail(actor, id).await.map(|d| d.meeting);
     if let Some(details) = request.details {
-        result = state.app.change_meeting(actor, id, new_meeting(details)).await;
+        result = state.app.change_meeting(actor, (id, seen), new_meeting(details)).await;
+        seen = result.as_ref().ok().map(|m| m.revision).or(seen);
     }
     if result.is_ok() {
         result = match request.status.as_deref().map(str::parse::<MeetingStatus>) {
-            None => result,
-            Some(Ok(MeetingStatus::Held)) => state.app.mark_meeting_held(actor, id).await,
-            Some(Ok(MeetingStatus::MinutesApproved)) => state.app.approve_minutes(actor, id).await,
+            None => result.and_then(|m| match seen {
+                Some(seen) if seen != m.revision => Err(AppError::Stale { what: "meeting" }),
+                _ => Ok(m),
+            }),
+            Some(Ok(MeetingStatus::Held)) => state.app.mark_meeting_held(actor, (id, seen)).await,
+            Some(Ok(MeetingStatus::MinutesApproved)) => state.app.approve_minutes(actor, (id, seen)).await,
             Some(_) => Err(AppError::invalid("status", InvalidReason::Missing)),
         };
     }
-    answer(&state, &identity, result, StatusCode::OK)
+    answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -598,15 +598,17 @@ pub async fn opinion_to_comment(
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn mark_held(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(_): CsrfForm<Pairs>) -> PageResult {
+pub async fn mark_held(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
     let id = meeting_id(&ctx, &id)?;
-    let result = state.app.mark_meeting_held(actor(&ctx)?, id).await;
+    let result = state.app.mark_meeting_held(actor(&ctx)?, (id, seen(&pairs))).await;
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn approve_minutes(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(_): CsrfForm<Pairs>) -> PageResult {
+pub async fn approve_minutes(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
     let id = meeting_id(&ctx, &id)?;
-    let result = state.app.approve_minutes(actor(&ctx)?, id).await;
+    // Approving minutes someone changed since the page was opened would
+    // approve what the chair has not read.
+    let result = state.app.approve_minutes(actor(&ctx)?, (id, seen(&pairs))).await;
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
