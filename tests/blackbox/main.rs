@@ -23,6 +23,7 @@ mod search;
 mod ui_demo;
 mod ui_home;
 mod ui_meeting;
+mod ui_pages;
 mod serving;
 mod ui_review;
 mod ui_rounds;

@@ -17,6 +17,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::TempDir;
@@ -32,6 +33,59 @@ const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// How long a step may wait for the page to show what it expects.
 const PATIENCE: Duration = Duration::from_secs(15);
+
+/// axe-core, the accessibility checker, as vendored in the repository
+/// (`tests/vendor/axe-core`, with its licence): the tests never fetch it.
+const AXE_CORE: &str = include_str!("../vendor/axe-core/axe.min.js");
+
+/// How long a script such as axe's run may take: a version page with its
+/// thousands of nodes takes seconds on a busy machine.
+const SCRIPT_PATIENCE: Duration = Duration::from_secs(120);
+
+/// Runs axe on the page and hands back the rules broken with a serious or
+/// critical impact, each with the elements that break it.
+const AXE_RUN: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, { resultTypes: ['violations'] }).then((results) => done({
+  violations: results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, help_url: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target.map(String).join(' '), summary: n.failureSummary || '' })),
+    })),
+})).catch((e) => done({ error: String(e) }));
+"#;
+
+/// A rule of accessibility that axe-core found broken on a page, with a
+/// serious or critical impact.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Violation {
+    /// axe's rule, e.g. `color-contrast`.
+    pub id: String,
+    /// `serious` or `critical`.
+    pub impact: String,
+    /// What the rule asks, in a sentence.
+    pub help: String,
+    pub help_url: String,
+    pub nodes: Vec<ViolatingNode>,
+}
+
+/// One element that breaks a rule: its CSS selector and axe's explanation.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ViolatingNode {
+    pub target: String,
+    pub summary: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "{} ({}): {} <{}>", self.id, self.impact, self.help, self.help_url)?;
+        for node in &self.nodes {
+            writeln!(f, "    at {}: {}", node.target, node.summary.replace('\n', " "))?;
+        }
+        Ok(())
+    }
+}
 
 /// What chromedriver answered instead of a value.
 #[derive(Debug)]
@@ -112,9 +166,13 @@ impl Browser {
         let created = send(&http, reqwest::Method::POST, &format!("{driver}/session"), Some(capabilities))
             .unwrap_or_else(|e| panic!("chromedriver at {driver} did not start Chromium ({CHROMIUM}): {e}"));
         let id = created["sessionId"].as_str().expect("a new session has an id");
+        let session = format!("{driver}/session/{id}");
+        let script = json!({ "script": SCRIPT_PATIENCE.as_millis() as u64 });
+        send(&http, reqwest::Method::POST, &format!("{session}/timeouts"), Some(script))
+            .unwrap_or_else(|e| panic!("setting the script timeout: {e}"));
         Some(Self {
             http,
-            session: format!("{driver}/session/{id}"),
+            session,
             test: test.to_owned(),
             open: true,
             _profile: profile,
@@ -210,6 +268,50 @@ impl Browser {
             .unwrap_or_else(|e| panic!("running a script in the page: {e}\n{script}"))
     }
 
+    /// Presses and releases `key` on the keyboard, as typed into whatever
+    /// has the focus: a character, or a WebDriver key such as [`Browser::TAB`].
+    pub fn press(&self, key: &str) {
+        let actions = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": [
+            { "type": "keyDown", "value": key }, { "type": "keyUp", "value": key },
+        ]}]});
+        self.post("/actions", actions).unwrap_or_else(|e| panic!("pressing {key:?}: {e}"));
+    }
+
+    /// WebDriver's Tab and Enter keys, for [`Browser::press`].
+    pub const TAB: &str = "\u{E004}";
+    pub const ENTER: &str = "\u{E007}";
+
+    /// Runs axe-core in the page as it is now and returns the serious and
+    /// critical violations it finds (none is the goal).
+    pub fn axe(&self) -> Vec<Violation> {
+        // Each page starts without axe; the script defines `window.axe`.
+        self.post("/execute/sync", json!({ "script": AXE_CORE, "args": [] }))
+            .unwrap_or_else(|e| panic!("loading axe-core into the page: {e}"));
+        let result = self
+            .post("/execute/async", json!({ "script": AXE_RUN, "args": [] }))
+            .unwrap_or_else(|e| panic!("running axe-core: {e}"));
+        if let Some(error) = result["error"].as_str() {
+            panic!("axe-core failed on {}: {error}", self.url());
+        }
+        serde_json::from_value(result["violations"].clone())
+            .unwrap_or_else(|e| panic!("axe-core's answer is not understood: {e}\n{result}"))
+    }
+
+    /// Fails, naming each rule, its impact, the elements and what to do,
+    /// when axe-core finds a serious or critical violation on the page.
+    pub fn assert_accessible(&self, page: &str) {
+        let violations = self.axe();
+        assert!(violations.is_empty(), "{}", describe_violations(page, &violations));
+    }
+
+    /// How far the page reaches past the window's right edge, in CSS
+    /// pixels: `Some` when a person would have to scroll sideways.
+    pub fn sideways_overflow(&self) -> Option<i64> {
+        let widths = self.execute("return [document.documentElement.scrollWidth, window.innerWidth];", &[]);
+        let (scroll, window) = (widths[0].as_i64().unwrap_or(0), widths[1].as_i64().unwrap_or(0));
+        (scroll > window).then_some(scroll - window)
+    }
+
     /// Chooses the file at `path` in the `<input type=file>` matching `css`,
     /// as a person picking it in the file dialog.
     pub fn attach(&self, css: &str, path: &Path) {
@@ -225,9 +327,21 @@ impl Browser {
             .unwrap_or_else(|e| panic!("resizing the window to {width}×{height}: {e}"));
     }
 
-    /// Clicks the element matching `css`.
+    /// Clicks the element matching `css`. An element folded away in a
+    /// closed `<details>` (the header's menu on a phone) is first unfolded,
+    /// as a person opens the menu before choosing in it.
     pub fn click(&self, css: &str) {
         let element = self.find(css);
+        // Not the details whose own summary is clicked: that click opens it.
+        let unfold = "const e = arguments[0];
+            for (let d = e.closest('details:not([open])'); d; d = d.parentElement && d.parentElement.closest('details:not([open])')) {
+              const summary = d.querySelector(':scope > summary');
+              if (!(summary && summary.contains(e))) d.open = true;
+            }";
+        let mut reference = serde_json::Map::new();
+        reference.insert(ELEMENT_KEY.to_owned(), Value::String(element.clone()));
+        self.post("/execute/sync", json!({ "script": unfold, "args": [reference] }))
+            .unwrap_or_else(|e| panic!("unfolding `{css}`: {e}"));
         self.post(&format!("/element/{element}/click"), json!({})).unwrap_or_else(|e| panic!("clicking `{css}`: {e}"));
     }
 
@@ -316,6 +430,17 @@ impl Drop for Browser {
         }
         let _ = self.command(reqwest::Method::DELETE, "", None);
     }
+}
+
+/// axe-core's violations on `page` as a report: rule id, impact, the
+/// elements' selectors, and the rule's help.
+pub fn describe_violations(page: &str, violations: &[Violation]) -> String {
+    let mut out = format!("{page}: {} serious or critical accessibility violation(s)\n", violations.len());
+    for violation in violations {
+        out.push_str("  ");
+        out.push_str(&violation.to_string());
+    }
+    out
 }
 
 /// The next number of a test's screenshots, counted across all its browser

@@ -85,13 +85,17 @@ struct LanguageFrame<'a> {
 #[derive(Serialize)]
 struct RequestFrame<'a, P> {
     title: &'a str,
+    /// The page template's name without its folder (`version`), put on
+    /// `<main data-page>` so that a browser test can tell which templates
+    /// it has seen.
+    template: &'a str,
     viewer: Option<&'a Viewer>,
     csrf: &'a str,
     page: P,
 }
 
 /// The keys a request puts in a thread's frame context, taken out after.
-const REQUEST_KEYS: &[&str] = &["title", "viewer", "csrf", "page", PAGE_BODY];
+const REQUEST_KEYS: &[&str] = &["title", "template", "viewer", "csrf", "page", PAGE_BODY];
 
 thread_local! {
     /// Each thread's frame context per language (Vietnamese, English).
@@ -194,7 +198,7 @@ impl Pages {
     /// page shares (language, the signed-in person, the CSRF token).
     pub fn render(&self, frame: &Frame, status: StatusCode, template: &str, title_key: &str, page: impl Serialize) -> Response {
         let language = frame.language;
-        let framed = self.with_context(frame, title_key, page, |context| {
+        let framed = self.with_context(frame, template, title_key, page, |context| {
             let body = self.registry.render_with_context(template, context)?;
             if let Some(root) = context.data_mut().as_object_mut() {
                 root.insert(PAGE_BODY.to_owned(), serde_json::Value::String(body));
@@ -213,7 +217,7 @@ impl Pages {
     /// A piece of a page (one comment thread, say) without the layout, for
     /// the script that updates an open page in place.
     pub fn render_fragment(&self, frame: &Frame, template: &str, page: impl Serialize) -> Response {
-        match self.with_context(frame, "home_title", page, |context| self.registry.render_with_context(template, context)) {
+        match self.with_context(frame, template, "home_title", page, |context| self.registry.render_with_context(template, context)) {
             Ok(html) => (StatusCode::OK, Html(html)).into_response(),
             Err(err) => {
                 tracing::error!(error = %err, template, "fragment could not be rendered");
@@ -230,6 +234,7 @@ impl Pages {
     fn with_context<P: Serialize, R>(
         &self,
         frame: &Frame,
+        template: &str,
         title_key: &str,
         page: P,
         render: impl FnOnce(&mut handlebars::Context) -> Result<R, handlebars::RenderError>,
@@ -255,6 +260,7 @@ impl Pages {
         };
         let request = RequestFrame {
             title: self.catalog.text(language, title_key),
+            template: template.strip_prefix("pages/").unwrap_or(template),
             viewer: frame.viewer.as_ref(),
             csrf: &frame.csrf,
             page,
@@ -328,7 +334,7 @@ mod tests {
             assert!(TEMPLATES.iter().any(|(name, _)| name == template), "{template} is not a template");
             for language in [Language::Vi, Language::En] {
                 for frame in [signed_in(language), Frame::anonymous(language)] {
-                    let rendered = pages.with_context(&frame, "home_title", view, |context| pages.registry.render_with_context(template, context));
+                    let rendered = pages.with_context(&frame, template, "home_title", view, |context| pages.registry.render_with_context(template, context));
                     assert!(rendered.is_ok(), "{template} in {language:?}: {:?}", rendered.err());
                     let response = pages.render(&frame, StatusCode::OK, template, "home_title", view);
                     assert_eq!(response.status(), StatusCode::OK, "{template} framed in {language:?}");

@@ -45,7 +45,9 @@ pub fn block_html(content: &BlockContent) -> String {
             runs_html(text.runs())
         }
         BlockContent::Table { rows } => {
-            let mut out = String::from("<div class=\"table-scroll\"><table class=\"table doc-table\">");
+            // The box scrolls sideways on a phone; tabindex lets the keyboard
+            // scroll it too.
+            let mut out = String::from("<div class=\"table-scroll\" tabindex=\"0\"><table class=\"table doc-table\">");
             for (i, row) in rows.iter().enumerate() {
                 let cell = if i == 0 { "th" } else { "td" };
                 out.push_str("<tr>");

@@ -19,6 +19,7 @@ use gopy_app::work::{MyWork, ReportRef};
 const STATIC_FILES: &[(&str, &str, &[u8])] = &[
     ("gopy.css", "text/css; charset=utf-8", include_bytes!("../../../static/gopy.css")),
     ("review.js", "text/javascript; charset=utf-8", include_bytes!("../../../static/review.js")),
+    ("menu.js", "text/javascript; charset=utf-8", include_bytes!("../../../static/menu.js")),
 ];
 
 /// The start page's view.
