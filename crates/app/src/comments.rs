@@ -199,6 +199,15 @@ impl App {
         (id, seen): (CommentId, Option<u32>),
         text: &str,
     ) -> Result<Comment, AppError> {
+        crate::revisions::again_unless_seen(seen, || self.edit_comment_once(actor, (id, seen), text)).await
+    }
+
+    async fn edit_comment_once(
+        &self,
+        actor: &Actor,
+        (id, seen): (CommentId, Option<u32>),
+        text: &str,
+    ) -> Result<Comment, AppError> {
         let body = CommentText::parse(text).map_err(|e| AppError::invalid("body", e))?;
         let mut uow = self.store.begin().await?;
         let (report, mut comment) = self.comment_for(uow.as_mut(), actor, id, Action::EditComment).await?;
@@ -246,6 +255,17 @@ impl App {
     /// author is told.
     #[instrument(skip(self, actor, response), fields(user.id = %actor.user, comment.id = %id))]
     pub async fn answer_comment(
+        &self,
+        actor: &Actor,
+        (id, seen): (CommentId, Option<u32>),
+        kind: DispositionKind,
+        response: &str,
+        addressed_in: Option<u32>,
+    ) -> Result<Comment, AppError> {
+        crate::revisions::again_unless_seen(seen, || self.answer_comment_once(actor, (id, seen), kind, response, addressed_in)).await
+    }
+
+    async fn answer_comment_once(
         &self,
         actor: &Actor,
         (id, seen): (CommentId, Option<u32>),

@@ -202,8 +202,20 @@ impl App {
     /// Loads a meeting `actor` may read and may do `action` to, applies
     /// `change`, and writes it with an audit event named `event`. `seen` is
     /// the meeting's revision the person saw, if they said: a meeting
-    /// changed since is refused as stale.
+    /// changed since is refused as stale. Without it, a change that lost
+    /// the race to another is made again on the meeting as it now is.
     async fn change<T>(
+        &self,
+        actor: &Actor,
+        (id, seen): (MeetingId, Option<u32>),
+        action: Action,
+        event: &str,
+        change: impl AsyncChange<T> + Clone,
+    ) -> Result<(Meeting, T), AppError> {
+        crate::revisions::again_unless_seen(seen, || self.change_once(actor, (id, seen), action, event, change.clone())).await
+    }
+
+    async fn change_once<T>(
         &self,
         actor: &Actor,
         (id, seen): (MeetingId, Option<u32>),
@@ -225,11 +237,15 @@ impl App {
 
     /// Changes the details; `seen` as for [`App::record_opinion`].
     pub async fn change_meeting(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>), new: NewMeeting) -> Result<Meeting, AppError> {
+        crate::revisions::again_unless_seen(seen, || self.change_meeting_once(actor, (id, seen), &new)).await
+    }
+
+    async fn change_meeting_once(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>), new: &NewMeeting) -> Result<Meeting, AppError> {
         let mut uow = self.store.begin().await?;
         let mut meeting = readable_meeting(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::ManageMeeting, meeting_resource(&meeting))?;
         AppError::check_seen("meeting", seen, meeting.revision)?;
-        let details = self.details(uow.as_mut(), &new).await?;
+        let details = self.details(uow.as_mut(), new).await?;
         meeting.change_details(details).map_err(refused)?;
         uow.save_meeting(&mut meeting).await?;
         self.record(uow.as_mut(), actor, &meeting, "meeting.changed", json!({ "title": meeting.title })).await?;
@@ -643,16 +659,23 @@ trait AsyncChange<T>: Send {
     ) -> impl std::future::Future<Output = Result<(T, serde_json::Value), AppError>> + Send;
 }
 
+#[derive(Clone)]
 struct Attend(Vec<Attendance>);
+#[derive(Clone)]
 struct Held;
+#[derive(Clone)]
 struct Opinion(MinuteEntry);
+#[derive(Clone)]
 struct Conclude(Conclusion);
+#[derive(Clone)]
 struct Assign(ActionDraft);
+#[derive(Clone)]
 struct FollowUp {
     action: ActionItemId,
     status: ActionStatus,
     note: Option<CommentText>,
 }
+#[derive(Clone)]
 struct Approve(UserId);
 
 impl AsyncChange<()> for Attend {

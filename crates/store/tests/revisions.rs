@@ -163,4 +163,48 @@ on_both_engines! {
         assert_eq!(now.title.as_str(), "Hội nghị Ban Thường vụ Tỉnh ủy tháng 6");
         assert_eq!(now.status, gopy_domain::MeetingStatus::Held);
     }
+
+    async fn changes_that_name_no_revision_made_at_once_are_all_kept(db) {
+        let app = db.app_at(meeting_day());
+        let s = story(&app).await;
+        let planned = app.plan_meeting(&s.secretariat, new_meeting(&s)).await.expect("planned");
+        let item = NewAgendaItem { title: "Báo cáo sơ kết".into(), presenter: Some(s.report.body), report: None, minutes_allotted: Some(30) };
+        let meeting = app.add_agenda_item(&s.secretariat, planned.id, item).await.expect("agenda");
+        let agenda = Some(meeting.agenda[0].id);
+        app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
+        let new = NewComment { version: 1, anchor: Default::default(), body: "Cần số liệu cụ thể.".into(), on_behalf_of: None, at_meeting: false };
+        let posted = app.post_comment(&s.member, s.report.id, new).await.expect("posted");
+
+        // Eight opinions, four edits and four answers at once, none naming
+        // the revision it read: on PostgreSQL they race for the same rows,
+        // and each loses at most once to each of the seven others.
+        let mut tasks = Vec::new();
+        for k in 0..8 {
+            let (app, secretariat, id) = (app.clone(), s.secretariat.clone(), meeting.id);
+            let speaker = Some(s.member.user);
+            tasks.push(tokio::spawn(async move {
+                app.record_opinion(&secretariat, (id, None), agenda, speaker, &format!("Ý kiến số {k}.")).await.map(|_| ())
+            }));
+        }
+        for k in 0..4 {
+            let (editor, member, id) = (app.clone(), s.member.clone(), posted.id);
+            tasks.push(tokio::spawn(async move {
+                editor.edit_comment(&member, (id, None), &format!("Cần số liệu cụ thể, lần sửa {k}.")).await.map(|_| ())
+            }));
+            let (answerer, lead) = (app.clone(), s.lead.clone());
+            tasks.push(tokio::spawn(async move {
+                answerer.answer_comment(&lead, (id, None), DispositionKind::Explained, &format!("Giải trình lần {k}."), None).await.map(|_| ())
+            }));
+        }
+        for task in tasks {
+            task.await.expect("task").expect("each change is made, on the state it finds");
+        }
+        let now = app.meeting_detail(&s.member, meeting.id).await.expect("meeting").meeting;
+        assert_eq!(now.minutes.len(), 8, "no opinion vanished");
+        assert_eq!(now.revision, meeting.revision + 8);
+        let (_, comment) = app.comment(&s.lead, posted.id).await.expect("comment");
+        assert_eq!(comment.revision, 8, "each edit and answer moved it once");
+        assert!(comment.body.as_str().starts_with("Cần số liệu cụ thể, lần sửa"));
+        assert!(comment.disposition.and_then(|d| d.response).is_some_and(|r| r.as_str().starts_with("Giải trình lần")));
+    }
 }
