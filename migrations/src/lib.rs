@@ -21,6 +21,7 @@ mod m20261206_000011_block_labels;
 mod m20261206_000012_comments_by_author;
 mod m20261206_000013_agenda_drafts;
 mod m20261206_000014_comment_withdrawals;
+mod m20261206_000015_revisions;
 mod m20261206_000016_reminders;
 
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_comments_by_author::Migration),
             Box::new(m20261206_000013_agenda_drafts::Migration),
             Box::new(m20261206_000014_comment_withdrawals::Migration),
+            Box::new(m20261206_000015_revisions::Migration),
             Box::new(m20261206_000016_reminders::Migration),
         ]
     }

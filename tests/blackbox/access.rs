@@ -180,6 +180,7 @@ const TABLE: &[Row] = &[
     row("GET", "/api/v1/reports/{id}/{file}", "/api/v1/reports/{report}/dispositions.xlsx", "", "AAAAAAAANS"),
     row("GET", "/api/v1/reports/{id}/{file}", "/api/v1/reports/{report}/dispositions.csv", "", "AAAAAAAANS"),
     row("POST", "/api/v1/comments/{id}/replies", "/api/v1/comments/{comment}/replies", r#"{"body":"Trả lời thử"}"#, "AAAAAAAANS"),
+    row("GET", "/api/v1/comments/{id}", "/api/v1/comments/{comment}", "", "AAAAAAAANS"),
     row("PATCH", "/api/v1/comments/{id}", "/api/v1/comments/{comment}", r#"{"body":"Ý kiến đã sửa lần nữa"}"#, "FFFFFAFFNS"),
     row("PUT", "/api/v1/comments/{id}/disposition", "/api/v1/comments/{comment}/disposition", r#"{"disposition":"explained","response":"Giải trình thử"}"#, "FFFFFFAANS"),
     row("POST", "/api/v1/reports/{id}/transitions", "/api/v1/reports/{report}/transitions", r#"{"action":"close_round"}"#, "AAFFFFFFNS"),

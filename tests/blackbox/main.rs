@@ -17,6 +17,7 @@ mod web_safety;
 mod mail;
 mod reminders;
 mod reports;
+mod revisions;
 mod rounds;
 mod schemathesis;
 mod search;

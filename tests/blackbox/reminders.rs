@@ -110,8 +110,8 @@ on_both_engines! {
             invited: vec![s.chair.user, s.member.user],
         };
         let meeting = app.plan_meeting(&s.secretariat, meeting).await.expect("planned");
-        app.mark_meeting_held(&s.secretariat, meeting.id).await.expect("held");
-        app.conclude(&s.chair, meeting.id, "Giao nhiệm vụ.").await.expect("concluded");
+        app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
+        app.conclude(&s.chair, (meeting.id, None), "Giao nhiệm vụ.").await.expect("concluded");
         let task = |text: &str| NewAction { text: text.into(), bodies: vec![], people: vec![s.member.user], deadline: Some(date!(2023-07-07)) };
         app.assign_action(&s.chair, meeting.id, task("Hoàn thiện dự thảo")).await.expect("assigned");
         let (_, sent_early) = app.assign_action(&s.chair, meeting.id, task("Gửi tài liệu")).await.expect("assigned");
@@ -154,7 +154,7 @@ on_both_engines! {
         // Wednesday: the lead answers it, so Tuesday's reminders, still
         // waiting when the next worker runs, are dropped.
         db.app_at(datetime!(2023-07-12 10:00 +7))
-            .answer_comment(&s.lead, comment.id, gopy_domain::DispositionKind::Accepted, "Đã bổ sung.", None)
+            .answer_comment(&s.lead, (comment.id, None), gopy_domain::DispositionKind::Accepted, "Đã bổ sung.", None)
             .await
             .expect("answered");
 

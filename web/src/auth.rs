@@ -181,6 +181,7 @@ impl Ctx {
         match err {
             AppError::Forbidden => self.forbidden(),
             AppError::NotFound { .. } => self.not_found(),
+            AppError::Stale { .. } => self.message(StatusCode::CONFLICT, "error_title", "err_stale"),
             AppError::Store(StoreError::Unavailable(reason)) => {
                 tracing::error!(error = %reason, "the database is unavailable");
                 with_retry_after(self.message(StatusCode::SERVICE_UNAVAILABLE, "unavailable_title", "unavailable_body"))

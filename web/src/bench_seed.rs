@@ -159,7 +159,7 @@ async fn seed(app: &App, fixtures: &Path, password: &str) -> anyhow::Result<Valu
         .await
         .map_err(failed("the review's version 2"))?;
     for (comment, kind, response) in answers {
-        app.answer_comment(&lead, comment, kind, &response, Some(2)).await.map_err(failed("an answer"))?;
+        app.answer_comment(&lead, (comment, None), kind, &response, Some(2)).await.map_err(failed("an answer"))?;
     }
 
     let (many, busiest) = seed_many(app, &office, &lead, &actors, &reports[2], &fixture_comments, (review_v1.as_slice(), review_v2.as_slice()), &open_round)
@@ -270,7 +270,7 @@ async fn seed_many(
     by_time.sort_by_key(|c| (c.created_at, c.id));
     for (n, kind, response) in answers {
         if let Some(comment) = by_time.get(n) {
-            app.answer_comment(lead, comment.id, kind, &response, Some(3)).await.map_err(failed("an answer"))?;
+            app.answer_comment(lead, (comment.id, None), kind, &response, Some(3)).await.map_err(failed("an answer"))?;
         }
     }
     let page = match app.version_page(office, report.id, 3, None).await.map_err(failed("the large report's page"))? {

@@ -218,7 +218,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         .map_err(failed("version 2"))?;
     // Answered once version 2, which takes them in, exists.
     for (comment, kind, response) in answers {
-        app.answer_comment(&lead_a, comment, kind, &response, Some(2)).await.map_err(failed("an answer"))?;
+        app.answer_comment(&lead_a, (comment, None), kind, &response, Some(2)).await.map_err(failed("an answer"))?;
     }
     app.adopt_indicators(&office_actor, review.id, 2).await.map_err(failed("the indicators"))?;
     app.record_indicator_results(&lead_a, review.id, 2, time::macros::date!(2023 - 06 - 27)).await.map_err(failed("the results"))?;
@@ -267,18 +267,16 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         represented_by: None,
     });
     app.record_attendance(&office_actor, meeting.id, attendance).await.map_err(failed("the attendance"))?;
-    app.mark_meeting_held(&office_actor, meeting.id).await.map_err(failed("holding the meeting"))?;
-    app.record_opinion(&office_actor, meeting.id, items[0], Some(chair.id), "Các chỉ tiêu đã đạt cần đưa vào phần thành tựu; tổ biên tập tiếp thu đầy đủ ý kiến.")
+    app.mark_meeting_held(&office_actor, (meeting.id, None)).await.map_err(failed("holding the meeting"))?;
+    app.record_opinion(&office_actor, (meeting.id, None), items[0], Some(chair.id), "Các chỉ tiêu đã đạt cần đưa vào phần thành tựu; tổ biên tập tiếp thu đầy đủ ý kiến.")
         .await
         .map_err(failed("an opinion"))?;
     let (_, spoken) = app
-        .record_opinion(&office_actor, meeting.id, items[1], Some(vice.id), "Phần nguyên nhân của hạn chế cần tách rõ khách quan, chủ quan và gắn với trách nhiệm người đứng đầu.")
+        .record_opinion(&office_actor, (meeting.id, None), items[1], Some(vice.id), "Phần nguyên nhân của hạn chế cần tách rõ khách quan, chủ quan và gắn với trách nhiệm người đứng đầu.")
         .await
         .map_err(failed("an opinion"))?;
     app.opinion_to_comment(&office_actor, meeting.id, spoken.id).await.map_err(failed("the opinion as a comment"))?;
-    app.conclude(
-        &office_actor,
-        meeting.id,
+    app.conclude(&office_actor, (meeting.id, None),
         "Các dự thảo báo cáo cơ bản đạt yêu cầu. Giao tổ biên tập tiếp thu đầy đủ ý kiến tại hội nghị; các chỉ tiêu đã đạt và vượt phải đưa vào phần thành tựu (7/24 chỉ tiêu kinh tế - xã hội đạt và vượt, các chỉ tiêu còn lại đạt từ 41% trở lên).",
     )
     .await
@@ -294,7 +292,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
             app.follow_up_action(&office_actor, meeting.id, action.id, ActionStatus::Done, note).await.map_err(failed("a follow-up"))?;
         }
     }
-    app.approve_minutes(&office_actor, meeting.id).await.map_err(failed("the minutes"))?;
+    app.approve_minutes(&office_actor, (meeting.id, None)).await.map_err(failed("the minutes"))?;
 
     // The two thematic reviews, in writing.
     for (lead_user, report, text) in [

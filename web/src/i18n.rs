@@ -131,6 +131,7 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
         AppError::Conflict { what: "user" } => "err_email_taken",
         AppError::Conflict { what: "membership" } => "err_already_member",
         AppError::Conflict { .. } => "err_name_taken",
+        AppError::Stale { .. } => "err_stale",
         AppError::BadCredentials => "err_bad_credentials",
         AppError::Throttled(_) => "err_throttled",
         AppError::NotFound { .. } => "not_found_body",

@@ -76,7 +76,7 @@ async fn site(db: &TestDatabase) -> Site {
         let block = &v1.blocks[k * 3 % v1.blocks.len()];
         let posted = app.post_comment(&member, report.id, comment(Some(block.id.to_string()), k)).await.expect("comment");
         if k % 3 == 0 {
-            app.answer_comment(&lead, posted.id, DispositionKind::Accepted, "Tổ biên tập tiếp thu.", None).await.expect("answer");
+            app.answer_comment(&lead, (posted.id, None), DispositionKind::Accepted, "Tổ biên tập tiếp thu.", None).await.expect("answer");
         }
     }
     let signed_in = app.sign_in("vp@tinhuy.vn", PASSWORD, &Client::default()).await.expect("signed in");

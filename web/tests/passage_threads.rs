@@ -85,7 +85,7 @@ async fn site(db: &TestDatabase) -> Site {
     for k in 0..3 {
         let posted = app.post_comment(&member, report.id, on_block(k)).await.expect("comment");
         if k == 0 {
-            app.answer_comment(&lead, posted.id, DispositionKind::Accepted, "", None).await.expect("answer");
+            app.answer_comment(&lead, (posted.id, None), DispositionKind::Accepted, "", None).await.expect("answer");
         }
     }
     for k in 3..7 {

@@ -118,7 +118,7 @@ async fn site(db: &TestDatabase, comments: usize) -> Site {
         let author = &members[k % members.len()];
         let posted = app.post_comment(author, report.id, comment_on(&v1, k)).await.expect("comment");
         if k % 3 == 0 {
-            app.answer_comment(&lead, posted.id, DispositionKind::Accepted, "Tổ biên tập tiếp thu.", None)
+            app.answer_comment(&lead, (posted.id, None), DispositionKind::Accepted, "Tổ biên tập tiếp thu.", None)
                 .await
                 .expect("answer");
         }
@@ -412,10 +412,10 @@ impl Site {
             };
             self.app.add_agenda_item(&secretariat, meeting.id, new).await.expect("agenda item");
         }
-        let meeting = self.app.mark_meeting_held(&secretariat, meeting.id).await.expect("held");
+        let meeting = self.app.mark_meeting_held(&secretariat, (meeting.id, None)).await.expect("held");
         for (k, item) in meeting.agenda.iter().enumerate() {
             self.app
-                .record_opinion(&secretariat, meeting.id, Some(item.id), Some(office.id), &format!("Ý kiến số {k}."))
+                .record_opinion(&secretariat, (meeting.id, None), Some(item.id), Some(office.id), &format!("Ý kiến số {k}."))
                 .await
                 .expect("opinion");
             let action = NewAction {

@@ -127,6 +127,7 @@ impl App {
             withdrawal_reason: None,
             late,
             disposition: None,
+            revision: 0,
         };
         uow.insert_comment(&comment).await?;
         self.index_new_comment(uow, &report, &comment, EntryKind::Comment).await?;
@@ -177,6 +178,7 @@ impl App {
             withdrawal_reason: None,
             late: false,
             disposition: None,
+            revision: 0,
             ..thread.clone()
         };
         uow.insert_comment(&reply).await?;
@@ -194,11 +196,27 @@ impl App {
         Ok(reply)
     }
 
-    /// Changes a comment's text; the earlier text is kept.
-    pub async fn edit_comment(&self, actor: &Actor, id: CommentId, text: &str) -> Result<Comment, AppError> {
+    /// Changes a comment's text; the earlier text is kept. `seen` is the
+    /// comment's revision the author's form was opened at.
+    pub async fn edit_comment(
+        &self,
+        actor: &Actor,
+        (id, seen): (CommentId, Option<u32>),
+        text: &str,
+    ) -> Result<Comment, AppError> {
+        crate::revisions::again_unless_seen(seen, || self.edit_comment_once(actor, (id, seen), text)).await
+    }
+
+    async fn edit_comment_once(
+        &self,
+        actor: &Actor,
+        (id, seen): (CommentId, Option<u32>),
+        text: &str,
+    ) -> Result<Comment, AppError> {
         let body = CommentText::parse(text).map_err(|e| AppError::invalid("body", e))?;
         let mut uow = self.store.begin().await?;
         let (report, mut comment) = self.comment_for(uow.as_mut(), actor, id, Action::EditComment).await?;
+        AppError::check_seen("comment", seen, comment.revision)?;
         self.gate(uow.as_mut(), &report, Gate::Thread).await?;
         if comment.is_withdrawn() {
             return Err(AppError::invalid("body", InvalidReason::Rule("err_withdrawn_edit".into())));
@@ -210,7 +228,7 @@ impl App {
         uow.insert_revision(&CommentRevision { comment: id, body: comment.body.clone(), replaced_at: now }).await?;
         comment.body = body;
         comment.edited_at = Some(now);
-        uow.update_comment(&comment).await?;
+        uow.update_comment(&mut comment).await?;
         if !comment.is_reply() {
             self.index_comment(uow.as_mut(), &report, &comment, EntryKind::Comment).await?;
         }
@@ -238,7 +256,7 @@ impl App {
         comment.withdraw(actor.user, reason, self.now()).map_err(|e| match e {
             WithdrawalProblem::ReasonRequired => AppError::invalid("reason", InvalidReason::Rule("err_withdrawal_reason".into())),
         })?;
-        uow.update_comment(&comment).await?;
+        uow.update_comment(&mut comment).await?;
         let event = self.audit(
             Some(actor.user),
             "comment.withdrawn",
@@ -262,7 +280,18 @@ impl App {
     pub async fn answer_comment(
         &self,
         actor: &Actor,
-        id: CommentId,
+        (id, seen): (CommentId, Option<u32>),
+        kind: DispositionKind,
+        response: &str,
+        addressed_in: Option<u32>,
+    ) -> Result<Comment, AppError> {
+        crate::revisions::again_unless_seen(seen, || self.answer_comment_once(actor, (id, seen), kind, response, addressed_in)).await
+    }
+
+    async fn answer_comment_once(
+        &self,
+        actor: &Actor,
+        (id, seen): (CommentId, Option<u32>),
         kind: DispositionKind,
         response: &str,
         addressed_in: Option<u32>,
@@ -275,6 +304,7 @@ impl App {
         let mut comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
         let report = self.readable(uow.as_mut(), actor, comment.report).await?;
         authorize(actor, Action::AnswerComment, report_resource(&report))?;
+        AppError::check_seen("comment", seen, comment.revision)?;
         self.gate(uow.as_mut(), &report, Gate::Answer).await?;
         if let Some(n) = addressed_in
             && uow.find_version(report.id, n).await?.is_none()
@@ -292,7 +322,7 @@ impl App {
                 };
                 AppError::invalid("response", InvalidReason::Rule(key.into()))
             })?;
-        uow.update_comment(&comment).await?;
+        uow.update_comment(&mut comment).await?;
         self.index_comment(uow.as_mut(), &report, &comment, EntryKind::Answer).await?;
         if comment.author != actor.user {
             uow.enqueue(&self.notice(comment.author, "comment.answered", &report, &comment)).await?;

@@ -36,6 +36,11 @@ pub enum AppError {
     /// comments unanswered.
     #[error(transparent)]
     Step(gopy_domain::workflow::StepRefused),
+    /// Someone else changed it since the person read it (the revision they
+    /// name, or the one read in the same unit of work, is not the current
+    /// one): refused, so that neither change undoes the other unseen.
+    #[error("the {what} was changed since it was read")]
+    Stale { what: &'static str },
     #[error(transparent)]
     Store(StoreError),
 }
@@ -83,13 +88,27 @@ impl AppError {
     pub(crate) fn from_store(err: StoreError, what_conflicts: &'static str) -> Self {
         match err {
             StoreError::Conflict { .. } => Self::Conflict { what: what_conflicts },
-            other => Self::Store(other),
+            other => Self::from(other),
         }
     }
 }
 
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
-        Self::Store(err)
+        match err {
+            StoreError::Stale { what } => Self::Stale { what },
+            other => Self::Store(other),
+        }
+    }
+}
+
+impl AppError {
+    /// Refuses a change asked on a reading older than `current`: `seen` is
+    /// the revision the person saw (a form's hidden field, an `If-Match`).
+    pub fn check_seen(what: &'static str, seen: Option<u32>, current: u32) -> Result<(), Self> {
+        match seen {
+            Some(seen) if seen != current => Err(Self::Stale { what }),
+            _ => Ok(()),
+        }
     }
 }

@@ -17,6 +17,7 @@ pub mod organisation;
 pub mod ports;
 pub mod reminders;
 pub mod reports;
+pub mod revisions;
 pub mod review;
 pub mod rounds;
 pub mod search;

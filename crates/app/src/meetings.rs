@@ -171,9 +171,9 @@ impl App {
             return Err(AppError::invalid("committee", InvalidReason::Missing));
         }
         let details = self.details(uow.as_mut(), &new).await?;
-        let meeting = Meeting::plan(MeetingId::from_uuid(new_id()), committee, details, actor.user, self.now())
+        let mut meeting = Meeting::plan(MeetingId::from_uuid(new_id()), committee, details, actor.user, self.now())
             .map_err(refused)?;
-        uow.save_meeting(&meeting).await?;
+        uow.save_meeting(&mut meeting).await?;
         self.record(uow.as_mut(), actor, &meeting, "meeting.planned", json!({ "title": meeting.title, "committee": committee }))
             .await?;
         uow.commit().await?;
@@ -200,11 +200,25 @@ impl App {
     }
 
     /// Loads a meeting `actor` may read and may do `action` to, applies
-    /// `change`, and writes it with an audit event named `event`.
+    /// `change`, and writes it with an audit event named `event`. `seen` is
+    /// the meeting's revision the person saw, if they said: a meeting
+    /// changed since is refused as stale. Without it, a change that lost
+    /// the race to another is made again on the meeting as it now is.
     async fn change<T>(
         &self,
         actor: &Actor,
-        id: MeetingId,
+        (id, seen): (MeetingId, Option<u32>),
+        action: Action,
+        event: &str,
+        change: impl AsyncChange<T> + Clone,
+    ) -> Result<(Meeting, T), AppError> {
+        crate::revisions::again_unless_seen(seen, || self.change_once(actor, (id, seen), action, event, change.clone())).await
+    }
+
+    async fn change_once<T>(
+        &self,
+        actor: &Actor,
+        (id, seen): (MeetingId, Option<u32>),
         action: Action,
         event: &str,
         change: impl AsyncChange<T>,
@@ -212,8 +226,9 @@ impl App {
         let mut uow = self.store.begin().await?;
         let mut meeting = readable_meeting(uow.as_mut(), actor, id).await?;
         authorize(actor, action, meeting_resource(&meeting))?;
+        AppError::check_seen("meeting", seen, meeting.revision)?;
         let (out, details) = change.apply(self, uow.as_mut(), &mut meeting).await?;
-        uow.save_meeting(&meeting).await?;
+        uow.save_meeting(&mut meeting).await?;
         // Action items assigned, followed up or opened again: their reminders.
         self.plan_action_reminders(uow.as_mut(), &meeting).await?;
         self.index_meeting(uow.as_mut(), &meeting).await?;
@@ -222,13 +237,19 @@ impl App {
         Ok((meeting, out))
     }
 
-    pub async fn change_meeting(&self, actor: &Actor, id: MeetingId, new: NewMeeting) -> Result<Meeting, AppError> {
+    /// Changes the details; `seen` as for [`App::record_opinion`].
+    pub async fn change_meeting(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>), new: NewMeeting) -> Result<Meeting, AppError> {
+        crate::revisions::again_unless_seen(seen, || self.change_meeting_once(actor, (id, seen), &new)).await
+    }
+
+    async fn change_meeting_once(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>), new: &NewMeeting) -> Result<Meeting, AppError> {
         let mut uow = self.store.begin().await?;
         let mut meeting = readable_meeting(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::ManageMeeting, meeting_resource(&meeting))?;
-        let details = self.details(uow.as_mut(), &new).await?;
+        AppError::check_seen("meeting", seen, meeting.revision)?;
+        let details = self.details(uow.as_mut(), new).await?;
         meeting.change_details(details).map_err(refused)?;
-        uow.save_meeting(&meeting).await?;
+        uow.save_meeting(&mut meeting).await?;
         self.record(uow.as_mut(), actor, &meeting, "meeting.changed", json!({ "title": meeting.title })).await?;
         uow.commit().await?;
         Ok(meeting)
@@ -253,7 +274,7 @@ impl App {
             .map_err(refused)?
             .clone();
         meeting.fix_drafts(drafts_now(uow.as_mut()).await?);
-        uow.save_meeting(&meeting).await?;
+        uow.save_meeting(&mut meeting).await?;
         let details = json!({ "agenda_item": item.id, "title": item.title, "report": item.report });
         self.record(uow.as_mut(), actor, &meeting, "meeting.agenda_item_added", details).await?;
         uow.commit().await?;
@@ -281,22 +302,22 @@ impl App {
             };
             attendance.push(Attendance { person: input.person, presence });
         }
-        let (meeting, ()) = self
-            .change(actor, id, Action::ManageMeeting, "meeting.attendance_recorded", Attend(attendance))
+        let (meeting, ()) = self.change(actor, (id, None), Action::ManageMeeting, "meeting.attendance_recorded", Attend(attendance))
             .await?;
         Ok(meeting)
     }
 
-    pub async fn mark_meeting_held(&self, actor: &Actor, id: MeetingId) -> Result<Meeting, AppError> {
-        let (meeting, ()) = self.change(actor, id, Action::ManageMeeting, "meeting.held", Held).await?;
+    pub async fn mark_meeting_held(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>)) -> Result<Meeting, AppError> {
+        let (meeting, ()) = self.change(actor, (id, seen), Action::ManageMeeting, "meeting.held", Held).await?;
         Ok(meeting)
     }
 
-    /// Adds a spoken opinion to the minutes, under its agenda item.
+    /// Adds a spoken opinion to the minutes, under its agenda item. `seen`
+    /// is the meeting's revision the secretary's form was opened at.
     pub async fn record_opinion(
         &self,
         actor: &Actor,
-        id: MeetingId,
+        (id, seen): (MeetingId, Option<u32>),
         agenda_item: Option<AgendaItemId>,
         speaker: Option<UserId>,
         summary: &str,
@@ -313,7 +334,7 @@ impl App {
             recorded_by: actor.user,
             recorded_at: self.now(),
         };
-        self.change(actor, id, Action::WriteMinutes, "meeting.opinion_recorded", Opinion(entry)).await
+        self.change(actor, (id, seen), Action::WriteMinutes, "meeting.opinion_recorded", Opinion(entry)).await
     }
 
     /// Turns a spoken opinion into a comment on the agenda item's report,
@@ -336,17 +357,18 @@ impl App {
         };
         let comment = self.post_comment_in(uow.as_mut(), actor, report, new).await?;
         meeting.link_comment(entry, comment.id).map_err(refused)?;
-        uow.save_meeting(&meeting).await?;
+        uow.save_meeting(&mut meeting).await?;
         let details = json!({ "entry": entry, "comment": comment.id, "report": report });
         self.record(uow.as_mut(), actor, &meeting, "meeting.opinion_commented", details).await?;
         uow.commit().await?;
         Ok(comment)
     }
 
-    pub async fn conclude(&self, actor: &Actor, id: MeetingId, raw: &str) -> Result<Meeting, AppError> {
+    /// Writes the meeting's conclusion; `seen` as for [`App::record_opinion`].
+    pub async fn conclude(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>), raw: &str) -> Result<Meeting, AppError> {
         let text = ConclusionText::parse(raw).map_err(|e| AppError::invalid("conclusion", e))?;
         let conclusion = Conclusion { text, written_by: actor.user, written_at: self.now() };
-        let (meeting, ()) = self.change(actor, id, Action::Conclude, "meeting.concluded", Conclude(conclusion)).await?;
+        let (meeting, ()) = self.change(actor, (id, seen), Action::Conclude, "meeting.concluded", Conclude(conclusion)).await?;
         Ok(meeting)
     }
 
@@ -356,7 +378,7 @@ impl App {
             assignees: new.bodies.iter().map(|b| Assignee::Body(*b)).chain(new.people.iter().map(|p| Assignee::Person(*p))).collect(),
             deadline: new.deadline,
         };
-        self.change(actor, id, Action::Conclude, "meeting.action_assigned", Assign(draft)).await
+        self.change(actor, (id, None), Action::Conclude, "meeting.action_assigned", Assign(draft)).await
     }
 
     /// Marks an action item done with a note, or open again.
@@ -372,12 +394,12 @@ impl App {
             "" => None,
             raw => Some(text("note", raw)?),
         };
-        self.change(actor, id, Action::FollowUpAction, "meeting.action_followed_up", FollowUp { action, status, note })
+        self.change(actor, (id, None), Action::FollowUpAction, "meeting.action_followed_up", FollowUp { action, status, note })
             .await
     }
 
-    pub async fn approve_minutes(&self, actor: &Actor, id: MeetingId) -> Result<Meeting, AppError> {
-        let (meeting, ()) = self.change(actor, id, Action::ApproveMinutes, "meeting.minutes_approved", Approve(actor.user)).await?;
+    pub async fn approve_minutes(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>)) -> Result<Meeting, AppError> {
+        let (meeting, ()) = self.change(actor, (id, seen), Action::ApproveMinutes, "meeting.minutes_approved", Approve(actor.user)).await?;
         Ok(meeting)
     }
 
@@ -639,16 +661,23 @@ trait AsyncChange<T>: Send {
     ) -> impl std::future::Future<Output = Result<(T, serde_json::Value), AppError>> + Send;
 }
 
+#[derive(Clone)]
 struct Attend(Vec<Attendance>);
+#[derive(Clone)]
 struct Held;
+#[derive(Clone)]
 struct Opinion(MinuteEntry);
+#[derive(Clone)]
 struct Conclude(Conclusion);
+#[derive(Clone)]
 struct Assign(ActionDraft);
+#[derive(Clone)]
 struct FollowUp {
     action: ActionItemId,
     status: ActionStatus,
     note: Option<CommentText>,
 }
+#[derive(Clone)]
 struct Approve(UserId);
 
 impl AsyncChange<()> for Attend {

@@ -32,6 +32,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Other(String),
+    /// The thing was changed by someone else since it was read: the write,
+    /// made on that older reading, would undo their change.
+    #[error("the {what} was changed since it was read")]
+    Stale { what: &'static str },
 }
 
 /// The database, as the use cases see it.
@@ -217,8 +221,10 @@ pub struct LatestBlock {
 pub trait CommentStore: Send {
     async fn insert_comment(&mut self, comment: &Comment) -> Result<(), StoreError>;
     async fn find_comment(&mut self, id: CommentId) -> Result<Option<Comment>, StoreError>;
-    /// Writes a comment's text, withdrawal and disposition (the rest never changes).
-    async fn update_comment(&mut self, comment: &Comment) -> Result<(), StoreError>;
+    /// Writes a comment's text, withdrawal and disposition (the rest never
+    /// changes) if the comment is still at the revision it was read at, and
+    /// moves that on by one; otherwise [`StoreError::Stale`].
+    async fn update_comment(&mut self, comment: &mut Comment) -> Result<(), StoreError>;
     /// Every comment and reply on `report`, oldest first.
     async fn comments_of_report(&mut self, report: ReportId) -> Result<Vec<Comment>, StoreError>;
     /// Every comment and reply whose opinion is `author`'s, on any report,
@@ -398,8 +404,11 @@ pub trait SearchStore: Send {
 /// domain's rules that span them are checked on one value.
 #[async_trait]
 pub trait MeetingStore: Send {
-    /// Writes the meeting with all its parts, replacing what was stored of it.
-    async fn save_meeting(&mut self, meeting: &Meeting) -> Result<(), StoreError>;
+    /// Writes the meeting with all its parts if it is still at the revision
+    /// it was read at (a new one: inserts it), writing only the parts that
+    /// changed, and moves the revision on by one; otherwise
+    /// [`StoreError::Stale`].
+    async fn save_meeting(&mut self, meeting: &mut Meeting) -> Result<(), StoreError>;
     async fn find_meeting(&mut self, id: MeetingId) -> Result<Option<Meeting>, StoreError>;
     /// Every meeting, the latest to start first.
     async fn list_meetings(&mut self) -> Result<Vec<Meeting>, StoreError>;

@@ -130,6 +130,10 @@ pub struct Comment {
     /// Made after the round's deadline, where late comments are accepted.
     pub late: bool,
     pub disposition: Option<Disposition>,
+    /// How many changes the comment has had since it was made: a change
+    /// made on an older reading is refused instead of undoing the newer.
+    #[serde(default)]
+    pub revision: u32,
 }
 
 impl Comment {
@@ -273,6 +277,7 @@ mod tests {
             withdrawal_reason: None,
             late: false,
             disposition: None,
+            revision: 0,
         }
     }
 

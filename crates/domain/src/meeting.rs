@@ -253,6 +253,10 @@ pub struct Meeting {
     pub approved_at: Option<OffsetDateTime>,
     pub created_by: UserId,
     pub created_at: OffsetDateTime,
+    /// How many changes the meeting has had since it was planned: a change
+    /// made on an older reading is refused instead of undoing the newer.
+    #[serde(default)]
+    pub revision: u32,
 }
 
 fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
@@ -293,6 +297,7 @@ impl Meeting {
             approved_at: None,
             created_by: by,
             created_at: at,
+            revision: 0,
         };
         meeting.change_details(details)?;
         Ok(meeting)

@@ -95,6 +95,7 @@ impl TryFrom<comment::Model> for Comment {
             withdrawal_reason: row.withdrawal_reason.as_deref().map(|r| text("withdrawal_reason", r)).transpose()?,
             late: row.late,
             disposition,
+            revision: u32::try_from(row.revision).map_err(|e| corrupt("revision", e))?,
         })
     }
 }
@@ -127,6 +128,7 @@ fn comment_row(c: &Comment) -> Result<comment::ActiveModel, StoreError> {
         addressed_in: Set(d.and_then(|d| d.addressed_in).map(i32::try_from).transpose().map_err(|e| StoreError::Other(e.to_string()))?),
         decided_by: Set(d.map(|d| d.decided_by.as_uuid())),
         decided_at: Set(d.map(|d| d.decided_at)),
+        revision: Set(i32::try_from(c.revision).map_err(|e| StoreError::Other(e.to_string()))?),
     })
 }
 
@@ -142,8 +144,37 @@ impl CommentStore for SeaUnitOfWork {
         row.map(Comment::try_from).transpose()
     }
 
-    async fn update_comment(&mut self, c: &Comment) -> Result<(), StoreError> {
-        comment::Entity::update(comment_row(c)?).exec(self.tx()).await.map_err(map_db_err)?;
+    async fn update_comment(&mut self, c: &mut Comment) -> Result<(), StoreError> {
+        use comment::Column;
+        let read_at = i32::try_from(c.revision).map_err(|e| StoreError::Other(format!("revision: {e}")))?;
+        let full = comment_row(c)?;
+        // Only what a comment's life changes: its text, withdrawal and
+        // answer. Checked against the revision it was read at.
+        let row = comment::ActiveModel {
+            body: full.body,
+            edited_at: full.edited_at,
+            withdrawn_at: full.withdrawn_at,
+            withdrawn_by: full.withdrawn_by,
+            withdrawal_reason: full.withdrawal_reason,
+            disposition: full.disposition,
+            response: full.response,
+            addressed_in: full.addressed_in,
+            decided_by: full.decided_by,
+            decided_at: full.decided_at,
+            revision: Set(read_at + 1),
+            ..Default::default()
+        };
+        let updated = comment::Entity::update_many()
+            .set(row)
+            .filter(Column::Id.eq(c.id.as_uuid()))
+            .filter(Column::Revision.eq(read_at))
+            .exec(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        if updated.rows_affected != 1 {
+            return Err(StoreError::Stale { what: "comment" });
+        }
+        c.revision += 1;
         Ok(())
     }
 

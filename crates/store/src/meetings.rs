@@ -1,7 +1,7 @@
-//! Meetings, as the use cases' [`MeetingStore`]. A meeting is written
-//! whole: its child rows are replaced in the same transaction, which keeps
-//! the store as simple as the aggregate (a meeting has tens of rows, not
-//! thousands) and means a row can never outlive the part it stored.
+//! Meetings, as the use cases' [`MeetingStore`]. A meeting is read whole
+//! and written as the difference from what is stored: only the child rows
+//! that changed are written, under the meeting's revision, so two people
+//! at the same meeting cannot undo each other's entries unseen.
 
 use std::collections::HashMap;
 
@@ -14,7 +14,9 @@ use gopy_domain::{
     Title, UserId,
 };
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Select};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Select,
+};
 use uuid::Uuid;
 
 use crate::entity::{action_assignee, action_item, agenda_item, meeting, meeting_person, minute_entry};
@@ -223,6 +225,7 @@ fn assemble(row: meeting::Model, rows: &mut Rows) -> Result<Meeting, StoreError>
         approved_at: row.approved_at,
         created_by: UserId::from_uuid(row.created_by),
         created_at: row.created_at,
+        revision: u32::try_from(row.revision).map_err(|e| corrupt("revision", e))?,
     })
 }
 
@@ -244,11 +247,13 @@ fn meeting_row(m: &Meeting) -> meeting::ActiveModel {
         approved_at: Set(m.approved_at),
         created_by: Set(m.created_by.as_uuid()),
         created_at: Set(m.created_at),
+        // Set by the write: where it is checked and moved on.
+        revision: sea_orm::ActiveValue::NotSet,
     }
 }
 
 /// The people rows: the invited and the attending, each with its place in its list.
-fn people_rows(m: &Meeting) -> Result<Vec<meeting_person::ActiveModel>, StoreError> {
+fn people_rows(m: &Meeting) -> Result<Vec<meeting_person::Model>, StoreError> {
     let mut people: Vec<UserId> = m.invited.clone();
     people.extend(m.attendance.iter().map(|a| a.person).filter(|p| !m.invited.contains(p)));
     people
@@ -258,134 +263,204 @@ fn people_rows(m: &Meeting) -> Result<Vec<meeting_person::ActiveModel>, StoreErr
             let attended = m.attendance.iter().position(|a| a.person == *person);
             let attendance_position = attended.map(position).transpose()?;
             let presence = attended.map(|i| &m.attendance[i].presence);
-            Ok(meeting_person::ActiveModel {
-                meeting_id: Set(m.id.as_uuid()),
-                user_id: Set(person.as_uuid()),
-                invited_position: Set(invited),
-                attendance_position: Set(attendance_position),
-                presence: Set(presence.map(|p| p.as_str().to_owned())),
-                absence_reason: Set(match presence {
+            Ok(meeting_person::Model {
+                meeting_id: m.id.as_uuid(),
+                user_id: person.as_uuid(),
+                invited_position: invited,
+                attendance_position,
+                presence: presence.map(|p| p.as_str().to_owned()),
+                absence_reason: match presence {
                     Some(Presence::Absent { reason }) => Some(reason.to_string()),
                     _ => None,
-                }),
-                represented_by: Set(match presence {
+                },
+                represented_by: match presence {
                     Some(Presence::Represented { by }) => Some(by.as_uuid()),
                     _ => None,
-                }),
+                },
             })
         })
         .collect()
 }
 
-#[async_trait]
-impl MeetingStore for SeaUnitOfWork {
-    async fn save_meeting(&mut self, m: &Meeting) -> Result<(), StoreError> {
-        let id = m.id.as_uuid();
-        // The children go first, in the order their foreign keys allow.
-        let old_actions: Vec<Uuid> = action_item::Entity::find()
-            .filter(action_item::Column::MeetingId.eq(id))
-            .all(self.tx())
-            .await
-            .map_err(map_db_err)?
-            .into_iter()
-            .map(|a| a.id)
-            .collect();
-        if !old_actions.is_empty() {
-            action_assignee::Entity::delete_many()
-                .filter(action_assignee::Column::ActionItemId.is_in(old_actions))
+/// The agenda, minutes and action rows of a meeting as they should be stored.
+fn agenda_rows(m: &Meeting) -> Result<Vec<agenda_item::Model>, StoreError> {
+    let int = |n: u32| i32::try_from(n).map_err(|e| StoreError::Other(e.to_string()));
+    m.agenda
+        .iter()
+        .map(|a| {
+            Ok(agenda_item::Model {
+                id: a.id.as_uuid(),
+                meeting_id: m.id.as_uuid(),
+                position: int(a.position)?,
+                title: a.title.to_string(),
+                presenter_id: a.presenter.as_uuid(),
+                report_id: a.report.map(|r| r.as_uuid()),
+                minutes_allotted: int(a.minutes_allotted)?,
+                version_number: a.about.version.map(int).transpose()?,
+                round_number: a.about.round.map(int).transpose()?,
+            })
+        })
+        .collect()
+}
+
+fn minute_rows(m: &Meeting) -> Result<Vec<minute_entry::Model>, StoreError> {
+    m.minutes
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            Ok(minute_entry::Model {
+                id: e.id.as_uuid(),
+                meeting_id: m.id.as_uuid(),
+                position: position(i)?,
+                agenda_item_id: e.agenda_item.as_uuid(),
+                speaker_id: e.speaker.as_uuid(),
+                summary: e.summary.to_string(),
+                comment_id: e.comment.map(|c| c.as_uuid()),
+                recorded_by: e.recorded_by.as_uuid(),
+                recorded_at: e.recorded_at,
+            })
+        })
+        .collect()
+}
+
+fn action_rows(m: &Meeting) -> Result<(Vec<action_item::Model>, Vec<action_assignee::Model>), StoreError> {
+    let mut actions = Vec::new();
+    let mut assignees = Vec::new();
+    for a in &m.actions {
+        actions.push(action_item::Model {
+            id: a.id.as_uuid(),
+            meeting_id: m.id.as_uuid(),
+            position: i32::try_from(a.position).map_err(|e| StoreError::Other(e.to_string()))?,
+            text: a.text.to_string(),
+            deadline: a.deadline,
+            status: a.status.as_str().to_owned(),
+            note: a.note.as_ref().map(ToString::to_string),
+            done_at: a.done_at,
+        });
+        for (i, who) in a.assignees.iter().enumerate() {
+            let (body, user) = match who {
+                Assignee::Body(b) => (Some(b.as_uuid()), None),
+                Assignee::Person(p) => (None, Some(p.as_uuid())),
+            };
+            assignees.push(action_assignee::Model {
+                action_item_id: a.id.as_uuid(),
+                position: position(i)?,
+                body_id: body,
+                user_id: user,
+            });
+        }
+    }
+    Ok((actions, assignees))
+}
+
+/// What differs between the rows stored and the rows wanted, by key.
+struct Diff<M> {
+    gone: Vec<M>,
+    changed: Vec<M>,
+    added: Vec<M>,
+}
+
+fn take<M>(map: &mut HashMap<Uuid, Vec<M>>, key: &Uuid) -> Vec<M> {
+    map.remove(key).unwrap_or_default()
+}
+
+fn diff<M: PartialEq, K: Eq + std::hash::Hash>(stored: Vec<M>, wanted: Vec<M>, key: impl Fn(&M) -> K) -> Diff<M> {
+    let mut stored: HashMap<K, M> = stored.into_iter().map(|m| (key(&m), m)).collect();
+    let (mut changed, mut added) = (Vec::new(), Vec::new());
+    for row in wanted {
+        match stored.remove(&key(&row)) {
+            Some(old) if old == row => {}
+            Some(_) => changed.push(row),
+            None => added.push(row),
+        }
+    }
+    Diff { gone: stored.into_values().collect(), changed, added }
+}
+
+impl SeaUnitOfWork {
+    async fn delete_rows<E, A>(&self, rows: Vec<E::Model>) -> Result<(), StoreError>
+    where
+        E: EntityTrait,
+        E::Model: IntoActiveModel<A>,
+        A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    {
+        for row in rows {
+            E::delete(row.into_active_model()).exec(self.tx()).await.map_err(map_db_err)?;
+        }
+        Ok(())
+    }
+
+    async fn write_rows<E, A>(&self, changed: Vec<E::Model>, added: Vec<E::Model>) -> Result<(), StoreError>
+    where
+        E: EntityTrait,
+        E::Model: IntoActiveModel<A>,
+        A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
+    {
+        for row in changed {
+            E::update(row.into_active_model().reset_all()).exec(self.tx()).await.map_err(map_db_err)?;
+        }
+        if !added.is_empty() {
+            E::insert_many(added.into_iter().map(|r| r.into_active_model().reset_all()))
                 .exec(self.tx())
                 .await
                 .map_err(map_db_err)?;
         }
-        action_item::Entity::delete_many().filter(action_item::Column::MeetingId.eq(id)).exec(self.tx()).await.map_err(map_db_err)?;
-        minute_entry::Entity::delete_many().filter(minute_entry::Column::MeetingId.eq(id)).exec(self.tx()).await.map_err(map_db_err)?;
-        agenda_item::Entity::delete_many().filter(agenda_item::Column::MeetingId.eq(id)).exec(self.tx()).await.map_err(map_db_err)?;
-        meeting_person::Entity::delete_many().filter(meeting_person::Column::MeetingId.eq(id)).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+}
 
-        if meeting::Entity::find_by_id(id).one(self.tx()).await.map_err(map_db_err)?.is_some() {
-            meeting::Entity::update(meeting_row(m)).exec(self.tx()).await.map_err(map_db_err)?;
+#[async_trait]
+impl MeetingStore for SeaUnitOfWork {
+    /// Writes the meeting if it is still at the revision it was read at,
+    /// and moves it on by one; a meeting changed meanwhile is refused as
+    /// stale. The meeting's row is written first: on PostgreSQL its lock
+    /// keeps a second writer waiting until this one is over, and that one
+    /// then finds the revision moved. Of the child rows, only those that
+    /// changed are written, so no row is removed and put back.
+    async fn save_meeting(&mut self, m: &mut Meeting) -> Result<(), StoreError> {
+        let id = m.id.as_uuid();
+        let read_at = i32::try_from(m.revision).map_err(|e| StoreError::Other(format!("revision: {e}")))?;
+        let mut row = meeting_row(m);
+        row.revision = Set(read_at + 1);
+        let updated = meeting::Entity::update_many()
+            .set(row)
+            .filter(meeting::Column::Id.eq(id))
+            .filter(meeting::Column::Revision.eq(read_at))
+            .exec(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        let stored = if updated.rows_affected == 1 {
+            m.revision += 1;
+            self.child_rows(Some(id)).await?
+        } else if meeting::Entity::find_by_id(id).one(self.tx()).await.map_err(map_db_err)?.is_some() {
+            return Err(StoreError::Stale { what: "meeting" });
         } else {
-            meeting::Entity::insert(meeting_row(m)).exec(self.tx()).await.map_err(map_db_err)?;
-        }
+            let mut row = meeting_row(m);
+            row.revision = Set(read_at);
+            meeting::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+            Rows::default()
+        };
+        let mut stored = stored;
+        let people = diff(take(&mut stored.people, &id), people_rows(m)?, |r: &meeting_person::Model| r.user_id);
+        let agenda = diff(take(&mut stored.agenda, &id), agenda_rows(m)?, |r: &agenda_item::Model| r.id);
+        let minutes = diff(take(&mut stored.minutes, &id), minute_rows(m)?, |r: &minute_entry::Model| r.id);
+        let (actions_wanted, assignees_wanted) = action_rows(m)?;
+        let assignees_stored: Vec<action_assignee::Model> = stored.assignees.into_values().flatten().collect();
+        let actions = diff(take(&mut stored.actions, &id), actions_wanted, |r: &action_item::Model| r.id);
+        let assignees = diff(assignees_stored, assignees_wanted, |r: &action_assignee::Model| (r.action_item_id, r.position));
 
-        let people = people_rows(m)?;
-        if !people.is_empty() {
-            meeting_person::Entity::insert_many(people).exec(self.tx()).await.map_err(map_db_err)?;
-        }
-        let agenda = m
-            .agenda
-            .iter()
-            .map(|a| {
-                Ok(agenda_item::ActiveModel {
-                    id: Set(a.id.as_uuid()),
-                    meeting_id: Set(id),
-                    position: Set(i32::try_from(a.position).map_err(|e| StoreError::Other(e.to_string()))?),
-                    title: Set(a.title.to_string()),
-                    presenter_id: Set(a.presenter.as_uuid()),
-                    report_id: Set(a.report.map(|r| r.as_uuid())),
-                    minutes_allotted: Set(i32::try_from(a.minutes_allotted).map_err(|e| StoreError::Other(e.to_string()))?),
-                    version_number: Set(a.about.version.map(i32::try_from).transpose().map_err(|e| StoreError::Other(e.to_string()))?),
-                    round_number: Set(a.about.round.map(i32::try_from).transpose().map_err(|e| StoreError::Other(e.to_string()))?),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        if !agenda.is_empty() {
-            agenda_item::Entity::insert_many(agenda).exec(self.tx()).await.map_err(map_db_err)?;
-        }
-        let minutes = m
-            .minutes
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                Ok(minute_entry::ActiveModel {
-                    id: Set(e.id.as_uuid()),
-                    meeting_id: Set(id),
-                    position: Set(position(i)?),
-                    agenda_item_id: Set(e.agenda_item.as_uuid()),
-                    speaker_id: Set(e.speaker.as_uuid()),
-                    summary: Set(e.summary.to_string()),
-                    comment_id: Set(e.comment.map(|c| c.as_uuid())),
-                    recorded_by: Set(e.recorded_by.as_uuid()),
-                    recorded_at: Set(e.recorded_at),
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        if !minutes.is_empty() {
-            minute_entry::Entity::insert_many(minutes).exec(self.tx()).await.map_err(map_db_err)?;
-        }
-        for a in &m.actions {
-            let row = action_item::ActiveModel {
-                id: Set(a.id.as_uuid()),
-                meeting_id: Set(id),
-                position: Set(i32::try_from(a.position).map_err(|e| StoreError::Other(e.to_string()))?),
-                text: Set(a.text.to_string()),
-                deadline: Set(a.deadline),
-                status: Set(a.status.as_str().to_owned()),
-                note: Set(a.note.as_ref().map(ToString::to_string)),
-                done_at: Set(a.done_at),
-            };
-            action_item::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
-            let assignees = a
-                .assignees
-                .iter()
-                .enumerate()
-                .map(|(i, who)| {
-                    let (body, user) = match who {
-                        Assignee::Body(b) => (Some(b.as_uuid()), None),
-                        Assignee::Person(p) => (None, Some(p.as_uuid())),
-                    };
-                    Ok(action_assignee::ActiveModel {
-                        action_item_id: Set(a.id.as_uuid()),
-                        position: Set(position(i)?),
-                        body_id: Set(body),
-                        user_id: Set(user),
-                    })
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            if !assignees.is_empty() {
-                action_assignee::Entity::insert_many(assignees).exec(self.tx()).await.map_err(map_db_err)?;
-            }
-        }
+        // Removals first, children before the rows their foreign keys name;
+        // then changes and additions, parents first.
+        self.delete_rows::<action_assignee::Entity, _>(assignees.gone).await?;
+        self.delete_rows::<action_item::Entity, _>(actions.gone).await?;
+        self.delete_rows::<minute_entry::Entity, _>(minutes.gone).await?;
+        self.delete_rows::<agenda_item::Entity, _>(agenda.gone).await?;
+        self.delete_rows::<meeting_person::Entity, _>(people.gone).await?;
+        self.write_rows::<meeting_person::Entity, _>(people.changed, people.added).await?;
+        self.write_rows::<agenda_item::Entity, _>(agenda.changed, agenda.added).await?;
+        self.write_rows::<minute_entry::Entity, _>(minutes.changed, minutes.added).await?;
+        self.write_rows::<action_item::Entity, _>(actions.changed, actions.added).await?;
+        self.write_rows::<action_assignee::Entity, _>(assignees.changed, assignees.added).await?;
         Ok(())
     }
 

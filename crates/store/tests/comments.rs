@@ -63,7 +63,7 @@ async fn first_round(app: &App, s: &Story) -> (Version, Vec<Comment>) {
     for (role, quote, body, kind, response) in fixture_comments() {
         let author: &Actor = if role == "chair" { &s.chair } else { &s.member };
         let c = app.post_comment(author, s.report.id, comment(1, anchor_of(&v1, quote.as_deref()), &body)).await.expect("posted");
-        app.answer_comment(&s.lead, c.id, kind, &response, None).await.expect("answered");
+        app.answer_comment(&s.lead, (c.id, None), kind, &response, None).await.expect("answered");
         posted.push(c);
     }
     (v1, posted)
@@ -154,13 +154,13 @@ on_both_engines! {
         let app = db.app_at(meeting_day());
         let s = story(&app).await;
         let (_, posted) = first_round(&app, &s).await;
-        let edited = app.edit_comment(&s.member, posted[0].id, "Nêu rõ tỷ lệ đạt 81%.").await.expect("edited");
+        let edited = app.edit_comment(&s.member, (posted[0].id, None), "Nêu rõ tỷ lệ đạt 81%.").await.expect("edited");
         assert!(edited.edited_at.is_some());
         let history = app.comment_history(&s.secretariat, posted[0].id).await.expect("history");
         assert_eq!(history.len(), 1);
         assert!(history[0].body.as_str().starts_with("Đề nghị Tổ biên tập"));
         assert!(matches!(app.comment_history(&s.member, posted[0].id).await, Err(AppError::Forbidden)));
-        assert!(matches!(app.edit_comment(&s.chair, posted[0].id, "x").await, Err(AppError::Forbidden)));
+        assert!(matches!(app.edit_comment(&s.chair, (posted[0].id, None), "x").await, Err(AppError::Forbidden)));
 
         app.withdraw_comment(&s.member, posted[1].id, "").await.expect("withdrawn");
         let review = app.review(&s.member, s.report.id).await.expect("review");
@@ -228,9 +228,9 @@ on_both_engines! {
                 other => panic!("{field}: {other:?}"),
             }
         }
-        let explained = app.answer_comment(&s.lead, posted[0].id, DispositionKind::Explained, "  ", None).await;
+        let explained = app.answer_comment(&s.lead, (posted[0].id, None), DispositionKind::Explained, "  ", None).await;
         assert!(matches!(explained, Err(AppError::Invalid { field: "response", .. })), "{explained:?}");
-        let by_member = app.answer_comment(&s.member, posted[0].id, DispositionKind::Accepted, "", None).await;
+        let by_member = app.answer_comment(&s.member, (posted[0].id, None), DispositionKind::Accepted, "", None).await;
         assert!(matches!(by_member, Err(AppError::Forbidden)), "{by_member:?}");
         let by_stranger = app.post_comment(&s.stranger, s.report.id, comment(1, NewAnchor::default(), "x")).await;
         assert!(matches!(by_stranger, Err(AppError::NotFound { .. })), "{by_stranger:?}");

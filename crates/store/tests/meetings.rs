@@ -91,7 +91,7 @@ on_both_engines! {
         };
         // Planned: the draft as it stands.
         assert_eq!(about(&app).await, (Some(1), Some(1)));
-        app.mark_meeting_held(&s.secretariat, meeting.id).await.expect("held");
+        app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
         app.take_step(&s.secretariat, s.report.id, close).await.expect("closed");
         app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
         // Held: what it discussed, read back from the store.
@@ -119,13 +119,13 @@ on_both_engines! {
             AttendanceInput { person: s.member.user, presence: "absent".into(), reason: "Đi công tác".into(), represented_by: None },
         ];
         app.record_attendance(&s.secretariat, meeting.id, attendance).await.expect("attendance");
-        app.mark_meeting_held(&s.secretariat, meeting.id).await.expect("held");
+        app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
         let agenda = meeting.agenda[0].id;
         let (_, first) = app
-            .record_opinion(&s.secretariat, meeting.id, Some(agenda), Some(s.member.user), "Cần nêu rõ 7/24 chỉ tiêu đạt và vượt.")
+            .record_opinion(&s.secretariat, (meeting.id, None), Some(agenda), Some(s.member.user), "Cần nêu rõ 7/24 chỉ tiêu đạt và vượt.")
             .await
             .expect("opinion");
-        app.record_opinion(&s.secretariat, meeting.id, Some(agenda), Some(s.chair.user), "Thống nhất với bố cục.").await.expect("opinion");
+        app.record_opinion(&s.secretariat, (meeting.id, None), Some(agenda), Some(s.chair.user), "Thống nhất với bố cục.").await.expect("opinion");
         let comment = app.opinion_to_comment(&s.secretariat, meeting.id, first.id).await.expect("comment");
         assert!(comment.at_meeting && comment.awaits_answer());
         assert_eq!((comment.author, comment.recorded_by), (s.member.user, Some(s.secretariat.user)));
@@ -134,7 +134,7 @@ on_both_engines! {
         let again = app.opinion_to_comment(&s.secretariat, meeting.id, first.id).await.expect_err("once only");
         assert_eq!(rule(again), Some(MeetingProblem::AlreadyAComment));
 
-        app.conclude(&s.chair, meeting.id, "Các dự thảo cơ bản đạt yêu cầu.\nTổ biên tập tiếp thu đầy đủ các ý kiến.").await.expect("concluded");
+        app.conclude(&s.chair, (meeting.id, None), "Các dự thảo cơ bản đạt yêu cầu.\nTổ biên tập tiếp thu đầy đủ các ý kiến.").await.expect("concluded");
         let action = NewAction {
             text: "Tiếp thu, hoàn chỉnh dự thảo".into(),
             bodies: vec![office.id],
@@ -142,7 +142,7 @@ on_both_engines! {
             deadline: Some(date!(2023 - 07 - 10)),
         };
         let (_, action) = app.assign_action(&s.chair, meeting.id, action).await.expect("assigned");
-        let approved = app.approve_minutes(&s.chair, meeting.id).await.expect("approved");
+        let approved = app.approve_minutes(&s.chair, (meeting.id, None)).await.expect("approved");
         assert_eq!(approved.status, MeetingStatus::MinutesApproved);
 
         let stored = app.meeting_detail(&s.member, meeting.id).await.expect("the member reads it");
@@ -151,9 +151,9 @@ on_both_engines! {
         assert!(matches!(stored.meeting.attendance[1].presence, Presence::Absent { .. }));
         assert_eq!(stored.reports[0].1, Some(1));
 
-        let refused = app.record_opinion(&s.secretariat, meeting.id, Some(agenda), Some(s.chair.user), "Thêm").await.expect_err("approved");
+        let refused = app.record_opinion(&s.secretariat, (meeting.id, None), Some(agenda), Some(s.chair.user), "Thêm").await.expect_err("approved");
         assert_eq!(rule(refused), Some(MeetingProblem::MinutesApproved));
-        let refused = app.conclude(&s.chair, meeting.id, "Khác").await.expect_err("approved");
+        let refused = app.conclude(&s.chair, (meeting.id, None), "Khác").await.expect_err("approved");
         assert_eq!(rule(refused), Some(MeetingProblem::MinutesApproved));
 
         // Follow-up goes on after approval; overdue comes from the clock.
@@ -196,8 +196,8 @@ on_both_engines! {
         assert_eq!(rule(app.assign_action(&s.chair, meeting.id, undated).await.expect_err("no deadline")), Some(MeetingProblem::NoDeadline));
         // The member reads the meeting but neither writes minutes nor concludes it.
         assert!(app.meeting_detail(&s.member, meeting.id).await.is_ok());
-        assert!(matches!(app.conclude(&s.member, meeting.id, "Kết luận").await, Err(AppError::Forbidden)));
-        assert!(matches!(app.mark_meeting_held(&s.member, meeting.id).await, Err(AppError::Forbidden)));
+        assert!(matches!(app.conclude(&s.member, (meeting.id, None), "Kết luận").await, Err(AppError::Forbidden)));
+        assert!(matches!(app.mark_meeting_held(&s.member, (meeting.id, None)).await, Err(AppError::Forbidden)));
         // Another committee's member does not even see it.
         assert!(matches!(app.meeting_detail(&s.stranger, meeting.id).await, Err(AppError::NotFound { .. })));
         assert!(app.meetings_for(&s.stranger).await.expect("list").is_empty());
@@ -212,7 +212,7 @@ on_both_engines! {
         app.add_agenda_item(&s.secretariat, meeting.id, item).await.expect("agenda");
         let attendance = vec![AttendanceInput { person: s.member.user, presence: "represented".into(), reason: String::new(), represented_by: Some(s.drafter.user) }];
         app.record_attendance(&s.secretariat, meeting.id, attendance).await.expect("attendance");
-        app.conclude(&s.secretariat, meeting.id, "Các dự thảo cơ bản đạt yêu cầu.").await.expect("concluded");
+        app.conclude(&s.secretariat, (meeting.id, None), "Các dự thảo cơ bản đạt yêu cầu.").await.expect("concluded");
         let action = NewAction { text: "Văn phòng Tỉnh ủy theo dõi, đôn đốc".into(), bodies: vec![office.id], people: vec![], deadline: Some(date!(2023 - 07 - 15)) };
         app.assign_action(&s.secretariat, meeting.id, action).await.expect("assigned");
         for download in [

@@ -174,8 +174,8 @@ on_both_engines! {
             invited: vec![s.chair.user, s.member.user],
         };
         let meeting = app.plan_meeting(&s.secretariat, new).await.expect("planned");
-        app.mark_meeting_held(&s.secretariat, meeting.id).await.expect("held");
-        app.conclude(&s.chair, meeting.id, "Giao nhiệm vụ.").await.expect("concluded");
+        app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
+        app.conclude(&s.chair, (meeting.id, None), "Giao nhiệm vụ.").await.expect("concluded");
         let task = |text: &str| NewAction { text: text.into(), bodies: vec![], people: vec![s.member.user], deadline: Some(date!(2023-07-07)) };
         let (_, open) = app.assign_action(&s.chair, meeting.id, task("Hoàn thiện dự thảo")).await.expect("assigned");
         let (_, done) = app.assign_action(&s.chair, meeting.id, task("Gửi tài liệu")).await.expect("assigned");
@@ -260,7 +260,7 @@ on_both_engines! {
         assert!(next.contains(&(ReminderKind::AnswersOwed, s.lead.user, datetime!(2023-07-11 08:00 +7), None)), "{next:?}");
 
         db.app_at(datetime!(2023-07-10 10:00 +7))
-            .answer_comment(&s.lead, comment.id, gopy_domain::DispositionKind::Accepted, "Đã bổ sung.", None)
+            .answer_comment(&s.lead, (comment.id, None), gopy_domain::DispositionKind::Accepted, "Đã bổ sung.", None)
             .await
             .expect("answered");
         let tuesday = db.app_at(datetime!(2023-07-11 08:00 +7)).send_due_reminders(100).await.expect("tuesday");

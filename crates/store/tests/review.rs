@@ -81,7 +81,7 @@ on_both_engines! {
             let new = NewComment { version: 1, anchor, body: format!("Ý kiến {k}"), on_behalf_of: None, at_meeting: false };
             let posted = app.post_comment(&s.member, s.report.id, new).await.expect("comment");
             if k % 2 == 0 {
-                app.answer_comment(&s.lead, posted.id, DispositionKind::Explained, "Giải trình.", None).await.expect("answer");
+                app.answer_comment(&s.lead, (posted.id, None), DispositionKind::Explained, "Giải trình.", None).await.expect("answer");
             }
         }
         let review = app.review(&s.member, s.report.id).await.expect("review");

@@ -59,7 +59,7 @@ on_both_engines! {
         );
         assert_eq!(life.ballot.as_ref().map(|b| (b.round, b.version)), Some((1, 1)));
         app.take_step(&s.secretariat, id, step(Step::CloseRound)).await.expect("closed");
-        app.answer_comment(&s.lead, kept.id, DispositionKind::Accepted, "Đã bổ sung.", None).await.expect("answered");
+        app.answer_comment(&s.lead, (kept.id, None), DispositionKind::Accepted, "Đã bổ sung.", None).await.expect("answered");
         app.add_version(&s.lead, id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
 
         // Round 2 without a ballot: round 1's tally is not shown as if current.
@@ -105,9 +105,9 @@ on_both_engines! {
             Err(AppError::Step(StepRefused::Unanswered(open))) => assert_eq!(open, vec![comment.id]),
             other => panic!("submission with an unanswered comment: {other:?}"),
         }
-        app.answer_comment(&s.lead, comment.id, DispositionKind::Accepted, "", Some(2)).await.err();
+        app.answer_comment(&s.lead, (comment.id, None), DispositionKind::Accepted, "", Some(2)).await.err();
         app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
-        app.answer_comment(&s.lead, comment.id, DispositionKind::Accepted, "", Some(2)).await.expect("answered");
+        app.answer_comment(&s.lead, (comment.id, None), DispositionKind::Accepted, "", Some(2)).await.expect("answered");
 
         // Round 2, then submission, a return with a reason, and approval.
         app.take_step(&s.secretariat, s.report.id, open_until(day + Duration::days(1), false, false)).await.expect("round 2");
@@ -131,7 +131,7 @@ on_both_engines! {
         let version = app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &limits).await;
         assert!(matches!(version, Err(AppError::Closed { .. })), "{version:?}");
         assert!(matches!(app.post_comment(&s.member, s.report.id, whole(2, "x")).await, Err(AppError::Closed { .. })));
-        let answer = app.answer_comment(&s.lead, comment.id, DispositionKind::Explained, "Giải trình", None).await;
+        let answer = app.answer_comment(&s.lead, (comment.id, None), DispositionKind::Explained, "Giải trình", None).await;
         assert!(matches!(answer, Err(AppError::Closed { .. })), "{answer:?}");
         assert!(matches!(app.reply(&s.member, comment.id, "x").await, Err(AppError::Closed { .. })));
         // And the pages offer none of it, saying why: the version approved on that day.

@@ -33,7 +33,7 @@ on_both_engines! {
             })
             .await
             .expect("comment");
-        app.answer_comment(&s.lead, comment.id, DispositionKind::Explained, "Giải trình: số liệu đảng viên đã có ở bảng chỉ tiêu.", None)
+        app.answer_comment(&s.lead, (comment.id, None), DispositionKind::Explained, "Giải trình: số liệu đảng viên đã có ở bảng chỉ tiêu.", None)
             .await
             .expect("answered");
 

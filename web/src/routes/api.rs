@@ -25,7 +25,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::reports::api::add_version, super::reports::api::get_version, super::reports::api::get_diff,
         super::reports::api::export_version,
         super::review::api::list_comments, super::review::api::post_comment, super::review::api::reply,
-        super::review::api::change_comment, super::review::api::answer, super::review::api::passage_threads,
+        super::review::api::get_comment, super::review::api::change_comment, super::review::api::answer, super::review::api::passage_threads,
         super::reports::dispositions::api_dispositions, super::reports::dispositions::api_dispositions_file,
         super::reports::rounds::api_transition, super::reports::rounds::api_ballot, super::reports::rounds::api_vote, super::reports::rounds::api_timeline,
         super::search::api::api_search,
@@ -442,6 +442,7 @@ impl ApiError {
                 return (StatusCode::UNPROCESSABLE_ENTITY, Json(Self { error: body })).into_response();
             }
             AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
+            AppError::Stale { .. } => (StatusCode::CONFLICT, "stale"),
             AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "unauthorized"),
@@ -477,6 +478,35 @@ impl ApiError {
         };
         Self::response(status, code, message)
     }
+}
+
+/// The revision an `If-Match` header names: `"7"` (or `W/"7"`), as the
+/// `ETag` of the resource gave it. `*` and no header ask for no check. A
+/// value that is no revision of ours can match none: it reads as one no
+/// resource is at, so the change is refused as stale.
+pub fn if_match(headers: &HeaderMap) -> Option<u32> {
+    let raw = headers.get(axum::http::header::IF_MATCH)?.to_str().unwrap_or("").trim();
+    if raw == "*" {
+        return None;
+    }
+    let tag = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
+    Some(tag.parse().unwrap_or(u32::MAX))
+}
+
+/// `response` with the `ETag` of the revision it shows.
+pub fn with_etag(mut response: Response, revision: u32) -> Response {
+    if let Ok(value) = axum::http::HeaderValue::from_str(&format!("\"{revision}\"")) {
+        response.headers_mut().insert(axum::http::header::ETAG, value);
+    }
+    response
+}
+
+/// A change refused as stale: `409` with the resource as it now is (and
+/// its `ETag`), so the caller can look at it and try again on it.
+pub fn stale<T: Serialize>(state: &AppState, identity: &gopy_app::Identity, err: &AppError, current: T, revision: u32) -> Response {
+    let message = describe_error(state.pages.catalog(), identity.user.language, err);
+    let body = serde_json::json!({ "error": { "code": "stale", "message": message }, "current": current });
+    with_etag((StatusCode::CONFLICT, Json(body)).into_response(), revision)
 }
 
 /// A use case's refusal, in the caller's language.

@@ -31,6 +31,8 @@ pub struct Model {
     pub addressed_in: Option<i32>,
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<TimeDateTimeWithTimeZone>,
+    /// Moves on by one with every change; see the migration `revisions`.
+    pub revision: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

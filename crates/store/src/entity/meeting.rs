@@ -21,6 +21,8 @@ pub struct Model {
     pub approved_at: Option<TimeDateTimeWithTimeZone>,
     pub created_by: Uuid,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// Moves on by one with every change; see the migration `revisions`.
+    pub revision: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

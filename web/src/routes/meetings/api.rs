@@ -11,7 +11,7 @@
 //! - `GET /api/v1/action-items`: the follow-up list across meetings.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
@@ -23,7 +23,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::routes::api::{ApiError, ApiJson, refuse, rfc3339};
+use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, with_etag};
 use super::pages::parse_assignee;
 use crate::AppState;
 use crate::auth::ApiCaller;
@@ -88,6 +88,8 @@ pub struct MeetingResponse {
     pub minutes: Vec<MinuteEntryResponse>,
     pub conclusion: Option<String>,
     pub actions: Vec<ActionItemResponse>,
+    /// Moves on with every change; also the `ETag`, for `If-Match`.
+    pub revision: u32,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -170,6 +172,7 @@ fn meeting_response(m: &Meeting) -> MeetingResponse {
         place: m.place.to_string(),
         presiding: m.presiding.to_string(),
         status: m.status.as_str(),
+        revision: m.revision,
         invited: m.invited.iter().map(ToString::to_string).collect(),
         attendance: m
             .attendance
@@ -219,8 +222,26 @@ fn meeting_response(m: &Meeting) -> MeetingResponse {
 
 fn answer(state: &AppState, identity: &Identity, result: Result<Meeting, AppError>, status: StatusCode) -> Response {
     match result {
-        Ok(meeting) => (status, Json(meeting_response(&meeting))).into_response(),
+        Ok(meeting) => with_etag((status, Json(meeting_response(&meeting))).into_response(), meeting.revision),
         Err(err) => refuse(state, identity, &err),
+    }
+}
+
+/// As [`answer`], and a change refused as stale answers `409` with the
+/// meeting as it now is.
+async fn answer_change(
+    state: &AppState,
+    identity: &Identity,
+    id: MeetingId,
+    result: Result<Meeting, AppError>,
+    status: StatusCode,
+) -> Response {
+    match result {
+        Err(err @ AppError::Stale { .. }) => match state.app.meeting_as_written(&identity.actor, id).await {
+            Ok(now) => stale(state, identity, &err, meeting_response(&now), now.revision),
+            Err(other) => refuse(state, identity, &other),
+        },
+        other => answer(state, identity, other, status),
     }
 }
 
@@ -282,11 +303,13 @@ pub async fn get_meeting(State(state): State<AppState>, ApiCaller(identity): Api
     params(("id" = String, Path, description = "The meeting's id")), request_body = MeetingChangeRequest,
     responses(
         (status = 200, description = "The meeting as changed", body = MeetingResponse),
+        (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError),
         (status = 422, description = "Refused with its reason: approved minutes, not held yet…", body = ApiError)))]
 pub async fn change_meeting(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<MeetingChangeRequest>,
 ) -> Response {
     let id = match parse_meeting(&state, &identity, &id) {
@@ -294,19 +317,26 @@ pub async fn change_meeting(
         Err(response) => return response,
     };
     let actor = &identity.actor;
+    // `If-Match` guards the first change; the second (details, then the
+    // status) builds on the revision the first made.
+    let mut seen = if_match(&headers);
     let mut result = state.app.meeting_detail(actor, id).await.map(|d| d.meeting);
     if let Some(details) = request.details {
-        result = state.app.change_meeting(actor, id, new_meeting(details)).await;
+        result = state.app.change_meeting(actor, (id, seen), new_meeting(details)).await;
+        seen = result.as_ref().ok().map(|m| m.revision).or(seen);
     }
     if result.is_ok() {
         result = match request.status.as_deref().map(str::parse::<MeetingStatus>) {
-            None => result,
-            Some(Ok(MeetingStatus::Held)) => state.app.mark_meeting_held(actor, id).await,
-            Some(Ok(MeetingStatus::MinutesApproved)) => state.app.approve_minutes(actor, id).await,
+            None => result.and_then(|m| match seen {
+                Some(seen) if seen != m.revision => Err(AppError::Stale { what: "meeting" }),
+                _ => Ok(m),
+            }),
+            Some(Ok(MeetingStatus::Held)) => state.app.mark_meeting_held(actor, (id, seen)).await,
+            Some(Ok(MeetingStatus::MinutesApproved)) => state.app.approve_minutes(actor, (id, seen)).await,
             Some(_) => Err(AppError::invalid("status", InvalidReason::Missing)),
         };
     }
-    answer(&state, &identity, result, StatusCode::OK)
+    answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -391,11 +421,13 @@ pub struct OpinionRequest {
     params(("id" = String, Path, description = "The meeting's id")), request_body = OpinionRequest,
     responses(
         (status = 201, description = "The meeting with the opinion in its minutes", body = MeetingResponse),
+        (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError),
         (status = 422, description = "E.g. the minutes are approved", body = ApiError)))]
 pub async fn record_opinion(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<OpinionRequest>,
 ) -> Response {
     let id = match parse_meeting(&state, &identity, &id) {
@@ -404,10 +436,10 @@ pub async fn record_opinion(
     };
     let result = state
         .app
-        .record_opinion(&identity.actor, id, request.agenda_item.parse().ok(), request.speaker.parse().ok(), &request.summary)
+        .record_opinion(&identity.actor, (id, if_match(&headers)), request.agenda_item.parse().ok(), request.speaker.parse().ok(), &request.summary)
         .await
         .map(|(m, _)| m);
-    answer(&state, &identity, result, StatusCode::CREATED)
+    answer_change(&state, &identity, id, result, StatusCode::CREATED).await
 }
 
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/minutes/{entry}/comment", tag = "meetings", security(("bearer" = [])),
@@ -444,19 +476,21 @@ pub struct ConclusionRequest {
     params(("id" = String, Path, description = "The meeting's id")), request_body = ConclusionRequest,
     responses(
         (status = 200, description = "The meeting with its conclusion", body = MeetingResponse),
+        (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError),
         (status = 403, description = "Only the presiding person or the secretariat concludes", body = ApiError)))]
 pub async fn conclude(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<ConclusionRequest>,
 ) -> Response {
     let id = match parse_meeting(&state, &identity, &id) {
         Ok(id) => id,
         Err(response) => return response,
     };
-    let result = state.app.conclude(&identity.actor, id, &request.text).await;
-    answer(&state, &identity, result, StatusCode::OK)
+    let result = state.app.conclude(&identity.actor, (id, if_match(&headers)), &request.text).await;
+    answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -190,6 +190,9 @@ pub struct MeetingView {
     pub presiding: String,
     pub status: String,
     pub status_value: &'static str,
+    /// The meeting's revision the page shows, carried back by its forms: a
+    /// form sent after someone else changed the meeting is refused as stale.
+    pub revision: u32,
     pub approved: bool,
     pub may_manage: bool,
     pub may_mark_held: bool,
@@ -429,6 +432,7 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
         presiding: found.presiding.clone(),
         status: status_label(ctx, meeting.status),
         status_value: meeting.status.as_str(),
+        revision: meeting.revision,
         approved: meeting.status == MeetingStatus::MinutesApproved,
         may_manage: found.may.manage,
         may_mark_held: found.may.mark_held,
@@ -467,6 +471,11 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
 
 /// After a change: back to the meeting, at the section changed; after a
 /// refusal: the meeting page again with what was typed and why.
+/// The meeting's revision a form was opened at, from its hidden field.
+fn seen(pairs: &Pairs) -> Option<u32> {
+    field(pairs, "revision").trim().parse().ok()
+}
+
 async fn after<T>(
     state: &AppState,
     ctx: &Ctx,
@@ -482,8 +491,9 @@ async fn after<T>(
             meeting_view(state, ctx, id, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         // The draft's state changed since the page was opened (its round
-        // closed): the same page again, saying so, not an error page.
-        Err(err @ AppError::Closed { .. }) => {
+        // closed), or someone else changed the meeting: the same page again,
+        // as it is now, saying so, with what was typed, not an error page.
+        Err(err @ (AppError::Closed { .. } | AppError::Stale { .. })) => {
             let errors = form_errors(ctx, &err);
             meeting_view(state, ctx, id, kept, errors, StatusCode::CONFLICT).await
         }
@@ -561,7 +571,7 @@ pub async fn record_opinion(
         .app
         .record_opinion(
             actor(&ctx)?,
-            id,
+            (id, seen(&pairs)),
             field(&pairs, "agenda_item").parse().ok(),
             field(&pairs, "speaker").parse().ok(),
             field(&pairs, "summary"),
@@ -588,21 +598,23 @@ pub async fn opinion_to_comment(
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn mark_held(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(_): CsrfForm<Pairs>) -> PageResult {
+pub async fn mark_held(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
     let id = meeting_id(&ctx, &id)?;
-    let result = state.app.mark_meeting_held(actor(&ctx)?, id).await;
+    let result = state.app.mark_meeting_held(actor(&ctx)?, (id, seen(&pairs))).await;
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn approve_minutes(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(_): CsrfForm<Pairs>) -> PageResult {
+pub async fn approve_minutes(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
     let id = meeting_id(&ctx, &id)?;
-    let result = state.app.approve_minutes(actor(&ctx)?, id).await;
+    // Approving minutes someone changed since the page was opened would
+    // approve what the chair has not read.
+    let result = state.app.approve_minutes(actor(&ctx)?, (id, seen(&pairs))).await;
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
 pub async fn conclude(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
     let id = meeting_id(&ctx, &id)?;
-    let result = state.app.conclude(actor(&ctx)?, id, field(&pairs, "conclusion")).await;
+    let result = state.app.conclude(actor(&ctx)?, (id, seen(&pairs)), field(&pairs, "conclusion")).await;
     let kept = Kept { conclusion_value: Some(field(&pairs, "conclusion").to_owned()), ..Kept::default() };
     after(&state, &ctx, id, "conclusion", result, kept).await
 }
@@ -787,6 +799,7 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         ends_at: "27/06/2023 11:00".into(),
         place: "Phòng họp số 1".into(),
         presiding: "Lê Văn A".into(),
+        revision: 3,
         status: "Đã họp".into(),
         status_value: "held",
         approved: true,

@@ -17,7 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::pages::ThreadsQuery;
 use crate::AppState;
 use crate::etag::Tag;
-use crate::routes::api::{ApiError, ApiJson, refuse, rfc3339};
+use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, with_etag};
 use crate::routes::dispositions::{api_dispositions, api_dispositions_file};
 use crate::auth::ApiCaller;
 use crate::live::Change;
@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/reports/{id}/dispositions", get(api_dispositions))
         .route("/v1/reports/{id}/{file}", get(api_dispositions_file))
         .route("/v1/comments/{id}/replies", post(reply))
-        .route("/v1/comments/{id}", axum::routing::patch(change_comment))
+        .route("/v1/comments/{id}", get(get_comment).patch(change_comment))
         .route("/v1/comments/{id}/disposition", axum::routing::put(answer))
         .route("/v1/reports/{id}/versions/{number}/passages/{block}/threads", get(passage_threads))
 }
@@ -61,6 +61,8 @@ pub struct CommentResponse {
     pub disposition: Option<&'static str>,
     pub response: Option<String>,
     pub addressed_in: Option<u32>,
+    /// Moves on with every change; also the `ETag`, for `If-Match`.
+    pub revision: u32,
 }
 
 /// A comment with its replies and where it stands on the latest version.
@@ -93,6 +95,7 @@ pub struct ReviewResponse {
 fn comment_response(c: &Comment) -> CommentResponse {
     let span = c.anchor.as_ref().and_then(|a| a.span.as_ref());
     CommentResponse {
+        revision: c.revision,
         id: c.id.to_string(),
         report: c.report.to_string(),
         version: c.version_number,
@@ -211,9 +214,42 @@ fn changed(state: &AppState, identity: &Identity, result: Result<Comment, AppErr
         Ok(comment) => {
             let thread = comment.parent.unwrap_or(comment.id);
             state.live.announce(Change { report: comment.report, thread, kind });
-            (status, Json(comment_response(&comment))).into_response()
+            with_etag((status, Json(comment_response(&comment))).into_response(), comment.revision)
         }
         Err(err) => refuse(state, identity, &err),
+    }
+}
+
+/// As [`changed`], and a change refused as stale answers `409` with the
+/// comment as it now is.
+async fn changed_or_stale(
+    state: &AppState,
+    identity: &Identity,
+    id: CommentId,
+    result: Result<Comment, AppError>,
+    kind: &'static str,
+) -> Response {
+    match result {
+        Err(err @ AppError::Stale { .. }) => match state.app.comment_as_written(&identity.actor, id).await {
+            Ok(now) => stale(state, identity, &err, comment_response(&now), now.revision),
+            Err(other) => refuse(state, identity, &other),
+        },
+        other => changed(state, identity, other, kind, StatusCode::OK),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/comments/{id}", tag = "comments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The comment")),
+    responses((status = 200, description = "The comment as it now is, its revision as the `ETag`", body = CommentResponse),
+        (status = 404, description = "No such comment, or not one the caller may read", body = ApiError)))]
+pub async fn get_comment(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
+    let id = match parse_comment(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    match state.app.comment(&identity.actor, id).await {
+        Ok((_, comment)) => with_etag(Json(comment_response(&comment)).into_response(), comment.revision),
+        Err(err) => refuse(&state, &identity, &err),
     }
 }
 
@@ -261,12 +297,14 @@ pub struct CommentChangeRequest {
     params(("id" = String, Path, description = "The comment")),
     request_body = CommentChangeRequest,
     responses((status = 200, description = "The comment as it now is", body = CommentResponse),
+        (status = 409, description = "`If-Match` names an older revision: the comment as it now is, under `current`", body = ApiError),
         (status = 403, description = "Not one's own comment", body = ApiError),
         (status = 422, description = "Empty or too long, or someone else's withdrawn without a reason", body = ApiError)))]
 pub async fn change_comment(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<CommentChangeRequest>,
 ) -> Response {
     let id = match parse_comment(&state, &identity, &id) {
@@ -275,10 +313,10 @@ pub async fn change_comment(
     };
     let (result, kind) = match (request.withdrawn, request.body) {
         (true, _) => (state.app.withdraw_comment(&identity.actor, id, &request.reason).await, "withdrawn"),
-        (false, Some(body)) => (state.app.edit_comment(&identity.actor, id, &body).await, "edited"),
+        (false, Some(body)) => (state.app.edit_comment(&identity.actor, (id, if_match(&headers)), &body).await, "edited"),
         (false, None) => (Err(AppError::invalid("body", gopy_domain::TextError::Empty)), "edited"),
     };
-    changed(&state, &identity, result, kind, StatusCode::OK)
+    changed_or_stale(&state, &identity, id, result, kind).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -296,12 +334,14 @@ pub struct DispositionRequest {
     params(("id" = String, Path, description = "The comment")),
     request_body = DispositionRequest,
     responses((status = 200, description = "The comment with its disposition", body = CommentResponse),
+        (status = 409, description = "`If-Match` names an older revision: the comment as it now is, under `current`", body = ApiError),
         (status = 403, description = "Not on the drafting team", body = ApiError),
         (status = 422, description = "An unknown disposition, or one without its required response", body = ApiError)))]
 pub async fn answer(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<DispositionRequest>,
 ) -> Response {
     let id = match parse_comment(&state, &identity, &id) {
@@ -309,10 +349,13 @@ pub async fn answer(
         Err(response) => return response,
     };
     let result = match request.disposition.parse::<DispositionKind>() {
-        Ok(kind) => state.app.answer_comment(&identity.actor, id, kind, &request.response, request.addressed_in).await,
+        Ok(kind) => {
+            let seen = if_match(&headers);
+            state.app.answer_comment(&identity.actor, (id, seen), kind, &request.response, request.addressed_in).await
+        }
         Err(_) => Err(AppError::invalid("disposition", InvalidReason::Missing)),
     };
-    changed(&state, &identity, result, "answered", StatusCode::OK)
+    changed_or_stale(&state, &identity, id, result, "answered").await
 }
 
 /// A passage's comments counted by state (withdrawn ones apart).

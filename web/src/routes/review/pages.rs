@@ -793,7 +793,7 @@ pub async fn edit_comment(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> PageResult {
     let id = comment_id(&ctx, &id)?;
-    let result = state.app.edit_comment(actor(&ctx)?, id, &form.body).await;
+    let result = state.app.edit_comment(actor(&ctx)?, (id, None), &form.body).await;
     let typed = ThreadFormView { edit: Some(form.body), ..ThreadFormView::default() };
     after_thread_change(&state, &ctx, id, &form.origin, result, "edited", typed).await
 }
@@ -841,7 +841,7 @@ pub async fn answer_comment(
     let result = match form.disposition.parse::<DispositionKind>() {
         Ok(kind) => {
             let addressed_in = form.addressed_in.trim().parse().ok();
-            state.app.answer_comment(actor(&ctx)?, id, kind, &form.response, addressed_in).await
+            state.app.answer_comment(actor(&ctx)?, (id, None), kind, &form.response, addressed_in).await
         }
         Err(_) => Err(AppError::invalid("disposition", gopy_app::InvalidReason::Missing)),
     };

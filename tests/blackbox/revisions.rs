@@ -1,0 +1,247 @@
+//! No lost update over HTTP, on both engines: sixteen clients at once
+//! record opinions in the same meeting's minutes and rewrite its
+//! conclusion, edit the same comments and answer them, each naming the
+//! revision it read (`If-Match`), for a bounded number of rounds. Then
+//! every change answered 2xx is there and moved the revision by exactly
+//! one, every refused one got 409 with the state it lost to and left no
+//! trace, and nothing else was answered (no 5xx).
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::reports::{Setup, setup_on, upload};
+
+const CLIENTS: usize = 16;
+const ROUNDS: usize = 6;
+const COMMENTS: usize = 3;
+
+/// One change tried: what it named and what it got.
+#[derive(Debug, Clone)]
+struct Tried {
+    /// `meeting`, or the comment's id.
+    what: String,
+    /// `opinion`, `conclusion`, `edit` or `answer`.
+    kind: &'static str,
+    /// The text it wrote, unique to it.
+    text: String,
+    seen: u64,
+    status: StatusCode,
+    /// The revision answered: the new one (2xx) or the current one (409).
+    revision: Option<u64>,
+}
+
+type Log = Arc<Mutex<Vec<Tried>>>;
+
+async fn send(s: &Setup, method: Method, path: &str, token: &str, if_match: Option<u64>, body: Option<Value>) -> (StatusCode, Option<u64>, Value) {
+    let mut request = s.http.request(method, s.server.url(path)).bearer_auth(token);
+    if let Some(seen) = if_match {
+        request = request.header("If-Match", format!("\"{seen}\""));
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("an answer");
+    let status = response.status();
+    let etag = response.headers().get("etag").and_then(|v| v.to_str().ok()).and_then(|v| v.trim_matches('"').parse().ok());
+    (status, etag, response.json().await.unwrap_or(Value::Null))
+}
+
+/// What a client does in each round, by its number.
+async fn client(s: Arc<Setup>, n: usize, meeting: String, agenda_item: String, speaker: String, comments: Vec<String>, log: Log) {
+    for round in 0..ROUNDS {
+        let (what, kind, path_get, path_change, method, token, text) = match n % 4 {
+            0 => ("meeting".to_owned(), "opinion", format!("/api/v1/meetings/{meeting}"), format!("/api/v1/meetings/{meeting}/minutes"), Method::POST, &s.admin_token, format!("Ý kiến của máy khách {n}, vòng {round}.")),
+            1 => ("meeting".to_owned(), "conclusion", format!("/api/v1/meetings/{meeting}"), format!("/api/v1/meetings/{meeting}/conclusion"), Method::PUT, &s.admin_token, format!("Kết luận của máy khách {n}, vòng {round}.")),
+            2 => {
+                let c = &comments[(n + round) % COMMENTS];
+                (c.clone(), "edit", format!("/api/v1/comments/{c}"), format!("/api/v1/comments/{c}"), Method::PATCH, &s.member_token, format!("Ý kiến sửa bởi máy khách {n}, vòng {round}."))
+            }
+            _ => {
+                let c = &comments[(n + round) % COMMENTS];
+                (c.clone(), "answer", format!("/api/v1/comments/{c}"), format!("/api/v1/comments/{c}/disposition"), Method::PUT, &s.drafter_token, format!("Giải trình của máy khách {n}, vòng {round}."))
+            }
+        };
+        let (status, etag, _) = send(&s, Method::GET, &path_get, token, None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let seen = etag.expect("a GET answers with the revision as its ETag");
+        let body = match kind {
+            "opinion" => json!({ "agenda_item": agenda_item, "speaker": speaker, "summary": text }),
+            "conclusion" => json!({ "text": text }),
+            "edit" => json!({ "body": text }),
+            _ => json!({ "disposition": "explained", "response": text }),
+        };
+        let (status, etag, answer) = send(&s, method, &path_change, token, Some(seen), Some(body)).await;
+        let revision = match status {
+            StatusCode::CONFLICT => {
+                assert_eq!(answer["error"]["code"], "stale", "{answer}");
+                let current = answer["current"]["revision"].as_u64().expect("the current state comes with a 409");
+                assert_eq!(etag, Some(current), "and its ETag");
+                Some(current)
+            }
+            _ if status.is_success() => Some(answer["revision"].as_u64().expect("the changed state")),
+            _ => None,
+        };
+        log.lock().expect("log").push(Tried { what, kind, text, seen, status, revision });
+    }
+}
+
+/// A meeting of the report's committee with the report on its agenda:
+/// its id, the agenda item's, its revision, and the member's id.
+async fn meeting_with_agenda(s: &Setup) -> (String, String, u64, String) {
+    assert_eq!(upload(s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
+    let (_, _, report) = send(s, Method::GET, &format!("/api/v1/reports/{}", s.report), &s.admin_token, None, None).await;
+    let (_, _, admin) = send(s, Method::GET, "/api/v1/me", &s.admin_token, None, None).await;
+    let (_, _, member) = send(s, Method::GET, "/api/v1/me", &s.member_token, None, None).await;
+    let meeting = json!({
+        "committee": report["committee"], "title": "Hội nghị Ban Thường vụ Tỉnh ủy",
+        "starts_at": "2023-06-27T08:00:00+07:00", "ends_at": "2023-06-27T11:30:00+07:00",
+        "place": "Phòng họp số 1", "presiding": admin["id"], "invited": [member["id"]],
+    });
+    let (status, _, created) = send(s, Method::POST, "/api/v1/meetings", &s.admin_token, None, Some(meeting)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let meeting = created["id"].as_str().expect("id").to_owned();
+    let item = json!({ "title": "Báo cáo sơ kết giữa nhiệm kỳ", "presenter": report["body"], "report": s.report, "minutes_allotted": 45 });
+    let (status, _, m) = send(s, Method::POST, &format!("/api/v1/meetings/{meeting}/agenda"), &s.admin_token, None, Some(item)).await;
+    assert_eq!(status, StatusCode::CREATED, "{m}");
+    let agenda_item = m["agenda"][0]["id"].as_str().expect("item").to_owned();
+    let revision = m["revision"].as_u64().expect("revision");
+    (meeting, agenda_item, revision, member["id"].as_str().expect("member").to_owned())
+}
+
+async fn no_lost_update(s: Setup) {
+    let (meeting, agenda_item, meeting_start, speaker) = meeting_with_agenda(&s).await;
+    let mut comments = Vec::new();
+    for k in 0..COMMENTS {
+        let body = json!({ "version": 1, "body": format!("Ý kiến ban đầu số {k}.") });
+        let (status, _, posted) = send(&s, Method::POST, &format!("/api/v1/reports/{}/comments", s.report), &s.member_token, None, Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{posted}");
+        assert_eq!(posted["revision"], 0);
+        comments.push(posted["id"].as_str().expect("id").to_owned());
+    }
+
+    let s = Arc::new(s);
+    let log: Log = Arc::default();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|n| tokio::spawn(client(Arc::clone(&s), n, meeting.clone(), agenda_item.clone(), speaker.clone(), comments.clone(), Arc::clone(&log))))
+        .collect();
+    for c in clients {
+        c.await.expect("a client ran to its end");
+    }
+    let log = log.lock().expect("log").clone();
+    assert_eq!(log.len(), CLIENTS * ROUNDS);
+    let odd: Vec<&Tried> = log.iter().filter(|t| !t.status.is_success() && t.status != StatusCode::CONFLICT).collect();
+    assert!(odd.is_empty(), "every change is answered 2xx or 409: {odd:?}");
+    for t in log.iter().filter(|t| t.status == StatusCode::CONFLICT) {
+        assert!(t.revision.expect("current") > t.seen, "a refusal says the state moved past what was read: {t:?}");
+    }
+
+    // Each thing's accepted changes form one chain: each moved the revision
+    // by exactly one from the revision it read, none twice from the same.
+    let mut things: BTreeMap<&str, Vec<&Tried>> = BTreeMap::new();
+    for t in log.iter().filter(|t| t.status.is_success()) {
+        assert_eq!(t.revision, Some(t.seen + 1), "{t:?}");
+        things.entry(t.what.as_str()).or_default().push(t);
+    }
+    for (what, changes) in &mut things {
+        changes.sort_by_key(|t| t.seen);
+        let start = if *what == "meeting" { meeting_start } else { 0 };
+        let seen: Vec<u64> = changes.iter().map(|t| t.seen).collect();
+        let chain: Vec<u64> = (start..start + changes.len() as u64).collect();
+        assert_eq!(seen, chain, "{what}: every accepted change built on the one before it");
+    }
+    assert!(things.get("meeting").is_some_and(|c| c.len() > 1), "some minutes were written");
+
+    // The meeting: every accepted opinion is in the minutes, no refused one;
+    // the conclusion is the last accepted one.
+    let (_, etag, now) = send(&s, Method::GET, &format!("/api/v1/meetings/{meeting}"), &s.admin_token, None, None).await;
+    let minutes: Vec<&str> = now["minutes"].as_array().expect("minutes").iter().filter_map(|m| m["summary"].as_str()).collect();
+    let meeting_changes = things.get("meeting").cloned().unwrap_or_default();
+    let accepted: Vec<&str> = meeting_changes.iter().filter(|t| t.kind == "opinion").map(|t| t.text.as_str()).collect();
+    let mut sorted_minutes = minutes.clone();
+    sorted_minutes.sort_unstable();
+    let mut sorted_accepted = accepted.clone();
+    sorted_accepted.sort_unstable();
+    assert_eq!(sorted_minutes, sorted_accepted, "every accepted opinion is there, and no other");
+    assert_eq!(etag, Some(meeting_start + meeting_changes.len() as u64));
+    let last_conclusion = meeting_changes.iter().filter(|t| t.kind == "conclusion").max_by_key(|t| t.seen).map(|t| t.text.as_str());
+    assert_eq!(now["conclusion"].as_str(), last_conclusion);
+
+    // Each comment: its text is the last accepted edit's, its answer the
+    // last accepted answer's.
+    for (k, c) in comments.iter().enumerate() {
+        let (_, etag, now) = send(&s, Method::GET, &format!("/api/v1/comments/{c}"), &s.member_token, None, None).await;
+        let changes = things.get(c.as_str()).cloned().unwrap_or_default();
+        assert_eq!(etag, Some(changes.len() as u64), "comment {k}");
+        let initial = format!("Ý kiến ban đầu số {k}.");
+        let last_edit = changes.iter().filter(|t| t.kind == "edit").max_by_key(|t| t.seen).map_or(initial.as_str(), |t| t.text.as_str());
+        assert_eq!(now["body"].as_str(), Some(last_edit), "comment {k}");
+        let last_answer = changes.iter().filter(|t| t.kind == "answer").max_by_key(|t| t.seen).map(|t| t.text.as_str());
+        assert_eq!(now["response"].as_str(), last_answer, "comment {k}");
+    }
+}
+
+#[tokio::test]
+async fn sixteen_clients_editing_and_answering_at_once_lose_no_update_on_sqlite() {
+    no_lost_update(setup_on(gopy_tests::Server::start()).await).await;
+}
+
+#[tokio::test]
+async fn sixteen_clients_editing_and_answering_at_once_lose_no_update_on_postgresql() {
+    let Some(db) = gopy_store::testing::TestDatabase::postgres().await else { return };
+    no_lost_update(setup_on(gopy_tests::Server::start_with(&[], &[("GOPY__DATABASE__URL", &db.url)])).await).await;
+    db.finish().await;
+}
+
+/// The value of the hidden field `name` in the form `form_id` of `html`.
+fn hidden(html: &str, form_id: &str, name: &str) -> String {
+    let form = &html[html.find(&format!("id=\"{form_id}\"")).expect("the form")..];
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = form.find(&marker).map(|i| i + marker.len()).expect("the hidden field");
+    form[start..].split('"').next().unwrap_or_default().to_owned()
+}
+
+#[tokio::test]
+async fn a_minutes_form_sent_after_someone_else_wrote_comes_back_with_the_message_and_what_was_typed() {
+    let s = setup_on(gopy_tests::Server::start()).await;
+    let (meeting, agenda_item, _, speaker) = meeting_with_agenda(&s).await;
+    let page = s.http.get(s.server.url(&format!("/meetings/{meeting}"))).send().await.expect("page").text().await.expect("html");
+    let opened_at = hidden(&page, "minutes-form", "revision");
+    assert_eq!(hidden(&page, "conclusion-form", "revision"), opened_at);
+
+    // Another secretary records an opinion meanwhile.
+    let other = json!({ "agenda_item": agenda_item, "speaker": speaker, "summary": "Ý kiến ghi trước của thư ký khác." });
+    let (status, _, _) = send(&s, Method::POST, &format!("/api/v1/meetings/{meeting}/minutes"), &s.admin_token, None, Some(other)).await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let typed = "Cần nêu rõ 7/24 chỉ tiêu đạt & vượt.";
+    let csrf = crate::accounts::csrf_of(&page);
+    let form = [("csrf", csrf.as_str()), ("revision", opened_at.as_str()), ("agenda_item", agenda_item.as_str()), ("speaker", speaker.as_str()), ("summary", typed)];
+    let sent = s.http.post(s.server.url(&format!("/meetings/{meeting}/minutes"))).form(&form).send().await.expect("sent");
+    assert_eq!(sent.status(), StatusCode::CONFLICT);
+    let again = sent.text().await.expect("html");
+    assert!(again.contains("Nội dung đã được người khác thay đổi từ lúc bạn mở trang"), "the message");
+    assert!(again.contains("Ý kiến ghi trước của thư ký khác."), "the page shows the meeting as it now is");
+    assert!(again.contains("Cần nêu rõ 7/24 chỉ tiêu đạt &amp; vượt.</textarea>"), "what was typed is kept");
+    let now_at = hidden(&again, "minutes-form", "revision");
+    assert_ne!(now_at, opened_at, "the form now carries the revision it shows");
+
+    // Sent again from the page as it now is, the entry is taken.
+    let csrf = crate::accounts::csrf_of(&again);
+    let form = [("csrf", csrf.as_str()), ("revision", now_at.as_str()), ("agenda_item", agenda_item.as_str()), ("speaker", speaker.as_str()), ("summary", typed)];
+    let sent = s.http.post(s.server.url(&format!("/meetings/{meeting}/minutes"))).form(&form).send().await.expect("sent");
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let (_, _, now) = send(&s, Method::GET, &format!("/api/v1/meetings/{meeting}"), &s.admin_token, None, None).await;
+    assert_eq!(now["minutes"].as_array().map(Vec::len), Some(2));
+
+    // A stale conclusion form likewise keeps its text.
+    let csrf = crate::accounts::csrf_of(&again);
+    let conclusion = "Các dự thảo cơ bản đạt yêu cầu.";
+    let form = [("csrf", csrf.as_str()), ("revision", now_at.as_str()), ("conclusion", conclusion)];
+    let sent = s.http.post(s.server.url(&format!("/meetings/{meeting}/conclusion"))).form(&form).send().await.expect("sent");
+    assert_eq!(sent.status(), StatusCode::CONFLICT);
+    let again = sent.text().await.expect("html");
+    assert!(again.contains(&format!("{conclusion}</textarea>")), "what was typed is kept");
+}
