@@ -71,7 +71,7 @@ pub enum ConnectError {
 pub struct SeaStore {
     pub(crate) db: DatabaseConnection,
     engine: Engine,
-    url: String,
+    pub(crate) url: String,
     /// SQLite has one writer at a time: units of work that write take turns
     /// at this one, which commits them in batches (see [`Writer`]).
     /// PostgreSQL runs each unit in a transaction of its own on the pool.

@@ -20,7 +20,7 @@ use crate::etag::Tag;
 use crate::routes::api::{ApiError, ApiJson, refuse, rfc3339};
 use crate::routes::dispositions::{api_dispositions, api_dispositions_file};
 use crate::auth::ApiCaller;
-use crate::live::Change;
+use crate::live::{Change, ChangeKind};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -194,18 +194,24 @@ pub async fn post_comment(
     };
     match state.app.post_comment(&identity.actor, id, new).await {
         Ok(comment) => {
-            state.live.announce(Change { report: id, thread: comment.id, kind: "posted" });
+            state.live.announce(Change::thread(id, comment.id, ChangeKind::Posted)).await;
             (StatusCode::CREATED, Json(comment_response(&comment))).into_response()
         }
         Err(err) => refuse(&state, &identity, &err),
     }
 }
 
-fn changed(state: &AppState, identity: &Identity, result: Result<Comment, AppError>, kind: &'static str, status: StatusCode) -> Response {
+async fn changed(
+    state: &AppState,
+    identity: &Identity,
+    result: Result<Comment, AppError>,
+    kind: ChangeKind,
+    status: StatusCode,
+) -> Response {
     match result {
         Ok(comment) => {
             let thread = comment.parent.unwrap_or(comment.id);
-            state.live.announce(Change { report: comment.report, thread, kind });
+            state.live.announce(Change::thread(comment.report, thread, kind)).await;
             (status, Json(comment_response(&comment))).into_response()
         }
         Err(err) => refuse(state, identity, &err),
@@ -238,7 +244,7 @@ pub async fn reply(
         Err(response) => return response,
     };
     let result = state.app.reply(&identity.actor, id, &request.body).await;
-    changed(&state, &identity, result, "replied", StatusCode::CREATED)
+    changed(&state, &identity, result, ChangeKind::Replied, StatusCode::CREATED).await
 }
 
 /// A change to one's comment: a new text, or withdrawing it.
@@ -266,11 +272,11 @@ pub async fn change_comment(
         Err(response) => return response,
     };
     let (result, kind) = match (request.withdrawn, request.body) {
-        (true, _) => (state.app.withdraw_comment(&identity.actor, id).await, "withdrawn"),
-        (false, Some(body)) => (state.app.edit_comment(&identity.actor, id, &body).await, "edited"),
-        (false, None) => (Err(AppError::invalid("body", gopy_domain::TextError::Empty)), "edited"),
+        (true, _) => (state.app.withdraw_comment(&identity.actor, id).await, ChangeKind::Withdrawn),
+        (false, Some(body)) => (state.app.edit_comment(&identity.actor, id, &body).await, ChangeKind::Edited),
+        (false, None) => (Err(AppError::invalid("body", gopy_domain::TextError::Empty)), ChangeKind::Edited),
     };
-    changed(&state, &identity, result, kind, StatusCode::OK)
+    changed(&state, &identity, result, kind, StatusCode::OK).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -304,7 +310,7 @@ pub async fn answer(
         Ok(kind) => state.app.answer_comment(&identity.actor, id, kind, &request.response, request.addressed_in).await,
         Err(_) => Err(AppError::invalid("disposition", InvalidReason::Missing)),
     };
-    changed(&state, &identity, result, "answered", StatusCode::OK)
+    changed(&state, &identity, result, ChangeKind::Answered, StatusCode::OK).await
 }
 
 /// A passage's comments counted by state (withdrawn ones apart).

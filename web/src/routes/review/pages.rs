@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
 use crate::etag::Tag;
 use crate::i18n::format_date_time;
-use crate::live::Change;
+use crate::live::{Change, ChangeKind};
 use crate::render::{block_element_html, kind_name};
 use crate::routes::reports::{actor, kind_label, report_id};
 
@@ -638,7 +638,7 @@ pub async fn post_comment(
     };
     match state.app.post_comment(actor, id, new).await {
         Ok(comment) => {
-            state.live.announce(Change { report: id, thread: comment.id, kind: "posted" });
+            state.live.announce(Change::thread(id, comment.id, ChangeKind::Posted)).await;
             Ok(Redirect::to(&format!("/reports/{id}/versions/{}#comment-{}", comment.version_number, comment.id)).into_response())
         }
         Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
@@ -676,14 +676,14 @@ async fn after_thread_change(
     id: CommentId,
     version: &str,
     result: Result<Comment, AppError>,
-    kind: &'static str,
+    kind: ChangeKind,
     typed: ThreadFormView,
 ) -> PageResult {
     let version: Option<u32> = version.trim().parse().ok();
     match result {
         Ok(changed) => {
             let thread = changed.parent.unwrap_or(changed.id);
-            state.live.announce(Change { report: changed.report, thread, kind });
+            state.live.announce(Change::thread(changed.report, thread, kind)).await;
             let number = version.unwrap_or(changed.version_number);
             Ok(Redirect::to(&format!("/reports/{}/versions/{number}#comment-{thread}", changed.report)).into_response())
         }
@@ -721,7 +721,7 @@ pub async fn reply(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.reply(actor(&ctx)?, id, &form.body).await;
     let typed = ThreadFormView { reply: Some(form.body), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "replied", typed).await
+    after_thread_change(&state, &ctx, id, &form.version, result, ChangeKind::Replied, typed).await
 }
 
 pub async fn edit_comment(
@@ -733,7 +733,7 @@ pub async fn edit_comment(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.edit_comment(actor(&ctx)?, id, &form.body).await;
     let typed = ThreadFormView { edit: Some(form.body), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "edited", typed).await
+    after_thread_change(&state, &ctx, id, &form.version, result, ChangeKind::Edited, typed).await
 }
 
 #[derive(Deserialize)]
@@ -750,7 +750,7 @@ pub async fn withdraw_comment(
 ) -> PageResult {
     let id = comment_id(&ctx, &id)?;
     let result = state.app.withdraw_comment(actor(&ctx)?, id).await;
-    after_thread_change(&state, &ctx, id, &form.version, result, "withdrawn", ThreadFormView::default()).await
+    after_thread_change(&state, &ctx, id, &form.version, result, ChangeKind::Withdrawn, ThreadFormView::default()).await
 }
 
 #[derive(Deserialize, Serialize)]
@@ -780,7 +780,7 @@ pub async fn answer_comment(
         Err(_) => Err(AppError::invalid("disposition", gopy_app::InvalidReason::Missing)),
     };
     let typed = ThreadFormView { response: Some(form.response), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.version, result, "answered", typed).await
+    after_thread_change(&state, &ctx, id, &form.version, result, ChangeKind::Answered, typed).await
 }
 
 // --- Live updates ------------------------------------------------------------------------
