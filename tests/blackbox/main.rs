@@ -9,6 +9,7 @@ mod crash;
 mod database_faults;
 mod demo;
 mod indicators;
+mod instances;
 mod meetings;
 mod metrics;
 mod openapi;
