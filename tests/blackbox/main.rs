@@ -2,6 +2,7 @@
 
 mod accounts;
 mod backup;
+mod cancellation;
 mod browser;
 mod command_line;
 mod comments;
