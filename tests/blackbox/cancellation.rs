@@ -18,7 +18,7 @@ const ROUNDS: u64 = 40;
 
 /// One request of the mix: a comment (a write) or the version page (a read).
 fn request(s: &Setup, n: u64) -> reqwest::RequestBuilder {
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         s.http
             .post(s.server.url(&format!("/api/v1/reports/{}/comments", s.report)))
             .bearer_auth(&s.member_token)
