@@ -115,6 +115,21 @@ async fn a_comment_posted_on_one_instance_appears_on_the_other_and_each_mail_goe
     // A new version made on the first instance is told on the second too.
     assert_eq!(upload(&s, "so-ket-giua-nhiem-ky.v2.docx", "").await.status(), StatusCode::CREATED);
     assert!(stream.hears("\"kind\":\"version\"", Duration::from_secs(1)).await, "the stream said: {}", stream.seen);
+    // So is a round opened there; both ask the page to show the report anew.
+    let deadline = (time::OffsetDateTime::now_utc() + time::Duration::days(2))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("a time");
+    let opened = s
+        .http
+        .post(s.server.url(&format!("/api/v1/reports/{}/transitions", s.report)))
+        .bearer_auth(&s.admin_token)
+        .json(&json!({ "action": "open_round", "deadline": deadline }))
+        .send()
+        .await
+        .expect("open a round");
+    assert_eq!(opened.status(), StatusCode::OK);
+    assert!(stream.hears("\"kind\":\"round\"", Duration::from_secs(1)).await, "the stream said: {}", stream.seen);
+    assert_eq!(stream.seen.matches("event: report").count(), 2, "{}", stream.seen);
 
     // Each comment reaches the drafting team in one mail (alone or in a
     // digest), whichever worker sends it.
