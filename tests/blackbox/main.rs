@@ -2,6 +2,7 @@
 
 mod accounts;
 mod backup;
+mod cancellation;
 mod browser;
 mod command_line;
 mod comments;
@@ -9,6 +10,7 @@ mod crash;
 mod database_faults;
 mod demo;
 mod indicators;
+mod instances;
 mod meetings;
 mod metrics;
 mod openapi;

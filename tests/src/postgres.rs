@@ -77,6 +77,11 @@ impl PrivateCluster {
         self.dir.path().join("server.log")
     }
 
+    /// What the cluster has written to its log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(self.log()).unwrap_or_default()
+    }
+
     /// The URL of the `postgres` database on it.
     pub fn url(&self) -> String {
         format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)

@@ -52,7 +52,9 @@ pub async fn serve_with_greeting(settings: Settings, args: ServeArgs, greeting: 
     let local = listener.local_addr().context("the listening address")?;
     // Open pages' live streams end when the server starts to stop.
     let (stopping, stopping_rx) = tokio::sync::watch::channel(false);
-    let state = app_state(store.clone(), settings, local, stopping_rx)?;
+    let mut state = app_state(store.clone(), settings, local, stopping_rx)?;
+    // Before "serving": a page opened here from then on hears other instances.
+    state.live = state.live.with_others(store.clone()).await;
     let grace = Duration::from_secs(state.settings.server.shutdown_grace_secs);
     let router = with_middleware(routes::router(state.clone()), &state.settings);
 

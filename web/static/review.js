@@ -338,5 +338,13 @@
     try { change = JSON.parse(event.data); } catch (e) { return; }
     card(change.thread).then(function (html) { if (html) { place(html); } });
   });
+  // A new version or a round's step changes the whole page: it is shown
+  // anew, unless the person is typing (then the next visit shows it).
+  source.addEventListener("report", function () {
+    var typing = Array.prototype.some.call(document.querySelectorAll("textarea, input[type=text]"), function (field) {
+      return field.value.trim() !== "";
+    });
+    if (!typing) { window.location.reload(); }
+  });
   source.addEventListener("reload", function () { window.location.reload(); });
 })();

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use gopy_app::{Store, StoreError, UnitOfWork};
 use gopy_migrations::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
 use crate::error::map_db_err;
 use crate::unit_of_work::SeaUnitOfWork;
@@ -71,7 +71,7 @@ pub enum ConnectError {
 pub struct SeaStore {
     pub(crate) db: DatabaseConnection,
     engine: Engine,
-    url: String,
+    pub(crate) url: String,
     /// SQLite has one writer at a time: units of work that write take turns
     /// at this one, which commits them in batches (see [`Writer`]).
     /// PostgreSQL runs each unit in a transaction of its own on the pool.
@@ -241,13 +241,12 @@ impl Store for SeaStore {
         self.units.fetch_add(1, Ordering::Relaxed);
         match &self.writer {
             Some(writer) => Ok(Box::new(SeaUnitOfWork::batched(writer.begin().await?))),
-            None => Ok(Box::new(SeaUnitOfWork::new(self.db.begin().await.map_err(map_db_err)?))),
+            None => Ok(Box::new(SeaUnitOfWork::new(begin_whole(&self.db, None).await?))),
         }
     }
 
     async fn begin_read(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
         self.units.fetch_add(1, Ordering::Relaxed);
-        let tx = self.db.begin().await.map_err(map_db_err)?;
         // On SQLite in WAL mode readers run beside the one writer, so a read
         // unit takes no turn at the writer; query_only makes a write through it
         // fail at once instead of racing the writer for the lock.
@@ -255,13 +254,34 @@ impl Store for SeaStore {
             Engine::Sqlite => "PRAGMA query_only = ON",
             Engine::Postgres => "SET TRANSACTION READ ONLY",
         };
-        tx.execute_unprepared(read_only).await.map_err(map_db_err)?;
-        Ok(Box::new(SeaUnitOfWork::new(tx)))
+        Ok(Box::new(SeaUnitOfWork::new(begin_whole(&self.db, Some(read_only)).await?)))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
         self.db.execute_unprepared("SELECT 1").await.map(drop).map_err(map_db_err)
     }
+}
+
+/// Begins a transaction on a pooled connection (and runs `first` in it) in
+/// a task of its own, which finishes even when the request that asked for it
+/// is dropped (its client went away, or its time ran out).
+///
+/// Dropped mid-BEGIN, the driver would not yet count the transaction as
+/// begun, so nothing would roll it back: the connection would go back to
+/// the pool inside a transaction, and the next unit on it would hear "there
+/// is already a transaction in progress" and run inside the abandoned one.
+/// Begun whole, a transaction nobody waits for any more is dropped, which
+/// queues its ROLLBACK; the pool sends it before the connection is reused.
+async fn begin_whole(db: &DatabaseConnection, first: Option<&'static str>) -> Result<DatabaseTransaction, StoreError> {
+    let db = db.clone();
+    let begun = tokio::spawn(async move {
+        let tx = db.begin().await.map_err(map_db_err)?;
+        if let Some(sql) = first {
+            tx.execute_unprepared(sql).await.map_err(map_db_err)?;
+        }
+        Ok(tx)
+    });
+    begun.await.map_err(|e| StoreError::Unavailable(format!("beginning a transaction: {e}")))?
 }
 
 /// The path of an SQLite database URL, or `None` for an in-memory one.

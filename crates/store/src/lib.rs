@@ -12,6 +12,7 @@ mod entity;
 mod error;
 mod indicators;
 mod meetings;
+mod notices;
 mod observe;
 mod outbox;
 mod reminders;
@@ -26,4 +27,5 @@ pub mod testing;
 
 pub use backup::{BackupError, backup, find_pg_program, restore};
 pub use connect::{ConnectError, DatabaseSettings, Engine, SeaStore, redact_url};
+pub use notices::Heard;
 pub use observe::PoolStatus;

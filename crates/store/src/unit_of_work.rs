@@ -535,7 +535,13 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
         match self.inner {
-            Inner::Own(tx) => tx.commit().await.map_err(map_db_err),
+            // In a task of its own, so it finishes even if the request is
+            // dropped meanwhile: dropped mid-COMMIT, the transaction would
+            // queue a ROLLBACK after the COMMIT had gone ("there is no
+            // transaction in progress"), and the caller could not know which won.
+            Inner::Own(tx) => tokio::spawn(async move { tx.commit().await.map_err(map_db_err) })
+                .await
+                .map_err(|e| StoreError::Unavailable(format!("committing: {e}")))?,
             // Answers once the batch holding the unit is on disk.
             Inner::Batched(turn) => turn.commit().await,
         }

@@ -23,6 +23,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::live::{Change, ChangeKind};
 use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, with_etag};
 use super::pages::parse_assignee;
 use crate::AppState;
@@ -461,7 +462,10 @@ pub async fn opinion_to_comment(
         return refuse(&state, &identity, &AppError::NotFound { what: "entry" });
     };
     let result = match state.app.opinion_to_comment(&identity.actor, id, entry).await {
-        Ok(_) => state.app.meeting_detail(&identity.actor, id).await.map(|d| d.meeting),
+        Ok(comment) => {
+            state.live.announce(Change::thread(comment.report, comment.id, ChangeKind::Posted)).await;
+            state.app.meeting_detail(&identity.actor, id).await.map(|d| d.meeting)
+        }
         Err(err) => Err(err),
     };
     answer(&state, &identity, result, StatusCode::CREATED)

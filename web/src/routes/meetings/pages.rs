@@ -13,6 +13,7 @@ use gopy_app::meetings::{AttendanceInput, FollowUpFilter, FollowUpStatus, NewAct
 use gopy_domain::{ActionStatus, Actor, Assignee, MeetingId, MeetingStatus, Presence, UserId};
 use serde::{Deserialize, Serialize};
 
+use crate::live::{Change, ChangeKind};
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
 use crate::i18n::{FieldErrors, OfferView, format_date, format_date_time, form_errors, parse_date, parse_local_date_time};
@@ -595,6 +596,9 @@ pub async fn opinion_to_comment(
     let id = meeting_id(&ctx, &id)?;
     let entry = entry.parse().map_err(|_| ctx.not_found())?;
     let result = state.app.opinion_to_comment(actor(&ctx)?, id, entry).await;
+    if let Ok(comment) = &result {
+        state.live.announce(Change::thread(comment.report, comment.id, ChangeKind::Posted)).await;
+    }
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 

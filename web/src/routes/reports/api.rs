@@ -17,6 +17,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::pages::change_kind_name;
 use super::{attachment, import_limits};
+use crate::live::{Change, ChangeKind};
 use crate::routes::api::{ApiError, ApiJson, refuse, rfc3339};
 use crate::AppState;
 use crate::auth::{ApiCaller, read_upload};
@@ -343,7 +344,10 @@ pub async fn add_version(
         }
     };
     match state.app.add_version(&identity.actor, id, input, &note, &import_limits(&state)).await {
-        Ok(version) => (StatusCode::CREATED, Json(version_response(&version))).into_response(),
+        Ok(version) => {
+            state.live.announce(Change::report(id, ChangeKind::Version)).await;
+            (StatusCode::CREATED, Json(version_response(&version))).into_response()
+        }
         Err(err) => refuse(&state, &identity, &err),
     }
 }

@@ -17,6 +17,7 @@ use gopy_domain::{CommentCounts, ReportId, ReportKind, UserId};
 use serde::{Deserialize, Serialize};
 
 use super::{ReportRefView, actor, attachment, import_limits, kind_label, refusal, report_id, revalidate, zone};
+use crate::live::{self, Change};
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, CsrfUpload, PageResult};
 use crate::etag::Tag;
@@ -664,7 +665,10 @@ pub async fn add_version(
         None => VersionInput::Markdown(values.markdown.clone()),
     };
     match state.app.add_version(actor, id, input, &values.change_note, &import_limits(&state)).await {
-        Ok(version) => Ok(Redirect::to(&format!("/reports/{id}/versions/{}", version.number)).into_response()),
+        Ok(version) => {
+            state.live.announce(Change::report(id, live::ChangeKind::Version)).await;
+            Ok(Redirect::to(&format!("/reports/{id}/versions/{}", version.number)).into_response())
+        }
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. } | AppError::Closed { .. })) => {
             // A file that cannot be read is the person's to fix; a version
             // saved at the same moment, or versions closed, is the report's state.

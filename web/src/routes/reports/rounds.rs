@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 
 use super::pages::{ReportForms, StepFormView, StepValues, VoteFormView, VoteValues, report_with_forms};
 use super::{ReportRefView, actor, kind_label, report_id, revalidate, zone};
+use crate::live::{Change, ChangeKind};
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, PageResult};
 use crate::etag::Tag;
@@ -52,7 +53,10 @@ pub async fn take_step(
         reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
     };
     match state.app.take_step(actor, id, request).await {
-        Ok(_) => Ok(Redirect::to(&format!("/reports/{id}")).into_response()),
+        Ok(_) => {
+            state.live.announce(Change::report(id, ChangeKind::Round)).await;
+            Ok(Redirect::to(&format!("/reports/{id}")).into_response())
+        }
         Err(err @ (AppError::Invalid { .. } | AppError::Step(_) | AppError::Closed { .. })) => {
             let unanswered = match &err {
                 AppError::Step(StepRefused::Unanswered(open)) => open.iter().map(|c| c.to_string()).collect(),
@@ -311,7 +315,10 @@ pub async fn api_transition(
     };
     let request = StepRequest { step, deadline, late_allowed: request.late_allowed, ballot: request.ballot, reason: request.reason };
     match state.app.take_step(&identity.actor, id, request).await {
-        Ok(report) => Json(state_response(&report)).into_response(),
+        Ok(report) => {
+            state.live.announce(Change::report(id, ChangeKind::Round)).await;
+            Json(state_response(&report)).into_response()
+        }
         Err(err) => refuse(&state, &identity, &err),
     }
 }

@@ -20,7 +20,7 @@ use crate::etag::Tag;
 use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, with_etag};
 use crate::routes::dispositions::{api_dispositions, api_dispositions_file};
 use crate::auth::ApiCaller;
-use crate::live::Change;
+use crate::live::{Change, ChangeKind};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -202,18 +202,24 @@ pub async fn post_comment(
     };
     match state.app.post_comment(&identity.actor, id, new).await {
         Ok(comment) => {
-            state.live.announce(Change { report: id, thread: comment.id, kind: "posted" });
+            state.live.announce(Change::thread(id, comment.id, ChangeKind::Posted)).await;
             (StatusCode::CREATED, Json(comment_response(&comment))).into_response()
         }
         Err(err) => refuse(&state, &identity, &err),
     }
 }
 
-fn changed(state: &AppState, identity: &Identity, result: Result<Comment, AppError>, kind: &'static str, status: StatusCode) -> Response {
+async fn changed(
+    state: &AppState,
+    identity: &Identity,
+    result: Result<Comment, AppError>,
+    kind: ChangeKind,
+    status: StatusCode,
+) -> Response {
     match result {
         Ok(comment) => {
             let thread = comment.parent.unwrap_or(comment.id);
-            state.live.announce(Change { report: comment.report, thread, kind });
+            state.live.announce(Change::thread(comment.report, thread, kind)).await;
             with_etag((status, Json(comment_response(&comment))).into_response(), comment.revision)
         }
         Err(err) => refuse(state, identity, &err),
@@ -227,14 +233,14 @@ async fn changed_or_stale(
     identity: &Identity,
     id: CommentId,
     result: Result<Comment, AppError>,
-    kind: &'static str,
+    kind: ChangeKind,
 ) -> Response {
     match result {
         Err(err @ AppError::Stale { .. }) => match state.app.comment_as_written(&identity.actor, id).await {
             Ok(now) => stale(state, identity, &err, comment_response(&now), now.revision),
             Err(other) => refuse(state, identity, &other),
         },
-        other => changed(state, identity, other, kind, StatusCode::OK),
+        other => changed(state, identity, other, kind, StatusCode::OK).await,
     }
 }
 
@@ -279,7 +285,7 @@ pub async fn reply(
         Err(response) => return response,
     };
     let result = state.app.reply(&identity.actor, id, &request.body).await;
-    changed(&state, &identity, result, "replied", StatusCode::CREATED)
+    changed(&state, &identity, result, ChangeKind::Replied, StatusCode::CREATED).await
 }
 
 /// A change to one's comment: a new text, or withdrawing it.
@@ -312,9 +318,9 @@ pub async fn change_comment(
         Err(response) => return response,
     };
     let (result, kind) = match (request.withdrawn, request.body) {
-        (true, _) => (state.app.withdraw_comment(&identity.actor, id, &request.reason).await, "withdrawn"),
-        (false, Some(body)) => (state.app.edit_comment(&identity.actor, (id, if_match(&headers)), &body).await, "edited"),
-        (false, None) => (Err(AppError::invalid("body", gopy_domain::TextError::Empty)), "edited"),
+        (true, _) => (state.app.withdraw_comment(&identity.actor, id, &request.reason).await, ChangeKind::Withdrawn),
+        (false, Some(body)) => (state.app.edit_comment(&identity.actor, (id, if_match(&headers)), &body).await, ChangeKind::Edited),
+        (false, None) => (Err(AppError::invalid("body", gopy_domain::TextError::Empty)), ChangeKind::Edited),
     };
     changed_or_stale(&state, &identity, id, result, kind).await
 }
@@ -355,7 +361,7 @@ pub async fn answer(
         }
         Err(_) => Err(AppError::invalid("disposition", InvalidReason::Missing)),
     };
-    changed_or_stale(&state, &identity, id, result, "answered").await
+    changed_or_stale(&state, &identity, id, result, ChangeKind::Answered).await
 }
 
 /// A passage's comments counted by state (withdrawn ones apart).

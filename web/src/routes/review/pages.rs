@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
 use crate::etag::Tag;
 use crate::i18n::format_date_time;
-use crate::live::Change;
+use crate::live::{Change, ChangeKind};
 use crate::render::{block_element_html, kind_name};
 use crate::routes::reports::{actor, kind_label, report_id};
 
@@ -646,7 +646,7 @@ pub async fn post_comment(
     };
     match state.app.post_comment(actor, id, new).await {
         Ok(comment) => {
-            state.live.announce(Change { report: id, thread: comment.id, kind: "posted" });
+            state.live.announce(Change::thread(id, comment.id, ChangeKind::Posted)).await;
             Ok(Redirect::to(&format!("/reports/{id}/versions/{}#comment-{}", comment.version_number, comment.id)).into_response())
         }
         Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
@@ -697,14 +697,14 @@ async fn after_thread_change(
     id: CommentId,
     origin: &FormOrigin,
     result: Result<Comment, AppError>,
-    kind: &'static str,
+    kind: ChangeKind,
     typed: ThreadFormView,
 ) -> PageResult {
     let version: Option<u32> = origin.version.trim().parse().ok();
     match result {
         Ok(changed) => {
             let thread = changed.parent.unwrap_or(changed.id);
-            state.live.announce(Change { report: changed.report, thread, kind });
+            state.live.announce(Change::thread(changed.report, thread, kind)).await;
             let number = version.unwrap_or(changed.version_number);
             Ok(Redirect::to(&format!("/reports/{}/versions/{number}#comment-{thread}", changed.report)).into_response())
         }
@@ -712,9 +712,9 @@ async fn after_thread_change(
             let mut typed = typed;
             let error = Some(ctx.describe(&err));
             match kind {
-                "replied" => typed.reply_error = error,
-                "edited" => typed.edit_error = error,
-                "withdrawn" => typed.withdraw_error = error,
+                ChangeKind::Replied => typed.reply_error = error,
+                ChangeKind::Edited => typed.edit_error = error,
+                ChangeKind::Withdrawn => typed.withdraw_error = error,
                 _ => typed.answer_error = error,
             }
             let on_page = origin.report.trim().parse::<ReportId>().ok().zip(version);
@@ -783,7 +783,7 @@ pub async fn reply(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.reply(actor(&ctx)?, id, &form.body).await;
     let typed = ThreadFormView { reply: Some(form.body), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.origin, result, "replied", typed).await
+    after_thread_change(&state, &ctx, id, &form.origin, result, ChangeKind::Replied, typed).await
 }
 
 pub async fn edit_comment(
@@ -795,7 +795,7 @@ pub async fn edit_comment(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.edit_comment(actor(&ctx)?, (id, None), &form.body).await;
     let typed = ThreadFormView { edit: Some(form.body), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.origin, result, "edited", typed).await
+    after_thread_change(&state, &ctx, id, &form.origin, result, ChangeKind::Edited, typed).await
 }
 
 #[derive(Deserialize)]
@@ -816,7 +816,7 @@ pub async fn withdraw_comment(
     let id = comment_id(&ctx, &id)?;
     let result = state.app.withdraw_comment(actor(&ctx)?, id, &form.reason).await;
     let typed = ThreadFormView { reason: Some(form.reason), ..ThreadFormView::default() };
-    after_thread_change(&state, &ctx, id, &form.origin, result, "withdrawn", typed).await
+    after_thread_change(&state, &ctx, id, &form.origin, result, ChangeKind::Withdrawn, typed).await
 }
 
 #[derive(Deserialize, Serialize)]
@@ -850,7 +850,7 @@ pub async fn answer_comment(
         disposition: Some(form.disposition).filter(|d| !d.is_empty()),
         ..ThreadFormView::default()
     };
-    after_thread_change(&state, &ctx, id, &form.origin, result, "answered", typed).await
+    after_thread_change(&state, &ctx, id, &form.origin, result, ChangeKind::Answered, typed).await
 }
 
 // --- Live updates ------------------------------------------------------------------------
