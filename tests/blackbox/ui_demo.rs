@@ -9,16 +9,6 @@ use crate::browser::sign_in;
 const TEST: &str = "each_demo_role_signs_in_and_sees_its_work";
 const PASSWORD: &str = "gopy-demo-2023";
 
-/// A picture for the README: kept under docs/screenshots/ when
-/// `GOPY_README_SCREENSHOTS` names that folder (scripts/screenshots sets it).
-fn for_readme(browser: &Browser, name: &str) {
-    let taken = browser.screenshot(name);
-    if let Some(folder) = std::env::var_os("GOPY_README_SCREENSHOTS") {
-        let folder = std::path::PathBuf::from(folder);
-        std::fs::create_dir_all(&folder).expect("the README's screenshot folder");
-        std::fs::copy(&taken, folder.join(format!("{name}.png"))).expect("copying a screenshot");
-    }
-}
 
 /// The link of the report whose title holds `title`, from the reports page.
 fn report_link(browser: &Browser, title: &str) -> String {
@@ -50,17 +40,17 @@ fn each_demo_role_signs_in_and_sees_its_work() {
                 browser.open(&server.url(&format!("{review}/versions/2")));
                 browser.wait_for_text("#comment-counts", "6 ý kiến, 0 chưa trả lời");
                 browser.execute("document.querySelector('.block-comments .thread').scrollIntoView({block: 'center'});", &[]);
-                for_readme(&browser, "draft-with-comments");
+                browser.screenshot_for_readme("draft-with-comments");
                 browser.open(&server.url(&format!("{review}/dispositions")));
                 browser.wait_for_text("main", "BẢNG TỔNG HỢP TIẾP THU, GIẢI TRÌNH Ý KIẾN");
-                for_readme(&browser, "disposition-table");
+                browser.screenshot_for_readme("disposition-table");
                 browser.open(&server.url(&format!("{review}/diff?from=1&to=2")));
                 browser.wait_for_text("main", "đoạn sửa");
-                for_readme(&browser, "diff");
+                browser.screenshot_for_readme("diff");
             }
             "vanphong@tinhuy.vn" => {
                 browser.wait_for_text("main", "Đang lấy ý kiến");
-                for_readme(&browser, "dashboard");
+                browser.screenshot_for_readme("dashboard");
             }
             _ => {}
         }

@@ -100,16 +100,6 @@ fn home_lists(browser: &Browser, role: &Role) {
     assert!(badge.starts_with(&format!("{} việc", role.awaiting)), "{badge}");
 }
 
-/// A picture for the README, kept under the folder `GOPY_README_SCREENSHOTS`
-/// names when scripts/screenshots sets it.
-fn for_readme(browser: &Browser, name: &str) {
-    let taken = browser.screenshot(name);
-    if let Some(folder) = std::env::var_os("GOPY_README_SCREENSHOTS") {
-        let folder = std::path::PathBuf::from(folder);
-        std::fs::create_dir_all(&folder).expect("the README's screenshot folder");
-        std::fs::copy(&taken, folder.join(format!("{name}.png"))).expect("copying a screenshot");
-    }
-}
 
 #[test]
 fn each_demo_roles_home_lists_what_awaits_them() {
@@ -147,7 +137,7 @@ fn each_demo_roles_home_lists_what_awaits_them() {
         home_lists(&browser, role);
         let name = format!("home_{}_phone", role.who);
         if role.who == "member" {
-            for_readme(&browser, &name);
+            browser.screenshot_for_readme(&name);
         } else {
             browser.screenshot(&name);
         }

@@ -88,16 +88,6 @@ fn slug(label: &str) -> String {
     parts.join("_").replace('-', "_")
 }
 
-/// A picture for the README: kept under docs/screenshots/ when
-/// `GOPY_README_SCREENSHOTS` names that folder (scripts/screenshots sets it).
-fn for_readme(browser: &Browser, name: &str) {
-    let taken = browser.screenshot(name);
-    if let Some(folder) = std::env::var_os("GOPY_README_SCREENSHOTS") {
-        let folder = std::path::PathBuf::from(folder);
-        std::fs::create_dir_all(&folder).expect("the README's screenshot folder");
-        std::fs::copy(&taken, folder.join(format!("{name}.png"))).expect("copying a screenshot");
-    }
-}
 
 /// Whether the header's link to `href` is shown (not folded away).
 fn menu_link_shown(browser: &Browser, href: &str) -> bool {
@@ -194,7 +184,7 @@ fn every_page_is_accessible_and_fits_a_phone_for_each_role() {
     browser.resize(DESK, 900);
     browser.open(&report);
     browser.wait_for_text("main h1", REVIEW);
-    for_readme(&browser, "report_page_desk");
+    browser.screenshot_for_readme("report_page_desk");
     browser.open(&server.url(&version));
     let comment = read(&browser, "a comment on the version", "const t = document.querySelector('[data-thread]'); return t && t.dataset.thread;");
     walk.check(&browser, &server, "secretariat", &format!("/comments/{comment}/history"));
@@ -219,7 +209,7 @@ fn every_page_is_accessible_and_fits_a_phone_for_each_role() {
     if !violations.is_empty() {
         walk.failures.push(describe_violations("the opened menu as member at 390 px", &violations));
     }
-    for_readme(&browser, "menu_phone");
+    browser.screenshot_for_readme("menu_phone");
     // The first Tab reaches the skip link, shown on the screen; Enter on it
     // moves the focus to the page's own content, past the menu.
     browser.open(&server.url("/"));

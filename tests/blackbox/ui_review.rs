@@ -667,7 +667,7 @@ fn a_phone_selects_part_of_a_passage_by_touch_and_reaches_the_form_under_it() {
         known.push(id.clone());
         if width < 400 {
             scroll_to_block_of(&member, &id);
-            member.screenshot("version_page_phone");
+            member.screenshot_for_readme("version_page_phone");
         }
     }
     member.close();

@@ -409,6 +409,19 @@ impl Browser {
         self.try_screenshot(step).unwrap_or_else(|e| panic!("screenshot {step}: {e}"))
     }
 
+    /// A screenshot that the README shows: also kept as `docs/screenshots/
+    /// {name}.png` when `GOPY_README_SCREENSHOTS` names that folder
+    /// (scripts/screenshots sets it).
+    pub fn screenshot_for_readme(&self, name: &str) -> PathBuf {
+        let taken = self.screenshot(name);
+        if let Some(folder) = std::env::var_os("GOPY_README_SCREENSHOTS") {
+            let folder = PathBuf::from(folder);
+            std::fs::create_dir_all(&folder).expect("the README's screenshot folder");
+            std::fs::copy(&taken, folder.join(format!("{name}.png"))).expect("copying a screenshot");
+        }
+        taken
+    }
+
     /// Ends the session and quits Chromium.
     pub fn close(mut self) {
         self.open = false;

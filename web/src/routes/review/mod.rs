@@ -125,6 +125,9 @@ pub struct ThreadFormView {
 #[derive(Serialize)]
 pub struct ThreadView {
     pub id: String,
+    /// The comment's revision, which its edit and answer forms send back so
+    /// that a change made meanwhile by someone else is not overwritten.
+    pub revision: u32,
     pub author: String,
     pub author_body: Option<String>,
     pub recorded_by: Option<String>,
@@ -195,6 +198,7 @@ pub fn thread_view(ctx: &Ctx, thread: &ThreadModel, zone: &str) -> ThreadView {
     let disposition = comment.disposition.as_ref();
     ThreadView {
         id: comment.id.to_string(),
+        revision: comment.revision,
         author: thread.author.clone(),
         author_body: thread.author_body.clone(),
         recorded_by: thread.recorded_by.clone(),

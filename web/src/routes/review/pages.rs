@@ -708,7 +708,13 @@ async fn after_thread_change(
             let number = version.unwrap_or(changed.version_number);
             Ok(Redirect::to(&format!("/reports/{}/versions/{number}#comment-{thread}", changed.report)).into_response())
         }
-        Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
+        Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. } | AppError::Stale { .. })) => {
+            // A change lost to someone else's comes back as it now is, with
+            // what was typed, the form carrying the new revision.
+            let status = match err {
+                AppError::Stale { .. } => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
             let mut typed = typed;
             let error = Some(ctx.describe(&err));
             match kind {
@@ -735,7 +741,7 @@ async fn after_thread_change(
                         .find(|t| t.id == wanted);
                     if let Some(thread) = shown {
                         refill(thread, typed);
-                        return Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/version", "version_title", view));
+                        return Ok(ctx.render_with_status(status, "pages/version", "version_title", view));
                     }
                 }
             }
@@ -748,7 +754,7 @@ async fn after_thread_change(
                 passage_url: threads_url(card.report.id, card.version, card.passage.as_str()),
                 thread,
             };
-            Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/thread", "comment_thread", view))
+            Ok(ctx.render_with_status(status, "pages/thread", "comment_thread", view))
         }
         Err(err) => Err(ctx.failure(&err)),
     }
@@ -769,6 +775,9 @@ fn refill(thread: &mut ThreadView, typed: ThreadFormView) {
 pub struct TextForm {
     #[serde(default)]
     body: String,
+    /// The revision of the comment the edit form was opened at.
+    #[serde(default)]
+    revision: Option<u32>,
     /// The version the form was on, to come back to.
     #[serde(flatten)]
     origin: FormOrigin,
@@ -793,7 +802,7 @@ pub async fn edit_comment(
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> PageResult {
     let id = comment_id(&ctx, &id)?;
-    let result = state.app.edit_comment(actor(&ctx)?, (id, None), &form.body).await;
+    let result = state.app.edit_comment(actor(&ctx)?, (id, form.revision), &form.body).await;
     let typed = ThreadFormView { edit: Some(form.body), ..ThreadFormView::default() };
     after_thread_change(&state, &ctx, id, &form.origin, result, ChangeKind::Edited, typed).await
 }
@@ -827,6 +836,9 @@ pub struct DispositionForm {
     response: String,
     #[serde(default)]
     addressed_in: String,
+    /// The revision of the comment the form was opened at.
+    #[serde(default)]
+    revision: Option<u32>,
     #[serde(flatten)]
     origin: FormOrigin,
 }
@@ -841,7 +853,7 @@ pub async fn answer_comment(
     let result = match form.disposition.parse::<DispositionKind>() {
         Ok(kind) => {
             let addressed_in = form.addressed_in.trim().parse().ok();
-            state.app.answer_comment(actor(&ctx)?, (id, None), kind, &form.response, addressed_in).await
+            state.app.answer_comment(actor(&ctx)?, (id, form.revision), kind, &form.response, addressed_in).await
         }
         Err(_) => Err(AppError::invalid("disposition", gopy_app::InvalidReason::Missing)),
     };
@@ -967,6 +979,7 @@ mod samples {
 
     pub(super) fn thread() -> ThreadView {
         ThreadView {
+            revision: 3,
             id: s("0190a5c3-0000-7000-8000-000000000001"),
             author: s("Trần Ủy Viên"),
             author_body: Some(s("Ban Tuyên giáo")),
