@@ -132,6 +132,22 @@ fn comment_row(c: &Comment) -> Result<comment::ActiveModel, StoreError> {
     })
 }
 
+impl SeaUnitOfWork {
+    /// The comments that meet `condition`, oldest first.
+    async fn comments_where(&mut self, condition: sea_orm::sea_query::SimpleExpr) -> Result<Vec<Comment>, StoreError> {
+        comment::Entity::find()
+            .filter(condition)
+            .order_by_asc(comment::Column::CreatedAt)
+            .order_by_asc(comment::Column::Id)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?
+            .into_iter()
+            .map(Comment::try_from)
+            .collect()
+    }
+}
+
 #[async_trait]
 impl CommentStore for SeaUnitOfWork {
     async fn insert_comment(&mut self, c: &Comment) -> Result<(), StoreError> {
@@ -179,29 +195,11 @@ impl CommentStore for SeaUnitOfWork {
     }
 
     async fn comments_of_report(&mut self, report: ReportId) -> Result<Vec<Comment>, StoreError> {
-        comment::Entity::find()
-            .filter(comment::Column::ReportId.eq(report.as_uuid()))
-            .order_by_asc(comment::Column::CreatedAt)
-            .order_by_asc(comment::Column::Id)
-            .all(self.tx())
-            .await
-            .map_err(map_db_err)?
-            .into_iter()
-            .map(Comment::try_from)
-            .collect()
+        self.comments_where(comment::Column::ReportId.eq(report.as_uuid())).await
     }
 
     async fn comments_by(&mut self, author: UserId) -> Result<Vec<Comment>, StoreError> {
-        comment::Entity::find()
-            .filter(comment::Column::AuthorId.eq(author.as_uuid()))
-            .order_by_asc(comment::Column::CreatedAt)
-            .order_by_asc(comment::Column::Id)
-            .all(self.tx())
-            .await
-            .map_err(map_db_err)?
-            .into_iter()
-            .map(Comment::try_from)
-            .collect()
+        self.comments_where(comment::Column::AuthorId.eq(author.as_uuid())).await
     }
 
     async fn comment_counts(&mut self) -> Result<Vec<(ReportId, CommentCounts)>, StoreError> {
