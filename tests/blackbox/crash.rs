@@ -10,6 +10,9 @@
 //! `gopy` that `scripts/test` builds (`GOPY_RELEASE_BIN`), the binary that
 //! is deployed; run alone without it, the test says so and uses the debug
 //! one.
+//!
+//! The default test command runs 3 rounds per engine; `GOPY_CRASH_ROUNDS=20
+//! scripts/test -E 'test(/crash::/)'` runs the full count.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -24,10 +27,19 @@ use tokio::sync::Mutex;
 
 use crate::reports::{setup_on, upload};
 
+/// Rounds per engine unless `GOPY_CRASH_ROUNDS` says otherwise.
 const ROUNDS: usize = 3;
 const CLIENTS: usize = 16;
 /// The kill comes this long after the clients start, at random in between.
 const KILL_AFTER_MS: std::ops::Range<u64> = 300..2500;
+
+/// How many kill rounds to run per engine.
+fn rounds() -> usize {
+    match std::env::var("GOPY_CRASH_ROUNDS") {
+        Ok(raw) => raw.parse().ok().filter(|n| *n > 0).unwrap_or_else(|| panic!("GOPY_CRASH_ROUNDS={raw} is not a count of rounds")),
+        Err(_) => ROUNDS,
+    }
+}
 
 /// SplitMix64: enough randomness for kill moments, and replayable.
 struct Seeded(u64);
@@ -259,7 +271,7 @@ async fn one_round(place: &Place, kill_after: Duration, round: usize, engine: &s
 #[tokio::test]
 async fn comments_answered_201_survive_sigkill_with_their_mail_on_sqlite() {
     let mut seeded = Seeded::from_env();
-    for round in 1..=ROUNDS {
+    for round in 1..=rounds() {
         let place = Place::Sqlite(TempDir::new());
         one_round(&place, Duration::from_millis(seeded.in_range(KILL_AFTER_MS)), round, "sqlite").await;
         place.finish().await;
@@ -269,7 +281,7 @@ async fn comments_answered_201_survive_sigkill_with_their_mail_on_sqlite() {
 #[tokio::test]
 async fn comments_answered_201_survive_sigkill_with_their_mail_on_postgresql() {
     let mut seeded = Seeded::from_env();
-    for round in 1..=ROUNDS {
+    for round in 1..=rounds() {
         let Some(db) = TestDatabase::postgres().await else { return };
         let place = Place::Postgres(db);
         one_round(&place, Duration::from_millis(seeded.in_range(KILL_AFTER_MS)), round, "postgresql").await;
