@@ -505,8 +505,15 @@ pub fn with_etag(mut response: Response, revision: u32) -> Response {
 /// its `ETag`), so the caller can look at it and try again on it.
 pub fn stale<T: Serialize>(state: &AppState, identity: &gopy_app::Identity, err: &AppError, current: T, revision: u32) -> Response {
     let message = describe_error(state.pages.catalog(), identity.user.language, err);
-    let body = serde_json::json!({ "error": { "code": "stale", "message": message }, "current": current });
+    let body = StaleAnswer { error: ApiErrorBody { code: "stale", message, fields: None }, current };
     with_etag((StatusCode::CONFLICT, Json(body)).into_response(), revision)
+}
+
+/// The API's error shape, and the resource as it now is.
+#[derive(Serialize)]
+struct StaleAnswer<T> {
+    error: ApiErrorBody,
+    current: T,
 }
 
 /// A use case's refusal, in the caller's language.
