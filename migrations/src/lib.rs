@@ -23,6 +23,7 @@ mod m20261206_000013_agenda_drafts;
 mod m20261206_000014_comment_withdrawals;
 mod m20261206_000015_revisions;
 mod m20261206_000016_reminders;
+mod m20261206_000017_comments_for_bodies;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_comment_withdrawals::Migration),
             Box::new(m20261206_000015_revisions::Migration),
             Box::new(m20261206_000016_reminders::Migration),
+            Box::new(m20261206_000017_comments_for_bodies::Migration),
         ]
     }
 }

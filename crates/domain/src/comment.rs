@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::document::align::Anchor;
 use crate::text::TextError;
-use crate::{CommentId, ReportId, UserId, VersionId};
+use crate::{BodyId, CommentId, ReportId, UserId, VersionId};
 
 /// The text of a comment, a reply or a response: NFC, trimmed, new lines
 /// kept, at most [`CommentText::MAX_CHARS`] characters, never cut short.
@@ -115,6 +115,11 @@ pub struct Comment {
     pub author: UserId,
     /// Who typed it in, when the secretariat recorded it for the author.
     pub recorded_by: Option<UserId>,
+    /// The body (ban, sở) whose opinion it is, when it speaks for a body
+    /// rather than for its author alone: recorded from the body's letter or
+    /// Word file, or made by one of its contact people for it.
+    #[serde(default)]
+    pub on_behalf_of: Option<BodyId>,
     /// Said aloud at the meeting and recorded there.
     pub at_meeting: bool,
     /// The passage it is about; `None` for the whole report. Replies have none.
@@ -267,6 +272,7 @@ mod tests {
             parent: None,
             author: UserId::from_uuid(id(4)),
             recorded_by: None,
+            on_behalf_of: None,
             at_meeting: false,
             anchor: None,
             body: CommentText::parse("Báo cáo cần ngắn gọn hơn.").expect("text"),

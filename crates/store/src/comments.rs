@@ -8,7 +8,7 @@ use gopy_app::ports::{CommentStore, PassageCount, Passages, PlacedThread, Thread
 use gopy_domain::document::BlockId;
 use gopy_domain::document::align::{Anchor, Span};
 use gopy_domain::{
-    Comment, CommentCounts, CommentId, CommentPlacement, CommentRevision, CommentText, Disposition, ReportId, UserId, VersionId,
+    BodyId, Comment, CommentCounts, CommentId, CommentPlacement, CommentRevision, CommentText, Disposition, ReportId, UserId, VersionId,
 };
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -85,6 +85,7 @@ impl TryFrom<comment::Model> for Comment {
             parent: row.parent_id.map(CommentId::from_uuid),
             author: UserId::from_uuid(row.author_id),
             recorded_by: row.recorded_by.map(UserId::from_uuid),
+            on_behalf_of: row.on_behalf_of.map(BodyId::from_uuid),
             at_meeting: row.at_meeting,
             anchor: anchor_of((row.block_id, row.span_start, row.span_end, row.quote))?,
             body: text("body", &row.body)?,
@@ -111,6 +112,7 @@ fn comment_row(c: &Comment) -> Result<comment::ActiveModel, StoreError> {
         parent_id: Set(c.parent.map(|p| p.as_uuid())),
         author_id: Set(c.author.as_uuid()),
         recorded_by: Set(c.recorded_by.map(|u| u.as_uuid())),
+        on_behalf_of: Set(c.on_behalf_of.map(|b| b.as_uuid())),
         at_meeting: Set(c.at_meeting),
         block_id: Set(block_id),
         span_start: Set(span_start),

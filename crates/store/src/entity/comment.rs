@@ -14,6 +14,7 @@ pub struct Model {
     pub parent_id: Option<Uuid>,
     pub author_id: Uuid,
     pub recorded_by: Option<Uuid>,
+    pub on_behalf_of: Option<Uuid>,
     pub at_meeting: bool,
     pub block_id: Option<String>,
     pub span_start: Option<i32>,
