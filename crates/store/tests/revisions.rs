@@ -41,7 +41,7 @@ on_both_engines! {
         let planned = app.plan_meeting(&s.secretariat, new_meeting(&s)).await.expect("planned");
         assert_eq!(planned.revision, 0);
         let item = NewAgendaItem { title: "Báo cáo sơ kết".into(), presenter: Some(s.report.body), report: None, minutes_allotted: Some(30) };
-        let meeting = app.add_agenda_item(&s.secretariat, planned.id, item).await.expect("agenda");
+        let meeting = app.add_agenda_item(&s.secretariat, (planned.id, None), item).await.expect("agenda");
         assert_eq!(meeting.revision, 1);
         let agenda = Some(meeting.agenda[0].id);
         let held = app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
@@ -169,7 +169,7 @@ on_both_engines! {
         let s = story(&app).await;
         let planned = app.plan_meeting(&s.secretariat, new_meeting(&s)).await.expect("planned");
         let item = NewAgendaItem { title: "Báo cáo sơ kết".into(), presenter: Some(s.report.body), report: None, minutes_allotted: Some(30) };
-        let meeting = app.add_agenda_item(&s.secretariat, planned.id, item).await.expect("agenda");
+        let meeting = app.add_agenda_item(&s.secretariat, (planned.id, None), item).await.expect("agenda");
         let agenda = Some(meeting.agenda[0].id);
         app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
         let new = NewComment { version: 1, anchor: Default::default(), body: "Cần số liệu cụ thể.".into(), on_behalf_of: None, at_meeting: false };
