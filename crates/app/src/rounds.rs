@@ -110,6 +110,17 @@ impl App {
         let from = report.status;
         report.status = next_state(from, request.step, &circumstances)?;
         let mut details = json!({ "step": request.step, "from": from, "to": report.status });
+        if request.step == Step::Approve {
+            let version = latest.unwrap_or(1);
+            report.approval = Some(Approval { version, by: actor.user, at: now });
+            details["version"] = json!(version);
+        }
+        // The report's own row first: it checks the revision the step was
+        // decided on and, on PostgreSQL, holds the row until the commit, so
+        // a second step decided on the same reading waits here and is then
+        // refused as stale, before it writes a round of its own (whose
+        // number the first has taken).
+        uow.update_report_state(&mut report).await?;
         match request.step {
             Step::OpenRound => {
                 let round = Round {
@@ -151,11 +162,7 @@ impl App {
                 }
             }
             Step::Approve | Step::Return => {
-                if request.step == Step::Approve {
-                    let version = latest.unwrap_or(1);
-                    report.approval = Some(Approval { version, by: actor.user, at: now });
-                    details["version"] = json!(version);
-                } else {
+                if request.step == Step::Return {
                     details["reason"] = json!(request.reason.as_deref().map(str::trim));
                 }
                 let kind = if request.step == Step::Approve { "report.approved" } else { "report.returned" };
@@ -164,7 +171,6 @@ impl App {
                 }
             }
         }
-        uow.update_report_state(&mut report).await?;
         let event = self.audit(Some(actor.user), "report.step", "report", Some(id.as_uuid()), details);
         uow.record_audit_event(&event).await?;
         uow.commit().await?;
