@@ -546,4 +546,7 @@ pub trait ReminderStore: Send {
     async fn find_round(&mut self, round: RoundId) -> Result<Option<(ReportId, Round)>, StoreError>;
     /// The meeting whose conclusion assigned `action`.
     async fn meeting_of_action(&mut self, action: gopy_domain::ActionItemId) -> Result<Option<MeetingId>, StoreError>;
+    /// How many reminders are planned and not yet sent or dropped, due or
+    /// not: for `/metrics`.
+    async fn count_pending_reminders(&mut self) -> Result<u64, StoreError>;
 }
