@@ -199,6 +199,58 @@ async fn sixteen_clients_editing_and_answering_at_once_lose_no_update_on_postgre
     db.finish().await;
 }
 
+/// Sends a change twice: first naming the revision before `revision`
+/// (refused: 409 stale, the meeting as it is, nothing written), then
+/// `revision` itself (taken, moving it by one). Answers the change's answer.
+async fn stale_then_current(s: &Setup, method: Method, path: &str, body: Option<Value>, revision: &mut u64) -> Value {
+    let (status, etag, refused) = send(s, method.clone(), path, &s.admin_token, Some(*revision - 1), body.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{path}: {refused}");
+    assert_eq!(refused["error"]["code"], "stale", "{path}");
+    assert_eq!(refused["current"]["revision"].as_u64(), Some(*revision), "{path}: the meeting as it is");
+    assert_eq!(etag, Some(*revision), "{path}");
+    let (status, etag, taken) = send(s, method, path, &s.admin_token, Some(*revision), body).await;
+    assert!(status.is_success(), "{path}: {status} {taken}");
+    assert_eq!(taken["revision"].as_u64(), Some(*revision + 1), "{path}");
+    assert_eq!(etag, Some(*revision + 1), "{path}");
+    *revision += 1;
+    taken
+}
+
+#[tokio::test]
+async fn every_change_to_a_meeting_in_the_api_honours_if_match() {
+    let s = setup_on(gopy_tests::Server::start()).await;
+    let (meeting, agenda_item, mut revision, speaker) = meeting_with_agenda(&s).await;
+    let (_, _, report) = send(&s, Method::GET, &format!("/api/v1/reports/{}", s.report), &s.admin_token, None, None).await;
+    let base = format!("/api/v1/meetings/{meeting}");
+    let item = json!({ "title": "Báo cáo kiểm điểm giữa nhiệm kỳ", "presenter": report["body"], "minutes_allotted": 30 });
+    stale_then_current(&s, Method::POST, &format!("{base}/agenda"), Some(item), &mut revision).await;
+    let attendance = json!([{ "person": speaker, "presence": "present" }]);
+    stale_then_current(&s, Method::PUT, &format!("{base}/attendance"), Some(attendance), &mut revision).await;
+    let opinion = json!({ "agenda_item": agenda_item, "speaker": speaker, "summary": "Cần nêu rõ 7/24 chỉ tiêu đạt và vượt." });
+    let m = stale_then_current(&s, Method::POST, &format!("{base}/minutes"), Some(opinion), &mut revision).await;
+    let entry = m["minutes"][0]["id"].as_str().expect("the entry").to_owned();
+    stale_then_current(&s, Method::POST, &format!("{base}/minutes/{entry}/comment"), None, &mut revision).await;
+    let conclusion = json!({ "text": "Các dự thảo cơ bản đạt yêu cầu." });
+    stale_then_current(&s, Method::PUT, &format!("{base}/conclusion"), Some(conclusion), &mut revision).await;
+    let action = json!({ "text": "Tổ biên tập tiếp thu đầy đủ ý kiến.", "assignees": [format!("person:{speaker}")], "deadline": "2031-07-15" });
+    let m = stale_then_current(&s, Method::POST, &format!("{base}/actions"), Some(action), &mut revision).await;
+    let action = m["actions"][0]["id"].as_str().expect("the action").to_owned();
+    let done = json!({ "status": "done", "note": "Đã tiếp thu." });
+    stale_then_current(&s, Method::PATCH, &format!("{base}/actions/{action}"), Some(done), &mut revision).await;
+
+    // The refused changes left nothing behind.
+    let (_, etag, now) = send(&s, Method::GET, &base, &s.admin_token, None, None).await;
+    assert_eq!(etag, Some(revision));
+    assert_eq!(now["agenda"].as_array().map(Vec::len), Some(2));
+    assert_eq!(now["minutes"].as_array().map(Vec::len), Some(1));
+    assert!(now["minutes"][0]["comment"].is_string(), "the opinion is a comment once");
+    assert_eq!(now["actions"].as_array().map(Vec::len), Some(1));
+    assert_eq!(now["actions"][0]["status"], "done");
+    let (_, _, comments) = send(&s, Method::GET, &format!("/api/v1/reports/{}/comments", s.report), &s.admin_token, None, None).await;
+    let made = comments.to_string().matches("Cần nêu rõ 7/24 chỉ tiêu đạt và vượt.").count();
+    assert_eq!(made, 1, "one comment made from the opinion: {comments}");
+}
+
 /// One step tried on the report: what it named and what it got.
 #[derive(Debug, Clone)]
 struct Stepped {
