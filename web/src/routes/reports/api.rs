@@ -196,7 +196,7 @@ pub async fn list_reports(State(state): State<AppState>, ApiCaller(identity): Ap
 #[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports", security(("bearer" = [])),
     params(("id" = String, Path, description = "The report's id")),
     responses(
-        (status = 200, description = "The report, its team and its versions", body = ReportResponse),
+        (status = 200, description = "The report, its team and its versions; its revision is the `ETag`, for `If-Match` on its transitions", body = ReportResponse),
         (status = 404, description = "No such report, or not one the caller may read", body = ApiError)))]
 pub async fn get_report(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
     let id = match parse_id(&state, &identity, &id) {
