@@ -76,7 +76,7 @@ use serde::Serialize;
 pub use dispositions::{
     DispositionRow, DispositionTable, dispositions_csv, dispositions_docx, dispositions_xlsx,
 };
-pub use docx::{TitleBlock, export_docx};
+pub use docx::{QuotePart, ReviewedDraft, TitleBlock, WordComment, export_docx, read_review_comments};
 pub use error::{Detected, ExportError, ImportError};
 pub use calendar::{CalendarEvent, escape_text as escape_calendar_text, meeting_ics};
 pub use markdown::{export_markdown, import_markdown};
@@ -125,6 +125,56 @@ impl Default for ImportLimits {
 pub struct Imported {
     pub format: SourceFormat,
     pub blocks: Vec<BlockContent>,
+    /// What the file holds that a block cannot (pictures, text boxes,
+    /// equations, charts), in the order of the document: each left a
+    /// placeholder in its block's text, and the uploader is told.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// Something of a Word file that could not be imported, and the block
+/// whose text holds its placeholder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeftOut {
+    /// The index of the block in [`Imported::blocks`].
+    pub block: usize,
+    pub kind: LeftOutKind,
+}
+
+/// What kind of thing was left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftOutKind {
+    Picture,
+    TextBox,
+    Equation,
+    Chart,
+    /// An embedded object (a spreadsheet, another document).
+    Object,
+}
+
+impl LeftOutKind {
+    /// The placeholder that keeps its place in the text. The text of a
+    /// version is the report's own words, in Vietnamese, whoever uploads it.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            Self::Picture => "[Hình ảnh]",
+            Self::TextBox => "[Hộp văn bản]",
+            Self::Equation => "[Công thức]",
+            Self::Chart => "[Biểu đồ]",
+            Self::Object => "[Đối tượng nhúng]",
+        }
+    }
+
+    /// Its name in stored data and message keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Picture => "picture",
+            Self::TextBox => "text_box",
+            Self::Equation => "equation",
+            Self::Chart => "chart",
+            Self::Object => "object",
+        }
+    }
 }
 
 /// Reads a Markdown or Word file into blocks, telling the format from the
@@ -147,6 +197,7 @@ pub fn import(bytes: &[u8], limits: &ImportLimits) -> Result<Imported, ImportErr
 fn finish(
     format: SourceFormat,
     blocks: Vec<BlockContent>,
+    left_out: Vec<LeftOut>,
     limits: &ImportLimits,
 ) -> Result<Imported, ImportError> {
     if blocks.len() > limits.max_blocks {
@@ -157,5 +208,5 @@ fn finish(
     if blocks.is_empty() {
         return Err(ImportError::NoText { format });
     }
-    Ok(Imported { format, blocks })
+    Ok(Imported { format, blocks, left_out })
 }
