@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
-use gopy_documents::{ExportError, ImportError, ImportLimits, SourceFormat, TitleBlock};
+use gopy_documents::{ExportError, ImportError, ImportLimits, LeftOut, SourceFormat, TitleBlock};
 use gopy_domain::document::align::{Alignment, align, carry_ids_aligned};
 use gopy_domain::document::label::citation_labels;
-use gopy_domain::document::{BlockContent, BlockId};
+use gopy_domain::document::{BlockContent, BlockId, LeftOutPassage};
 use gopy_domain::report::{change_note, drafting_team};
 use gopy_domain::workflow::{Ballot, Round, Step, Vote, allowed_steps, versions_open};
 use gopy_domain::{
@@ -176,7 +176,7 @@ impl App {
             let report = readable_report(uow.as_mut(), actor, id).await?;
             authorize(actor, Action::AddVersion, report_resource(&report))?;
         }
-        let (source, file_name, contents) = import(input, limits.clone()).await?;
+        let (source, file_name, contents, left_out) = import(input, limits.clone()).await?;
         let mut uow = self.store.begin().await?;
         let report = readable_report(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::AddVersion, report_resource(&report))?;
@@ -189,6 +189,12 @@ impl App {
         if let Some(err) = randomness.failure {
             return Err(AppError::Store(err));
         }
+        // What the file held that no block can, by the block now holding
+        // its placeholder (the blocks keep the file's order).
+        let left_out = left_out
+            .into_iter()
+            .filter_map(|l| Some(LeftOutPassage { block: blocks.get(l.block)?.id.clone(), kind: l.kind }))
+            .collect();
         let version = Version {
             id: VersionId::from_uuid(new_id()),
             report: id,
@@ -199,6 +205,7 @@ impl App {
             change_note,
             created_by: actor.user,
             created_at: self.now(),
+            left_out,
         };
         // Two uploads at once race for the same number; the unique index
         // lets one win and the other is told to try again.
@@ -216,7 +223,7 @@ impl App {
             Some(id.as_uuid()),
             json!({
                 "version": version.id, "number": number, "source": source,
-                "blocks": version.blocks.len(), "comments_carried": carried,
+                "blocks": version.blocks.len(), "comments_carried": carried, "left_out": version.left_out.len(),
             }),
         );
         uow.record_audit_event(&event).await?;
@@ -365,7 +372,7 @@ pub fn file_name(parts: &[&str], extension: &str) -> String {
 async fn import(
     input: VersionInput,
     limits: ImportLimits,
-) -> Result<(VersionSource, Option<String>, Vec<BlockContent>), AppError> {
+) -> Result<(VersionSource, Option<String>, Vec<BlockContent>, Vec<LeftOut>), AppError> {
     let refused = |e: ImportError| AppError::invalid("file", InvalidReason::Import(e));
     tokio::task::spawn_blocking(move || match input {
         VersionInput::File { bytes, file_name } => {
@@ -375,12 +382,12 @@ async fn import(
                 SourceFormat::Docx => VersionSource::Docx,
             };
             let file_name = file_name.map(|n| n.chars().take(255).collect());
-            Ok((source, file_name, imported.blocks))
+            Ok((source, file_name, imported.blocks, imported.left_out))
         }
         VersionInput::Markdown(text) => {
             let imported = gopy_documents::import_markdown(&text, &limits)
                 .map_err(|e| AppError::invalid("markdown", InvalidReason::Import(e)))?;
-            Ok((VersionSource::Editor, None, imported.blocks))
+            Ok((VersionSource::Editor, None, imported.blocks, imported.left_out))
         }
     })
     .await
@@ -844,7 +851,7 @@ impl App {
 }
 
 /// The day `at` falls on where the committee sits.
-fn local_date(at: time::OffsetDateTime) -> time::Date {
+pub(crate) fn local_date(at: time::OffsetDateTime) -> time::Date {
     at.to_offset(gopy_domain::meeting::VIETNAM).date()
 }
 

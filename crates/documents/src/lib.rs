@@ -70,6 +70,7 @@ mod minutes;
 mod ooxml;
 mod sniff;
 
+pub use gopy_domain::document::LeftOutKind;
 use gopy_domain::document::BlockContent;
 use serde::Serialize;
 
@@ -138,43 +139,6 @@ pub struct LeftOut {
     /// The index of the block in [`Imported::blocks`].
     pub block: usize,
     pub kind: LeftOutKind,
-}
-
-/// What kind of thing was left out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LeftOutKind {
-    Picture,
-    TextBox,
-    Equation,
-    Chart,
-    /// An embedded object (a spreadsheet, another document).
-    Object,
-}
-
-impl LeftOutKind {
-    /// The placeholder that keeps its place in the text. The text of a
-    /// version is the report's own words, in Vietnamese, whoever uploads it.
-    pub fn placeholder(self) -> &'static str {
-        match self {
-            Self::Picture => "[Hình ảnh]",
-            Self::TextBox => "[Hộp văn bản]",
-            Self::Equation => "[Công thức]",
-            Self::Chart => "[Biểu đồ]",
-            Self::Object => "[Đối tượng nhúng]",
-        }
-    }
-
-    /// Its name in stored data and message keys.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Picture => "picture",
-            Self::TextBox => "text_box",
-            Self::Equation => "equation",
-            Self::Chart => "chart",
-            Self::Object => "object",
-        }
-    }
 }
 
 /// Reads a Markdown or Word file into blocks, telling the format from the
