@@ -555,6 +555,9 @@ pub struct ReportPage {
     pub versions: Vec<VersionLine>,
     /// Adding a version, or why not now (a round is open, it is approved).
     pub add_version: Offer,
+    /// Importing a body's comments from a Word file: while comments are
+    /// taken on a version.
+    pub word_comments: Offer,
     pub life: ReportLife,
 }
 
@@ -729,6 +732,7 @@ impl App {
         drop(uow);
         let resource = report_resource(&report);
         let latest_version = summaries.last().map(|v| v.number);
+        let comments_taken = gopy_domain::workflow::comments_open(report.status, rounds.last(), now).is_some();
         let consequences = Consequences {
             latest_version,
             round: last_round.map(|r| (r.number, r.version)),
@@ -769,6 +773,9 @@ impl App {
                     Some(approval) if report.status == ReportStatus::Approved => WhyNot::Approved { on: local_date(approval.at) },
                     _ => WhyNot::State(report.status),
                 }),
+            ),
+            word_comments: Offer::by_role(authorize(actor, Action::RecordComment, resource).is_ok()).unless(
+                (!comments_taken || latest_version.is_none()).then_some(WhyNot::NoOpenRound),
             ),
             life,
             report,
