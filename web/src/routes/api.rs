@@ -46,7 +46,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::reports::api::ChangeResponse, super::reports::api::BlockRef, super::reports::api::WordEditResponse,
         super::reports::api::CountsResponse,
         super::reports::word_comments::WordImportResponse, super::reports::word_comments::WordImportRowResponse,
-        super::reports::word_comments::WordStoreResponse,
+        super::reports::word_comments::WordStoreResponse, super::reports::api::LeftOutResponse,
         super::review::api::CommentResponse, super::review::api::ThreadResponse, super::review::api::ReviewResponse,
         super::review::api::CommentRequest, super::review::api::ReplyRequest, super::review::api::CommentChangeRequest,
         super::review::api::DispositionRequest, super::review::api::PassageThreadsResponse,

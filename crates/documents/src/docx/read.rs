@@ -537,7 +537,7 @@ fn classify(
     reader: &mut quick_xml::NsReader<&[u8]>,
     local: &str,
 ) -> Result<LeftOutKind, ImportError> {
-    let (mut chart, mut text_box, mut equation, mut picture) = (false, false, false, false);
+    let (mut chart, mut text_box, mut equation) = (false, false, false);
     let mut depth = 1usize;
     while depth > 0 {
         let event = reader.read_event().map_err(corrupt)?;
@@ -562,7 +562,6 @@ fn classify(
                 "OLEObject" => {
                     equation |= xml::attribute(e, "ProgID").is_some_and(|p| p.starts_with("Equation"));
                 }
-                "pic" | "blip" | "imagedata" => picture = true,
                 _ => {}
             }
         }
@@ -573,10 +572,11 @@ fn classify(
         LeftOutKind::TextBox
     } else if equation {
         LeftOutKind::Equation
-    } else if picture || local != "object" {
-        LeftOutKind::Picture
-    } else {
+    } else if local == "object" {
+        // An embedded object's preview picture is not the object.
         LeftOutKind::Object
+    } else {
+        LeftOutKind::Picture
     })
 }
 

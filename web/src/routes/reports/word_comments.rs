@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::{ReportRefView, actor, import_limits, report_id, zone};
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, CsrfUpload, PageResult, read_upload};
-use crate::i18n::{FieldErrors, OfferView, format_bytes, format_count, format_date_time, form_errors};
+use crate::i18n::{OfferView, format_bytes, format_count, format_date_time};
 use crate::routes::api::{ApiError, refuse, rfc3339};
 
 // --- The upload page ------------------------------------------------------------
@@ -34,7 +34,26 @@ struct WordCommentsView {
     why_not: Option<String>,
     has_version: bool,
     upload_limit: String,
-    errors: FieldErrors,
+    errors: UploadErrors,
+}
+
+/// A refusal beside the field it concerns, or above the form.
+#[derive(Default, Serialize)]
+struct UploadErrors {
+    body: Option<String>,
+    file: Option<String>,
+    form: Option<String>,
+}
+
+impl UploadErrors {
+    fn of(ctx: &Ctx, err: &AppError) -> Self {
+        let message = Some(ctx.describe(err));
+        match err {
+            AppError::Invalid { field: "body", .. } => Self { body: message, ..Self::default() },
+            AppError::Invalid { field: "file", .. } => Self { file: message, ..Self::default() },
+            _ => Self { form: message, ..Self::default() },
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -44,7 +63,7 @@ struct BodyOption {
     selected: bool,
 }
 
-fn upload_view(state: &AppState, ctx: &Ctx, page: WordCommentsPage, chosen: &str, errors: FieldErrors) -> WordCommentsView {
+fn upload_view(state: &AppState, ctx: &Ctx, page: WordCommentsPage, chosen: &str, errors: UploadErrors) -> WordCommentsView {
     WordCommentsView {
         report: ReportRefView::of(&page.report),
         bodies: page
@@ -60,7 +79,7 @@ fn upload_view(state: &AppState, ctx: &Ctx, page: WordCommentsPage, chosen: &str
     }
 }
 
-async fn upload_page(state: &AppState, ctx: &Ctx, id: ReportId, chosen: &str, errors: FieldErrors, status: StatusCode) -> PageResult {
+async fn upload_page(state: &AppState, ctx: &Ctx, id: ReportId, chosen: &str, errors: UploadErrors, status: StatusCode) -> PageResult {
     let page = state.app.word_comments_page(actor(ctx)?, id).await.map_err(|e| ctx.failure(&e))?;
     // A viewer whose role never allows it is not shown the page at all.
     if matches!(page.record, Offer::No(gopy_app::WhyNot::Role)) {
@@ -72,7 +91,7 @@ async fn upload_page(state: &AppState, ctx: &Ctx, id: ReportId, chosen: &str, er
 
 pub async fn word_comments_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
     let id = report_id(&ctx, &id)?;
-    upload_page(&state, &ctx, id, "", FieldErrors::default(), StatusCode::OK).await
+    upload_page(&state, &ctx, id, "", UploadErrors::default(), StatusCode::OK).await
 }
 
 /// Reads the uploaded file and shows its preview; what was chosen is kept
@@ -88,14 +107,15 @@ pub async fn read_word_comments(
     let body = if chosen.is_empty() { None } else { chosen.parse().ok() };
     if body.is_none() {
         let message = ctx.pages.catalog().text(ctx.language, "err_missing").to_owned();
-        return upload_page(&state, &ctx, id, &chosen, FieldErrors::one("body", message), StatusCode::UNPROCESSABLE_ENTITY).await;
+        let errors = UploadErrors { body: Some(message), ..UploadErrors::default() };
+        return upload_page(&state, &ctx, id, &chosen, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let (bytes, name) = form.file.map(|f| (f.bytes, f.name)).unwrap_or_default();
     match state.app.read_word_comments(actor(&ctx)?, id, body, (bytes, name), &import_limits(&state)).await {
         Ok(import) => Ok(Redirect::to(&format!("/reports/{id}/word-comments/{}", import.id)).into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
             let status = if matches!(err, AppError::Invalid { .. }) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
-            upload_page(&state, &ctx, id, &chosen, form_errors(&ctx, &err), status).await
+            upload_page(&state, &ctx, id, &chosen, UploadErrors::of(&ctx, &err), status).await
         }
         Err(err) => Err(ctx.failure(&err)),
     }
@@ -459,7 +479,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         why_not: Some(s("x")),
         has_version: true,
         upload_limit: s("10 MB"),
-        errors: FieldErrors::one("file", "x"),
+        errors: UploadErrors { body: Some(s("x")), file: Some(s("x")), form: Some(s("x")) },
     };
     let row = |already| RowView {
         n: 1,
