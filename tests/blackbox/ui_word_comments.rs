@@ -21,20 +21,17 @@ fn check(browser: &Browser, page: &str, width: u32) {
     browser.screenshot(&format!("word-comments-{page}-{width}"));
 }
 
-#[tokio::test]
-async fn the_secretariat_previews_a_bodys_word_comments_and_stores_them_once_at_a_desk_and_on_a_phone() {
-    let s = setup().await;
+#[test]
+fn the_secretariat_previews_a_bodys_word_comments_and_stores_them_once_at_a_desk_and_on_a_phone() {
+    // The browser's client blocks; the HTTP set-up runs on a runtime of its own.
+    let runtime = tokio::runtime::Runtime::new().expect("a Tokio runtime");
+    let s = runtime.block_on(setup());
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(crate::word_files::word("auto-numbering.docx")).file_name("auto-numbering.docx"),
     );
-    let uploaded = s
-        .http
-        .post(s.server.url(&format!("/api/v1/reports/{}/versions", s.report)))
-        .bearer_auth(&s.drafter_token)
-        .multipart(form)
-        .send()
-        .await
+    let uploaded = runtime
+        .block_on(s.http.post(s.server.url(&format!("/api/v1/reports/{}/versions", s.report))).bearer_auth(&s.drafter_token).multipart(form).send())
         .expect("upload");
     assert_eq!(uploaded.status(), reqwest::StatusCode::CREATED);
     let server: &Server = &s.server;
@@ -66,16 +63,11 @@ async fn the_secretariat_previews_a_bodys_word_comments_and_stores_them_once_at_
         check(&browser, "stored", width);
     }
     // Three comments on the version, however often the file came.
-    let review: serde_json::Value = s
-        .http
-        .get(s.server.url(&format!("/api/v1/reports/{}/comments", s.report)))
-        .bearer_auth(&s.admin_token)
-        .send()
-        .await
-        .expect("comments")
-        .json()
-        .await
-        .expect("json");
+    let review: serde_json::Value = runtime
+        .block_on(async {
+            s.http.get(s.server.url(&format!("/api/v1/reports/{}/comments", s.report))).bearer_auth(&s.admin_token).send().await?.json().await
+        })
+        .expect("the comments");
     assert_eq!(review["comments"], 3);
     browser.close();
 }
