@@ -332,7 +332,7 @@ impl App {
                 changed_in: None,
             }])
             .await?;
-            self.tell_drafting_team(uow.as_mut(), &report, &comment, "comment.posted").await?;
+            self.tell_drafting_team(uow.as_mut(), &report, &comment, gopy_domain::Notice::CommentPosted).await?;
             keys.push((row.key.clone(), comment.id));
             added.push(json!({ "comment": comment.id, "word_id": row.word_id, "word_author": row.word_author }));
             stored.added += 1;
