@@ -177,6 +177,21 @@ fn every_page_is_accessible_and_fits_a_phone_for_each_role() {
     ] {
         walk.check(&browser, &server, "secretariat", &path);
     }
+    // A body's Word review comments on the draft open for comments: the
+    // upload form, then the preview of what the file holds.
+    browser.resize(DESK, 900);
+    browser.open(&server.url("/reports"));
+    let assessment = link(&browser, "/reports/", "Báo cáo kiểm điểm giữa nhiệm kỳ");
+    let assessment_path = assessment.strip_prefix(&server.base).expect("a link of this server").to_owned();
+    walk.check(&browser, &server, "secretariat", &format!("{assessment_path}/word-comments"));
+    browser.resize(DESK, 900);
+    browser.open(&server.url(&format!("{assessment_path}/word-comments")));
+    browser.choose("#body", "Ban Dân vận Tỉnh ủy");
+    browser.attach("#file", &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/word/review-comments.docx"));
+    browser.submit("#word-comments-form");
+    browser.wait_for_text("#word-import-rows", "Cả báo cáo");
+    let preview = browser.url();
+    walk.check_url(&browser, "secretariat", "/reports/{id}/word-comments/{import}", &preview);
     browser.resize(DESK, 900);
     browser.open(&server.url("/meetings"));
     let meeting = link(&browser, "/meetings/", "Hội nghị");

@@ -184,6 +184,7 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
             InvalidReason::Rule(key) => return catalog.text(language, key).to_owned(),
         },
         AppError::Conflict { what: "version" } => "err_version_conflict",
+        AppError::Conflict { what: "import" } => "err_word_import_stored",
         AppError::Conflict { what: "user" } => "err_email_taken",
         AppError::Conflict { what: "membership" } => "err_already_member",
         AppError::Conflict { .. } => "err_name_taken",

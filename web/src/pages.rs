@@ -42,6 +42,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/dashboard", include_str!("../templates/pages/dashboard.hbs")),
     ("pages/timeline", include_str!("../templates/pages/timeline.hbs")),
     ("pages/indicators", include_str!("../templates/pages/indicators.hbs")),
+    ("pages/word_comments", include_str!("../templates/pages/word_comments.hbs")),
+    ("pages/word_import", include_str!("../templates/pages/word_import.hbs")),
     ("pages/search", include_str!("../templates/pages/search.hbs")),
     ("pages/meetings", include_str!("../templates/pages/meetings.hbs")),
     ("pages/meeting", include_str!("../templates/pages/meeting.hbs")),

@@ -411,7 +411,7 @@ impl App {
     }
 
     /// An outbox row for every member of the drafting team but the comment's author.
-    async fn tell_drafting_team(
+    pub(crate) async fn tell_drafting_team(
         &self,
         uow: &mut dyn UnitOfWork,
         report: &Report,

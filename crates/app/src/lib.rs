@@ -22,6 +22,7 @@ pub mod review;
 pub mod rounds;
 pub mod search;
 pub mod secret;
+pub mod word_comments;
 pub mod work;
 
 use std::sync::Arc;
@@ -30,7 +31,7 @@ pub use accounts::{Client, Identity, SignedIn, link_path};
 pub use directory::Directory;
 pub use error::{AppError, Field, InvalidReason};
 pub use offer::{Offer, WhyNot};
-pub use ports::{Claim, ClaimedMail, Clock, NotifierStore, ReminderStore, Store, StoreError, SystemClock, UnitOfWork};
+pub use ports::{Claim, ClaimedMail, Clock, NotifierStore, ReminderStore, Store, StoreError, SystemClock, UnitOfWork, WordImportStore};
 
 use gopy_domain::{AuditEvent, AuditEventId, OutboxMessage, OutboxMessageId, UserId};
 use time::OffsetDateTime;

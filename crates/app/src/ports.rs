@@ -61,7 +61,7 @@ pub trait Store: Send + Sync + 'static {
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
 pub trait UnitOfWork:
-    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + NotifierStore + ReminderStore + Send
+    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + NotifierStore + ReminderStore + WordImportStore + Send
 {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
@@ -549,4 +549,29 @@ pub trait ReminderStore: Send {
     /// How many reminders are planned and not yet sent or dropped, due or
     /// not: for `/metrics`.
     async fn count_pending_reminders(&mut self) -> Result<u64, StoreError>;
+}
+
+/// Word files of review comments: staged imports and the comments stored
+/// from them (see [`crate::word_comments`]).
+#[async_trait]
+pub trait WordImportStore: Send {
+    async fn insert_word_import(&mut self, import: &crate::word_comments::WordImport) -> Result<(), StoreError>;
+    /// An import of `report`; `None` for one of another report.
+    async fn find_word_import(
+        &mut self,
+        report: ReportId,
+        id: uuid::Uuid,
+    ) -> Result<Option<crate::word_comments::WordImport>, StoreError>;
+    /// Marks an import stored at `at`; `false` if it already was.
+    async fn mark_word_import_stored(&mut self, id: uuid::Uuid, at: OffsetDateTime) -> Result<bool, StoreError>;
+    /// The keys of every Word comment stored on `report`.
+    async fn imported_word_comment_keys(&mut self, report: ReportId) -> Result<Vec<String>, StoreError>;
+    /// Records the comments stored from an import by their keys; a key
+    /// stored before is a [`StoreError::Conflict`].
+    async fn insert_imported_word_comments(
+        &mut self,
+        report: ReportId,
+        import: uuid::Uuid,
+        rows: &[(String, CommentId)],
+    ) -> Result<(), StoreError>;
 }

@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
-use gopy_documents::{ExportError, ImportError, ImportLimits, SourceFormat, TitleBlock};
+use gopy_documents::{ExportError, ImportError, ImportLimits, LeftOut, SourceFormat, TitleBlock};
 use gopy_domain::document::align::{Alignment, align, carry_ids_aligned};
 use gopy_domain::document::label::citation_labels;
-use gopy_domain::document::{BlockContent, BlockId};
+use gopy_domain::document::{BlockContent, BlockId, LeftOutPassage};
 use gopy_domain::report::{change_note, drafting_team};
 use gopy_domain::workflow::{Ballot, Round, Step, Vote, allowed_steps, versions_open};
 use gopy_domain::{
@@ -177,13 +177,13 @@ impl App {
             let report = readable_report(uow.as_mut(), actor, id).await?;
             authorize(actor, Action::AddVersion, report_resource(&report))?;
         }
-        let (source, file_name, contents) = import(input, limits.clone()).await?;
+        let (source, file_name, contents, left_out) = import(input, limits.clone()).await?;
         // A version moves the report's revision: a step decided on the
         // version before (a round opened on it, an approval) is refused,
         // and a version that lost the race to a step is decided again on
         // the report as it now is (its state may no longer take versions).
         crate::revisions::again_unless_seen(None, || {
-            self.add_version_once(actor, id, (source, file_name.clone(), contents.clone()), change_note.clone())
+            self.add_version_once(actor, id, (source, file_name.clone(), contents.clone(), left_out.clone()), change_note.clone())
         })
         .await
     }
@@ -192,7 +192,7 @@ impl App {
         &self,
         actor: &Actor,
         id: ReportId,
-        (source, file_name, contents): (VersionSource, Option<String>, Vec<BlockContent>),
+        (source, file_name, contents, left_out): (VersionSource, Option<String>, Vec<BlockContent>, Vec<LeftOut>),
         change_note: Option<String>,
     ) -> Result<Version, AppError> {
         let mut uow = self.store.begin().await?;
@@ -208,6 +208,12 @@ impl App {
         if let Some(err) = randomness.failure {
             return Err(AppError::Store(err));
         }
+        // What the file held that no block can, by the block now holding
+        // its placeholder (the blocks keep the file's order).
+        let left_out = left_out
+            .into_iter()
+            .filter_map(|l| Some(LeftOutPassage { block: blocks.get(l.block)?.id.clone(), kind: l.kind }))
+            .collect();
         let version = Version {
             id: VersionId::from_uuid(new_id()),
             report: id,
@@ -218,6 +224,7 @@ impl App {
             change_note,
             created_by: actor.user,
             created_at: self.now(),
+            left_out,
         };
         // Two uploads at once race for the same number; the unique index
         // lets one win and the other is told to try again.
@@ -235,7 +242,7 @@ impl App {
             Some(id.as_uuid()),
             json!({
                 "version": version.id, "number": number, "source": source,
-                "blocks": version.blocks.len(), "comments_carried": carried,
+                "blocks": version.blocks.len(), "comments_carried": carried, "left_out": version.left_out.len(),
             }),
         );
         uow.record_audit_event(&event).await?;
@@ -384,7 +391,7 @@ pub fn file_name(parts: &[&str], extension: &str) -> String {
 async fn import(
     input: VersionInput,
     limits: ImportLimits,
-) -> Result<(VersionSource, Option<String>, Vec<BlockContent>), AppError> {
+) -> Result<(VersionSource, Option<String>, Vec<BlockContent>, Vec<LeftOut>), AppError> {
     let refused = |e: ImportError| AppError::invalid("file", InvalidReason::Import(e));
     tokio::task::spawn_blocking(move || match input {
         VersionInput::File { bytes, file_name } => {
@@ -394,12 +401,12 @@ async fn import(
                 SourceFormat::Docx => VersionSource::Docx,
             };
             let file_name = file_name.map(|n| n.chars().take(255).collect());
-            Ok((source, file_name, imported.blocks))
+            Ok((source, file_name, imported.blocks, imported.left_out))
         }
         VersionInput::Markdown(text) => {
             let imported = gopy_documents::import_markdown(&text, &limits)
                 .map_err(|e| AppError::invalid("markdown", InvalidReason::Import(e)))?;
-            Ok((VersionSource::Editor, None, imported.blocks))
+            Ok((VersionSource::Editor, None, imported.blocks, imported.left_out))
         }
     })
     .await
@@ -567,6 +574,9 @@ pub struct ReportPage {
     pub versions: Vec<VersionLine>,
     /// Adding a version, or why not now (a round is open, it is approved).
     pub add_version: Offer,
+    /// Importing a body's comments from a Word file: while comments are
+    /// taken on a version.
+    pub word_comments: Offer,
     pub life: ReportLife,
 }
 
@@ -741,6 +751,7 @@ impl App {
         drop(uow);
         let resource = report_resource(&report);
         let latest_version = summaries.last().map(|v| v.number);
+        let comments_taken = gopy_domain::workflow::comments_open(report.status, rounds.last(), now).is_some();
         let consequences = Consequences {
             latest_version,
             round: last_round.map(|r| (r.number, r.version)),
@@ -781,6 +792,9 @@ impl App {
                     Some(approval) if report.status == ReportStatus::Approved => WhyNot::Approved { on: local_date(approval.at) },
                     _ => WhyNot::State(report.status),
                 }),
+            ),
+            word_comments: Offer::by_role(authorize(actor, Action::RecordComment, resource).is_ok()).unless(
+                (!comments_taken || latest_version.is_none()).then_some(WhyNot::NoOpenRound),
             ),
             life,
             report,
@@ -863,7 +877,7 @@ impl App {
 }
 
 /// The day `at` falls on where the committee sits.
-fn local_date(at: time::OffsetDateTime) -> time::Date {
+pub(crate) fn local_date(at: time::OffsetDateTime) -> time::Date {
     at.to_offset(gopy_domain::meeting::VIETNAM).date()
 }
 

@@ -7,11 +7,11 @@
 //! is imported is also written out again as Markdown and read back, since
 //! the exporter sees whatever blocks an upload can produce.
 
-use crate::{ImportError, ImportLimits, Imported, docx, export_markdown};
+use crate::{ImportError, ImportLimits, Imported, SourceFormat, docx, export_markdown};
 
 /// The names of the fuzz targets, which are also the folders of their
 /// corpus under `fuzz/corpus/`.
-pub const TARGETS: [&str; 3] = ["import", "markdown", "docx"];
+pub const TARGETS: [&str; 4] = ["import", "markdown", "docx", "comments"];
 
 /// Runs the target called `name` on `data`; `None` for an unknown name.
 pub fn run(name: &str, data: &[u8]) -> Option<Result<Imported, ImportError>> {
@@ -19,6 +19,7 @@ pub fn run(name: &str, data: &[u8]) -> Option<Result<Imported, ImportError>> {
         "import" => import,
         "markdown" => markdown,
         "docx" => docx,
+        "comments" => comments,
         _ => return None,
     };
     Some(target(data))
@@ -41,6 +42,22 @@ pub fn markdown(data: &[u8]) -> Result<Imported, ImportError> {
 /// of it, so damaged zips reach the reader.
 pub fn docx(data: &[u8]) -> Result<Imported, ImportError> {
     write_back(docx::import_docx(data, &ImportLimits::default()))
+}
+
+/// The reader of Word's review comments on the bytes as a zip: the blocks
+/// it read, the comments and the text each covers. Every part a comment
+/// points at must be a block that exists, or the app would anchor it
+/// nowhere; the fuzzer hears of it as a panic.
+pub fn comments(data: &[u8]) -> Result<Imported, ImportError> {
+    let draft = docx::read_review_comments(data, &ImportLimits::default())?;
+    for comment in &draft.comments {
+        let _ = comment.quote();
+        assert!(
+            comment.parts.iter().all(|part| part.block < draft.blocks.len()),
+            "a comment points past the blocks"
+        );
+    }
+    write_back(Ok(Imported { format: SourceFormat::Docx, blocks: draft.blocks, left_out: Vec::new() }))
 }
 
 /// Writes what was imported back out as Markdown and reads it again; only a

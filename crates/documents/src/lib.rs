@@ -70,13 +70,14 @@ mod minutes;
 mod ooxml;
 mod sniff;
 
+pub use gopy_domain::document::LeftOutKind;
 use gopy_domain::document::BlockContent;
 use serde::Serialize;
 
 pub use dispositions::{
     DispositionRow, DispositionTable, dispositions_csv, dispositions_docx, dispositions_xlsx,
 };
-pub use docx::{TitleBlock, export_docx};
+pub use docx::{QuotePart, ReviewedDraft, TitleBlock, WordComment, export_docx, read_review_comments};
 pub use error::{Detected, ExportError, ImportError};
 pub use calendar::{CalendarEvent, escape_text as escape_calendar_text, meeting_ics};
 pub use markdown::{export_markdown, import_markdown};
@@ -125,6 +126,19 @@ impl Default for ImportLimits {
 pub struct Imported {
     pub format: SourceFormat,
     pub blocks: Vec<BlockContent>,
+    /// What the file holds that a block cannot (pictures, text boxes,
+    /// equations, charts), in the order of the document: each left a
+    /// placeholder in its block's text, and the uploader is told.
+    pub left_out: Vec<LeftOut>,
+}
+
+/// Something of a Word file that could not be imported, and the block
+/// whose text holds its placeholder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LeftOut {
+    /// The index of the block in [`Imported::blocks`].
+    pub block: usize,
+    pub kind: LeftOutKind,
 }
 
 /// Reads a Markdown or Word file into blocks, telling the format from the
@@ -147,6 +161,7 @@ pub fn import(bytes: &[u8], limits: &ImportLimits) -> Result<Imported, ImportErr
 fn finish(
     format: SourceFormat,
     blocks: Vec<BlockContent>,
+    left_out: Vec<LeftOut>,
     limits: &ImportLimits,
 ) -> Result<Imported, ImportError> {
     if blocks.len() > limits.max_blocks {
@@ -157,5 +172,5 @@ fn finish(
     if blocks.is_empty() {
         return Err(ImportError::NoText { format });
     }
-    Ok(Imported { format, blocks })
+    Ok(Imported { format, blocks, left_out })
 }

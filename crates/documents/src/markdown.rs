@@ -37,7 +37,7 @@ pub fn import_markdown(text: &str, limits: &ImportLimits) -> Result<Imported, Im
         reader.event(event)?;
     }
     reader.flush_paragraph()?;
-    crate::finish(SourceFormat::Markdown, reader.blocks.into_vec(), limits)
+    crate::finish(SourceFormat::Markdown, reader.blocks.into_vec(), Vec::new(), limits)
 }
 
 #[derive(Default)]

@@ -184,6 +184,10 @@ pub struct Version {
     pub change_note: Option<String>,
     pub created_by: UserId,
     pub created_at: OffsetDateTime,
+    /// What the uploaded file held that could not be imported (pictures,
+    /// text boxes, equations, charts), by the block holding its placeholder.
+    #[serde(default)]
+    pub left_out: Vec<crate::document::LeftOutPassage>,
 }
 
 impl Version {

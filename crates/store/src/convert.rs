@@ -384,6 +384,10 @@ impl TryFrom<version::Model> for Version {
             change_note: row.change_note,
             created_by: UserId::from_uuid(row.created_by),
             created_at: row.created_at,
+            left_out: match row.left_out.as_deref() {
+                None | Some("") => Vec::new(),
+                Some(json) => serde_json::from_str(json).map_err(|e| corrupt("versions", "left_out", e))?,
+            },
         })
     }
 }
@@ -401,6 +405,10 @@ pub(crate) fn version_row(v: &Version) -> Result<version::ActiveModel, StoreErro
         word_count: Set(i32::try_from(v.word_count()).unwrap_or(i32::MAX)),
         created_by: Set(v.created_by.as_uuid()),
         created_at: Set(v.created_at),
+        left_out: Set(match v.left_out.as_slice() {
+            [] => None,
+            left_out => Some(serde_json::to_string(left_out).map_err(|e| StoreError::Other(format!("version left_out: {e}")))?),
+        }),
     })
 }
 

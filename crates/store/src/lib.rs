@@ -20,6 +20,7 @@ mod reports;
 mod rounds;
 mod search;
 mod unit_of_work;
+mod word_imports;
 mod writer;
 
 #[cfg(feature = "testing")]

@@ -9,11 +9,14 @@
 //! writing the few parts Word needs ourselves keeps both sides in one
 //! place, with one dependency (zip) serving both.
 
+mod notes;
+mod numbering;
 mod read;
 mod write;
 mod xml;
 
 pub(crate) use read::{check_is_word, import_docx};
+pub use read::{QuotePart, ReviewedDraft, WordComment, read_review_comments};
 pub(crate) use write::{GRID_BORDERS, Page, run, word_package};
 pub use write::{TitleBlock, export_docx};
 

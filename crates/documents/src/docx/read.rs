@@ -1,19 +1,35 @@
 //! Reading the body of a .docx into blocks.
 //!
-//! Only `word/document.xml` is read for text (headers, footers, comments and
-//! footnotes live in other parts and are not part of the report's text),
-//! with `word/styles.xml` to know what a style is (style ids are localised
-//! in some Word versions; the style *names* of built-in styles are not) and
-//! `word/numbering.xml` to tell numbered lists from bullets.
+//! `word/document.xml` is read for text, with `word/styles.xml` to know
+//! what a style is (style ids are localised in some Word versions; the style
+//! *names* of built-in styles are not) and `word/numbering.xml` for Word's
+//! automatic numbers (see the `numbering` module): a heading numbered by
+//! Word gets its number written into its text, as if typed, so its citation
+//! label is the one the typed twin gets. Footnotes and endnotes
+//! (`word/footnotes.xml`, `word/endnotes.xml`) are kept: the reference
+//! becomes "[1]" where it stands and the note's text a paragraph "[1] …" at
+//! the end of the document. Headers and footers are not part of the text.
 //!
 //! Tracked changes are read as if accepted: inserted text counts, deleted
 //! text does not, a deleted paragraph mark joins its paragraph to the next,
 //! a deleted table row is left out, and the old formatting kept in
-//! `w:rPrChange`/`w:pPrChange` is ignored. Text boxes, drawings and
-//! equations are not read.
+//! `w:rPrChange`/`w:pPrChange` is ignored.
+//!
+//! Pictures, text boxes, equations, charts and embedded objects cannot be
+//! blocks: each leaves a placeholder ("[Hình ảnh]") where it stands and is
+//! listed in [`Imported::left_out`] with its block, so the uploader is told
+//! instead of finding it silently gone.
+//!
+//! The same reader also reads a copy of the draft with Word's review
+//! comments ([`read_review_comments`]): the text each comment's range
+//! (`w:commentRangeStart`/`End`) covers, block by block, with the comment
+//! from `word/comments.xml`.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
+
+use super::notes::{self, Note};
+use super::numbering::{Counters, Numbering};
 
 use gopy_domain::document::{BlockContent, RichText, Run};
 use quick_xml::events::{BytesStart, Event};
@@ -24,7 +40,7 @@ use super::xml::{self, Ns};
 use super::{TITLE_BLOCK_MARK, VERSION_LABEL_STYLE};
 use crate::clean::{self, Blocks};
 use crate::markdown::MAX_LIST_DEPTH;
-use crate::{Detected, ImportError, ImportLimits, Imported, MAX_ZIP_ENTRIES, SourceFormat};
+use crate::{Detected, ImportError, ImportLimits, Imported, LeftOut, LeftOutKind, MAX_ZIP_ENTRIES, SourceFormat};
 
 const DOCUMENT: &str = "word/document.xml";
 
@@ -111,6 +127,96 @@ impl Budget {
 }
 
 pub(crate) fn import_docx(bytes: &[u8], limits: &ImportLimits) -> Result<Imported, ImportError> {
+    let (read, _) = read_package(bytes, limits, false)?;
+    crate::finish(SourceFormat::Docx, read.blocks, read.left_out, limits)
+}
+
+/// A copy of a draft with Word's review comments in it: its blocks, as an
+/// import reads them, and each comment with the text it covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewedDraft {
+    pub blocks: Vec<BlockContent>,
+    /// In the order of `word/comments.xml`.
+    pub comments: Vec<WordComment>,
+}
+
+/// One review comment of a Word file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WordComment {
+    /// Its `w:id` in the file.
+    pub id: String,
+    /// Who wrote it and when, as Word recorded them (`w:author`, `w:date`).
+    pub author: Option<String>,
+    pub date: Option<String>,
+    /// Its text, paragraphs joined by new lines, NFC.
+    pub text: String,
+    /// The text its range covers, one part per block it touches, in order;
+    /// a comment without a range (inserted at a point) has one part with an
+    /// empty quote, at the block it was inserted in; a comment found nowhere
+    /// in the body has none.
+    pub parts: Vec<QuotePart>,
+}
+
+impl WordComment {
+    /// All the text it covers, its parts joined by spaces.
+    pub fn quote(&self) -> String {
+        let parts: Vec<&str> = self.parts.iter().map(|p| p.quote.as_str()).filter(|q| !q.is_empty()).collect();
+        parts.join(" ")
+    }
+}
+
+/// The part of a comment's range that lies in one block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuotePart {
+    /// The index of the block in [`ReviewedDraft::blocks`].
+    pub block: usize,
+    /// The text covered in that block, normalised as block text is.
+    pub quote: String,
+}
+
+/// Reads the review comments of a Word file and the text they cover. A
+/// file without comments gives none; one that is not a Word file, or is
+/// damaged, is refused as an import would be.
+pub fn read_review_comments(bytes: &[u8], limits: &ImportLimits) -> Result<ReviewedDraft, ImportError> {
+    if bytes.len() > limits.max_file_bytes {
+        return Err(ImportError::TooLarge { max: limits.max_file_bytes, actual: bytes.len() });
+    }
+    let (read, comment_notes) = read_package(bytes, limits, true)?;
+    let mut parts: HashMap<String, Vec<QuotePart>> = HashMap::new();
+    for (id, block, quote) in read.quotes {
+        let quote = clean::rich_text(vec![Run::plain(quote)]).text();
+        let list = parts.entry(id).or_default();
+        // A comment inserted at a point has one part, at its block; text
+        // found for it later (a range around the point) replaces it.
+        if quote.is_empty() && !list.is_empty() {
+            continue;
+        }
+        list.retain(|p: &QuotePart| !p.quote.is_empty() || p.block != block);
+        list.push(QuotePart { block, quote });
+    }
+    let comments = comment_notes
+        .into_iter()
+        .map(|(id, note)| {
+            let mut parts = parts.remove(&id).unwrap_or_default();
+            if parts.iter().any(|p| !p.quote.is_empty()) {
+                parts.retain(|p| !p.quote.is_empty());
+            }
+            WordComment { parts, id, author: note.author, date: note.date, text: note.text }
+        })
+        .collect();
+    Ok(ReviewedDraft { blocks: read.blocks, comments })
+}
+
+/// What the body gave, before the checks an import ends with.
+struct BodyRead {
+    blocks: Vec<BlockContent>,
+    left_out: Vec<LeftOut>,
+    /// Comment id, block index, covered text: one for each block a
+    /// comment's range touches.
+    quotes: Vec<(String, usize, String)>,
+}
+
+fn read_package(bytes: &[u8], limits: &ImportLimits, with_comments: bool) -> Result<(BodyRead, Vec<(String, Note)>), ImportError> {
     let mut archive = open(bytes)?;
     let mut budget = Budget {
         left: limits.max_uncompressed_bytes,
@@ -129,8 +235,29 @@ pub(crate) fn import_docx(bytes: &[u8], limits: &ImportLimits) -> Result<Importe
         Some(text) => Numbering::parse(&text)?,
         None => Numbering::default(),
     };
-    let blocks = Body::new(&styles, &numbering, limits.max_blocks).read(&document)?;
-    crate::finish(SourceFormat::Docx, blocks, limits)
+    let mut notes: HashMap<(NoteKind, String), String> = HashMap::new();
+    for (kind, part, element) in [
+        (NoteKind::Footnote, "word/footnotes.xml", "footnote"),
+        (NoteKind::Endnote, "word/endnotes.xml", "endnote"),
+    ] {
+        if let Some(text) = budget.read(&mut archive, part)? {
+            notes.extend(notes::parse(&text, element)?.into_iter().map(|(id, note)| ((kind, id), note.text)));
+        }
+    }
+    let comments = match budget.read(&mut archive, "word/comments.xml")? {
+        Some(text) if with_comments => notes::parse(&text, "comment")?,
+        _ => Vec::new(),
+    };
+    let mut body = Body::new(&styles, &numbering, limits.max_blocks);
+    body.notes = notes;
+    body.track_comments = with_comments;
+    Ok((body.read(&document)?, comments))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum NoteKind {
+    Footnote,
+    Endnote,
 }
 
 /// What a paragraph style means for the blocks.
@@ -183,6 +310,10 @@ fn kind_of_name(name: &str) -> StyleKind {
 struct Style {
     name: Option<String>,
     based_on: Option<String>,
+    /// The list its paragraphs are numbered by (`w:numPr` in the style),
+    /// and the level if it says.
+    num_id: Option<String>,
+    level: Option<u8>,
 }
 
 /// The paragraph styles of `word/styles.xml`, by id.
@@ -217,6 +348,16 @@ impl Styles {
                         "basedOn" => {
                             if let Some((_, style)) = current.as_mut() {
                                 style.based_on = xml::attribute(&e, "val");
+                            }
+                        }
+                        "numId" => {
+                            if let Some((_, style)) = current.as_mut() {
+                                style.num_id = xml::attribute(&e, "val");
+                            }
+                        }
+                        "ilvl" => {
+                            if let Some((_, style)) = current.as_mut() {
+                                style.level = xml::attribute(&e, "val").and_then(|v| v.parse().ok());
                             }
                         }
                         _ => {}
@@ -256,84 +397,20 @@ impl Styles {
         }
         StyleKind::Other
     }
-}
 
-/// The number formats of `word/numbering.xml`: for each list (`w:num`),
-/// each level's format ("decimal", "bullet", …).
-#[derive(Default)]
-struct Numbering {
-    abstract_formats: HashMap<String, HashMap<u8, String>>,
-    nums: HashMap<String, (String, HashMap<u8, String>)>,
-}
-
-impl Numbering {
-    fn parse(text: &str) -> Result<Self, ImportError> {
-        let mut numbering = Self::default();
-        let mut reader = xml::reader(text);
-        let mut abstract_id: Option<String> = None;
-        let mut num: Option<(String, String, HashMap<u8, String>)> = None;
-        let mut level: Option<u8> = None;
-        loop {
-            let (resolved, event) = reader.read_resolved_event().map_err(corrupt)?;
-            let ns = xml::namespace(&resolved);
-            match event {
-                Event::Start(e) | Event::Empty(e) if ns == Ns::Word => {
-                    match e.local_name().as_ref() {
-                        "abstractNum" => abstract_id = xml::attribute(&e, "abstractNumId"),
-                        "num" => {
-                            num = xml::attribute(&e, "numId")
-                                .map(|id| (id, String::new(), HashMap::new()))
-                        }
-                        "abstractNumId" => {
-                            if let Some((_, target, _)) = num.as_mut() {
-                                *target = xml::attribute(&e, "val").unwrap_or_default();
-                            }
-                        }
-                        "lvl" | "lvlOverride" => {
-                            level = xml::attribute(&e, "ilvl").and_then(|l| l.parse().ok())
-                        }
-                        "numFmt" => {
-                            let (Some(level), Some(format)) = (level, xml::attribute(&e, "val"))
-                            else {
-                                continue;
-                            };
-                            if let Some((_, _, overrides)) = num.as_mut() {
-                                overrides.insert(level, format);
-                            } else if let Some(id) = &abstract_id {
-                                numbering
-                                    .abstract_formats
-                                    .entry(id.clone())
-                                    .or_default()
-                                    .insert(level, format);
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                Event::End(e) if ns == Ns::Word => match e.local_name().as_ref() {
-                    "abstractNum" => abstract_id = None,
-                    "num" => {
-                        if let Some((id, target, overrides)) = num.take() {
-                            numbering.nums.insert(id, (target, overrides));
-                        }
-                    }
-                    _ => {}
-                },
-                Event::Eof => break,
-                _ => {}
+    /// The list a style numbers its paragraphs by, its level if the style
+    /// says, and the style that says it (a heading style inherits its
+    /// numbering from the style it is based on).
+    fn numbering(&self, id: &str) -> Option<(&str, Option<u8>, &str)> {
+        let mut id = id;
+        for _ in 0..16 {
+            let (key, style) = self.0.get_key_value(id)?;
+            if let Some(num) = style.num_id.as_deref() {
+                return Some((num, style.level, key.as_str()));
             }
+            id = style.based_on.as_deref()?;
         }
-        Ok(numbering)
-    }
-
-    /// Whether list `num_id` is numbered at `level`; `None` if the file does
-    /// not say.
-    fn ordered(&self, num_id: &str, level: u8) -> Option<bool> {
-        let (abstract_id, overrides) = self.nums.get(num_id)?;
-        let format = overrides
-            .get(&level)
-            .or_else(|| self.abstract_formats.get(abstract_id)?.get(&level))?;
-        Some(!matches!(format.as_str(), "bullet" | "none"))
+        None
     }
 }
 
@@ -380,9 +457,31 @@ struct Context {
     cell_properties: bool,
 }
 
+/// What the text being read carries to the block it ends up in: things
+/// left out, and the parts of comment ranges. Kept until a block is made,
+/// so it lands on the block that holds the text (a table, for a cell; the
+/// next paragraph, for one whose mark was deleted).
+#[derive(Default)]
+struct Marks {
+    left_out: Vec<LeftOutKind>,
+    /// Comment id and the text of its range read so far in this block.
+    quotes: Vec<(String, String)>,
+}
+
+/// The most comment ranges open at once that are followed; a real draft
+/// has a handful, a hostile one could make every text copied thousands of
+/// times.
+const MAX_OPEN_COMMENTS: usize = 64;
+/// The most text kept of one comment's range in one block: enough to find
+/// the passage again, bounded whatever the file.
+const MAX_QUOTE_BYTES: usize = 16 * 1024;
+/// The most footnotes and endnotes kept; each becomes a block.
+const MAX_NOTES: usize = 5_000;
+
 struct Body<'a> {
     styles: &'a Styles,
     numbering: &'a Numbering,
+    counters: Counters,
     max_blocks: usize,
     at: Context,
     paragraph: Paragraph,
@@ -394,6 +493,15 @@ struct Body<'a> {
     pending: Vec<Pending>,
     /// A Gopy export: heading levels are mapped as Gopy writes them.
     gopy_export: bool,
+    /// Footnotes and endnotes by kind and id.
+    notes: HashMap<(NoteKind, String), String>,
+    /// The notes referred to so far, in order: the nth is "[n]".
+    referred: Vec<String>,
+    marks: Marks,
+    left_out: Vec<LeftOut>,
+    track_comments: bool,
+    open_comments: Vec<String>,
+    quotes: Vec<(String, usize, String)>,
 }
 
 /// Elements whose whole content is left out.
@@ -403,8 +511,8 @@ fn skipped(local: &str) -> bool {
         "del"
             | "moveFrom"
             | "delText"
-            | "instrText"
             | "delInstrText"
+            | "instrText"
             | "rPrChange"
             | "pPrChange"
             | "tblPrChange"
@@ -423,11 +531,66 @@ fn skipped(local: &str) -> bool {
     )
 }
 
+/// What a picture-like element (`w:drawing`, `w:pict`, `w:object`) holds,
+/// told by what is inside it: a chart, a text box, an equation, a picture.
+fn classify(
+    reader: &mut quick_xml::NsReader<&[u8]>,
+    local: &str,
+) -> Result<LeftOutKind, ImportError> {
+    let (mut chart, mut text_box, mut equation) = (false, false, false);
+    let mut depth = 1usize;
+    while depth > 0 {
+        let event = reader.read_event().map_err(corrupt)?;
+        let element = match &event {
+            Event::Start(e) => {
+                depth += 1;
+                Some(e)
+            }
+            Event::Empty(e) => Some(e),
+            Event::End(_) => {
+                depth -= 1;
+                None
+            }
+            Event::Eof => return Err(corrupt("a drawing is not closed")),
+            _ => None,
+        };
+        if let Some(e) = element {
+            match e.local_name().as_ref() {
+                "chart" | "chartSpace" => chart = true,
+                "txbx" | "textbox" | "txbxContent" => text_box = true,
+                "oMath" | "oMathPara" => equation = true,
+                "OLEObject" => {
+                    equation |= xml::attribute(e, "ProgID").is_some_and(|p| p.starts_with("Equation"));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(if chart {
+        LeftOutKind::Chart
+    } else if text_box {
+        LeftOutKind::TextBox
+    } else if equation {
+        LeftOutKind::Equation
+    } else if local == "object" {
+        // An embedded object's preview picture is not the object.
+        LeftOutKind::Object
+    } else {
+        LeftOutKind::Picture
+    })
+}
+
+/// A number as Word shows it in front of a paragraph, if it shows one.
+fn shown(number: Option<String>) -> Option<String> {
+    number.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
+}
+
 impl<'a> Body<'a> {
     fn new(styles: &'a Styles, numbering: &'a Numbering, max_blocks: usize) -> Self {
         Self {
             styles,
             numbering,
+            counters: Counters::default(),
             max_blocks,
             at: Context::default(),
             paragraph: Paragraph::default(),
@@ -437,19 +600,40 @@ impl<'a> Body<'a> {
             table: TableState::default(),
             pending: Vec::new(),
             gopy_export: false,
+            notes: HashMap::new(),
+            referred: Vec::new(),
+            marks: Marks::default(),
+            left_out: Vec::new(),
+            track_comments: false,
+            open_comments: Vec::new(),
+            quotes: Vec::new(),
         }
     }
 
-    fn read(mut self, document: &str) -> Result<Vec<BlockContent>, ImportError> {
+    fn read(mut self, document: &str) -> Result<BodyRead, ImportError> {
         let mut reader = xml::reader(document);
         loop {
             let (resolved, event) = reader.read_resolved_event().map_err(corrupt)?;
             let ns = xml::namespace(&resolved);
             match event {
                 Event::Start(e) => {
+                    let local = e.local_name();
+                    let local = local.as_ref();
+                    let in_text = self.at.body && self.at.paragraph_depth > 0 && !self.in_properties();
+                    let is_math = ns == Ns::Other && matches!(local, "oMathPara" | "oMath");
+                    if in_text && (is_math || (ns == Ns::Word && matches!(local, "drawing" | "pict" | "object"))) {
+                        let kind = if is_math {
+                            reader.read_to_end(e.name()).map_err(corrupt)?;
+                            LeftOutKind::Equation
+                        } else {
+                            classify(&mut reader, local)?
+                        };
+                        self.leave_out(kind);
+                        continue;
+                    }
                     let skip = match ns {
                         Ns::Word => !self.open(&e)?,
-                        Ns::MarkupCompatibility => e.local_name().as_ref() == "Fallback",
+                        Ns::MarkupCompatibility => local == "Fallback",
                         Ns::Other => false,
                     };
                     if skip {
@@ -473,7 +657,26 @@ impl<'a> Body<'a> {
             let text = clean::rich_text(std::mem::take(&mut self.carry));
             self.pend(Pending::Block(BlockContent::Paragraph { text }))?;
         }
-        self.settle()
+        // The notes referred to, after the text, each under its mark.
+        for (n, text) in std::mem::take(&mut self.referred).into_iter().enumerate() {
+            let text = clean::rich_text(vec![Run::plain(format!("[{}] {text}", n + 1))]);
+            self.pend(Pending::Block(BlockContent::Paragraph { text }))?;
+        }
+        let (left_out, quotes) = (std::mem::take(&mut self.left_out), std::mem::take(&mut self.quotes));
+        Ok(BodyRead { blocks: self.settle()?, left_out, quotes })
+    }
+
+    fn in_properties(&self) -> bool {
+        let at = &self.at;
+        at.paragraph_properties || at.run_properties || at.table_properties || at.row_properties || at.cell_properties
+    }
+
+    /// Puts a placeholder where something that cannot be a block stood.
+    fn leave_out(&mut self, kind: LeftOutKind) {
+        let (bold, italic) = (self.bold, self.italic);
+        self.paragraph.runs.push(Run::plain(format!(" {} ", kind.placeholder())));
+        (self.bold, self.italic) = (bold, italic);
+        self.marks.left_out.push(kind);
     }
 
     fn push_text(&mut self, text: &str) {
@@ -482,6 +685,39 @@ impl<'a> Body<'a> {
             bold: self.bold,
             italic: self.italic,
         });
+        self.cover(text);
+    }
+
+    /// Adds text to the range of every comment open here.
+    fn cover(&mut self, text: &str) {
+        for id in &self.open_comments {
+            let at = match self.marks.quotes.iter().position(|(open, _)| open == id) {
+                Some(at) => at,
+                None => {
+                    self.marks.quotes.push((id.clone(), String::new()));
+                    self.marks.quotes.len() - 1
+                }
+            };
+            let quote = &mut self.marks.quotes[at].1;
+            if quote.len() + text.len() <= MAX_QUOTE_BYTES {
+                quote.push_str(text);
+            }
+        }
+    }
+
+    /// A footnote or endnote reference: "[n]" in the text, the note kept
+    /// for the end of the document.
+    fn refer(&mut self, kind: NoteKind, e: &BytesStart<'_>) {
+        let Some(text) = xml::attribute(e, "id").and_then(|id| self.notes.get(&(kind, id))) else {
+            return;
+        };
+        if self.referred.len() >= MAX_NOTES {
+            return;
+        }
+        let text = text.replace('\n', " ");
+        self.referred.push(text);
+        let mark = format!("[{}]", self.referred.len());
+        self.push_text(&mark);
     }
 
     /// Handles an opening tag; `false` if its content is to be skipped.
@@ -568,6 +804,30 @@ impl<'a> Body<'a> {
             "t" => at.text = true,
             "tab" | "br" | "cr" => self.push_text(" "),
             "noBreakHyphen" => self.push_text("-"),
+            "footnoteReference" => self.refer(NoteKind::Footnote, e),
+            "endnoteReference" => self.refer(NoteKind::Endnote, e),
+            "commentRangeStart" if self.track_comments => {
+                if let Some(id) = xml::attribute(e, "id")
+                    && self.open_comments.len() < MAX_OPEN_COMMENTS
+                    && !self.open_comments.contains(&id)
+                {
+                    self.open_comments.push(id);
+                }
+            }
+            "commentRangeEnd" if self.track_comments => {
+                if let Some(id) = xml::attribute(e, "id") {
+                    self.open_comments.retain(|open| *open != id);
+                }
+            }
+            "commentReference" if self.track_comments => {
+                // A comment inserted at a point: it belongs to this block.
+                if let Some(id) = xml::attribute(e, "id")
+                    && self.marks.quotes.len() < MAX_OPEN_COMMENTS
+                    && !self.marks.quotes.iter().any(|(open, _)| *open == id)
+                {
+                    self.marks.quotes.push((id, String::new()));
+                }
+            }
             "tbl" => {
                 at.table_depth += 1;
                 if at.table_depth == 1 {
@@ -642,17 +902,60 @@ impl<'a> Body<'a> {
         Ok(())
     }
 
+    /// The list a paragraph is numbered by and its level: its own `w:numPr`
+    /// first (`numId` 0 takes the style's numbering away), else its style's.
+    fn numbered(&self, paragraph: &Paragraph) -> Option<(String, u8)> {
+        let style = paragraph.style.as_deref();
+        match paragraph.num_id.as_deref() {
+            Some("0") => None,
+            Some(id) => {
+                let level = paragraph
+                    .level
+                    .or_else(|| style.and_then(|s| self.styles.numbering(s)).filter(|(n, _, _)| *n == id).and_then(|(_, l, _)| l))
+                    .unwrap_or(0);
+                Some((id.to_owned(), level))
+            }
+            None => {
+                let (id, level, owner) = self.styles.numbering(style?)?;
+                if id == "0" {
+                    return None;
+                }
+                let level = paragraph.level.or(level).unwrap_or_else(|| self.numbering.level_of_style(id, owner));
+                Some((id.to_owned(), level))
+            }
+        }
+    }
+
     fn end_paragraph(&mut self) -> Result<(), ImportError> {
         let paragraph = std::mem::take(&mut self.paragraph);
+        // Word counts every numbered paragraph it shows, empty or not; a
+        // paragraph whose mark was deleted is shown joined to the next,
+        // which numbers it.
+        let numbered = if paragraph.mark_deleted { None } else { self.numbered(&paragraph) };
+        let number = numbered
+            .as_ref()
+            .and_then(|(id, level)| Some((self.numbering.level(id, *level)?, *level)))
+            .map(|(definition, level)| {
+                let (id, _) = numbered.as_ref().map(|(id, l)| (id.as_str(), *l)).unwrap_or_default();
+                (self.counters.count(self.numbering, id, level), definition)
+            });
         if self.at.table_depth > 0 {
-            // A cell's paragraphs are one line of plain text.
-            let text = clean::rich_text(paragraph.runs).text();
+            // A cell's paragraphs are one line of plain text, with the
+            // number Word shows in front of it.
+            let mut text = clean::rich_text(paragraph.runs).text();
+            if let Some((Some(n), definition)) = &number
+                && !definition.is_bullet()
+                && let Some(n) = shown(Some(n.clone()))
+            {
+                text = format!("{n} {text}");
+            }
             if !text.is_empty() {
                 if !self.table.cell.is_empty() {
                     self.table.cell.push(' ');
                 }
                 self.table.cell.push_str(&text);
             }
+            self.cover(" ");
             return Ok(());
         }
         if paragraph.mark_deleted {
@@ -661,51 +964,72 @@ impl<'a> Body<'a> {
         }
         let mut runs = std::mem::take(&mut self.carry);
         runs.extend(paragraph.runs);
-        let text = clean::rich_text(runs);
         let kind = paragraph
             .style
             .as_deref()
             .map_or(StyleKind::Other, |id| self.styles.kind(id));
-        let numbered = paragraph.num_id.as_deref().filter(|id| *id != "0");
+        // The number as text, where it is not a bullet or a plain list number.
+        let prefixed = |runs: Vec<Run>, n: &str| {
+            let mut all = vec![Run::plain(format!("{n} "))];
+            all.extend(runs);
+            clean::rich_text(all)
+        };
         let pending = match kind {
             StyleKind::VersionLabel => {
                 self.gopy_export = true;
                 return Ok(());
             }
-            StyleKind::Title => Pending::Title(text),
-            StyleKind::Heading(level) => Pending::Heading(level, text),
-            StyleKind::List { .. } | StyleKind::Other
-                if numbered.is_some() || kind != StyleKind::Other =>
-            {
+            StyleKind::Title | StyleKind::Heading(_) => {
+                let text = match &number {
+                    Some((n, definition)) if !definition.is_bullet() => match shown(n.clone()) {
+                        Some(n) => prefixed(runs, &n),
+                        None => clean::rich_text(runs),
+                    },
+                    _ => clean::rich_text(runs),
+                };
+                match kind {
+                    StyleKind::Heading(level) => Pending::Heading(level, text),
+                    _ => Pending::Title(text),
+                }
+            }
+            StyleKind::List { .. } | StyleKind::Other if numbered.is_some() || kind != StyleKind::Other => {
                 let (style_ordered, style_depth) = match kind {
                     StyleKind::List { ordered, depth } => (ordered, depth),
                     _ => (false, None),
                 };
-                let level = paragraph
-                    .level
+                let level = numbered
+                    .as_ref()
+                    .map(|(_, l)| *l)
+                    .or(paragraph.level)
                     .or(style_depth)
-                    .unwrap_or(0)
-                    .min(MAX_LIST_DEPTH);
-                let ordered = numbered
-                    .and_then(|id| self.numbering.ordered(id, level))
-                    .unwrap_or(style_ordered);
-                // Markdown cannot nest an item more than one level below
-                // the one before it; Word can, and is brought in line.
-                let deepest = match self.pending.last() {
-                    Some(Pending::Block(BlockContent::ListItem { depth, .. })) => {
-                        depth.saturating_add(1)
+                    .unwrap_or(0);
+                match &number {
+                    // A number a list item cannot show ("a)", "1.2.", "Điều 3."):
+                    // written as text, as the typed twin has it.
+                    Some((n, definition)) if !definition.is_bullet() && !definition.is_plain_list_number(level) => {
+                        let text = match shown(n.clone()) {
+                            Some(n) => prefixed(runs, &n),
+                            None => clean::rich_text(runs),
+                        };
+                        Pending::Block(BlockContent::Paragraph { text })
                     }
-                    _ => 0,
-                };
-                Pending::Block(BlockContent::ListItem {
-                    ordered,
-                    depth: level.min(deepest),
-                    text,
-                })
+                    _ => {
+                        let ordered = number.as_ref().map_or(style_ordered, |(_, d)| !d.is_bullet());
+                        // Markdown cannot nest an item more than one level below
+                        // the one before it; Word can, and is brought in line.
+                        let deepest = match self.pending.last() {
+                            Some(Pending::Block(BlockContent::ListItem { depth, .. })) => depth.saturating_add(1),
+                            _ => 0,
+                        };
+                        Pending::Block(BlockContent::ListItem {
+                            ordered,
+                            depth: level.min(MAX_LIST_DEPTH).min(deepest),
+                            text: clean::rich_text(runs),
+                        })
+                    }
+                }
             }
-            StyleKind::List { .. } | StyleKind::Other => {
-                Pending::Block(BlockContent::Paragraph { text })
-            }
+            StyleKind::List { .. } | StyleKind::Other => Pending::Block(BlockContent::Paragraph { text: clean::rich_text(runs) }),
         };
         self.pend(pending)
     }
@@ -716,6 +1040,7 @@ impl<'a> Body<'a> {
             Pending::Block(block) => block.is_empty(),
         };
         if empty {
+            // What it carried goes on to the next block.
             return Ok(());
         }
         if self.pending.len() >= self.max_blocks {
@@ -723,6 +1048,10 @@ impl<'a> Body<'a> {
                 max: self.max_blocks,
             });
         }
+        let block = self.pending.len();
+        let marks = std::mem::take(&mut self.marks);
+        self.left_out.extend(marks.left_out.into_iter().map(|kind| LeftOut { block, kind }));
+        self.quotes.extend(marks.quotes.into_iter().map(|(id, quote)| (id, block, quote)));
         self.pending.push(pending);
         Ok(())
     }

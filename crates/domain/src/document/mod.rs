@@ -195,6 +195,52 @@ impl BlockContent {
     }
 }
 
+/// What an uploaded file held that a block cannot: it left a placeholder
+/// in the text of its block, and the uploader is told.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeftOutKind {
+    Picture,
+    TextBox,
+    Equation,
+    Chart,
+    /// An embedded object (a spreadsheet, another document).
+    Object,
+}
+
+impl LeftOutKind {
+    /// The placeholder that keeps its place in the text. The text of a
+    /// version is the report's own words, in Vietnamese, whoever uploads it.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            Self::Picture => "[Hình ảnh]",
+            Self::TextBox => "[Hộp văn bản]",
+            Self::Equation => "[Công thức]",
+            Self::Chart => "[Biểu đồ]",
+            Self::Object => "[Đối tượng nhúng]",
+        }
+    }
+
+    /// Its name in stored data and in message keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Picture => "picture",
+            Self::TextBox => "text_box",
+            Self::Equation => "equation",
+            Self::Chart => "chart",
+            Self::Object => "object",
+        }
+    }
+}
+
+/// Something of the uploaded file left out of a version, by the block
+/// that holds its placeholder.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOutPassage {
+    pub block: BlockId,
+    pub kind: LeftOutKind,
+}
+
 /// One block of a version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Block {

@@ -34,3 +34,5 @@ pub mod sign_in_attempt;
 pub mod term;
 pub mod user;
 pub mod version;
+pub mod word_comment_import;
+pub mod word_comment_imported;

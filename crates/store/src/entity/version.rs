@@ -16,6 +16,8 @@ pub struct Model {
     pub word_count: i32,
     pub created_by: Uuid,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// JSON: what the uploaded file held that could not be imported.
+    pub left_out: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -229,6 +229,18 @@ pub struct VersionResponse {
     pub created_by: String,
     pub created_at: String,
     pub blocks: Vec<BlockResponse>,
+    /// What the uploaded file held that could not be imported, each with
+    /// the block holding its placeholder ("[Hình ảnh]").
+    pub left_out: Vec<LeftOutResponse>,
+}
+
+/// Something of the uploaded file left out of the version.
+#[derive(Serialize, ToSchema)]
+pub struct LeftOutResponse {
+    /// `picture`, `text_box`, `equation`, `chart` or `object`.
+    pub kind: &'static str,
+    pub block: String,
+    pub label: String,
 }
 
 /// One block, with its text and, by kind, its level, list place or cells.
@@ -294,7 +306,16 @@ fn version_response(version: &Version) -> VersionResponse {
         words: version.word_count(),
         created_by: version.created_by.to_string(),
         created_at: rfc3339(version.created_at),
-        blocks: version.blocks.iter().zip(labels).map(|(b, l)| block_response(b, l)).collect(),
+        left_out: version
+            .left_out
+            .iter()
+            .map(|l| LeftOutResponse {
+                kind: l.kind.as_str(),
+                block: l.block.to_string(),
+                label: version.blocks.iter().position(|b| b.id == l.block).and_then(|i| labels.get(i).cloned()).unwrap_or_default(),
+            })
+            .collect(),
+        blocks: version.blocks.iter().zip(labels.iter()).map(|(b, l)| block_response(b, l.clone())).collect(),
     }
 }
 

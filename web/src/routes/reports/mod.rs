@@ -14,6 +14,7 @@ pub(crate) mod dispositions;
 mod indicators;
 mod pages;
 pub(crate) mod rounds;
+pub(crate) mod word_comments;
 
 
 use axum::Router;
@@ -38,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}/versions", post(pages::add_version))
         .route("/reports/{id}/diff", get(pages::diff_page))
         .route("/reports/{id}/versions/{number}/{file}", get(pages::export_version))
+        .route("/reports/{id}/word-comments", get(word_comments::word_comments_page).post(word_comments::read_word_comments))
+        .route("/reports/{id}/word-comments/{import}", get(word_comments::word_import_page).post(word_comments::store_word_comments))
         .route("/reports/{id}/dispositions", get(dispositions::dispositions_page))
         .route("/reports/{id}/{file}", get(dispositions::dispositions_file))
         .route("/reports/{id}/steps", post(rounds::take_step))
@@ -58,6 +61,9 @@ pub fn api_router() -> Router<AppState> {
         .route("/v1/reports/{id}/transitions", post(rounds::api_transition))
         .route("/v1/reports/{id}/ballot", get(rounds::api_ballot).put(rounds::api_vote))
         .route("/v1/reports/{id}/timeline", get(rounds::api_timeline))
+        .route("/v1/reports/{id}/word-comments", post(word_comments::api_read_word_comments))
+        .route("/v1/reports/{id}/word-comments/{import}", get(word_comments::api_word_import))
+        .route("/v1/reports/{id}/word-comments/{import}/store", post(word_comments::api_store_word_comments))
 }
 
 /// Every page template of this feature with a sample of its view.
@@ -67,6 +73,7 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     samples.extend(dispositions::view_samples());
     samples.extend(rounds::view_samples());
     samples.extend(indicators::view_samples());
+    samples.extend(word_comments::view_samples());
     samples
 }
 
@@ -173,7 +180,7 @@ mod tests {
     fn every_report_page_renders_in_strict_mode_from_its_view() {
         let pages = Pages::load_with(true).expect("templates load");
         let samples = super::view_samples();
-        for template in ["pages/reports", "pages/report", "pages/diff", "pages/dispositions", "pages/dashboard", "pages/timeline", "pages/indicators"] {
+        for template in ["pages/reports", "pages/report", "pages/diff", "pages/dispositions", "pages/dashboard", "pages/timeline", "pages/indicators", "pages/word_comments", "pages/word_import"] {
             assert!(samples.iter().any(|(t, _)| *t == template), "{template} has a sample");
         }
         for language in [Language::Vi, Language::En] {

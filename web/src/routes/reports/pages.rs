@@ -235,6 +235,8 @@ pub(super) struct ReportView {
     may_add_version: bool,
     /// Why the drafting team cannot add a version now.
     add_version_why_not: Option<String>,
+    /// The secretariat may import a body's comments from a Word file now.
+    may_import_word_comments: bool,
     upload_limit: String,
     life: LifeView,
     values: VersionValues,
@@ -574,7 +576,7 @@ fn ballot_view(ctx: &Ctx, ballot: BallotModel) -> BallotView {
 fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForms) -> ReportView {
     let zone = zone(ctx);
     let catalog = ctx.pages.catalog();
-    let ReportPage { report, committee, body, team, versions, add_version, life } = model;
+    let ReportPage { report, committee, body, team, versions, add_version, word_comments, life } = model;
     ReportView {
         id: report.id.to_string(),
         title: report.title.to_string(),
@@ -600,6 +602,7 @@ fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForm
             .collect(),
         may_add_version: add_version.is_yes(),
         add_version_why_not: OfferView::new(catalog, ctx.language, &add_version).why_not,
+        may_import_word_comments: word_comments.is_yes(),
         upload_limit: format_bytes(state.settings.server.upload_limit_bytes),
         life: {
             let mut life = life_view(ctx, life, &zone);
@@ -957,6 +960,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         revision: 2,
         may_add_version: true,
         add_version_why_not: some(),
+        may_import_word_comments: true,
         upload_limit: "10 MB".into(),
         life: LifeView {
             status: "submitted",

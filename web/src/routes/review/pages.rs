@@ -43,6 +43,16 @@ pub struct VersionHead {
     pub author: String,
     pub change_note: Option<String>,
     pub words: String,
+    /// What the uploaded file held that could not be imported, by passage.
+    pub left_out: Vec<LeftOutView>,
+}
+
+/// One thing left out of the version, and the passage holding its placeholder.
+#[derive(Serialize)]
+pub struct LeftOutView {
+    pub kind: String,
+    pub block: String,
+    pub label: String,
 }
 
 #[derive(Serialize)]
@@ -319,6 +329,15 @@ fn version_view(ctx: &Ctx, page: &VersionPage, values: CommentValues, errors: Co
             author: page.author.clone(),
             change_note: version.change_note.clone(),
             words: crate::i18n::format_count(version.word_count() as u64),
+            left_out: version
+                .left_out
+                .iter()
+                .map(|l| LeftOutView {
+                    kind: ctx.pages.catalog().text(ctx.language, &format!("left_out_{}", l.kind.as_str())).to_owned(),
+                    block: l.block.to_string(),
+                    label: page.passages.iter().find(|p| p.block.id == l.block).map(|p| p.label.clone()).unwrap_or_default(),
+                })
+                .collect(),
         },
         latest: page.latest,
         is_latest: number == page.latest,
@@ -1074,7 +1093,10 @@ mod samples {
         vec![
             ("pages/version", value(&VersionPageView {
                 report: head(),
-                version: VersionHead { number: 2, created_at: s("27/06/2023 08:00"), author: s("A"), change_note: Some(s("n")), words: s("3.850") },
+                version: VersionHead {
+                    number: 2, created_at: s("27/06/2023 08:00"), author: s("A"), change_note: Some(s("n")), words: s("3.850"),
+                    left_out: vec![LeftOutView { kind: s("Hình ảnh"), block: s("b1"), label: s("I ¶1") }],
+                },
                 latest: 2,
                 is_latest: true,
                 approval: Some(ApprovalView { by: s("Bí thư"), at: s("27/06/2023 08:00") }),
