@@ -86,7 +86,7 @@ on_both_engines! {
         let smtp = SmtpServer::start();
         let app = db.app_at(meeting_day());
         let s = story(&app).await;
-        app.update_own_account(s.chair.user, "Võ Bí Thư", Language::En).await.expect("the chair reads English");
+        app.update_own_account(s.chair.user, "Võ Bí Thư", Language::En, None).await.expect("the chair reads English");
         let text = "# Báo cáo sơ kết\n\nĐoạn thứ nhất của dự thảo.\n";
         app.add_version(&s.lead, s.report.id, VersionInput::Markdown(text.to_owned()), "", &ImportLimits::default())
             .await
@@ -98,6 +98,7 @@ on_both_engines! {
             late_allowed: false,
             ballot: false,
             reason: None,
+            schedule: Default::default(),
         };
         app.take_step(&s.secretariat, s.report.id, open).await.expect("round opened");
         let meeting = NewMeeting {
@@ -112,7 +113,7 @@ on_both_engines! {
         let meeting = app.plan_meeting(&s.secretariat, meeting).await.expect("planned");
         app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
         app.conclude(&s.chair, (meeting.id, None), "Giao nhiệm vụ.").await.expect("concluded");
-        let task = |text: &str| NewAction { text: text.into(), bodies: vec![], people: vec![s.member.user], deadline: Some(date!(2023-07-07)) };
+        let task = |text: &str| NewAction { text: text.into(), bodies: vec![], people: vec![s.member.user], deadline: Some(date!(2023-07-07)), working_days: None };
         app.assign_action(&s.chair, meeting.id, task("Hoàn thiện dự thảo")).await.expect("assigned");
         let (_, sent_early) = app.assign_action(&s.chair, meeting.id, task("Gửi tài liệu")).await.expect("assigned");
         let member = "uv@tinhuy.vn".to_owned();

@@ -61,7 +61,7 @@ pub trait Store: Send + Sync + 'static {
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
 pub trait UnitOfWork:
-    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + NotifierStore + ReminderStore + Send
+    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + NotifierStore + ReminderStore + CalendarStore + Send
 {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
@@ -540,4 +540,22 @@ pub trait ReminderStore: Send {
     async fn find_round(&mut self, round: RoundId) -> Result<Option<(ReportId, Round)>, StoreError>;
     /// The meeting whose conclusion assigned `action`.
     async fn meeting_of_action(&mut self, action: gopy_domain::ActionItemId) -> Result<Option<MeetingId>, StoreError>;
+}
+
+/// The admin's changes to the working-day calendar: the government's yearly
+/// days off and make-up working days, one per day.
+#[async_trait]
+pub trait CalendarStore: Send {
+    /// Every change, earliest day first.
+    async fn calendar_adjustments(&mut self) -> Result<Vec<gopy_domain::calendar::Adjustment>, StoreError>;
+    /// Adds a change; a day that has one already is a
+    /// [`StoreError::Conflict`].
+    async fn insert_calendar_adjustment(
+        &mut self,
+        adjustment: &gopy_domain::calendar::Adjustment,
+        by: Option<UserId>,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Removes the change of `day`; `false` if it had none.
+    async fn delete_calendar_adjustment(&mut self, day: time::Date) -> Result<bool, StoreError>;
 }

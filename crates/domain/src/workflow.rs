@@ -47,6 +47,10 @@ pub struct Round {
     /// A ballot (phiếu lấy ý kiến) goes with the round.
     pub ballot: bool,
     pub closed_at: Option<OffsetDateTime>,
+    /// Working days before the deadline at which members who owe an
+    /// opinion are reminded, as the round was opened with.
+    #[serde(default)]
+    pub reminder_offsets: Vec<u32>,
 }
 
 impl Round {
@@ -267,6 +271,7 @@ mod tests {
             late_allowed: false,
             ballot: true,
             closed_at: None,
+            reminder_offsets: vec![3, 1],
         };
         assert_eq!(round.takes_comments(opened + Duration::days(1)), Some(false));
         assert_eq!(round.takes_comments(opened + Duration::days(3)), None);
@@ -321,6 +326,7 @@ mod tests {
                     late_allowed: next() % 2 == 0,
                     ballot: false,
                     closed_at: None,
+                    reminder_offsets: Vec::new(),
                 };
                 match next() % 9 {
                     0 if versions_open(model.state) => model.versions += 1,

@@ -33,7 +33,16 @@ pub(crate) fn round_of(row: review_round::Model) -> Result<Round, StoreError> {
         late_allowed: row.late_allowed,
         ballot: row.ballot,
         closed_at: row.closed_at,
+        reminder_offsets: offsets_of(&row.reminder_offsets)?,
     })
+}
+
+/// The offsets as stored: "3,1", or "" for none.
+fn offsets_of(raw: &str) -> Result<Vec<u32>, StoreError> {
+    raw.split(',')
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| n.trim().parse().map_err(|e| corrupt("review_rounds.reminder_offsets", e)))
+        .collect()
 }
 
 fn ballot_of(row: ballot_vote::Model) -> Result<Ballot, StoreError> {
@@ -73,6 +82,7 @@ impl RoundStore for SeaUnitOfWork {
             late_allowed: Set(round.late_allowed),
             ballot: Set(round.ballot),
             closed_at: Set(round.closed_at),
+            reminder_offsets: Set(round.reminder_offsets.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
         };
         review_round::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
