@@ -371,7 +371,12 @@ fn the_secretariat_runs_the_meeting_of_the_story_in_the_browser() {
     // to come, which the test does on the server's database at that date.
     browser.fill("#action-text", ACTION_EDITORIAL);
     set_value(&browser, "#deadline", "2023-07-10");
-    submit_and_wait(&browser, "#action-form");
+    browser.execute("window.__before_submit = true;", &[]);
+    browser.submit("#action-form");
+    browser.wait_until("the refused form's page", |b| {
+        let state = b.execute("return window.__before_submit ? null : document.readyState;", &[]);
+        (state.as_str() == Some("complete")).then_some(())
+    });
     let refused = browser.wait_for_text("#deadline-error", "quá khứ");
     assert!(refused.contains("Hạn hoàn thành"), "{refused}");
     assert_eq!(browser.execute("return document.getElementById('deadline').value;", &[]), "2023-07-10");
