@@ -12,6 +12,7 @@ mod demo;
 mod indicators;
 mod instances;
 mod meetings;
+mod organisation_api;
 mod metrics;
 mod openapi;
 mod access;

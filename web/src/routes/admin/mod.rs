@@ -1,11 +1,13 @@
 //! The secretariat's and admins' pages: people, bodies, terms, committees
 //! and their members, the working-day calendar, and the mail log.
 
+mod api;
 pub(crate) mod holidays;
 mod mail;
 mod pages;
 
-pub(crate) use holidays::api_router;
+pub use api::{OrganisationApi, router as api_router};
+pub(crate) use holidays::api_router as holidays_api_router;
 
 use axum::Router;
 use axum::routing::{get, post};
