@@ -31,7 +31,7 @@ pub(crate) async fn assign_back_then(server: &gopy_tests::Server, at: time::Offs
         deadline: Some(deadline),
         ..Default::default()
     };
-    app.assign_action(&actor, meeting.parse().expect("a meeting's id"), new).await.expect("assigned back then");
+    app.assign_action(&actor, (meeting.parse().expect("a meeting's id"), None), new).await.expect("assigned back then");
     store.close().await;
 }
 

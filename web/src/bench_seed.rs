@@ -108,6 +108,7 @@ async fn seed(app: &App, fixtures: &Path, password: &str) -> anyhow::Result<Valu
         ballot: false,
         reason: None,
         schedule: Default::default(),
+        seen: None,
     };
 
     let mut reports = Vec::new();

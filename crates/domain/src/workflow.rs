@@ -51,6 +51,10 @@ pub struct Round {
     /// opinion are reminded, as the round was opened with.
     #[serde(default)]
     pub reminder_offsets: Vec<u32>,
+    /// Moves on by one with every change of the round (its closing): a
+    /// change made on an older reading is refused.
+    #[serde(default)]
+    pub revision: u32,
 }
 
 impl Round {
@@ -272,6 +276,7 @@ mod tests {
             ballot: true,
             closed_at: None,
             reminder_offsets: vec![3, 1],
+            revision: 0,
         };
         assert_eq!(round.takes_comments(opened + Duration::days(1)), Some(false));
         assert_eq!(round.takes_comments(opened + Duration::days(3)), None);
@@ -327,6 +332,7 @@ mod tests {
                     ballot: false,
                     closed_at: None,
                     reminder_offsets: Vec::new(),
+                    revision: 0,
                 };
                 match next() % 9 {
                     0 if versions_open(model.state) => model.versions += 1,

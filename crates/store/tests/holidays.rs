@@ -39,7 +39,7 @@ fn refusal(err: AppError) -> (&'static str, String) {
 }
 
 fn open_round(schedule: RoundSchedule, deadline: Option<time::OffsetDateTime>) -> StepRequest {
-    StepRequest { step: Step::OpenRound, deadline, late_allowed: false, ballot: false, reason: None, schedule }
+    StepRequest { step: Step::OpenRound, deadline, late_allowed: false, ballot: false, reason: None, schedule, seen: None }
 }
 
 async fn with_version(app: &App, s: &Story) {
@@ -171,14 +171,14 @@ on_both_engines! {
         app.conclude(&s.chair, (meeting.id, None), "Giao nhiệm vụ.").await.expect("concluded");
         let task = |deadline, working_days| NewAction { text: "Hoàn thiện dự thảo".into(), bodies: vec![], people: vec![s.member.user], deadline, working_days };
 
-        let past = app.assign_action(&s.chair, meeting.id, task(Some(date!(2023 - 06 - 26)), None)).await;
+        let past = app.assign_action(&s.chair, (meeting.id, None), task(Some(date!(2023 - 06 - 26)), None)).await;
         assert_eq!(refusal(past.expect_err("refused")), ("deadline", "err_action_deadline_passed".into()));
-        let both = app.assign_action(&s.chair, meeting.id, task(Some(date!(2023 - 07 - 10)), Some(3))).await;
+        let both = app.assign_action(&s.chair, (meeting.id, None), task(Some(date!(2023 - 07 - 10)), Some(3))).await;
         assert_eq!(refusal(both.expect_err("refused")).0, "working_days");
-        let (_, today) = app.assign_action(&s.chair, meeting.id, task(Some(date!(2023 - 06 - 27)), None)).await.expect("today is not past");
+        let (_, today) = app.assign_action(&s.chair, (meeting.id, None), task(Some(date!(2023 - 06 - 27)), None)).await.expect("today is not past");
         assert_eq!(today.deadline, date!(2023 - 06 - 27));
 
-        let (_, action) = app.assign_action(&s.chair, meeting.id, task(None, Some(5))).await.expect("in five working days");
+        let (_, action) = app.assign_action(&s.chair, (meeting.id, None), task(None, Some(5))).await.expect("in five working days");
         assert_eq!(action.deadline, date!(2023 - 07 - 05), "Friday 30/6 is not counted");
     }
 }

@@ -17,6 +17,8 @@ pub struct Model {
     pub closed_at: Option<TimeDateTimeWithTimeZone>,
     /// Working days before the deadline, comma-separated ("3,1").
     pub reminder_offsets: String,
+    /// Moves on with each change of the round; see `close_round`.
+    pub revision: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
