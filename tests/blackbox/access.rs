@@ -105,6 +105,10 @@ const TABLE: &[Row] = &[
     at("POST", "/admin/terms", "name=", "AAFFFFFFFS"),
     at("GET", "/admin/mail", "", "AFFFFFFFFS"),
     row("POST", "/admin/mail/{id}/resend", "/admin/mail/{unknown}/resend", "", "NFFFFFFFFS"),
+    // The working-day calendar: read by who sets deadlines, kept by the admin.
+    at("GET", "/admin/holidays", "", "AAFFFFFFFS"),
+    at("POST", "/admin/holidays", "date=&kind=day_off", "AFFFFFFFFS"),
+    row("POST", "/admin/holidays/{day}/remove", "/admin/holidays/2099-01-05/remove", "", "NFFFFFFFFS"),
     // A committee is asked about by its id alone: the refusal is the same for any id.
     at("GET", "/committees", "", "AAAAAAAAAS"),
     at("POST", "/committees", "name=", "AAFFFFFFFS"),
@@ -158,7 +162,7 @@ const TABLE: &[Row] = &[
     row("POST", "/meetings/{id}/minutes", "/meetings/{meeting}/minutes", "agenda_item={item}&speaker={member}&summary=Ý kiến thử", "AAAFFFNNNS"),
     row("POST", "/meetings/{id}/minutes/{entry}/comment", "/meetings/{meeting}/minutes/{entry}/comment", "", "AAAFFFNNNS"),
     row("POST", "/meetings/{id}/conclusion", "/meetings/{meeting}/conclusion", "conclusion=Kết luận thử", "AAFAFFNNNS"),
-    row("POST", "/meetings/{id}/actions", "/meetings/{meeting}/actions", "text=Việc thử&bodies={body}&deadline=2023-07-30", "AAFAFFNNNS"),
+    row("POST", "/meetings/{id}/actions", "/meetings/{meeting}/actions", "text=Việc thử&bodies={body}&deadline=2099-07-30", "AAFAFFNNNS"),
     row("POST", "/meetings/{id}/actions/{action}", "/meetings/{meeting}/actions/{action}", "status=done&note=Xong", "AAAAFFNNNS"),
     at("GET", "/follow-up", "", "AAAAAAAAAS"),
     // The API.
@@ -166,6 +170,9 @@ const TABLE: &[Row] = &[
     at("GET", "/api/openapi.json", "", "AAAAAAAAAA"),
     at("GET", "/api/v1/me", "", "AAAAAAAAAS"),
     at("GET", "/api/v1/me/work", "", "AAAAAAAAAS"),
+    at("GET", "/api/v1/holidays", "", "AAFFFFFFFS"),
+    at("POST", "/api/v1/holidays", r#"{"date":"","kind":"day_off"}"#, "AFFFFFFFFS"),
+    row("DELETE", "/api/v1/holidays/{date}", "/api/v1/holidays/2099-01-05", "", "NFFFFFFFFS"),
     at("GET", "/api/v1/reports", "", "AAAAAAAAAS"),
     at("POST", "/api/v1/reports", r#"{"kind":"{kind}","title":"Báo cáo thử","term":null,"body":"{body}","committee":"{committee}","drafters":["{member}"],"lead":"{member}"}"#, "AAFFFFFFFS"),
     row("GET", "/api/v1/reports/{id}", "/api/v1/reports/{report}", "", "AAAAAAAANS"),
@@ -197,7 +204,7 @@ const TABLE: &[Row] = &[
     row("POST", "/api/v1/meetings/{id}/minutes", "/api/v1/meetings/{meeting}/minutes", r#"{"agenda_item":"{item}","speaker":"{member}","summary":"Ý kiến thử"}"#, "AAAFFFNNNS"),
     row("POST", "/api/v1/meetings/{id}/minutes/{entry}/comment", "/api/v1/meetings/{meeting}/minutes/{entry}/comment", "{}", "AAAFFFNNNS"),
     row("PUT", "/api/v1/meetings/{id}/conclusion", "/api/v1/meetings/{meeting}/conclusion", r#"{"text":"Kết luận thử"}"#, "AAFAFFNNNS"),
-    row("POST", "/api/v1/meetings/{id}/actions", "/api/v1/meetings/{meeting}/actions", r#"{"text":"Việc thử","deadline":"2023-07-30","assignees":["body:{body}"]}"#, "AAFAFFNNNS"),
+    row("POST", "/api/v1/meetings/{id}/actions", "/api/v1/meetings/{meeting}/actions", r#"{"text":"Việc thử","deadline":"2099-07-30","assignees":["body:{body}"]}"#, "AAFAFFNNNS"),
     row("PATCH", "/api/v1/meetings/{id}/actions/{action}", "/api/v1/meetings/{meeting}/actions/{action}", r#"{"status":"open","note":null}"#, "AAAAFFNNNS"),
     at("GET", "/api/v1/action-items", "", "AAAAAAAAAS"),
     // The organisation. Bodies pass the edge's checks, so what refuses

@@ -26,6 +26,7 @@ mod rounds;
 mod schemathesis;
 mod search;
 mod ui_demo;
+mod ui_holidays;
 mod ui_home;
 mod ui_meeting;
 mod ui_pages;

@@ -8,6 +8,33 @@ use serde_json::{Value, json};
 
 use crate::reports::{Setup, setup, upload};
 
+/// Assigns an action item on the server's own database as if on `at`: a
+/// deadline since passed was still to come then, which the running server,
+/// on today's clock, refuses. How a test comes by an overdue item without
+/// waiting for one. `by`, `meeting` and `body` are ids as the API gives them.
+pub(crate) async fn assign_back_then(server: &gopy_tests::Server, at: time::OffsetDateTime, by: &str, meeting: &str, body: &str, text: &str, deadline: time::Date) {
+    use std::sync::Arc;
+    let settings = gopy_store::DatabaseSettings {
+        url: format!("sqlite://{}/data/gopy.db", server.dir.path().display()),
+        max_connections: 1,
+        connect_timeout: std::time::Duration::from_secs(10),
+        busy_timeout: std::time::Duration::from_secs(10),
+        group_commit_max: 1,
+        group_commit_wait: std::time::Duration::ZERO,
+    };
+    let store = gopy_store::SeaStore::connect(&settings).await.expect("the server's database");
+    let app = gopy_app::App::new(Arc::new(store.clone()), Arc::new(gopy_store::testing::FixedClock(at)));
+    let actor = app.actor_of(by.parse().expect("a person's id")).await.expect("the person");
+    let new = gopy_app::meetings::NewAction {
+        text: text.to_owned(),
+        bodies: vec![body.parse().expect("a body's id")],
+        deadline: Some(deadline),
+        ..Default::default()
+    };
+    app.assign_action(&actor, (meeting.parse().expect("a meeting's id"), None), new).await.expect("assigned back then");
+    store.close().await;
+}
+
 pub(crate) async fn call(s: &Setup, method: reqwest::Method, path: &str, token: &str, body: Option<Value>) -> (StatusCode, Value) {
     let mut request = s.http.request(method, s.server.url(path)).bearer_auth(token);
     if let Some(body) = body {
@@ -69,8 +96,17 @@ async fn a_meeting_is_run_through_the_api_and_its_overdue_action_shows_on_the_fo
     let undated = json!({ "text": "Báo cáo kết quả", "assignees": [format!("body:{}", report["body"].as_str().expect("body"))] });
     let (status, refused) = call(&s, Method::POST, &path("/actions"), &s.admin_token, Some(undated)).await;
     assert_eq!((status, refused["error"]["fields"]["deadline"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("Nhiệm vụ cần có thời hạn.")));
+    // Today, a deadline of 2023 is past: refused on its field. The item was
+    // assigned at the meeting, when it was still to come.
     let action = json!({ "text": "Tổ biên tập tiếp thu đầy đủ các ý kiến", "assignees": [format!("body:{}", report["body"].as_str().expect("body"))], "deadline": "2023-07-10" });
-    assert_eq!(call(&s, Method::POST, &path("/actions"), &s.admin_token, Some(action)).await.0, StatusCode::CREATED);
+    let (status, refused) = call(&s, Method::POST, &path("/actions"), &s.admin_token, Some(action)).await;
+    assert_eq!((status, refused["error"]["fields"]["deadline"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("Hạn hoàn thành không được ở quá khứ.")));
+    let body = report["body"].as_str().expect("body");
+    let admin_id = admin["id"].as_str().expect("the admin's id");
+    assign_back_then(&s.server, time::macros::datetime!(2023-06-27 11:30 +7), admin_id, &id, body, "Tổ biên tập tiếp thu đầy đủ các ý kiến", time::macros::date!(2023 - 07 - 10)).await;
+    let soon = json!({ "text": "Văn phòng theo dõi", "assignees": [format!("body:{body}")], "working_days": 5 });
+    let (status, m) = call(&s, Method::POST, &path("/actions"), &s.admin_token, Some(soon)).await;
+    assert_eq!(status, StatusCode::CREATED, "in five working days: {m}");
 
     let (status, refused) = call(&s, Method::PATCH, &path(""), &s.admin_token, Some(json!({ "status": "minutes_approved" }))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not held yet: {refused}");

@@ -9,15 +9,17 @@ use std::time::{Duration, Instant};
 
 use gopy_app::comments::{NewAnchor, NewComment};
 use gopy_app::meetings::{NewAction, NewMeeting};
-use gopy_app::rounds::StepRequest;
+use gopy_app::holidays::NewHoliday;
+use gopy_app::rounds::{RoundSchedule, StepRequest};
 use gopy_documents::ImportLimits;
+use gopy_domain::calendar::AdjustmentKind;
 use gopy_domain::workflow::Step;
 use gopy_domain::{ActionStatus, Language};
 use gopy_store::on_both_engines;
 use gopy_store::testing::meeting_day;
 use gopy_tests::{Mail, SmtpServer, TempDir, gopy_command};
 use gopy_app::reports::VersionInput;
-use crate::mail::support::story;
+use crate::mail::support::{person, story};
 use time::macros::{date, datetime};
 
 /// Subjects of the reminder kinds, in both languages: the other notices
@@ -86,7 +88,7 @@ on_both_engines! {
         let smtp = SmtpServer::start();
         let app = db.app_at(meeting_day());
         let s = story(&app).await;
-        app.update_own_account(s.chair.user, "Võ Bí Thư", Language::En).await.expect("the chair reads English");
+        app.update_own_account(s.chair.user, "Võ Bí Thư", Language::En, None).await.expect("the chair reads English");
         let text = "# Báo cáo sơ kết\n\nĐoạn thứ nhất của dự thảo.\n";
         app.add_version(&s.lead, s.report.id, VersionInput::Markdown(text.to_owned()), "", &ImportLimits::default())
             .await
@@ -98,6 +100,7 @@ on_both_engines! {
             late_allowed: false,
             ballot: false,
             reason: None,
+            schedule: Default::default(),
             seen: None,
         };
         app.take_step(&s.secretariat, s.report.id, open).await.expect("round opened");
@@ -113,7 +116,7 @@ on_both_engines! {
         let meeting = app.plan_meeting(&s.secretariat, meeting).await.expect("planned");
         app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
         app.conclude(&s.chair, (meeting.id, None), "Giao nhiệm vụ.").await.expect("concluded");
-        let task = |text: &str| NewAction { text: text.into(), bodies: vec![], people: vec![s.member.user], deadline: Some(date!(2023-07-07)) };
+        let task = |text: &str| NewAction { text: text.into(), bodies: vec![], people: vec![s.member.user], deadline: Some(date!(2023-07-07)), working_days: None };
         app.assign_action(&s.chair, (meeting.id, None), task("Hoàn thiện dự thảo")).await.expect("assigned");
         let (_, sent_early) = app.assign_action(&s.chair, (meeting.id, None), task("Gửi tài liệu")).await.expect("assigned");
         let member = "uv@tinhuy.vn".to_owned();
@@ -174,5 +177,57 @@ on_both_engines! {
         // Nothing more is due that morning: running again sends nothing.
         assert_eq!(two_workers_at("2023-07-14T08:00:00+07:00", &db.url, &smtp), 0);
         assert_eq!(reminders(&smtp.messages()).len(), 8, "each reminder once");
+    }
+}
+
+on_both_engines! {
+    async fn a_round_with_its_own_offsets_reminds_on_the_right_working_days_skipping_a_day_off_the_admin_added(db) {
+        let smtp = SmtpServer::start();
+        let app = db.app_at(meeting_day());
+        let s = story(&app).await;
+        app.update_own_account(s.chair.user, "Võ Bí Thư", Language::En, Some("Asia/Ho_Chi_Minh")).await.expect("the chair reads English");
+        let admin = person(&app, "quantri@tinhuy.vn", "Nguyễn Văn Quản", vec![gopy_domain::GlobalRole::Admin]).await;
+        let admin = app.actor_of(admin.id).await.expect("actor");
+        // Monday 3/7/2023 declared a day off.
+        let day_off = NewHoliday { date: Some(date!(2023 - 07 - 03)), kind: Some(AdjustmentKind::DayOff), note: "Nghỉ hoán đổi".into() };
+        app.add_holiday(&admin, day_off).await.expect("the admin adds the day off");
+        let text = "# Báo cáo sơ kết\n\nĐoạn thứ nhất của dự thảo.\n";
+        app.add_version(&s.lead, s.report.id, VersionInput::Markdown(text.to_owned()), "", &ImportLimits::default())
+            .await
+            .expect("v1");
+        // Friday 7/7, 17:00, reminded four and two working days before:
+        // Thursday, Wednesday, Tuesday, (Monday off), Friday 30/6; and
+        // Wednesday 5/7. Without the day off the first would be Monday.
+        let open = StepRequest {
+            step: Step::OpenRound,
+            deadline: Some(datetime!(2023-07-07 17:00 +7)),
+            late_allowed: false,
+            ballot: false,
+            reason: None,
+            schedule: RoundSchedule { working_days: None, reminder_offsets: Some(vec![4, 2]) },
+            seen: None,
+        };
+        app.take_step(&s.secretariat, s.report.id, open).await.expect("round opened");
+        let member = "uv@tinhuy.vn".to_owned();
+        let chair = "bithu@tinhuy.vn".to_owned();
+        let report = &s.report.title;
+
+        assert_eq!(two_workers_at("2023-06-29T08:00:00+07:00", &db.url, &smtp), 0, "not yet");
+        assert_eq!(two_workers_at("2023-06-30T08:00:00+07:00", &db.url, &smtp), 2);
+        let friday = reminder_mails(&smtp, 2);
+        assert_eq!(friday, vec![
+            (chair.clone(), format!("Closing soon: {report} (Friday, 07/07/2023 17:00)")),
+            (member.clone(), format!("Sắp hết hạn góp ý: {report} (Thứ Sáu, 07/07/2023 17:00)")),
+        ]);
+        // The day off, and the day the default offset of three would have used: nothing.
+        for morning in ["2023-07-03T08:00:00+07:00", "2023-07-04T08:00:00+07:00"] {
+            assert_eq!(two_workers_at(morning, &db.url, &smtp), 0, "nothing on {morning}");
+        }
+        assert_eq!(two_workers_at("2023-07-05T08:00:00+07:00", &db.url, &smtp), 2);
+        let wednesday = reminder_mails(&smtp, 4);
+        assert_eq!(new_ones(&wednesday, &friday), friday, "the same two, two working days before");
+        // Nor on the day the default offset of one would have used.
+        assert_eq!(two_workers_at("2023-07-06T08:00:00+07:00", &db.url, &smtp), 0);
+        assert_eq!(reminders(&smtp.messages()).len(), 4, "each reminder once");
     }
 }

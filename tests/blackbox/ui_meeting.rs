@@ -2,7 +2,8 @@
 //! Chromium, as the secretariat runs it: planned on the meetings page, four
 //! bodies each presenting its draft, attendance with an absence, two spoken
 //! opinions of which one becomes a comment the drafting team must answer,
-//! the conclusion with three action items (one already past its deadline),
+//! the conclusion with three action items (one already past its deadline,
+//! refused today and so assigned as on the meeting's day),
 //! the meeting held and its minutes approved, then the follow-up page.
 //!
 //! The people, bodies and drafts are set up over HTTP with the shared
@@ -365,7 +366,25 @@ fn the_secretariat_runs_the_meeting_of_the_story_in_the_browser() {
     let concluded = browser.wait_for_text(".conclusion-text", "cơ bản đạt yêu cầu");
     assert!(concluded.contains("tiếp thu đầy đủ các ý kiến") && concluded.contains("7/24 chỉ tiêu"), "{concluded}");
     assign(&browser, ACTION_SUPPORT, story.body(SUPPORT_UNIT), &days_from_today(30));
-    assign(&browser, ACTION_EDITORIAL, story.body(EDITORIAL_TEAM), "2023-07-10");
+    // A deadline already past is refused beside its field, what was typed
+    // kept; the item was assigned at the meeting in 2023, when it was still
+    // to come, which the test does on the server's database at that date.
+    browser.fill("#action-text", ACTION_EDITORIAL);
+    set_value(&browser, "#deadline", "2023-07-10");
+    browser.execute("window.__before_submit = true;", &[]);
+    browser.submit("#action-form");
+    browser.wait_until("the refused form's page", |b| {
+        let state = b.execute("return window.__before_submit ? null : document.readyState;", &[]);
+        (state.as_str() == Some("complete")).then_some(())
+    });
+    let refused = browser.wait_for_text("#deadline-error", "quá khứ");
+    assert!(refused.contains("Hạn hoàn thành"), "{refused}");
+    assert_eq!(browser.execute("return document.getElementById('deadline').value;", &[]), "2023-07-10");
+    let meeting = meeting_url.rsplit('/').next().expect("the meeting's id").to_owned();
+    let back_then = time::macros::datetime!(2023-06-27 11:30 +7);
+    runtime.block_on(crate::meetings::assign_back_then(&s.server, back_then, &story.admin, &meeting, story.body(EDITORIAL_TEAM), ACTION_EDITORIAL, time::macros::date!(2023 - 07 - 10)));
+    browser.open(&meeting_url);
+    browser.wait_for_text("table.actions", ACTION_EDITORIAL);
     assign(&browser, ACTION_OFFICE, story.body(OFFICE), &days_from_today(15));
     let actions = browser.text("table.actions");
     assert!(actions.contains(SUPPORT_UNIT) && actions.contains(EDITORIAL_TEAM) && actions.contains(OFFICE), "{actions}");

@@ -196,8 +196,8 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         .await
         .map_err(failed("version 1"))?;
     let now = OffsetDateTime::now_utc();
-    let open = |days| StepRequest { step: Step::OpenRound, deadline: Some(now + Duration::days(days)), late_allowed: false, ballot: true, reason: None, seen: None };
-    let close = StepRequest { step: Step::CloseRound, deadline: None, late_allowed: false, ballot: false, reason: None, seen: None };
+    let open = |days| StepRequest { step: Step::OpenRound, deadline: Some(now + Duration::days(days)), late_allowed: false, ballot: true, reason: None, schedule: Default::default(), seen: None };
+    let close = StepRequest { step: Step::CloseRound, deadline: None, late_allowed: false, ballot: false, reason: None, schedule: Default::default(), seen: None };
     app.take_step(&office_actor, review.id, open(7)).await.map_err(failed("round 1"))?;
     let fixture: Value = serde_json::from_str(COMMENTS).context("the demo comments")?;
     let mut answers = Vec::new();
@@ -286,8 +286,10 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         ("Bộ phận giúp việc tổng hợp số liệu chỉ tiêu 6 tháng đầu năm", organisation, time::macros::date!(2023 - 07 - 10), Some("Đã gửi bảng số liệu")),
         ("Văn phòng Tỉnh ủy ban hành thông báo kết luận, theo dõi, đôn đốc việc thực hiện", office, time::macros::date!(2023 - 07 - 15), None),
     ] {
-        let new = NewAction { text: text.to_owned(), bodies: vec![body], people: vec![], deadline: Some(deadline) };
-        let (_, action) = app.assign_action(&office_actor, (meeting.id, None), new).await.map_err(failed("an action item"))?;
+        let new = NewAction { text: text.to_owned(), bodies: vec![body], people: vec![], deadline: Some(deadline), working_days: None };
+        // Assigned at the meeting, when the deadlines were still to come.
+        let on_the_day = app.clone().with_clock(Arc::new(At(ends_at)));
+        let (_, action) = on_the_day.assign_action(&office_actor, (meeting.id, None), new).await.map_err(failed("an action item"))?;
         if let Some(note) = done {
             app.follow_up_action(&office_actor, (meeting.id, None), action.id, ActionStatus::Done, note).await.map_err(failed("a follow-up"))?;
         }
@@ -305,7 +307,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
     // The inspection review is handed to the chair, so the chair's home has
     // a report awaiting approval.
     let inspection_a = actor(&insp_lead).await?;
-    let submit = StepRequest { step: Step::Submit, deadline: None, late_allowed: false, ballot: false, reason: None, seen: None };
+    let submit = StepRequest { step: Step::Submit, deadline: None, late_allowed: false, ballot: false, reason: None, schedule: Default::default(), seen: None };
     app.take_step(&inspection_a, inspection_report.id, submit).await.map_err(failed("submitting the inspection review"))?;
 
     Ok(Cast {
@@ -318,4 +320,13 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         ],
         report: review.id,
     })
+}
+
+/// A clock stopped at one moment of the demo's story.
+struct At(OffsetDateTime);
+
+impl gopy_app::Clock for At {
+    fn now(&self) -> OffsetDateTime {
+        self.0
+    }
 }

@@ -121,6 +121,9 @@ mod tests {
         let at = time::macros::datetime!(2023-06-27 01:05 UTC);
         assert_eq!(format_date_time(at, "Asia/Ho_Chi_Minh"), "27/06/2023 08:05");
         assert_eq!(format_date_time(at, "Europe/Paris"), "27/06/2023 01:05 UTC");
+        assert_eq!(format_date_time(at, "Asia/Tokyo"), "27/06/2023 10:05");
+        assert_eq!(format_day_with_weekday(Language::Vi, time::macros::date!(2023 - 06 - 30)), "Thứ Sáu, 30/06/2023");
+        assert_eq!(format_deadline(Language::En, at, "Asia/Ho_Chi_Minh"), "Tuesday, 27/06/2023 08:05");
     }
 
     #[test]
@@ -402,14 +405,15 @@ pub fn form_errors(ctx: &crate::auth::Ctx, err: &AppError) -> FieldErrors {
 }
 
 /// A moment as people in Việt Nam write it (27/06/2023 08:00), in the
-/// person's time zone. Gopy's zones have no daylight saving, so a fixed
-/// offset per zone is exact; an unknown zone is shown in UTC, marked so.
+/// person's time zone (one of those an account may choose, none of which
+/// keeps daylight saving, so a fixed offset is exact); an unknown zone is
+/// shown in UTC, marked so.
 pub fn format_date_time(at: time::OffsetDateTime, time_zone: &str) -> String {
-    let (offset_hours, suffix) = match time_zone {
-        "Asia/Ho_Chi_Minh" | "Asia/Saigon" | "Asia/Bangkok" | "Asia/Jakarta" | "Asia/Vientiane" | "Asia/Phnom_Penh" => (7, ""),
-        _ => (0, " UTC"),
+    let (offset, suffix) = if gopy_domain::reminder::is_known_zone(time_zone) || time_zone == "Asia/Saigon" {
+        (gopy_domain::reminder::zone_offset(time_zone), "")
+    } else {
+        (time::UtcOffset::UTC, " UTC")
     };
-    let offset = time::UtcOffset::from_hms(offset_hours, 0, 0).unwrap_or(time::UtcOffset::UTC);
     let local = at.to_offset(offset);
     format!(
         "{:02}/{:02}/{} {:02}:{:02}{suffix}",
@@ -419,6 +423,31 @@ pub fn format_date_time(at: time::OffsetDateTime, time_zone: &str) -> String {
         local.hour(),
         local.minute()
     )
+}
+
+/// A day with its weekday, as deadlines are shown: "Thứ Sáu, 27/06/2023"
+/// (or "Friday, 27/06/2023").
+pub fn format_day_with_weekday(language: Language, date: time::Date) -> String {
+    let weekday = match language {
+        Language::Vi => gopy_domain::calendar::weekday_vi(date),
+        Language::En => gopy_domain::calendar::weekday_en(date),
+    };
+    format!("{weekday}, {}", format_date(date))
+}
+
+/// A deadline moment with its weekday, in the person's zone: "Thứ Sáu,
+/// 07/07/2023 17:00".
+pub fn format_deadline(language: Language, at: time::OffsetDateTime, time_zone: &str) -> String {
+    let local = if gopy_domain::reminder::is_known_zone(time_zone) || time_zone == "Asia/Saigon" {
+        at.to_offset(gopy_domain::reminder::zone_offset(time_zone))
+    } else {
+        at.to_offset(time::UtcOffset::UTC)
+    };
+    let weekday = match language {
+        Language::Vi => gopy_domain::calendar::weekday_vi(local.date()),
+        Language::En => gopy_domain::calendar::weekday_en(local.date()),
+    };
+    format!("{weekday}, {}", format_date_time(at, time_zone))
 }
 
 /// A whole number the Vietnamese way, with dots between thousands: 3.850.

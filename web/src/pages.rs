@@ -28,6 +28,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/admin_person", include_str!("../templates/pages/admin_person.hbs")),
     ("pages/admin_bodies", include_str!("../templates/pages/admin_bodies.hbs")),
     ("pages/admin_terms", include_str!("../templates/pages/admin_terms.hbs")),
+    ("pages/admin_holidays", include_str!("../templates/pages/admin_holidays.hbs")),
     ("pages/committees", include_str!("../templates/pages/committees.hbs")),
     ("pages/committee", include_str!("../templates/pages/committee.hbs")),
     ("pages/reports", include_str!("../templates/pages/reports.hbs")),

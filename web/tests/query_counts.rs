@@ -423,6 +423,7 @@ impl Site {
                 bodies: vec![body],
                 people: vec![office.id],
                 deadline: Some(time::macros::date!(2023 - 07 - 10)),
+                working_days: None,
             };
             self.app.assign_action(&secretariat, (meeting.id, None), action).await.expect("action");
         }

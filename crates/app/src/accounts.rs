@@ -352,13 +352,22 @@ impl App {
         Ok(())
     }
 
-    /// Changes one's own name and language.
-    pub async fn update_own_account(&self, user: UserId, name: &str, language: Language) -> Result<User, AppError> {
+    /// Changes one's own name, language and (when given) time zone, in
+    /// which one's pages show times and one's reminders and daily digest
+    /// arrive in the morning.
+    pub async fn update_own_account(&self, user: UserId, name: &str, language: Language, time_zone: Option<&str>) -> Result<User, AppError> {
         let name = Name::parse(name).map_err(|e| AppError::invalid("name", e))?;
+        let time_zone = time_zone.map(str::trim);
+        if time_zone.is_some_and(|z| !gopy_domain::reminder::is_known_zone(z)) {
+            return Err(AppError::invalid("time_zone", crate::InvalidReason::Rule("err_time_zone".into())));
+        }
         let mut uow = self.store.begin().await?;
         let mut person = uow.find_user(user).await?.ok_or(AppError::NotFound { what: "user" })?;
         person.name = name;
         person.language = language;
+        if let Some(zone) = time_zone {
+            person.time_zone = zone.to_owned();
+        }
         uow.update_user(&person).await?;
         let event = self.audit(Some(user), "user.account_changed", "user", Some(user.as_uuid()), json!({}));
         uow.record_audit_event(&event).await?;

@@ -88,6 +88,9 @@ pub struct NewAction {
     pub bodies: Vec<BodyId>,
     pub people: Vec<UserId>,
     pub deadline: Option<Date>,
+    /// "trong n ngày làm việc": the n-th working day after today in Hà Nội,
+    /// counted in the stored calendar; instead of `deadline`.
+    pub working_days: Option<u32>,
 }
 
 /// A meeting with what its page shows beside it: each linked report and
@@ -398,7 +401,7 @@ impl App {
             assignees: new.bodies.iter().map(|b| Assignee::Body(*b)).chain(new.people.iter().map(|p| Assignee::Person(*p))).collect(),
             deadline: new.deadline,
         };
-        self.change(actor, (id, seen), Action::Conclude, "meeting.action_assigned", Assign(draft)).await
+        self.change(actor, (id, seen), Action::Conclude, "meeting.action_assigned", Assign(draft, new.working_days)).await
     }
 
     /// Marks an action item done with a note, or open again; `seen` as for
@@ -691,7 +694,7 @@ struct Opinion(MinuteEntry);
 #[derive(Clone)]
 struct Conclude(Conclusion);
 #[derive(Clone)]
-struct Assign(ActionDraft);
+struct Assign(ActionDraft, Option<u32>);
 #[derive(Clone)]
 struct FollowUp {
     action: ActionItemId,
@@ -750,9 +753,23 @@ impl AsyncChange<()> for Conclude {
 }
 
 impl AsyncChange<ActionItem> for Assign {
-    async fn apply(self, _: &App, uow: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<(ActionItem, serde_json::Value), AppError> {
+    async fn apply(self, app: &App, uow: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<(ActionItem, serde_json::Value), AppError> {
+        let Assign(mut draft, working_days) = self;
+        let today = app.now().to_offset(gopy_domain::meeting::VIETNAM).date();
+        draft.deadline = match (draft.deadline, working_days) {
+            (Some(_), Some(_)) => return Err(AppError::invalid("working_days", InvalidReason::Rule("err_deadline_twice".into()))),
+            (None, Some(n)) if n == 0 || n > crate::rounds::MAX_WORKING_DAYS => {
+                return Err(AppError::invalid("working_days", InvalidReason::Rule("err_working_days_range".into())));
+            }
+            (None, Some(n)) => crate::holidays::working_calendar(uow).await?.deadline_in(today, n),
+            (deadline, None) => deadline,
+        };
+        // A deadline already over is a typing mistake; today is still to come.
+        if draft.deadline.is_some_and(|d| d < today) {
+            return Err(AppError::invalid("deadline", InvalidReason::Rule("err_action_deadline_passed".into())));
+        }
         let bodies = uow.list_bodies().await?;
-        for who in &self.0.assignees {
+        for who in &draft.assignees {
             let exists = match who {
                 Assignee::Body(b) => bodies.iter().any(|x| x.id == *b),
                 Assignee::Person(p) => uow.find_user(*p).await?.is_some(),
@@ -761,7 +778,7 @@ impl AsyncChange<ActionItem> for Assign {
                 return Err(AppError::invalid("assignees", InvalidReason::Missing));
             }
         }
-        let action = meeting.assign(ActionItemId::from_uuid(new_id()), self.0).map_err(refused)?.clone();
+        let action = meeting.assign(ActionItemId::from_uuid(new_id()), draft).map_err(refused)?.clone();
         let details = json!({ "action": action.id, "assignees": action.assignees, "deadline": action.deadline.to_string() });
         Ok((action, details))
     }

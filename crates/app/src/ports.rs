@@ -61,7 +61,7 @@ pub trait Store: Send + Sync + 'static {
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
 pub trait UnitOfWork:
-    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + NotifierStore + ReminderStore + WordImportStore + Send
+    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + NotifierStore + ReminderStore + WordImportStore + CalendarStore + Send
 {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
@@ -574,4 +574,22 @@ pub trait WordImportStore: Send {
         import: uuid::Uuid,
         rows: &[(String, CommentId)],
     ) -> Result<(), StoreError>;
+}
+
+/// The admin's changes to the working-day calendar: the government's yearly
+/// days off and make-up working days, one per day.
+#[async_trait]
+pub trait CalendarStore: Send {
+    /// Every change, earliest day first.
+    async fn calendar_adjustments(&mut self) -> Result<Vec<gopy_domain::calendar::Adjustment>, StoreError>;
+    /// Adds a change; a day that has one already is a
+    /// [`StoreError::Conflict`].
+    async fn insert_calendar_adjustment(
+        &mut self,
+        adjustment: &gopy_domain::calendar::Adjustment,
+        by: Option<UserId>,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Removes the change of `day`; `false` if it had none.
+    async fn delete_calendar_adjustment(&mut self, day: time::Date) -> Result<bool, StoreError>;
 }

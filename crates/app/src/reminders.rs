@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use gopy_domain::calendar::{WorkingCalendar, weekday_vi};
+use gopy_domain::calendar::{weekday_en, weekday_vi};
 use gopy_domain::reminder::{
     OVERDUE_EVERY, Reminder, ReminderKind, ReminderOutcome, ReminderSettings, action_deadline, action_due_soon,
     action_escalation, action_first_overdue, next_working_morning, round_closing_times, zone_offset,
@@ -25,6 +25,7 @@ use gopy_domain::{
 };
 use time::{Date, OffsetDateTime};
 
+use crate::holidays::working_calendar;
 use crate::{App, AppError, UnitOfWork, new_id};
 
 /// What one pass of the scheduler did.
@@ -42,19 +43,13 @@ impl ReminderRound {
     }
 }
 
-/// The calendar reminders count working days in. The admin's yearly days
-/// off and make-up days are not stored yet, so it is the built-in one.
-fn calendar() -> WorkingCalendar {
-    WorkingCalendar::new(&[])
-}
-
 /// A deadline as the recipient reads it: the weekday in their language and
 /// the date (and time, for a round) in their zone.
 fn deadline_words(at: OffsetDateTime, zone: &str, language: Language, with_time: bool) -> (String, String) {
     let local = at.to_offset(zone_offset(zone));
     let weekday = match language {
         Language::Vi => weekday_vi(local.date()).to_owned(),
-        Language::En => local.weekday().to_string(),
+        Language::En => weekday_en(local.date()).to_owned(),
     };
     let date = format!("{:02}/{:02}/{}", local.day(), u8::from(local.month()), local.year());
     let text = if with_time { format!("{date} {:02}:{:02}", local.hour(), local.minute()) } else { date };
@@ -65,7 +60,7 @@ fn deadline_words(at: OffsetDateTime, zone: &str, language: Language, with_time:
 fn action_day_words(deadline: Date, language: Language) -> (String, String) {
     let weekday = match language {
         Language::Vi => weekday_vi(deadline).to_owned(),
-        Language::En => deadline.weekday().to_string(),
+        Language::En => weekday_en(deadline).to_owned(),
     };
     (weekday, format!("{:02}/{:02}/{}", deadline.day(), u8::from(deadline.month()), deadline.year()))
 }
@@ -99,8 +94,9 @@ impl App {
     }
 
     /// Plans the "round closing soon" reminders of a round just opened: for
-    /// every member of the committee (not its secretary), at each offset
-    /// before the deadline that is still to come.
+    /// every member of the committee (not its secretary), at each of the
+    /// round's offsets (the settings' when it has none) before the deadline
+    /// that is still to come, counted in the stored calendar.
     pub(crate) async fn plan_round_reminders(
         &self,
         uow: &mut dyn UnitOfWork,
@@ -108,14 +104,15 @@ impl App {
         round: &Round,
     ) -> Result<(), AppError> {
         let now = self.now();
-        let calendar = calendar();
+        let calendar = working_calendar(uow).await?;
+        let offsets = if round.reminder_offsets.is_empty() { &self.reminders.round_offsets } else { &round.reminder_offsets };
         let mut planned = Vec::new();
         for member in uow.memberships_of_committee(committee).await? {
             if member.role == CommitteeRole::Secretary {
                 continue;
             }
             let Some(user) = uow.find_user(member.user).await? else { continue };
-            for due_at in round_closing_times(&calendar, round.deadline, &self.reminders.round_offsets, &user.time_zone) {
+            for due_at in round_closing_times(&calendar, round.deadline, offsets, &user.time_zone) {
                 if due_at > now {
                     planned.push(self.reminder(ReminderKind::RoundClosing, round.id.as_uuid(), user.id, round.deadline, due_at));
                 }
@@ -137,7 +134,7 @@ impl App {
         round: &Round,
         closes: OffsetDateTime,
     ) -> Result<(), AppError> {
-        let calendar = calendar();
+        let calendar = working_calendar(uow).await?;
         let mut planned = Vec::new();
         for drafter in uow.drafting_team(report).await? {
             let Some(user) = uow.find_user(drafter.user).await? else { continue };
@@ -159,7 +156,7 @@ impl App {
             return Ok(());
         }
         let now = self.now();
-        let calendar = calendar();
+        let calendar = working_calendar(uow).await?;
         let people = uow.list_users().await?;
         let zone_of: HashMap<UserId, &str> = people.iter().map(|u| (u.id, u.time_zone.as_str())).collect();
         let zone = |id: UserId| zone_of.get(&id).copied().unwrap_or(User::DEFAULT_TIME_ZONE);
@@ -304,7 +301,7 @@ impl App {
             round: round.number,
             unanswered: unanswered as u64,
         });
-        let next = next_working_morning(&calendar(), now, &recipient.time_zone)
+        let next = next_working_morning(&working_calendar(uow).await?, now, &recipient.time_zone)
             .map(|due_at| self.reminder(ReminderKind::AnswersOwed, reminder.subject, recipient.id, reminder.deadline, due_at));
         Ok(Some((notice, next)))
     }

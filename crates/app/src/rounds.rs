@@ -2,6 +2,7 @@
 //! submitting, approving or returning; the ballot of a round; the
 //! secretariat's dashboard and each report's timeline.
 
+use gopy_domain::reminder::{OffsetProblem, check_round_offsets, fitting_offsets};
 use gopy_domain::workflow::{Ballot, Circumstances, Round, Step, StepRefused, Vote, next_state};
 use gopy_domain::{
     Action, Actor, Approval, AuditEvent, CommentCounts, CommentId, CommitteeRole, Notice, OutboxMessage, ReportStepV1,
@@ -24,10 +25,58 @@ pub struct StepRequest {
     pub ballot: bool,
     /// For returning a report.
     pub reason: Option<String>,
+    /// For opening a round: a deadline in working days, and the reminders.
+    pub schedule: RoundSchedule,
     /// The report's revision the person saw (a form's hidden field, an
     /// `If-Match`): a report changed since is refused as stale. `None`
     /// asks for the step on the report as it is.
     pub seen: Option<u32>,
+}
+
+/// How a round's time is given besides a fixed deadline.
+#[derive(Clone, Debug, Default)]
+pub struct RoundSchedule {
+    /// "trong n ngày làm việc": the deadline is 17:00 in Hà Nội on the
+    /// n-th working day after today, counted in the stored calendar. Given
+    /// instead of [`StepRequest::deadline`]; both given is refused.
+    pub working_days: Option<u32>,
+    /// Working days before the deadline at which members are reminded.
+    /// `None`: the settings' defaults that fit the round.
+    pub reminder_offsets: Option<Vec<u32>>,
+}
+
+/// The hour at which a deadline given in working days ends: the end of the
+/// office day in Hà Nội.
+pub const WORKING_DAY_ENDS: time::Time = match time::Time::from_hms(17, 0, 0) {
+    Ok(t) => t,
+    Err(_) => time::Time::MIDNIGHT,
+};
+
+/// The most working days a deadline may be given in: a quarter.
+pub const MAX_WORKING_DAYS: u32 = 65;
+
+/// Reads "3, 1" (or "3 1", "3;1") as offsets in working days; the field
+/// named in the refusal is `reminder_offsets`.
+pub fn parse_offsets(raw: &str) -> Result<Vec<u32>, AppError> {
+    let bad = || AppError::invalid("reminder_offsets", InvalidReason::Rule("err_offsets_format".into()));
+    let offsets: Vec<u32> = raw
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|n| !n.is_empty())
+        .map(|n| n.parse::<u32>().map_err(|_| bad()))
+        .collect::<Result<_, _>>()?;
+    if offsets.len() > gopy_domain::reminder::MAX_OFFSETS || offsets.iter().any(|n| *n > gopy_domain::reminder::MAX_OFFSET) {
+        return Err(bad());
+    }
+    Ok(offsets)
+}
+
+/// An offset refused, on its field.
+fn offset_refused(problem: OffsetProblem) -> AppError {
+    let key = match problem {
+        OffsetProblem::AfterDeadline(_) => "err_offset_after_deadline",
+        OffsetProblem::BeforeOpening(_) => "err_offset_before_opening",
+    };
+    AppError::invalid("reminder_offsets", InvalidReason::Rule(key.into()))
 }
 
 /// A report's state and its latest round, as a step leaves them (or, for
@@ -100,11 +149,19 @@ impl App {
         let unanswered: Vec<CommentId> =
             uow.comments_of_report(id).await?.iter().filter(|c| c.awaits_answer()).map(|c| c.id).collect();
         let now = self.now();
+        let calendar = crate::holidays::working_calendar(uow.as_mut()).await?;
+        let deadline = match (request.step, request.deadline, request.schedule.working_days) {
+            (Step::OpenRound, Some(_), Some(_)) => {
+                return Err(AppError::invalid("working_days", InvalidReason::Rule("err_deadline_twice".into())));
+            }
+            (Step::OpenRound, None, Some(n)) => Some(deadline_in_working_days(&calendar, now, n)?),
+            (_, deadline, _) => deadline,
+        };
         let circumstances = Circumstances {
             now,
             latest_version: latest,
             unanswered: &unanswered,
-            deadline: request.deadline,
+            deadline,
             reason: request.reason.as_deref(),
         };
         let from = report.status;
@@ -123,15 +180,24 @@ impl App {
         uow.update_report_state(&mut report).await?;
         match request.step {
             Step::OpenRound => {
+                let deadline = deadline.unwrap_or(now);
+                let reminder_offsets = match request.schedule.reminder_offsets.as_ref().filter(|o| !o.is_empty()) {
+                    Some(offsets) => {
+                        check_round_offsets(&calendar, now, deadline, offsets).map_err(offset_refused)?;
+                        offsets.clone()
+                    }
+                    None => fitting_offsets(&calendar, now, deadline, &self.reminders.round_offsets),
+                };
                 let round = Round {
                     id: RoundId::from_uuid(new_id()),
                     number: rounds.last().map_or(1, |r| r.number + 1),
                     version: latest.unwrap_or(1),
                     opened_at: now,
-                    deadline: request.deadline.unwrap_or(now),
+                    deadline,
                     late_allowed: request.late_allowed,
                     ballot: request.ballot,
                     closed_at: None,
+                    reminder_offsets,
                     revision: 0,
                 };
                 uow.insert_round(id, &round).await?;
@@ -140,6 +206,7 @@ impl App {
                 details["round"] = json!(round.number);
                 details["version"] = json!(round.version);
                 details["deadline"] = json!(round.deadline);
+                details["reminder_offsets"] = json!(round.reminder_offsets);
                 let members = uow.memberships_of_committee(report.committee).await?;
                 for member in members {
                     uow.enqueue(&self.report_notice(member.user, Notice::RoundOpened, &report, None)).await?;
@@ -306,6 +373,18 @@ pub(crate) enum Gate {
     /// Replies, edits and withdrawals: until approval.
     Thread,
     Answer,
+}
+
+/// 17:00 in Hà Nội on the `n`-th working day after today there.
+fn deadline_in_working_days(calendar: &gopy_domain::calendar::WorkingCalendar, now: OffsetDateTime, n: u32) -> Result<OffsetDateTime, AppError> {
+    if n == 0 || n > MAX_WORKING_DAYS {
+        return Err(AppError::invalid("working_days", InvalidReason::Rule("err_working_days_range".into())));
+    }
+    let today = now.to_offset(gopy_domain::meeting::VIETNAM).date();
+    let day = calendar
+        .deadline_in(today, n)
+        .ok_or_else(|| AppError::invalid("working_days", InvalidReason::Rule("err_working_days_range".into())))?;
+    Ok(day.with_time(WORKING_DAY_ENDS).assume_offset(gopy_domain::meeting::VIETNAM))
 }
 
 impl From<StepRefused> for AppError {

@@ -131,6 +131,12 @@ pub enum Action {
     FollowUpAction,
     /// See the mail waiting, sent and failed, and send a failed one again.
     ManageMail,
+    /// Read the working-day calendar's yearly days off and make-up days:
+    /// who sets deadlines.
+    ViewHolidays,
+    /// Add or remove the government's yearly days off and make-up working
+    /// days: the admin, as with the other settings of the installation.
+    ManageHolidays,
 }
 
 impl Action {
@@ -172,6 +178,8 @@ impl Action {
         Action::ApproveMinutes,
         Action::FollowUpAction,
         Action::ManageMail,
+        Action::ViewHolidays,
+        Action::ManageHolidays,
     ];
 }
 
@@ -214,6 +222,8 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
         (GrantGlobalRole, Person(_)) => actor.is_admin(),
         // Mail holds everyone's addresses and what they were told: admins only.
         (ManageMail, Organisation) => actor.is_admin(),
+        (ViewHolidays, Organisation) => actor.organises(),
+        (ManageHolidays, Organisation) => actor.is_admin(),
         (ViewCommittee, Committee(c)) => actor.organises() || actor.role_in(c).is_some(),
         (ManageMemberships, Committee(c)) => {
             actor.organises() || actor.role_in(c) == Some(CommitteeRole::Secretary)
@@ -386,6 +396,8 @@ mod tests {
             (Action::EditComment, "a comment one recorded for someone", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::EditComment, "someone else's comment", [N, N, N, N, N, N, N, N, N, N]),
             (Action::ManageMail, "organisation", [Y, N, N, N, N, N, N, N, N, N]),
+            (Action::ViewHolidays, "organisation", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::ManageHolidays, "organisation", [Y, N, N, N, N, N, N, N, N, N]),
             (Action::WithdrawComment, "one's own comment", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::WithdrawComment, "a comment one recorded for someone", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::WithdrawComment, "someone else's comment", [Y, Y, N, N, N, N, N, N, N, N]),

@@ -55,6 +55,9 @@ impl FromStr for MailStatus {
     }
 }
 
+/// The hour of the person's morning at which the daily digest goes out.
+pub const DAILY_DIGEST_HOUR: u8 = 7;
+
 /// How a person wants one kind of notice: each as it happens, gathered
 /// hourly or daily, or not at all.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -78,18 +81,24 @@ impl Delivery {
         }
     }
 
-    /// When a notice written at `created_at` is to go out under this choice:
-    /// hourly digests at the next full hour, daily ones at the next 07:00 in
-    /// Hà Nội (00:00 UTC), so everything a person gets in one slot travels
-    /// in one mail. `None` for at once (its own due time) and off.
-    pub fn slot(self, created_at: OffsetDateTime) -> Option<OffsetDateTime> {
-        let utc = created_at.to_offset(time::UtcOffset::UTC);
-        let hour_start = utc.replace_minute(0).ok()?.replace_second(0).ok()?.replace_nanosecond(0).ok()?;
-        match self {
-            Self::Hourly => Some(hour_start + Duration::hours(1)),
-            Self::Daily => Some(hour_start.replace_hour(0).ok()? + Duration::days(1)),
-            Self::AtOnce | Self::Off => None,
-        }
+    /// When a notice written at `created_at` is to go out under this choice
+    /// for a person whose zone is `zone` (an offset from UTC): hourly
+    /// digests at the next full hour, daily ones at the next 07:00 in the
+    /// person's zone (00:00 UTC in Hà Nội), so everything a person gets in
+    /// one slot travels in one mail. `None` for at once (its own due time)
+    /// and off.
+    pub fn slot(self, created_at: OffsetDateTime, zone: time::UtcOffset) -> Option<OffsetDateTime> {
+        let local = created_at.to_offset(zone);
+        let hour_start = local.replace_minute(0).ok()?.replace_second(0).ok()?.replace_nanosecond(0).ok()?;
+        let slot = match self {
+            Self::Hourly => hour_start + Duration::hours(1),
+            Self::Daily => {
+                let seven = hour_start.replace_hour(DAILY_DIGEST_HOUR).ok()?;
+                if seven > local { seven } else { seven + Duration::days(1) }
+            }
+            Self::AtOnce | Self::Off => return None,
+        };
+        Some(slot.to_offset(time::UtcOffset::UTC))
     }
 }
 
@@ -138,11 +147,20 @@ mod tests {
     use time::macros::datetime;
 
     #[test]
-    fn digests_go_out_at_the_next_hour_or_the_next_morning() {
+    fn digests_go_out_at_the_next_hour_or_the_next_morning_in_the_persons_zone() {
+        let hanoi = time::UtcOffset::from_hms(7, 0, 0).expect("an offset");
         let at = datetime!(2023-06-27 01:20:30 UTC);
-        assert_eq!(Delivery::Hourly.slot(at), Some(datetime!(2023-06-27 02:00 UTC)));
-        assert_eq!(Delivery::Daily.slot(at), Some(datetime!(2023-06-28 00:00 UTC)));
-        assert_eq!(Delivery::AtOnce.slot(at), None);
+        assert_eq!(Delivery::Hourly.slot(at, hanoi), Some(datetime!(2023-06-27 02:00 UTC)));
+        // 08:20 in Hà Nội: the next 07:00 there is tomorrow's.
+        assert_eq!(Delivery::Daily.slot(at, hanoi), Some(datetime!(2023-06-28 00:00 UTC)));
+        // 06:20 in Hà Nội: this morning's 07:00 is still to come.
+        assert_eq!(Delivery::Daily.slot(datetime!(2023-06-26 23:20 UTC), hanoi), Some(datetime!(2023-06-27 00:00 UTC)));
+        // 01:20 in UTC: 07:00 UTC the same day.
+        assert_eq!(Delivery::Daily.slot(at, time::UtcOffset::UTC), Some(datetime!(2023-06-27 07:00 UTC)));
+        // Tokyo, 10:20: tomorrow 07:00 there, 22:00 UTC today.
+        let tokyo = time::UtcOffset::from_hms(9, 0, 0).expect("an offset");
+        assert_eq!(Delivery::Daily.slot(at, tokyo), Some(datetime!(2023-06-27 22:00 UTC)));
+        assert_eq!(Delivery::AtOnce.slot(at, hanoi), None);
     }
 
     #[test]

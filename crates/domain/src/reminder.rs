@@ -91,18 +91,38 @@ pub const MORNING: Time = match Time::from_hms(8, 0, 0) {
     Err(_) => Time::MIDNIGHT,
 };
 
-/// The offset of a time zone Gopy's people live in. These zones keep no
-/// daylight saving, so one offset is exact; an unknown zone counts as
-/// Việt Nam's, where the committees sit.
+/// The time zones a person may choose on their account page, with their
+/// offsets from UTC in hours. All keep no daylight saving, so one offset is
+/// exact the year round; Việt Nam's comes first, as the default.
+pub const TIME_ZONES: &[(&str, i8)] = &[
+    ("Asia/Ho_Chi_Minh", 7),
+    ("Asia/Bangkok", 7),
+    ("Asia/Jakarta", 7),
+    ("Asia/Vientiane", 7),
+    ("Asia/Phnom_Penh", 7),
+    ("Asia/Shanghai", 8),
+    ("Asia/Singapore", 8),
+    ("Asia/Kuala_Lumpur", 8),
+    ("Asia/Manila", 8),
+    ("Asia/Tokyo", 9),
+    ("Asia/Seoul", 9),
+    ("UTC", 0),
+];
+
+/// Whether `zone` is one a person may choose.
+pub fn is_known_zone(zone: &str) -> bool {
+    TIME_ZONES.iter().any(|(name, _)| *name == zone)
+}
+
+/// The offset of a time zone Gopy's people live in (see [`TIME_ZONES`]);
+/// an unknown zone counts as Việt Nam's, where the committees sit.
 pub fn zone_offset(zone: &str) -> UtcOffset {
-    match zone {
-        "UTC" | "Etc/UTC" => UtcOffset::UTC,
-        "Asia/Tokyo" | "Asia/Seoul" => UtcOffset::from_hms(9, 0, 0).unwrap_or(VIETNAM),
-        "Asia/Shanghai" | "Asia/Singapore" | "Asia/Kuala_Lumpur" | "Asia/Manila" => {
-            UtcOffset::from_hms(8, 0, 0).unwrap_or(VIETNAM)
-        }
-        _ => VIETNAM,
-    }
+    let zone = if zone == "Etc/UTC" { "UTC" } else { zone };
+    TIME_ZONES
+        .iter()
+        .find(|(name, _)| *name == zone)
+        .and_then(|(_, hours)| UtcOffset::from_hms(*hours, 0, 0).ok())
+        .unwrap_or(VIETNAM)
 }
 
 /// 08:00 of `date` in `zone`.
@@ -129,6 +149,52 @@ pub fn round_closing_times(
     times.sort();
     times.dedup();
     times
+}
+
+/// Why a round's "closing soon" offsets are refused: each names the offset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OffsetProblem {
+    /// Its reminder would fall on or after the deadline (0 working days
+    /// before a deadline earlier than the morning, say).
+    #[error("{0} working days before the deadline is not before it")]
+    AfterDeadline(u32),
+    /// Its reminder would fall before the round opens.
+    #[error("{0} working days before the deadline is before the round opens")]
+    BeforeOpening(u32),
+}
+
+/// The most offsets a round may set, and the furthest one: a round is weeks
+/// long, not months.
+pub const MAX_OFFSETS: usize = 5;
+pub const MAX_OFFSET: u32 = 60;
+
+/// Checks a round's offsets against its opening and deadline, counted in
+/// the committee's zone (Việt Nam): each reminder's morning must fall after
+/// the round opens and before it closes.
+pub fn check_round_offsets(
+    calendar: &WorkingCalendar,
+    opened_at: OffsetDateTime,
+    deadline: OffsetDateTime,
+    offsets: &[u32],
+) -> Result<(), OffsetProblem> {
+    let zone = crate::User::DEFAULT_TIME_ZONE;
+    let day = deadline.to_offset(zone_offset(zone)).date();
+    for &n in offsets {
+        let at = calendar.subtract_working_days(day, n).map(|d| morning(d, zone));
+        match at {
+            Some(at) if at >= deadline => return Err(OffsetProblem::AfterDeadline(n)),
+            Some(at) if at > opened_at => {}
+            _ => return Err(OffsetProblem::BeforeOpening(n)),
+        }
+    }
+    Ok(())
+}
+
+/// The default offsets that fit a round: a short round keeps those of the
+/// defaults that fall inside it rather than being refused for offsets
+/// nobody typed.
+pub fn fitting_offsets(calendar: &WorkingCalendar, opened_at: OffsetDateTime, deadline: OffsetDateTime, defaults: &[u32]) -> Vec<u32> {
+    defaults.iter().copied().filter(|n| check_round_offsets(calendar, opened_at, deadline, &[*n]).is_ok()).collect()
 }
 
 /// An action item's deadline day as an instant: its end in Việt Nam,
@@ -226,6 +292,28 @@ mod tests {
         // 2/9/2027 is a Thursday: National Day and the day after are off.
         let before_national_day = datetime!(2027-09-01 09:00 +7);
         assert_eq!(next_working_morning(&calendar, before_national_day, "Asia/Ho_Chi_Minh"), Some(datetime!(2027-09-06 08:00 +7)));
+    }
+
+    #[test]
+    fn a_rounds_offsets_must_fall_between_its_opening_and_its_deadline() {
+        let calendar = WorkingCalendar::new(&[]);
+        // Opened Monday 1/3/2027 10:00, closing Wednesday 10/3 at 07:00.
+        let opened = datetime!(2027-03-01 10:00 +7);
+        let deadline = datetime!(2027-03-10 07:00 +7);
+        assert_eq!(check_round_offsets(&calendar, opened, deadline, &[3, 1]), Ok(()));
+        assert_eq!(check_round_offsets(&calendar, opened, deadline, &[0]), Err(OffsetProblem::AfterDeadline(0)));
+        // Seven working days before 10/3 is Monday 1/3 at 08:00, before 10:00.
+        assert_eq!(check_round_offsets(&calendar, opened, deadline, &[2, 7]), Err(OffsetProblem::BeforeOpening(7)));
+        assert_eq!(check_round_offsets(&calendar, opened, deadline, &[6]), Ok(()));
+        assert_eq!(fitting_offsets(&calendar, opened, deadline, &[7, 3, 0, 1]), vec![3, 1]);
+    }
+
+    #[test]
+    fn the_zones_offered_are_those_whose_offset_is_known() {
+        assert_eq!(zone_offset("Asia/Tokyo"), UtcOffset::from_hms(9, 0, 0).expect("an offset"));
+        assert_eq!(zone_offset("Etc/UTC"), UtcOffset::UTC);
+        assert_eq!(zone_offset("Mars/Olympus"), VIETNAM);
+        assert!(is_known_zone("Asia/Ho_Chi_Minh") && !is_known_zone("Europe/Paris"));
     }
 
     #[test]

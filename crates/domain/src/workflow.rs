@@ -47,6 +47,10 @@ pub struct Round {
     /// A ballot (phiếu lấy ý kiến) goes with the round.
     pub ballot: bool,
     pub closed_at: Option<OffsetDateTime>,
+    /// Working days before the deadline at which members who owe an
+    /// opinion are reminded, as the round was opened with.
+    #[serde(default)]
+    pub reminder_offsets: Vec<u32>,
     /// Moves on by one with every change of the round (its closing): a
     /// change made on an older reading is refused.
     #[serde(default)]
@@ -271,6 +275,7 @@ mod tests {
             late_allowed: false,
             ballot: true,
             closed_at: None,
+            reminder_offsets: vec![3, 1],
             revision: 0,
         };
         assert_eq!(round.takes_comments(opened + Duration::days(1)), Some(false));
@@ -326,6 +331,7 @@ mod tests {
                     late_allowed: next() % 2 == 0,
                     ballot: false,
                     closed_at: None,
+                    reminder_offsets: Vec::new(),
                     revision: 0,
                 };
                 match next() % 9 {

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use gopy_app::{Claim, ClaimedMail, Clock, Store, StoreError};
+use gopy_domain::reminder::zone_offset;
 use gopy_domain::{Delivery, Language, Notice, OutboxMessageId, User, UserId};
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
@@ -287,7 +288,7 @@ impl Notifier {
                         outgoing.push(Outgoing { recipient: recipient.clone(), rows: vec![row] });
                     }
                     Delivery::AtOnce => digest.push(row),
-                    Delivery::Hourly | Delivery::Daily => match delivery.slot(row.message.created_at) {
+                    Delivery::Hourly | Delivery::Daily => match delivery.slot(row.message.created_at, zone_offset(&recipient.time_zone)) {
                         Some(slot) if now < slot => postponed.push((slot, row.message.due_at, row.message.id)),
                         _ => digest.push(row),
                     },

@@ -5,6 +5,7 @@
 //! here, behind one check of [`Engine`], and tested on both.
 
 mod backup;
+mod calendar;
 mod comments;
 mod connect;
 mod convert;

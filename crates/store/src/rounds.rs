@@ -33,8 +33,17 @@ pub(crate) fn round_of(row: review_round::Model) -> Result<Round, StoreError> {
         late_allowed: row.late_allowed,
         ballot: row.ballot,
         closed_at: row.closed_at,
+        reminder_offsets: offsets_of(&row.reminder_offsets)?,
         revision: to_u32("review_rounds.revision", row.revision)?,
     })
+}
+
+/// The offsets as stored: "3,1", or "" for none.
+fn offsets_of(raw: &str) -> Result<Vec<u32>, StoreError> {
+    raw.split(',')
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| n.trim().parse().map_err(|e| corrupt("review_rounds.reminder_offsets", e)))
+        .collect()
 }
 
 fn ballot_of(row: ballot_vote::Model) -> Result<Ballot, StoreError> {
@@ -89,6 +98,7 @@ impl RoundStore for SeaUnitOfWork {
             late_allowed: Set(round.late_allowed),
             ballot: Set(round.ballot),
             closed_at: Set(round.closed_at),
+            reminder_offsets: Set(round.reminder_offsets.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
             revision: Set(i32::try_from(round.revision).map_err(|e| StoreError::Other(format!("revision: {e}")))?),
         };
         review_round::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;

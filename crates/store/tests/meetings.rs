@@ -79,7 +79,7 @@ on_both_engines! {
         app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &limits).await.expect("v1");
         let item = NewAgendaItem { title: "Báo cáo sơ kết".into(), presenter: Some(s.report.body), report: Some(s.report.id), minutes_allotted: Some(40) };
         app.add_agenda_item(&s.secretariat, (meeting.id, None), item).await.expect("agenda");
-        let open = StepRequest { step: Step::OpenRound, deadline: Some(meeting_day() + Duration::days(2)), late_allowed: false, ballot: false, reason: None, seen: None };
+        let open = StepRequest { step: Step::OpenRound, deadline: Some(meeting_day() + Duration::days(2)), late_allowed: false, ballot: false, reason: None, schedule: Default::default(), seen: None };
         let close = StepRequest { step: Step::CloseRound, deadline: None, ..open.clone() };
         app.take_step(&s.secretariat, s.report.id, open).await.expect("round 1");
         let about = |app: &App| {
@@ -140,6 +140,7 @@ on_both_engines! {
             bodies: vec![office.id],
             people: vec![s.lead.user],
             deadline: Some(date!(2023 - 07 - 10)),
+            working_days: None,
         };
         let (_, action) = app.assign_action(&s.chair, (meeting.id, None), action).await.expect("assigned");
         let approved = app.approve_minutes(&s.chair, (meeting.id, None)).await.expect("approved");
@@ -190,9 +191,9 @@ on_both_engines! {
         };
         let err = app.add_agenda_item(&s.secretariat, (meeting.id, None), item).await.expect_err("another committee's report");
         assert_eq!(rule(err), Some(MeetingProblem::ReportOfAnotherCommittee));
-        let nobody = NewAction { text: "Báo cáo lại".into(), bodies: vec![], people: vec![], deadline: Some(date!(2023 - 07 - 10)) };
+        let nobody = NewAction { text: "Báo cáo lại".into(), bodies: vec![], people: vec![], deadline: Some(date!(2023 - 07 - 10)), working_days: None };
         assert_eq!(rule(app.assign_action(&s.chair, (meeting.id, None), nobody).await.expect_err("no assignee")), Some(MeetingProblem::NoAssignee));
-        let undated = NewAction { text: "Báo cáo lại".into(), bodies: vec![office.id], people: vec![], deadline: None };
+        let undated = NewAction { text: "Báo cáo lại".into(), bodies: vec![office.id], people: vec![], deadline: None, working_days: None };
         assert_eq!(rule(app.assign_action(&s.chair, (meeting.id, None), undated).await.expect_err("no deadline")), Some(MeetingProblem::NoDeadline));
         // The member reads the meeting but neither writes minutes nor concludes it.
         assert!(app.meeting_detail(&s.member, meeting.id).await.is_ok());
@@ -213,7 +214,7 @@ on_both_engines! {
         let attendance = vec![AttendanceInput { person: s.member.user, presence: "represented".into(), reason: String::new(), represented_by: Some(s.drafter.user) }];
         app.record_attendance(&s.secretariat, (meeting.id, None), attendance).await.expect("attendance");
         app.conclude(&s.secretariat, (meeting.id, None), "Các dự thảo cơ bản đạt yêu cầu.").await.expect("concluded");
-        let action = NewAction { text: "Văn phòng Tỉnh ủy theo dõi, đôn đốc".into(), bodies: vec![office.id], people: vec![], deadline: Some(date!(2023 - 07 - 15)) };
+        let action = NewAction { text: "Văn phòng Tỉnh ủy theo dõi, đôn đốc".into(), bodies: vec![office.id], people: vec![], deadline: Some(date!(2023 - 07 - 15)), working_days: None };
         app.assign_action(&s.secretariat, (meeting.id, None), action).await.expect("assigned");
         for download in [
             app.export_minutes(&s.member, meeting.id).await.expect("minutes"),

@@ -34,7 +34,7 @@ fn new_meeting(s: &Story) -> NewMeeting {
 
 fn step(step: Step, seen: Option<u32>) -> StepRequest {
     let deadline = (step == Step::OpenRound).then(|| meeting_day() + Duration::days(7));
-    StepRequest { step, deadline, late_allowed: false, ballot: false, reason: None, seen }
+    StepRequest { step, deadline, late_allowed: false, ballot: false, reason: None, schedule: Default::default(), seen }
 }
 
 fn is_stale(result: Result<impl std::fmt::Debug, AppError>) -> bool {

@@ -58,6 +58,34 @@ pub enum AdjustmentKind {
     WorkingDay,
 }
 
+crate::organisation::stored_as_snake_case!(AdjustmentKind, "calendar day kind", DayOff => "day_off", WorkingDay => "working_day");
+
+/// Why an admin's change to the calendar is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AdjustmentProblem {
+    /// A make-up working day is a Saturday or a Sunday worked in exchange
+    /// for a day off (or a built-in holiday the government moved): on an
+    /// ordinary weekday it would change nothing, and is a typing mistake.
+    #[error("a make-up working day must be a Saturday, a Sunday or a built-in holiday")]
+    NotAWeekend,
+    /// A day off added on a weekend or a built-in holiday changes nothing.
+    #[error("the day is not a working day already")]
+    AlreadyOff,
+}
+
+impl Adjustment {
+    /// Whether this change makes sense against the built-in rule: a make-up
+    /// day must be a day the rule gives off, a day off a day it gives to work.
+    pub fn check(&self) -> Result<(), AdjustmentProblem> {
+        let off_by_rule = WorkingCalendar::default().day_off(self.date).is_some();
+        match (self.kind, off_by_rule) {
+            (AdjustmentKind::WorkingDay, false) => Err(AdjustmentProblem::NotAWeekend),
+            (AdjustmentKind::DayOff, true) => Err(AdjustmentProblem::AlreadyOff),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// The working-day calendar: the built-in holidays and the admin's adjustments.
 #[derive(Clone, Debug, Default)]
 pub struct WorkingCalendar {
@@ -163,6 +191,17 @@ impl WorkingCalendar {
         Some(day)
     }
 
+    /// The admin's adjustments, earliest first.
+    pub fn adjustments(&self) -> impl Iterator<Item = (Date, AdjustmentKind)> + '_ {
+        self.adjustments.iter().map(|(d, k)| (*d, *k))
+    }
+
+    /// The last day of a deadline given as "trong `n` ngày làm việc" from
+    /// `today`: the `n`-th working day after it (`n` of at least one).
+    pub fn deadline_in(&self, today: Date, n: u32) -> Option<Date> {
+        self.add_working_days(today, n.max(1))
+    }
+
     /// The `n`-th working day before `to`, for "n working days before the deadline".
     pub fn subtract_working_days(&self, to: Date, n: u32) -> Option<Date> {
         let mut day = to;
@@ -186,6 +225,19 @@ pub enum DayOff {
 
 fn is_weekend(date: Date) -> bool {
     matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
+}
+
+/// The weekday in English, as the English pages write it before a date.
+pub fn weekday_en(date: Date) -> &'static str {
+    match date.weekday() {
+        Weekday::Monday => "Monday",
+        Weekday::Tuesday => "Tuesday",
+        Weekday::Wednesday => "Wednesday",
+        Weekday::Thursday => "Thursday",
+        Weekday::Friday => "Friday",
+        Weekday::Saturday => "Saturday",
+        Weekday::Sunday => "Sunday",
+    }
 }
 
 /// The weekday as Vietnamese write it before a date: "Thứ Hai, 27/06/2023".
@@ -273,6 +325,34 @@ mod tests {
         assert_eq!(calendar.add_working_days(date!(2025 - 04 - 25), 1), Some(date!(2025 - 04 - 26)));
         assert_eq!(calendar.add_working_days(date!(2025 - 04 - 25), 5), Some(date!(2025 - 05 - 06)));
         assert_eq!(calendar.subtract_working_days(date!(2025 - 05 - 06), 2), Some(date!(2025 - 04 - 29)));
+    }
+
+    #[test]
+    fn an_admin_added_day_off_is_skipped_by_deadlines_in_working_days() {
+        // Friday 30/6/2023 declared off: five working days from Monday 26/6
+        // run Tue, Wed, Thu, then Mon 3/7 and Tue 4/7.
+        let calendar = WorkingCalendar::new(&[Adjustment { date: date!(2023 - 06 - 30), kind: AdjustmentKind::DayOff, note: String::new() }]);
+        assert_eq!(calendar.day_off(date!(2023 - 06 - 30)), Some(DayOff::Holiday(Holiday::DayOff)));
+        assert_eq!(calendar.deadline_in(date!(2023 - 06 - 26), 5), Some(date!(2023 - 07 - 04)));
+        assert_eq!(WorkingCalendar::default().deadline_in(date!(2023 - 06 - 26), 5), Some(date!(2023 - 07 - 03)));
+        assert_eq!(calendar.deadline_in(date!(2023 - 06 - 26), 0), Some(date!(2023 - 06 - 27)), "at least one working day");
+        assert_eq!(weekday_en(date!(2023 - 06 - 30)), "Friday");
+    }
+
+    #[test]
+    fn a_make_up_day_must_be_off_by_the_rule_and_a_day_off_must_be_a_working_one() {
+        let day = |date, kind| Adjustment { date, kind, note: String::new() };
+        // Saturday 26/4/2025 worked: fine; Wednesday 23/4 worked: a mistake.
+        assert_eq!(day(date!(2025 - 04 - 26), AdjustmentKind::WorkingDay).check(), Ok(()));
+        assert_eq!(day(date!(2025 - 04 - 23), AdjustmentKind::WorkingDay).check(), Err(AdjustmentProblem::NotAWeekend));
+        // A built-in holiday the government moved may be worked.
+        assert_eq!(day(date!(2025 - 09 - 01), AdjustmentKind::WorkingDay).check(), Ok(()));
+        assert_eq!(day(date!(2025 - 05 - 02), AdjustmentKind::DayOff).check(), Ok(()));
+        assert_eq!(day(date!(2025 - 05 - 03), AdjustmentKind::DayOff).check(), Err(AdjustmentProblem::AlreadyOff));
+        assert_eq!(day(date!(2025 - 01 - 29), AdjustmentKind::DayOff).check(), Err(AdjustmentProblem::AlreadyOff));
+        for kind in AdjustmentKind::ALL {
+            assert_eq!(kind.as_str().parse::<AdjustmentKind>(), Ok(*kind));
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod audit_event;
 pub mod ballot_vote;
 pub mod block_label;
 pub mod body;
+pub mod calendar_day;
 pub mod comment;
 pub mod comment_placement;
 pub mod comment_revision;

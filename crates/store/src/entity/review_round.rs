@@ -15,6 +15,8 @@ pub struct Model {
     pub late_allowed: bool,
     pub ballot: bool,
     pub closed_at: Option<TimeDateTimeWithTimeZone>,
+    /// Working days before the deadline, comma-separated ("3,1").
+    pub reminder_offsets: String,
     /// Moves on with each change of the round; see `close_round`.
     pub revision: i32,
 }

@@ -63,6 +63,8 @@ pub struct AccountView {
     pub email: String,
     pub title: Option<String>,
     pub language_vi: bool,
+    /// The zones one may choose, one's own (or the one just typed) selected.
+    pub time_zones: Vec<Choice>,
     pub mail_saved: bool,
     pub mail_choices: Vec<MailChoiceView>,
     pub sessions: Vec<SessionView>,
@@ -111,6 +113,8 @@ struct AccountExtra {
     mail_saved: bool,
     new_token: Option<String>,
     name: Option<String>,
+    /// The zone typed with a refused profile change.
+    time_zone: Option<String>,
     token_name: String,
     profile_errors: FieldErrors,
     password_errors: FieldErrors,
@@ -318,6 +322,7 @@ async fn account_view(state: &AppState, ctx: &Ctx, extra: AccountExtra, status: 
         email: user.email.to_string(),
         title: user.title.as_ref().map(ToString::to_string),
         language_vi: user.language == Language::Vi,
+        time_zones: time_zone_choices(extra.time_zone.as_deref().unwrap_or(&user.time_zone)),
         mail_saved: extra.mail_saved,
         mail_choices,
         sessions: account
@@ -370,21 +375,39 @@ pub async fn choose_notifications(
     Ok(Redirect::to("/account?saved=mail").into_response())
 }
 
+/// The zones a person may choose, as "Asia/Ho_Chi_Minh (UTC+7)".
+fn time_zone_choices(chosen: &str) -> Vec<Choice> {
+    gopy_domain::reminder::TIME_ZONES
+        .iter()
+        .map(|(zone, hours)| {
+            let label = if *hours == 0 { format!("{zone} (UTC)") } else { format!("{zone} (UTC{hours:+})") };
+            Choice::new(zone, label, *zone == chosen)
+        })
+        .collect()
+}
+
 #[derive(Deserialize)]
 pub struct ProfileForm {
     #[serde(default)]
     name: String,
     #[serde(default)]
     language: String,
+    /// Absent from older forms and scripts: the zone is then kept.
+    time_zone: Option<String>,
 }
 
 pub async fn update_profile(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<ProfileForm>) -> PageResult {
     let identity = ctx.signed_in()?;
     let language = form.language.parse().unwrap_or(identity.user.language);
-    match state.app.update_own_account(identity.user.id, &form.name, language).await {
+    match state.app.update_own_account(identity.user.id, &form.name, language, form.time_zone.as_deref()).await {
         Ok(_) => Ok(Redirect::to("/account?saved=profile").into_response()),
         Err(err @ AppError::Invalid { .. }) => {
-            let extra = AccountExtra { profile_errors: form_errors(&ctx, &err), name: Some(form.name), ..AccountExtra::default() };
+            let extra = AccountExtra {
+                profile_errors: form_errors(&ctx, &err),
+                name: Some(form.name),
+                time_zone: form.time_zone,
+                ..AccountExtra::default()
+            };
             account_view(&state, &ctx, extra, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(err) => Err(ctx.failure(&err)),
@@ -480,6 +503,7 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         email: "a@b.vn".into(),
         title: Some("Chánh Văn phòng".into()),
         language_vi: true,
+        time_zones: time_zone_choices("Asia/Ho_Chi_Minh"),
         mail_saved: true,
         mail_choices: vec![MailChoiceView {
             kind: "comment.posted",

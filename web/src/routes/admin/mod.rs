@@ -1,11 +1,13 @@
 //! The secretariat's and admins' pages: people, bodies, terms, committees
-//! and their members, and the mail log.
+//! and their members, the working-day calendar, and the mail log.
 
 mod api;
+pub(crate) mod holidays;
 mod mail;
 mod pages;
 
 pub use api::{OrganisationApi, router as api_router};
+pub(crate) use holidays::api_router as holidays_api_router;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -20,6 +22,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/people/{id}/reset-link", post(pages::reset_link))
         .route("/admin/bodies", get(pages::bodies_page).post(pages::create_body))
         .route("/admin/terms", get(pages::terms_page).post(pages::create_term))
+        .route("/admin/holidays", get(holidays::holidays_page).post(holidays::add_holiday))
+        .route("/admin/holidays/{day}/remove", post(holidays::remove_holiday))
         .route("/admin/mail", get(mail::mail_page))
         .route("/admin/mail/{id}/resend", post(mail::resend))
         .route("/committees", get(pages::committees_page).post(pages::create_committee))
@@ -31,5 +35,6 @@ pub fn router() -> Router<AppState> {
 pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     let mut samples = pages::view_samples();
     samples.extend(mail::view_samples());
+    samples.extend(holidays::view_samples());
     samples
 }

@@ -512,8 +512,11 @@ pub struct ActionRequest {
     /// `body:<id>` or `person:<id>`; at least one.
     #[serde(default)]
     pub assignees: Vec<String>,
-    /// `yyyy-mm-dd`; required.
+    /// `yyyy-mm-dd`, today or later; or give `working_days`.
     pub deadline: Option<String>,
+    /// "trong n ngày làm việc": the n-th working day from today (1 to 65),
+    /// counted in the working-day calendar; instead of `deadline`.
+    pub working_days: Option<u32>,
 }
 
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/actions", tag = "meetings", security(("bearer" = [])),
@@ -533,7 +536,14 @@ pub async fn assign_action(
         Ok(id) => id,
         Err(response) => return response,
     };
-    let mut new = NewAction { text: request.text, deadline: request.deadline.as_deref().and_then(parse_date), ..Default::default() };
+    let deadline = match request.deadline.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => None,
+        Some(raw) => match parse_date(raw) {
+            Some(date) => Some(date),
+            None => return refuse(&state, &identity, &AppError::invalid("deadline", InvalidReason::Rule("err_date_format".into()))),
+        },
+    };
+    let mut new = NewAction { text: request.text, deadline, working_days: request.working_days, ..Default::default() };
     for raw in &request.assignees {
         match parse_assignee(raw) {
             Some(Assignee::Body(b)) => new.bodies.push(b),

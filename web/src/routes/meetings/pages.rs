@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::live::{Change, ChangeKind};
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
-use crate::i18n::{FieldErrors, OfferView, format_date, format_date_time, form_errors, parse_date, parse_local_date_time};
+use crate::i18n::{FieldErrors, OfferView, format_date_time, form_errors, parse_date, parse_local_date_time};
 use crate::routes::reports::attachment;
 use crate::routes::views::{Choice, Named};
 
@@ -314,6 +314,8 @@ pub struct MinutesValues {
 pub struct ActionValues {
     pub text: String,
     pub deadline: String,
+    /// "trong n ngày làm việc", instead of a deadline.
+    pub working_days: String,
     pub bodies: Vec<String>,
     pub people: Vec<String>,
 }
@@ -452,7 +454,7 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
                 id: row.action.id.to_string(),
                 text: row.action.text.to_string(),
                 assignees: row.assignees.clone(),
-                deadline: format_date(row.action.deadline),
+                deadline: crate::i18n::format_day_with_weekday(ctx.language, row.action.deadline),
                 status: text(ctx, &format!("action_status_{}", row.action.status.as_str())),
                 done: row.action.status == ActionStatus::Done,
                 overdue: row.overdue,
@@ -635,11 +637,25 @@ pub async fn assign_action(
         bodies: all(&pairs, "bodies"),
         people: all(&pairs, "people"),
         deadline: parse_date(field(&pairs, "deadline")),
+        working_days: None,
     };
-    let result = state.app.assign_action(actor(&ctx)?, (id, None), new).await;
+    // A date that is not one is refused on its field rather than read as
+    // no date; so is a number of working days that is not a number.
+    let typed_date = field(&pairs, "deadline").trim();
+    let typed_days = field(&pairs, "working_days").trim();
+    let result = if !typed_date.is_empty() && new.deadline.is_none() {
+        Err(AppError::invalid("deadline", gopy_app::InvalidReason::Rule("err_date_format".into())))
+    } else {
+        match typed_days.parse::<u32>() {
+            _ if typed_days.is_empty() => state.app.assign_action(actor(&ctx)?, (id, None), new).await,
+            Ok(n) => state.app.assign_action(actor(&ctx)?, (id, None), NewAction { working_days: Some(n), ..new }).await,
+            Err(_) => Err(AppError::invalid("working_days", gopy_app::InvalidReason::Rule("err_working_days_range".into()))),
+        }
+    };
     let action_values = ActionValues {
         text: field(&pairs, "text").to_owned(),
         deadline: field(&pairs, "deadline").to_owned(),
+        working_days: typed_days.to_owned(),
         bodies: picked(&pairs, "bodies"),
         people: picked(&pairs, "people"),
     };
@@ -744,7 +760,7 @@ pub async fn follow_up_page(State(state): State<AppState>, ctx: Ctx, Query(query
                 text: row.action.text.to_string(),
                 note: row.action.note.as_ref().map(ToString::to_string),
                 assignees: assignees.clone(),
-                deadline: format_date(row.action.deadline),
+                deadline: crate::i18n::format_day_with_weekday(ctx.language, row.action.deadline),
                 status: text(&ctx, &format!("action_status_{}", row.action.status.as_str())),
                 overdue: row.overdue,
                 meeting: row.meeting_title.to_string(),
@@ -859,7 +875,7 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         reports: vec![ReportChoice { id: "r1".into(), title: "Báo cáo sơ kết".into() }],
         agenda_values: AgendaValues { title: "Báo cáo".into(), presenter: "b1".into(), report: "r1".into(), minutes_allotted: "30".into() },
         minutes_values: MinutesValues { agenda_item: "a1".into(), speaker: "u1".into(), summary: "Ý kiến".into() },
-        action_values: ActionValues { text: "Việc".into(), deadline: "2023-07-10".into(), bodies: vec!["b1".into()], people: vec!["u1".into()] },
+        action_values: ActionValues { text: "Việc".into(), deadline: "2023-07-10".into(), working_days: "5".into(), bodies: vec!["b1".into()], people: vec!["u1".into()] },
         errors: errors(),
     };
     let follow_up = FollowUpView {

@@ -116,7 +116,7 @@ impl NewReportErrors {
 fn deadline_text(ctx: &Ctx, deadline: time::OffsetDateTime, today: time::Date) -> String {
     let days = (deadline.to_offset(gopy_domain::meeting::VIETNAM).date() - today).whole_days();
     let left = crate::i18n::days_left_text(ctx.pages.catalog(), ctx.language, days);
-    format!("{} ({left})", format_date_time(deadline, &zone(ctx)))
+    format!("{} ({left})", crate::i18n::format_deadline(ctx.language, deadline, &zone(ctx)))
 }
 
 fn reports_view(ctx: &Ctx, model: ReportsPage, values: NewReportValues, errors: NewReportErrors) -> ReportsView {
@@ -404,12 +404,18 @@ pub(super) struct StepFormView {
     pub step: String,
     pub values: StepValues,
     pub message: Option<String>,
+    /// The refusal beside the field it concerns, for the fields that have one.
+    pub errors: crate::i18n::FieldErrors,
 }
 
 #[derive(Default, Serialize)]
 pub(super) struct StepValues {
     pub deadline: String,
     pub reason: String,
+    /// "trong n ngày làm việc", instead of a deadline.
+    pub working_days: String,
+    /// "3, 1": the working days before the deadline of each reminder.
+    pub reminder_offsets: String,
     pub late_allowed: bool,
     pub ballot: bool,
 }
@@ -451,7 +457,7 @@ fn life_view(ctx: &Ctx, life: ReportLife, zone: &str) -> LifeView {
         round: life.round.as_ref().map(|r| RoundView {
             number: r.number,
             version: r.version,
-            deadline: format_date_time(r.deadline, zone),
+            deadline: crate::i18n::format_deadline(ctx.language, r.deadline, zone),
             overdue: life.overdue,
             late_allowed: r.late_allowed,
         }),
@@ -462,7 +468,7 @@ fn life_view(ctx: &Ctx, life: ReportLife, zone: &str) -> LifeView {
                 number: r.number,
                 version: r.version,
                 opened_at: format_date_time(r.opened_at, zone),
-                deadline: format_date_time(r.deadline, zone),
+                deadline: crate::i18n::format_deadline(ctx.language, r.deadline, zone),
                 closed_at: r.closed_at.map(|c| format_date_time(c, zone)),
             })
             .collect(),
@@ -1001,7 +1007,12 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         values: VersionValues::default(),
         errors: VersionErrors { form: some(), file: some(), markdown: some(), change_note: some() },
         preview: vec![BlockView { n: 1, label: "I".into(), kind: "heading", html: "<h2>I</h2>".into() }],
-        step_form: StepFormView { step: "open_round".into(), values: StepValues::default(), message: some() },
+        step_form: StepFormView {
+            step: "open_round".into(),
+            values: StepValues { working_days: "5".into(), reminder_offsets: "3, 1".into(), ..StepValues::default() },
+            message: some(),
+            errors: crate::i18n::FieldErrors::one("reminder_offsets", "x"),
+        },
         unanswered: vec!["1".into()],
         vote_form: Some(VoteFormView { values: VoteValues { vote: "other".into(), text: "x".into() }, message: "x".into() }),
     };

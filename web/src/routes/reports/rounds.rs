@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use gopy_app::reports::Timeline;
-use gopy_app::rounds::{DashboardRow, ReportState, StepRequest};
+use gopy_app::rounds::{DashboardRow, ReportState, RoundSchedule, StepRequest, parse_offsets};
 use gopy_app::{AppError, Fresh};
 use gopy_domain::workflow::{Step, StepRefused, Vote, allowed_steps};
 use gopy_domain::{AuditEvent, CommentCounts, Language, ReportStatus};
@@ -34,8 +34,34 @@ pub struct StepForm {
     ballot: Option<String>,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    working_days: String,
+    #[serde(default)]
+    reminder_offsets: String,
     /// The report's revision the page was opened at.
     revision: Option<u32>,
+}
+
+/// A deadline in working days as typed: empty is none; anything but a
+/// whole number is refused on its field.
+fn working_days_of(raw: &str) -> Result<Option<u32>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        n => n
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid("working_days", gopy_app::InvalidReason::Rule("err_working_days_range".into()))),
+    }
+}
+
+/// The round's schedule from a form's or a script's text; empty offsets
+/// leave the defaults.
+fn schedule_of(working_days: &str, offsets: &str) -> Result<RoundSchedule, AppError> {
+    let reminder_offsets = match offsets.trim() {
+        "" => None,
+        raw => Some(parse_offsets(raw)?),
+    };
+    Ok(RoundSchedule { working_days: working_days_of(working_days)?, reminder_offsets })
 }
 
 pub async fn take_step(
@@ -47,15 +73,28 @@ pub async fn take_step(
     let id = report_id(&ctx, &id)?;
     let actor = actor(&ctx)?;
     let Ok(step) = form.step.parse::<Step>() else { return Err(ctx.not_found()) };
-    let request = StepRequest {
-        step,
-        deadline: parse_local_date_time(&form.deadline),
-        late_allowed: form.late_allowed.is_some(),
-        ballot: form.ballot.is_some(),
-        reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
-        seen: form.revision,
+    let deadline = match form.deadline.trim() {
+        "" => Ok(None),
+        raw => parse_local_date_time(raw)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid("deadline", gopy_app::InvalidReason::Rule("err_date_format".into()))),
     };
-    match state.app.take_step(actor, id, request).await {
+    let result = match (deadline, schedule_of(&form.working_days, &form.reminder_offsets)) {
+        (Ok(deadline), Ok(schedule)) => {
+            let request = StepRequest {
+                step,
+                deadline,
+                late_allowed: form.late_allowed.is_some(),
+                ballot: form.ballot.is_some(),
+                reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
+                schedule,
+                seen: form.revision,
+            };
+            state.app.take_step(actor, id, request).await
+        }
+        (Err(err), _) | (_, Err(err)) => Err(err),
+    };
+    match result {
         Ok(_) => {
             state.live.announce(Change::report(id, ChangeKind::Round)).await;
             Ok(Redirect::to(&format!("/reports/{id}")).into_response())
@@ -69,15 +108,24 @@ pub async fn take_step(
                 _ => Vec::new(),
             };
             let status = if matches!(err, AppError::Invalid { .. }) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
+            let errors = match &err {
+                AppError::Invalid { field: field @ ("deadline" | "working_days" | "reminder_offsets"), .. } => {
+                    crate::i18n::FieldErrors::one(field, ctx.describe(&err))
+                }
+                _ => crate::i18n::FieldErrors::default(),
+            };
             let step_form = StepFormView {
                 step: form.step,
                 values: StepValues {
                     deadline: form.deadline,
                     reason: form.reason,
+                    working_days: form.working_days,
+                    reminder_offsets: form.reminder_offsets,
                     late_allowed: form.late_allowed.is_some(),
                     ballot: form.ballot.is_some(),
                 },
                 message: Some(ctx.describe(&err)),
+                errors,
             };
             report_with_forms(&state, &ctx, id, ReportForms { step_form, unanswered, ..ReportForms::default() }, status).await
         }
@@ -160,7 +208,7 @@ fn dashboard_row(ctx: &Ctx, row: DashboardRow, zone: &str) -> DashboardRowView {
             .round
             .as_ref()
             .filter(|_| report.status == ReportStatus::OpenForComments)
-            .map(|r| format_date_time(r.deadline, zone)),
+            .map(|r| crate::i18n::format_deadline(ctx.language, r.deadline, zone)),
         overdue: row.overdue,
         meeting: row.meeting.map(|(id, title, at)| MeetingRefView { id: id.to_string(), title: title.to_string(), at: format_date_time(at, zone) }),
         counts: row.counts,
@@ -276,6 +324,14 @@ pub struct TransitionRequest {
     pub ballot: bool,
     /// For `return`: why.
     pub reason: Option<String>,
+    /// For `open_round`, instead of `deadline`: "trong n ngày làm việc",
+    /// 17:00 in Hà Nội on the n-th working day from today (1 to 65).
+    pub working_days: Option<u32>,
+    /// For `open_round`: the working days before the deadline at which
+    /// members who owe an opinion are reminded (default: 3 and 1, those
+    /// that fit the round). Each must fall after the opening and before
+    /// the deadline.
+    pub reminder_offsets: Option<Vec<u32>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -357,12 +413,20 @@ pub async fn api_transition(
             Err(_) => return refuse(&state, &identity, &AppError::invalid("deadline", gopy_app::InvalidReason::Rule("err_deadline_format".into()))),
         },
     };
+    if let Some(offsets) = &request.reminder_offsets {
+        let listed = offsets.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+        if let Err(err) = parse_offsets(&listed) {
+            return refuse(&state, &identity, &err);
+        }
+    }
+    let schedule = RoundSchedule { working_days: request.working_days, reminder_offsets: request.reminder_offsets };
     let request = StepRequest {
         step,
         deadline,
         late_allowed: request.late_allowed,
         ballot: request.ballot,
         reason: request.reason,
+        schedule,
         seen: if_match(&headers),
     };
     match state.app.step(&identity.actor, id, request).await {

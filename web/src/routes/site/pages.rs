@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::AppState;
 use crate::auth::{Ctx, PageResult};
 use crate::i18n::LANGUAGE_COOKIE;
-use crate::i18n::{format_count, format_date, format_date_time};
+use crate::i18n::{format_count, format_date_time};
 use crate::routes::views::Named;
 use gopy_app::work::{MyWork, ReportRef};
 
@@ -125,7 +125,10 @@ fn work_view(ctx: &Ctx, work: &MyWork, zone: &str) -> WorkView {
     let catalog = ctx.pages.catalog();
     let text = |key: &str| catalog.text(ctx.language, key).to_owned();
     let when = |at| format_date_time(at, zone);
-    let deadline = |at, days| format!("{} ({})", text("work_deadline").replace("{date}", &when(at)), days_text(ctx, days));
+    let deadline = |at, days| {
+        let date = crate::i18n::format_deadline(ctx.language, at, zone);
+        format!("{} ({})", text("work_deadline").replace("{date}", &date), days_text(ctx, days))
+    };
     let count = |key: &str, n: usize| text(key).replace("{n}", &format_count(n as u64));
     let report_title = |r: &ReportRef| match &r.committee {
         Some(committee) => format!("{} · {committee}", r.title),
@@ -193,7 +196,7 @@ fn work_view(ctx: &Ctx, work: &MyWork, zone: &str) -> WorkView {
         detail: format!(
             "{} · {}",
             a.meeting_title,
-            text("work_action_deadline").replace("{date}", &format_date(a.deadline))
+            text("work_action_deadline").replace("{date}", &crate::i18n::format_day_with_weekday(ctx.language, a.deadline))
         ),
         // An item listed though not overdue is one assigned to the viewer.
         note: Some(if a.overdue {
