@@ -508,6 +508,11 @@ pub struct ReportLife {
     pub consequences: Consequences,
     /// The last return's reason, until the next submission.
     pub returned: Option<Returned>,
+    /// The bodies the viewer may consult when opening a round, by name;
+    /// empty when opening one is not offered.
+    pub consultable: Vec<(BodyId, String)>,
+    /// The latest round consults bodies: its register is there to read.
+    pub consults: bool,
 }
 
 /// What stands when a step that cannot be undone is taken (closing a
@@ -719,6 +724,10 @@ impl App {
             None => Vec::new(),
         };
         let returned = returned(uow.as_mut(), &report, &directory).await?;
+        let consults = match last_round {
+            Some(round) => uow.consultation_of(round.id).await?.is_some(),
+            None => false,
+        };
         drop(uow);
         let resource = report_resource(&report);
         let latest_version = summaries.last().map(|v| v.number);
@@ -730,7 +739,7 @@ impl App {
             not_voted: votes.as_ref().map(|votes| members.iter().filter(|m| !votes.iter().any(|v| v.voter == m.user)).count()),
             unanswered: counts.awaiting,
         };
-        let life = ReportLife {
+        let mut life = ReportLife {
             status: report.status,
             approval: report.approval.map(|a| (a, directory.name(a.by))),
             overdue,
@@ -751,7 +760,14 @@ impl App {
             returned,
             round: current,
             rounds,
+            consultable: Vec::new(),
+            consults,
         };
+        if life.steps.contains(&Step::OpenRound) {
+            let mut bodies: Vec<(BodyId, String)> = directory.bodies().map(|b| (b.id, b.name.to_string())).collect();
+            bodies.sort_by_cached_key(|(_, name)| gopy_domain::text::collation_key(name));
+            life.consultable = bodies;
+        }
         let model = ReportPage {
             committee,
             body: directory.body_name(report.body),

@@ -66,6 +66,19 @@ pub(crate) fn action_of(step: Step) -> Action {
 impl App {
     #[instrument(skip(self, actor, request), fields(user.id = %actor.user, report.id = %id, step = ?request.step))]
     pub async fn take_step(&self, actor: &Actor, id: ReportId, request: StepRequest) -> Result<Report, AppError> {
+        self.take_step_consulting(actor, id, request, crate::consultations::ConsultRequest::default()).await
+    }
+
+    /// [`App::take_step`], and when it opens a round, the bodies it
+    /// consults (nothing for another step).
+    #[instrument(skip(self, actor, request, consult), fields(user.id = %actor.user, report.id = %id, step = ?request.step))]
+    pub async fn take_step_consulting(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        request: StepRequest,
+        consult: crate::consultations::ConsultRequest,
+    ) -> Result<Report, AppError> {
         let mut uow = self.store.begin().await?;
         let mut report = self.readable(uow.as_mut(), actor, id).await?;
         authorize(actor, action_of(request.step), report_resource(&report))?;
@@ -97,6 +110,7 @@ impl App {
                     closed_at: None,
                 };
                 uow.insert_round(id, &round).await?;
+                self.consult_in(uow.as_mut(), &report, &round, &consult).await?;
                 self.plan_round_reminders(uow.as_mut(), report.committee, &round).await?;
                 self.plan_answers_owed(uow.as_mut(), id, &round, round.deadline).await?;
                 details["round"] = json!(round.number);

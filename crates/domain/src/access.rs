@@ -15,6 +15,9 @@ pub struct Actor {
     pub memberships: Vec<(CommitteeId, CommitteeRole)>,
     /// The reports on whose drafting team the person sits, and whether as lead.
     pub drafting: Vec<(ReportId, bool)>,
+    /// The reports on which the person's body was consulted in a round:
+    /// its contact people read the draft and comment for the body.
+    pub consulted: Vec<ReportId>,
 }
 
 impl Actor {
@@ -43,6 +46,11 @@ impl Actor {
     /// Sits on the drafting team of `report`.
     pub fn drafts(&self, report: ReportId) -> bool {
         self.drafting.iter().any(|(r, _)| *r == report)
+    }
+
+    /// Whether the person's body was consulted on `report`.
+    pub fn consulted_on(&self, report: ReportId) -> bool {
+        self.consulted.contains(&report)
     }
 }
 
@@ -223,15 +231,18 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
         // The reviewing committee reads and comments; the drafting team
         // writes; the secretariat sees everything.
         (ViewReport, Report { id, committee }) => {
-            actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id)
+            actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id) || actor.consulted_on(id)
         }
         (AddVersion, Report { id, .. }) => actor.organises() || actor.drafts(id),
-        (PostComment, Report { committee, .. }) => actor.organises() || actor.role_in(committee).is_some(),
+        // A consulted body's people comment for the body, beside the committee.
+        (PostComment, Report { id, committee }) => {
+            actor.organises() || actor.role_in(committee).is_some() || actor.consulted_on(id)
+        }
         (RecordComment, Report { committee, .. }) => {
             actor.organises() || actor.role_in(committee) == Some(CommitteeRole::Secretary)
         }
         (Reply, Report { id, committee }) => {
-            actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id)
+            actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id) || actor.consulted_on(id)
         }
         (AnswerComment, Report { id, .. }) => actor.drafts(id),
         (ViewCommentHistory, Report { committee, .. }) => {
@@ -287,6 +298,7 @@ mod tests {
             global_roles: global.to_vec(),
             memberships: seats.to_vec(),
             drafting: Vec::new(),
+            consulted: Vec::new(),
         };
         let drafter = |n, lead| Actor { drafting: vec![(report, lead)], ..person(n, &[], &[]) };
         vec![

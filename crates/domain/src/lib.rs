@@ -10,6 +10,7 @@ pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod comment;
+pub mod consultation;
 pub mod document;
 pub mod id;
 pub mod indicator;
@@ -31,6 +32,7 @@ pub use audit::AuditEvent;
 pub use id::{
     AccessTokenId, AccountLinkId, ActionItemId, AgendaItemId, AuditEventId, BodyId, CommentId, CommitteeId, IndicatorId,
     MeetingId, MembershipId, MinuteEntryId, OutboxMessageId, ReminderId, ReportId, RoundId, SessionId, TermId, UserId, VersionId,
+    LetterId,
 };
 pub use meeting::{
     ActionDraft, ActionItem, ActionStatus, AgendaItem, Assignee, Attendance, Conclusion, ConclusionText, DraftAt, Meeting,

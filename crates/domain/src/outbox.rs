@@ -116,6 +116,7 @@ pub const CHOOSABLE_KINDS: &[&str] = &[
     "reminder.action_overdue",
     "reminder.action_escalated",
     "reminder.answers_owed",
+    "consultation.requested",
 ];
 
 /// Kinds that are always sent at once, whatever the person chose: without

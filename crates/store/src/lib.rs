@@ -7,6 +7,7 @@
 mod backup;
 mod comments;
 mod connect;
+mod consultations;
 mod convert;
 mod entity;
 mod error;

@@ -10,6 +10,7 @@
 //! holds.
 
 pub(crate) mod api;
+pub(crate) mod consultation;
 pub(crate) mod dispositions;
 mod indicators;
 mod pages;
@@ -39,6 +40,10 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}/diff", get(pages::diff_page))
         .route("/reports/{id}/versions/{number}/{file}", get(pages::export_version))
         .route("/reports/{id}/dispositions", get(dispositions::dispositions_page))
+        .route("/reports/{id}/consultation", get(consultation::consultation_page))
+        .route("/reports/{id}/consultation/letters", post(consultation::record_letter))
+        .route("/reports/{id}/consultation/no-comment", post(consultation::record_no_comment))
+        .route("/reports/{id}/consultation/letters/{letter}", get(consultation::letter_file))
         .route("/reports/{id}/{file}", get(dispositions::dispositions_file))
         .route("/reports/{id}/steps", post(rounds::take_step))
         .route("/reports/{id}/ballot", post(rounds::vote))
@@ -58,6 +63,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/v1/reports/{id}/transitions", post(rounds::api_transition))
         .route("/v1/reports/{id}/ballot", get(rounds::api_ballot).put(rounds::api_vote))
         .route("/v1/reports/{id}/timeline", get(rounds::api_timeline))
+        .route("/v1/reports/{id}/consultation", get(consultation::api_consultation))
 }
 
 /// Every page template of this feature with a sample of its view.
@@ -65,6 +71,7 @@ pub fn api_router() -> Router<AppState> {
 pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     let mut samples = pages::view_samples();
     samples.extend(dispositions::view_samples());
+    samples.extend(consultation::view_samples());
     samples.extend(rounds::view_samples());
     samples.extend(indicators::view_samples());
     samples

@@ -34,6 +34,23 @@ pub struct StepForm {
     ballot: Option<String>,
     #[serde(default)]
     reason: String,
+    /// Opening a round: silence counts as agreement for consulted bodies.
+    silence_agrees: Option<String>,
+    /// Opening a round: a `consult_<body id>` box per body picked.
+    #[serde(flatten)]
+    consult: std::collections::HashMap<String, String>,
+}
+
+/// The bodies a round consults, from the open-round form's boxes.
+fn consult_request(form: &StepForm) -> Result<gopy_app::consultations::ConsultRequest, AppError> {
+    let mut bodies = Vec::new();
+    for key in form.consult.keys() {
+        let Some(raw) = key.strip_prefix("consult_") else { continue };
+        bodies.push(raw.parse().map_err(|_| AppError::invalid("bodies", gopy_app::InvalidReason::Missing))?);
+    }
+    // The form's order is the map's; the register sorts by name.
+    bodies.sort();
+    Ok(gopy_app::consultations::ConsultRequest { bodies, silence_agrees: form.silence_agrees.is_some() })
 }
 
 pub async fn take_step(
@@ -52,7 +69,11 @@ pub async fn take_step(
         ballot: form.ballot.is_some(),
         reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
     };
-    match state.app.take_step(actor, id, request).await {
+    let result = match consult_request(&form) {
+        Ok(consult) => state.app.take_step_consulting(actor, id, request, consult).await,
+        Err(err) => Err(err),
+    };
+    match result {
         Ok(_) => {
             state.live.announce(Change::report(id, ChangeKind::Round)).await;
             Ok(Redirect::to(&format!("/reports/{id}")).into_response())
@@ -265,6 +286,12 @@ pub struct TransitionRequest {
     pub ballot: bool,
     /// For `return`: why.
     pub reason: Option<String>,
+    /// For `open_round`: the ids of the bodies consulted beside the committee.
+    #[serde(default)]
+    pub bodies: Vec<String>,
+    /// For `open_round`: a consulted body silent at the deadline is deemed to agree.
+    #[serde(default)]
+    pub silence_agrees: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -313,8 +340,16 @@ pub async fn api_transition(
             Err(_) => return refuse(&state, &identity, &AppError::invalid("deadline", gopy_app::InvalidReason::Rule("err_deadline_format".into()))),
         },
     };
+    let mut bodies = Vec::new();
+    for raw in &request.bodies {
+        match raw.trim().parse() {
+            Ok(body) => bodies.push(body),
+            Err(_) => return refuse(&state, &identity, &AppError::invalid("bodies", gopy_app::InvalidReason::Missing)),
+        }
+    }
+    let consult = gopy_app::consultations::ConsultRequest { bodies, silence_agrees: request.silence_agrees };
     let request = StepRequest { step, deadline, late_allowed: request.late_allowed, ballot: request.ballot, reason: request.reason };
-    match state.app.take_step(&identity.actor, id, request).await {
+    match state.app.take_step_consulting(&identity.actor, id, request, consult).await {
         Ok(report) => {
             state.live.announce(Change::report(id, ChangeKind::Round)).await;
             Json(state_response(&report)).into_response()
