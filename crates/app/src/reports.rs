@@ -608,6 +608,9 @@ pub struct DispositionLine {
     pub comment: String,
     pub disposition: Option<DispositionKind>,
     pub response: String,
+    /// The top-level part of the passage's label ("II" for "II.1 ¶2"):
+    /// the section of the draft (nhóm vấn đề) the comment is about.
+    pub section: Option<String>,
 }
 
 /// The table of dispositions (bảng tổng hợp tiếp thu, giải trình): every
@@ -620,6 +623,9 @@ pub struct Dispositions {
     /// The latest version's number; 0 before the first.
     pub version: u32,
     pub rows: Vec<DispositionLine>,
+    /// The response register of the latest round that consulted bodies:
+    /// the table opens with its summary.
+    pub register: Option<crate::consultations::ConsultationRegister>,
 }
 
 /// The state a reader may hold of a page whose content turns with the clock
@@ -853,9 +859,11 @@ impl App {
             None => (Vec::new(), Vec::new()),
         };
         let directory = Directory::load(uow.as_mut()).await?;
+        let register = self.register_in(uow.as_mut(), actor, report.clone()).await?;
         drop(uow);
         let rows = disposition_lines(&labels, comments, placements, &directory);
-        Ok(Fresh::Changed { change_count: count, model: Dispositions { report, version: version.map_or(0, |v| v.number), rows } })
+        let version = version.map_or(0, |v| v.number);
+        Ok(Fresh::Changed { change_count: count, model: Dispositions { report, version, rows, register } })
     }
 }
 
@@ -932,11 +940,24 @@ fn disposition_lines(
                 .and_then(|a| a.span.as_ref())
                 .or_else(|| comment.anchor.as_ref().and_then(|a| a.span.as_ref()))
                 .map(|s| s.quote.clone());
+            let section = match &passage {
+                Passage::Label(label) => label.split(['.', ' ']).next().filter(|s| !s.is_empty()).map(str::to_owned),
+                Passage::Gone | Passage::WholeReport => None,
+            };
+            // A body's comment names the body as who commented (chủ thể góp
+            // ý); the person who wrote it in Gopy follows, one typed in
+            // from a letter or form names no one else.
+            let (commenter, commenter_body) = match comment.on_behalf_of.and_then(|b| directory.body_name(b)) {
+                Some(body) if comment.recorded_by.is_some() => (body, None),
+                Some(body) => (body, Some(directory.name(comment.author))),
+                None => (directory.name(comment.author), directory.body_of(comment.author)),
+            };
             let line = DispositionLine {
+                section,
                 passage,
                 quote,
-                commenter: directory.name(comment.author),
-                commenter_body: directory.body_of(comment.author),
+                commenter,
+                commenter_body,
                 disposition: comment.disposition.as_ref().map(|d| d.kind),
                 response: comment.disposition.as_ref().and_then(|d| d.response.as_ref()).map(ToString::to_string).unwrap_or_default(),
                 comment: comment.body.to_string(),
