@@ -6,6 +6,7 @@ mod cancellation;
 mod browser;
 mod command_line;
 mod comments;
+mod consultation;
 mod crash;
 mod database_faults;
 mod demo;

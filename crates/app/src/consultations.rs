@@ -345,3 +345,276 @@ impl App {
         }))
     }
 }
+
+// --- The comment form (phiếu góp ý) ------------------------------------------------
+
+/// The id of a comment form's row for the whole report.
+pub const WHOLE_REPORT_ROW: &str = "toan-van";
+
+/// What a body's comment form holds, for the web layer to write in the
+/// reader's language.
+#[derive(Clone, Debug)]
+pub struct CommentFormModel {
+    pub report: Report,
+    pub round: Round,
+    pub body: BodyId,
+    pub body_name: String,
+    pub ids: gopy_documents::FormIds,
+    /// The whole report first, then every passage of the round's version.
+    pub passages: Vec<gopy_documents::FormPassage>,
+}
+
+/// Why a whole uploaded form cannot be taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormProblem {
+    /// Not a comment form Gopy made, or damaged.
+    NotAForm,
+    Unreadable(gopy_documents::ImportError),
+    /// A form of another report.
+    OtherReport,
+    /// A form of another round of this report.
+    OtherRound,
+    /// A form made for a body this round does not consult.
+    NotConsulted,
+    /// A newer version has been made since the round's: its passages moved.
+    NewerVersion,
+}
+
+/// What becomes of one row of an uploaded form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowState {
+    /// Becomes a comment.
+    New,
+    /// Left empty: nothing to add.
+    Empty,
+    /// The same comment of this body on this passage is already recorded
+    /// (the file was uploaded before): nothing added again.
+    AlreadyRecorded,
+    /// The row names no passage of this report's version.
+    UnknownPassage,
+    /// The comment is not acceptable text (too long, control characters).
+    Invalid(gopy_domain::TextError),
+}
+
+/// One row as the preview shows it.
+#[derive(Clone, Debug)]
+pub struct PreviewRow {
+    pub number: usize,
+    pub label: String,
+    pub comment: String,
+    pub state: RowState,
+    block: Option<String>,
+}
+
+/// An uploaded form checked against the round, before anything is stored.
+#[derive(Clone, Debug)]
+pub struct FormPreview {
+    pub problem: Option<FormProblem>,
+    pub body: Option<(BodyId, String)>,
+    pub rows: Vec<PreviewRow>,
+}
+
+impl FormPreview {
+    /// How many comments importing it would add.
+    pub fn to_add(&self) -> usize {
+        self.rows.iter().filter(|r| r.state == RowState::New).count()
+    }
+
+    /// Whether anything would stop the import: a problem with the file or a row.
+    pub fn blocked(&self) -> bool {
+        self.problem.is_some() || self.rows.iter().any(|r| matches!(r.state, RowState::UnknownPassage | RowState::Invalid(_)))
+    }
+}
+
+/// The letter that came with a form, if the secretariat records one.
+#[derive(Clone, Debug, Default)]
+pub struct FormLetter {
+    pub number: String,
+    pub signed_on: Option<Date>,
+    pub signer: String,
+}
+
+impl App {
+    /// A body's comment form for the report's consulting round: for the
+    /// secretariat, and for the body's own people.
+    pub async fn body_comment_form(&self, actor: &Actor, id: ReportId, body: &str) -> Result<CommentFormModel, AppError> {
+        let mut uow = self.store.begin_read().await?;
+        let report = self.readable(uow.as_mut(), actor, id).await?;
+        let (round, consultation) =
+            self.consulting_round(uow.as_mut(), id).await?.ok_or(AppError::NotFound { what: "consultation" })?;
+        let body: BodyId = body.trim().parse().map_err(|_| AppError::NotFound { what: "body" })?;
+        if !consultation.consults(body) {
+            return Err(AppError::NotFound { what: "body" });
+        }
+        if authorize(actor, Action::ManageRounds, report_resource(&report)).is_err() {
+            let own = uow.find_user(actor.user).await?.and_then(|u| u.body);
+            if own != Some(body) {
+                return Err(AppError::NotFound { what: "body" });
+            }
+        }
+        let version = uow.find_version(id, round.version).await?.ok_or(AppError::NotFound { what: "version" })?;
+        let labels = uow.block_labels(version.id).await?;
+        let directory = Directory::load(uow.as_mut()).await?;
+        let mut passages = vec![gopy_documents::FormPassage {
+            id: WHOLE_REPORT_ROW.to_owned(),
+            label: String::new(),
+            text: String::new(),
+        }];
+        for block in &version.blocks {
+            let label = labels.iter().find(|(b, _)| *b == block.id).map(|(_, l)| l.clone()).unwrap_or_default();
+            passages.push(gopy_documents::FormPassage { id: block.id.to_string(), label, text: block.content.plain_text() });
+        }
+        Ok(CommentFormModel {
+            ids: gopy_documents::FormIds {
+                report: report.id.to_string(),
+                round: round.id.to_string(),
+                body: body.to_string(),
+                version: round.version,
+            },
+            body_name: directory.body_name(body).unwrap_or_default(),
+            report,
+            round,
+            body,
+            passages,
+        })
+    }
+
+    /// Checks an uploaded form against the round and says what each row
+    /// would become; stores nothing.
+    pub async fn preview_comment_form(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        bytes: &[u8],
+        limits: &gopy_documents::ImportLimits,
+    ) -> Result<FormPreview, AppError> {
+        let mut uow = self.store.begin_read().await?;
+        let report = self.readable(uow.as_mut(), actor, id).await?;
+        authorize(actor, Action::ManageRounds, report_resource(&report))?;
+        Ok(self.check_form(uow.as_mut(), &report, bytes, limits).await?.0)
+    }
+
+    /// Each new row of an uploaded form becomes a comment anchored on its
+    /// passage, on the body's behalf, with the letter that came with it if
+    /// one is given: all or nothing, and nothing at all if any row or the
+    /// file is wrong. Rows already recorded are not added again. Returns
+    /// how many comments were added.
+    #[instrument(skip(self, actor, bytes, letter, limits), fields(user.id = %actor.user, report.id = %id))]
+    pub async fn import_comment_form(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        bytes: &[u8],
+        file_name: &str,
+        letter: FormLetter,
+        limits: &gopy_documents::ImportLimits,
+    ) -> Result<usize, AppError> {
+        let mut uow = self.store.begin().await?;
+        let report = self.readable(uow.as_mut(), actor, id).await?;
+        authorize(actor, Action::ManageRounds, report_resource(&report))?;
+        let (preview, round) = self.check_form(uow.as_mut(), &report, bytes, limits).await?;
+        let (Some(round), Some((body, _)), false) = (round, preview.body.clone(), preview.blocked()) else {
+            return Err(AppError::invalid("file", InvalidReason::Rule("err_form_has_errors".into())));
+        };
+        if !letter.number.trim().is_empty() {
+            let new = NewLetter {
+                body: body.to_string(),
+                number: letter.number,
+                signed_on: letter.signed_on,
+                signer: letter.signer,
+                file: Some((file_name.to_owned(), bytes.to_vec())),
+                comments: Vec::new(),
+            };
+            self.letter_in(uow.as_mut(), actor, &report, &round, body, &new).await?;
+        }
+        let mut added = 0;
+        for row in preview.rows.iter().filter(|r| r.state == RowState::New) {
+            let anchor = crate::comments::NewAnchor { block: row.block.clone(), ..Default::default() };
+            let comment = NewComment { version: round.version, anchor, body: row.comment.clone(), on_behalf_of: None, at_meeting: false };
+            self.post_comment_for(uow.as_mut(), actor, id, comment, Some(body)).await?;
+            added += 1;
+        }
+        let details = json!({ "round": round.number, "body": body, "comments": added });
+        let event = self.audit(Some(actor.user), "consultation.form", "report", Some(id.as_uuid()), details);
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(added)
+    }
+
+    /// The form read and checked: the preview, and the round when the file
+    /// is this round's form.
+    async fn check_form(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        report: &Report,
+        bytes: &[u8],
+        limits: &gopy_documents::ImportLimits,
+    ) -> Result<(FormPreview, Option<Round>), AppError> {
+        let refused = |problem| Ok((FormPreview { problem: Some(problem), body: None, rows: Vec::new() }, None));
+        let form = match gopy_documents::read_comment_form(bytes, limits) {
+            Ok(form) => form,
+            Err(gopy_documents::FormError::NotAForm) => return refused(FormProblem::NotAForm),
+            Err(gopy_documents::FormError::Import(error)) => return refused(FormProblem::Unreadable(error)),
+        };
+        if form.ids.report != report.id.to_string() {
+            return refused(FormProblem::OtherReport);
+        }
+        let Some((round, consultation)) = self.consulting_round(uow, report.id).await? else {
+            return refused(FormProblem::OtherRound);
+        };
+        if form.ids.round != round.id.to_string() || form.ids.version != round.version {
+            return refused(FormProblem::OtherRound);
+        }
+        let Some(body) = form.ids.body.parse::<BodyId>().ok().filter(|b| consultation.consults(*b)) else {
+            return refused(FormProblem::NotConsulted);
+        };
+        let directory = Directory::load(uow).await?;
+        let named = Some((body, directory.body_name(body).unwrap_or_default()));
+        let latest = uow.latest_version_block(report.id, None).await?.map(|l| l.number);
+        if latest != Some(round.version) {
+            return Ok((FormPreview { problem: Some(FormProblem::NewerVersion), body: named, rows: Vec::new() }, None));
+        }
+        let version = uow.find_version(report.id, round.version).await?.ok_or(AppError::NotFound { what: "version" })?;
+        let labels = uow.block_labels(version.id).await?;
+        let theirs: Vec<(Option<String>, String)> = uow
+            .comments_of_report(report.id)
+            .await?
+            .into_iter()
+            .filter(|c| c.on_behalf_of == Some(body) && !c.is_reply() && c.withdrawn_at.is_none())
+            .map(|c| (c.anchor.map(|a| a.block.to_string()), c.body.to_string()))
+            .collect();
+        let mut seen: Vec<(Option<String>, String)> = Vec::new();
+        let rows = form
+            .rows
+            .into_iter()
+            .map(|row| {
+                let block = (row.id != WHOLE_REPORT_ROW).then(|| row.id.clone());
+                let known = block.as_ref().is_none_or(|b| version.blocks.iter().any(|v| v.id.to_string() == *b));
+                let label = match &block {
+                    Some(b) => labels.iter().find(|(id, _)| id.to_string() == *b).map_or(row.label.clone(), |(_, l)| l.clone()),
+                    None => row.label.clone(),
+                };
+                let state = if row.comment.trim().is_empty() {
+                    RowState::Empty
+                } else if !known {
+                    RowState::UnknownPassage
+                } else {
+                    match gopy_domain::CommentText::parse(&row.comment) {
+                        Err(e) => RowState::Invalid(e),
+                        Ok(text) => {
+                            let key = (block.clone(), text.to_string());
+                            if theirs.contains(&key) || seen.contains(&key) {
+                                RowState::AlreadyRecorded
+                            } else {
+                                seen.push(key);
+                                RowState::New
+                            }
+                        }
+                    }
+                };
+                PreviewRow { number: row.number, label, comment: row.comment, state, block }
+            })
+            .collect();
+        Ok((FormPreview { problem: None, body: named, rows }, Some(round)))
+    }
+}

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
-use gopy_app::consultations::{ConsultationRegister, NewLetter};
+use gopy_app::consultations::{ConsultationRegister, FormLetter, FormPreview, FormProblem, NewLetter, RowState};
 use gopy_app::AppError;
 use gopy_domain::consultation::ReplyHow;
 use gopy_domain::{BodyId, Language, LetterId};
@@ -50,6 +50,32 @@ struct ConsultationView {
     bodies: Vec<BodyChoiceView>,
     letter: LetterValues,
     errors: FieldErrors,
+    /// An uploaded comment form, checked, before it is imported.
+    preview: Option<FormPreviewView>,
+}
+
+#[derive(Serialize)]
+struct FormPreviewView {
+    body: Option<String>,
+    /// What is wrong with the whole file.
+    problem: Option<String>,
+    rows: Vec<PreviewRowView>,
+    to_add: usize,
+    blocked: bool,
+    /// The file itself, hex-encoded, so the import posts what was previewed.
+    data: String,
+    file_name: String,
+}
+
+#[derive(Serialize)]
+struct PreviewRowView {
+    number: usize,
+    label: String,
+    comment: String,
+    /// `new`, `empty`, `already_recorded`, `unknown_passage`, `invalid`.
+    state: &'static str,
+    state_label: String,
+    error: bool,
 }
 
 #[derive(Serialize)]
@@ -78,6 +104,8 @@ struct BodyRowView {
     explained: usize,
     awaiting: usize,
     letters: Vec<LetterView>,
+    /// The body's comment form to send it.
+    form: String,
 }
 
 #[derive(Serialize)]
@@ -139,7 +167,13 @@ fn summary_groups(catalog: &Catalog, language: Language, model: &ConsultationReg
     .collect()
 }
 
-fn consultation_view(ctx: &Ctx, model: &ConsultationRegister, letter: LetterValues, errors: FieldErrors) -> ConsultationView {
+fn consultation_view(
+    ctx: &Ctx,
+    model: &ConsultationRegister,
+    letter: LetterValues,
+    errors: FieldErrors,
+    preview: Option<FormPreviewView>,
+) -> ConsultationView {
     let catalog = ctx.pages.catalog();
     let zone = zone(ctx);
     let rows = model
@@ -177,6 +211,7 @@ fn consultation_view(ctx: &Ctx, model: &ConsultationRegister, letter: LetterValu
                         file_name: l.file_name.clone(),
                     })
                     .collect(),
+                form: format!("/reports/{}/consultation/forms/{}", model.report.id, s.body),
             }
         })
         .collect();
@@ -198,14 +233,27 @@ fn consultation_view(ctx: &Ctx, model: &ConsultationRegister, letter: LetterValu
         record_why_not: offer.why_not,
         letter,
         errors,
+        preview,
     }
 }
 
 async fn render_register(state: &AppState, ctx: &Ctx, id: gopy_domain::ReportId, letter: LetterValues, errors: FieldErrors, status: StatusCode) -> PageResult {
+    render_register_with(state, ctx, id, letter, errors, None, status).await
+}
+
+async fn render_register_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: gopy_domain::ReportId,
+    letter: LetterValues,
+    errors: FieldErrors,
+    preview: Option<FormPreviewView>,
+    status: StatusCode,
+) -> PageResult {
     let actor = actor(ctx)?;
     let model = state.app.consultation_register(actor, id).await.map_err(|e| ctx.failure(&e))?;
     let Some(model) = model else { return Err(ctx.not_found()) };
-    let view = consultation_view(ctx, &model, letter, errors);
+    let view = consultation_view(ctx, &model, letter, errors, preview);
     Ok(ctx.render_with_status(status, "pages/consultation", "consultation_title", view))
 }
 
@@ -288,6 +336,161 @@ pub async fn letter_file(State(state): State<AppState>, ctx: Ctx, Path((id, lett
         response.headers_mut().insert(CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+// --- The comment form --------------------------------------------------------------
+
+/// A body's comment form as a Word file.
+pub async fn comment_form_file(State(state): State<AppState>, ctx: Ctx, Path((id, body)): Path<(String, String)>) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let actor = actor(&ctx)?;
+    let model = state.app.body_comment_form(actor, id, &body).await.map_err(|e| ctx.failure(&e))?;
+    let catalog = ctx.pages.catalog();
+    let text = |key: &str| catalog.text(ctx.language, key).to_owned();
+    let zone = zone(&ctx);
+    let mut passages = model.passages.clone();
+    if let Some(whole) = passages.first_mut() {
+        whole.label = text("dispositions_whole_report");
+    }
+    let form = gopy_documents::CommentForm {
+        heading: text("form_heading"),
+        lines: vec![
+            text("form_line_draft").replace("{title}", model.report.title.as_str()).replace("{version}", &model.round.version.to_string()),
+            text("form_line_body").replace("{body}", &model.body_name),
+            text("form_line_deadline").replace("{deadline}", &format_date_time(model.round.deadline, &zone)),
+            text("form_line_how"),
+        ],
+        columns: [text("form_col_id"), text("form_col_label"), text("form_col_text"), text("form_col_comment")],
+        ids: model.ids.clone(),
+        rows: passages,
+    };
+    let bytes = gopy_documents::comment_form_docx(&form)
+        .map_err(|e| ctx.failure(&AppError::Store(gopy_app::StoreError::Other(format!("form: {e}")))))?;
+    let file_name = gopy_app::reports::file_name(&[&text("form_heading"), &model.body_name, model.report.title.as_str()], "docx");
+    Ok(super::attachment(gopy_app::reports::Download {
+        file_name,
+        content_type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        bytes,
+    }))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim().as_bytes();
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    text.chunks(2).map(|pair| std::str::from_utf8(pair).ok().and_then(|p| u8::from_str_radix(p, 16).ok())).collect()
+}
+
+fn problem_text(catalog: &Catalog, language: Language, problem: &FormProblem) -> String {
+    match problem {
+        FormProblem::Unreadable(error) => crate::i18n::describe_import_error(catalog, language, error),
+        other => catalog
+            .text(language, match other {
+                FormProblem::NotAForm | FormProblem::Unreadable(_) => "form_not_a_form",
+                FormProblem::OtherReport => "form_other_report",
+                FormProblem::OtherRound => "form_other_round",
+                FormProblem::NotConsulted => "err_body_not_consulted",
+                FormProblem::NewerVersion => "form_newer_version",
+            })
+            .to_owned(),
+    }
+}
+
+fn preview_view(catalog: &Catalog, language: Language, preview: &FormPreview, bytes: &[u8], file_name: &str) -> FormPreviewView {
+    FormPreviewView {
+        body: preview.body.as_ref().map(|(_, name)| name.clone()),
+        problem: preview.problem.as_ref().map(|p| problem_text(catalog, language, p)),
+        rows: preview
+            .rows
+            .iter()
+            .map(|row| {
+                let (state, key) = match &row.state {
+                    RowState::New => ("new", "form_row_new"),
+                    RowState::Empty => ("empty", "form_row_empty"),
+                    RowState::AlreadyRecorded => ("already_recorded", "form_row_already"),
+                    RowState::UnknownPassage => ("unknown_passage", "form_row_unknown"),
+                    RowState::Invalid(_) => ("invalid", "form_row_invalid"),
+                };
+                let state_label = match &row.state {
+                    RowState::Invalid(e) => crate::i18n::describe_error(
+                        catalog,
+                        language,
+                        &AppError::invalid("comment", gopy_app::InvalidReason::Text(e.clone())),
+                    ),
+                    _ => catalog.text(language, key).to_owned(),
+                };
+                PreviewRowView {
+                    number: row.number,
+                    label: row.label.clone(),
+                    comment: row.comment.clone(),
+                    state,
+                    state_label,
+                    error: matches!(row.state, RowState::UnknownPassage | RowState::Invalid(_)),
+                }
+            })
+            .collect(),
+        to_add: preview.to_add(),
+        blocked: preview.blocked(),
+        data: hex(bytes),
+        file_name: file_name.to_owned(),
+    }
+}
+
+/// An uploaded comment form: `action=preview` shows every row and every
+/// error; `action=import` (posting back the previewed file) stores it.
+pub async fn upload_comment_form(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfUpload(form): CsrfUpload,
+) -> PageResult {
+    let id = report_id(&ctx, &id)?;
+    let actor = actor(&ctx)?;
+    let limits = super::import_limits(&state);
+    let letter = LetterValues {
+        body: String::new(),
+        number: form.field("number").to_owned(),
+        signed_on: form.field("signed_on").to_owned(),
+        signer: form.field("signer").to_owned(),
+        comments: String::new(),
+    };
+    let (bytes, file_name) = match (&form.file, unhex(form.field("data"))) {
+        (Some(file), _) => (file.bytes.clone(), file.name.clone().unwrap_or_else(|| "phieu-gop-y.docx".to_owned())),
+        (None, Some(bytes)) if !bytes.is_empty() => (bytes, form.field("file_name").to_owned()),
+        _ => {
+            let errors = FieldErrors::one("form_file", ctx.describe(&AppError::invalid("file", gopy_app::InvalidReason::Missing)));
+            return render_register(&state, &ctx, id, LetterValues::default(), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let catalog = ctx.pages.catalog();
+    if form.field("action") == "import" {
+        let fields = FormLetter { number: letter.number.clone(), signed_on: parse_date(&letter.signed_on), signer: letter.signer.clone() };
+        match state.app.import_comment_form(actor, id, &bytes, &file_name, fields, &limits).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/reports/{id}/consultation")).into_response()),
+            Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
+                let preview = state.app.preview_comment_form(actor, id, &bytes, &limits).await.map_err(|e| ctx.failure(&e))?;
+                let view = preview_view(catalog, ctx.language, &preview, &bytes, &file_name);
+                let field = match &err {
+                    AppError::Invalid { field: "number", .. } => "form_number",
+                    AppError::Invalid { field: "signer", .. } => "form_signer",
+                    AppError::Invalid { field: "signed_on", .. } => "form_signed_on",
+                    _ => "form_file",
+                };
+                let errors = FieldErrors::one(field, ctx.describe(&err));
+                return render_register_with(&state, &ctx, id, letter, errors, Some(view), StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+            Err(err) => return Err(ctx.failure(&err)),
+        }
+    }
+    let preview = state.app.preview_comment_form(actor, id, &bytes, &limits).await.map_err(|e| ctx.failure(&e))?;
+    let view = preview_view(catalog, ctx.language, &preview, &bytes, &file_name);
+    let status = if preview.blocked() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    render_register_with(&state, &ctx, id, letter, FieldErrors::default(), Some(view), status).await
 }
 
 // --- The API -----------------------------------------------------------------------
@@ -412,12 +615,22 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
             explained: 1,
             awaiting: 0,
             letters: vec![LetterView { id: "1".into(), number: "125/BTC".into(), signed_on: "x".into(), signer: "x".into(), file_name: some() }],
+            form: "/x".into(),
         }],
         may_record: true,
         record_why_not: some(),
         bodies: vec![BodyChoiceView { id: "1".into(), name: "Ban Tổ chức".into(), selected: true }],
         letter: LetterValues::default(),
         errors: FieldErrors::one("number", "x"),
+        preview: Some(FormPreviewView {
+            body: some(),
+            problem: some(),
+            rows: vec![PreviewRowView { number: 1, label: "I ¶1".into(), comment: "x".into(), state: "new", state_label: "x".into(), error: true }],
+            to_add: 1,
+            blocked: true,
+            data: "00".into(),
+            file_name: "x.docx".into(),
+        }),
     };
     vec![("pages/consultation", super::sample(&view))]
 }

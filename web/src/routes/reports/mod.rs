@@ -44,6 +44,8 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}/consultation/letters", post(consultation::record_letter))
         .route("/reports/{id}/consultation/no-comment", post(consultation::record_no_comment))
         .route("/reports/{id}/consultation/letters/{letter}", get(consultation::letter_file))
+        .route("/reports/{id}/consultation/forms", post(consultation::upload_comment_form))
+        .route("/reports/{id}/consultation/forms/{body}", get(consultation::comment_form_file))
         .route("/reports/{id}/{file}", get(dispositions::dispositions_file))
         .route("/reports/{id}/steps", post(rounds::take_step))
         .route("/reports/{id}/ballot", post(rounds::vote))
