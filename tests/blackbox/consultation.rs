@@ -31,14 +31,14 @@ fn document_xml(docx: &[u8]) -> String {
 }
 
 /// The passage ids a comment form keeps in its first column, in order.
-fn passage_ids(docx: &[u8]) -> Vec<String> {
+pub(crate) fn passage_ids(docx: &[u8]) -> Vec<String> {
     let xml = document_xml(docx);
     let marker = "<w:sz w:val=\"14\"/></w:rPr><w:t>";
     xml.match_indices(marker).map(|(i, _)| xml[i + marker.len()..].split('<').next().unwrap_or_default().to_owned()).collect()
 }
 
 /// The form with each comment written into its passage's row, as Word keeps it.
-fn fill(docx: &[u8], rows: &[(&str, &str)]) -> Vec<u8> {
+pub(crate) fn fill(docx: &[u8], rows: &[(&str, &str)]) -> Vec<u8> {
     use std::io::Write;
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

@@ -24,6 +24,7 @@ mod revisions;
 mod rounds;
 mod schemathesis;
 mod search;
+mod ui_consultation;
 mod ui_demo;
 mod ui_home;
 mod ui_meeting;

@@ -448,6 +448,29 @@ mod tests {
     }
 
     #[test]
+    fn a_consulted_bodys_person_reads_comments_and_replies_on_that_report_only() {
+        let report = ReportId::from_uuid(id(300));
+        let committee = CommitteeId::from_uuid(id(100));
+        let person = Actor {
+            user: UserId::from_uuid(id(50)),
+            global_roles: Vec::new(),
+            memberships: Vec::new(),
+            drafting: Vec::new(),
+            consulted: vec![report],
+        };
+        let consulted = Resource::Report { id: report, committee };
+        let other = Resource::Report { id: ReportId::from_uuid(id(301)), committee };
+        for action in [Action::ViewReport, Action::PostComment, Action::Reply] {
+            assert!(authorize(&person, action, consulted).is_ok(), "{action:?}");
+            assert!(authorize(&person, action, other).is_err(), "{action:?} on another report");
+        }
+        // Recording for others, answering and the round's steps stay the secretariat's and the team's.
+        for action in [Action::RecordComment, Action::AnswerComment, Action::ManageRounds, Action::Vote, Action::AddVersion] {
+            assert!(authorize(&person, action, consulted).is_err(), "{action:?}");
+        }
+    }
+
+    #[test]
     fn every_action_appears_in_the_table() {
         for action in Action::ALL {
             assert!(EXPECTED.iter().any(|(a, _, _)| a == action), "{action:?} has no row in the table");
