@@ -55,7 +55,10 @@ pub fn disposition_table(catalog: &Catalog, language: Language, model: &Disposit
                 Some(DispositionKind::Explained) => "disposition_explained",
             }),
             response: row.response.clone(),
-            group: Some(match &row.section {
+            // Grouped by section (nhóm vấn đề) when bodies were consulted: the
+            // table then follows the consultation summary's layout; without
+            // one it stays the plain list the committee is used to.
+            group: model.register.as_ref().map(|_| match &row.section {
                 Some(section) => text("dispositions_section").replace("{section}", section),
                 None => text("dispositions_general"),
             }),
