@@ -39,6 +39,11 @@ impl Catalog {
     }
 }
 
+/// The catalogue key naming a kind of notice among the account's choices.
+pub fn notice_kind_key(kind: gopy_domain::NoticeKind) -> String {
+    format!("mail_kind_{}", kind.as_str().replace('.', "_"))
+}
+
 /// The language chosen in the cookie, else `default`.
 pub fn language_of(headers: &HeaderMap, default: Language) -> Language {
     cookie(headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -72,6 +77,15 @@ mod tests {
             map.keys().cloned().collect::<Vec<_>>()
         };
         assert_eq!(keys(&catalog.vi), keys(&catalog.en));
+    }
+
+    #[test]
+    fn every_kind_a_person_may_choose_is_named() {
+        let catalog = Catalog::load().expect("catalogues parse");
+        for kind in gopy_domain::NoticeKind::choosable() {
+            let key = notice_kind_key(kind);
+            assert!(catalog.vi.get(&key).is_some(), "{key} has no words");
+        }
     }
 
     #[test]

@@ -9,12 +9,12 @@
 //! "contact people" has to be kept in step with it.
 
 use gopy_domain::consultation::{
-    Answer, AnswerKind, BodyStanding, Consultation, ConsultationRequestedV1, ConsultedBody, LetterNumber, RegisterSummary,
-    ReplyLetter, register, summarise,
+    Answer, AnswerKind, BodyStanding, Consultation, ConsultedBody, LetterNumber, RegisterSummary, ReplyLetter, register,
+    summarise,
 };
 use gopy_domain::text::Name;
 use gopy_domain::workflow::Round;
-use gopy_domain::{Action, Actor, BodyId, LetterId, Report, ReportId, ReportStatus, authorize};
+use gopy_domain::{Action, Actor, BodyId, ConsultationRequestedV1, LetterId, Notice, Report, ReportId, ReportStatus, authorize};
 use serde_json::json;
 use time::{Date, OffsetDateTime};
 use tracing::instrument;
@@ -22,9 +22,6 @@ use tracing::instrument;
 use crate::comments::NewComment;
 use crate::reports::report_resource;
 use crate::{App, AppError, Directory, InvalidReason, Offer, StoreError, UnitOfWork, WhyNot, new_id};
-
-/// The mail kind of a consultation request.
-pub const CONSULTATION_REQUESTED: &str = "consultation.requested";
 
 /// The bodies a new round consults.
 #[derive(Clone, Debug, Default)]
@@ -123,10 +120,8 @@ impl App {
                 weekday,
                 deadline,
                 silence_agrees: request.silence_agrees,
-                path: format!("/reports/{}", report.id),
             };
-            let payload = serde_json::to_value(&payload).map_err(|e| StoreError::Other(e.to_string()))?;
-            uow.enqueue(&self.outbox_message(user.id, CONSULTATION_REQUESTED, payload)).await?;
+            uow.enqueue(&self.outbox_message(user.id, Notice::ConsultationRequested(payload))).await?;
         }
         Ok(())
     }

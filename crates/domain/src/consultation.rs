@@ -256,23 +256,6 @@ pub fn summarise(standings: &[BodyStanding]) -> RegisterSummary {
     summary
 }
 
-/// The request to a consulted body's people (mail kind
-/// `consultation.requested`), in the recipient's language and zone.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ConsultationRequestedV1 {
-    pub report: crate::ReportId,
-    pub report_title: String,
-    pub round: u32,
-    pub body: BodyId,
-    pub body_name: String,
-    pub weekday: String,
-    /// The deadline as the recipient reads it (dd/mm/yyyy HH:MM).
-    pub deadline: String,
-    pub silence_agrees: bool,
-    /// Where the draft is, for the link the notifier builds.
-    pub path: String,
-}
-
 /// Why a body's reply cannot be recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReplyProblem {

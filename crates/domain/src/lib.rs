@@ -15,6 +15,7 @@ pub mod document;
 pub mod id;
 pub mod indicator;
 pub mod meeting;
+pub mod notice;
 pub mod organisation;
 pub mod outbox;
 pub mod reminder;
@@ -46,6 +47,9 @@ pub use comment::{
     Comment, CommentCounts, CommentPlacement, CommentRevision, CommentText, Disposition, DispositionKind,
     DispositionProblem, Placement, WithdrawalProblem,
 };
-pub use outbox::{ALWAYS_SENT_KINDS, CHOOSABLE_KINDS, Delivery, MailRecord, MailStatus, OutboxMessage, delivery_for};
+pub use notice::{
+    AccountLinkV1, ActionReminderV1, AnswersOwedV1, CommentV1, ConsultationRequestedV1, Notice, NoticeKind, ReportStepV1, RoundClosingV1, UnreadableNotice,
+};
+pub use outbox::{Delivery, MailRecord, MailStatus, OutboxMessage};
 pub use report::{Approval, Drafter, Report, ReportKind, ReportStatus, TeamProblem, Title, Version, VersionSource, VersionSummary};
 pub use text::{CollationKey, Name, TextError, collation_key, fold};
