@@ -179,6 +179,16 @@ async fn three_bodies_reply_online_by_letter_and_by_silence_and_the_register_say
     let after = rfc3339(deadline + time::Duration::hours(1));
     assert_eq!(worker_once(&s.server, &after), "Deemed to agree: 1 bodies.");
     assert_eq!(worker_once(&s.server, &after), "Deemed to agree: 0 bodies.");
+    // Each consulted body's person was asked by mail, once, with the deadline.
+    let mails: Vec<gopy_tests::Mail> = std::fs::read_dir(s.server.dir.path().join("data/mail"))
+        .expect("the mail folder")
+        .flatten()
+        .map(|entry| gopy_tests::Mail::read(&entry.path()))
+        .collect();
+    let mut asked: Vec<String> =
+        mails.iter().filter(|m| m.subject().starts_with("Đề nghị góp ý dự thảo")).map(gopy_tests::Mail::recipient).collect();
+    asked.sort();
+    assert_eq!(asked, ["Mai Kiểm Tra <ubkt@tinhuy.vn>", "Vũ Tổ Chức <btc@tinhuy.vn>", "Đỗ Tài Chính <stc@tinhuy.vn>"]);
 
     let register: Value = s.http.get(admin(&register_api)).bearer_auth(&s.admin_token).send().await.expect("register").json().await.expect("json");
     let ids = |key: &str| register[key].as_array().expect(key).iter().map(|v| v.as_str().expect("id").to_owned()).collect::<Vec<_>>();
