@@ -1,9 +1,11 @@
 //! Consulting bodies through the real binary: a round consults three
-//! bodies; one comments in Gopy through its person, one replies by an
-//! official letter the secretariat records, one stays silent and is deemed
-//! to agree when `gopy worker --once --now` runs after the deadline (once,
-//! however often it runs). The register page, its JSON and the Word table
-//! of dispositions say exactly that.
+//! bodies, whose people are asked by mail; one comments in Gopy through its
+//! person, one answers by its comment form, downloaded, filled in and
+//! uploaded back (twice: nothing is added the second time), with its
+//! letter's number; one stays silent and is deemed to agree when
+//! `gopy worker --once --now` runs after the deadline (once, however often
+//! it runs). The register page, its JSON and the Word table of
+//! dispositions say exactly that.
 
 use std::io::Read;
 
@@ -69,7 +71,7 @@ fn worker_once(server: &gopy_tests::Server, now: &str) -> String {
 }
 
 #[tokio::test]
-async fn three_bodies_reply_online_by_letter_and_by_silence_and_the_register_says_so() {
+async fn three_bodies_reply_online_by_comment_form_and_by_silence_and_the_register_says_so() {
     let s = setup().await;
     let admin = |path: &str| s.server.url(path);
     // Three bodies, each with a person of its own.
