@@ -327,7 +327,7 @@ impl App {
             .collect();
         let names = consultation.bodies.iter().map(|b| (b.body, name(b.body))).collect();
         let record = Offer::by_role(authorize(actor, Action::ManageRounds, report_resource(&report)).is_ok())
-            .unless((report.status == ReportStatus::Approved).then(|| WhyNot::State(report.status)));
+            .unless((report.status == ReportStatus::Approved).then_some(WhyNot::State(report.status)));
         Ok(Some(ConsultationRegister {
             silence_agrees: consultation.silence_agrees,
             deemed_at: consultation.deemed_at,

@@ -390,23 +390,23 @@ mod tests {
     /// Fills the comment cell of the row whose id is `id`, as Word would
     /// (the empty paragraph gets a run).
     fn fill(docx: &[u8], id: &str, comment: &str) -> Vec<u8> {
-        let mut archive = ZipArchive::new(Cursor::new(docx)).unwrap();
+        let mut archive = ZipArchive::new(Cursor::new(docx)).expect("in the test");
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         for i in 0..archive.len() {
-            let mut file = archive.by_index(i).unwrap();
-            let name = file.name().unwrap().to_string();
+            let mut file = archive.by_index(i).expect("in the test");
+            let name = file.name().expect("in the test").to_string();
             let mut text = String::new();
-            file.read_to_string(&mut text).unwrap();
+            file.read_to_string(&mut text).expect("in the test");
             if name == "word/document.xml" {
-                let at = text.find(&format!("<w:t>{id}</w:t>")).unwrap();
+                let at = text.find(&format!("<w:t>{id}</w:t>")).expect("in the test");
                 let empty = "<w:spacing w:after=\"40\"/></w:pPr></w:p></w:tc></w:tr>";
-                let end = at + text[at..].find(empty).unwrap() + "<w:spacing w:after=\"40\"/></w:pPr>".len();
+                let end = at + text[at..].find(empty).expect("in the test") + "<w:spacing w:after=\"40\"/></w:pPr>".len();
                 text.insert_str(end, &format!("<w:r><w:t>{}</w:t></w:r>", escape(comment)));
             }
-            zip.start_file(name, SimpleFileOptions::default()).unwrap();
-            zip.write_all(text.as_bytes()).unwrap();
+            zip.start_file(name, SimpleFileOptions::default()).expect("in the test");
+            zip.write_all(text.as_bytes()).expect("in the test");
         }
-        zip.finish().unwrap().into_inner()
+        zip.finish().expect("in the test").into_inner()
     }
 
     #[test]
@@ -425,11 +425,11 @@ mod tests {
 
     #[test]
     fn a_word_file_that_is_not_a_form_and_damaged_bytes_are_refused_by_name() {
-        let plain = word_package("<w:p><w:r><w:t>x</w:t></w:r></w:p>", &PAGE, FONT_SIZE, 0).unwrap();
+        let plain = word_package("<w:p><w:r><w:t>x</w:t></w:r></w:p>", &PAGE, FONT_SIZE, 0).expect("in the test");
         assert_eq!(read_comment_form(&plain, &ImportLimits::default()), Err(FormError::NotAForm));
         assert_eq!(read_comment_form(b"not a zip", &ImportLimits::default()), Err(FormError::NotAForm));
         assert_eq!(read_comment_form(b"", &ImportLimits::default()), Err(FormError::Import(ImportError::EmptyFile)));
-        let docx = comment_form_docx(&form()).unwrap();
+        let docx = comment_form_docx(&form()).expect("in the test");
         let small = ImportLimits { max_uncompressed_bytes: 100, ..ImportLimits::default() };
         assert_eq!(read_comment_form(&docx, &small), Err(FormError::Import(ImportError::TooLargeUncompressed { max: 100 })));
     }
