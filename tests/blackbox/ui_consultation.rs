@@ -58,8 +58,8 @@ fn the_secretariat_consults_two_bodies_and_records_a_comment_form_on_the_pages()
         "const f = document.querySelector('#deadline'); f.value = arguments[0]; f.dispatchEvent(new Event('change', { bubbles: true }));",
         &[deadline.into()],
     );
-    browser.click(&format!("input[name='consult_{finance}']"));
-    browser.click(&format!("input[name='consult_{organisation}']"));
+    browser.click(&format!("input[name='consult'][value='{finance}']"));
+    browser.click(&format!("input[name='consult'][value='{organisation}']"));
     browser.click("input[name='silence_agrees']");
     browser.screenshot("open-round-with-bodies");
     browser.submit("#life form:has(input[name=step][value=open_round])");

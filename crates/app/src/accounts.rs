@@ -336,6 +336,22 @@ impl App {
         Ok(())
     }
 
+    /// Changes one's own language, chosen in the page header: the mail
+    /// they get follows the pages they read.
+    pub async fn choose_language(&self, user: UserId, language: Language) -> Result<(), AppError> {
+        let mut uow = self.store.begin().await?;
+        let mut person = uow.find_user(user).await?.ok_or(AppError::NotFound { what: "user" })?;
+        if person.language == language {
+            return Ok(());
+        }
+        person.language = language;
+        uow.update_user(&person).await?;
+        let event = self.audit(Some(user), "user.language_chosen", "user", Some(user.as_uuid()), json!({ "language": language.code() }));
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(())
+    }
+
     /// Changes one's own name and language.
     pub async fn update_own_account(&self, user: UserId, name: &str, language: Language) -> Result<User, AppError> {
         let name = Name::parse(name).map_err(|e| AppError::invalid("name", e))?;

@@ -24,7 +24,7 @@ use support::{file, story};
 use time::Duration;
 
 fn open(deadline: time::OffsetDateTime) -> StepRequest {
-    StepRequest { step: Step::OpenRound, deadline: Some(deadline), late_allowed: false, ballot: false, reason: None }
+    StepRequest { step: Step::OpenRound, deadline: Some(deadline), late_allowed: false, ballot: false, reason: None, seen: None }
 }
 
 /// The form with `comment` written into the row of passage `id` (as Word
