@@ -16,6 +16,8 @@ const TEST: &str = "every_page_is_accessible_and_fits_a_phone_for_each_role";
 const PASSWORD: &str = "gopy-demo-2023";
 /// The demo's draft with comments, a round and two versions.
 const REVIEW: &str = "Báo cáo sơ kết giữa nhiệm kỳ";
+/// The demo's draft whose open round consults bodies.
+const ASSESSMENT: &str = "kiểm điểm";
 
 /// A desk, then a phone, then a small phone: axe runs at the first two, the
 /// sideways check at the last two.
@@ -192,6 +194,11 @@ fn every_page_is_accessible_and_fits_a_phone_for_each_role() {
     browser.wait_for_text("#word-import-rows", "Cả báo cáo");
     let preview = browser.url();
     walk.check_url(&browser, "secretariat", "/reports/{id}/word-comments/{import}", &preview);
+    // The self-assessment's round consults two bodies: its register.
+    browser.resize(DESK, 900);
+    browser.open(&server.url("/reports"));
+    let assessment = link(&browser, "/reports/", ASSESSMENT);
+    walk.check_url(&browser, "secretariat", "/reports/{id}/consultation", &format!("{assessment}/consultation"));
     browser.resize(DESK, 900);
     browser.open(&server.url("/meetings"));
     let meeting = link(&browser, "/meetings/", "Hội nghị");

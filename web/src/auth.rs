@@ -253,6 +253,33 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     }
 }
 
+/// A form as [`CsrfForm`] reads it, and its fields also as pairs in the
+/// order sent: for a field a form repeats (a box per body picked), which a
+/// struct cannot hold.
+pub struct CsrfFormPairs<T>(pub T, pub Vec<(String, String)>);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfFormPairs<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = request.into_parts();
+        let ctx = posting_ctx(&mut parts, state).await?;
+        let refuse = || ctx.message(StatusCode::FORBIDDEN, "csrf_title", "csrf_body");
+        let limit = state.settings.server.body_limit_bytes;
+        let bytes = axum::body::to_bytes(body, limit)
+            .await
+            .map_err(|_| ctx.message(StatusCode::PAYLOAD_TOO_LARGE, "too_large_title", "too_large_body"))?;
+        let field: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| refuse())?;
+        if ctx.csrf.is_empty() || !constant_time_eq(field.csrf.as_bytes(), ctx.csrf.as_bytes()) {
+            return Err(refuse());
+        }
+        let bad = || ctx.message(StatusCode::BAD_REQUEST, "bad_form_title", "bad_form_body");
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| bad())?;
+        let pairs = serde_urlencoded::from_bytes(&bytes).map_err(|_| bad())?;
+        Ok(CsrfFormPairs(form, pairs))
+    }
+}
+
 /// The context of a form post, refused at once when it comes from another site.
 async fn posting_ctx(parts: &mut Parts, state: &AppState) -> Result<Ctx, Response> {
     let ctx = Ctx::from_request_parts(parts, state).await?;

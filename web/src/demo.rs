@@ -228,7 +228,9 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
     app.add_version(&org_a, assessment.id, file(KIEM_DIEM_V1, "kiem-diem-giua-nhiem-ky.v1.md"), "", &limits)
         .await
         .map_err(failed("the self-assessment"))?;
-    app.take_step(&office_actor, assessment.id, open(2)).await.map_err(failed("its round"))?;
+    // Its round also consults two bodies; silence is agreement.
+    let consult = gopy_app::consultations::ConsultRequest { bodies: vec![inspection, internal], silence_agrees: true };
+    app.take_step_consulting(&office_actor, assessment.id, open(2), consult).await.map_err(failed("its round"))?;
 
     // The meeting of 27/06/2023: four agenda items, the minutes, one spoken
     // opinion turned into a comment on the self-assessment (still open for

@@ -155,6 +155,11 @@ async fn scheduler(app: App, interval: Duration, mut stop: tokio::sync::watch::R
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "a reminder round failed; it is tried again"),
         }
+        match app.deem_silent_bodies().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(bodies = n, "silent bodies deemed to agree"),
+            Err(e) => tracing::warn!(error = %e, "recording deemed agreements failed; it is tried again"),
+        }
         tokio::select! {
             () = tokio::time::sleep(interval) => {}
             _ = stop.changed() => break,
@@ -186,11 +191,13 @@ pub async fn worker(settings: Settings, args: crate::cli::WorkerArgs) -> anyhow:
         let notifier = gopy_notifier::Notifier::new(Arc::new(store.clone()), clock, settings.mail(&public_url))
             .context("the notifier")?;
         let reminders = send_reminders(&app).await.context("sending reminders")?;
+        let deemed = app.deem_silent_bodies().await.context("recording deemed agreements")?;
         let mail = notifier.drain().await.context("sending mail")?;
         println!(
             "Reminders: {} sent, {} dropped. Mail: {} sent, {} to retry, {} failed.",
             reminders.sent, reminders.dropped, mail.mails_sent, mail.retried, mail.failed
         );
+        println!("Deemed to agree: {deemed} bodies.");
         store.close().await;
         return Ok(());
     }

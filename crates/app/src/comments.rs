@@ -85,14 +85,35 @@ impl App {
         id: ReportId,
         new: NewComment,
     ) -> Result<Comment, AppError> {
+        self.post_comment_for(uow, actor, id, new, None).await
+    }
+
+    /// Posts a comment; with `for_body`, one the secretariat records for a
+    /// consulted body (from its letter or comment form). A comment a
+    /// consulted body's person makes in Gopy speaks for their body.
+    pub(crate) async fn post_comment_for(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        actor: &Actor,
+        id: ReportId,
+        new: NewComment,
+        for_body: Option<gopy_domain::BodyId>,
+    ) -> Result<Comment, AppError> {
         let body = CommentText::parse(&new.body).map_err(|e| AppError::invalid("body", e))?;
         let report = self.readable(uow, actor, id).await?;
         let resource = report_resource(&report);
         authorize(actor, Action::PostComment, resource)?;
-        if new.on_behalf_of.is_some_and(|u| u != actor.user) || new.at_meeting {
+        if new.on_behalf_of.is_some_and(|u| u != actor.user) || new.at_meeting || for_body.is_some() {
             authorize(actor, Action::RecordComment, resource)?;
         }
         let author = new.on_behalf_of.unwrap_or(actor.user);
+        // Only a consulted body's own person costs a read here.
+        let own_body = if for_body.is_none() && author == actor.user && !new.at_meeting && actor.consulted_on(id) {
+            uow.find_user(actor.user).await?.and_then(|u| u.body)
+        } else {
+            None
+        };
+        let on_behalf_of = for_body.or(own_body);
         // The caller was read when the request was identified; only someone
         // else's opinion, recorded by the secretariat, needs its author read.
         if author != actor.user && uow.find_user(author).await?.is_none() {
@@ -116,8 +137,10 @@ impl App {
             version_number: latest.number,
             parent: None,
             author,
-            recorded_by: (author != actor.user).then_some(actor.user),
-            on_behalf_of: None,
+            // A body's comment typed in by the secretariat is recorded,
+            // though it stands under the recorder's name.
+            recorded_by: (author != actor.user || for_body.is_some()).then_some(actor.user),
+            on_behalf_of,
             at_meeting: new.at_meeting,
             anchor: anchor.clone(),
             body,

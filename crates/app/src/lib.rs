@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod comments;
+pub mod consultations;
 pub mod directory;
 pub mod error;
 pub mod holidays;

@@ -61,7 +61,11 @@ pub trait Store: Send + Sync + 'static {
 /// reads and writes are a trait of their own, which a unit of work has all of.
 #[async_trait]
 pub trait UnitOfWork:
-    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + NotifierStore + ReminderStore + WordImportStore + CalendarStore + Send
+    ReportStore + CommentStore + RoundStore + IndicatorStore + SearchStore + MeetingStore + NotifierStore + ReminderStore
+    + WordImportStore
+    + CalendarStore
+    + ConsultationStore
+    + Send
 {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError>;
@@ -592,4 +596,42 @@ pub trait CalendarStore: Send {
     ) -> Result<(), StoreError>;
     /// Removes the change of `day`; `false` if it had none.
     async fn delete_calendar_adjustment(&mut self, day: time::Date) -> Result<bool, StoreError>;
+}
+
+/// The bodies consulted in review rounds, their answers and letters.
+#[async_trait]
+pub trait ConsultationStore: Send {
+    /// Stores a round's consultation with its bodies (answers unset).
+    async fn insert_consultation(&mut self, consultation: &gopy_domain::consultation::Consultation) -> Result<(), StoreError>;
+    /// The round's consultation with its bodies in the order picked.
+    async fn consultation_of(&mut self, round: RoundId) -> Result<Option<gopy_domain::consultation::Consultation>, StoreError>;
+    /// Records a body's answer if it has none yet; returns whether it was recorded.
+    async fn set_answer(
+        &mut self,
+        round: RoundId,
+        body: gopy_domain::BodyId,
+        answer: &gopy_domain::consultation::Answer,
+    ) -> Result<bool, StoreError>;
+    /// Stores a letter and its file; a number the body used before is a
+    /// [`StoreError::Conflict`] on `reply_letters.number`.
+    async fn insert_letter(
+        &mut self,
+        letter: &gopy_domain::consultation::ReplyLetter,
+        file: Option<&[u8]>,
+    ) -> Result<(), StoreError>;
+    /// The letters recorded in a round, oldest first.
+    async fn letters_of(&mut self, round: RoundId) -> Result<Vec<gopy_domain::consultation::ReplyLetter>, StoreError>;
+    /// Whether `body` has a letter numbered `number` already.
+    async fn letter_numbered(&mut self, body: gopy_domain::BodyId, number: &str) -> Result<bool, StoreError>;
+    /// A letter with its kept file.
+    async fn letter_file(
+        &mut self,
+        letter: gopy_domain::LetterId,
+    ) -> Result<Option<(gopy_domain::consultation::ReplyLetter, Option<Vec<u8>>)>, StoreError>;
+    /// The rounds whose silent bodies are due to be deemed to agree at
+    /// `now`: silence agrees, the deadline has passed, not done yet.
+    async fn rounds_due_for_deeming(&mut self, now: OffsetDateTime) -> Result<Vec<(ReportId, Round)>, StoreError>;
+    /// Marks a round's silent bodies as done, if not already; returns
+    /// whether this call did (two workers: one of them does).
+    async fn mark_deemed(&mut self, round: RoundId, at: OffsetDateTime) -> Result<bool, StoreError>;
 }

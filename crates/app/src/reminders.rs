@@ -45,7 +45,7 @@ impl ReminderRound {
 
 /// A deadline as the recipient reads it: the weekday in their language and
 /// the date (and time, for a round) in their zone.
-fn deadline_words(at: OffsetDateTime, zone: &str, language: Language, with_time: bool) -> (String, String) {
+pub(crate) fn deadline_words(at: OffsetDateTime, zone: &str, language: Language, with_time: bool) -> (String, String) {
     let local = at.to_offset(zone_offset(zone));
     let weekday = match language {
         Language::Vi => weekday_vi(local.date()).to_owned(),

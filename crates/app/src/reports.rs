@@ -534,6 +534,11 @@ pub struct ReportLife {
     pub consequences: Consequences,
     /// The last return's reason, until the next submission.
     pub returned: Option<Returned>,
+    /// The bodies the viewer may consult when opening a round, by name;
+    /// empty when opening one is not offered.
+    pub consultable: Vec<(BodyId, String)>,
+    /// The latest round consults bodies: its register is there to read.
+    pub consults: bool,
 }
 
 /// What stands when a step that cannot be undone is taken (closing a
@@ -632,6 +637,9 @@ pub struct DispositionLine {
     pub comment: String,
     pub disposition: Option<DispositionKind>,
     pub response: String,
+    /// The top-level part of the passage's label ("II" for "II.1 ¶2"):
+    /// the section of the draft (nhóm vấn đề) the comment is about.
+    pub section: Option<String>,
 }
 
 /// The table of dispositions (bảng tổng hợp tiếp thu, giải trình): every
@@ -644,6 +652,9 @@ pub struct Dispositions {
     /// The latest version's number; 0 before the first.
     pub version: u32,
     pub rows: Vec<DispositionLine>,
+    /// The response register of the latest round that consulted bodies:
+    /// the table opens with its summary.
+    pub register: Option<crate::consultations::ConsultationRegister>,
 }
 
 /// The state a reader may hold of a page whose content turns with the clock
@@ -748,6 +759,10 @@ impl App {
             None => Vec::new(),
         };
         let returned = returned(uow.as_mut(), &report, &directory).await?;
+        let consults = match last_round {
+            Some(round) => uow.consultation_of(round.id).await?.is_some(),
+            None => false,
+        };
         drop(uow);
         let resource = report_resource(&report);
         let latest_version = summaries.last().map(|v| v.number);
@@ -760,7 +775,7 @@ impl App {
             not_voted: votes.as_ref().map(|votes| members.iter().filter(|m| !votes.iter().any(|v| v.voter == m.user)).count()),
             unanswered: counts.awaiting,
         };
-        let life = ReportLife {
+        let mut life = ReportLife {
             status: report.status,
             approval: report.approval.map(|a| (a, directory.name(a.by))),
             overdue,
@@ -781,7 +796,14 @@ impl App {
             returned,
             round: current,
             rounds,
+            consultable: Vec::new(),
+            consults,
         };
+        if life.steps.contains(&Step::OpenRound) {
+            let mut bodies: Vec<(BodyId, String)> = directory.bodies().map(|b| (b.id, b.name.to_string())).collect();
+            bodies.sort_by_cached_key(|(_, name)| gopy_domain::text::collation_key(name));
+            life.consultable = bodies;
+        }
         let model = ReportPage {
             committee,
             body: directory.body_name(report.body),
@@ -870,9 +892,11 @@ impl App {
             None => (Vec::new(), Vec::new()),
         };
         let directory = Directory::load(uow.as_mut()).await?;
+        let register = self.register_in(uow.as_mut(), actor, report.clone()).await?;
         drop(uow);
         let rows = disposition_lines(&labels, comments, placements, &directory);
-        Ok(Fresh::Changed { change_count: count, model: Dispositions { report, version: version.map_or(0, |v| v.number), rows } })
+        let version = version.map_or(0, |v| v.number);
+        Ok(Fresh::Changed { change_count: count, model: Dispositions { report, version, rows, register } })
     }
 }
 
@@ -949,11 +973,24 @@ fn disposition_lines(
                 .and_then(|a| a.span.as_ref())
                 .or_else(|| comment.anchor.as_ref().and_then(|a| a.span.as_ref()))
                 .map(|s| s.quote.clone());
+            let section = match &passage {
+                Passage::Label(label) => label.split(['.', ' ']).next().filter(|s| !s.is_empty()).map(str::to_owned),
+                Passage::Gone | Passage::WholeReport => None,
+            };
+            // A body's comment names the body as who commented (chủ thể góp
+            // ý); the person who wrote it in Gopy follows, one typed in
+            // from a letter or form names no one else.
+            let (commenter, commenter_body) = match comment.on_behalf_of.and_then(|b| directory.body_name(b)) {
+                Some(body) if comment.recorded_by.is_some() => (body, None),
+                Some(body) => (body, Some(directory.name(comment.author))),
+                None => (directory.name(comment.author), directory.body_of(comment.author)),
+            };
             let line = DispositionLine {
+                section,
                 passage,
                 quote,
-                commenter: directory.name(comment.author),
-                commenter_body: directory.body_of(comment.author),
+                commenter,
+                commenter_body,
                 disposition: comment.disposition.as_ref().map(|d| d.kind),
                 response: comment.disposition.as_ref().and_then(|d| d.response.as_ref()).map(ToString::to_string).unwrap_or_default(),
                 comment: comment.body.to_string(),

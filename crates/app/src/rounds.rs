@@ -136,10 +136,40 @@ impl App {
     /// the race to another change is decided again on the report as it is.
     #[instrument(skip(self, actor, request), fields(user.id = %actor.user, report.id = %id, step = ?request.step))]
     pub async fn step(&self, actor: &Actor, id: ReportId, request: StepRequest) -> Result<ReportState, AppError> {
-        crate::revisions::again_unless_seen(request.seen, || self.step_once(actor, id, &request)).await
+        self.step_consulting(actor, id, request, crate::consultations::ConsultRequest::default()).await
     }
 
-    async fn step_once(&self, actor: &Actor, id: ReportId, request: &StepRequest) -> Result<ReportState, AppError> {
+    /// [`App::take_step`], and when it opens a round, the bodies it
+    /// consults (nothing for another step).
+    pub async fn take_step_consulting(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        request: StepRequest,
+        consult: crate::consultations::ConsultRequest,
+    ) -> Result<Report, AppError> {
+        self.step_consulting(actor, id, request, consult).await.map(|s| s.report)
+    }
+
+    /// [`App::step`], and when it opens a round, the bodies it consults.
+    #[instrument(skip(self, actor, request, consult), fields(user.id = %actor.user, report.id = %id, step = ?request.step))]
+    pub async fn step_consulting(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        request: StepRequest,
+        consult: crate::consultations::ConsultRequest,
+    ) -> Result<ReportState, AppError> {
+        crate::revisions::again_unless_seen(request.seen, || self.step_once(actor, id, &request, &consult)).await
+    }
+
+    async fn step_once(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        request: &StepRequest,
+        consult: &crate::consultations::ConsultRequest,
+    ) -> Result<ReportState, AppError> {
         let mut uow = self.store.begin().await?;
         let mut report = self.readable(uow.as_mut(), actor, id).await?;
         authorize(actor, action_of(request.step), report_resource(&report))?;
@@ -201,6 +231,7 @@ impl App {
                     revision: 0,
                 };
                 uow.insert_round(id, &round).await?;
+                self.consult_in(uow.as_mut(), &report, &round, consult).await?;
                 self.plan_round_reminders(uow.as_mut(), report.committee, &round).await?;
                 self.plan_answers_owed(uow.as_mut(), id, &round, round.deadline).await?;
                 details["round"] = json!(round.number);

@@ -98,6 +98,7 @@ fn table(rows: usize) -> DispositionTable {
         subtitle: "đối với Dự thảo lần 1 Báo cáo sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ tỉnh".to_owned(),
         columns: ["STT", "Vị trí (đoạn)", "Người góp ý", "Nội dung góp ý", "Tiếp thu/giải trình", "Ý kiến của tổ biên tập"]
             .map(str::to_owned),
+        summary: Vec::new(),
         rows: (1..=rows)
             .map(|n| DispositionRow {
                 number: n,
@@ -115,6 +116,7 @@ fn table(rows: usize) -> DispositionTable {
                 } else {
                     "Tổ biên tập đã tiếp thu, bổ sung số liệu vào mục II.1 của Dự thảo lần 2.".to_owned()
                 },
+                group: Some(format!("Phần II.{}", n % 9 + 1)),
             })
             .collect(),
     }

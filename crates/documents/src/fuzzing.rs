@@ -11,7 +11,7 @@ use crate::{ImportError, ImportLimits, Imported, SourceFormat, docx, export_mark
 
 /// The names of the fuzz targets, which are also the folders of their
 /// corpus under `fuzz/corpus/`.
-pub const TARGETS: [&str; 4] = ["import", "markdown", "docx", "comments"];
+pub const TARGETS: [&str; 5] = ["import", "markdown", "docx", "comments", "comment_form"];
 
 /// Runs the target called `name` on `data`; `None` for an unknown name.
 pub fn run(name: &str, data: &[u8]) -> Option<Result<Imported, ImportError>> {
@@ -20,6 +20,7 @@ pub fn run(name: &str, data: &[u8]) -> Option<Result<Imported, ImportError>> {
         "markdown" => markdown,
         "docx" => docx,
         "comments" => comments,
+        "comment_form" => comment_form,
         _ => return None,
     };
     Some(target(data))
@@ -58,6 +59,20 @@ pub fn comments(data: &[u8]) -> Result<Imported, ImportError> {
         );
     }
     write_back(Ok(Imported { format: SourceFormat::Docx, blocks: draft.blocks, left_out: Vec::new() }))
+}
+
+/// The comment form reader (a round's form filled in by a body) on the
+/// bytes as a zip. A form read is told as an import of no blocks; a file
+/// that is not a form as the refusal of a zip without a Word document, so
+/// the corpus replay counts both without a type of its own.
+pub fn comment_form(data: &[u8]) -> Result<Imported, ImportError> {
+    match crate::read_comment_form(data, &ImportLimits::default()) {
+        Ok(_) => Ok(Imported { format: crate::SourceFormat::Docx, blocks: Vec::new(), left_out: Vec::new() }),
+        Err(crate::FormError::Import(error)) => Err(error),
+        Err(crate::FormError::NotAForm) => {
+            Err(ImportError::UnsupportedFormat { detected: crate::Detected::ZipWithoutWordDocument })
+        }
+    }
 }
 
 /// Writes what was imported back out as Markdown and reads it again; only a

@@ -78,6 +78,9 @@ pub use dispositions::{
     DispositionRow, DispositionTable, dispositions_csv, dispositions_docx, dispositions_xlsx,
 };
 pub use docx::{QuotePart, ReviewedDraft, TitleBlock, WordComment, export_docx, read_review_comments};
+pub use docx::{
+    CommentForm, FilledForm, FilledRow, FormError, FormIds, FormPassage, comment_form_docx, read_comment_form,
+};
 pub use error::{Detected, ExportError, ImportError};
 pub use calendar::{CalendarEvent, escape_text as escape_calendar_text, meeting_ics};
 pub use markdown::{export_markdown, import_markdown};

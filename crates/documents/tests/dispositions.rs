@@ -37,6 +37,7 @@ fn table(rows: Vec<DispositionRow>) -> DispositionTable {
         subtitle: "đối với Dự thảo lần 1 Báo cáo sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội"
             .into(),
         columns: columns(),
+        summary: Vec::new(),
         rows,
     }
 }
@@ -77,6 +78,7 @@ fn fixture_table() -> DispositionTable {
                 comment: text("body").expect("a comment body"),
                 disposition: disposition.into(),
                 response: text("response").unwrap_or_default(),
+                group: None,
             }
         })
         .collect::<Vec<_>>();
@@ -94,6 +96,7 @@ fn hostile_table() -> DispositionTable {
         comment: comment.into(),
         disposition: "Chưa trả lời".into(),
         response: String::new(),
+        group: None,
     };
     table(vec![
         row(1, "=HYPERLINK(\"http://x\")"),

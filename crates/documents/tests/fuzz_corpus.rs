@@ -60,6 +60,11 @@ fn the_comments_corpus_is_read_or_refused_without_a_panic() {
 }
 
 #[test]
+fn the_comment_form_corpus_is_read_or_refused_without_a_panic() {
+    replay("comment_form");
+}
+
+#[test]
 fn every_target_has_a_corpus() {
     for target in fuzzing::TARGETS {
         assert!(fuzzing::run(target, b"").is_some(), "{target}");

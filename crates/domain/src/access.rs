@@ -15,6 +15,9 @@ pub struct Actor {
     pub memberships: Vec<(CommitteeId, CommitteeRole)>,
     /// The reports on whose drafting team the person sits, and whether as lead.
     pub drafting: Vec<(ReportId, bool)>,
+    /// The reports on which the person's body was consulted in a round:
+    /// its contact people read the draft and comment for the body.
+    pub consulted: Vec<ReportId>,
 }
 
 impl Actor {
@@ -43,6 +46,11 @@ impl Actor {
     /// Sits on the drafting team of `report`.
     pub fn drafts(&self, report: ReportId) -> bool {
         self.drafting.iter().any(|(r, _)| *r == report)
+    }
+
+    /// Whether the person's body was consulted on `report`.
+    pub fn consulted_on(&self, report: ReportId) -> bool {
+        self.consulted.contains(&report)
     }
 }
 
@@ -233,15 +241,18 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
         // The reviewing committee reads and comments; the drafting team
         // writes; the secretariat sees everything.
         (ViewReport, Report { id, committee }) => {
-            actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id)
+            actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id) || actor.consulted_on(id)
         }
         (AddVersion, Report { id, .. }) => actor.organises() || actor.drafts(id),
-        (PostComment, Report { committee, .. }) => actor.organises() || actor.role_in(committee).is_some(),
+        // A consulted body's people comment for the body, beside the committee.
+        (PostComment, Report { id, committee }) => {
+            actor.organises() || actor.role_in(committee).is_some() || actor.consulted_on(id)
+        }
         (RecordComment, Report { committee, .. }) => {
             actor.organises() || actor.role_in(committee) == Some(CommitteeRole::Secretary)
         }
         (Reply, Report { id, committee }) => {
-            actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id)
+            actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id) || actor.consulted_on(id)
         }
         (AnswerComment, Report { id, .. }) => actor.drafts(id),
         (ViewCommentHistory, Report { committee, .. }) => {
@@ -297,6 +308,7 @@ mod tests {
             global_roles: global.to_vec(),
             memberships: seats.to_vec(),
             drafting: Vec::new(),
+            consulted: Vec::new(),
         };
         let drafter = |n, lead| Actor { drafting: vec![(report, lead)], ..person(n, &[], &[]) };
         vec![
@@ -445,6 +457,29 @@ mod tests {
             }
         }
         assert_eq!(checked, Action::ALL.len() * people.len() * 11);
+    }
+
+    #[test]
+    fn a_consulted_bodys_person_reads_comments_and_replies_on_that_report_only() {
+        let report = ReportId::from_uuid(id(300));
+        let committee = CommitteeId::from_uuid(id(100));
+        let person = Actor {
+            user: UserId::from_uuid(id(50)),
+            global_roles: Vec::new(),
+            memberships: Vec::new(),
+            drafting: Vec::new(),
+            consulted: vec![report],
+        };
+        let consulted = Resource::Report { id: report, committee };
+        let other = Resource::Report { id: ReportId::from_uuid(id(301)), committee };
+        for action in [Action::ViewReport, Action::PostComment, Action::Reply] {
+            assert!(authorize(&person, action, consulted).is_ok(), "{action:?}");
+            assert!(authorize(&person, action, other).is_err(), "{action:?} on another report");
+        }
+        // Recording for others, answering and the round's steps stay the secretariat's and the team's.
+        for action in [Action::RecordComment, Action::AnswerComment, Action::ManageRounds, Action::Vote, Action::AddVersion] {
+            assert!(authorize(&person, action, consulted).is_err(), "{action:?}");
+        }
     }
 
     #[test]

@@ -85,4 +85,6 @@ entity_id!(
     ActionItemId,
     /// A reminder planned for one person at one time.
     ReminderId,
+    /// An official letter (công văn) a consulted body replied with.
+    LetterId,
 );

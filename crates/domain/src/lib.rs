@@ -10,6 +10,7 @@ pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod comment;
+pub mod consultation;
 pub mod document;
 pub mod id;
 pub mod indicator;
@@ -32,6 +33,7 @@ pub use audit::AuditEvent;
 pub use id::{
     AccessTokenId, AccountLinkId, ActionItemId, AgendaItemId, AuditEventId, BodyId, CommentId, CommitteeId, IndicatorId,
     MeetingId, MembershipId, MinuteEntryId, OutboxMessageId, ReminderId, ReportId, RoundId, SessionId, TermId, UserId, VersionId,
+    LetterId,
 };
 pub use meeting::{
     ActionDraft, ActionItem, ActionStatus, AgendaItem, Assignee, Attendance, Conclusion, ConclusionText, DraftAt, Meeting,
@@ -46,7 +48,7 @@ pub use comment::{
     DispositionProblem, Placement, WithdrawalProblem,
 };
 pub use notice::{
-    AccountLinkV1, ActionReminderV1, AnswersOwedV1, CommentV1, Notice, NoticeKind, ReportStepV1, RoundClosingV1, UnreadableNotice,
+    AccountLinkV1, ActionReminderV1, AnswersOwedV1, CommentV1, ConsultationRequestedV1, Notice, NoticeKind, ReportStepV1, RoundClosingV1, UnreadableNotice,
 };
 pub use outbox::{Delivery, MailRecord, MailStatus, OutboxMessage};
 pub use report::{Approval, Drafter, Report, ReportKind, ReportStatus, TeamProblem, Title, Version, VersionSource, VersionSummary};

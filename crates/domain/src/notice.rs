@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::id::{ActionItemId, CommentId, MeetingId, ReportId, UserId};
+use crate::id::{ActionItemId, BodyId, CommentId, MeetingId, ReportId, UserId};
 use crate::organisation::UnknownValue;
 
 /// A link to set a password: an invitation to Gopy or a reset.
@@ -88,6 +88,22 @@ pub struct ActionReminderV1 {
     pub weekday: String,
     pub deadline: String,
     pub overdue_days: i64,
+}
+
+/// The secretariat asks a consulted body for its opinion on a draft: to
+/// each of the body's people, with the round's deadline in their words.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsultationRequestedV1 {
+    pub report: ReportId,
+    pub report_title: String,
+    pub round: u32,
+    pub body: BodyId,
+    pub body_name: String,
+    pub weekday: String,
+    /// The deadline as the recipient reads it (dd/mm/yyyy HH:MM).
+    pub deadline: String,
+    /// A body silent at the deadline is deemed to agree.
+    pub silence_agrees: bool,
 }
 
 /// Whether a person may choose how a kind reaches them.
@@ -181,6 +197,8 @@ notices! {
     ActionOverdue(ActionReminderV1, v 1) = "reminder.action_overdue", Chosen;
     ActionEscalated(ActionReminderV1, v 1) = "reminder.action_escalated", Chosen;
     AnswersOwed(AnswersOwedV1, v 1) = "reminder.answers_owed", Chosen;
+    /// To a consulted body's people: the draft awaits the body's opinion.
+    ConsultationRequested(ConsultationRequestedV1, v 1) = "consultation.requested", Chosen;
 }
 
 impl NoticeKind {

@@ -552,6 +552,7 @@ pub fn path_of(notice: &Notice) -> String {
         }
         Notice::RoundClosing(r) => format!("/reports/{}", r.report),
         Notice::AnswersOwed(r) => format!("/reports/{}/dispositions", r.report),
+        Notice::ConsultationRequested(r) => format!("/reports/{}", r.report),
         Notice::ActionDue(a) | Notice::ActionOverdue(a) | Notice::ActionEscalated(a) => format!("/meetings/{}", a.meeting),
     }
 }
@@ -626,6 +627,16 @@ mod tests {
                 report_title: "Báo cáo sơ kết".to_owned(),
                 round: 1,
                 unanswered: 4,
+            }),
+            NoticeKind::ConsultationRequested => Notice::ConsultationRequested(gopy_domain::ConsultationRequestedV1 {
+                report: ReportId::from_uuid(id(1)),
+                report_title: "Báo cáo sơ kết".to_owned(),
+                round: 1,
+                body: gopy_domain::BodyId::from_uuid(id(7)),
+                body_name: "Ban Tổ chức Tỉnh ủy".to_owned(),
+                weekday: "Thứ Sáu".to_owned(),
+                deadline: "07/07/2023 17:00".to_owned(),
+                silence_agrees: true,
             }),
         }
     }

@@ -35,7 +35,8 @@ const KINDS: &[(&str, &str)] =
     kind_templates![
         "invitation", "password_reset", "comment.posted", "comment.replied", "comment.answered", "round.opened",
         "report.submitted", "report.approved", "report.returned", "reminder.round_closing", "reminder.action_due",
-        "reminder.action_overdue", "reminder.action_escalated", "reminder.answers_owed", "digest"
+        "reminder.action_overdue", "reminder.action_escalated", "reminder.answers_owed", "consultation.requested",
+        "digest"
     ];
 const LAYOUTS: &[(&str, &str)] =
     templates!["layout/vi/layout.txt", "layout/vi/layout.html", "layout/en/layout.txt", "layout/en/layout.html"];
@@ -238,7 +239,8 @@ mod tests {
             "report_title": "T", "author_name": "A", "link": "http://x/y", "path": "/y", "expires_at": "x",
             "recipient_name": "R", "report": "r", "comment": "c", "author": "a", "reason": "Bổ sung",
             "weekday": "Thứ Ba", "deadline": "09/03/2027", "ballot": false, "meeting_title": "M", "action_text": "Làm",
-            "assignees": "Văn phòng", "overdue_days": 3, "unanswered": 2,
+            "assignees": "Văn phòng", "overdue_days": 3, "unanswered": 2, "round": 1, "body_name": "Ban Tổ chức",
+            "silence_agrees": true,
         });
         for kind in NoticeKind::ALL.iter().copied() {
             for language in [Language::Vi, Language::En] {

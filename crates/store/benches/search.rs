@@ -76,7 +76,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn measure(name: &str, db: &TestDatabase) {
     let report = seed(db).await;
     let app = db.app_at(OffsetDateTime::now_utc());
-    let office = Actor { user: UserId::from_uuid(uuid::Uuid::nil()), global_roles: vec![GlobalRole::Secretariat], memberships: vec![], drafting: vec![] };
+    let office = Actor { user: UserId::from_uuid(uuid::Uuid::nil()), global_roles: vec![GlobalRole::Secretariat], memberships: vec![], drafting: vec![], consulted: vec![] };
     let mut lookups = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let started = Instant::now();

@@ -8,6 +8,7 @@ mod backup;
 mod calendar;
 mod comments;
 mod connect;
+mod consultations;
 mod convert;
 mod entity;
 mod error;

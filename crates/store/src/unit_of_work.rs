@@ -222,11 +222,11 @@ impl UnitOfWork for SeaUnitOfWork {
         let id = user.as_uuid();
         let values: Vec<sea_orm::Value> = match backend {
             DbBackend::Postgres => vec![id.into()],
-            _ => vec![id.into(), id.into(), id.into()],
+            _ => vec![id.into(), id.into(), id.into(), id.into()],
         };
         let rows = self.tx().query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(map_db_err)?;
         let corrupt = |column: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{column}: {e}"));
-        let mut actor = Actor { user, global_roles: Vec::new(), memberships: Vec::new(), drafting: Vec::new() };
+        let mut actor = Actor { user, global_roles: Vec::new(), memberships: Vec::new(), drafting: Vec::new(), consulted: Vec::new() };
         for row in rows {
             let part: String = row.try_get("", "part").map_err(map_db_err)?;
             let subject: Option<uuid::Uuid> = row.try_get("", "subject").map_err(map_db_err)?;
@@ -240,6 +240,12 @@ impl UnitOfWork for SeaUnitOfWork {
                     .memberships
                     .push((CommitteeId::from_uuid(committee), role.parse().map_err(|e| corrupt("memberships.role", &e))?)),
                 ("draft", Some(report), _, Some(lead)) => actor.drafting.push((ReportId::from_uuid(report), lead)),
+                ("consulted", Some(report), _, _) => {
+                    let report = ReportId::from_uuid(report);
+                    if !actor.consulted.contains(&report) {
+                        actor.consulted.push(report);
+                    }
+                }
                 _ => return Err(corrupt("the actor's roles", &part)),
             }
         }
@@ -608,6 +614,8 @@ const ACTOR_SQL: &str = "SELECT 'role' AS part, CAST(NULL AS uuid) AS subject, r
      FROM global_roles WHERE user_id = ? \
      UNION ALL SELECT 'seat', committee_id, role, NULL FROM memberships WHERE user_id = ? \
      UNION ALL SELECT 'draft', report_id, NULL, lead FROM report_drafters WHERE user_id = ? \
+     UNION ALL SELECT 'consulted', rr.report_id, NULL, NULL FROM consulted_bodies cb \
+       JOIN review_rounds rr ON rr.id = cb.round_id JOIN users u ON u.body_id = cb.body_id WHERE u.id = ? \
      ORDER BY 1, 2";
 
 /// Whether a time stamp may overwrite an earlier one.

@@ -50,6 +50,13 @@ pub fn dispositions_docx(table: &DispositionTable) -> Result<Vec<u8>, ExportErro
     for line in lines(&table.subtitle) {
         centred(&mut body, &line, false, true, 240);
     }
+    // The register's summary opens the table, as Art. 55's summary does.
+    for line in table.summary.iter().flat_map(|l| lines(l)) {
+        body.push_str(&format!(
+            "<w:p><w:pPr><w:spacing w:after=\"60\"/><w:ind w:firstLine=\"567\"/><w:jc w:val=\"both\"/></w:pPr>{}</w:p>",
+            if line.is_empty() { String::new() } else { run(&line, false, false, false) }
+        ));
+    }
     body.push_str(&format!(
         "<w:tbl><w:tblPr><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>{GRID_BORDERS}\
          <w:tblLayout w:type=\"fixed\"/>\
@@ -76,7 +83,12 @@ pub fn dispositions_docx(table: &DispositionTable) -> Result<Vec<u8>, ExportErro
         write_cell(&mut body, column, "center", &cell);
     }
     body.push_str("</w:tr>");
+    let mut section: Option<&str> = None;
     for row in &table.rows {
+        if let Some(group) = row.group.as_deref().filter(|g| Some(*g) != section) {
+            write_group(&mut body, group);
+            section = Some(group);
+        }
         write_row(&mut body, row);
     }
     body.push_str("</w:tbl>");
@@ -92,6 +104,21 @@ fn centred(out: &mut String, text: &str, bold: bool, italic: bool, after: usize)
             run(text, bold, italic, false)
         }
     ));
+}
+
+/// A row across the whole table naming the section the rows below fall under.
+fn write_group(out: &mut String, group: &str) {
+    out.push_str(&format!(
+        "<w:tr><w:tc><w:tcPr><w:tcW w:w=\"{}\" w:type=\"dxa\"/><w:gridSpan w:val=\"6\"/></w:tcPr>",
+        PAGE.text_width()
+    ));
+    for line in lines(group) {
+        out.push_str(&format!(
+            "<w:p><w:pPr><w:spacing w:before=\"40\" w:after=\"40\"/><w:ind w:firstLine=\"0\"/></w:pPr>{}</w:p>",
+            if line.is_empty() { String::new() } else { run(&line, true, false, false) }
+        ));
+    }
+    out.push_str("</w:tc></w:tr>");
 }
 
 fn write_row(out: &mut String, row: &DispositionRow) {

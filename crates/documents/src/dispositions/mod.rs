@@ -48,6 +48,9 @@ pub struct DispositionRow {
     pub disposition: String,
     /// The drafting team's response; may be empty.
     pub response: String,
+    /// The section of the draft (nhóm vấn đề) the row falls under, e.g.
+    /// "Phần II"; Word opens each new section with a row naming it.
+    pub group: Option<String>,
 }
 
 /// The whole table with its heading.
@@ -61,6 +64,9 @@ pub struct DispositionTable {
     /// The column headers, in this order: STT, Vị trí (đoạn), Người góp ý,
     /// Nội dung góp ý, Tiếp thu/giải trình, Ý kiến của tổ biên tập.
     pub columns: [String; 6],
+    /// What opens the table: who was consulted and who answered, a
+    /// sentence per line ("Số cơ quan được lấy ý kiến: 3 (…)"); may be empty.
+    pub summary: Vec<String>,
     pub rows: Vec<DispositionRow>,
 }
 
@@ -125,6 +131,7 @@ mod tests {
             comment: "Dòng một\r\nDòng hai\rDòng ba\u{7}".into(),
             disposition: "Tiếp thu".into(),
             response: String::new(),
+            group: None,
         }
     }
 

@@ -9,6 +9,7 @@
 //! writing the few parts Word needs ourselves keeps both sides in one
 //! place, with one dependency (zip) serving both.
 
+mod comment_form;
 mod notes;
 mod numbering;
 mod read;
@@ -19,6 +20,7 @@ pub(crate) use read::{check_is_word, import_docx};
 pub use read::{QuotePart, ReviewedDraft, WordComment, read_review_comments};
 pub(crate) use write::{GRID_BORDERS, Page, run, word_package};
 pub use write::{TitleBlock, export_docx};
+pub use comment_form::{CommentForm, FilledForm, FilledRow, FormError, FormIds, FormPassage, comment_form_docx, read_comment_form};
 
 /// Marks the title block table the exporter writes (as its caption and
 /// description), so the importer knows to skip it.

@@ -14,6 +14,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
+use gopy_app::consultations::ConsultationRegister;
 use gopy_app::reports::{Dispositions, Passage, file_name};
 use gopy_app::{AppError, Fresh, StoreError};
 use gopy_documents::{DispositionRow, DispositionTable};
@@ -54,9 +55,17 @@ pub fn disposition_table(catalog: &Catalog, language: Language, model: &Disposit
                 Some(DispositionKind::Explained) => "disposition_explained",
             }),
             response: row.response.clone(),
+            // Grouped by section (nhóm vấn đề) when bodies were consulted: the
+            // table then follows the consultation summary's layout; without
+            // one it stays the plain list the committee is used to.
+            group: model.register.as_ref().map(|_| match &row.section {
+                Some(section) => text("dispositions_section").replace("{section}", section),
+                None => text("dispositions_general"),
+            }),
         })
         .collect();
     DispositionTable {
+        summary: model.register.as_ref().map(|r| register_summary(catalog, language, r)).unwrap_or_default(),
         heading: text("dispositions_heading"),
         subtitle: text("dispositions_subtitle")
             .replace("{version}", &model.version.to_string())
@@ -71,6 +80,41 @@ pub fn disposition_table(catalog: &Catalog, language: Language, model: &Disposit
         ],
         rows,
     }
+}
+
+/// The register's summary as the table opens with it, the way offices
+/// write it: each group with its count and its bodies, then each body that
+/// commented with what became of its comments.
+fn register_summary(catalog: &Catalog, language: Language, register: &ConsultationRegister) -> Vec<String> {
+    let text = |key: &str| catalog.text(language, key).to_owned();
+    let s = &register.summary;
+    let names = |ids: &[gopy_domain::BodyId]| ids.iter().map(|b| register.name_of(*b)).collect::<Vec<_>>().join(", ");
+    let mut lines = vec![text("dispositions_register_intro").replace("{round}", &register.round.number.to_string())];
+    for (key, ids) in [
+        ("register_consulted", &s.consulted),
+        ("register_with_comments", &s.with_comments),
+        ("register_no_comment", &s.no_comment),
+        ("register_deemed", &s.deemed),
+        ("register_late", &s.late),
+        ("register_not_replied", &s.not_replied),
+    ] {
+        if ids.is_empty() && key != "register_consulted" {
+            continue;
+        }
+        lines.push(format!("- {}: {} ({}).", text(key), ids.len(), names(ids)));
+    }
+    for row in register.rows.iter().filter(|r| r.standing.comments > 0) {
+        let st = &row.standing;
+        lines.push(
+            text("dispositions_register_body")
+                .replace("{body}", &row.name)
+                .replace("{comments}", &st.comments.to_string())
+                .replace("{accepted}", &st.accepted.to_string())
+                .replace("{partly}", &st.partly_accepted.to_string())
+                .replace("{explained}", &st.explained.to_string()),
+        );
+    }
+    lines
 }
 
 /// The table made into `kind`, off the async threads: a Word file of a
@@ -199,12 +243,19 @@ pub struct DispositionRowResponse {
     pub comment: String,
     pub disposition: String,
     pub response: String,
+    /// The section of the draft the comment is about (nhóm vấn đề).
+    pub group: Option<String>,
+    /// The first row of its section: a heading row goes before it.
+    pub starts_group: bool,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct DispositionTableResponse {
     pub heading: String,
     pub subtitle: String,
+    /// Who was consulted and who answered, a sentence a line; empty when
+    /// no round consulted bodies.
+    pub summary: Vec<String>,
     pub columns: Vec<String>,
     pub rows: Vec<DispositionRowResponse>,
 }
@@ -213,11 +264,14 @@ fn table_response(table: &DispositionTable) -> DispositionTableResponse {
     DispositionTableResponse {
         heading: table.heading.clone(),
         subtitle: table.subtitle.clone(),
+        summary: table.summary.clone(),
         columns: table.columns.to_vec(),
         rows: table
             .rows
             .iter()
-            .map(|r| DispositionRowResponse {
+            .enumerate()
+            .map(|(i, r)| DispositionRowResponse {
+                starts_group: r.group.is_some() && (i == 0 || table.rows[i - 1].group != r.group),
                 number: r.number,
                 passage: r.passage.clone(),
                 quote: r.quote.clone(),
@@ -226,6 +280,7 @@ fn table_response(table: &DispositionTable) -> DispositionTableResponse {
                 comment: r.comment.clone(),
                 disposition: r.disposition.clone(),
                 response: r.response.clone(),
+                group: r.group.clone(),
             })
             .collect(),
     }
@@ -284,6 +339,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         table: DispositionTableResponse {
             heading: "x".into(),
             subtitle: "x".into(),
+            summary: vec!["x".into()],
             columns: vec!["STT".into()],
             rows: vec![DispositionRowResponse {
                 number: 1,
@@ -294,6 +350,8 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
                 comment: "x".into(),
                 disposition: "x".into(),
                 response: "x".into(),
+                group: Some("x".into()),
+                starts_group: true,
             }],
         },
     };

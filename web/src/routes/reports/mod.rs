@@ -10,6 +10,7 @@
 //! holds.
 
 pub(crate) mod api;
+pub(crate) mod consultation;
 pub(crate) mod dispositions;
 mod indicators;
 mod pages;
@@ -42,6 +43,12 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}/word-comments", get(word_comments::word_comments_page).post(word_comments::read_word_comments))
         .route("/reports/{id}/word-comments/{import}", get(word_comments::word_import_page).post(word_comments::store_word_comments))
         .route("/reports/{id}/dispositions", get(dispositions::dispositions_page))
+        .route("/reports/{id}/consultation", get(consultation::consultation_page))
+        .route("/reports/{id}/consultation/letters", post(consultation::record_letter))
+        .route("/reports/{id}/consultation/no-comment", post(consultation::record_no_comment))
+        .route("/reports/{id}/consultation/letters/{letter}", get(consultation::letter_file))
+        .route("/reports/{id}/consultation/forms", post(consultation::upload_comment_form))
+        .route("/reports/{id}/consultation/forms/{body}", get(consultation::comment_form_file))
         .route("/reports/{id}/{file}", get(dispositions::dispositions_file))
         .route("/reports/{id}/steps", post(rounds::take_step))
         .route("/reports/{id}/ballot", post(rounds::vote))
@@ -64,6 +71,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/v1/reports/{id}/word-comments", post(word_comments::api_read_word_comments))
         .route("/v1/reports/{id}/word-comments/{import}", get(word_comments::api_word_import))
         .route("/v1/reports/{id}/word-comments/{import}/store", post(word_comments::api_store_word_comments))
+        .route("/v1/reports/{id}/consultation", get(consultation::api_consultation))
 }
 
 /// Every page template of this feature with a sample of its view.
@@ -71,6 +79,7 @@ pub fn api_router() -> Router<AppState> {
 pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     let mut samples = pages::view_samples();
     samples.extend(dispositions::view_samples());
+    samples.extend(consultation::view_samples());
     samples.extend(rounds::view_samples());
     samples.extend(indicators::view_samples());
     samples.extend(word_comments::view_samples());

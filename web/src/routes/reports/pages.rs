@@ -283,6 +283,16 @@ struct LifeView {
     vote_why_not: Option<String>,
     /// The last return, until the next submission.
     returned: Option<ReturnedView>,
+    /// The bodies that may be consulted when opening a round.
+    consult_bodies: Vec<ConsultBodyView>,
+    /// The latest round consults bodies: a link to its register.
+    consults: bool,
+}
+
+#[derive(Serialize)]
+struct ConsultBodyView {
+    id: String,
+    name: String,
 }
 
 #[derive(Serialize)]
@@ -497,6 +507,8 @@ fn life_view(ctx: &Ctx, life: ReportLife, zone: &str) -> LifeView {
         ballot: life.ballot.map(|b| ballot_view(ctx, b)),
         may_vote: life.vote.is_yes(),
         vote_why_not: OfferView::new(catalog, ctx.language, &life.vote).why_not,
+        consult_bodies: life.consultable.iter().map(|(id, name)| ConsultBodyView { id: id.to_string(), name: name.clone() }).collect(),
+        consults: life.consults,
     }
 }
 
@@ -1003,6 +1015,8 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
             may_vote: true,
             vote_why_not: some(),
             returned: Some(ReturnedView { reason: "x".into(), by: "x".into() }),
+            consult_bodies: vec![ConsultBodyView { id: "1".into(), name: "Ban Tổ chức".into() }],
+            consults: true,
         },
         values: VersionValues::default(),
         errors: VersionErrors { form: some(), file: some(), markdown: some(), change_note: some() },

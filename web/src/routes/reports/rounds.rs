@@ -19,7 +19,7 @@ use super::pages::{ReportForms, StepFormView, StepValues, VoteFormView, VoteValu
 use super::{ReportRefView, actor, kind_label, report_id, revalidate, zone};
 use crate::live::{Change, ChangeKind};
 use crate::AppState;
-use crate::auth::{ApiCaller, Ctx, CsrfForm, PageResult};
+use crate::auth::{ApiCaller, Ctx, CsrfForm, CsrfFormPairs, PageResult};
 use crate::etag::Tag;
 use crate::i18n::{Catalog, format_date_time, parse_local_date_time, status_label, step_label};
 use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, with_etag};
@@ -64,11 +64,22 @@ fn schedule_of(working_days: &str, offsets: &str) -> Result<RoundSchedule, AppEr
     Ok(RoundSchedule { working_days: working_days_of(working_days)?, reminder_offsets })
 }
 
+/// The bodies a round consults, from the open-round form's boxes: a
+/// `consult` field per body picked, and `silence_agrees`.
+fn consult_request(pairs: &[(String, String)]) -> Result<gopy_app::consultations::ConsultRequest, AppError> {
+    let mut bodies = Vec::new();
+    for (_, raw) in pairs.iter().filter(|(key, _)| key == "consult") {
+        bodies.push(raw.parse().map_err(|_| AppError::invalid("bodies", gopy_app::InvalidReason::Missing))?);
+    }
+    let silence_agrees = pairs.iter().any(|(key, _)| key == "silence_agrees");
+    Ok(gopy_app::consultations::ConsultRequest { bodies, silence_agrees })
+}
+
 pub async fn take_step(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<StepForm>,
+    CsrfFormPairs(form, pairs): CsrfFormPairs<StepForm>,
 ) -> PageResult {
     let id = report_id(&ctx, &id)?;
     let actor = actor(&ctx)?;
@@ -79,8 +90,8 @@ pub async fn take_step(
             .map(Some)
             .ok_or_else(|| AppError::invalid("deadline", gopy_app::InvalidReason::Rule("err_date_format".into()))),
     };
-    let result = match (deadline, schedule_of(&form.working_days, &form.reminder_offsets)) {
-        (Ok(deadline), Ok(schedule)) => {
+    let result = match (deadline, schedule_of(&form.working_days, &form.reminder_offsets), consult_request(&pairs)) {
+        (Ok(deadline), Ok(schedule), Ok(consult)) => {
             let request = StepRequest {
                 step,
                 deadline,
@@ -90,9 +101,9 @@ pub async fn take_step(
                 schedule,
                 seen: form.revision,
             };
-            state.app.take_step(actor, id, request).await
+            state.app.take_step_consulting(actor, id, request, consult).await
         }
-        (Err(err), _) | (_, Err(err)) => Err(err),
+        (Err(err), _, _) | (_, Err(err), _) | (_, _, Err(err)) => Err(err),
     };
     match result {
         Ok(_) => {
@@ -332,6 +343,12 @@ pub struct TransitionRequest {
     /// that fit the round). Each must fall after the opening and before
     /// the deadline.
     pub reminder_offsets: Option<Vec<u32>>,
+    /// For `open_round`: the ids of the bodies consulted beside the committee.
+    #[serde(default)]
+    pub bodies: Vec<String>,
+    /// For `open_round`: a consulted body silent at the deadline is deemed to agree.
+    #[serde(default)]
+    pub silence_agrees: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -420,6 +437,14 @@ pub async fn api_transition(
         }
     }
     let schedule = RoundSchedule { working_days: request.working_days, reminder_offsets: request.reminder_offsets };
+    let mut bodies = Vec::new();
+    for raw in &request.bodies {
+        match raw.trim().parse() {
+            Ok(body) => bodies.push(body),
+            Err(_) => return refuse(&state, &identity, &AppError::invalid("bodies", gopy_app::InvalidReason::Missing)),
+        }
+    }
+    let consult = gopy_app::consultations::ConsultRequest { bodies, silence_agrees: request.silence_agrees };
     let request = StepRequest {
         step,
         deadline,
@@ -429,7 +454,7 @@ pub async fn api_transition(
         schedule,
         seen: if_match(&headers),
     };
-    match state.app.step(&identity.actor, id, request).await {
+    match state.app.step_consulting(&identity.actor, id, request, consult).await {
         Ok(now) => {
             state.live.announce(Change::report(id, ChangeKind::Round)).await;
             with_etag(Json(state_response(&now)).into_response(), now.report.revision)
