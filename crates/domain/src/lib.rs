@@ -34,7 +34,8 @@ pub use id::{
 };
 pub use meeting::{
     ActionDraft, ActionItem, ActionStatus, AgendaItem, Assignee, Attendance, Conclusion, ConclusionText, DraftAt, Meeting,
-    MeetingDetails, MeetingProblem, MeetingStatus, MinuteEntry, Presence,
+    MeetingDetails, MeetingProblem, MeetingStatus, MinuteEntry, Presence, AgendaLineV1, CalendarMail, CalendarNotices,
+    Cancellation, MeetingNoticeV1, calendar_uid,
 };
 pub use organisation::{
     TermDatesError, UnknownValue,

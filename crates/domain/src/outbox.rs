@@ -119,8 +119,12 @@ pub const CHOOSABLE_KINDS: &[&str] = &[
 ];
 
 /// Kinds that are always sent at once, whatever the person chose: without
-/// them nobody could sign in.
-pub const ALWAYS_SENT_KINDS: &[&str] = &["invitation", "password_reset"];
+/// the first two nobody could sign in; a meeting's invitation, update and
+/// cancellation are its convocation (giấy mời), and a calendar that missed
+/// an update would show the old time or place, which is worse than none.
+/// They also travel alone, never in a digest, so their `.ics` is read.
+pub const ALWAYS_SENT_KINDS: &[&str] =
+    &["invitation", "password_reset", "meeting.invited", "meeting.updated", "meeting.cancelled"];
 
 /// How `kind` reaches someone who chose `chosen` for it.
 pub fn delivery_for(kind: &str, chosen: Option<Delivery>) -> Delivery {
