@@ -78,7 +78,7 @@ pub use dispositions::{
 };
 pub use docx::{TitleBlock, export_docx};
 pub use error::{Detected, ExportError, ImportError};
-pub use calendar::{CalendarEvent, escape_text as escape_calendar_text, meeting_ics};
+pub use calendar::{CalendarEvent, CalendarMethod, CalendarPerson, meeting_ics};
 pub use markdown::{export_markdown, import_markdown};
 pub use minutes::{
     ActionLine, AgendaLine, AttendanceLine, DiscussionSection, MeetingRecord, conclusion_notice_docx, minutes_docx,
