@@ -13,6 +13,7 @@
 //! marking leaves rows whose lease runs out and which go again, under the
 //! same Message-ID, so a mail client can tell.
 
+pub mod calendar;
 pub mod render;
 pub mod transport;
 
@@ -24,12 +25,14 @@ use std::time::{Duration, SystemTime};
 use gopy_app::{Claim, ClaimedMail, Clock, Store, StoreError};
 use gopy_domain::{Delivery, Language, OutboxMessageId, User, UserId, delivery_for};
 use lettre::Message;
+use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use futures_util::StreamExt;
 use tokio::sync::watch;
 
+pub use calendar::Attachment;
 pub use render::{Notice, RenderError, Rendered, Templates};
 pub use transport::{SendError, Transport, TransportError, check_smtp_url, redact_smtp_url};
 
@@ -271,9 +274,18 @@ impl Notifier {
             }
             let chosen = choices.get(&id);
             let mut digest = Vec::new();
+            // A meeting's calendar mails: alone, at once, one per meeting.
+            let mut meetings: Vec<(String, Vec<ClaimedMail>)> = Vec::new();
             for row in rows {
                 if !self.templates.knows(&row.message.kind) {
                     hopeless.push((format!("no mail template for the kind {:?}", row.message.kind), row.message.id));
+                    continue;
+                }
+                if let Some(meeting) = calendar::meeting_of(&row) {
+                    match meetings.iter_mut().find(|(m, _)| *m == meeting) {
+                        Some((_, same)) => same.push(row),
+                        None => meetings.push((meeting, vec![row])),
+                    }
                     continue;
                 }
                 let delivery = delivery_for(&row.message.kind, chosen.and_then(|c| c.get(&row.message.kind)).copied());
@@ -289,6 +301,7 @@ impl Notifier {
                     },
                 }
             }
+            outgoing.extend(meetings.into_iter().map(|(_, rows)| Outgoing { recipient: recipient.clone(), rows }));
             if !digest.is_empty() {
                 outgoing.push(Outgoing { recipient, rows: digest });
             }
@@ -441,6 +454,25 @@ impl Notifier {
         now: OffsetDateTime,
     ) -> Result<Message, NotifierError> {
         let recipient = &mail.recipient;
+        let common = json!({ "recipient_name": recipient.name.as_str(), "account_link": self.link("/account") });
+        if mail.rows.iter().all(|r| calendar::meeting_of(r).is_some()) {
+            let organizer = gopy_documents::CalendarPerson {
+                name: self.from.name.clone().unwrap_or_else(|| "Gopy".to_owned()),
+                email: self.from.email.to_string(),
+            };
+            let parts = calendar::compose(&mail.rows, recipient, organizer, |path| self.link(path))?;
+            let notice = Notice { kind: parts.kind.kind().to_owned(), data: parts.data };
+            let rendered = self.templates.render(&[notice], recipient.language, &common)?;
+            return build_message(
+                &self.from,
+                recipient.name.as_str(),
+                recipient.email.as_str(),
+                rendered,
+                message_id,
+                now,
+                Some(parts.attachment),
+            );
+        }
         let notices: Vec<Notice> = mail
             .rows
             .iter()
@@ -459,9 +491,8 @@ impl Notifier {
                 Notice { kind: row.message.kind.clone(), data: render::merged(payload, &extra) }
             })
             .collect();
-        let common = json!({ "recipient_name": recipient.name.as_str(), "account_link": self.link("/account") });
         let rendered = self.templates.render(&notices, recipient.language, &common)?;
-        build_message(&self.from, recipient.name.as_str(), recipient.email.as_str(), rendered, message_id, now)
+        build_message(&self.from, recipient.name.as_str(), recipient.email.as_str(), rendered, message_id, now, None)
     }
 
 }
@@ -476,7 +507,8 @@ fn pause_after_failures(poll_interval: Duration, failed_rounds: u32) -> Duration
 /// that came back within half a minute.
 const MAX_FAILURE_PAUSE: Duration = Duration::from_secs(30);
 
-/// A multipart mail (plain text and HTML) from `from` to `address`.
+/// A multipart mail (plain text and HTML, and the attachment if any) from
+/// `from` to `address`.
 fn build_message(
     from: &Mailbox,
     name: &str,
@@ -484,15 +516,27 @@ fn build_message(
     rendered: Rendered,
     message_id: &str,
     now: OffsetDateTime,
+    attachment: Option<Attachment>,
 ) -> Result<Message, NotifierError> {
     let email = address.parse().map_err(|_| NotifierError::BadAddress(address.to_owned()))?;
+    let body = MultiPart::alternative_plain_html(rendered.text, rendered.html);
+    let body = match attachment {
+        None => body,
+        Some(file) => {
+            let content_type = ContentType::parse(&file.content_type)
+                .map_err(|e| NotifierError::Build(format!("content type {:?}: {e}", file.content_type)))?;
+            MultiPart::mixed()
+                .multipart(body)
+                .singlepart(lettre::message::Attachment::new(file.file_name).body(file.bytes, content_type))
+        }
+    };
     Message::builder()
         .from(from.clone())
         .to(Mailbox::new((!name.is_empty()).then(|| name.to_owned()), email))
         .subject(rendered.subject)
         .message_id(Some(message_id.to_owned()))
         .date(SystemTime::from(now))
-        .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
+        .multipart(body)
         .map_err(|e| NotifierError::Build(e.to_string()))
 }
 
@@ -508,7 +552,7 @@ pub async fn send_test_email(settings: &MailSettings, to: &str, language: Langua
     let rendered = Rendered { subject: subject.to_owned(), text: format!("{body}\n"), html: format!("<p>{body}</p>\n") };
     let stem = format!("test-{}", uuid::Uuid::new_v4().simple());
     let message_id = format!("<{stem}@{}>", from.email.domain());
-    let message = build_message(&from, "", to, rendered, &message_id, OffsetDateTime::now_utc())?;
+    let message = build_message(&from, "", to, rendered, &message_id, OffsetDateTime::now_utc(), None)?;
     transport.send(&message, &stem).await?;
     Ok(transport.describe())
 }

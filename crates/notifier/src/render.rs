@@ -34,7 +34,8 @@ const KINDS: &[(&str, &str)] =
     kind_templates![
         "invitation", "password_reset", "comment.posted", "comment.replied", "comment.answered", "round.opened",
         "report.submitted", "report.approved", "report.returned", "reminder.round_closing", "reminder.action_due",
-        "reminder.action_overdue", "reminder.action_escalated", "reminder.answers_owed", "digest"
+        "reminder.action_overdue", "reminder.action_escalated", "reminder.answers_owed", "meeting.invited",
+        "meeting.updated", "meeting.cancelled", "digest"
     ];
 const LAYOUTS: &[(&str, &str)] =
     templates!["layout/vi/layout.txt", "layout/vi/layout.html", "layout/en/layout.txt", "layout/en/layout.html"];
@@ -232,11 +233,15 @@ mod tests {
             "recipient_name": "R", "report": "r", "comment": "c", "author": "a", "details": { "reason": "Bổ sung" },
             "weekday": "Thứ Ba", "deadline": "09/03/2027", "ballot": false, "meeting_title": "M", "action_text": "Làm",
             "assignees": "Văn phòng", "overdue_days": 3, "unanswered": 2,
+            "title": "Hội nghị", "committee": "Ban Thường vụ", "when": "Thứ Ba, 27/06/2023, 08:00–11:30 (GMT+7)",
+            "place": "Phòng họp 1", "presiding": "Chủ trì", "reason": "Trùng lịch",
+            "agenda": [{ "title": "Sơ kết", "presenter": "Ban Tuyên giáo", "minutes_allotted": 30 }],
         });
         for kind in [
             "invitation", "password_reset", "comment.posted", "comment.replied", "comment.answered", "round.opened",
             "report.submitted", "report.approved", "report.returned", "reminder.round_closing", "reminder.action_due",
-            "reminder.action_overdue", "reminder.action_escalated", "reminder.answers_owed",
+            "reminder.action_overdue", "reminder.action_escalated", "reminder.answers_owed", "meeting.invited",
+            "meeting.updated", "meeting.cancelled",
         ] {
             for language in [Language::Vi, Language::En] {
                 let notice = Notice { kind: kind.to_owned(), data: data.clone() };
@@ -249,7 +254,7 @@ mod tests {
     #[test]
     fn an_unknown_kind_is_an_error_not_an_empty_mail() {
         let t = Templates::load().expect("templates");
-        let notice = Notice { kind: "meeting.invited".to_owned(), data: json!({}) };
+        let notice = Notice { kind: "meeting.minutes_ready".to_owned(), data: json!({}) };
         assert!(matches!(t.render(&[notice], Language::Vi, &common()), Err(RenderError::UnknownKind(_))));
     }
 }
