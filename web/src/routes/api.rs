@@ -33,6 +33,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::meetings::api::change_meeting, super::meetings::api::add_agenda_item, super::meetings::api::record_attendance,
         super::meetings::api::record_opinion, super::meetings::api::opinion_to_comment, super::meetings::api::conclude,
         super::meetings::api::assign_action, super::meetings::api::follow_up_action, super::meetings::api::list_action_items,
+        super::meetings::api::change_agenda_item, super::meetings::api::remove_agenda_item, super::meetings::api::cancel_meeting,
     ),
     components(schemas(
         ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
@@ -56,6 +57,8 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::meetings::api::MinuteEntryResponse, super::meetings::api::ActionItemResponse,
         super::meetings::api::AgendaItemRequest, super::meetings::api::OpinionRequest, super::meetings::api::ConclusionRequest,
         super::meetings::api::ActionRequest, super::meetings::api::FollowUpRequest,
+        super::meetings::api::AgendaItemChangeRequest, super::meetings::api::CancellationRequest,
+        super::meetings::api::CancellationResponse,
     )),
     modifiers(&BearerAuth, &CommonRefusals),
 )]
