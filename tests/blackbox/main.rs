@@ -10,6 +10,7 @@ mod crash;
 mod database_faults;
 mod demo;
 mod indicators;
+mod invitations;
 mod instances;
 mod meetings;
 mod metrics;
