@@ -200,6 +200,23 @@ const TABLE: &[Row] = &[
     row("POST", "/api/v1/meetings/{id}/actions", "/api/v1/meetings/{meeting}/actions", r#"{"text":"Việc thử","deadline":"2023-07-30","assignees":["body:{body}"]}"#, "AAFAFFNNNS"),
     row("PATCH", "/api/v1/meetings/{id}/actions/{action}", "/api/v1/meetings/{meeting}/actions/{action}", r#"{"status":"open","note":null}"#, "AAAAFFNNNS"),
     at("GET", "/api/v1/action-items", "", "AAAAAAAAAS"),
+    // The organisation. Bodies pass the edge's checks, so what refuses
+    // them is the access check or, after it, the domain (a name taken, a
+    // term ending before it starts, a seat already held, no such person).
+    at("GET", "/api/v1/bodies", "", "AAAAAAAAAS"),
+    at("POST", "/api/v1/bodies", r#"{"name":"Ban Tổ chức Tỉnh ủy"}"#, "AAFFFFFFFS"),
+    at("GET", "/api/v1/terms", "", "AAFFFFFFFS"),
+    at("POST", "/api/v1/terms", r#"{"name":"Nhiệm kỳ thử","starts_on":"2025-10-01","ends_on":"2020-10-01"}"#, "AAFFFFFFFS"),
+    at("GET", "/api/v1/committees", "", "AAAAAAAAAS"),
+    at("POST", "/api/v1/committees", r#"{"name":"Ban Thường vụ Tỉnh ủy khóa XI"}"#, "AAFFFFFFFS"),
+    row("GET", "/api/v1/committees/{id}", "/api/v1/committees/{committee}", "", "AAAAAAFFFS"),
+    row("POST", "/api/v1/committees/{id}/members", "/api/v1/committees/{committee}/members", r#"{"person":"{member}","role":"member"}"#, "AAAFFFFFFS"),
+    at("GET", "/api/v1/people", "", "AAFFFFFFFS"),
+    at("POST", "/api/v1/people", r#"{"email":"uyvien@tinhuy.vn","name":"Người thử"}"#, "AAFFFFFFFS"),
+    row("GET", "/api/v1/people/{id}", "/api/v1/people/{person}", "", "AAFFFFFFFS"),
+    row("PUT", "/api/v1/people/{id}", "/api/v1/people/{unknown}", r#"{"title":null,"body":null,"active":true}"#, "NNFFFFFFFS"),
+    row("PUT", "/api/v1/people/{id}/roles/{role}", "/api/v1/people/{unknown}/roles/admin", "", "NFFFFFFFFS"),
+    row("DELETE", "/api/v1/people/{id}/roles/{role}", "/api/v1/people/{unknown}/roles/admin", "", "NFFFFFFFFS"),
     // State changes, after the rows that read the state before them.
     row("POST", "/comments/{id}/withdraw", "/comments/{comment}/withdraw", "", "AAFFFAFFNS"),
     row("POST", "/meetings/{id}/held", "/meetings/{meeting}/held", "", "AAAFFFNNNS"),

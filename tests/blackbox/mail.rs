@@ -197,8 +197,8 @@ on_both_engines! {
         let app = App::new(Arc::new(db.store.clone()) as Arc<dyn Store>, clock.clone());
         let s = story(&app).await;
         let version = first_version(&app, &s).await;
-        app.choose_deliveries(&s.lead, &[("comment.posted".to_owned(), Delivery::Off)]).await.expect("lead: off");
-        app.choose_deliveries(&s.drafter, &[("comment.posted".to_owned(), Delivery::Hourly)]).await.expect("drafter: hourly");
+        app.choose_deliveries(&s.lead, &[(gopy_domain::NoticeKind::CommentPosted, Delivery::Off)]).await.expect("lead: off");
+        app.choose_deliveries(&s.drafter, &[(gopy_domain::NoticeKind::CommentPosted, Delivery::Hourly)]).await.expect("drafter: hourly");
         let notifier =
             Notifier::new(Arc::new(db.store.clone()), clock.clone(), mail_settings(&smtp, &folder, 0)).expect("notifier");
         comment(&app, &s, &version, "Ý kiến thứ nhất.").await;

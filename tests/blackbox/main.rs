@@ -13,6 +13,7 @@ mod indicators;
 mod invitations;
 mod instances;
 mod meetings;
+mod organisation_api;
 mod metrics;
 mod openapi;
 mod access;

@@ -123,3 +123,26 @@ async fn serves_on_postgresql_too() {
     drop(server);
     database.finish().await;
 }
+
+#[tokio::test]
+async fn a_browser_that_asks_for_english_gets_it_and_a_choice_in_the_header_moves_the_account_too() {
+    let server = Server::demo();
+    let page = client()
+        .get(server.url("/sign-in"))
+        .header(reqwest::header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9,vi;q=0.5")
+        .send()
+        .await
+        .expect("sign-in page");
+    assert!(page.text().await.expect("html").contains("<html lang=\"en\">"), "no cookie, no account: the browser's language");
+
+    let member = crate::demo::signed_in(&server, "uyvien@tinhuy.vn").await;
+    let me: Value = member.get(server.url("/api/v1/me")).send().await.expect("me").json().await.expect("json");
+    assert_eq!(me["language"], "vi");
+    // A link from another site changes the visitor's cookie, never the account.
+    member.get(server.url("/language/en")).header(REFERER, "https://elsewhere.example/").send().await.expect("switch");
+    let me: Value = member.get(server.url("/api/v1/me")).send().await.expect("me").json().await.expect("json");
+    assert_eq!(me["language"], "vi");
+    member.get(server.url("/language/en")).header(REFERER, server.url("/reports")).send().await.expect("switch");
+    let me: Value = member.get(server.url("/api/v1/me")).send().await.expect("me").json().await.expect("json");
+    assert_eq!(me["language"], "en", "the mail follows the pages");
+}

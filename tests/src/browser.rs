@@ -157,11 +157,15 @@ impl Browser {
             // Containers often have a tiny /dev/shm, where Chromium's tabs crash.
             "--disable-dev-shm-usage".to_owned(),
             "--window-size=1280,1024".to_owned(),
+            // A browser in Việt Nam: pages follow `Accept-Language` when no
+            // one has chosen a language, and the tests read Vietnamese.
+            "--lang=vi-VN".to_owned(),
+            "--accept-lang=vi-VN,vi".to_owned(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
         let capabilities = json!({ "capabilities": { "alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+            "goog:chromeOptions": { "binary": CHROMIUM, "args": args, "prefs": { "intl.accept_languages": "vi-VN,vi" } },
         }}});
         let created = send(&http, reqwest::Method::POST, &format!("{driver}/session"), Some(capabilities))
             .unwrap_or_else(|e| panic!("chromedriver at {driver} did not start Chromium ({CHROMIUM}): {e}"));

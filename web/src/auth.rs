@@ -17,13 +17,13 @@ use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use gopy_app::secret::new_secret;
-use gopy_app::{AppError, Client, Identity, StoreError};
+use gopy_app::{AppError, Client, Identity};
 use gopy_domain::Language;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
-use crate::i18n::{LANGUAGE_COOKIE, cookie};
+use crate::i18n::cookie;
 use crate::pages::Pages;
 use crate::routes::api::ApiError;
 
@@ -94,8 +94,11 @@ impl FromRequestParts<AppState> for Ctx {
             Ok(identity) => (identity, Ok(())),
             Err(err) => (None, Err(err)),
         };
-        let chosen = cookie(&parts.headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok());
-        let language = chosen.or(identity.as_ref().map(|i| i.user.language)).unwrap_or(state.default_language);
+        // The cookie (chosen in the header), the account, the browser.
+        let language = crate::i18n::chosen_language(&parts.headers)
+            .or(identity.as_ref().map(|i| i.user.language))
+            .or_else(|| crate::i18n::accepted_language(&parts.headers))
+            .unwrap_or(state.default_language);
         let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
         // Kept by the home's last reading; no statement is run for it here.
         let awaiting = identity.as_ref().and_then(|i| state.app.kept_work_count(i.user.id));
@@ -177,22 +180,22 @@ impl Ctx {
     }
 
     /// The page for a use case's refusal that no form can show beside a field.
+    /// Its status is the API's for the same refusal ([`crate::answer`]).
     pub fn failure(&self, err: &AppError) -> Response {
-        match err {
-            AppError::Forbidden => self.forbidden(),
-            AppError::NotFound { .. } => self.not_found(),
-            AppError::Stale { .. } => self.message(StatusCode::CONFLICT, "error_title", "err_stale"),
-            AppError::Store(StoreError::Unavailable(reason)) => {
-                tracing::error!(error = %reason, "the database is unavailable");
+        use crate::answer::ErrorCode;
+        let answer = crate::answer::answer(err);
+        match answer.code {
+            ErrorCode::Forbidden => self.forbidden(),
+            ErrorCode::NotFound => self.not_found(),
+            ErrorCode::Unavailable => {
                 with_retry_after(self.message(StatusCode::SERVICE_UNAVAILABLE, "unavailable_title", "unavailable_body"))
             }
-            AppError::Store(store) => {
-                tracing::error!(error = %store, "store failure");
-                self.message(StatusCode::SERVICE_UNAVAILABLE, "error_title", "error_body")
-            }
-            other => {
-                tracing::warn!(error = %other, "request refused");
-                self.message(StatusCode::BAD_REQUEST, "error_title", "error_body")
+            ErrorCode::Internal => self.message(answer.status, "error_title", "error_body"),
+            _ => {
+                let catalog = self.pages.catalog();
+                let body = self.describe(err);
+                let page = crate::pages::MessageView { heading: catalog.text(self.language, "error_title"), body: &body };
+                self.render_with_status(answer.status, "pages/message", "error_title", page)
             }
         }
     }
@@ -373,7 +376,7 @@ impl FromRequestParts<AppState> for ApiCaller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let found = caller_of(state, &parts.headers, &mut parts.extensions).await;
-        let language = cookie(&parts.headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok()).unwrap_or(state.default_language);
+        let language = crate::i18n::language_of(&parts.headers, state.default_language);
         match found {
             Ok(Some(identity)) => Ok(Self(identity)),
             Ok(None) => {

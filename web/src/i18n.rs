@@ -39,9 +39,42 @@ impl Catalog {
     }
 }
 
-/// The language chosen in the cookie, else `default`.
+/// The catalogue key naming a kind of notice among the account's choices.
+pub fn notice_kind_key(kind: gopy_domain::NoticeKind) -> String {
+    format!("mail_kind_{}", kind.as_str().replace('.', "_"))
+}
+
+/// The language chosen in the cookie, else the browser's
+/// (`Accept-Language`), else `default`.
 pub fn language_of(headers: &HeaderMap, default: Language) -> Language {
-    cookie(headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok()).unwrap_or(default)
+    chosen_language(headers).or_else(|| accepted_language(headers)).unwrap_or(default)
+}
+
+/// The language chosen in the cookie, if any.
+pub fn chosen_language(headers: &HeaderMap) -> Option<Language> {
+    cookie(headers, LANGUAGE_COOKIE).and_then(|v| v.parse().ok())
+}
+
+/// The language of ours the browser prefers most (`vi-VN,vi;q=0.9,en;q=0.8`),
+/// by its weights; `None` when it accepts neither.
+pub fn accepted_language(headers: &HeaderMap) -> Option<Language> {
+    let mut best: Option<(f32, Language)> = None;
+    for value in headers.get_all(axum::http::header::ACCEPT_LANGUAGE).iter().filter_map(|v| v.to_str().ok()) {
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let tag = parts.next().unwrap_or("").trim();
+            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+            let Ok(language) = primary.parse::<Language>() else { continue };
+            let weight = parts
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if weight > 0.0 && best.is_none_or(|(w, _)| weight > w) {
+                best = Some((weight, language));
+            }
+        }
+    }
+    best.map(|(_, language)| language)
 }
 
 /// The value of one cookie from the request's `Cookie` headers.
@@ -75,6 +108,15 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_a_person_may_choose_is_named() {
+        let catalog = Catalog::load().expect("catalogues parse");
+        for kind in gopy_domain::NoticeKind::choosable() {
+            let key = notice_kind_key(kind);
+            assert!(catalog.vi.get(&key).is_some(), "{key} has no words");
+        }
+    }
+
+    #[test]
     fn times_are_shown_the_vietnamese_way_in_hanoi_time() {
         let at = time::macros::datetime!(2023-06-27 01:05 UTC);
         assert_eq!(format_date_time(at, "Asia/Ho_Chi_Minh"), "27/06/2023 08:05");
@@ -89,6 +131,20 @@ mod tests {
         assert_eq!(parse_local_date_time("2023-02-30T08:00"), None);
         assert_eq!(local_input_value(time::macros::datetime!(2023-06-27 01:00 UTC)), "2023-06-27T08:00");
         assert_eq!(parse_date("2023-07-10"), Some(time::macros::date!(2023 - 07 - 10)));
+    }
+
+    #[test]
+    fn the_browser_language_counts_when_no_cookie_chose_one() {
+        let mut headers = HeaderMap::new();
+        headers.insert(axum::http::header::ACCEPT_LANGUAGE, HeaderValue::from_static("fr-FR,en-GB;q=0.8,vi;q=0.5"));
+        assert_eq!(language_of(&headers, Language::Vi), Language::En);
+        headers.insert(axum::http::header::ACCEPT_LANGUAGE, HeaderValue::from_static("vi-VN,vi;q=0.9,en;q=0.8"));
+        assert_eq!(language_of(&headers, Language::En), Language::Vi);
+        headers.insert(axum::http::header::ACCEPT_LANGUAGE, HeaderValue::from_static("de, fr;q=0.5, en;q=0"));
+        assert_eq!(language_of(&headers, Language::Vi), Language::Vi, "q=0 means not acceptable");
+        headers.insert(COOKIE, HeaderValue::from_static("gopy_lang=vi"));
+        headers.insert(axum::http::header::ACCEPT_LANGUAGE, HeaderValue::from_static("en"));
+        assert_eq!(language_of(&headers, Language::En), Language::Vi, "the cookie wins");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 // would buy nothing on a path that ends the request anyway.
 #![allow(clippy::result_large_err)]
 
+pub mod answer;
 pub mod auth;
 mod bench_seed;
 pub mod chart;

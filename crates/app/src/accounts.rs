@@ -7,7 +7,7 @@
 
 use gopy_domain::account::THROTTLE_WINDOW;
 use gopy_domain::{
-    AccessToken, AccessTokenId, AccountLink, AccountLinkId, Actor, Email, GlobalRole, Language, LinkProblem,
+    AccessToken, AccountLinkV1, Notice, AccessTokenId, AccountLink, AccountLinkId, Actor, Email, GlobalRole, Language, LinkProblem,
     LinkPurpose, Name, Session, SessionId, User, UserId, check_password,
     sign_in_allowed,
 };
@@ -130,8 +130,12 @@ impl App {
             used_at: None,
         };
         uow.insert_account_link(&link, &hash).await?;
-        let payload = json!({ "path": link_path(&secret), "expires_at": link.expires_at });
-        uow.enqueue(&self.outbox_message(user.id, purpose.as_str(), payload)).await?;
+        let payload = AccountLinkV1 { secret: secret.clone(), expires_at: link.expires_at };
+        let notice = match purpose {
+            LinkPurpose::Invitation => Notice::Invitation(payload),
+            LinkPurpose::PasswordReset => Notice::PasswordReset(payload),
+        };
+        uow.enqueue(&self.outbox_message(user.id, notice)).await?;
         let event = self.audit(
             actor,
             &format!("{}.issued", purpose.as_str()),
@@ -332,6 +336,22 @@ impl App {
         Ok(())
     }
 
+    /// Changes one's own language, chosen in the page header: the mail
+    /// they get follows the pages they read.
+    pub async fn choose_language(&self, user: UserId, language: Language) -> Result<(), AppError> {
+        let mut uow = self.store.begin().await?;
+        let mut person = uow.find_user(user).await?.ok_or(AppError::NotFound { what: "user" })?;
+        if person.language == language {
+            return Ok(());
+        }
+        person.language = language;
+        uow.update_user(&person).await?;
+        let event = self.audit(Some(user), "user.language_chosen", "user", Some(user.as_uuid()), json!({ "language": language.code() }));
+        uow.record_audit_event(&event).await?;
+        uow.commit().await?;
+        Ok(())
+    }
+
     /// Changes one's own name and language.
     pub async fn update_own_account(&self, user: UserId, name: &str, language: Language) -> Result<User, AppError> {
         let name = Name::parse(name).map_err(|e| AppError::invalid("name", e))?;
@@ -413,7 +433,7 @@ pub struct AccountPage {
     /// Revoked ones included, newest first.
     pub tokens: Vec<AccessToken>,
     /// Every kind of mail one may choose for, with the choice.
-    pub mail_choices: Vec<(&'static str, gopy_domain::Delivery)>,
+    pub mail_choices: Vec<(gopy_domain::NoticeKind, gopy_domain::Delivery)>,
 }
 
 impl App {

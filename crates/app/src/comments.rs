@@ -11,7 +11,7 @@ use gopy_domain::document::align::{Anchor, AnchorFate, carry_anchors, find_span,
 use gopy_domain::document::{Block, BlockId};
 use gopy_domain::{
     Action, Actor, Comment, CommentCounts, DispositionProblem, CommentId, CommentPlacement, CommentRevision, CommentText,
-    DispositionKind, OutboxMessage, Placement, Report, ReportId, Resource, UserId, Version,
+    CommentV1, DispositionKind, Notice, OutboxMessage, Placement, Report, ReportId, Resource, UserId, Version,
     WithdrawalProblem, authorize,
 };
 use serde_json::json;
@@ -140,7 +140,7 @@ impl App {
             changed_in: None,
         }])
         .await?;
-        self.tell_drafting_team(uow, &report, &comment, "comment.posted").await?;
+        self.tell_drafting_team(uow, &report, &comment, Notice::CommentPosted).await?;
         let event = self.audit(
             Some(actor.user),
             "comment.posted",
@@ -185,7 +185,7 @@ impl App {
         };
         uow.insert_comment(&reply).await?;
         uow.index(&[reply_entry(&report, &reply)]).await?;
-        self.tell_drafting_team(uow.as_mut(), &report, &reply, "comment.replied").await?;
+        self.tell_drafting_team(uow.as_mut(), &report, &reply, Notice::CommentReplied).await?;
         let event = self.audit(
             Some(actor.user),
             "comment.replied",
@@ -327,7 +327,7 @@ impl App {
         uow.update_comment(&mut comment).await?;
         self.index_comment(uow.as_mut(), &report, &comment, EntryKind::Answer).await?;
         if comment.author != actor.user {
-            uow.enqueue(&self.notice(comment.author, "comment.answered", &report, &comment)).await?;
+            uow.enqueue(&self.notice(comment.author, Notice::CommentAnswered, &report, &comment)).await?;
         }
         let event = self.audit(
             Some(actor.user),
@@ -416,7 +416,7 @@ impl App {
         uow: &mut dyn UnitOfWork,
         report: &Report,
         comment: &Comment,
-        kind: &str,
+        kind: fn(CommentV1) -> Notice,
     ) -> Result<(), AppError> {
         let notices: Vec<OutboxMessage> = uow
             .drafting_team(report.id)
@@ -430,16 +430,16 @@ impl App {
         Ok(())
     }
 
-    fn notice(&self, recipient: UserId, kind: &str, report: &Report, comment: &Comment) -> OutboxMessage {
-        let thread = comment.parent.unwrap_or(comment.id);
-        let payload = json!({
-            "report": report.id,
-            "report_title": report.title,
-            "comment": comment.id,
-            "author": comment.author,
-            "path": format!("/reports/{}/versions/{}#comment-{thread}", report.id, comment.version_number),
-        });
-        self.outbox_message(recipient, kind, payload)
+    fn notice(&self, recipient: UserId, kind: fn(CommentV1) -> Notice, report: &Report, comment: &Comment) -> OutboxMessage {
+        let payload = CommentV1 {
+            report: report.id,
+            report_title: report.title.to_string(),
+            comment: comment.id,
+            thread: comment.parent.unwrap_or(comment.id),
+            version: comment.version_number,
+            author: comment.author,
+        };
+        self.outbox_message(recipient, kind(payload))
     }
 
     /// Carries every comment shown on `previous` onto `next`, in the unit of

@@ -74,15 +74,13 @@ impl App {
         now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now)
     }
 
-    /// A notice for the outbox, due now: `kind` picks the mail template and
-    /// `payload` holds what it needs.
-    fn outbox_message(&self, recipient: UserId, kind: &str, payload: serde_json::Value) -> OutboxMessage {
+    /// A notice for the outbox, due now.
+    fn outbox_message(&self, recipient: UserId, notice: gopy_domain::Notice) -> OutboxMessage {
         let now = self.now();
         OutboxMessage {
             id: OutboxMessageId::from_uuid(new_id()),
-            kind: kind.to_owned(),
             recipient,
-            payload,
+            notice: Ok(notice),
             created_at: now,
             due_at: now,
             sent_at: None,

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use gopy_domain::{
-    Action, Actor, CHOOSABLE_KINDS, Delivery, MailRecord, MailStatus, OutboxMessageId, Resource, User, UserId,
+    Action, Actor, Delivery, MailRecord, MailStatus, NoticeKind, OutboxMessageId, Resource, User, UserId,
     authorize,
 };
 use serde_json::json;
@@ -14,9 +14,9 @@ use tracing::instrument;
 use crate::{App, AppError, Directory, InvalidReason, UnitOfWork};
 
 /// The delivery chosen for every kind one may choose for, read in `uow`.
-pub(crate) async fn choices_in(uow: &mut dyn UnitOfWork, user: UserId) -> Result<Vec<(&'static str, Delivery)>, AppError> {
+pub(crate) async fn choices_in(uow: &mut dyn UnitOfWork, user: UserId) -> Result<Vec<(NoticeKind, Delivery)>, AppError> {
     let chosen: HashMap<String, Delivery> = uow.delivery_choices(user).await?.into_iter().collect();
-    Ok(CHOOSABLE_KINDS.iter().map(|kind| (*kind, chosen.get(*kind).copied().unwrap_or_default())).collect())
+    Ok(NoticeKind::choosable().map(|kind| (kind, chosen.get(kind.as_str()).copied().unwrap_or_default())).collect())
 }
 
 /// How many rows of each status the admin page shows.
@@ -36,25 +36,25 @@ pub struct MailOverview {
 
 impl App {
     /// The delivery chosen for every kind a person may choose for.
-    pub async fn delivery_choices(&self, actor: &Actor) -> Result<Vec<(&'static str, Delivery)>, AppError> {
+    pub async fn delivery_choices(&self, actor: &Actor) -> Result<Vec<(NoticeKind, Delivery)>, AppError> {
         authorize(actor, Action::ManageAccount, Resource::Person(actor.user))?;
         let mut uow = self.store.begin_read().await?;
         choices_in(uow.as_mut(), actor.user).await
     }
 
-    /// Records the person's choices; kinds not in [`CHOOSABLE_KINDS`] are refused.
+    /// Records the person's choices; kinds that are always sent are refused.
     #[instrument(skip(self, actor, choices), fields(user.id = %actor.user))]
-    pub async fn choose_deliveries(&self, actor: &Actor, choices: &[(String, Delivery)]) -> Result<(), AppError> {
+    pub async fn choose_deliveries(&self, actor: &Actor, choices: &[(NoticeKind, Delivery)]) -> Result<(), AppError> {
         authorize(actor, Action::ManageAccount, Resource::Person(actor.user))?;
-        if let Some((kind, _)) = choices.iter().find(|(kind, _)| !CHOOSABLE_KINDS.contains(&kind.as_str())) {
+        if let Some((kind, _)) = choices.iter().find(|(kind, _)| !kind.is_choosable()) {
             return Err(AppError::invalid("kind", InvalidReason::Rule(format!("{kind} cannot be chosen"))));
         }
         let now = self.now();
         let mut uow = self.store.begin().await?;
         for (kind, delivery) in choices {
-            uow.set_delivery_choice(actor.user, kind, *delivery, now).await?;
+            uow.set_delivery_choice(actor.user, kind.as_str(), *delivery, now).await?;
         }
-        let details = choices.iter().map(|(k, d)| (k.clone(), json!(d.as_str()))).collect::<serde_json::Map<_, _>>();
+        let details = choices.iter().map(|(k, d)| (k.as_str().to_owned(), json!(d.as_str()))).collect::<serde_json::Map<_, _>>();
         let event = self.audit(Some(actor.user), "mail.choices_changed", "user", Some(actor.user.as_uuid()), details.into());
         uow.record_audit_event(&event).await?;
         uow.commit().await?;

@@ -380,12 +380,11 @@ impl App {
                 .collect(),
             reason,
         };
-        let as_json = |notice: MeetingNoticeV1| serde_json::to_value(notice).map_err(|e| AppError::Store(StoreError::Other(e.to_string())));
-        let whole = as_json(payload(None))?;
+        let whole = payload(None);
         // The whole meeting called off: each guest is told why. Someone only
         // taken off the list is told no reason (it is not theirs to know).
         let cancelled = match &meeting.cancellation {
-            Some(c) if meeting.status == MeetingStatus::Cancelled => as_json(payload(Some(c.reason.to_string())))?,
+            Some(c) if meeting.status == MeetingStatus::Cancelled => payload(Some(c.reason.to_string())),
             _ => whole.clone(),
         };
         let mut messages = Vec::new();
@@ -394,7 +393,7 @@ impl App {
             (CalendarMail::Updated, &notices.updated, &whole),
             (CalendarMail::Cancelled, &notices.cancelled, &cancelled),
         ] {
-            messages.extend(people.iter().map(|p| self.outbox_message(*p, mail.kind(), payload.clone())));
+            messages.extend(people.iter().map(|p| self.outbox_message(*p, mail.notice(payload.clone()))));
         }
         uow.enqueue_all(&messages).await?;
         Ok(())

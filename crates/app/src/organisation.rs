@@ -604,6 +604,31 @@ impl App {
         self.add_membership(Some(actor.user), committee, user, role).await
     }
 
+    /// Seats a person, then reads the committee as it now stands: what the
+    /// API answers a change with.
+    pub async fn seat_and_show(
+        &self,
+        actor: &Actor,
+        committee: CommitteeId,
+        user: Option<UserId>,
+        role: Option<CommitteeRole>,
+    ) -> Result<CommitteePage, AppError> {
+        self.add_membership_as(actor, committee, user, role).await?;
+        self.committee_page(actor, committee).await
+    }
+
+    /// Changes a person, then reads them with their roles.
+    pub async fn change_person_and_show(&self, actor: &Actor, id: UserId, change: PersonChange) -> Result<Person, AppError> {
+        self.change_person_as(actor, id, change).await?;
+        self.person(id).await
+    }
+
+    /// Grants or withdraws a global role, then reads the person.
+    pub async fn set_global_role_and_show(&self, actor: &Actor, id: UserId, role: GlobalRole, held: bool) -> Result<Person, AppError> {
+        self.set_global_role_as(actor, id, role, held).await?;
+        self.person(id).await
+    }
+
     /// A term; `None` for a date the form did not give as one.
     pub async fn create_term_as(
         &self,

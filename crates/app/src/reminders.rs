@@ -20,10 +20,9 @@ use gopy_domain::reminder::{
 };
 use gopy_domain::workflow::Round;
 use gopy_domain::{
-    ActionItem, ActionItemId, ActionStatus, Assignee, CommitteeId, CommitteeRole, Language, Meeting, ReminderId, RoundId,
-    User, UserId,
+    ActionItem, ActionItemId, ActionReminderV1, ActionStatus, AnswersOwedV1, Assignee, CommitteeId, CommitteeRole, Language,
+    Meeting, Notice, ReminderId, RoundClosingV1, RoundId, User, UserId,
 };
-use serde_json::{Value, json};
 use time::{Date, OffsetDateTime};
 
 use crate::{App, AppError, UnitOfWork, new_id};
@@ -198,8 +197,8 @@ impl App {
         let mut round = ReminderRound::default();
         for reminder in due {
             match self.reason(uow.as_mut(), &reminder, now).await? {
-                Some((payload, next)) => {
-                    let message = self.outbox_message(reminder.recipient, reminder.kind.as_str(), payload);
+                Some((notice, next)) => {
+                    let message = self.outbox_message(reminder.recipient, notice);
                     uow.enqueue(&message).await?;
                     uow.finish_reminder(reminder.id, ReminderOutcome::Sent, now).await?;
                     if let Some(next) = next {
@@ -224,7 +223,7 @@ impl App {
         uow: &mut dyn UnitOfWork,
         reminder: &Reminder,
         now: OffsetDateTime,
-    ) -> Result<Option<(Value, Option<Reminder>)>, AppError> {
+    ) -> Result<Option<(Notice, Option<Reminder>)>, AppError> {
         let Some(recipient) = uow.find_user(reminder.recipient).await? else { return Ok(None) };
         if !recipient.active || uow.superseded(reminder, now).await? {
             return Ok(None);
@@ -244,7 +243,7 @@ impl App {
         reminder: &Reminder,
         recipient: &User,
         now: OffsetDateTime,
-    ) -> Result<Option<(Value, Option<Reminder>)>, AppError> {
+    ) -> Result<Option<(Notice, Option<Reminder>)>, AppError> {
         let Some((report_id, round)) = uow.find_round(RoundId::from_uuid(reminder.subject)).await? else { return Ok(None) };
         if round.closed_at.is_some() || now >= round.deadline || round.deadline != reminder.deadline {
             return Ok(None);
@@ -267,17 +266,16 @@ impl App {
             return Ok(None);
         }
         let (weekday, deadline) = deadline_words(round.deadline, &recipient.time_zone, recipient.language, true);
-        let payload = json!({
-            "report": report.id,
-            "report_title": report.title,
-            "round": round.number,
-            "version": round.version,
-            "ballot": round.ballot,
-            "weekday": weekday,
-            "deadline": deadline,
-            "path": format!("/reports/{}", report.id),
+        let notice = Notice::RoundClosing(RoundClosingV1 {
+            report: report.id,
+            report_title: report.title.to_string(),
+            round: round.number,
+            version: round.version,
+            ballot: round.ballot,
+            weekday,
+            deadline,
         });
-        Ok(Some((payload, None)))
+        Ok(Some((notice, None)))
     }
 
     async fn answers_reason(
@@ -286,7 +284,7 @@ impl App {
         reminder: &Reminder,
         recipient: &User,
         now: OffsetDateTime,
-    ) -> Result<Option<(Value, Option<Reminder>)>, AppError> {
+    ) -> Result<Option<(Notice, Option<Reminder>)>, AppError> {
         let Some((report_id, round)) = uow.find_round(RoundId::from_uuid(reminder.subject)).await? else { return Ok(None) };
         // Not closed yet, by a step or by its deadline: nothing is owed yet.
         if round.closed_at.is_none() && now < round.deadline {
@@ -300,16 +298,15 @@ impl App {
             return Ok(None);
         }
         let Some(report) = uow.find_report(report_id).await? else { return Ok(None) };
-        let payload = json!({
-            "report": report.id,
-            "report_title": report.title,
-            "round": round.number,
-            "unanswered": unanswered,
-            "path": format!("/reports/{}/dispositions", report.id),
+        let notice = Notice::AnswersOwed(AnswersOwedV1 {
+            report: report.id,
+            report_title: report.title.to_string(),
+            round: round.number,
+            unanswered: unanswered as u64,
         });
         let next = next_working_morning(&calendar(), now, &recipient.time_zone)
             .map(|due_at| self.reminder(ReminderKind::AnswersOwed, reminder.subject, recipient.id, reminder.deadline, due_at));
-        Ok(Some((payload, next)))
+        Ok(Some((notice, next)))
     }
 
     async fn action_reason(
@@ -318,7 +315,7 @@ impl App {
         reminder: &Reminder,
         recipient: &User,
         now: OffsetDateTime,
-    ) -> Result<Option<(Value, Option<Reminder>)>, AppError> {
+    ) -> Result<Option<(Notice, Option<Reminder>)>, AppError> {
         let action_id = ActionItemId::from_uuid(reminder.subject);
         let Some(meeting_id) = uow.meeting_of_action(action_id).await? else { return Ok(None) };
         let Some(meeting) = uow.find_meeting(meeting_id).await? else { return Ok(None) };
@@ -347,17 +344,21 @@ impl App {
             .collect();
         let (weekday, deadline) = action_day_words(action.deadline, recipient.language);
         let overdue_days = (now.to_offset(gopy_domain::meeting::VIETNAM).date() - action.deadline).whole_days().max(0);
-        let payload = json!({
-            "meeting": meeting.id,
-            "meeting_title": meeting.title,
-            "action": action.id,
-            "action_text": action.text.as_str(),
-            "assignees": names.join(", "),
-            "weekday": weekday,
-            "deadline": deadline,
-            "overdue_days": overdue_days,
-            "path": format!("/meetings/{}", meeting.id),
-        });
+        let payload = ActionReminderV1 {
+            meeting: meeting.id,
+            meeting_title: meeting.title.to_string(),
+            action: action.id,
+            action_text: action.text.as_str().to_owned(),
+            assignees: names.join(", "),
+            weekday,
+            deadline,
+            overdue_days,
+        };
+        let notice = match reminder.kind {
+            ReminderKind::ActionDue => Notice::ActionDue(payload),
+            ReminderKind::ActionOverdue => Notice::ActionOverdue(payload),
+            _ => Notice::ActionEscalated(payload),
+        };
         let next = (reminder.kind == ReminderKind::ActionOverdue).then(|| {
             // A week after this one, or later if the worker was stopped for
             // weeks: the next is always to come, never a backlog.
@@ -367,6 +368,6 @@ impl App {
             }
             self.reminder(ReminderKind::ActionOverdue, reminder.subject, recipient.id, reminder.deadline, due_at)
         });
-        Ok(Some((payload, next)))
+        Ok(Some((notice, next)))
     }
 }

@@ -4,7 +4,7 @@
 
 use gopy_domain::workflow::{Ballot, Circumstances, Round, Step, StepRefused, Vote, next_state};
 use gopy_domain::{
-    Action, Actor, Approval, AuditEvent, CommentCounts, CommentId, CommitteeRole, OutboxMessage,
+    Action, Actor, Approval, AuditEvent, CommentCounts, CommentId, CommitteeRole, Notice, OutboxMessage, ReportStepV1,
     Report, ReportId, ReportStatus, Resource, RoundId, UserId, authorize,
 };
 use serde_json::json;
@@ -104,7 +104,7 @@ impl App {
                 details["deadline"] = json!(round.deadline);
                 let members = uow.memberships_of_committee(report.committee).await?;
                 for member in members {
-                    uow.enqueue(&self.report_notice(member.user, "round.opened", &report, &details)).await?;
+                    uow.enqueue(&self.report_notice(member.user, Notice::RoundOpened, &report, None)).await?;
                 }
             }
             Step::CloseRound => {
@@ -119,7 +119,7 @@ impl App {
             Step::Submit => {
                 let chairs = uow.memberships_of_committee(report.committee).await?;
                 for chair in chairs.iter().filter(|m| m.role == CommitteeRole::Chair) {
-                    uow.enqueue(&self.report_notice(chair.user, "report.submitted", &report, &details)).await?;
+                    uow.enqueue(&self.report_notice(chair.user, Notice::ReportSubmitted, &report, None)).await?;
                 }
             }
             Step::Approve | Step::Return => {
@@ -130,9 +130,10 @@ impl App {
                 } else {
                     details["reason"] = json!(request.reason.as_deref().map(str::trim));
                 }
-                let kind = if request.step == Step::Approve { "report.approved" } else { "report.returned" };
+                let kind = if request.step == Step::Approve { Notice::ReportApproved } else { Notice::ReportReturned };
+                let reason = request.reason.as_deref().map(str::trim).filter(|_| request.step == Step::Return);
                 for drafter in uow.drafting_team(id).await? {
-                    uow.enqueue(&self.report_notice(drafter.user, kind, &report, &details)).await?;
+                    uow.enqueue(&self.report_notice(drafter.user, kind, &report, reason)).await?;
                 }
             }
         }
@@ -143,14 +144,10 @@ impl App {
         Ok(report)
     }
 
-    fn report_notice(&self, recipient: UserId, kind: &str, report: &Report, details: &serde_json::Value) -> OutboxMessage {
-        let payload = json!({
-            "report": report.id,
-            "report_title": report.title,
-            "details": details,
-            "path": format!("/reports/{}", report.id),
-        });
-        self.outbox_message(recipient, kind, payload)
+    fn report_notice(&self, recipient: UserId, kind: fn(ReportStepV1) -> Notice, report: &Report, reason: Option<&str>) -> OutboxMessage {
+        let payload =
+            ReportStepV1 { report: report.id, report_title: report.title.to_string(), reason: reason.map(str::to_owned) };
+        self.outbox_message(recipient, kind(payload))
     }
 
     /// The rounds of a report, oldest first.

@@ -14,6 +14,7 @@ pub mod document;
 pub mod id;
 pub mod indicator;
 pub mod meeting;
+pub mod notice;
 pub mod organisation;
 pub mod outbox;
 pub mod reminder;
@@ -34,8 +35,8 @@ pub use id::{
 };
 pub use meeting::{
     ActionDraft, ActionItem, ActionStatus, AgendaItem, Assignee, Attendance, Conclusion, ConclusionText, DraftAt, Meeting,
-    MeetingDetails, MeetingProblem, MeetingStatus, MinuteEntry, Presence, AgendaLineV1, CalendarMail, CalendarNotices,
-    Cancellation, MeetingNoticeV1, calendar_uid,
+    MeetingDetails, MeetingProblem, MeetingStatus, MinuteEntry, Presence, CalendarMail, CalendarNotices, Cancellation,
+    calendar_uid,
 };
 pub use organisation::{
     TermDatesError, UnknownValue,
@@ -45,6 +46,10 @@ pub use comment::{
     Comment, CommentCounts, CommentPlacement, CommentRevision, CommentText, Disposition, DispositionKind,
     DispositionProblem, Placement, WithdrawalProblem,
 };
-pub use outbox::{ALWAYS_SENT_KINDS, CHOOSABLE_KINDS, Delivery, MailRecord, MailStatus, OutboxMessage, delivery_for};
+pub use notice::{
+    AccountLinkV1, ActionReminderV1, AgendaLineV1, AnswersOwedV1, CommentV1, MeetingNoticeV1, Notice, NoticeKind, ReportStepV1,
+    RoundClosingV1, UnreadableNotice,
+};
+pub use outbox::{Delivery, MailRecord, MailStatus, OutboxMessage};
 pub use report::{Approval, Drafter, Report, ReportKind, ReportStatus, TeamProblem, Title, Version, VersionSource, VersionSummary};
 pub use text::{CollationKey, Name, TextError, collation_key, fold};

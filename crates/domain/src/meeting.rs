@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::comment::CommentText;
+use crate::notice::{MeetingNoticeV1, Notice, NoticeKind};
 use crate::report::{Report, Title};
 use crate::text::TextError;
 use crate::{ActionItemId, AgendaItemId, BodyId, CommentId, CommitteeId, MeetingId, MinuteEntryId, ReportId, UserId};
@@ -319,48 +320,40 @@ impl CalendarMail {
 
     /// The outbox kind, which names the mail's templates.
     pub fn kind(self) -> &'static str {
+        self.notice_kind().as_str()
+    }
+
+    pub fn notice_kind(self) -> NoticeKind {
         match self {
-            Self::Invited => "meeting.invited",
-            Self::Updated => "meeting.updated",
-            Self::Cancelled => "meeting.cancelled",
+            Self::Invited => NoticeKind::MeetingInvited,
+            Self::Updated => NoticeKind::MeetingUpdated,
+            Self::Cancelled => NoticeKind::MeetingCancelled,
         }
     }
 
     pub fn from_kind(kind: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|m| m.kind() == kind)
     }
-}
 
-/// One line of the agenda as an invitation lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AgendaLineV1 {
-    pub title: String,
-    /// The presenting body's name.
-    pub presenter: String,
-    pub minutes_allotted: u32,
-}
+    /// The outbox notice of this mail.
+    pub fn notice(self, payload: MeetingNoticeV1) -> Notice {
+        match self {
+            Self::Invited => Notice::MeetingInvited(payload),
+            Self::Updated => Notice::MeetingUpdated(payload),
+            Self::Cancelled => Notice::MeetingCancelled(payload),
+        }
+    }
 
-/// The payload of a meeting's invitation, update or cancellation: the
-/// meeting as the change left it, names resolved, so the mail and its
-/// `.ics` say what was true when it was sent. The notifier builds the link
-/// from the id and the `.ics` from the rest, for each recipient.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MeetingNoticeV1 {
-    pub meeting: MeetingId,
-    /// The SEQUENCE the `.ics` carries; the UID is the meeting's.
-    pub sequence: u32,
-    pub title: String,
-    pub committee: String,
-    #[serde(with = "time::serde::rfc3339")]
-    pub starts_at: OffsetDateTime,
-    #[serde(with = "time::serde::rfc3339")]
-    pub ends_at: OffsetDateTime,
-    pub place: String,
-    pub presiding: String,
-    pub agenda: Vec<AgendaLineV1>,
-    /// Why it was cancelled, on a cancellation of the whole meeting
-    /// (absent when only the recipient was taken off the list).
-    pub reason: Option<String>,
+    /// Which calendar mail `notice` is, with its payload; `None` for any
+    /// other notice.
+    pub fn of(notice: &Notice) -> Option<(Self, &MeetingNoticeV1)> {
+        match notice {
+            Notice::MeetingInvited(m) => Some((Self::Invited, m)),
+            Notice::MeetingUpdated(m) => Some((Self::Updated, m)),
+            Notice::MeetingCancelled(m) => Some((Self::Cancelled, m)),
+            _ => None,
+        }
+    }
 }
 
 /// The UID of a meeting's calendar event, the same in every invitation,
@@ -1002,6 +995,7 @@ mod tests {
             assert_eq!(CalendarMail::from_kind(mail.kind()), Some(mail));
         }
         assert_eq!(CalendarMail::from_kind("invitation"), None);
+        assert_eq!(CalendarMail::Updated.kind(), "meeting.updated");
     }
 
     #[test]

@@ -3,20 +3,19 @@
 
 use std::str::FromStr;
 
-use serde_json::Value;
 use time::{Duration, OffsetDateTime};
 
 use crate::id::{OutboxMessageId, UserId};
+use crate::notice::{Notice, NoticeKind, UnreadableNotice};
 use crate::organisation::UnknownValue;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutboxMessage {
     pub id: OutboxMessageId,
-    /// What happened, e.g. `invitation`; picks the mail template.
-    pub kind: String,
     pub recipient: UserId,
-    /// What the template needs.
-    pub payload: Value,
+    /// What to tell them. A use case always writes a [`Notice`]; a row
+    /// written by another build of Gopy may be unreadable by this one.
+    pub notice: Result<Notice, UnreadableNotice>,
     pub created_at: OffsetDateTime,
     /// Not to be sent before this (digests and back-off move it).
     pub due_at: OffsetDateTime,
@@ -102,33 +101,23 @@ impl FromStr for Delivery {
     }
 }
 
-/// The kinds of notice a person may choose a [`Delivery`] for.
-pub const CHOOSABLE_KINDS: &[&str] = &[
-    "comment.posted",
-    "comment.replied",
-    "comment.answered",
-    "round.opened",
-    "report.submitted",
-    "report.approved",
-    "report.returned",
-    "reminder.round_closing",
-    "reminder.action_due",
-    "reminder.action_overdue",
-    "reminder.action_escalated",
-    "reminder.answers_owed",
-];
+impl OutboxMessage {
+    /// The kind's stored name, readable or not.
+    pub fn kind_name(&self) -> &str {
+        match &self.notice {
+            Ok(notice) => notice.kind().as_str(),
+            Err(unreadable) => &unreadable.kind,
+        }
+    }
 
-/// Kinds that are always sent at once, whatever the person chose: without
-/// the first two nobody could sign in; a meeting's invitation, update and
-/// cancellation are its convocation (giấy mời), and a calendar that missed
-/// an update would show the old time or place, which is worse than none.
-/// They also travel alone, never in a digest, so their `.ics` is read.
-pub const ALWAYS_SENT_KINDS: &[&str] =
-    &["invitation", "password_reset", "meeting.invited", "meeting.updated", "meeting.cancelled"];
+    pub fn kind(&self) -> Option<NoticeKind> {
+        self.notice.as_ref().ok().map(Notice::kind)
+    }
 
-/// How `kind` reaches someone who chose `chosen` for it.
-pub fn delivery_for(kind: &str, chosen: Option<Delivery>) -> Delivery {
-    if ALWAYS_SENT_KINDS.contains(&kind) { Delivery::AtOnce } else { chosen.unwrap_or_default() }
+    /// The payload as stored; `null` for a row this build cannot read.
+    pub fn payload(&self) -> serde_json::Value {
+        self.notice.as_ref().map(Notice::payload).unwrap_or(serde_json::Value::Null)
+    }
 }
 
 /// An outbox row with what the notifier did with it, for admins.
@@ -154,14 +143,6 @@ mod tests {
         assert_eq!(Delivery::Hourly.slot(at), Some(datetime!(2023-06-27 02:00 UTC)));
         assert_eq!(Delivery::Daily.slot(at), Some(datetime!(2023-06-28 00:00 UTC)));
         assert_eq!(Delivery::AtOnce.slot(at), None);
-    }
-
-    #[test]
-    fn invitations_and_resets_are_sent_whatever_was_chosen() {
-        assert_eq!(delivery_for("invitation", Some(Delivery::Off)), Delivery::AtOnce);
-        assert_eq!(delivery_for("password_reset", Some(Delivery::Daily)), Delivery::AtOnce);
-        assert_eq!(delivery_for("comment.posted", Some(Delivery::Off)), Delivery::Off);
-        assert_eq!(delivery_for("comment.posted", None), Delivery::AtOnce);
     }
 
     #[test]

@@ -18,8 +18,8 @@ use std::time::{Duration, Instant};
 
 use gopy_app::organisation::NewUser;
 use gopy_app::{App, Store};
-use gopy_domain::{Language, OutboxMessage, OutboxMessageId, User};
-use gopy_notifier::{MailSettings, Notice, Notifier};
+use gopy_domain::{CommentId, CommentV1, Language, Notice, OutboxMessage, OutboxMessageId, ReportId, User};
+use gopy_notifier::{MailItem, MailSettings, Notifier};
 use gopy_store::testing::{FixedClock, TestDatabase, meeting_day};
 use serde_json::json;
 
@@ -97,17 +97,18 @@ async fn fill(db: &TestDatabase, people: &[User], rows: usize) {
     let mut uow = db.store.begin().await.expect("uow");
     for n in 0..rows {
         let recipient = &people[n % people.len()];
+        let comment = CommentId::from_uuid(uuid::Uuid::now_v7());
         uow.enqueue(&OutboxMessage {
             id: OutboxMessageId::from_uuid(uuid::Uuid::now_v7()),
-            kind: "comment.posted".to_owned(),
             recipient: recipient.id,
-            payload: json!({
-                "report": uuid::Uuid::nil(),
-                "report_title": "Báo cáo sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XI",
-                "comment": uuid::Uuid::now_v7(),
-                "author": people[(n + 1) % people.len()].id,
-                "path": format!("/reports/x/versions/1#comment-{n}"),
-            }),
+            notice: Ok(Notice::CommentPosted(CommentV1 {
+                report: ReportId::from_uuid(uuid::Uuid::nil()),
+                report_title: "Báo cáo sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XI".to_owned(),
+                comment,
+                thread: comment,
+                version: 1,
+                author: people[(n + 1) % people.len()].id,
+            })),
             created_at: meeting_day(),
             due_at: meeting_day(),
             sent_at: None,
@@ -219,8 +220,8 @@ fn main() {
         let started = Instant::now();
         let mut bytes = 0;
         for n in 0..rows {
-            let notice = Notice {
-                kind: "comment.posted".to_owned(),
+            let notice = MailItem {
+                kind: gopy_domain::NoticeKind::CommentPosted,
                 data: json!({
                     "report_title": "Báo cáo sơ kết giữa nhiệm kỳ thực hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XI",
                     "author_name": "Trần Ủy Viên",

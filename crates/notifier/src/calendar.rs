@@ -11,11 +11,12 @@
 use gopy_app::ClaimedMail;
 use gopy_domain::calendar::weekday_vi;
 use gopy_domain::reminder::zone_offset;
-use gopy_domain::{CalendarMail, Language, MeetingNoticeV1, User, calendar_uid};
+use gopy_domain::{CalendarMail, Language, MeetingId, MeetingNoticeV1, User, calendar_uid};
 use gopy_documents::{CalendarEvent, CalendarMethod, CalendarPerson, meeting_ics};
-use serde_json::{Value, json};
+use serde_json::json;
 use time::{OffsetDateTime, UtcOffset};
 
+use crate::render::MailItem;
 use crate::NotifierError;
 
 /// A file sent with a mail.
@@ -28,40 +29,22 @@ pub struct Attachment {
 }
 
 /// The meeting a calendar row is about, to gather one meeting's rows.
-pub(crate) fn meeting_of(row: &ClaimedMail) -> Option<String> {
-    CalendarMail::from_kind(&row.message.kind)?;
-    row.message.payload.get("meeting")?.as_str().map(str::to_owned)
+pub(crate) fn meeting_of(row: &ClaimedMail) -> Option<MeetingId> {
+    let notice = row.message.notice.as_ref().ok()?;
+    CalendarMail::of(notice).map(|(_, payload)| payload.meeting)
 }
 
-/// What one calendar mail says: the kind whose templates word it, the data
-/// they read, and the `.ics`.
-pub(crate) struct CalendarMailParts {
-    pub kind: CalendarMail,
-    pub data: Value,
-    pub attachment: Attachment,
-}
-
-/// The mail for `rows` (one meeting's, for one person): the latest of them,
-/// worded as an invitation if the person had not been invited yet.
-pub(crate) fn compose(
-    rows: &[ClaimedMail],
-    recipient: &User,
-    organizer: CalendarPerson,
-    link: impl Fn(&str) -> String,
-) -> Result<CalendarMailParts, NotifierError> {
-    let mut ordered: Vec<&ClaimedMail> = rows.iter().collect();
-    ordered.sort_by_key(|r| (r.message.payload.get("sequence").and_then(Value::as_u64), r.message.created_at));
-    let latest = ordered.last().ok_or_else(|| NotifierError::Build("a calendar mail without rows".to_owned()))?;
-    let mut kind = CalendarMail::from_kind(&latest.message.kind)
-        .ok_or_else(|| NotifierError::Build(format!("{:?} is not a calendar mail", latest.message.kind)))?;
-    if kind == CalendarMail::Updated && rows.iter().any(|r| r.message.kind == CalendarMail::Invited.kind()) {
-        kind = CalendarMail::Invited;
-    }
-    let notice: MeetingNoticeV1 = serde_json::from_value(latest.message.payload.clone())
-        .map_err(|e| NotifierError::Build(format!("a {} payload that does not read: {e}", latest.message.kind)))?;
-    let language = recipient.language;
-    let offset = zone_offset(&recipient.time_zone);
-    let when = when_words(notice.starts_at, notice.ends_at, offset, language);
+/// What the `meeting.*` templates read: the payload in the recipient's
+/// words (the time in their zone and language) and the link to the meeting.
+pub fn mail_item(
+    mail: CalendarMail,
+    notice: &MeetingNoticeV1,
+    language: Language,
+    time_zone: &str,
+    public_url: &str,
+    recipient_name: &str,
+) -> MailItem {
+    let when = when_words(notice.starts_at, notice.ends_at, zone_offset(time_zone), language);
     let data = json!({
         "title": notice.title,
         "committee": notice.committee,
@@ -70,20 +53,43 @@ pub(crate) fn compose(
         "presiding": notice.presiding,
         "agenda": notice.agenda,
         "reason": notice.reason,
-        "link": link(&format!("/meetings/{}", notice.meeting)),
-        "recipient_name": recipient.name.as_str(),
+        "link": crate::link(public_url, &format!("/meetings/{}", notice.meeting)),
+        "recipient_name": recipient_name,
     });
-    let method = if kind == CalendarMail::Cancelled { CalendarMethod::Cancel } else { CalendarMethod::Request };
+    MailItem { kind: mail.notice(notice.clone()).kind(), data }
+}
+
+/// The mail for `rows` (one meeting's, for one person): the latest of them,
+/// worded as an invitation if the person had not been invited yet, and its
+/// `.ics`.
+pub(crate) fn compose(
+    rows: &[ClaimedMail],
+    recipient: &User,
+    organizer: CalendarPerson,
+    public_url: &str,
+) -> Result<(MailItem, Attachment), NotifierError> {
+    let mut mails: Vec<(CalendarMail, &MeetingNoticeV1, OffsetDateTime)> = rows
+        .iter()
+        .filter_map(|r| r.message.notice.as_ref().ok().and_then(CalendarMail::of).map(|(m, n)| (m, n, r.message.created_at)))
+        .collect();
+    mails.sort_by_key(|(_, notice, created_at)| (notice.sequence, *created_at));
+    let &(mut mail, notice, stamp) = mails.last().ok_or_else(|| NotifierError::Build("a calendar mail without its notice".to_owned()))?;
+    if mail == CalendarMail::Updated && mails.iter().any(|(m, _, _)| *m == CalendarMail::Invited) {
+        mail = CalendarMail::Invited;
+    }
+    let language = recipient.language;
+    let item = mail_item(mail, notice, language, &recipient.time_zone, public_url, recipient.name.as_str());
+    let method = if mail == CalendarMail::Cancelled { CalendarMethod::Cancel } else { CalendarMethod::Request };
     let event = CalendarEvent {
         uid: calendar_uid(notice.meeting),
         sequence: notice.sequence,
         method,
-        stamp: latest.message.created_at,
+        stamp,
         starts_at: notice.starts_at,
         ends_at: notice.ends_at,
         summary: format!("{} – {}", notice.committee, notice.title),
         location: notice.place.clone(),
-        description: description(&notice, language),
+        description: description(notice, language),
         organizer: Some(organizer),
         attendee: Some(CalendarPerson { name: recipient.name.to_string(), email: recipient.email.to_string() }),
     };
@@ -92,7 +98,7 @@ pub(crate) fn compose(
         content_type: format!("text/calendar; charset=utf-8; method={}", method.as_str()),
         bytes: meeting_ics(&event).into_bytes(),
     };
-    Ok(CalendarMailParts { kind, data, attachment })
+    Ok((item, attachment))
 }
 
 /// The event's description in the recipient's language: who presides, the

@@ -23,17 +23,17 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use gopy_app::{Claim, ClaimedMail, Clock, Store, StoreError};
-use gopy_domain::{Delivery, Language, OutboxMessageId, User, UserId, delivery_for};
+use gopy_domain::{Delivery, Language, Notice, OutboxMessageId, User, UserId};
 use lettre::Message;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart};
-use serde_json::{Value, json};
+use serde_json::json;
 use time::OffsetDateTime;
 use futures_util::StreamExt;
 use tokio::sync::watch;
 
 pub use calendar::Attachment;
-pub use render::{Notice, RenderError, Rendered, Templates};
+pub use render::{MailItem, RenderError, Rendered, Templates};
 pub use transport::{SendError, Transport, TransportError, check_smtp_url, redact_smtp_url};
 
 /// How many mails one worker sends at once, each on its own connection.
@@ -240,7 +240,8 @@ impl Notifier {
         {
             let mut uow = self.store.begin().await?;
             for row in &claimed {
-                for id in [Some(row.message.recipient), author_of(&row.message.payload)].into_iter().flatten() {
+                let author = row.message.notice.as_ref().ok().and_then(Notice::author);
+                for id in [Some(row.message.recipient), author].into_iter().flatten() {
                     if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(id) {
                         slot.insert(uow.find_user(id).await?);
                     }
@@ -275,12 +276,15 @@ impl Notifier {
             let chosen = choices.get(&id);
             let mut digest = Vec::new();
             // A meeting's calendar mails: alone, at once, one per meeting.
-            let mut meetings: Vec<(String, Vec<ClaimedMail>)> = Vec::new();
+            let mut meetings: Vec<(gopy_domain::MeetingId, Vec<ClaimedMail>)> = Vec::new();
             for row in rows {
-                if !self.templates.knows(&row.message.kind) {
-                    hopeless.push((format!("no mail template for the kind {:?}", row.message.kind), row.message.id));
-                    continue;
-                }
+                let kind = match &row.message.notice {
+                    Ok(notice) => notice.kind(),
+                    Err(unreadable) => {
+                        hopeless.push((unreadable.to_string(), row.message.id));
+                        continue;
+                    }
+                };
                 if let Some(meeting) = calendar::meeting_of(&row) {
                     match meetings.iter_mut().find(|(m, _)| *m == meeting) {
                         Some((_, same)) => same.push(row),
@@ -288,7 +292,7 @@ impl Notifier {
                     }
                     continue;
                 }
-                let delivery = delivery_for(&row.message.kind, chosen.and_then(|c| c.get(&row.message.kind)).copied());
+                let delivery = kind.delivery(chosen.and_then(|c| c.get(kind.as_str())).copied());
                 match delivery {
                     Delivery::Off => skipped.push(row.message.id),
                     Delivery::AtOnce if self.settings.digest_window.is_zero() => {
@@ -374,7 +378,7 @@ impl Notifier {
         };
         match attempt {
             Ok(()) => {
-                tracing::info!(outbox.id = %first, email.to = %to, email.kind = %mail.rows[0].message.kind, rows = ids.len(), "mail sent");
+                tracing::info!(outbox.id = %first, email.to = %to, email.kind = %mail.rows[0].message.kind_name(), rows = ids.len(), "mail sent");
                 metrics::counter!("gopy_mails_sent_total").increment(1);
                 Ok(Sent { ids, message_id })
             }
@@ -442,7 +446,7 @@ impl Notifier {
     }
 
     fn link(&self, path: &str) -> String {
-        format!("{}{path}", self.settings.public_url.trim_end_matches('/'))
+        link(&self.settings.public_url, path)
     }
 
     /// The mail for `mail`, ready to send.
@@ -460,38 +464,25 @@ impl Notifier {
                 name: self.from.name.clone().unwrap_or_else(|| "Gopy".to_owned()),
                 email: self.from.email.to_string(),
             };
-            let parts = calendar::compose(&mail.rows, recipient, organizer, |path| self.link(path))?;
-            let notice = Notice { kind: parts.kind.kind().to_owned(), data: parts.data };
-            let rendered = self.templates.render(&[notice], recipient.language, &common)?;
-            return build_message(
-                &self.from,
-                recipient.name.as_str(),
-                recipient.email.as_str(),
-                rendered,
-                message_id,
-                now,
-                Some(parts.attachment),
-            );
+            let (item, attachment) = calendar::compose(&mail.rows, recipient, organizer, &self.settings.public_url)?;
+            let rendered = self.templates.render(&[item], recipient.language, &common)?;
+            let (name, address) = (recipient.name.as_str(), recipient.email.as_str());
+            return build_message(&self.from, name, address, rendered, message_id, now, Some(attachment));
         }
-        let notices: Vec<Notice> = mail
+        let items: Vec<MailItem> = mail
             .rows
             .iter()
-            .map(|row| {
-                let payload = &row.message.payload;
-                let author_name = author_of(payload)
+            // Rows that cannot be read never reach an outgoing mail.
+            .filter_map(|row| row.message.notice.as_ref().ok())
+            .map(|notice| {
+                let author_name = notice
+                    .author()
                     .and_then(|id| people.get(&id).cloned().flatten())
                     .map(|u| u.name.as_str().to_owned());
-                let mut extra = json!({
-                    "link": self.link(payload["path"].as_str().unwrap_or("/")),
-                    "recipient_name": recipient.name.as_str(),
-                });
-                if let Some(name) = author_name {
-                    extra["author_name"] = json!(name);
-                }
-                Notice { kind: row.message.kind.clone(), data: render::merged(payload, &extra) }
+                mail_item(&self.settings.public_url, notice, recipient.name.as_str(), author_name)
             })
             .collect();
-        let rendered = self.templates.render(&notices, recipient.language, &common)?;
+        let rendered = self.templates.render(&items, recipient.language, &common)?;
         build_message(&self.from, recipient.name.as_str(), recipient.email.as_str(), rendered, message_id, now, None)
     }
 
@@ -569,13 +560,42 @@ struct Sent {
 }
 
 /// The person a notice is about (a comment's author), when it names one.
-fn author_of(payload: &Value) -> Option<UserId> {
-    payload.get("author")?.as_str()?.parse::<uuid::Uuid>().ok().map(UserId::from_uuid)
+pub(crate) fn link(public_url: &str, path: &str) -> String {
+    format!("{}{path}", public_url.trim_end_matches('/'))
+}
+
+/// What the templates of `notice` may use: its payload, the link to where
+/// it happened, and the names.
+fn mail_item(public_url: &str, notice: &Notice, recipient_name: &str, author_name: Option<String>) -> MailItem {
+    let mut extra = json!({ "link": link(public_url, &path_of(notice)), "recipient_name": recipient_name });
+    if let Some(name) = author_name {
+        extra["author_name"] = json!(name);
+    }
+    MailItem { kind: notice.kind(), data: render::merged(&notice.payload(), &extra) }
+}
+
+/// Where on the site a notice points: the app writes ids, the links are
+/// built here, so a notice waiting in the outbox follows the site's address.
+pub fn path_of(notice: &Notice) -> String {
+    match notice {
+        Notice::Invitation(link) | Notice::PasswordReset(link) => gopy_app::link_path(&link.secret),
+        Notice::CommentPosted(c) | Notice::CommentReplied(c) | Notice::CommentAnswered(c) => {
+            format!("/reports/{}/versions/{}#comment-{}", c.report, c.version, c.thread)
+        }
+        Notice::RoundOpened(r) | Notice::ReportSubmitted(r) | Notice::ReportApproved(r) | Notice::ReportReturned(r) => {
+            format!("/reports/{}", r.report)
+        }
+        Notice::RoundClosing(r) => format!("/reports/{}", r.report),
+        Notice::AnswersOwed(r) => format!("/reports/{}/dispositions", r.report),
+        Notice::ActionDue(a) | Notice::ActionOverdue(a) | Notice::ActionEscalated(a) => format!("/meetings/{}", a.meeting),
+        Notice::MeetingInvited(m) | Notice::MeetingUpdated(m) | Notice::MeetingCancelled(m) => format!("/meetings/{}", m.meeting),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gopy_domain::NoticeKind;
 
     #[test]
     fn the_pause_doubles_with_each_failed_round_up_to_half_a_minute() {
@@ -585,5 +605,115 @@ mod tests {
         assert_eq!(pause_after_failures(poll, 3), Duration::from_secs(16));
         assert_eq!(pause_after_failures(poll, 40), MAX_FAILURE_PAUSE);
         assert_eq!(pause_after_failures(Duration::from_secs(60), 2), Duration::from_secs(60), "never below the poll interval");
+    }
+
+    /// One real notice of `kind`: the match has no catch-all, so a new kind
+    /// cannot be added without a sample here.
+    fn sample(kind: NoticeKind) -> Notice {
+        use gopy_domain::{
+            AccountLinkV1, ActionItemId, ActionReminderV1, AnswersOwedV1, CommentId, CommentV1, MeetingId, ReportId, ReportStepV1,
+            RoundClosingV1,
+        };
+        let id = |n: u128| uuid::Uuid::from_u128(n);
+        let link = AccountLinkV1 { secret: "bí-mật".to_owned(), expires_at: OffsetDateTime::UNIX_EPOCH };
+        let comment = CommentV1 {
+            report: ReportId::from_uuid(id(1)),
+            report_title: "Báo cáo sơ kết".to_owned(),
+            comment: CommentId::from_uuid(id(2)),
+            thread: CommentId::from_uuid(id(3)),
+            version: 2,
+            author: UserId::from_uuid(id(4)),
+        };
+        let step = ReportStepV1 { report: ReportId::from_uuid(id(1)), report_title: "Báo cáo sơ kết".to_owned(), reason: None };
+        let meeting = |reason| gopy_domain::MeetingNoticeV1 {
+            meeting: MeetingId::from_uuid(id(5)),
+            sequence: 1,
+            title: "Hội nghị Ban Thường vụ".to_owned(),
+            committee: "Ban Thường vụ Tỉnh ủy".to_owned(),
+            starts_at: time::macros::datetime!(2023-06-27 01:00 UTC),
+            ends_at: time::macros::datetime!(2023-06-27 04:30 UTC),
+            place: "Phòng họp số 1".to_owned(),
+            presiding: "Võ Bí Thư".to_owned(),
+            agenda: vec![gopy_domain::AgendaLineV1 { title: "Sơ kết".to_owned(), presenter: "Ban Tuyên giáo".to_owned(), minutes_allotted: 30 }],
+            reason,
+        };
+        let action = ActionReminderV1 {
+            meeting: MeetingId::from_uuid(id(5)),
+            meeting_title: "Hội nghị Ban Thường vụ".to_owned(),
+            action: ActionItemId::from_uuid(id(6)),
+            action_text: "Hoàn thiện dự thảo".to_owned(),
+            assignees: "Văn phòng".to_owned(),
+            weekday: "Thứ Sáu".to_owned(),
+            deadline: "07/07/2023".to_owned(),
+            overdue_days: 3,
+        };
+        match kind {
+            NoticeKind::Invitation => Notice::Invitation(link),
+            NoticeKind::PasswordReset => Notice::PasswordReset(link),
+            NoticeKind::CommentPosted => Notice::CommentPosted(comment),
+            NoticeKind::CommentReplied => Notice::CommentReplied(comment),
+            NoticeKind::CommentAnswered => Notice::CommentAnswered(comment),
+            NoticeKind::RoundOpened => Notice::RoundOpened(step),
+            NoticeKind::ReportSubmitted => Notice::ReportSubmitted(step),
+            NoticeKind::ReportApproved => Notice::ReportApproved(step),
+            NoticeKind::ReportReturned => Notice::ReportReturned(ReportStepV1 { reason: Some("Bổ sung số liệu".to_owned()), ..step }),
+            NoticeKind::RoundClosing => Notice::RoundClosing(RoundClosingV1 {
+                report: ReportId::from_uuid(id(1)),
+                report_title: "Báo cáo sơ kết".to_owned(),
+                round: 1,
+                version: 2,
+                ballot: false,
+                weekday: "Thứ Sáu".to_owned(),
+                deadline: "07/07/2023 17:00".to_owned(),
+            }),
+            NoticeKind::ActionDue => Notice::ActionDue(action),
+            NoticeKind::ActionOverdue => Notice::ActionOverdue(action),
+            NoticeKind::ActionEscalated => Notice::ActionEscalated(action),
+            NoticeKind::AnswersOwed => Notice::AnswersOwed(AnswersOwedV1 {
+                report: ReportId::from_uuid(id(1)),
+                report_title: "Báo cáo sơ kết".to_owned(),
+                round: 1,
+                unanswered: 4,
+            }),
+            NoticeKind::MeetingInvited => Notice::MeetingInvited(meeting(None)),
+            NoticeKind::MeetingUpdated => Notice::MeetingUpdated(meeting(None)),
+            NoticeKind::MeetingCancelled => Notice::MeetingCancelled(meeting(Some("Trùng lịch".to_owned()))),
+        }
+    }
+
+    #[test]
+    fn every_kind_of_notice_renders_from_its_payload_with_a_link_built_here() {
+        let templates = Templates::load().expect("templates");
+        let common = json!({ "recipient_name": "Nguyễn Văn A", "account_link": "https://gopy.test/account" });
+        for kind in gopy_domain::NoticeKind::ALL.iter().copied() {
+            let notice = sample(kind);
+            let expected = format!("https://gopy.test{}", path_of(&notice));
+            let item = mail_item("https://gopy.test/", &notice, "Nguyễn Văn A", Some("Trần Ủy Viên".to_owned()));
+            for language in [Language::Vi, Language::En] {
+                // A calendar mail is worded in the recipient's zone and language.
+                let item = match gopy_domain::CalendarMail::of(&notice) {
+                    Some((mail, payload)) => {
+                        calendar::mail_item(mail, payload, language, "Asia/Ho_Chi_Minh", "https://gopy.test/", "Nguyễn Văn A")
+                    }
+                    None => item.clone(),
+                };
+                let mail = templates.render(std::slice::from_ref(&item), language, &common).unwrap_or_else(|e| panic!("{kind}: {e}"));
+                assert!(mail.text.contains(&expected), "{kind} {language:?}: {}", mail.text);
+            }
+        }
+        let returned = mail_item("https://gopy.test", &sample(NoticeKind::ReportReturned), "A", None);
+        let mail = templates.render(&[returned], Language::Vi, &common).expect("rendered");
+        assert!(mail.text.contains("Bổ sung số liệu"), "{}", mail.text);
+    }
+
+    #[test]
+    fn links_follow_the_ids_not_a_stored_address() {
+        let comment = sample(NoticeKind::CommentPosted);
+        assert_eq!(
+            path_of(&comment),
+            format!("/reports/{}/versions/2#comment-{}", uuid::Uuid::from_u128(1), uuid::Uuid::from_u128(3))
+        );
+        assert_eq!(path_of(&sample(NoticeKind::Invitation)), "/set-password/bí-mật");
+        assert_eq!(path_of(&sample(NoticeKind::AnswersOwed)), format!("/reports/{}/dispositions", uuid::Uuid::from_u128(1)));
     }
 }

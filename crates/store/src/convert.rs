@@ -6,7 +6,7 @@ use std::fmt::Display;
 use gopy_app::StoreError;
 use gopy_domain::{
     AccessToken, Approval, AccessTokenId, AccountLink, AccountLinkId, AuditEvent, AuditEventId, Body, BodyId, Committee,
-    CommitteeId, Email, LinkPurpose, Membership, MembershipId, Name, OutboxMessage, OutboxMessageId, Report,
+    CommitteeId, Email, LinkPurpose, Membership, MembershipId, Name, Notice, OutboxMessage, OutboxMessageId, Report,
     ReportId, Session, SessionId, Term, TermId, Title, User, UserId, Version, VersionId, VersionSummary,
 };
 use sea_orm::ActiveValue::{NotSet, Set};
@@ -281,9 +281,8 @@ impl From<outbox::Model> for OutboxMessage {
     fn from(row: outbox::Model) -> Self {
         Self {
             id: OutboxMessageId::from_uuid(row.id),
-            kind: row.kind,
             recipient: UserId::from_uuid(row.recipient_id),
-            payload: row.payload,
+            notice: Notice::from_stored(&row.kind, &row.payload),
             created_at: row.created_at,
             due_at: row.due_at,
             sent_at: row.sent_at,
@@ -295,9 +294,11 @@ impl From<&OutboxMessage> for outbox::ActiveModel {
     fn from(m: &OutboxMessage) -> Self {
         Self {
             id: Set(m.id.as_uuid()),
-            kind: Set(m.kind.clone()),
+            kind: Set(m.kind_name().to_owned()),
             recipient_id: Set(m.recipient.as_uuid()),
-            payload: Set(m.payload.clone()),
+            // Use cases only ever write readable notices; an unreadable one
+            // (read from another build) keeps its kind and no payload.
+            payload: Set(m.payload()),
             created_at: Set(m.created_at),
             due_at: Set(m.due_at),
             sent_at: Set(m.sent_at),

@@ -33,8 +33,8 @@ on_both_engines! {
         let outbox = gopy_app::Store::begin(&db.store).await.expect("begin")
             .unsent_messages_to(user.id).await.expect("outbox");
         assert_eq!(outbox.len(), 1, "the invitation waits in the outbox");
-        assert_eq!(outbox[0].kind, "invitation");
-        assert_eq!(outbox[0].payload["path"], gopy_app::link_path(&secret));
+        assert_eq!(outbox[0].kind_name(), "invitation");
+        assert_eq!(outbox[0].payload()["secret"], secret);
 
         let weak = app.set_password_with_link(&secret, "ngắn").await;
         assert!(matches!(weak, Err(AppError::Invalid { field: "password", .. })), "{weak:?}");

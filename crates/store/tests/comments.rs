@@ -137,14 +137,14 @@ on_both_engines! {
         let mut uow = gopy_app::Store::begin(&db.store).await.expect("begin");
         let to_lead = uow.unsent_messages_to(s.lead.user).await.expect("outbox");
         let to_drafter = uow.unsent_messages_to(s.drafter.user).await.expect("outbox");
-        assert_eq!(to_lead.iter().filter(|m| m.kind == "comment.posted").count(), 6);
-        assert_eq!(to_drafter.iter().filter(|m| m.kind == "comment.posted").count(), 6);
+        assert_eq!(to_lead.iter().filter(|m| m.kind_name() == "comment.posted").count(), 6);
+        assert_eq!(to_drafter.iter().filter(|m| m.kind_name() == "comment.posted").count(), 6);
         let to_member = uow.unsent_messages_to(s.member.user).await.expect("outbox");
-        assert!(to_member.iter().all(|m| m.kind == "comment.answered"), "the author hears only of answers");
+        assert!(to_member.iter().all(|m| m.kind_name() == "comment.answered"), "the author hears only of answers");
         assert_eq!(to_member.len(), 5);
         assert_eq!(
-            to_lead[0].payload["path"],
-            format!("/reports/{}/versions/1#comment-{}", s.report.id, posted[0].id)
+            (&to_lead[0].payload()["thread"], &to_lead[0].payload()["version"]),
+            (&serde_json::json!(posted[0].id), &serde_json::json!(1))
         );
         let events = uow.audit_events_about("report", s.report.id.as_uuid()).await.expect("events");
         assert_eq!(events.iter().filter(|e| e.action == "comment.answered").count(), 6);

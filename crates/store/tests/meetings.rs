@@ -238,12 +238,9 @@ async fn calendar_mails(db: &gopy_store::testing::TestDatabase, user: gopy_domai
     let mut uow = gopy_app::Store::begin(&db.store).await.expect("begin");
     let all = uow.unsent_messages_to(user).await.expect("outbox");
     let mut mails: Vec<(String, u64, Option<String>)> = all
-        .into_iter()
-        .filter(|m| m.kind.starts_with("meeting."))
-        .map(|m| {
-            let notice: gopy_domain::MeetingNoticeV1 = serde_json::from_value(m.payload).expect("a typed meeting notice");
-            (m.kind, u64::from(notice.sequence), notice.reason)
-        })
+        .iter()
+        .filter_map(|m| m.notice.as_ref().ok().and_then(gopy_domain::CalendarMail::of))
+        .map(|(mail, notice)| (mail.kind().to_owned(), u64::from(notice.sequence), notice.reason.clone()))
         .collect();
     // The test clock stands still, so the order they were written in is the sequence's.
     mails.sort_by_key(|m| m.1);

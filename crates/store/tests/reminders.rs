@@ -40,7 +40,7 @@ async fn open_round(app: &App, s: &Story, ballot: bool) -> Round {
 async fn outbox_of(db: &TestDatabase, user: UserId, kind: ReminderKind) -> Vec<OutboxMessage> {
     let mut uow = db.store.begin().await.expect("uow");
     let all = uow.unsent_messages_to(user).await.expect("outbox");
-    all.into_iter().filter(|m| m.kind == kind.as_str()).collect()
+    all.into_iter().filter(|m| m.kind_name() == kind.as_str()).collect()
 }
 
 type Row = (ReminderKind, UserId, OffsetDateTime, Option<ReminderOutcome>);
@@ -75,9 +75,9 @@ on_both_engines! {
         assert_eq!((tuesday.sent, tuesday.dropped), (2, 0));
         let mail = outbox_of(db, s.member.user, ReminderKind::RoundClosing).await;
         assert_eq!(mail.len(), 1);
-        assert_eq!(mail[0].payload["weekday"], "Thứ Sáu");
-        assert_eq!(mail[0].payload["deadline"], "07/07/2023 17:00");
-        assert_eq!(mail[0].payload["path"], format!("/reports/{}", s.report.id));
+        assert_eq!(mail[0].payload()["weekday"], "Thứ Sáu");
+        assert_eq!(mail[0].payload()["deadline"], "07/07/2023 17:00");
+        assert_eq!(mail[0].payload()["report"], s.report.id.to_string());
         assert_eq!(db.app_at(TUESDAY_MORNING).send_due_reminders(100).await.expect("again").taken(), 0, "each once");
 
         let wednesday = db.app_at(datetime!(2023-07-05 10:00 +7));
@@ -105,7 +105,7 @@ on_both_engines! {
         monday.vote(&s.chair, s.report.id, gopy_domain::workflow::Vote::Agree, "").await.expect("the chair votes");
         let tuesday = db.app_at(TUESDAY_MORNING).send_due_reminders(100).await.expect("tuesday");
         assert_eq!((tuesday.sent, tuesday.dropped), (1, 1), "the member has not voted; the chair has");
-        assert_eq!(outbox_of(db, s.member.user, ReminderKind::RoundClosing).await[0].payload["ballot"], true);
+        assert_eq!(outbox_of(db, s.member.user, ReminderKind::RoundClosing).await[0].payload()["ballot"], true);
 
         let close = StepRequest { step: Step::CloseRound, deadline: None, late_allowed: false, ballot: false, reason: None };
         db.app_at(datetime!(2023-07-05 09:00 +7)).take_step(&s.secretariat, s.report.id, close).await.expect("closed early");
@@ -115,7 +115,7 @@ on_both_engines! {
         assert!(closing.iter().all(|r| r.3.is_some()), "none left pending: {closing:?}");
         let owed = outbox_of(db, s.lead.user, ReminderKind::AnswersOwed).await;
         assert_eq!(owed.len(), 1, "the morning after the round closed early, the comment is unanswered");
-        assert_eq!(owed[0].payload["unanswered"], 1);
+        assert_eq!(owed[0].payload()["unanswered"], 1);
     }
 
     async fn two_workers_never_take_the_same_reminder(db) {
@@ -198,7 +198,7 @@ on_both_engines! {
         assert_eq!((thursday.sent, thursday.dropped), (1, 1), "the open item is due; the done one is not");
         let due = outbox_of(db, s.member.user, ReminderKind::ActionDue).await;
         assert_eq!(due.len(), 1);
-        assert_eq!(due[0].payload["action_text"], "Hoàn thiện dự thảo");
+        assert_eq!(due[0].payload()["action_text"], "Hoàn thiện dự thảo");
 
         let monday = db.app_at(datetime!(2023-07-10 08:00 +7)).send_due_reminders(100).await.expect("monday");
         assert_eq!((monday.sent, monday.dropped), (1, 1));
@@ -208,7 +208,7 @@ on_both_engines! {
         assert_eq!((friday.sent, friday.dropped), (1, 1), "the chair hears of the open item only");
         let escalated = outbox_of(db, s.chair.user, ReminderKind::ActionEscalated).await;
         assert_eq!(escalated.len(), 1);
-        assert_eq!(escalated[0].payload["overdue_days"], 7);
+        assert_eq!(escalated[0].payload()["overdue_days"], 7);
 
         db.app_at(datetime!(2023-07-15 09:00 +7))
             .follow_up_action(&s.secretariat, meeting.id, open.id, ActionStatus::Done, "Đã hoàn thiện.")
@@ -254,8 +254,8 @@ on_both_engines! {
         let monday = db.app_at(datetime!(2023-07-10 08:00 +7)).send_due_reminders(100).await.expect("monday");
         assert_eq!((monday.sent, monday.dropped), (2, 0), "the lead and the drafter");
         let owed = outbox_of(db, s.drafter.user, ReminderKind::AnswersOwed).await;
-        assert_eq!((owed.len(), &owed[0].payload["unanswered"]), (1, &serde_json::json!(1)));
-        assert_eq!(owed[0].payload["path"], format!("/reports/{}/dispositions", s.report.id));
+        assert_eq!((owed.len(), &owed[0].payload()["unanswered"]), (1, &serde_json::json!(1)));
+        assert_eq!(owed[0].payload()["report"], s.report.id.to_string());
         let next = reminders_of_kind(db, round.id.as_uuid(), ReminderKind::AnswersOwed).await;
         assert!(next.contains(&(ReminderKind::AnswersOwed, s.lead.user, datetime!(2023-07-11 08:00 +7), None)), "{next:?}");
 

@@ -158,9 +158,9 @@ on_both_engines! {
         assert!(actions.contains(&"ballot.cast") && actions.contains(&"comment.answered") && actions.contains(&"version.created"));
         let mut uow = gopy_app::Store::begin(&db.store).await.expect("begin");
         let to_chair = uow.unsent_messages_to(s.chair.user).await.expect("outbox");
-        assert_eq!(to_chair.iter().filter(|m| m.kind == "report.submitted").count(), 2);
+        assert_eq!(to_chair.iter().filter(|m| m.kind_name() == "report.submitted").count(), 2);
         let to_lead = uow.unsent_messages_to(s.lead.user).await.expect("outbox");
-        assert!(to_lead.iter().any(|m| m.kind == "report.approved") && to_lead.iter().any(|m| m.kind == "report.returned"));
+        assert!(to_lead.iter().any(|m| m.kind_name() == "report.approved") && to_lead.iter().any(|m| m.kind_name() == "report.returned"));
     }
 
     async fn a_round_needs_a_future_deadline_and_late_comments_are_taken_only_when_allowed(db) {

@@ -91,7 +91,7 @@ pub async fn api_root() -> Json<ApiRoot> {
 #[utoipa::path(get, path = "/api/openapi.json", tag = "api",
     responses((status = 200, description = "This document", content_type = "application/json")))]
 pub async fn openapi_document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(document())
 }
 
 /// Declares the bearer scheme: personal access tokens.
@@ -108,6 +108,15 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The whole document: [`ApiDoc`] and the parts described beside their
+/// routes, each with the common refusals.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut document = ApiDoc::openapi();
+    document.merge(super::admin::OrganisationApi::openapi());
+    utoipa::Modify::modify(&CommonRefusals, &mut document);
+    document
+}
+
 /// The refusals every operation of a kind can give, added to each that can
 /// meet them rather than repeated in every annotation: 401 where a token is
 /// required ([`ApiCaller`]); 404 where the path names something by id; 403
@@ -116,7 +125,7 @@ impl utoipa::Modify for BearerAuth {
 /// is read ([`ApiJson`]) 400 (not JSON), 415 (not sent as JSON), 422 (a
 /// field missing or of the wrong type) and 413 (over the size limit). An
 /// operation's own description of a status is kept.
-struct CommonRefusals;
+pub(crate) struct CommonRefusals;
 
 impl utoipa::Modify for CommonRefusals {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -438,48 +447,29 @@ impl ApiError {
     /// A use case's refusal as the API answers it, in `language`.
     pub fn from_app(catalog: &Catalog, language: Language, err: &AppError) -> Response {
         let message = describe_error(catalog, language, err);
-        let (status, code) = match err {
+        let crate::answer::Answer { status, code } = crate::answer::answer(err);
+        let code = code.as_str();
+        // What a program needs beyond the code: the field, the step's
+        // state, the comments still unanswered.
+        match err {
             AppError::Invalid { field, .. } => {
                 let fields = serde_json::json!({ *field: message.clone() });
-                let body = ApiErrorBody { code: "invalid", message, fields: Some(fields) };
-                return (StatusCode::UNPROCESSABLE_ENTITY, Json(Self { error: body })).into_response();
+                let body = ApiErrorBody { code, message, fields: Some(fields) };
+                (status, Json(Self { error: body })).into_response()
             }
-            AppError::Conflict { .. } => (StatusCode::CONFLICT, "conflict"),
-            AppError::Stale { .. } => (StatusCode::CONFLICT, "stale"),
-            AppError::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found"),
-            AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
-            AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            AppError::Throttled(_) => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
-            AppError::Link(_) => (StatusCode::GONE, "link_unusable"),
-            AppError::Closed { .. } => (StatusCode::CONFLICT, "closed"),
             AppError::Step(gopy_domain::workflow::StepRefused::NotNow { state, allowed, .. }) => {
-                let body = serde_json::json!({ "error": {
-                    "code": "step_not_allowed",
-                    "message": message,
-                    "state": state,
-                    "allowed": allowed,
-                }});
-                return (StatusCode::CONFLICT, Json(body)).into_response();
+                let body = serde_json::json!({ "error": { "code": code, "message": message, "state": state, "allowed": allowed }});
+                (status, Json(body)).into_response()
             }
             AppError::Step(gopy_domain::workflow::StepRefused::Unanswered(open)) => {
-                let body = serde_json::json!({ "error": {
-                    "code": "comments_unanswered",
-                    "message": message,
-                    "comments": open,
-                }});
-                return (StatusCode::CONFLICT, Json(body)).into_response();
+                let body = serde_json::json!({ "error": { "code": code, "message": message, "comments": open }});
+                (status, Json(body)).into_response()
             }
-            AppError::Step(_) => (StatusCode::CONFLICT, "step_not_allowed"),
-            AppError::Store(gopy_app::StoreError::Unavailable(reason)) => {
-                tracing::error!(error = %reason, "the database is unavailable");
-                return crate::auth::with_retry_after(Self::response(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message));
+            AppError::Store(gopy_app::StoreError::Unavailable(_)) => {
+                crate::auth::with_retry_after(Self::response(status, code, message))
             }
-            AppError::Store(store) => {
-                tracing::error!(error = %store, "store failure");
-                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
-            }
-        };
-        Self::response(status, code, message)
+            _ => Self::response(status, code, message),
+        }
     }
 }
 
@@ -552,6 +542,75 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for Ap
 }
 
 
+/// A JSON body checked whole, once, at the edge: it must deserialize (no
+/// unknown keys: request types deny them) and pass its `validator` rules.
+/// Every field that fails is named at once in `fields`, in the caller's
+/// language; the handler only ever sees a valid request.
+pub struct ValidJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + validator::Validate> axum::extract::FromRequest<AppState> for ValidJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let language = language_of(request.headers(), state.default_language);
+        let ApiJson(value) = ApiJson::<T>::from_request(request, state).await?;
+        match value.validate() {
+            Ok(()) => Ok(Self(value)),
+            Err(errors) => Err(invalid_fields(state.pages.catalog(), language, &errors)),
+        }
+    }
+}
+
+/// `422` naming every field `errors` holds, each with its message.
+pub fn invalid_fields(catalog: &Catalog, language: Language, errors: &validator::ValidationErrors) -> Response {
+    let mut fields = serde_json::Map::new();
+    let mut names: Vec<_> = errors.field_errors().into_iter().collect();
+    names.sort_by(|a, b| a.0.cmp(&b.0));
+    for (field, problems) in names {
+        if let Some(problem) = problems.first() {
+            fields.insert(field.to_string(), serde_json::Value::String(field_message(catalog, language, problem)));
+        }
+    }
+    let message = catalog.text(language, "api_invalid_fields").to_owned();
+    let body = ApiErrorBody { code: crate::answer::ErrorCode::Invalid.as_str(), message, fields: Some(fields.into()) };
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(ApiError { error: body })).into_response()
+}
+
+/// One validator rule's refusal in words: the rule's code picks the text
+/// (`err_rule_length`, `err_rule_email`, …), its parameters fill it in.
+fn field_message(catalog: &Catalog, language: Language, problem: &validator::ValidationError) -> String {
+    let key = format!("err_rule_{}", problem.code);
+    let mut text = catalog.text(language, &key).to_owned();
+    if text == key {
+        text = catalog.text(language, "err_rule_other").to_owned();
+    }
+    for (name, value) in &problem.params {
+        let shown = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+        text = text.replace(&format!("{{{name}}}"), &shown);
+    }
+    text
+}
+
+/// An id in the path, typed (`ApiPath<CommitteeId>`): one that is no id
+/// of ours is answered as what it is, nothing by that id: `404` in the
+/// API's error shape, in the caller's language.
+pub struct ApiPath<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<AppState> for ApiPath<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(_) => {
+                let language = language_of(&parts.headers, state.default_language);
+                let message = state.pages.catalog().text(language, "api_not_found_id").to_owned();
+                Err(ApiError::response(StatusCode::NOT_FOUND, "not_found", message))
+            }
+        }
+    }
+}
+
 async fn api_not_found(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let language = language_of(&headers, state.default_language);
     let message = state.pages.catalog().text(language, "api_not_found").to_owned();
@@ -564,8 +623,8 @@ mod tests {
 
     #[test]
     fn the_openapi_document_lists_the_foundation_routes() {
-        let document = ApiDoc::openapi();
-        for path in ["/healthz", "/readyz", "/api/v1", "/api/openapi.json", "/api/v1/me", "/api/v1/me/work", "/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/action-items"] {
+        let document = document();
+        for path in ["/api/v1/bodies", "/api/v1/committees/{id}/members", "/api/v1/people/{id}/roles/{role}","/healthz", "/readyz", "/api/v1", "/api/openapi.json", "/api/v1/me", "/api/v1/me/work", "/api/v1/meetings", "/api/v1/meetings/{id}", "/api/v1/action-items"] {
             assert!(document.paths.paths.contains_key(path), "{path} is missing");
         }
     }

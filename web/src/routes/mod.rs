@@ -58,7 +58,8 @@ pub fn router(state: AppState) -> Router {
                 .merge(reports::api_router())
                 .merge(review::api::router())
                 .merge(meetings::api_router())
-                .merge(search::api_router()),
+                .merge(search::api_router())
+                .merge(admin::api_router()),
         )
         .fallback(site::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::limits::limit_writes))

@@ -9,7 +9,7 @@ use gopy_app::organisation::NewUser;
 use gopy_app::{AppError, link_path};
 use std::collections::BTreeMap;
 
-use gopy_domain::{AccessTokenId, CHOOSABLE_KINDS, Delivery, Language, LinkProblem, SessionId};
+use gopy_domain::{AccessTokenId, Delivery, Language, LinkProblem, NoticeKind, SessionId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -302,9 +302,9 @@ async fn account_view(state: &AppState, ctx: &Ctx, extra: AccountExtra, status: 
         .mail_choices
         .iter()
         .map(|(kind, chosen)| MailChoiceView {
-            kind,
-            id: kind.replace('.', "-"),
-            label: catalog.text(ctx.language, &format!("mail_kind_{}", kind.replace('.', "_"))).to_owned(),
+            kind: kind.as_str(),
+            id: kind.as_str().replace('.', "-"),
+            label: catalog.text(ctx.language, &crate::i18n::notice_kind_key(*kind)).to_owned(),
             options: Delivery::ALL
                 .iter()
                 .map(|d| Choice::new(d.as_str(), catalog.text(ctx.language, &format!("delivery_{}", d.as_str())), d == chosen))
@@ -360,10 +360,10 @@ pub async fn choose_notifications(
 ) -> PageResult {
     let identity = ctx.signed_in()?;
     let mut choices = Vec::new();
-    for kind in CHOOSABLE_KINDS {
-        if let Some(value) = form.get(*kind) {
+    for kind in NoticeKind::choosable() {
+        if let Some(value) = form.get(kind.as_str()) {
             let delivery: Delivery = value.parse().map_err(|_| ctx.message(StatusCode::BAD_REQUEST, "bad_form_title", "bad_form_body"))?;
-            choices.push(((*kind).to_owned(), delivery));
+            choices.push((kind, delivery));
         }
     }
     state.app.choose_deliveries(&identity.actor, &choices).await.map_err(|e| ctx.failure(&e))?;

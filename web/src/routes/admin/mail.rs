@@ -51,7 +51,7 @@ fn rows(overview: &MailOverview, records: &[MailRecord], time_zone: &str) -> Vec
                 .map_or_else(|| r.message.recipient.to_string(), |u| format!("{} <{}>", u.name, u.email));
             MailRowView {
                 id: r.message.id.to_string(),
-                kind: r.message.kind.clone(),
+                kind: r.message.kind_name().to_owned(),
                 recipient,
                 created_at: format_date_time(r.message.created_at, time_zone),
                 sent_at: r.message.sent_at.map(|at| format_date_time(at, time_zone)),

@@ -1,8 +1,11 @@
 //! The secretariat's and admins' pages: people, bodies, terms, committees
 //! and their members, and the mail log.
 
+mod api;
 mod mail;
 mod pages;
+
+pub use api::{OrganisationApi, router as api_router};
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -247,12 +247,20 @@ pub fn awaiting_text(catalog: &crate::i18n::Catalog, language: Language, n: usiz
 }
 
 /// Remembers the chosen language for a year and goes back to the page the
-/// person came from (on this site only).
+/// person came from (on this site only). A signed-in person's account takes
+/// the language too, so their mail follows; only when the choice was made
+/// on one of our pages, so a link from elsewhere cannot change an account.
 pub async fn choose_language(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>, headers: HeaderMap) -> Response {
     let Ok(language) = code.parse::<Language>() else {
         return ctx.not_found();
     };
-    let back = same_site_referer(&headers).unwrap_or_else(|| "/".to_owned());
+    let from_our_page = same_site_referer(&headers);
+    if let (Some(identity), Some(_)) = (ctx.identity.as_ref(), from_our_page.as_ref()) {
+        if let Err(err) = state.app.choose_language(identity.user.id, language).await {
+            return ctx.failure(&err);
+        }
+    }
+    let back = from_our_page.unwrap_or_else(|| "/".to_owned());
     let cookie = format!(
         "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{}",
         language.code(),
