@@ -28,6 +28,7 @@ mod search;
 mod ui_demo;
 mod ui_home;
 mod ui_meeting;
+mod ui_meeting_changes;
 mod ui_pages;
 mod serving;
 mod ui_review;
