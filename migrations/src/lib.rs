@@ -24,6 +24,7 @@ mod m20261206_000014_comment_withdrawals;
 mod m20261206_000015_revisions;
 mod m20261206_000016_reminders;
 mod m20261206_000017_comments_for_bodies;
+mod m20261206_000018_report_revisions;
 mod m20261206_000020_meeting_invitations;
 
 pub struct Migrator;
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_revisions::Migration),
             Box::new(m20261206_000016_reminders::Migration),
             Box::new(m20261206_000017_comments_for_bodies::Migration),
+            Box::new(m20261206_000018_report_revisions::Migration),
             Box::new(m20261206_000020_meeting_invitations::Migration),
         ]
     }

@@ -1,6 +1,8 @@
 //! `/metrics` for the people who run Gopy: served on its own address and
 //! not on the public one, in Prometheus text that a scraper can parse, with
-//! the requests by route and status, the pool and the outbox.
+//! the requests by route and status, the units of work by kind and outcome
+//! and their duration, the pool in use and waited for, the outbox and the
+//! reminders pending.
 
 use std::collections::BTreeMap;
 
@@ -71,6 +73,10 @@ async fn scraped_after_some_requests(database_url: Option<&str>) {
         assert_eq!(http.get(server.url("/healthz")).send().await.expect("healthz").status(), StatusCode::OK);
     }
     assert_eq!(http.get(server.url("/no-such-page")).send().await.expect("404").status(), StatusCode::NOT_FOUND);
+    // A sign-in for nobody: a write unit that only reads and is let go (the
+    // throttle's check), then one that records the attempt and commits.
+    let refused = crate::accounts::sign_in(&http, &server, "khong-co-ai@tinhuy.vn", "không phải mật khẩu").await;
+    assert!(!refused.status().is_server_error(), "{}", refused.status());
     // Not on the public address.
     assert_eq!(http.get(server.url("/metrics")).send().await.expect("public").status(), StatusCode::NOT_FOUND);
 
@@ -89,9 +95,28 @@ async fn scraped_after_some_requests(database_url: Option<&str>) {
     let buckets = samples.iter().filter(|s| s.name == "gopy_http_request_duration_seconds_bucket").count();
     assert!(buckets > 0, "latency is a histogram with buckets");
     assert!(value(&samples, "gopy_db_pool_connections", &[("state", "open")]).is_some_and(|n| n >= 1.0));
+    assert!(value(&samples, "gopy_db_pool_connections", &[("state", "in_use")]).is_some(), "connections in use");
+    assert!(value(&samples, "gopy_db_pool_waiting", &[]).is_some(), "units waiting for a connection");
+    assert!(value(&samples, "gopy_db_writer_waiting", &[]).is_some(), "writes waiting for the writer");
     assert_eq!(value(&samples, "gopy_outbox_rows", &[("status", "pending")]), Some(0.0));
     assert_eq!(value(&samples, "gopy_outbox_rows", &[("status", "failed")]), Some(0.0));
+    assert_eq!(value(&samples, "gopy_reminders_pending", &[]), Some(0.0));
     assert_eq!(value(&samples, "gopy_db_up", &[]), Some(1.0));
+
+    // Units of work, by kind and outcome: the sign-in's two write units,
+    // and the read units of the pages and of the scrape itself. Each kind
+    // counted is timed in a histogram.
+    let units = |kind: &str, outcome: &str| value(&samples, "gopy_db_units_total", &[("kind", kind), ("outcome", outcome)]);
+    assert!(units("write", "committed").is_some_and(|n| n >= 1.0), "the attempt recorded: {:?}", units("write", "committed"));
+    assert!(units("write", "rolled_back").is_some_and(|n| n >= 1.0), "the check let go: {:?}", units("write", "rolled_back"));
+    let reads = units("read", "committed").unwrap_or(0.0) + units("read", "rolled_back").unwrap_or(0.0);
+    assert!(reads >= 1.0, "read units are counted: {reads}");
+    for kind in ["read", "write"] {
+        let timed = value(&samples, "gopy_db_unit_duration_seconds_count", &[("kind", kind)]);
+        assert!(timed.is_some_and(|n| n >= 1.0), "{kind} units are timed: {timed:?}");
+    }
+    let unit_buckets = samples.iter().filter(|s| s.name == "gopy_db_unit_duration_seconds_bucket").count();
+    assert!(unit_buckets > 0, "a unit's duration is a histogram with buckets");
 }
 
 #[tokio::test]

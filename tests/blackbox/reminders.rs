@@ -98,6 +98,7 @@ on_both_engines! {
             late_allowed: false,
             ballot: false,
             reason: None,
+            seen: None,
         };
         app.take_step(&s.secretariat, s.report.id, open).await.expect("round opened");
         let meeting = NewMeeting {
@@ -113,8 +114,8 @@ on_both_engines! {
         app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
         app.conclude(&s.chair, (meeting.id, None), "Giao nhiệm vụ.").await.expect("concluded");
         let task = |text: &str| NewAction { text: text.into(), bodies: vec![], people: vec![s.member.user], deadline: Some(date!(2023-07-07)) };
-        app.assign_action(&s.chair, meeting.id, task("Hoàn thiện dự thảo")).await.expect("assigned");
-        let (_, sent_early) = app.assign_action(&s.chair, meeting.id, task("Gửi tài liệu")).await.expect("assigned");
+        app.assign_action(&s.chair, (meeting.id, None), task("Hoàn thiện dự thảo")).await.expect("assigned");
+        let (_, sent_early) = app.assign_action(&s.chair, (meeting.id, None), task("Gửi tài liệu")).await.expect("assigned");
         let member = "uv@tinhuy.vn".to_owned();
         let chair = "bithu@tinhuy.vn".to_owned();
 
@@ -131,7 +132,7 @@ on_both_engines! {
         let wednesday = db.app_at(datetime!(2023-07-05 10:00 +7));
         let body = NewComment { version: 1, anchor: NewAnchor::default(), body: "Đề nghị bổ sung số liệu.".into(), on_behalf_of: None, at_meeting: false };
         let comment = wednesday.post_comment(&s.member, s.report.id, body).await.expect("comment");
-        wednesday.follow_up_action(&s.secretariat, meeting.id, sent_early.id, ActionStatus::Done, "Đã gửi.").await.expect("done");
+        wednesday.follow_up_action(&s.secretariat, (meeting.id, None), sent_early.id, ActionStatus::Done, "Đã gửi.").await.expect("done");
 
         // Thursday: only the chair is reminded of the round; the open item is due.
         assert_eq!(two_workers_at("2023-07-06T08:00:00+07:00", &db.url, &smtp), 2);

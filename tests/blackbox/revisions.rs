@@ -4,7 +4,9 @@
 //! revision it read (`If-Match`), for a bounded number of rounds. Then
 //! every change answered 2xx is there and moved the revision by exactly
 //! one, every refused one got 409 with the state it lost to and left no
-//! trace, and nothing else was answered (no 5xx).
+//! trace, and nothing else was answered (no 5xx). Sixteen more take the
+//! same report through its life at once (rounds opened and closed,
+//! submitted, returned), with the same outcome.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -14,6 +16,7 @@ use serde_json::{Value, json};
 
 use crate::accounts::{PASSWORD, csrf_of, set_password, sign_in};
 use crate::reports::{Setup, setup_on, upload};
+use crate::rounds::seat_chair;
 
 const CLIENTS: usize = 16;
 const ROUNDS: usize = 6;
@@ -194,6 +197,259 @@ async fn sixteen_clients_editing_and_answering_at_once_lose_no_update_on_postgre
     let Some(db) = gopy_store::testing::TestDatabase::postgres().await else { return };
     no_lost_update(setup_on(gopy_tests::Server::start_with(&[], &[("GOPY__DATABASE__URL", &db.url)])).await).await;
     db.finish().await;
+}
+
+/// Sends a change twice: first naming the revision before `revision`
+/// (refused: 409 stale, the meeting as it is, nothing written), then
+/// `revision` itself (taken, moving it by one). Answers the change's answer.
+async fn stale_then_current(s: &Setup, method: Method, path: &str, body: Option<Value>, revision: &mut u64) -> Value {
+    let (status, etag, refused) = send(s, method.clone(), path, &s.admin_token, Some(*revision - 1), body.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{path}: {refused}");
+    assert_eq!(refused["error"]["code"], "stale", "{path}");
+    assert_eq!(refused["current"]["revision"].as_u64(), Some(*revision), "{path}: the meeting as it is");
+    assert_eq!(etag, Some(*revision), "{path}");
+    let (status, etag, taken) = send(s, method, path, &s.admin_token, Some(*revision), body).await;
+    assert!(status.is_success(), "{path}: {status} {taken}");
+    assert_eq!(taken["revision"].as_u64(), Some(*revision + 1), "{path}");
+    assert_eq!(etag, Some(*revision + 1), "{path}");
+    *revision += 1;
+    taken
+}
+
+#[tokio::test]
+async fn every_change_to_a_meeting_in_the_api_honours_if_match() {
+    let s = setup_on(gopy_tests::Server::start()).await;
+    let (meeting, agenda_item, mut revision, speaker) = meeting_with_agenda(&s).await;
+    let (_, _, report) = send(&s, Method::GET, &format!("/api/v1/reports/{}", s.report), &s.admin_token, None, None).await;
+    let base = format!("/api/v1/meetings/{meeting}");
+    let item = json!({ "title": "Báo cáo kiểm điểm giữa nhiệm kỳ", "presenter": report["body"], "minutes_allotted": 30 });
+    stale_then_current(&s, Method::POST, &format!("{base}/agenda"), Some(item), &mut revision).await;
+    let attendance = json!([{ "person": speaker, "presence": "present" }]);
+    stale_then_current(&s, Method::PUT, &format!("{base}/attendance"), Some(attendance), &mut revision).await;
+    let opinion = json!({ "agenda_item": agenda_item, "speaker": speaker, "summary": "Cần nêu rõ 7/24 chỉ tiêu đạt và vượt." });
+    let m = stale_then_current(&s, Method::POST, &format!("{base}/minutes"), Some(opinion), &mut revision).await;
+    let entry = m["minutes"][0]["id"].as_str().expect("the entry").to_owned();
+    stale_then_current(&s, Method::POST, &format!("{base}/minutes/{entry}/comment"), None, &mut revision).await;
+    let conclusion = json!({ "text": "Các dự thảo cơ bản đạt yêu cầu." });
+    stale_then_current(&s, Method::PUT, &format!("{base}/conclusion"), Some(conclusion), &mut revision).await;
+    let action = json!({ "text": "Tổ biên tập tiếp thu đầy đủ ý kiến.", "assignees": [format!("person:{speaker}")], "deadline": "2031-07-15" });
+    let m = stale_then_current(&s, Method::POST, &format!("{base}/actions"), Some(action), &mut revision).await;
+    let action = m["actions"][0]["id"].as_str().expect("the action").to_owned();
+    let done = json!({ "status": "done", "note": "Đã tiếp thu." });
+    stale_then_current(&s, Method::PATCH, &format!("{base}/actions/{action}"), Some(done), &mut revision).await;
+
+    // The refused changes left nothing behind.
+    let (_, etag, now) = send(&s, Method::GET, &base, &s.admin_token, None, None).await;
+    assert_eq!(etag, Some(revision));
+    assert_eq!(now["agenda"].as_array().map(Vec::len), Some(2));
+    assert_eq!(now["minutes"].as_array().map(Vec::len), Some(1));
+    assert!(now["minutes"][0]["comment"].is_string(), "the opinion is a comment once");
+    assert_eq!(now["actions"].as_array().map(Vec::len), Some(1));
+    assert_eq!(now["actions"][0]["status"], "done");
+    let (_, _, comments) = send(&s, Method::GET, &format!("/api/v1/reports/{}/comments", s.report), &s.admin_token, None, None).await;
+    let made = comments.to_string().matches("Cần nêu rõ 7/24 chỉ tiêu đạt và vượt.").count();
+    assert_eq!(made, 1, "one comment made from the opinion: {comments}");
+}
+
+/// One step tried on the report: what it named and what it got.
+#[derive(Debug, Clone)]
+struct Stepped {
+    /// `open_round`, `close_round`, `submit` or `return`.
+    action: &'static str,
+    /// What makes it unique: the round's deadline, the return's reason.
+    mark: String,
+    seen: u64,
+    status: StatusCode,
+    /// The report's revision answered: the new one (2xx) or the current one (409).
+    revision: Option<u64>,
+    /// The latest round answered, as (number, revision, closed).
+    round: Option<(u64, u64, bool)>,
+    /// The latest round's deadline answered.
+    deadline: Option<String>,
+}
+
+/// Takes a step the report's state allows, as read, naming its revision.
+async fn stepper(s: Arc<Setup>, n: usize, chair: String, log: Arc<Mutex<Vec<Stepped>>>) {
+    let report = format!("/api/v1/reports/{}", s.report);
+    for round in 0..ROUNDS {
+        let (status, etag, now) = send(&s, Method::GET, &report, &s.admin_token, None, None).await;
+        assert_eq!(status, StatusCode::OK);
+        let seen = etag.expect("a GET answers with the revision as its ETag");
+        assert_eq!(now["revision"].as_u64(), Some(seen));
+        let (action, token, body, mark) = match now["status"].as_str().expect("status") {
+            "drafting" | "revising" if (n + round) % 3 != 0 => {
+                // A deadline a week ahead, its minute and second this try's own.
+                let at = time::OffsetDateTime::now_utc().replace_nanosecond(0).expect("a time") + time::Duration::days(7)
+                    + time::Duration::minutes(i64::try_from(n).expect("n")) + time::Duration::seconds(i64::try_from(round).expect("round"));
+                let deadline = at.format(&time::format_description::well_known::Rfc3339).expect("a time");
+                ("open_round", &s.admin_token, json!({ "action": "open_round", "deadline": deadline }), deadline)
+            }
+            "drafting" | "revising" => ("submit", &s.drafter_token, json!({ "action": "submit" }), String::new()),
+            "open_for_comments" => ("close_round", &s.admin_token, json!({ "action": "close_round" }), String::new()),
+            "submitted" => {
+                let reason = format!("Trả lại bởi máy khách {n}, vòng {round}.");
+                ("return", &chair, json!({ "action": "return", "reason": reason }), reason)
+            }
+            other => panic!("no one approves in this test: {other}"),
+        };
+        let (status, etag, answer) = send(&s, Method::POST, &format!("{report}/transitions"), token, Some(seen), Some(body)).await;
+        let body = match status {
+            StatusCode::CONFLICT => {
+                assert_eq!(answer["error"]["code"], "stale", "a step chosen from the state read is refused only as stale: {answer}");
+                &answer["current"]
+            }
+            _ => &answer,
+        };
+        let revision = body["revision"].as_u64();
+        if status.is_success() || status == StatusCode::CONFLICT {
+            assert_eq!(etag, revision, "the ETag is the revision answered: {answer}");
+        }
+        let round = body["round"]["number"].as_u64().map(|number| {
+            (number, body["round"]["revision"].as_u64().expect("the round's revision"), !body["round"]["closed_at"].is_null())
+        });
+        let deadline = body["round"]["deadline"].as_str().map(str::to_owned);
+        log.lock().expect("log").push(Stepped { action, mark, seen, status, revision, round, deadline });
+    }
+}
+
+async fn no_lost_step(s: Setup) {
+    let chair = seat_chair(&s).await;
+    assert_eq!(upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
+    let (_, start, _) = send(&s, Method::GET, &format!("/api/v1/reports/{}", s.report), &s.admin_token, None, None).await;
+    let start = start.expect("the report's revision");
+    assert_eq!(start, 1, "the version moved it once");
+
+    let s = Arc::new(s);
+    let log: Arc<Mutex<Vec<Stepped>>> = Arc::default();
+    let clients: Vec<_> = (0..CLIENTS).map(|n| tokio::spawn(stepper(Arc::clone(&s), n, chair.clone(), Arc::clone(&log)))).collect();
+    for c in clients {
+        c.await.expect("a client ran to its end");
+    }
+    let log = log.lock().expect("log").clone();
+    assert_eq!(log.len(), CLIENTS * ROUNDS);
+    let odd: Vec<&Stepped> = log.iter().filter(|t| !t.status.is_success() && t.status != StatusCode::CONFLICT).collect();
+    assert!(odd.is_empty(), "every step is answered 2xx or 409: {odd:?}");
+    for t in log.iter().filter(|t| t.status == StatusCode::CONFLICT) {
+        assert!(t.revision.expect("current") > t.seen, "a refusal says the report moved past what was read: {t:?}");
+    }
+
+    // The accepted steps form one chain, each moving the revision by one
+    // from the one it read.
+    let mut accepted: Vec<&Stepped> = log.iter().filter(|t| t.status.is_success()).collect();
+    accepted.sort_by_key(|t| t.seen);
+    for t in &accepted {
+        assert_eq!(t.revision, Some(t.seen + 1), "{t:?}");
+    }
+    let seen: Vec<u64> = accepted.iter().map(|t| t.seen).collect();
+    assert_eq!(seen, (start..start + accepted.len() as u64).collect::<Vec<_>>(), "every accepted step built on the one before it");
+    assert!(accepted.len() > 2, "the report moved: {accepted:?}");
+
+    // Rounds: each accepted opening made the next round at revision 0, each
+    // accepted closing closed the round then open and moved it once.
+    let mut opened = 0;
+    for t in &accepted {
+        match t.action {
+            "open_round" => {
+                opened += 1;
+                assert_eq!(t.round, Some((opened, 0, false)), "{t:?}");
+                assert_eq!(t.deadline.as_deref(), Some(t.mark.as_str()), "the round opened is this step's own: {t:?}");
+            }
+            "close_round" => assert_eq!(t.round, Some((opened, 1, true)), "{t:?}"),
+            _ => {}
+        }
+    }
+
+    // The timeline tells exactly the accepted steps, in the same order, and
+    // no refused one (a round by its number, a return by its reason); the
+    // report is where the last one left it.
+    let (status, _, events) = send(&s, Method::GET, &format!("/api/v1/reports/{}/timeline", s.report), &s.admin_token, None, None).await;
+    assert_eq!(status, StatusCode::OK);
+    let told: Vec<(String, String)> = events
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["action"] == "report.step")
+        .map(|e| {
+            let details = &e["details"];
+            let step = details["step"].as_str().expect("step").to_owned();
+            let mark = match step.as_str() {
+                "open_round" | "close_round" => details["round"].as_u64().expect("the round").to_string(),
+                "return" => details["reason"].as_str().expect("reason").to_owned(),
+                _ => String::new(),
+            };
+            (step, mark)
+        })
+        .collect();
+    let wanted: Vec<(String, String)> = accepted
+        .iter()
+        .map(|t| {
+            let mark = match t.action {
+                "open_round" | "close_round" => t.round.map(|(number, _, _)| number.to_string()).unwrap_or_default(),
+                _ => t.mark.clone(),
+            };
+            (t.action.to_owned(), mark)
+        })
+        .collect();
+    assert_eq!(told, wanted, "every accepted step is in the timeline, in order, and no other");
+    let (_, etag, now) = send(&s, Method::GET, &format!("/api/v1/reports/{}", s.report), &s.admin_token, None, None).await;
+    assert_eq!(etag, Some(start + accepted.len() as u64));
+    let last = accepted.last().expect("a step");
+    let status_after = match last.action {
+        "open_round" => "open_for_comments",
+        "submit" => "submitted",
+        _ => "revising",
+    };
+    assert_eq!(now["status"], status_after);
+}
+
+#[tokio::test]
+async fn sixteen_clients_stepping_one_report_at_once_lose_no_step_on_sqlite() {
+    no_lost_step(setup_on(gopy_tests::Server::start()).await).await;
+}
+
+#[tokio::test]
+async fn sixteen_clients_stepping_one_report_at_once_lose_no_step_on_postgresql() {
+    let Some(db) = gopy_store::testing::TestDatabase::postgres().await else { return };
+    no_lost_step(setup_on(gopy_tests::Server::start_with(&[], &[("GOPY__DATABASE__URL", &db.url)])).await).await;
+    db.finish().await;
+}
+
+#[tokio::test]
+async fn a_step_form_sent_after_someone_else_changed_the_report_comes_back_with_the_message_and_what_was_typed() {
+    let s = setup_on(gopy_tests::Server::start()).await;
+    assert_eq!(upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
+    let report_page = s.server.url(&format!("/reports/{}", s.report));
+    let page = s.http.get(&report_page).send().await.expect("page").text().await.expect("html");
+    let opened_at = hidden_after(&page, "step-form", "revision");
+    assert_eq!(opened_at, "1");
+
+    // The drafting team adds a version meanwhile.
+    assert_eq!(upload(&s, "so-ket-giua-nhiem-ky.v2.md", "").await.status(), StatusCode::CREATED);
+
+    let deadline = "2031-06-27T08:00";
+    let form = |csrf: &str, revision: &str| {
+        [("csrf", csrf.to_owned()), ("step", "open_round".to_owned()), ("revision", revision.to_owned()), ("deadline", deadline.to_owned()), ("ballot", "1".to_owned())]
+    };
+    let path = s.server.url(&format!("/reports/{}/steps", s.report));
+    let sent = s.http.post(&path).form(&form(&csrf_of(&page), &opened_at)).send().await.expect("sent");
+    assert_eq!(sent.status(), StatusCode::CONFLICT);
+    let again = sent.text().await.expect("html");
+    assert!(again.contains("Nội dung đã được người khác thay đổi từ lúc bạn mở trang"), "the message");
+    assert!(again.contains(&format!("href=\"/reports/{}/versions/2\"", s.report)), "the page shows the report as it now is, version 2 made");
+    assert!(again.contains(&format!("value=\"{deadline}\" required")), "the deadline typed is kept");
+    assert!(again.contains("name=\"ballot\" value=\"1\" checked"), "and the ballot stays ticked");
+    let now_at = hidden_after(&again, "step-form", "revision");
+    assert_eq!(now_at, "2", "the form now carries the revision it shows");
+    let (_, etag, now) = send(&s, Method::GET, &format!("/api/v1/reports/{}", s.report), &s.admin_token, None, None).await;
+    assert_eq!((etag, now["status"].as_str()), (Some(2), Some("drafting")), "the refused step left no trace");
+
+    // Sent again from the page as it now is, the round opens on version 2.
+    let sent = s.http.post(&path).form(&form(&csrf_of(&again), &now_at)).send().await.expect("sent");
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let (status, _, ballot) = send(&s, Method::GET, &format!("/api/v1/reports/{}/ballot", s.report), &s.admin_token, None, None).await;
+    assert_eq!(status, StatusCode::OK, "the round has its ballot: {ballot}");
+    let (_, etag, now) = send(&s, Method::GET, &format!("/api/v1/reports/{}", s.report), &s.admin_token, None, None).await;
+    assert_eq!((etag, now["status"].as_str()), (Some(3), Some("open_for_comments")));
 }
 
 /// The value of the hidden field `name` in the form `form_id` of `html`.

@@ -107,6 +107,7 @@ async fn seed(app: &App, fixtures: &Path, password: &str) -> anyhow::Result<Valu
         late_allowed: false,
         ballot: false,
         reason: None,
+        seen: None,
     };
 
     let mut reports = Vec::new();

@@ -196,8 +196,8 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         .await
         .map_err(failed("version 1"))?;
     let now = OffsetDateTime::now_utc();
-    let open = |days| StepRequest { step: Step::OpenRound, deadline: Some(now + Duration::days(days)), late_allowed: false, ballot: true, reason: None };
-    let close = StepRequest { step: Step::CloseRound, deadline: None, late_allowed: false, ballot: false, reason: None };
+    let open = |days| StepRequest { step: Step::OpenRound, deadline: Some(now + Duration::days(days)), late_allowed: false, ballot: true, reason: None, seen: None };
+    let close = StepRequest { step: Step::CloseRound, deadline: None, late_allowed: false, ballot: false, reason: None, seen: None };
     app.take_step(&office_actor, review.id, open(7)).await.map_err(failed("round 1"))?;
     let fixture: Value = serde_json::from_str(COMMENTS).context("the demo comments")?;
     let mut answers = Vec::new();
@@ -255,7 +255,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         ("Báo cáo sơ kết công tác phòng, chống tham nhũng, tiêu cực", internal, corruption_report.id),
     ] {
         let new = NewAgendaItem { title: title.to_owned(), presenter: Some(presenter), report: Some(report), minutes_allotted: Some(40) };
-        let changed = app.add_agenda_item(&office_actor, meeting.id, new).await.map_err(failed("an agenda item"))?;
+        let changed = app.add_agenda_item(&office_actor, (meeting.id, None), new).await.map_err(failed("an agenda item"))?;
         items.push(changed.agenda.last().map(|i| i.id));
     }
     let present = |person: &User| AttendanceInput { person: person.id, presence: "present".into(), reason: String::new(), represented_by: None };
@@ -266,7 +266,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         reason: "Đi công tác tại Trung ương".into(),
         represented_by: None,
     });
-    app.record_attendance(&office_actor, meeting.id, attendance).await.map_err(failed("the attendance"))?;
+    app.record_attendance(&office_actor, (meeting.id, None), attendance).await.map_err(failed("the attendance"))?;
     app.mark_meeting_held(&office_actor, (meeting.id, None)).await.map_err(failed("holding the meeting"))?;
     app.record_opinion(&office_actor, (meeting.id, None), items[0], Some(chair.id), "Các chỉ tiêu đã đạt cần đưa vào phần thành tựu; tổ biên tập tiếp thu đầy đủ ý kiến.")
         .await
@@ -275,7 +275,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         .record_opinion(&office_actor, (meeting.id, None), items[1], Some(vice.id), "Phần nguyên nhân của hạn chế cần tách rõ khách quan, chủ quan và gắn với trách nhiệm người đứng đầu.")
         .await
         .map_err(failed("an opinion"))?;
-    app.opinion_to_comment(&office_actor, meeting.id, spoken.id).await.map_err(failed("the opinion as a comment"))?;
+    app.opinion_to_comment(&office_actor, (meeting.id, None), spoken.id).await.map_err(failed("the opinion as a comment"))?;
     app.conclude(&office_actor, (meeting.id, None),
         "Các dự thảo báo cáo cơ bản đạt yêu cầu. Giao tổ biên tập tiếp thu đầy đủ ý kiến tại hội nghị; các chỉ tiêu đã đạt và vượt phải đưa vào phần thành tựu (7/24 chỉ tiêu kinh tế - xã hội đạt và vượt, các chỉ tiêu còn lại đạt từ 41% trở lên).",
     )
@@ -287,9 +287,9 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
         ("Văn phòng Tỉnh ủy ban hành thông báo kết luận, theo dõi, đôn đốc việc thực hiện", office, time::macros::date!(2023 - 07 - 15), None),
     ] {
         let new = NewAction { text: text.to_owned(), bodies: vec![body], people: vec![], deadline: Some(deadline) };
-        let (_, action) = app.assign_action(&office_actor, meeting.id, new).await.map_err(failed("an action item"))?;
+        let (_, action) = app.assign_action(&office_actor, (meeting.id, None), new).await.map_err(failed("an action item"))?;
         if let Some(note) = done {
-            app.follow_up_action(&office_actor, meeting.id, action.id, ActionStatus::Done, note).await.map_err(failed("a follow-up"))?;
+            app.follow_up_action(&office_actor, (meeting.id, None), action.id, ActionStatus::Done, note).await.map_err(failed("a follow-up"))?;
         }
     }
     app.approve_minutes(&office_actor, (meeting.id, None)).await.map_err(failed("the minutes"))?;
@@ -305,7 +305,7 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
     // The inspection review is handed to the chair, so the chair's home has
     // a report awaiting approval.
     let inspection_a = actor(&insp_lead).await?;
-    let submit = StepRequest { step: Step::Submit, deadline: None, late_allowed: false, ballot: false, reason: None };
+    let submit = StepRequest { step: Step::Submit, deadline: None, late_allowed: false, ballot: false, reason: None, seen: None };
     app.take_step(&inspection_a, inspection_report.id, submit).await.map_err(failed("submitting the inspection review"))?;
 
     Ok(Cast {

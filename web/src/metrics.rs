@@ -1,6 +1,8 @@
 //! `/metrics` in Prometheus text, for the people who run Gopy: requests by
-//! route and status with their latency, the connection pool, the outbox's
-//! depth and the mail sent and failed (counted by the notifier).
+//! route and status with their latency, units of work by kind and outcome
+//! with their duration (counted by the store), the connection pool in use
+//! and waited for, the outbox's depth, the reminders pending, and the mail
+//! sent and failed (counted by the notifier).
 //!
 //! It is served on its own address (`server.metrics_addr`), never on the
 //! public one: what it tells is for the operators' scraper, not for people.
@@ -65,30 +67,46 @@ pub async fn track(request: Request, next: Next) -> Response {
     response
 }
 
-/// The scrape: gauges read now (the pool, the outbox), then everything.
+/// The scrape: gauges read now (the pool, the outbox, the reminders), then
+/// everything.
 async fn scrape(State(store): State<SeaStore>) -> Response {
     let pool = store.pool_status();
     metrics::gauge!("gopy_db_pool_connections", "state" => "open").set(f64::from(pool.open));
     metrics::gauge!("gopy_db_pool_connections", "state" => "idle").set(f64::from(pool.idle));
     metrics::gauge!("gopy_db_pool_connections", "state" => "in_use").set(f64::from(pool.open.saturating_sub(pool.idle)));
-    match outbox_depth(&store).await {
-        Ok((pending, failed)) => {
-            metrics::gauge!("gopy_outbox_rows", "status" => "pending").set(pending as f64);
-            metrics::gauge!("gopy_outbox_rows", "status" => "failed").set(failed as f64);
+    // Read before the depths below, whose own read unit would count.
+    metrics::gauge!("gopy_db_pool_waiting").set(f64::from(pool.waiting));
+    metrics::gauge!("gopy_db_writer_waiting").set(f64::from(pool.waiting_for_writer));
+    match depths(&store).await {
+        Ok(Depths { outbox_pending, outbox_failed, reminders_pending }) => {
+            metrics::gauge!("gopy_outbox_rows", "status" => "pending").set(outbox_pending as f64);
+            metrics::gauge!("gopy_outbox_rows", "status" => "failed").set(outbox_failed as f64);
+            metrics::gauge!("gopy_reminders_pending").set(reminders_pending as f64);
             metrics::gauge!("gopy_db_up").set(1.0);
         }
         Err(e) => {
-            tracing::warn!(error = %e, "metrics: the outbox could not be counted");
+            tracing::warn!(error = %e, "metrics: the outbox and reminders could not be counted");
             metrics::gauge!("gopy_db_up").set(0.0);
         }
     }
     ([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], handle().render()).into_response()
 }
 
-async fn outbox_depth(store: &SeaStore) -> Result<(u64, u64), gopy_app::StoreError> {
+/// What waits in the database: mail in the outbox, reminders planned.
+struct Depths {
+    outbox_pending: u64,
+    outbox_failed: u64,
+    reminders_pending: u64,
+}
+
+async fn depths(store: &SeaStore) -> Result<Depths, gopy_app::StoreError> {
     use gopy_app::Store;
     let mut uow: Box<dyn UnitOfWork> = store.begin_read().await?;
-    Ok((uow.count_mail(MailStatus::Pending).await?, uow.count_mail(MailStatus::Failed).await?))
+    Ok(Depths {
+        outbox_pending: uow.count_mail(MailStatus::Pending).await?,
+        outbox_failed: uow.count_mail(MailStatus::Failed).await?,
+        reminders_pending: uow.count_pending_reminders().await?,
+    })
 }
 
 /// Serves `/metrics` on `addr` until `stop` changes; returns where it listens.

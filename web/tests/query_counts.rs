@@ -410,7 +410,7 @@ impl Site {
                 report: Some(self.report),
                 minutes_allotted: Some(10),
             };
-            self.app.add_agenda_item(&secretariat, meeting.id, new).await.expect("agenda item");
+            self.app.add_agenda_item(&secretariat, (meeting.id, None), new).await.expect("agenda item");
         }
         let meeting = self.app.mark_meeting_held(&secretariat, (meeting.id, None)).await.expect("held");
         for (k, item) in meeting.agenda.iter().enumerate() {
@@ -424,7 +424,7 @@ impl Site {
                 people: vec![office.id],
                 deadline: Some(time::macros::date!(2023 - 07 - 10)),
             };
-            self.app.assign_action(&secretariat, meeting.id, action).await.expect("action");
+            self.app.assign_action(&secretariat, (meeting.id, None), action).await.expect("action");
         }
         meeting.id
     }

@@ -265,23 +265,36 @@ impl App {
         Ok(meeting)
     }
 
-    pub async fn add_agenda_item(&self, actor: &Actor, id: MeetingId, new: NewAgendaItem) -> Result<Meeting, AppError> {
+    /// Adds an item at the end of the agenda; `seen` as for [`App::record_opinion`].
+    pub async fn add_agenda_item(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>), new: NewAgendaItem) -> Result<Meeting, AppError> {
         let title = Title::parse(&new.title).map_err(|e| AppError::invalid("title", e))?;
         let presenter = new.presenter.ok_or_else(|| AppError::invalid("presenter", InvalidReason::Missing))?;
         let minutes = new.minutes_allotted.ok_or_else(|| AppError::invalid("minutes_allotted", InvalidReason::Missing))?;
+        let item = AgendaItemId::from_uuid(new_id());
+        crate::revisions::again_unless_seen(seen, || self.add_agenda_item_once(actor, (id, seen), (item, &title, presenter, new.report, minutes)))
+            .await
+    }
+
+    async fn add_agenda_item_once(
+        &self,
+        actor: &Actor,
+        (id, seen): (MeetingId, Option<u32>),
+        (item, title, presenter, report, minutes): (AgendaItemId, &Title, BodyId, Option<ReportId>, u32),
+    ) -> Result<Meeting, AppError> {
         let mut uow = self.store.begin().await?;
         let mut meeting = readable_meeting(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::ManageMeeting, meeting_resource(&meeting))?;
+        AppError::check_seen("meeting", seen, meeting.revision)?;
         if !uow.list_bodies().await?.iter().any(|b| b.id == presenter) {
             return Err(AppError::invalid("presenter", InvalidReason::Missing));
         }
-        let report = match new.report {
+        let report = match report {
             Some(r) => Some(uow.find_report(r).await?.ok_or_else(|| AppError::invalid("report", InvalidReason::Missing))?),
             None => None,
         };
         let before = meeting.clone();
         let item = meeting
-            .add_agenda_item(AgendaItemId::from_uuid(new_id()), title, presenter, report.as_ref(), minutes)
+            .add_agenda_item(item, title.clone(), presenter, report.as_ref(), minutes)
             .map_err(refused)?
             .clone();
         meeting.fix_drafts(drafts_now(uow.as_mut()).await?);
@@ -399,11 +412,12 @@ impl App {
         Ok(())
     }
 
-    /// Records the attendance of each person listed.
+    /// Records the attendance of each person listed; `seen` as for
+    /// [`App::record_opinion`].
     pub async fn record_attendance(
         &self,
         actor: &Actor,
-        id: MeetingId,
+        (id, seen): (MeetingId, Option<u32>),
         inputs: Vec<AttendanceInput>,
     ) -> Result<Meeting, AppError> {
         let mut attendance = Vec::with_capacity(inputs.len());
@@ -420,7 +434,7 @@ impl App {
             };
             attendance.push(Attendance { person: input.person, presence });
         }
-        let (meeting, ()) = self.change(actor, (id, None), Action::ManageMeeting, "meeting.attendance_recorded", Attend(attendance))
+        let (meeting, ()) = self.change(actor, (id, seen), Action::ManageMeeting, "meeting.attendance_recorded", Attend(attendance))
             .await?;
         Ok(meeting)
     }
@@ -459,10 +473,15 @@ impl App {
     /// on its latest version, attributed to the speaker and marked "at the
     /// meeting"; the comment and the link to it are written together.
     #[instrument(skip(self, actor), fields(user.id = %actor.user, meeting.id = %id))]
-    pub async fn opinion_to_comment(&self, actor: &Actor, id: MeetingId, entry: MinuteEntryId) -> Result<Comment, AppError> {
+    pub async fn opinion_to_comment(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>), entry: MinuteEntryId) -> Result<Comment, AppError> {
+        crate::revisions::again_unless_seen(seen, || self.opinion_to_comment_once(actor, (id, seen), entry)).await
+    }
+
+    async fn opinion_to_comment_once(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>), entry: MinuteEntryId) -> Result<Comment, AppError> {
         let mut uow = self.store.begin().await?;
         let mut meeting = readable_meeting(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::WriteMinutes, meeting_resource(&meeting))?;
+        AppError::check_seen("meeting", seen, meeting.revision)?;
         let (opinion, report) = meeting.opinion_to_comment(entry).map_err(refused)?;
         let (speaker, summary) = (opinion.speaker, opinion.summary.to_string());
         let version = uow.latest_version(report).await?.ok_or(AppError::NotFound { what: "version" })?;
@@ -490,20 +509,22 @@ impl App {
         Ok(meeting)
     }
 
-    pub async fn assign_action(&self, actor: &Actor, id: MeetingId, new: NewAction) -> Result<(Meeting, ActionItem), AppError> {
+    /// Assigns an action item; `seen` as for [`App::record_opinion`].
+    pub async fn assign_action(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>), new: NewAction) -> Result<(Meeting, ActionItem), AppError> {
         let draft = ActionDraft {
             text: text("text", &new.text)?,
             assignees: new.bodies.iter().map(|b| Assignee::Body(*b)).chain(new.people.iter().map(|p| Assignee::Person(*p))).collect(),
             deadline: new.deadline,
         };
-        self.change(actor, (id, None), Action::Conclude, "meeting.action_assigned", Assign(draft)).await
+        self.change(actor, (id, seen), Action::Conclude, "meeting.action_assigned", Assign(draft)).await
     }
 
-    /// Marks an action item done with a note, or open again.
+    /// Marks an action item done with a note, or open again; `seen` as for
+    /// [`App::record_opinion`].
     pub async fn follow_up_action(
         &self,
         actor: &Actor,
-        id: MeetingId,
+        (id, seen): (MeetingId, Option<u32>),
         action: ActionItemId,
         status: ActionStatus,
         note: &str,
@@ -512,7 +533,7 @@ impl App {
             "" => None,
             raw => Some(text("note", raw)?),
         };
-        self.change(actor, (id, None), Action::FollowUpAction, "meeting.action_followed_up", FollowUp { action, status, note })
+        self.change(actor, (id, seen), Action::FollowUpAction, "meeting.action_followed_up", FollowUp { action, status, note })
             .await
     }
 

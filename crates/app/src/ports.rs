@@ -338,10 +338,16 @@ pub struct PlacedThread {
 /// A report's state, its review rounds, and the ballots cast in them.
 #[async_trait]
 pub trait RoundStore: Send {
-    /// Writes a report's status and approval (the rest never changes).
-    async fn update_report_state(&mut self, report: &Report) -> Result<(), StoreError>;
+    /// Writes a report's status and approval (the rest never changes) if
+    /// the report is still at the revision it was read at, and moves that
+    /// on by one; otherwise [`StoreError::Stale`]. A change of the report's
+    /// own that leaves its state as it is (a new version) writes it too,
+    /// to move the revision.
+    async fn update_report_state(&mut self, report: &mut Report) -> Result<(), StoreError>;
     async fn insert_round(&mut self, report: ReportId, round: &Round) -> Result<(), StoreError>;
-    async fn close_round(&mut self, round: RoundId, at: OffsetDateTime) -> Result<(), StoreError>;
+    /// Closes the round at `at` if it is still open and at the revision it
+    /// was read at, and moves that on; otherwise [`StoreError::Stale`].
+    async fn close_round(&mut self, round: &mut Round, at: OffsetDateTime) -> Result<(), StoreError>;
     /// Every round of `report`, in order.
     async fn rounds_of(&mut self, report: ReportId) -> Result<Vec<Round>, StoreError>;
     /// The latest round of every report that has one.
@@ -540,4 +546,7 @@ pub trait ReminderStore: Send {
     async fn find_round(&mut self, round: RoundId) -> Result<Option<(ReportId, Round)>, StoreError>;
     /// The meeting whose conclusion assigned `action`.
     async fn meeting_of_action(&mut self, action: gopy_domain::ActionItemId) -> Result<Option<MeetingId>, StoreError>;
+    /// How many reminders are planned and not yet sent or dropped, due or
+    /// not: for `/metrics`.
+    async fn count_pending_reminders(&mut self) -> Result<u64, StoreError>;
 }

@@ -127,6 +127,7 @@ impl App {
             created_by: Some(actor.user),
             created_at: self.now(),
             approval: None,
+            revision: 0,
         };
         uow.insert_report(&report).await?;
         uow.insert_drafters(report.id, &team, report.created_at).await?;
@@ -177,10 +178,28 @@ impl App {
             authorize(actor, Action::AddVersion, report_resource(&report))?;
         }
         let (source, file_name, contents) = import(input, limits.clone()).await?;
+        // A version moves the report's revision: a step decided on the
+        // version before (a round opened on it, an approval) is refused,
+        // and a version that lost the race to a step is decided again on
+        // the report as it now is (its state may no longer take versions).
+        crate::revisions::again_unless_seen(None, || {
+            self.add_version_once(actor, id, (source, file_name.clone(), contents.clone()), change_note.clone())
+        })
+        .await
+    }
+
+    async fn add_version_once(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        (source, file_name, contents): (VersionSource, Option<String>, Vec<BlockContent>),
+        change_note: Option<String>,
+    ) -> Result<Version, AppError> {
         let mut uow = self.store.begin().await?;
-        let report = readable_report(uow.as_mut(), actor, id).await?;
+        let mut report = readable_report(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::AddVersion, report_resource(&report))?;
         self.gate(uow.as_mut(), &report, Gate::Version).await?;
+        uow.update_report_state(&mut report).await?;
         let previous = uow.latest_version(id).await?;
         let number = previous.as_ref().map_or(1, |v| v.number + 1);
         let old_blocks = previous.as_ref().map(|v| v.blocks.as_slice()).unwrap_or_default();

@@ -1,4 +1,4 @@
-//! What a change refused as stale lost to: the meeting or comment as the
+//! What a change refused as stale lost to: the meeting, comment or report as the
 //! writer sees it now. A refusal is decided inside a unit of work; on
 //! SQLite that unit runs in the writer's open batch, where the change it
 //! lost to may be released but not yet committed (its COMMIT follows within
@@ -9,8 +9,9 @@
 
 use std::future::Future;
 
-use gopy_domain::{Action, Actor, Comment, CommentId, Meeting, MeetingId, authorize};
+use gopy_domain::{Action, Actor, Comment, CommentId, Meeting, MeetingId, ReportId, authorize};
 
+use crate::rounds::ReportState;
 use crate::{App, AppError};
 
 /// How many times a change that named no revision is tried before it is
@@ -55,5 +56,14 @@ impl App {
         let comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
         self.readable(uow.as_mut(), actor, comment.report).await?;
         Ok(comment)
+    }
+
+    /// The report's state and its latest round as the writer sees them,
+    /// for a stale refusal's answer.
+    pub async fn report_as_written(&self, actor: &Actor, id: ReportId) -> Result<ReportState, AppError> {
+        let mut uow = self.store.begin().await?;
+        let report = self.readable(uow.as_mut(), actor, id).await?;
+        let round = uow.rounds_of(id).await?.pop();
+        Ok(ReportState { report, round })
     }
 }

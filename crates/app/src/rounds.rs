@@ -24,6 +24,18 @@ pub struct StepRequest {
     pub ballot: bool,
     /// For returning a report.
     pub reason: Option<String>,
+    /// The report's revision the person saw (a form's hidden field, an
+    /// `If-Match`): a report changed since is refused as stale. `None`
+    /// asks for the step on the report as it is.
+    pub seen: Option<u32>,
+}
+
+/// A report's state and its latest round, as a step leaves them (or, for
+/// a step refused as stale, as they now are).
+#[derive(Clone, Debug)]
+pub struct ReportState {
+    pub report: Report,
+    pub round: Option<Round>,
 }
 
 /// The ballot of a report's current round.
@@ -64,12 +76,26 @@ pub(crate) fn action_of(step: Step) -> Action {
 }
 
 impl App {
-    #[instrument(skip(self, actor, request), fields(user.id = %actor.user, report.id = %id, step = ?request.step))]
+    /// Takes a step in the report's life; see [`App::step`].
     pub async fn take_step(&self, actor: &Actor, id: ReportId, request: StepRequest) -> Result<Report, AppError> {
+        self.step(actor, id, request).await.map(|s| s.report)
+    }
+
+    /// Takes a step in the report's life and answers with the report's
+    /// state and its latest round as the step leaves them. Made on the
+    /// revision `request.seen` names, if any; without it, a step that lost
+    /// the race to another change is decided again on the report as it is.
+    #[instrument(skip(self, actor, request), fields(user.id = %actor.user, report.id = %id, step = ?request.step))]
+    pub async fn step(&self, actor: &Actor, id: ReportId, request: StepRequest) -> Result<ReportState, AppError> {
+        crate::revisions::again_unless_seen(request.seen, || self.step_once(actor, id, &request)).await
+    }
+
+    async fn step_once(&self, actor: &Actor, id: ReportId, request: &StepRequest) -> Result<ReportState, AppError> {
         let mut uow = self.store.begin().await?;
         let mut report = self.readable(uow.as_mut(), actor, id).await?;
         authorize(actor, action_of(request.step), report_resource(&report))?;
-        let rounds = uow.rounds_of(id).await?;
+        AppError::check_seen("report", request.seen, report.revision)?;
+        let mut rounds = uow.rounds_of(id).await?;
         let latest = uow.latest_version(id).await?.map(|v| v.number);
         let unanswered: Vec<CommentId> =
             uow.comments_of_report(id).await?.iter().filter(|c| c.awaits_answer()).map(|c| c.id).collect();
@@ -84,6 +110,17 @@ impl App {
         let from = report.status;
         report.status = next_state(from, request.step, &circumstances)?;
         let mut details = json!({ "step": request.step, "from": from, "to": report.status });
+        if request.step == Step::Approve {
+            let version = latest.unwrap_or(1);
+            report.approval = Some(Approval { version, by: actor.user, at: now });
+            details["version"] = json!(version);
+        }
+        // The report's own row first: it checks the revision the step was
+        // decided on and, on PostgreSQL, holds the row until the commit, so
+        // a second step decided on the same reading waits here and is then
+        // refused as stale, before it writes a round of its own (whose
+        // number the first has taken).
+        uow.update_report_state(&mut report).await?;
         match request.step {
             Step::OpenRound => {
                 let round = Round {
@@ -95,6 +132,7 @@ impl App {
                     late_allowed: request.late_allowed,
                     ballot: request.ballot,
                     closed_at: None,
+                    revision: 0,
                 };
                 uow.insert_round(id, &round).await?;
                 self.plan_round_reminders(uow.as_mut(), report.committee, &round).await?;
@@ -106,10 +144,11 @@ impl App {
                 for member in members {
                     uow.enqueue(&self.report_notice(member.user, Notice::RoundOpened, &report, None)).await?;
                 }
+                rounds.push(round);
             }
             Step::CloseRound => {
-                if let Some(round) = rounds.iter().rev().find(|r| r.closed_at.is_none()) {
-                    uow.close_round(round.id, now).await?;
+                if let Some(round) = rounds.iter_mut().rev().find(|r| r.closed_at.is_none()) {
+                    uow.close_round(round, now).await?;
                     if now < round.deadline {
                         self.plan_answers_owed(uow.as_mut(), id, round, now).await?;
                     }
@@ -123,11 +162,7 @@ impl App {
                 }
             }
             Step::Approve | Step::Return => {
-                if request.step == Step::Approve {
-                    let version = latest.unwrap_or(1);
-                    report.approval = Some(Approval { version, by: actor.user, at: now });
-                    details["version"] = json!(version);
-                } else {
+                if request.step == Step::Return {
                     details["reason"] = json!(request.reason.as_deref().map(str::trim));
                 }
                 let kind = if request.step == Step::Approve { Notice::ReportApproved } else { Notice::ReportReturned };
@@ -137,11 +172,10 @@ impl App {
                 }
             }
         }
-        uow.update_report_state(&report).await?;
         let event = self.audit(Some(actor.user), "report.step", "report", Some(id.as_uuid()), details);
         uow.record_audit_event(&event).await?;
         uow.commit().await?;
-        Ok(report)
+        Ok(ReportState { report, round: rounds.pop() })
     }
 
     fn report_notice(&self, recipient: UserId, kind: fn(ReportStepV1) -> Notice, report: &Report, reason: Option<&str>) -> OutboxMessage {

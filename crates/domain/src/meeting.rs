@@ -778,6 +778,7 @@ mod tests {
             created_by: None,
             created_at: OffsetDateTime::UNIX_EPOCH,
             approval: None,
+            revision: 0,
         }
     }
 

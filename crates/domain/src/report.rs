@@ -104,6 +104,11 @@ pub struct Report {
     pub created_at: OffsetDateTime,
     /// Who approved which version, and when; set once, on approval.
     pub approval: Option<Approval>,
+    /// Moves on by one with every change of the report's own (a step in
+    /// its life, a new version): a change decided on an older reading is
+    /// refused instead of undoing the one made meanwhile.
+    #[serde(default)]
+    pub revision: u32,
 }
 
 /// The chair's approval of a final version.

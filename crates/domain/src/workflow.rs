@@ -47,6 +47,10 @@ pub struct Round {
     /// A ballot (phiếu lấy ý kiến) goes with the round.
     pub ballot: bool,
     pub closed_at: Option<OffsetDateTime>,
+    /// Moves on by one with every change of the round (its closing): a
+    /// change made on an older reading is refused.
+    #[serde(default)]
+    pub revision: u32,
 }
 
 impl Round {
@@ -267,6 +271,7 @@ mod tests {
             late_allowed: false,
             ballot: true,
             closed_at: None,
+            revision: 0,
         };
         assert_eq!(round.takes_comments(opened + Duration::days(1)), Some(false));
         assert_eq!(round.takes_comments(opened + Duration::days(3)), None);
@@ -321,6 +326,7 @@ mod tests {
                     late_allowed: next() % 2 == 0,
                     ballot: false,
                     closed_at: None,
+                    revision: 0,
                 };
                 match next() % 9 {
                     0 if versions_open(model.state) => model.versions += 1,

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -12,8 +12,8 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, TransactionTrait};
 
 use crate::error::map_db_err;
-use crate::unit_of_work::SeaUnitOfWork;
-use crate::writer::Writer;
+use crate::unit_of_work::{Kind, SeaUnitOfWork};
+use crate::writer::{Queued, Writer};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -81,6 +81,9 @@ pub struct SeaStore {
     statements: Arc<AtomicU64>,
     /// Units of work begun, read or write: a page must open one.
     units: Arc<AtomicU64>,
+    /// Units of work waiting to begin: for a pooled connection, or (SQLite
+    /// writes) for the writer's turn and its connection.
+    pub(crate) waiting: Arc<AtomicUsize>,
 }
 
 impl SeaStore {
@@ -126,6 +129,7 @@ impl SeaStore {
             writer,
             statements,
             units: Arc::new(AtomicU64::new(0)),
+            waiting: Arc::new(AtomicUsize::new(0)),
         };
         store.ping().await.map_err(|e| ConnectError::Unreachable {
             url: redact_url(&settings.url),
@@ -239,10 +243,13 @@ fn connect_options(settings: &DatabaseSettings, max_connections: u32) -> Connect
 impl Store for SeaStore {
     async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
         self.units.fetch_add(1, Ordering::Relaxed);
-        match &self.writer {
-            Some(writer) => Ok(Box::new(SeaUnitOfWork::batched(writer.begin().await?))),
-            None => Ok(Box::new(SeaUnitOfWork::new(begin_whole(&self.db, None).await?))),
-        }
+        let waiting = Queued::new(&self.waiting);
+        let unit = match &self.writer {
+            Some(writer) => SeaUnitOfWork::batched(writer.begin().await?),
+            None => SeaUnitOfWork::new(begin_whole(&self.db, None).await?, Kind::Write),
+        };
+        drop(waiting);
+        Ok(Box::new(unit))
     }
 
     async fn begin_read(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
@@ -254,7 +261,10 @@ impl Store for SeaStore {
             Engine::Sqlite => "PRAGMA query_only = ON",
             Engine::Postgres => "SET TRANSACTION READ ONLY",
         };
-        Ok(Box::new(SeaUnitOfWork::new(begin_whole(&self.db, Some(read_only)).await?)))
+        let waiting = Queued::new(&self.waiting);
+        let tx = begin_whole(&self.db, Some(read_only)).await?;
+        drop(waiting);
+        Ok(Box::new(SeaUnitOfWork::new(tx, Kind::Read)))
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -335,6 +335,7 @@ impl TryFrom<report::Model> for Report {
                 }),
                 _ => return Err(corrupt("reports", "approved_version", "an approval stored only in part")),
             },
+            revision: u32::try_from(row.revision).map_err(|e| corrupt("reports", "revision", e))?,
         })
     }
 }
@@ -357,6 +358,8 @@ impl From<&Report> for report::ActiveModel {
             approved_at: Set(r.approval.map(|a| a.at)),
             // Only the store raises it, with the audit event of each change.
             change_count: NotSet,
+            // Written as it was read; `update_report_state` moves it on.
+            revision: Set(i32::try_from(r.revision).unwrap_or(i32::MAX)),
         }
     }
 }

@@ -158,4 +158,8 @@ impl ReminderStore for SeaUnitOfWork {
             .map_err(map_db_err)?;
         Ok(meeting.map(MeetingId::from_uuid))
     }
+
+    async fn count_pending_reminders(&mut self) -> Result<u64, StoreError> {
+        reminder::Entity::find().filter(reminder::Column::State.eq(PENDING)).count(self.tx()).await.map_err(map_db_err)
+    }
 }

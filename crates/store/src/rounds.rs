@@ -5,8 +5,8 @@ use gopy_app::StoreError;
 use gopy_app::ports::RoundStore;
 use gopy_domain::workflow::{Ballot, Round};
 use gopy_domain::{Report, ReportId, RoundId, UserId};
-use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::sea_query::OnConflict;
+use sea_orm::ActiveValue::Set;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use time::OffsetDateTime;
 
@@ -33,6 +33,7 @@ pub(crate) fn round_of(row: review_round::Model) -> Result<Round, StoreError> {
         late_allowed: row.late_allowed,
         ballot: row.ballot,
         closed_at: row.closed_at,
+        revision: to_u32("review_rounds.revision", row.revision)?,
     })
 }
 
@@ -48,17 +49,32 @@ fn ballot_of(row: ballot_vote::Model) -> Result<Ballot, StoreError> {
 
 #[async_trait]
 impl RoundStore for SeaUnitOfWork {
-    async fn update_report_state(&mut self, r: &Report) -> Result<(), StoreError> {
-        let mut row = report::ActiveModel::from(r);
-        // Only what a step changes is written.
-        row.kind = NotSet;
-        row.title = NotSet;
-        row.term_id = NotSet;
-        row.body_id = NotSet;
-        row.committee_id = NotSet;
-        row.created_by = NotSet;
-        row.created_at = NotSet;
-        report::Entity::update(row).exec(self.tx()).await.map_err(map_db_err)?;
+    async fn update_report_state(&mut self, r: &mut Report) -> Result<(), StoreError> {
+        use report::Column;
+        let read_at = i32::try_from(r.revision).map_err(|e| StoreError::Other(format!("revision: {e}")))?;
+        let full = report::ActiveModel::from(&*r);
+        // Only what a step changes is written, and only on the revision it
+        // was decided on: UPDATE ... WHERE revision = read. On PostgreSQL a
+        // second writer waits on the row lock, then finds the revision moved.
+        let row = report::ActiveModel {
+            status: full.status,
+            approved_version: full.approved_version,
+            approved_by: full.approved_by,
+            approved_at: full.approved_at,
+            revision: Set(read_at + 1),
+            ..Default::default()
+        };
+        let updated = report::Entity::update_many()
+            .set(row)
+            .filter(Column::Id.eq(r.id.as_uuid()))
+            .filter(Column::Revision.eq(read_at))
+            .exec(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        if updated.rows_affected != 1 {
+            return Err(StoreError::Stale { what: "report" });
+        }
+        r.revision += 1;
         Ok(())
     }
 
@@ -73,19 +89,29 @@ impl RoundStore for SeaUnitOfWork {
             late_allowed: Set(round.late_allowed),
             ballot: Set(round.ballot),
             closed_at: Set(round.closed_at),
+            revision: Set(i32::try_from(round.revision).map_err(|e| StoreError::Other(format!("revision: {e}")))?),
         };
         review_round::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
         Ok(())
     }
 
-    async fn close_round(&mut self, round: RoundId, at: OffsetDateTime) -> Result<(), StoreError> {
-        review_round::Entity::update_many()
-            .col_expr(review_round::Column::ClosedAt, sea_orm::sea_query::Expr::value(at))
-            .filter(review_round::Column::Id.eq(round.as_uuid()))
-            .filter(review_round::Column::ClosedAt.is_null())
+    async fn close_round(&mut self, round: &mut Round, at: OffsetDateTime) -> Result<(), StoreError> {
+        use review_round::Column;
+        let read_at = i32::try_from(round.revision).map_err(|e| StoreError::Other(format!("revision: {e}")))?;
+        let updated = review_round::Entity::update_many()
+            .col_expr(Column::ClosedAt, Expr::value(at))
+            .col_expr(Column::Revision, Expr::value(read_at + 1))
+            .filter(Column::Id.eq(round.id.as_uuid()))
+            .filter(Column::Revision.eq(read_at))
+            .filter(Column::ClosedAt.is_null())
             .exec(self.tx())
             .await
             .map_err(map_db_err)?;
+        if updated.rows_affected != 1 {
+            return Err(StoreError::Stale { what: "round" });
+        }
+        round.closed_at = Some(at);
+        round.revision += 1;
         Ok(())
     }
 

@@ -24,6 +24,55 @@ use crate::writer::Turn;
 
 pub(crate) struct SeaUnitOfWork {
     inner: Inner,
+    watch: Watch,
+}
+
+/// Whether a unit of work may write: for `/metrics`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Read,
+    Write,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Read => "read",
+            Kind::Write => "write",
+        }
+    }
+}
+
+/// Counts a unit of work by its kind and how it ended, and times it from
+/// its start (its transaction begun) to its end, for `/metrics`: committed,
+/// or rolled back (a failed commit; a unit dropped unfinished, by an error
+/// or a request gone; a read unit simply let go, which writes nothing).
+struct Watch {
+    kind: Kind,
+    started: std::time::Instant,
+    ended: bool,
+}
+
+impl Watch {
+    fn start(kind: Kind) -> Self {
+        Self { kind, started: std::time::Instant::now(), ended: false }
+    }
+
+    fn end(&mut self, committed: bool) {
+        if std::mem::replace(&mut self.ended, true) {
+            return;
+        }
+        let kind = self.kind.as_str();
+        let outcome = if committed { "committed" } else { "rolled_back" };
+        metrics::counter!("gopy_db_units_total", "kind" => kind, "outcome" => outcome).increment(1);
+        metrics::histogram!("gopy_db_unit_duration_seconds", "kind" => kind).record(self.started.elapsed().as_secs_f64());
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.end(false);
+    }
 }
 
 enum Inner {
@@ -36,12 +85,12 @@ enum Inner {
 }
 
 impl SeaUnitOfWork {
-    pub(crate) fn new(tx: DatabaseTransaction) -> Self {
-        Self { inner: Inner::Own(tx) }
+    pub(crate) fn new(tx: DatabaseTransaction, kind: Kind) -> Self {
+        Self { inner: Inner::Own(tx), watch: Watch::start(kind) }
     }
 
     pub(crate) fn batched(turn: Turn) -> Self {
-        Self { inner: Inner::Batched(turn) }
+        Self { inner: Inner::Batched(turn), watch: Watch::start(Kind::Write) }
     }
 
     /// The transaction, for the other features' store traits.
@@ -534,7 +583,8 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        match self.inner {
+        let Self { inner, mut watch } = *self;
+        let committed = match inner {
             // In a task of its own, so it finishes even if the request is
             // dropped meanwhile: dropped mid-COMMIT, the transaction would
             // queue a ROLLBACK after the COMMIT had gone ("there is no
@@ -544,7 +594,9 @@ impl UnitOfWork for SeaUnitOfWork {
                 .map_err(|e| StoreError::Unavailable(format!("committing: {e}")))?,
             // Answers once the batch holding the unit is on disk.
             Inner::Batched(turn) => turn.commit().await,
-        }
+        };
+        watch.end(committed.is_ok());
+        committed
     }
 }
 

@@ -120,11 +120,13 @@ impl Drop for Turn {
     }
 }
 
-/// Counts a unit among those waiting for the turn while it waits.
-struct Queued<'a>(&'a AtomicUsize);
+/// Counts a unit among those waiting (for the turn, for a connection)
+/// while it waits; dropped, even with the request that waited, it counts
+/// the unit out.
+pub(crate) struct Queued<'a>(&'a AtomicUsize);
 
 impl<'a> Queued<'a> {
-    fn new(count: &'a AtomicUsize) -> Self {
+    pub(crate) fn new(count: &'a AtomicUsize) -> Self {
         count.fetch_add(1, Ordering::SeqCst);
         Self(count)
     }

@@ -78,8 +78,8 @@ on_both_engines! {
         let limits = ImportLimits::default();
         app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &limits).await.expect("v1");
         let item = NewAgendaItem { title: "Báo cáo sơ kết".into(), presenter: Some(s.report.body), report: Some(s.report.id), minutes_allotted: Some(40) };
-        app.add_agenda_item(&s.secretariat, meeting.id, item).await.expect("agenda");
-        let open = StepRequest { step: Step::OpenRound, deadline: Some(meeting_day() + Duration::days(2)), late_allowed: false, ballot: false, reason: None };
+        app.add_agenda_item(&s.secretariat, (meeting.id, None), item).await.expect("agenda");
+        let open = StepRequest { step: Step::OpenRound, deadline: Some(meeting_day() + Duration::days(2)), late_allowed: false, ballot: false, reason: None, seen: None };
         let close = StepRequest { step: Step::CloseRound, deadline: None, ..open.clone() };
         app.take_step(&s.secretariat, s.report.id, open).await.expect("round 1");
         let about = |app: &App| {
@@ -113,12 +113,12 @@ on_both_engines! {
             report: Some(s.report.id),
             minutes_allotted: Some(45),
         };
-        let meeting = app.add_agenda_item(&s.secretariat, meeting.id, item).await.expect("agenda item");
+        let meeting = app.add_agenda_item(&s.secretariat, (meeting.id, None), item).await.expect("agenda item");
         let attendance = vec![
             AttendanceInput { person: s.chair.user, presence: "present".into(), reason: String::new(), represented_by: None },
             AttendanceInput { person: s.member.user, presence: "absent".into(), reason: "Đi công tác".into(), represented_by: None },
         ];
-        app.record_attendance(&s.secretariat, meeting.id, attendance).await.expect("attendance");
+        app.record_attendance(&s.secretariat, (meeting.id, None), attendance).await.expect("attendance");
         app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
         let agenda = meeting.agenda[0].id;
         let (_, first) = app
@@ -126,12 +126,12 @@ on_both_engines! {
             .await
             .expect("opinion");
         app.record_opinion(&s.secretariat, (meeting.id, None), Some(agenda), Some(s.chair.user), "Thống nhất với bố cục.").await.expect("opinion");
-        let comment = app.opinion_to_comment(&s.secretariat, meeting.id, first.id).await.expect("comment");
+        let comment = app.opinion_to_comment(&s.secretariat, (meeting.id, None), first.id).await.expect("comment");
         assert!(comment.at_meeting && comment.awaits_answer());
         assert_eq!((comment.author, comment.recorded_by), (s.member.user, Some(s.secretariat.user)));
         let review = app.review(&s.lead, s.report.id).await.expect("review");
         assert_eq!(review.counts.awaiting, 1);
-        let again = app.opinion_to_comment(&s.secretariat, meeting.id, first.id).await.expect_err("once only");
+        let again = app.opinion_to_comment(&s.secretariat, (meeting.id, None), first.id).await.expect_err("once only");
         assert_eq!(rule(again), Some(MeetingProblem::AlreadyAComment));
 
         app.conclude(&s.chair, (meeting.id, None), "Các dự thảo cơ bản đạt yêu cầu.\nTổ biên tập tiếp thu đầy đủ các ý kiến.").await.expect("concluded");
@@ -141,7 +141,7 @@ on_both_engines! {
             people: vec![s.lead.user],
             deadline: Some(date!(2023 - 07 - 10)),
         };
-        let (_, action) = app.assign_action(&s.chair, meeting.id, action).await.expect("assigned");
+        let (_, action) = app.assign_action(&s.chair, (meeting.id, None), action).await.expect("assigned");
         let approved = app.approve_minutes(&s.chair, (meeting.id, None)).await.expect("approved");
         assert_eq!(approved.status, MeetingStatus::MinutesApproved);
 
@@ -162,7 +162,7 @@ on_both_engines! {
         assert_eq!(rows.len(), 1);
         let mine = late.follow_up(&s.secretariat, FollowUpFilter { assignee: Some(Assignee::Person(s.lead.user)), ..Default::default() }).await.expect("rows");
         assert_eq!(mine.len(), 1);
-        late.follow_up_action(&s.secretariat, meeting.id, action.id, ActionStatus::Done, "Đã gửi dự thảo lần 2").await.expect("done");
+        late.follow_up_action(&s.secretariat, (meeting.id, None), action.id, ActionStatus::Done, "Đã gửi dự thảo lần 2").await.expect("done");
         let rows = late.follow_up(&s.secretariat, FollowUpFilter::default()).await.expect("rows");
         assert!(!rows[0].overdue && rows[0].action.status == ActionStatus::Done);
 
@@ -188,12 +188,12 @@ on_both_engines! {
             report: Some(other_report.id),
             minutes_allotted: Some(20),
         };
-        let err = app.add_agenda_item(&s.secretariat, meeting.id, item).await.expect_err("another committee's report");
+        let err = app.add_agenda_item(&s.secretariat, (meeting.id, None), item).await.expect_err("another committee's report");
         assert_eq!(rule(err), Some(MeetingProblem::ReportOfAnotherCommittee));
         let nobody = NewAction { text: "Báo cáo lại".into(), bodies: vec![], people: vec![], deadline: Some(date!(2023 - 07 - 10)) };
-        assert_eq!(rule(app.assign_action(&s.chair, meeting.id, nobody).await.expect_err("no assignee")), Some(MeetingProblem::NoAssignee));
+        assert_eq!(rule(app.assign_action(&s.chair, (meeting.id, None), nobody).await.expect_err("no assignee")), Some(MeetingProblem::NoAssignee));
         let undated = NewAction { text: "Báo cáo lại".into(), bodies: vec![office.id], people: vec![], deadline: None };
-        assert_eq!(rule(app.assign_action(&s.chair, meeting.id, undated).await.expect_err("no deadline")), Some(MeetingProblem::NoDeadline));
+        assert_eq!(rule(app.assign_action(&s.chair, (meeting.id, None), undated).await.expect_err("no deadline")), Some(MeetingProblem::NoDeadline));
         // The member reads the meeting but neither writes minutes nor concludes it.
         assert!(app.meeting_detail(&s.member, meeting.id).await.is_ok());
         assert!(matches!(app.conclude(&s.member, (meeting.id, None), "Kết luận").await, Err(AppError::Forbidden)));
@@ -209,12 +209,12 @@ on_both_engines! {
         let app = db.app_at(meeting_day());
         let Setting { s, office, meeting, .. } = setting(&app).await;
         let item = NewAgendaItem { title: "Báo cáo sơ kết giữa nhiệm kỳ".into(), presenter: Some(s.report.body), report: Some(s.report.id), minutes_allotted: Some(45) };
-        app.add_agenda_item(&s.secretariat, meeting.id, item).await.expect("agenda");
+        app.add_agenda_item(&s.secretariat, (meeting.id, None), item).await.expect("agenda");
         let attendance = vec![AttendanceInput { person: s.member.user, presence: "represented".into(), reason: String::new(), represented_by: Some(s.drafter.user) }];
-        app.record_attendance(&s.secretariat, meeting.id, attendance).await.expect("attendance");
+        app.record_attendance(&s.secretariat, (meeting.id, None), attendance).await.expect("attendance");
         app.conclude(&s.secretariat, (meeting.id, None), "Các dự thảo cơ bản đạt yêu cầu.").await.expect("concluded");
         let action = NewAction { text: "Văn phòng Tỉnh ủy theo dõi, đôn đốc".into(), bodies: vec![office.id], people: vec![], deadline: Some(date!(2023 - 07 - 15)) };
-        app.assign_action(&s.secretariat, meeting.id, action).await.expect("assigned");
+        app.assign_action(&s.secretariat, (meeting.id, None), action).await.expect("assigned");
         for download in [
             app.export_minutes(&s.member, meeting.id).await.expect("minutes"),
             app.export_conclusion_notice(&s.member, meeting.id).await.expect("notice"),
@@ -257,8 +257,8 @@ on_both_engines! {
 
         // Two agenda items, then the second moved first, edited, and the first removed.
         let item = |title: &str| NewAgendaItem { title: title.into(), presenter: Some(office.id), report: None, minutes_allotted: Some(30) };
-        let m = app.add_agenda_item(&s.secretariat, meeting.id, item("Báo cáo sơ kết")).await.expect("first");
-        let m = app.add_agenda_item(&s.secretariat, m.id, item("Báo cáo kiểm điểm")).await.expect("second");
+        let m = app.add_agenda_item(&s.secretariat, (meeting.id, None), item("Báo cáo sơ kết")).await.expect("first");
+        let m = app.add_agenda_item(&s.secretariat, (m.id, Some(m.revision)), item("Báo cáo kiểm điểm")).await.expect("second");
         let (first, second) = (m.agenda[0].id, m.agenda[1].id);
         let m = app.move_agenda_item(&s.secretariat, (m.id, Some(m.revision)), second, 1).await.expect("moved");
         assert_eq!(m.agenda.iter().map(|a| (a.position, a.title.to_string())).collect::<Vec<_>>(), vec![(1, "Báo cáo kiểm điểm".into()), (2, "Báo cáo sơ kết".into())]);
@@ -305,7 +305,7 @@ on_both_engines! {
         let stored = app.meeting_detail(&s.member, m.id).await.expect("read").meeting;
         assert_eq!(stored, m);
         assert_eq!(stored.cancellation.as_ref().map(|c| c.by), Some(s.secretariat.user));
-        let refused = app.add_agenda_item(&s.secretariat, m.id, item("Thêm")).await.expect_err("cancelled");
+        let refused = app.add_agenda_item(&s.secretariat, (m.id, None), item("Thêm")).await.expect_err("cancelled");
         assert_eq!(rule(refused), Some(MeetingProblem::Cancelled));
         let refused = app.cancel_meeting(&s.secretariat, (m.id, None), "Lần nữa").await.expect_err("once");
         assert_eq!(rule(refused), Some(MeetingProblem::Cancelled));

@@ -32,7 +32,7 @@ async fn open_round(app: &App, s: &Story, ballot: bool) -> Round {
     app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default())
         .await
         .expect("v1");
-    let open = StepRequest { step: Step::OpenRound, deadline: Some(DEADLINE), late_allowed: false, ballot, reason: None };
+    let open = StepRequest { step: Step::OpenRound, deadline: Some(DEADLINE), late_allowed: false, ballot, reason: None, seen: None };
     app.take_step(&s.secretariat, s.report.id, open).await.expect("round opened");
     app.rounds(&s.secretariat, s.report.id).await.expect("rounds").pop().expect("a round")
 }
@@ -107,7 +107,7 @@ on_both_engines! {
         assert_eq!((tuesday.sent, tuesday.dropped), (1, 1), "the member has not voted; the chair has");
         assert_eq!(outbox_of(db, s.member.user, ReminderKind::RoundClosing).await[0].payload()["ballot"], true);
 
-        let close = StepRequest { step: Step::CloseRound, deadline: None, late_allowed: false, ballot: false, reason: None };
+        let close = StepRequest { step: Step::CloseRound, deadline: None, late_allowed: false, ballot: false, reason: None, seen: None };
         db.app_at(datetime!(2023-07-05 09:00 +7)).take_step(&s.secretariat, s.report.id, close).await.expect("closed early");
         let thursday = db.app_at(THURSDAY_MORNING).send_due_reminders(100).await.expect("thursday");
         assert_eq!((thursday.sent, thursday.dropped), (2, 2), "the round closed: no member is reminded, the drafting team is");
@@ -177,8 +177,8 @@ on_both_engines! {
         app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
         app.conclude(&s.chair, (meeting.id, None), "Giao nhiệm vụ.").await.expect("concluded");
         let task = |text: &str| NewAction { text: text.into(), bodies: vec![], people: vec![s.member.user], deadline: Some(date!(2023-07-07)) };
-        let (_, open) = app.assign_action(&s.chair, meeting.id, task("Hoàn thiện dự thảo")).await.expect("assigned");
-        let (_, done) = app.assign_action(&s.chair, meeting.id, task("Gửi tài liệu")).await.expect("assigned");
+        let (_, open) = app.assign_action(&s.chair, (meeting.id, None), task("Hoàn thiện dự thảo")).await.expect("assigned");
+        let (_, done) = app.assign_action(&s.chair, (meeting.id, None), task("Gửi tài liệu")).await.expect("assigned");
 
         let planned = reminders_about(db, open.id.as_uuid()).await;
         let expected = vec![
@@ -191,7 +191,7 @@ on_both_engines! {
         assert_eq!(reminders_about(db, open.id.as_uuid()).await.len(), 3);
 
         db.app_at(datetime!(2023-07-05 09:00 +7))
-            .follow_up_action(&s.secretariat, meeting.id, done.id, ActionStatus::Done, "Đã gửi.")
+            .follow_up_action(&s.secretariat, (meeting.id, None), done.id, ActionStatus::Done, "Đã gửi.")
             .await
             .expect("done early");
         let thursday = db.app_at(THURSDAY_MORNING).send_due_reminders(100).await.expect("thursday");
@@ -211,7 +211,7 @@ on_both_engines! {
         assert_eq!(escalated[0].payload()["overdue_days"], 7);
 
         db.app_at(datetime!(2023-07-15 09:00 +7))
-            .follow_up_action(&s.secretariat, meeting.id, open.id, ActionStatus::Done, "Đã hoàn thiện.")
+            .follow_up_action(&s.secretariat, (meeting.id, None), open.id, ActionStatus::Done, "Đã hoàn thiện.")
             .await
             .expect("done late");
         let week_after = db.app_at(datetime!(2023-07-17 08:00 +7)).send_due_reminders(100).await.expect("a week after");

@@ -1,5 +1,5 @@
-//! No lost update, on SQLite and PostgreSQL alike: a meeting and a comment
-//! each carry a revision; a change made on an older reading is refused as
+//! No lost update, on SQLite and PostgreSQL alike: a meeting, a comment, a
+//! report and a review round each carry a revision; a change made on an older reading is refused as
 //! stale and the change made meanwhile stays, whether the older reading is
 //! the person's (a form, an `If-Match`) or the unit of work's own. In the
 //! writer's shared batch (SQLite), a stale unit is rolled back alone.
@@ -10,9 +10,11 @@ use std::sync::Arc;
 
 use gopy_app::comments::NewComment;
 use gopy_app::meetings::{NewAgendaItem, NewMeeting};
+use gopy_app::rounds::StepRequest;
 use gopy_app::{AppError, Store, StoreError};
 use gopy_documents::ImportLimits;
-use gopy_domain::{Body, BodyId, DispositionKind, Name};
+use gopy_domain::workflow::Step;
+use gopy_domain::{Body, BodyId, DispositionKind, Name, ReportStatus};
 use gopy_store::testing::meeting_day;
 use gopy_store::{Engine, on_both_engines};
 use support::{Story, file, story};
@@ -30,6 +32,11 @@ fn new_meeting(s: &Story) -> NewMeeting {
     }
 }
 
+fn step(step: Step, seen: Option<u32>) -> StepRequest {
+    let deadline = (step == Step::OpenRound).then(|| meeting_day() + Duration::days(7));
+    StepRequest { step, deadline, late_allowed: false, ballot: false, reason: None, seen }
+}
+
 fn is_stale(result: Result<impl std::fmt::Debug, AppError>) -> bool {
     matches!(result, Err(AppError::Stale { what: _ }))
 }
@@ -41,7 +48,7 @@ on_both_engines! {
         let planned = app.plan_meeting(&s.secretariat, new_meeting(&s)).await.expect("planned");
         assert_eq!(planned.revision, 0);
         let item = NewAgendaItem { title: "Báo cáo sơ kết".into(), presenter: Some(s.report.body), report: None, minutes_allotted: Some(30) };
-        let meeting = app.add_agenda_item(&s.secretariat, planned.id, item).await.expect("agenda");
+        let meeting = app.add_agenda_item(&s.secretariat, (planned.id, None), item).await.expect("agenda");
         assert_eq!(meeting.revision, 1);
         let agenda = Some(meeting.agenda[0].id);
         let held = app.mark_meeting_held(&s.secretariat, (meeting.id, None)).await.expect("held");
@@ -169,7 +176,7 @@ on_both_engines! {
         let s = story(&app).await;
         let planned = app.plan_meeting(&s.secretariat, new_meeting(&s)).await.expect("planned");
         let item = NewAgendaItem { title: "Báo cáo sơ kết".into(), presenter: Some(s.report.body), report: None, minutes_allotted: Some(30) };
-        let meeting = app.add_agenda_item(&s.secretariat, planned.id, item).await.expect("agenda");
+        let meeting = app.add_agenda_item(&s.secretariat, (planned.id, None), item).await.expect("agenda");
         let agenda = Some(meeting.agenda[0].id);
         app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
         let new = NewComment { version: 1, anchor: Default::default(), body: "Cần số liệu cụ thể.".into(), on_behalf_of: None, at_meeting: false };
@@ -206,5 +213,95 @@ on_both_engines! {
         assert_eq!(comment.revision, 8, "each edit and answer moved it once");
         assert!(comment.body.as_str().starts_with("Cần số liệu cụ thể, lần sửa"));
         assert!(comment.disposition.and_then(|d| d.response).is_some_and(|r| r.as_str().starts_with("Giải trình lần")));
+    }
+
+    async fn a_step_or_a_round_closed_on_an_older_reading_is_refused_and_the_newer_stays(db) {
+        let app = db.app_at(meeting_day());
+        let s = story(&app).await;
+        assert_eq!(s.report.revision, 0);
+        app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
+        let report = app.report_detail(&s.secretariat, s.report.id).await.expect("report").report;
+        assert_eq!(report.revision, 1, "a version moves the report's revision");
+
+        // The secretariat opens the round on the page it read; the drafting
+        // lead, on the same reading, submits: the second is refused and the
+        // round stays open.
+        let opened = app.step(&s.secretariat, s.report.id, step(Step::OpenRound, Some(1))).await.expect("opened");
+        assert_eq!(opened.report.revision, 2);
+        let round = opened.round.clone().expect("the round opened");
+        assert_eq!((round.number, round.revision, round.closed_at), (1, 0, None));
+        assert!(is_stale(app.take_step(&s.lead, s.report.id, step(Step::Submit, Some(1))).await));
+        // A version made on the older reading is refused too: the report's
+        // state no longer takes one.
+        let version = app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v2.md"), "", &ImportLimits::default()).await;
+        assert!(matches!(version, Err(AppError::Closed { .. })), "{version:?}");
+
+        // The unit of work's own older reading: the report and its round
+        // read, the round closed by another unit, then written from the
+        // older copies.
+        let mut uow = db.store.begin_read().await.expect("read");
+        let mut older = uow.find_report(s.report.id).await.expect("found").expect("there");
+        let mut older_round = uow.rounds_of(s.report.id).await.expect("rounds").pop().expect("a round");
+        drop(uow);
+        let closed = app.step(&s.secretariat, s.report.id, step(Step::CloseRound, Some(2))).await.expect("closed");
+        assert_eq!(closed.report.revision, 3);
+        assert_eq!(closed.round.as_ref().map(|r| (r.revision, r.closed_at.is_some())), Some((1, true)));
+        let mut uow = db.store.begin().await.expect("unit");
+        older.status = ReportStatus::Submitted;
+        assert!(matches!(uow.update_report_state(&mut older).await, Err(StoreError::Stale { what: "report" })));
+        drop(uow);
+        let mut uow = db.store.begin().await.expect("unit");
+        assert!(matches!(uow.close_round(&mut older_round, meeting_day()).await, Err(StoreError::Stale { what: "round" })));
+        drop(uow);
+
+        let now = app.report_as_written(&s.secretariat, s.report.id).await.expect("report");
+        assert_eq!(now.report.status, ReportStatus::Revising, "nothing was undone");
+        assert_eq!(now.report.revision, 3);
+        assert_eq!(now.round.map(|r| (r.number, r.revision)), Some((1, 1)));
+        // With no revision named, the step is decided on the report as it is.
+        let submitted = app.take_step(&s.lead, s.report.id, step(Step::Submit, None)).await.expect("submitted");
+        assert_eq!((submitted.status, submitted.revision), (ReportStatus::Submitted, 4));
+    }
+
+    async fn steps_and_versions_that_name_no_revision_made_at_once_each_see_the_state_they_find(db) {
+        let app = db.app_at(meeting_day());
+        let s = story(&app).await;
+        app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
+
+        // Four openings of a round and four new versions at once, none
+        // naming a revision: exactly one opening is taken (the others find
+        // the round open), and every version taken came before it.
+        let mut openings = Vec::new();
+        let mut versions = Vec::new();
+        for _ in 0..4 {
+            let (opener, secretariat, id) = (app.clone(), s.secretariat.clone(), s.report.id);
+            openings.push(tokio::spawn(async move { opener.step(&secretariat, id, step(Step::OpenRound, None)).await }));
+            let (drafter, lead) = (app.clone(), s.lead.clone());
+            versions.push(tokio::spawn(async move {
+                drafter.add_version(&lead, id, file("so-ket-giua-nhiem-ky.v2.md"), "", &ImportLimits::default()).await
+            }));
+        }
+        let mut opened = Vec::new();
+        for task in openings {
+            match task.await.expect("task") {
+                Ok(state) => opened.push(state),
+                Err(AppError::Step(_)) => {}
+                Err(other) => panic!("an opening is taken or finds the round open: {other:?}"),
+            }
+        }
+        let mut made = 0;
+        for task in versions {
+            match task.await.expect("task") {
+                Ok(_) => made += 1,
+                Err(AppError::Closed { .. }) => {}
+                Err(other) => panic!("a version is made or finds versions closed: {other:?}"),
+            }
+        }
+        assert_eq!(opened.len(), 1, "one round opened");
+        let round = opened[0].round.clone().expect("its round");
+        assert_eq!(round.version, 1 + made, "the round is on the latest version, made before it");
+        let now = app.report_as_written(&s.secretariat, s.report.id).await.expect("report");
+        assert_eq!(now.report.revision, 1 + made + 1, "each version and the opening moved it once");
+        assert_eq!(now.round.map(|r| r.number), Some(1));
     }
 }

@@ -15,7 +15,7 @@ use support::{file, story};
 use time::Duration;
 
 fn step(step: Step) -> StepRequest {
-    StepRequest { step, deadline: None, late_allowed: false, ballot: false, reason: None }
+    StepRequest { step, deadline: None, late_allowed: false, ballot: false, reason: None, seen: None }
 }
 
 /// What a freshly started instance (its own memory) keeps for the member: nothing.

@@ -49,7 +49,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::review::api::DispositionRequest, super::review::api::PassageThreadsResponse,
         super::review::api::ThreadCountsResponse, super::reports::dispositions::DispositionRowResponse,
         super::reports::dispositions::DispositionTableResponse,
-        super::reports::rounds::TransitionRequest, super::reports::rounds::StateResponse, super::reports::rounds::VoteRequest,
+        super::reports::rounds::TransitionRequest, super::reports::rounds::StateResponse, super::reports::rounds::RoundResponse, super::reports::rounds::VoteRequest,
         super::reports::rounds::BallotResponse, super::reports::rounds::VoteResponse, super::reports::rounds::EventResponse,
         super::search::api::SearchHitResponse,
         super::meetings::api::MeetingRequest, super::meetings::api::MeetingChangeRequest, super::meetings::api::MeetingResponse,

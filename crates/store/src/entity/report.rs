@@ -20,6 +20,8 @@ pub struct Model {
     pub approved_at: Option<TimeDateTimeWithTimeZone>,
     /// Raised with every audit event about the report; see `record_audit_event`.
     pub change_count: i64,
+    /// Moves on with each change of the report's own; see `update_report_state`.
+    pub revision: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

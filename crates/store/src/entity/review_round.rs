@@ -15,6 +15,8 @@ pub struct Model {
     pub late_allowed: bool,
     pub ballot: bool,
     pub closed_at: Option<TimeDateTimeWithTimeZone>,
+    /// Moves on with each change of the round; see `close_round`.
+    pub revision: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,10 @@
 //!   `POST …/minutes/{entry}/comment`, `PUT …/conclusion`, `POST …/actions`,
 //!   `PATCH …/actions/{action}`;
 //! - `GET /api/v1/action-items`: the follow-up list across meetings.
+//!
+//! Every answer carries the meeting's revision as its `ETag`; every change
+//! honours `If-Match` with it, and one made on an older revision answers
+//! `409` with the meeting as it now is.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -375,11 +379,13 @@ pub struct AgendaItemRequest {
     params(("id" = String, Path, description = "The meeting's id")), request_body = AgendaItemRequest,
     responses(
         (status = 201, description = "The meeting with the item at the end of its agenda", body = MeetingResponse),
+        (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError),
         (status = 422, description = "E.g. the report is another committee's", body = ApiError)))]
 pub async fn add_agenda_item(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<AgendaItemRequest>,
 ) -> Response {
     let id = match parse_meeting(&state, &identity, &id) {
@@ -397,8 +403,8 @@ pub async fn add_agenda_item(
         report,
         minutes_allotted: Some(request.minutes_allotted),
     };
-    let result = state.app.add_agenda_item(&identity.actor, id, new).await;
-    answer(&state, &identity, result, StatusCode::CREATED)
+    let result = state.app.add_agenda_item(&identity.actor, (id, if_match(&headers)), new).await;
+    answer_change(&state, &identity, id, result, StatusCode::CREATED).await
 }
 
 /// A change to one agenda item: its fields, its place in the agenda, or both.
@@ -515,11 +521,13 @@ pub async fn cancel_meeting(
     params(("id" = String, Path, description = "The meeting's id")), request_body = [AttendanceResponse],
     responses(
         (status = 200, description = "The meeting with each listed person's attendance recorded", body = MeetingResponse),
+        (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError),
         (status = 422, description = "An absence without a reason, a representation without who", body = ApiError)))]
 pub async fn record_attendance(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<Vec<AttendanceResponse>>,
 ) -> Response {
     let id = match parse_meeting(&state, &identity, &id) {
@@ -538,8 +546,8 @@ pub async fn record_attendance(
             represented_by: a.represented_by.as_deref().and_then(|b| b.parse().ok()),
         });
     }
-    let result = state.app.record_attendance(&identity.actor, id, inputs).await;
-    answer(&state, &identity, result, StatusCode::OK)
+    let result = state.app.record_attendance(&identity.actor, (id, if_match(&headers)), inputs).await;
+    answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -579,11 +587,12 @@ pub async fn record_opinion(
     responses(
         (status = 201, description = "The meeting, the opinion linked to its new comment on the draft", body = MeetingResponse),
         (status = 422, description = "Already a comment, or no draft linked", body = ApiError),
-        (status = 409, description = "No round of comments is open on the draft", body = ApiError)))]
+        (status = 409, description = "No round of comments is open on the draft; or `If-Match` names an older revision (code `stale`: the meeting as it now is, under `current`)", body = ApiError)))]
 pub async fn opinion_to_comment(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path((id, entry)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Response {
     let id = match parse_meeting(&state, &identity, &id) {
         Ok(id) => id,
@@ -592,14 +601,14 @@ pub async fn opinion_to_comment(
     let Ok(entry) = entry.parse() else {
         return refuse(&state, &identity, &AppError::NotFound { what: "entry" });
     };
-    let result = match state.app.opinion_to_comment(&identity.actor, id, entry).await {
+    let result = match state.app.opinion_to_comment(&identity.actor, (id, if_match(&headers)), entry).await {
         Ok(comment) => {
             state.live.announce(Change::thread(comment.report, comment.id, ChangeKind::Posted)).await;
             state.app.meeting_detail(&identity.actor, id).await.map(|d| d.meeting)
         }
         Err(err) => Err(err),
     };
-    answer(&state, &identity, result, StatusCode::CREATED)
+    answer_change(&state, &identity, id, result, StatusCode::CREATED).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -642,11 +651,13 @@ pub struct ActionRequest {
     params(("id" = String, Path, description = "The meeting's id")), request_body = ActionRequest,
     responses(
         (status = 201, description = "The meeting with the new action item", body = MeetingResponse),
+        (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError),
         (status = 422, description = "No assignee or no deadline", body = ApiError)))]
 pub async fn assign_action(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<ActionRequest>,
 ) -> Response {
     let id = match parse_meeting(&state, &identity, &id) {
@@ -661,8 +672,8 @@ pub async fn assign_action(
             None => return refuse(&state, &identity, &AppError::invalid("assignees", InvalidReason::Missing)),
         }
     }
-    let result = state.app.assign_action(&identity.actor, id, new).await.map(|(m, _)| m);
-    answer(&state, &identity, result, StatusCode::CREATED)
+    let result = state.app.assign_action(&identity.actor, (id, if_match(&headers)), new).await.map(|(m, _)| m);
+    answer_change(&state, &identity, id, result, StatusCode::CREATED).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -675,11 +686,14 @@ pub struct FollowUpRequest {
 #[utoipa::path(patch, path = "/api/v1/meetings/{id}/actions/{action}", tag = "meetings", security(("bearer" = [])),
     params(("id" = String, Path, description = "The meeting's id"), ("action" = String, Path, description = "The action item's id")),
     request_body = FollowUpRequest,
-    responses((status = 200, description = "The meeting with the action item followed up", body = MeetingResponse)))]
+    responses(
+        (status = 200, description = "The meeting with the action item followed up", body = MeetingResponse),
+        (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError)))]
 pub async fn follow_up_action(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path((id, action)): Path<(String, String)>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<FollowUpRequest>,
 ) -> Response {
     let id = match parse_meeting(&state, &identity, &id) {
@@ -690,8 +704,8 @@ pub async fn follow_up_action(
         return refuse(&state, &identity, &AppError::invalid("status", InvalidReason::Missing));
     };
     let note = request.note.unwrap_or_default();
-    let result = state.app.follow_up_action(&identity.actor, id, action, status, &note).await.map(|(m, _)| m);
-    answer(&state, &identity, result, StatusCode::OK)
+    let result = state.app.follow_up_action(&identity.actor, (id, if_match(&headers)), action, status, &note).await.map(|(m, _)| m);
+    answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
 #[derive(Deserialize, IntoParams)]

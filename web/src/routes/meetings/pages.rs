@@ -630,7 +630,7 @@ pub async fn add_agenda_item(
         report: field(&pairs, "report").parse().ok(),
         minutes_allotted: field(&pairs, "minutes_allotted").trim().parse().ok(),
     };
-    let result = state.app.add_agenda_item(actor(&ctx)?, id, new).await;
+    let result = state.app.add_agenda_item(actor(&ctx)?, (id, None), new).await;
     let agenda_values = AgendaValues {
         title: field(&pairs, "title").to_owned(),
         presenter: field(&pairs, "presenter").to_owned(),
@@ -751,7 +751,7 @@ pub async fn record_attendance(
             represented_by: field(&pairs, &format!("by_{person}")).parse().ok(),
         })
         .collect();
-    let result = state.app.record_attendance(actor(&ctx)?, id, inputs).await;
+    let result = state.app.record_attendance(actor(&ctx)?, (id, None), inputs).await;
     // Every row as typed, the unrecorded ones included, for a refusal.
     let attendance = pairs
         .iter()
@@ -802,7 +802,7 @@ pub async fn opinion_to_comment(
 ) -> PageResult {
     let id = meeting_id(&ctx, &id)?;
     let entry = entry.parse().map_err(|_| ctx.not_found())?;
-    let result = state.app.opinion_to_comment(actor(&ctx)?, id, entry).await;
+    let result = state.app.opinion_to_comment(actor(&ctx)?, (id, None), entry).await;
     if let Ok(comment) = &result {
         state.live.announce(Change::thread(comment.report, comment.id, ChangeKind::Posted)).await;
     }
@@ -843,7 +843,7 @@ pub async fn assign_action(
         people: all(&pairs, "people"),
         deadline: parse_date(field(&pairs, "deadline")),
     };
-    let result = state.app.assign_action(actor(&ctx)?, id, new).await;
+    let result = state.app.assign_action(actor(&ctx)?, (id, None), new).await;
     let action_values = ActionValues {
         text: field(&pairs, "text").to_owned(),
         deadline: field(&pairs, "deadline").to_owned(),
@@ -863,7 +863,7 @@ pub async fn follow_up_action(
     let id = meeting_id(&ctx, &id)?;
     let action = action.parse().map_err(|_| ctx.not_found())?;
     let status = field(&pairs, "status").parse().unwrap_or(ActionStatus::Done);
-    let result = state.app.follow_up_action(actor(&ctx)?, id, action, status, field(&pairs, "note")).await;
+    let result = state.app.follow_up_action(actor(&ctx)?, (id, None), action, status, field(&pairs, "note")).await;
     after(&state, &ctx, id, "actions", result, Kept::default()).await
 }
 

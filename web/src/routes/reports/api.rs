@@ -18,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::pages::change_kind_name;
 use super::{attachment, import_limits};
 use crate::live::{Change, ChangeKind};
-use crate::routes::api::{ApiError, ApiJson, refuse, rfc3339};
+use crate::routes::api::{ApiError, ApiJson, refuse, rfc3339, with_etag};
 use crate::AppState;
 use crate::auth::{ApiCaller, read_upload};
 use crate::render::kind_name;
@@ -75,6 +75,9 @@ pub struct ReportResponse {
     pub created_at: String,
     pub team: Vec<DrafterResponse>,
     pub versions: Vec<VersionSummaryResponse>,
+    /// Moves on with every step and every new version; also the `ETag`,
+    /// for `If-Match` on `POST …/transitions`.
+    pub revision: u32,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -106,6 +109,7 @@ fn report_response(report: &Report, detail: Option<&ReportDetail>) -> ReportResp
         committee: report.committee.to_string(),
         status: report.status.as_str(),
         created_at: rfc3339(report.created_at),
+        revision: report.revision,
         team: detail
             .map(|d| d.team.iter().map(|t| DrafterResponse { user: t.user.to_string(), lead: t.lead }).collect())
             .unwrap_or_default(),
@@ -192,7 +196,7 @@ pub async fn list_reports(State(state): State<AppState>, ApiCaller(identity): Ap
 #[utoipa::path(get, path = "/api/v1/reports/{id}", tag = "reports", security(("bearer" = [])),
     params(("id" = String, Path, description = "The report's id")),
     responses(
-        (status = 200, description = "The report, its team and its versions", body = ReportResponse),
+        (status = 200, description = "The report, its team and its versions; its revision is the `ETag`, for `If-Match` on its transitions", body = ReportResponse),
         (status = 404, description = "No such report, or not one the caller may read", body = ApiError)))]
 pub async fn get_report(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
     let id = match parse_id(&state, &identity, &id) {
@@ -200,7 +204,7 @@ pub async fn get_report(State(state): State<AppState>, ApiCaller(identity): ApiC
         Err(response) => return response,
     };
     match state.app.report_detail(&identity.actor, id).await {
-        Ok(detail) => Json(report_response(&detail.report, Some(&detail))).into_response(),
+        Ok(detail) => with_etag(Json(report_response(&detail.report, Some(&detail))).into_response(), detail.report.revision),
         Err(err) => refuse(&state, &identity, &err),
     }
 }

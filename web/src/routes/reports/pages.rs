@@ -228,6 +228,10 @@ pub(super) struct ReportView {
     /// Newest first.
     versions: Vec<VersionRowView>,
     next_number: u32,
+    /// The report's revision the page shows, carried back by its step
+    /// forms: a step sent after someone else changed the report is
+    /// refused as stale.
+    revision: u32,
     may_add_version: bool,
     /// Why the drafting team cannot add a version now.
     add_version_why_not: Option<String>,
@@ -404,6 +408,8 @@ pub(super) struct StepFormView {
 pub(super) struct StepValues {
     pub deadline: String,
     pub reason: String,
+    pub late_allowed: bool,
+    pub ballot: bool,
 }
 
 /// A refused vote, with what was typed.
@@ -577,6 +583,7 @@ fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForm
         committee: NamedView { id: report.committee.to_string(), name: committee.unwrap_or_default() },
         team: team.into_iter().map(|(name, lead)| DrafterView { name, lead }).collect(),
         next_number: versions.last().map_or(1, |v| v.summary.number + 1),
+        revision: report.revision,
         versions: versions
             .iter()
             .rev()
@@ -947,6 +954,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
             previous: Some(1),
         }],
         next_number: 3,
+        revision: 2,
         may_add_version: true,
         add_version_why_not: some(),
         upload_limit: "10 MB".into(),

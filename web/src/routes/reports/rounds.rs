@@ -7,10 +7,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use gopy_app::reports::Timeline;
-use gopy_app::rounds::{DashboardRow, StepRequest};
+use gopy_app::rounds::{DashboardRow, ReportState, StepRequest};
 use gopy_app::{AppError, Fresh};
 use gopy_domain::workflow::{Step, StepRefused, Vote, allowed_steps};
-use gopy_domain::{AuditEvent, CommentCounts, Language, Report, ReportStatus};
+use gopy_domain::{AuditEvent, CommentCounts, Language, ReportStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -22,7 +22,7 @@ use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, PageResult};
 use crate::etag::Tag;
 use crate::i18n::{Catalog, format_date_time, parse_local_date_time, status_label, step_label};
-use crate::routes::api::{ApiError, ApiJson, refuse};
+use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, with_etag};
 
 #[derive(Deserialize, Serialize)]
 pub struct StepForm {
@@ -34,6 +34,8 @@ pub struct StepForm {
     ballot: Option<String>,
     #[serde(default)]
     reason: String,
+    /// The report's revision the page was opened at.
+    revision: Option<u32>,
 }
 
 pub async fn take_step(
@@ -51,13 +53,17 @@ pub async fn take_step(
         late_allowed: form.late_allowed.is_some(),
         ballot: form.ballot.is_some(),
         reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
+        seen: form.revision,
     };
     match state.app.take_step(actor, id, request).await {
         Ok(_) => {
             state.live.announce(Change::report(id, ChangeKind::Round)).await;
             Ok(Redirect::to(&format!("/reports/{id}")).into_response())
         }
-        Err(err @ (AppError::Invalid { .. } | AppError::Step(_) | AppError::Closed { .. })) => {
+        // Refused, or changed by someone else since the page was opened:
+        // the page as it now is, the message, what was typed and ticked,
+        // and the form carrying the revision it now shows.
+        Err(err @ (AppError::Invalid { .. } | AppError::Step(_) | AppError::Closed { .. } | AppError::Stale { .. })) => {
             let unanswered = match &err {
                 AppError::Step(StepRefused::Unanswered(open)) => open.iter().map(|c| c.to_string()).collect(),
                 _ => Vec::new(),
@@ -65,7 +71,12 @@ pub async fn take_step(
             let status = if matches!(err, AppError::Invalid { .. }) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
             let step_form = StepFormView {
                 step: form.step,
-                values: StepValues { deadline: form.deadline, reason: form.reason },
+                values: StepValues {
+                    deadline: form.deadline,
+                    reason: form.reason,
+                    late_allowed: form.late_allowed.is_some(),
+                    ballot: form.ballot.is_some(),
+                },
                 message: Some(ctx.describe(&err)),
             };
             report_with_forms(&state, &ctx, id, ReportForms { step_form, unanswered, ..ReportForms::default() }, status).await
@@ -276,15 +287,47 @@ pub struct StateResponse {
     pub approved_by: Option<String>,
     /// The steps the report's state allows next.
     pub allowed: Vec<&'static str>,
+    /// The report's revision: moves on with every step and every new
+    /// version; also the `ETag`, for `If-Match`.
+    pub revision: u32,
+    /// The latest round, open or closed; `null` before the first.
+    pub round: Option<RoundResponse>,
 }
 
-fn state_response(report: &Report) -> StateResponse {
+/// A round of comments on one version.
+#[derive(Serialize, ToSchema)]
+pub struct RoundResponse {
+    pub number: u32,
+    /// The version opened for comments.
+    pub version: u32,
+    pub opened_at: String,
+    pub deadline: String,
+    pub late_allowed: bool,
+    pub ballot: bool,
+    pub closed_at: Option<String>,
+    /// Moves on with every change of the round (its closing).
+    pub revision: u32,
+}
+
+fn state_response(state: &ReportState) -> StateResponse {
+    let report = &state.report;
     StateResponse {
         report: report.id.to_string(),
         status: report.status.as_str(),
         approved_version: report.approval.map(|a| a.version),
         approved_by: report.approval.map(|a| a.by.to_string()),
         allowed: allowed_steps(report.status).iter().map(|s| s.as_str()).collect(),
+        revision: report.revision,
+        round: state.round.as_ref().map(|r| RoundResponse {
+            number: r.number,
+            version: r.version,
+            opened_at: rfc3339(r.opened_at),
+            deadline: rfc3339(r.deadline),
+            late_allowed: r.late_allowed,
+            ballot: r.ballot,
+            closed_at: r.closed_at.map(rfc3339),
+            revision: r.revision,
+        }),
     }
 }
 
@@ -292,14 +335,15 @@ fn state_response(report: &Report) -> StateResponse {
     params(("id" = String, Path, description = "The report's id")),
     request_body = TransitionRequest,
     responses(
-        (status = 200, description = "The report's new state", body = StateResponse),
-        (status = 409, description = "The state does not allow the step (the answer gives the state and the allowed steps), or comments are unanswered (the answer lists them)", body = ApiError),
+        (status = 200, description = "The report's new state, with its `ETag`", body = StateResponse),
+        (status = 409, description = "The state does not allow the step (the answer gives the state and the allowed steps), or comments are unanswered (the answer lists them), or `If-Match` names an older revision (code `stale`: the report's state as it now is, under `current`)", body = ApiError),
         (status = 403, description = "The caller may not take this step", body = ApiError),
         (status = 422, description = "A deadline missing or past, a return without a reason", body = ApiError)))]
 pub async fn api_transition(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Path(id): Path<String>,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<TransitionRequest>,
 ) -> Response {
     let Ok(id) = id.parse() else { return refuse(&state, &identity, &AppError::NotFound { what: "report" }) };
@@ -313,12 +357,23 @@ pub async fn api_transition(
             Err(_) => return refuse(&state, &identity, &AppError::invalid("deadline", gopy_app::InvalidReason::Rule("err_deadline_format".into()))),
         },
     };
-    let request = StepRequest { step, deadline, late_allowed: request.late_allowed, ballot: request.ballot, reason: request.reason };
-    match state.app.take_step(&identity.actor, id, request).await {
-        Ok(report) => {
+    let request = StepRequest {
+        step,
+        deadline,
+        late_allowed: request.late_allowed,
+        ballot: request.ballot,
+        reason: request.reason,
+        seen: if_match(&headers),
+    };
+    match state.app.step(&identity.actor, id, request).await {
+        Ok(now) => {
             state.live.announce(Change::report(id, ChangeKind::Round)).await;
-            Json(state_response(&report)).into_response()
+            with_etag(Json(state_response(&now)).into_response(), now.report.revision)
         }
+        Err(err @ AppError::Stale { .. }) => match state.app.report_as_written(&identity.actor, id).await {
+            Ok(now) => stale(&state, &identity, &err, state_response(&now), now.report.revision),
+            Err(other) => refuse(&state, &identity, &other),
+        },
         Err(err) => refuse(&state, &identity, &err),
     }
 }
@@ -415,7 +470,7 @@ pub async fn api_timeline(State(state): State<AppState>, ApiCaller(identity): Ap
                 .events
                 .iter()
                 .map(|e| EventResponse {
-                    at: crate::routes::api::rfc3339(e.event.occurred_at),
+                    at: rfc3339(e.event.occurred_at),
                     actor: e.event.actor.map(|a| a.to_string()),
                     action: e.event.action.clone(),
                     details: e.event.details.clone(),
