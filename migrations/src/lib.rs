@@ -26,6 +26,7 @@ mod m20261206_000016_reminders;
 mod m20261206_000017_comments_for_bodies;
 mod m20261206_000018_report_revisions;
 mod m20261206_000019_working_calendar;
+mod m20261206_000020_meeting_invitations;
 mod m20261206_000021_consultations;
 mod m20261206_000022_word_files;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_comments_for_bodies::Migration),
             Box::new(m20261206_000018_report_revisions::Migration),
             Box::new(m20261206_000019_working_calendar::Migration),
+            Box::new(m20261206_000020_meeting_invitations::Migration),
             Box::new(m20261206_000021_consultations::Migration),
             Box::new(m20261206_000022_word_files::Migration),
         ]

@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 pub use browser::Browser;
-pub use mail::{Mail, SmtpServer, free_port};
+pub use mail::{Mail, MailAttachment, SmtpServer, free_port};
 pub use postgres::PrivateCluster;
 
 /// The `gopy` binary under test.

@@ -112,13 +112,24 @@ impl Drop for SmtpServer {
     }
 }
 
-/// One received mail: its headers (RFC 2047 words decoded) and the text of
-/// its plain and HTML parts (quoted-printable or base64 decoded).
+/// One received mail: its headers (RFC 2047 words decoded), the text of
+/// its plain and HTML parts (quoted-printable or base64 decoded), and its
+/// attachments (a part sent as an attachment, or a calendar).
 #[derive(Clone, Debug)]
 pub struct Mail {
     pub headers: Vec<(String, String)>,
     pub text: String,
     pub html: String,
+    pub attachments: Vec<MailAttachment>,
+}
+
+/// A file a mail carried, decoded.
+#[derive(Clone, Debug)]
+pub struct MailAttachment {
+    /// The whole Content-Type, parameters included.
+    pub content_type: String,
+    pub file_name: Option<String>,
+    pub body: String,
 }
 
 impl Mail {
@@ -130,7 +141,7 @@ impl Mail {
     pub fn parse(raw: &str) -> Self {
         let raw = raw.replace("\r\n", "\n");
         let (headers, body) = split_headers(&raw);
-        let mut mail = Self { headers, text: String::new(), html: String::new() };
+        let mut mail = Self { headers, text: String::new(), html: String::new(), attachments: Vec::new() };
         mail.take_part(&mail.headers.clone(), body);
         mail
     }
@@ -158,7 +169,11 @@ impl Mail {
             Some("quoted-printable") => quoted_printable(body),
             _ => body.to_owned(),
         };
-        if content_type.to_ascii_lowercase().starts_with("text/html") {
+        let disposition = header_in(headers, "content-disposition").unwrap_or_default().to_owned();
+        if disposition.to_ascii_lowercase().starts_with("attachment") || content_type.to_ascii_lowercase().starts_with("text/calendar") {
+            let file_name = parameter(&disposition, "filename");
+            self.attachments.push(MailAttachment { content_type, file_name, body: decoded });
+        } else if content_type.to_ascii_lowercase().starts_with("text/html") {
             self.html.push_str(&decoded);
         } else {
             self.text.push_str(&decoded);

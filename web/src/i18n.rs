@@ -224,6 +224,8 @@ pub fn describe_why_not(catalog: &Catalog, language: Language, why: &gopy_app::W
         WhyNot::Approved { on } => text("why_not_approved").replace("{date}", &format_date(*on)),
         WhyNot::NotLatest { latest } => text("why_not_not_latest").replace("{latest}", &latest.to_string()),
         WhyNot::State(state) => text("why_not_state").replace("{state}", &status_label(catalog, language, *state)),
+        WhyNot::MeetingState(state) => text("why_not_meeting_state")
+            .replace("{state}", catalog.text(language, &format!("meeting_status_{}", state.as_str()))),
     })
 }
 
@@ -289,6 +291,9 @@ fn meeting_problem_key(problem: gopy_domain::MeetingProblem) -> &'static str {
         P::NoLinkedReport => "err_meeting_no_report",
         P::AttendanceIncomplete => "err_meeting_attendance",
         P::TimeAllotted => "err_meeting_time_allotted",
+        P::Cancelled => "err_meeting_cancelled",
+        P::NotCancellable => "err_meeting_not_cancellable",
+        P::AgendaItemHasMinutes => "err_meeting_item_has_minutes",
     }
 }
 
@@ -389,6 +394,14 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// What concerns the whole form (`form`, shown as a banner), and the
+    /// rest (beside their fields), apart: a page with several forms shows
+    /// the rest only beside the form that was sent.
+    pub fn split_form(self) -> (Self, Self) {
+        let (form, fields) = self.0.into_iter().partition(|(field, _)| *field == "form");
+        (Self(form), Self(fields))
     }
 }
 

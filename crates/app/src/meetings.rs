@@ -9,10 +9,11 @@
 
 use std::collections::HashMap;
 
-use gopy_documents::{ActionLine, AgendaLine, AttendanceLine, CalendarEvent, DiscussionSection, MeetingRecord};
+use gopy_documents::{ActionLine, AgendaLine, AttendanceLine, CalendarEvent, CalendarMethod, DiscussionSection, MeetingRecord};
 use gopy_domain::meeting::VIETNAM;
 use gopy_domain::{
-    Action, ActionDraft, ActionItem, ActionItemId, ActionStatus, Actor, AgendaItemId, Assignee, Attendance, BodyId,
+    Action, ActionDraft, ActionItem, ActionItemId, ActionStatus, Actor, AgendaItemId, AgendaLineV1, Assignee, Attendance, BodyId,
+    CalendarMail, CalendarNotices, Cancellation, MeetingNoticeV1,
     Comment, CommentText, CommitteeId, Conclusion, ConclusionText, Meeting, MeetingDetails, MeetingId,
     DraftAt, MeetingProblem, MeetingStatus, MinuteEntry, MinuteEntryId, Presence, Report, ReportId, ReportStatus, Resource, Title,
     UserId, authorize,
@@ -39,7 +40,8 @@ pub fn refused(problem: MeetingProblem) -> AppError {
         MeetingProblem::NoDeadline => "deadline",
         MeetingProblem::AttendanceIncomplete => "attendance",
         MeetingProblem::TimeAllotted => "minutes_allotted",
-        MeetingProblem::NoSuchAgendaItem => "agenda_item",
+        MeetingProblem::NoSuchAgendaItem | MeetingProblem::AgendaItemHasMinutes => "agenda_item",
+        MeetingProblem::Cancelled | MeetingProblem::NotCancellable => "form",
         MeetingProblem::MinutesApproved
         | MeetingProblem::NotHeld
         | MeetingProblem::AlreadyHeld
@@ -177,6 +179,8 @@ impl App {
         let mut meeting = Meeting::plan(MeetingId::from_uuid(new_id()), committee, details, actor.user, self.now())
             .map_err(refused)?;
         uow.save_meeting(&mut meeting).await?;
+        let everyone = CalendarNotices { invited: meeting.guests(), ..CalendarNotices::default() };
+        self.send_calendar_notices(uow.as_mut(), &meeting, &everyone).await?;
         self.record(uow.as_mut(), actor, &meeting, "meeting.planned", json!({ "title": meeting.title, "committee": committee }))
             .await?;
         uow.commit().await?;
@@ -230,8 +234,11 @@ impl App {
         let mut meeting = readable_meeting(uow.as_mut(), actor, id).await?;
         authorize(actor, action, meeting_resource(&meeting))?;
         AppError::check_seen("meeting", seen, meeting.revision)?;
+        let before = meeting.clone();
         let (out, details) = change.apply(self, uow.as_mut(), &mut meeting).await?;
+        let notices = meeting.calendar_notices(&before);
         uow.save_meeting(&mut meeting).await?;
+        self.send_calendar_notices(uow.as_mut(), &meeting, &notices).await?;
         // Action items assigned, followed up or opened again: their reminders.
         self.plan_action_reminders(uow.as_mut(), &meeting).await?;
         self.index_meeting(uow.as_mut(), &meeting).await?;
@@ -251,8 +258,11 @@ impl App {
         authorize(actor, Action::ManageMeeting, meeting_resource(&meeting))?;
         AppError::check_seen("meeting", seen, meeting.revision)?;
         let details = self.details(uow.as_mut(), new).await?;
+        let before = meeting.clone();
         meeting.change_details(details).map_err(refused)?;
+        let notices = meeting.calendar_notices(&before);
         uow.save_meeting(&mut meeting).await?;
+        self.send_calendar_notices(uow.as_mut(), &meeting, &notices).await?;
         self.record(uow.as_mut(), actor, &meeting, "meeting.changed", json!({ "title": meeting.title })).await?;
         uow.commit().await?;
         Ok(meeting)
@@ -285,16 +295,124 @@ impl App {
             Some(r) => Some(uow.find_report(r).await?.ok_or_else(|| AppError::invalid("report", InvalidReason::Missing))?),
             None => None,
         };
+        let before = meeting.clone();
         let item = meeting
             .add_agenda_item(item, title.clone(), presenter, report.as_ref(), minutes)
             .map_err(refused)?
             .clone();
         meeting.fix_drafts(drafts_now(uow.as_mut()).await?);
+        let notices = meeting.calendar_notices(&before);
         uow.save_meeting(&mut meeting).await?;
+        self.send_calendar_notices(uow.as_mut(), &meeting, &notices).await?;
         let details = json!({ "agenda_item": item.id, "title": item.title, "report": item.report });
         self.record(uow.as_mut(), actor, &meeting, "meeting.agenda_item_added", details).await?;
         uow.commit().await?;
         Ok(meeting)
+    }
+
+    /// Changes an agenda item's title, presenter, draft or time; `seen` as
+    /// for [`App::record_opinion`]. The guests hear of it while the meeting
+    /// is planned.
+    pub async fn change_agenda_item(
+        &self,
+        actor: &Actor,
+        (id, seen): (MeetingId, Option<u32>),
+        item: AgendaItemId,
+        new: NewAgendaItem,
+    ) -> Result<Meeting, AppError> {
+        let title = Title::parse(&new.title).map_err(|e| AppError::invalid("title", e))?;
+        let presenter = new.presenter.ok_or_else(|| AppError::invalid("presenter", InvalidReason::Missing))?;
+        let minutes = new.minutes_allotted.ok_or_else(|| AppError::invalid("minutes_allotted", InvalidReason::Missing))?;
+        let edit = EditItem { item, title, presenter, report: new.report, minutes };
+        let (meeting, ()) = self.change(actor, (id, seen), Action::ManageMeeting, "meeting.agenda_item_changed", edit).await?;
+        Ok(meeting)
+    }
+
+    /// Moves an agenda item to position `to` (1 for the first).
+    pub async fn move_agenda_item(
+        &self,
+        actor: &Actor,
+        (id, seen): (MeetingId, Option<u32>),
+        item: AgendaItemId,
+        to: u32,
+    ) -> Result<Meeting, AppError> {
+        let (meeting, ()) =
+            self.change(actor, (id, seen), Action::ManageMeeting, "meeting.agenda_item_moved", MoveItem { item, to }).await?;
+        Ok(meeting)
+    }
+
+    /// Removes an agenda item that has no opinions under it.
+    pub async fn remove_agenda_item(
+        &self,
+        actor: &Actor,
+        (id, seen): (MeetingId, Option<u32>),
+        item: AgendaItemId,
+    ) -> Result<Meeting, AppError> {
+        let (meeting, ()) =
+            self.change(actor, (id, seen), Action::ManageMeeting, "meeting.agenda_item_removed", RemoveItem(item)).await?;
+        Ok(meeting)
+    }
+
+    /// Calls off a meeting not yet held, with the reason its guests are told.
+    pub async fn cancel_meeting(&self, actor: &Actor, (id, seen): (MeetingId, Option<u32>), reason: &str) -> Result<Meeting, AppError> {
+        let reason = text("reason", reason)?;
+        let cancellation = Cancellation { reason, by: actor.user, at: self.now() };
+        let (meeting, ()) = self.change(actor, (id, seen), Action::ManageMeeting, "meeting.cancelled", Cancel(cancellation)).await?;
+        Ok(meeting)
+    }
+
+    /// Puts in the outbox the invitations, updates and cancellations a
+    /// change calls for, each with the meeting as it now is, in the same
+    /// unit of work as the change.
+    async fn send_calendar_notices(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        meeting: &Meeting,
+        notices: &CalendarNotices,
+    ) -> Result<(), AppError> {
+        if notices.is_empty() {
+            return Ok(());
+        }
+        let committee = uow.find_committee(meeting.committee).await?.map(|c| c.name.to_string()).unwrap_or_default();
+        let presiding = uow.find_user(meeting.presiding).await?.map(|u| u.name.to_string()).unwrap_or_default();
+        let bodies: HashMap<BodyId, String> = uow.list_bodies().await?.into_iter().map(|b| (b.id, b.name.to_string())).collect();
+        let payload = |reason: Option<String>| MeetingNoticeV1 {
+            meeting: meeting.id,
+            sequence: meeting.sequence,
+            title: meeting.title.to_string(),
+            committee: committee.clone(),
+            starts_at: meeting.starts_at,
+            ends_at: meeting.ends_at,
+            place: meeting.place.to_string(),
+            presiding: presiding.clone(),
+            agenda: meeting
+                .agenda
+                .iter()
+                .map(|a| AgendaLineV1 {
+                    title: a.title.to_string(),
+                    presenter: bodies.get(&a.presenter).cloned().unwrap_or_default(),
+                    minutes_allotted: a.minutes_allotted,
+                })
+                .collect(),
+            reason,
+        };
+        let whole = payload(None);
+        // The whole meeting called off: each guest is told why. Someone only
+        // taken off the list is told no reason (it is not theirs to know).
+        let cancelled = match &meeting.cancellation {
+            Some(c) if meeting.status == MeetingStatus::Cancelled => payload(Some(c.reason.to_string())),
+            _ => whole.clone(),
+        };
+        let mut messages = Vec::new();
+        for (mail, people, payload) in [
+            (CalendarMail::Invited, &notices.invited, &whole),
+            (CalendarMail::Updated, &notices.updated, &whole),
+            (CalendarMail::Cancelled, &notices.cancelled, &cancelled),
+        ] {
+            messages.extend(people.iter().map(|p| self.outbox_message(*p, mail.notice(payload.clone()))));
+        }
+        uow.enqueue_all(&messages).await?;
+        Ok(())
     }
 
     /// Records the attendance of each person listed; `seen` as for
@@ -452,14 +570,21 @@ impl App {
     pub async fn export_ics(&self, actor: &Actor, id: MeetingId) -> Result<Download, AppError> {
         let (meeting, record) = self.meeting_record(actor, id).await?;
         let agenda: Vec<String> = record.agenda.iter().enumerate().map(|(i, a)| format!("{}. {} ({})", i + 1, a.title, a.presenter)).collect();
+        // The same UID and SEQUENCE as the invitations, so a download and
+        // a mailed invitation are one event in a calendar; a cancelled
+        // meeting downloads as its cancellation.
         let event = CalendarEvent {
-            uid: format!("{}@gopy", meeting.id),
-            stamp: meeting.created_at,
+            uid: gopy_domain::calendar_uid(meeting.id),
+            sequence: meeting.sequence,
+            method: if meeting.status == MeetingStatus::Cancelled { CalendarMethod::Cancel } else { CalendarMethod::Publish },
+            stamp: self.now(),
             starts_at: meeting.starts_at,
             ends_at: meeting.ends_at,
             summary: format!("{} – {}", record.committee, meeting.title),
             location: meeting.place.to_string(),
             description: format!("Chủ trì: {}\n{}", record.presiding, agenda.join("\n")),
+            organizer: None,
+            attendee: None,
         };
         Ok(Download {
             file_name: file_name(&[meeting.title.as_str()], "ics"),
@@ -703,6 +828,60 @@ struct FollowUp {
 }
 #[derive(Clone)]
 struct Approve(UserId);
+#[derive(Clone)]
+struct EditItem {
+    item: AgendaItemId,
+    title: Title,
+    presenter: BodyId,
+    report: Option<ReportId>,
+    minutes: u32,
+}
+#[derive(Clone)]
+struct MoveItem {
+    item: AgendaItemId,
+    to: u32,
+}
+#[derive(Clone)]
+struct RemoveItem(AgendaItemId);
+#[derive(Clone)]
+struct Cancel(Cancellation);
+
+impl AsyncChange<()> for EditItem {
+    async fn apply(self, _: &App, uow: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
+        if !uow.list_bodies().await?.iter().any(|b| b.id == self.presenter) {
+            return Err(AppError::invalid("presenter", InvalidReason::Missing));
+        }
+        let report = match self.report {
+            Some(r) => Some(uow.find_report(r).await?.ok_or_else(|| AppError::invalid("report", InvalidReason::Missing))?),
+            None => None,
+        };
+        meeting.change_agenda_item(self.item, self.title, self.presenter, report.as_ref(), self.minutes).map_err(refused)?;
+        meeting.fix_drafts(drafts_now(uow).await?);
+        Ok(((), json!({ "agenda_item": self.item, "report": self.report })))
+    }
+}
+
+impl AsyncChange<()> for MoveItem {
+    async fn apply(self, _: &App, _: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
+        meeting.move_agenda_item(self.item, self.to).map_err(refused)?;
+        Ok(((), json!({ "agenda_item": self.item, "to": self.to })))
+    }
+}
+
+impl AsyncChange<()> for RemoveItem {
+    async fn apply(self, _: &App, _: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
+        let item = meeting.remove_agenda_item(self.0).map_err(refused)?;
+        Ok(((), json!({ "agenda_item": item.id, "title": item.title })))
+    }
+}
+
+impl AsyncChange<()> for Cancel {
+    async fn apply(self, _: &App, _: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
+        let reason = self.0.reason.to_string();
+        meeting.cancel(self.0).map_err(refused)?;
+        Ok(((), json!({ "reason": reason })))
+    }
+}
 
 impl AsyncChange<()> for Attend {
     async fn apply(self, _: &App, uow: &mut dyn UnitOfWork, meeting: &mut Meeting) -> Result<((), serde_json::Value), AppError> {
@@ -837,6 +1016,8 @@ pub struct MeetingPage {
     pub agenda: Vec<AgendaRow>,
     pub actions: Vec<ActionRow>,
     pub may: MeetingPermissions,
+    /// Who called it off, when it was.
+    pub cancelled_by: Option<String>,
     /// Choices for the forms: bodies and active people by name, and the
     /// reports of the meeting's committee the viewer may read.
     pub bodies: Vec<gopy_domain::Body>,
@@ -845,10 +1026,16 @@ pub struct MeetingPage {
 }
 
 /// What the viewer may do on a meeting's page now.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MeetingPermissions {
     /// Change the agenda and attendance (until the minutes are approved).
     pub manage: bool,
+    /// Change the details (time, place, presiding person, invitations) and
+    /// edit, move or remove agenda items: until the minutes are approved,
+    /// never once the meeting is cancelled.
+    pub change: Offer,
+    /// Call the meeting off: only while it is planned.
+    pub cancel: Offer,
     pub mark_held: bool,
     pub approve: bool,
     pub write_minutes: bool,
@@ -974,16 +1161,22 @@ impl App {
 
         let resource = meeting_resource(&meeting);
         let allowed = |action| authorize(actor, action, resource).is_ok();
-        let approved = meeting.status == MeetingStatus::MinutesApproved;
-        let manage = allowed(Action::ManageMeeting) && !approved;
+        // Approved minutes and a cancelled meeting are both closed records.
+        let closed = matches!(meeting.status, MeetingStatus::MinutesApproved | MeetingStatus::Cancelled);
+        let in_state = |open: bool| (!open).then_some(WhyNot::MeetingState(meeting.status));
+        let change = Offer::by_role(allowed(Action::ManageMeeting)).unless(in_state(!closed));
+        let cancel = Offer::by_role(allowed(Action::ManageMeeting)).unless(in_state(meeting.status == MeetingStatus::Planned));
+        let manage = change.is_yes();
         let write = allowed(Action::WriteMinutes);
         let may = MeetingPermissions {
             manage,
+            change,
+            cancel,
             mark_held: manage && meeting.status == MeetingStatus::Planned,
             approve: allowed(Action::ApproveMinutes) && meeting.status == MeetingStatus::Held,
-            write_minutes: write && !approved,
-            conclude: allowed(Action::Conclude) && !approved,
-            follow_up: allowed(Action::FollowUpAction),
+            write_minutes: write && !closed,
+            conclude: allowed(Action::Conclude) && !closed,
+            follow_up: allowed(Action::FollowUpAction) && meeting.status != MeetingStatus::Cancelled,
         };
 
         let mut everyone = meeting.invited.clone();
@@ -1054,6 +1247,7 @@ impl App {
         let people = crate::organisation::people_by_name(&directory).into_iter().filter(|u| u.active).cloned().collect();
         Ok(MeetingPage {
             committee,
+            cancelled_by: meeting.cancellation.as_ref().map(|c| directory.name(c.by)),
             presiding: directory.name(meeting.presiding),
             attendees,
             agenda,

@@ -4,7 +4,7 @@
 //! 03/12/2026") instead of letting the person type into a form that will be
 //! refused.
 
-use gopy_domain::ReportStatus;
+use gopy_domain::{MeetingStatus, ReportStatus};
 use time::Date;
 
 /// One action, for one viewer, now.
@@ -31,6 +31,9 @@ pub enum WhyNot {
     NotLatest { latest: u32 },
     /// The report's state does not allow it.
     State(ReportStatus),
+    /// The meeting's state does not allow it (held, its minutes approved,
+    /// or cancelled).
+    MeetingState(MeetingStatus),
 }
 
 impl Offer {

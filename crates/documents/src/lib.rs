@@ -82,7 +82,7 @@ pub use docx::{
     CommentForm, FilledForm, FilledRow, FormError, FormIds, FormPassage, comment_form_docx, read_comment_form,
 };
 pub use error::{Detected, ExportError, ImportError};
-pub use calendar::{CalendarEvent, escape_text as escape_calendar_text, meeting_ics};
+pub use calendar::{CalendarEvent, CalendarMethod, CalendarPerson, meeting_ics};
 pub use markdown::{export_markdown, import_markdown};
 pub use minutes::{
     ActionLine, AgendaLine, AttendanceLine, DiscussionSection, MeetingRecord, conclusion_notice_docx, minutes_docx,

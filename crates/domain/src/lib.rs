@@ -37,7 +37,8 @@ pub use id::{
 };
 pub use meeting::{
     ActionDraft, ActionItem, ActionStatus, AgendaItem, Assignee, Attendance, Conclusion, ConclusionText, DraftAt, Meeting,
-    MeetingDetails, MeetingProblem, MeetingStatus, MinuteEntry, Presence,
+    MeetingDetails, MeetingProblem, MeetingStatus, MinuteEntry, Presence, CalendarMail, CalendarNotices, Cancellation,
+    calendar_uid,
 };
 pub use organisation::{
     TermDatesError, UnknownValue,
@@ -48,7 +49,8 @@ pub use comment::{
     DispositionProblem, Placement, WithdrawalProblem,
 };
 pub use notice::{
-    AccountLinkV1, ActionReminderV1, AnswersOwedV1, CommentV1, ConsultationRequestedV1, Notice, NoticeKind, ReportStepV1, RoundClosingV1, UnreadableNotice,
+    AccountLinkV1, ActionReminderV1, AgendaLineV1, AnswersOwedV1, CommentV1, ConsultationRequestedV1, MeetingNoticeV1, Notice,
+    NoticeKind, ReportStepV1, RoundClosingV1, UnreadableNotice,
 };
 pub use outbox::{Delivery, MailRecord, MailStatus, OutboxMessage};
 pub use report::{Approval, Drafter, Report, ReportKind, ReportStatus, TeamProblem, Title, Version, VersionSource, VersionSummary};

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime, UtcOffset};
 
 use crate::comment::CommentText;
+use crate::notice::{MeetingNoticeV1, Notice, NoticeKind};
 use crate::report::{Report, Title};
 use crate::text::TextError;
 use crate::{ActionItemId, AgendaItemId, BodyId, CommentId, CommitteeId, MeetingId, MinuteEntryId, ReportId, UserId};
@@ -28,12 +29,22 @@ pub enum MeetingStatus {
     Held,
     /// The minutes are approved and no longer change; follow-up goes on.
     MinutesApproved,
+    /// Called off before it was held, with a reason; nothing changes after.
+    Cancelled,
 }
 
 crate::organisation::stored_as_snake_case!(
     MeetingStatus, "meeting status",
-    Planned => "planned", Held => "held", MinutesApproved => "minutes_approved",
+    Planned => "planned", Held => "held", MinutesApproved => "minutes_approved", Cancelled => "cancelled",
 );
+
+/// Why and by whom a planned meeting was called off.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    pub reason: CommentText,
+    pub by: UserId,
+    pub at: OffsetDateTime,
+}
 
 /// Whether an invited person came.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,6 +229,12 @@ pub enum MeetingProblem {
     AttendanceIncomplete,
     #[error("an agenda item needs some time allotted, at most a day")]
     TimeAllotted,
+    #[error("the meeting was cancelled and can no longer be changed")]
+    Cancelled,
+    #[error("only a meeting not yet held can be cancelled")]
+    NotCancellable,
+    #[error("opinions are recorded under this agenda item, so it cannot be removed")]
+    AgendaItemHasMinutes,
 }
 
 /// The details that set up a meeting, or change it before its minutes are approved.
@@ -257,6 +274,92 @@ pub struct Meeting {
     /// made on an older reading is refused instead of undoing the newer.
     #[serde(default)]
     pub revision: u32,
+    /// The iCalendar SEQUENCE of the meeting's invitations: raised each
+    /// time what a calendar shows of it (title, time, place, agenda) changes
+    /// while it is planned, and when it is cancelled, so a calendar program
+    /// moves its one event instead of adding another.
+    #[serde(default)]
+    pub sequence: u32,
+    /// Set when it was cancelled.
+    #[serde(default)]
+    pub cancellation: Option<Cancellation>,
+}
+
+/// Who hears of a change to a planned meeting, and how: the invitation
+/// mails a change causes, worked out by [`Meeting::calendar_notices`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CalendarNotices {
+    /// Newly invited (or newly presiding): an invitation at the current sequence.
+    pub invited: Vec<UserId>,
+    /// Already invited, and what their calendar shows changed: an update.
+    pub updated: Vec<UserId>,
+    /// No longer invited, or everyone when it is cancelled: a cancellation.
+    pub cancelled: Vec<UserId>,
+}
+
+impl CalendarNotices {
+    pub fn is_empty(&self) -> bool {
+        self.invited.is_empty() && self.updated.is_empty() && self.cancelled.is_empty()
+    }
+}
+
+/// The three calendar mails of a meeting, each an outbox kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarMail {
+    /// `meeting.invited`: METHOD:REQUEST, to someone new to the meeting.
+    Invited,
+    /// `meeting.updated`: METHOD:REQUEST at a higher SEQUENCE.
+    Updated,
+    /// `meeting.cancelled`: METHOD:CANCEL, same UID.
+    Cancelled,
+}
+
+impl CalendarMail {
+    pub const ALL: [CalendarMail; 3] = [Self::Invited, Self::Updated, Self::Cancelled];
+
+    /// The outbox kind, which names the mail's templates.
+    pub fn kind(self) -> &'static str {
+        self.notice_kind().as_str()
+    }
+
+    pub fn notice_kind(self) -> NoticeKind {
+        match self {
+            Self::Invited => NoticeKind::MeetingInvited,
+            Self::Updated => NoticeKind::MeetingUpdated,
+            Self::Cancelled => NoticeKind::MeetingCancelled,
+        }
+    }
+
+    pub fn from_kind(kind: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.kind() == kind)
+    }
+
+    /// The outbox notice of this mail.
+    pub fn notice(self, payload: MeetingNoticeV1) -> Notice {
+        match self {
+            Self::Invited => Notice::MeetingInvited(payload),
+            Self::Updated => Notice::MeetingUpdated(payload),
+            Self::Cancelled => Notice::MeetingCancelled(payload),
+        }
+    }
+
+    /// Which calendar mail `notice` is, with its payload; `None` for any
+    /// other notice.
+    pub fn of(notice: &Notice) -> Option<(Self, &MeetingNoticeV1)> {
+        match notice {
+            Notice::MeetingInvited(m) => Some((Self::Invited, m)),
+            Notice::MeetingUpdated(m) => Some((Self::Updated, m)),
+            Notice::MeetingCancelled(m) => Some((Self::Cancelled, m)),
+            _ => None,
+        }
+    }
+}
+
+/// The UID of a meeting's calendar event, the same in every invitation,
+/// update, cancellation and download.
+pub fn calendar_uid(meeting: MeetingId) -> String {
+    format!("{meeting}@gopy")
 }
 
 fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
@@ -298,13 +401,153 @@ impl Meeting {
             created_by: by,
             created_at: at,
             revision: 0,
+            sequence: 0,
+            cancellation: None,
         };
         meeting.change_details(details)?;
         Ok(meeting)
     }
 
     fn editable(&self) -> Result<(), MeetingProblem> {
-        if self.status == MeetingStatus::MinutesApproved { Err(MeetingProblem::MinutesApproved) } else { Ok(()) }
+        match self.status {
+            MeetingStatus::MinutesApproved => Err(MeetingProblem::MinutesApproved),
+            MeetingStatus::Cancelled => Err(MeetingProblem::Cancelled),
+            MeetingStatus::Planned | MeetingStatus::Held => Ok(()),
+        }
+    }
+
+    /// Who a calendar invitation goes to: the presiding person, then the
+    /// invited, each once.
+    pub fn guests(&self) -> Vec<UserId> {
+        let mut all = vec![self.presiding];
+        all.extend(self.invited.iter().copied());
+        dedup(&all)
+    }
+
+    /// Whether what a calendar shows of the meeting differs from `before`:
+    /// its title, time, place or agenda (items, their order, presenters
+    /// and time allotted).
+    pub fn shows_differently(&self, before: &Meeting) -> bool {
+        let agenda = |m: &Meeting| -> Vec<(Title, BodyId, u32)> {
+            m.agenda.iter().map(|a| (a.title.clone(), a.presenter, a.minutes_allotted)).collect()
+        };
+        self.title != before.title
+            || self.starts_at != before.starts_at
+            || self.ends_at != before.ends_at
+            || self.place != before.place
+            || agenda(self) != agenda(before)
+    }
+
+    /// The invitation mails a change from `before` to `self` calls for,
+    /// raising the sequence when an update or cancellation goes out. Only
+    /// a planned meeting (or one just cancelled) sends any: once held, its
+    /// calendar entry is in the past and a change there is record-keeping.
+    pub fn calendar_notices(&mut self, before: &Meeting) -> CalendarNotices {
+        let was = before.guests();
+        let now = self.guests();
+        match (before.status, self.status) {
+            (MeetingStatus::Planned, MeetingStatus::Cancelled) => {
+                self.sequence = before.sequence + 1;
+                CalendarNotices { cancelled: was, ..CalendarNotices::default() }
+            }
+            (MeetingStatus::Planned, MeetingStatus::Planned) => {
+                let mut notices = CalendarNotices {
+                    invited: now.iter().copied().filter(|p| !was.contains(p)).collect(),
+                    cancelled: was.iter().copied().filter(|p| !now.contains(p)).collect(),
+                    updated: Vec::new(),
+                };
+                if self.shows_differently(before) {
+                    self.sequence = before.sequence + 1;
+                    notices.updated = now.iter().copied().filter(|p| was.contains(p)).collect();
+                } else if !notices.cancelled.is_empty() {
+                    // A cancellation must carry a sequence above the one the
+                    // person last had, or their calendar ignores it.
+                    self.sequence = before.sequence + 1;
+                }
+                notices
+            }
+            _ => CalendarNotices::default(),
+        }
+    }
+
+    /// Planned → cancelled, with the reason given.
+    pub fn cancel(&mut self, cancellation: Cancellation) -> Result<(), MeetingProblem> {
+        match self.status {
+            MeetingStatus::Planned => {
+                self.status = MeetingStatus::Cancelled;
+                self.cancellation = Some(cancellation);
+                Ok(())
+            }
+            MeetingStatus::Cancelled => Err(MeetingProblem::Cancelled),
+            MeetingStatus::Held | MeetingStatus::MinutesApproved => Err(MeetingProblem::NotCancellable),
+        }
+    }
+
+    /// Changes one agenda item in place; the version and round it is about
+    /// are worked out again when its draft changes.
+    pub fn change_agenda_item(
+        &mut self,
+        id: AgendaItemId,
+        title: Title,
+        presenter: BodyId,
+        report: Option<&Report>,
+        minutes_allotted: u32,
+    ) -> Result<&AgendaItem, MeetingProblem> {
+        self.editable()?;
+        let index = self.agenda.iter().position(|a| a.id == id).ok_or(MeetingProblem::NoSuchAgendaItem)?;
+        Self::check_item(self.committee, report, minutes_allotted)?;
+        let item = &mut self.agenda[index];
+        let report = report.map(|r| r.id);
+        if item.report != report {
+            item.about = DraftAt::default();
+        }
+        item.title = title;
+        item.presenter = presenter;
+        item.report = report;
+        item.minutes_allotted = minutes_allotted;
+        Ok(&self.agenda[index])
+    }
+
+    /// Moves an agenda item to `to` (1 for the first; past the end is the
+    /// end) and numbers the agenda again.
+    pub fn move_agenda_item(&mut self, id: AgendaItemId, to: u32) -> Result<(), MeetingProblem> {
+        self.editable()?;
+        let from = self.agenda.iter().position(|a| a.id == id).ok_or(MeetingProblem::NoSuchAgendaItem)?;
+        let item = self.agenda.remove(from);
+        let to = (to.max(1) as usize - 1).min(self.agenda.len());
+        self.agenda.insert(to, item);
+        self.renumber();
+        Ok(())
+    }
+
+    /// Removes an agenda item no opinion is recorded under.
+    pub fn remove_agenda_item(&mut self, id: AgendaItemId) -> Result<AgendaItem, MeetingProblem> {
+        self.editable()?;
+        let index = self.agenda.iter().position(|a| a.id == id).ok_or(MeetingProblem::NoSuchAgendaItem)?;
+        if self.minutes.iter().any(|m| m.agenda_item == id) {
+            return Err(MeetingProblem::AgendaItemHasMinutes);
+        }
+        let item = self.agenda.remove(index);
+        self.renumber();
+        Ok(item)
+    }
+
+    fn renumber(&mut self) {
+        for (i, item) in self.agenda.iter_mut().enumerate() {
+            item.position = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        }
+    }
+
+    fn check_item(committee: CommitteeId, report: Option<&Report>, minutes_allotted: u32) -> Result<(), MeetingProblem> {
+        if let Some(report) = report
+            && report.committee != committee
+        {
+            return Err(MeetingProblem::ReportOfAnotherCommittee);
+        }
+        if minutes_allotted == 0 || minutes_allotted > 24 * 60 {
+            return Err(MeetingProblem::TimeAllotted);
+        }
+        Ok(())
     }
 
     /// Changes the title, times, place, presiding person and invitations.
@@ -333,14 +576,7 @@ impl Meeting {
         minutes_allotted: u32,
     ) -> Result<&AgendaItem, MeetingProblem> {
         self.editable()?;
-        if let Some(report) = report
-            && report.committee != self.committee
-        {
-            return Err(MeetingProblem::ReportOfAnotherCommittee);
-        }
-        if minutes_allotted == 0 || minutes_allotted > 24 * 60 {
-            return Err(MeetingProblem::TimeAllotted);
-        }
+        Self::check_item(self.committee, report, minutes_allotted)?;
         let position = self.agenda.iter().map(|a| a.position).max().unwrap_or(0) + 1;
         let index = self.agenda.len();
         self.agenda.push(AgendaItem { id, position, title, presenter, report: report.map(|r| r.id), minutes_allotted, about: DraftAt::default() });
@@ -390,6 +626,7 @@ impl Meeting {
             }
             MeetingStatus::Held => Err(MeetingProblem::AlreadyHeld),
             MeetingStatus::MinutesApproved => Err(MeetingProblem::MinutesApproved),
+            MeetingStatus::Cancelled => Err(MeetingProblem::Cancelled),
         }
     }
 
@@ -484,6 +721,7 @@ impl Meeting {
         match self.status {
             MeetingStatus::Planned => Err(MeetingProblem::NotHeld),
             MeetingStatus::MinutesApproved => Err(MeetingProblem::MinutesApproved),
+            MeetingStatus::Cancelled => Err(MeetingProblem::Cancelled),
             MeetingStatus::Held => {
                 self.status = MeetingStatus::MinutesApproved;
                 self.approved_by = Some(by);
@@ -648,6 +886,117 @@ mod tests {
         assert_eq!(m.opinion_to_comment(MinuteEntryId::from_uuid(id(30))).map(|(_, r)| r), Ok(ours.id));
         m.link_comment(MinuteEntryId::from_uuid(id(30)), CommentId::from_uuid(id(40))).expect("linked");
         assert_eq!(m.link_comment(MinuteEntryId::from_uuid(id(30)), CommentId::from_uuid(id(41))), Err(MeetingProblem::AlreadyAComment));
+    }
+
+    fn agenda_of_three() -> Meeting {
+        let mut m = meeting();
+        let body = BodyId::from_uuid(id(50));
+        for (n, title) in [(11, "Một"), (12, "Hai"), (13, "Ba")] {
+            m.add_agenda_item(AgendaItemId::from_uuid(id(n)), Title::parse(title).expect("t"), body, None, 20).expect("added");
+        }
+        m
+    }
+
+    fn titles(m: &Meeting) -> Vec<(u32, String)> {
+        m.agenda.iter().map(|a| (a.position, a.title.to_string())).collect()
+    }
+
+    #[test]
+    fn agenda_items_are_moved_changed_and_removed_and_numbered_again() {
+        let mut m = agenda_of_three();
+        m.move_agenda_item(AgendaItemId::from_uuid(id(13)), 1).expect("moved");
+        assert_eq!(titles(&m), vec![(1, "Ba".into()), (2, "Một".into()), (3, "Hai".into())]);
+        m.move_agenda_item(AgendaItemId::from_uuid(id(13)), 99).expect("moved to the end");
+        assert_eq!(titles(&m), vec![(1, "Một".into()), (2, "Hai".into()), (3, "Ba".into())]);
+        let changed = m
+            .change_agenda_item(AgendaItemId::from_uuid(id(12)), Title::parse("Hai (sửa)").expect("t"), BodyId::from_uuid(id(51)), None, 45)
+            .expect("changed");
+        assert_eq!((changed.position, changed.minutes_allotted), (2, 45));
+        assert_eq!(
+            m.change_agenda_item(AgendaItemId::from_uuid(id(12)), Title::parse("x").expect("t"), BodyId::from_uuid(id(51)), Some(&report(200)), 45).map(|_| ()),
+            Err(MeetingProblem::ReportOfAnotherCommittee)
+        );
+        m.remove_agenda_item(AgendaItemId::from_uuid(id(11))).expect("removed");
+        assert_eq!(titles(&m), vec![(1, "Hai (sửa)".into()), (2, "Ba".into())]);
+        assert_eq!(m.remove_agenda_item(AgendaItemId::from_uuid(id(11))).map(|_| ()), Err(MeetingProblem::NoSuchAgendaItem));
+        // An item opinions were recorded under stays: the minutes name it.
+        m.record_opinion(MinuteEntry {
+            id: MinuteEntryId::from_uuid(id(30)),
+            agenda_item: AgendaItemId::from_uuid(id(13)),
+            speaker: UserId::from_uuid(id(5)),
+            summary: text("Ý kiến"),
+            comment: None,
+            recorded_by: UserId::from_uuid(id(2)),
+            recorded_at: OffsetDateTime::UNIX_EPOCH,
+        })
+        .expect("recorded");
+        assert_eq!(m.remove_agenda_item(AgendaItemId::from_uuid(id(13))).map(|_| ()), Err(MeetingProblem::AgendaItemHasMinutes));
+    }
+
+    #[test]
+    fn a_move_updates_everyone_with_a_higher_sequence_and_a_new_guest_is_invited() {
+        let before = agenda_of_three();
+        let guests = before.guests();
+        assert_eq!(guests, vec![UserId::from_uuid(id(3)), UserId::from_uuid(id(5))], "the presiding person first, each once");
+
+        // Only the list changes: the newcomer is invited, nobody else hears.
+        let mut m = before.clone();
+        let mut d = details();
+        d.invited.push(UserId::from_uuid(id(6)));
+        m.change_details(d).expect("changed");
+        let notices = m.calendar_notices(&before);
+        assert_eq!(notices, CalendarNotices { invited: vec![UserId::from_uuid(id(6))], ..CalendarNotices::default() });
+        assert_eq!(m.sequence, 0);
+
+        // Moved an hour later: an update to everyone, the sequence raised.
+        let before = m.clone();
+        let mut d = details();
+        d.starts_at += time::Duration::hours(1);
+        d.ends_at += time::Duration::hours(1);
+        d.invited = vec![UserId::from_uuid(id(6))];
+        m.change_details(d).expect("moved");
+        let notices = m.calendar_notices(&before);
+        assert_eq!(notices.updated, vec![UserId::from_uuid(id(3)), UserId::from_uuid(id(6))]);
+        assert_eq!(notices.cancelled, vec![UserId::from_uuid(id(5))], "taken off the list: a cancellation");
+        assert_eq!(m.sequence, 1);
+
+        // The agenda reordered: an update too.
+        let before = m.clone();
+        m.move_agenda_item(AgendaItemId::from_uuid(id(12)), 1).expect("moved");
+        assert_eq!(m.calendar_notices(&before).updated.len(), 2);
+        assert_eq!(m.sequence, 2);
+
+        // Cancelled: everyone hears, at a sequence above the last.
+        let before = m.clone();
+        m.cancel(Cancellation { reason: text("Trùng lịch"), by: UserId::from_uuid(id(2)), at: OffsetDateTime::UNIX_EPOCH }).expect("cancelled");
+        let notices = m.calendar_notices(&before);
+        assert_eq!(notices.cancelled, vec![UserId::from_uuid(id(3)), UserId::from_uuid(id(6))]);
+        assert_eq!(m.sequence, 3);
+        assert_eq!(m.change_details(details()), Err(MeetingProblem::Cancelled), "nothing changes after");
+        assert_eq!(m.cancel(Cancellation { reason: text("x"), by: UserId::from_uuid(id(2)), at: OffsetDateTime::UNIX_EPOCH }), Err(MeetingProblem::Cancelled));
+    }
+
+    #[test]
+    fn a_held_meeting_cannot_be_cancelled_and_its_changes_send_nothing() {
+        let mut m = agenda_of_three();
+        m.mark_held().expect("held");
+        let before = m.clone();
+        let mut d = details();
+        d.place = Title::parse("Hội trường lớn").expect("place");
+        m.change_details(d).expect("changed");
+        assert!(m.calendar_notices(&before).is_empty());
+        assert_eq!(m.sequence, 0);
+        let cancel = Cancellation { reason: text("x"), by: UserId::from_uuid(id(2)), at: OffsetDateTime::UNIX_EPOCH };
+        assert_eq!(m.cancel(cancel), Err(MeetingProblem::NotCancellable));
+    }
+
+    #[test]
+    fn calendar_mails_read_back_their_kinds() {
+        for mail in CalendarMail::ALL {
+            assert_eq!(CalendarMail::from_kind(mail.kind()), Some(mail));
+        }
+        assert_eq!(CalendarMail::from_kind("invitation"), None);
+        assert_eq!(CalendarMail::Updated.kind(), "meeting.updated");
     }
 
     #[test]

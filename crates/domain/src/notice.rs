@@ -106,12 +106,47 @@ pub struct ConsultationRequestedV1 {
     pub silence_agrees: bool,
 }
 
+/// One line of the agenda as an invitation lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgendaLineV1 {
+    pub title: String,
+    /// The presenting body's name.
+    pub presenter: String,
+    pub minutes_allotted: u32,
+}
+
+/// The payload of a meeting's invitation, update or cancellation: the
+/// meeting as the change left it, names resolved, so the mail and its
+/// `.ics` say what was true when it was sent. The notifier builds the link
+/// from the id and the `.ics` from the rest, for each recipient.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingNoticeV1 {
+    pub meeting: MeetingId,
+    /// The SEQUENCE the `.ics` carries; the UID is the meeting's.
+    pub sequence: u32,
+    pub title: String,
+    pub committee: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub starts_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub ends_at: OffsetDateTime,
+    pub place: String,
+    pub presiding: String,
+    pub agenda: Vec<AgendaLineV1>,
+    /// Why it was cancelled, on a cancellation of the whole meeting
+    /// (absent when only the recipient was taken off the list).
+    pub reason: Option<String>,
+}
+
 /// Whether a person may choose how a kind reaches them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Choice {
     /// At once, hourly, daily or not at all, as the person chose.
     Chosen,
-    /// Always at once: without it nobody could sign in.
+    /// Always at once: without it nobody could sign in, or (a meeting's
+    /// invitation, update or cancellation) it is the meeting's convocation
+    /// (giấy mời), and a calendar that missed an update would keep the old
+    /// time or place, which is worse than no entry at all.
     AlwaysSent,
 }
 
@@ -199,6 +234,12 @@ notices! {
     AnswersOwed(AnswersOwedV1, v 1) = "reminder.answers_owed", Chosen;
     /// To a consulted body's people: the draft awaits the body's opinion.
     ConsultationRequested(ConsultationRequestedV1, v 1) = "consultation.requested", Chosen;
+    /// To a meeting's guests: an invitation with its `.ics` (METHOD:REQUEST).
+    MeetingInvited(MeetingNoticeV1, v 1) = "meeting.invited", AlwaysSent;
+    /// Its time, place or agenda changed: the same UID at a higher SEQUENCE.
+    MeetingUpdated(MeetingNoticeV1, v 1) = "meeting.updated", AlwaysSent;
+    /// Called off, or the guest taken off the list: METHOD:CANCEL.
+    MeetingCancelled(MeetingNoticeV1, v 1) = "meeting.cancelled", AlwaysSent;
 }
 
 impl NoticeKind {
@@ -283,7 +324,7 @@ mod tests {
     #[test]
     fn an_unknown_kind_or_version_is_unreadable_not_guessed() {
         let stored = Notice::CommentPosted(comment()).payload();
-        assert!(Notice::from_stored("meeting.invited", &stored).is_err());
+        assert!(Notice::from_stored("meeting.minutes_ready", &stored).is_err());
         let mut old = stored.clone();
         old["v"] = Value::from(0);
         assert!(Notice::from_stored("comment.posted", &old).is_err());
@@ -310,5 +351,7 @@ mod tests {
         assert_eq!(NoticeKind::CommentPosted.delivery(Some(Delivery::Off)), Delivery::Off);
         assert_eq!(NoticeKind::CommentPosted.delivery(None), Delivery::AtOnce);
         assert!(!NoticeKind::choosable().any(|k| k == NoticeKind::Invitation));
+        assert_eq!(NoticeKind::MeetingUpdated.delivery(Some(Delivery::Off)), Delivery::AtOnce, "a calendar update always goes");
+        assert!(!NoticeKind::choosable().any(|k| k.as_str().starts_with("meeting.")));
     }
 }

@@ -13,6 +13,7 @@
 //! marking leaves rows whose lease runs out and which go again, under the
 //! same Message-ID, so a mail client can tell.
 
+pub mod calendar;
 pub mod render;
 pub mod transport;
 
@@ -25,12 +26,14 @@ use gopy_app::{Claim, ClaimedMail, Clock, Store, StoreError};
 use gopy_domain::reminder::zone_offset;
 use gopy_domain::{Delivery, Language, Notice, OutboxMessageId, User, UserId};
 use lettre::Message;
+use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, MultiPart};
 use serde_json::json;
 use time::OffsetDateTime;
 use futures_util::StreamExt;
 use tokio::sync::watch;
 
+pub use calendar::Attachment;
 pub use render::{MailItem, RenderError, Rendered, Templates};
 pub use transport::{SendError, Transport, TransportError, check_smtp_url, redact_smtp_url};
 
@@ -273,6 +276,8 @@ impl Notifier {
             }
             let chosen = choices.get(&id);
             let mut digest = Vec::new();
+            // A meeting's calendar mails: alone, at once, one per meeting.
+            let mut meetings: Vec<(gopy_domain::MeetingId, Vec<ClaimedMail>)> = Vec::new();
             for row in rows {
                 let kind = match &row.message.notice {
                     Ok(notice) => notice.kind(),
@@ -281,6 +286,13 @@ impl Notifier {
                         continue;
                     }
                 };
+                if let Some(meeting) = calendar::meeting_of(&row) {
+                    match meetings.iter_mut().find(|(m, _)| *m == meeting) {
+                        Some((_, same)) => same.push(row),
+                        None => meetings.push((meeting, vec![row])),
+                    }
+                    continue;
+                }
                 let delivery = kind.delivery(chosen.and_then(|c| c.get(kind.as_str())).copied());
                 match delivery {
                     Delivery::Off => skipped.push(row.message.id),
@@ -294,6 +306,7 @@ impl Notifier {
                     },
                 }
             }
+            outgoing.extend(meetings.into_iter().map(|(_, rows)| Outgoing { recipient: recipient.clone(), rows }));
             if !digest.is_empty() {
                 outgoing.push(Outgoing { recipient, rows: digest });
             }
@@ -446,6 +459,17 @@ impl Notifier {
         now: OffsetDateTime,
     ) -> Result<Message, NotifierError> {
         let recipient = &mail.recipient;
+        let common = json!({ "recipient_name": recipient.name.as_str(), "account_link": self.link("/account") });
+        if mail.rows.iter().all(|r| calendar::meeting_of(r).is_some()) {
+            let organizer = gopy_documents::CalendarPerson {
+                name: self.from.name.clone().unwrap_or_else(|| "Gopy".to_owned()),
+                email: self.from.email.to_string(),
+            };
+            let (item, attachment) = calendar::compose(&mail.rows, recipient, organizer, &self.settings.public_url)?;
+            let rendered = self.templates.render(&[item], recipient.language, &common)?;
+            let (name, address) = (recipient.name.as_str(), recipient.email.as_str());
+            return build_message(&self.from, name, address, rendered, message_id, now, Some(attachment));
+        }
         let items: Vec<MailItem> = mail
             .rows
             .iter()
@@ -459,9 +483,8 @@ impl Notifier {
                 mail_item(&self.settings.public_url, notice, recipient.name.as_str(), author_name)
             })
             .collect();
-        let common = json!({ "recipient_name": recipient.name.as_str(), "account_link": self.link("/account") });
         let rendered = self.templates.render(&items, recipient.language, &common)?;
-        build_message(&self.from, recipient.name.as_str(), recipient.email.as_str(), rendered, message_id, now)
+        build_message(&self.from, recipient.name.as_str(), recipient.email.as_str(), rendered, message_id, now, None)
     }
 
 }
@@ -476,7 +499,8 @@ fn pause_after_failures(poll_interval: Duration, failed_rounds: u32) -> Duration
 /// that came back within half a minute.
 const MAX_FAILURE_PAUSE: Duration = Duration::from_secs(30);
 
-/// A multipart mail (plain text and HTML) from `from` to `address`.
+/// A multipart mail (plain text and HTML, and the attachment if any) from
+/// `from` to `address`.
 fn build_message(
     from: &Mailbox,
     name: &str,
@@ -484,15 +508,27 @@ fn build_message(
     rendered: Rendered,
     message_id: &str,
     now: OffsetDateTime,
+    attachment: Option<Attachment>,
 ) -> Result<Message, NotifierError> {
     let email = address.parse().map_err(|_| NotifierError::BadAddress(address.to_owned()))?;
+    let body = MultiPart::alternative_plain_html(rendered.text, rendered.html);
+    let body = match attachment {
+        None => body,
+        Some(file) => {
+            let content_type = ContentType::parse(&file.content_type)
+                .map_err(|e| NotifierError::Build(format!("content type {:?}: {e}", file.content_type)))?;
+            MultiPart::mixed()
+                .multipart(body)
+                .singlepart(lettre::message::Attachment::new(file.file_name).body(file.bytes, content_type))
+        }
+    };
     Message::builder()
         .from(from.clone())
         .to(Mailbox::new((!name.is_empty()).then(|| name.to_owned()), email))
         .subject(rendered.subject)
         .message_id(Some(message_id.to_owned()))
         .date(SystemTime::from(now))
-        .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
+        .multipart(body)
         .map_err(|e| NotifierError::Build(e.to_string()))
 }
 
@@ -508,7 +544,7 @@ pub async fn send_test_email(settings: &MailSettings, to: &str, language: Langua
     let rendered = Rendered { subject: subject.to_owned(), text: format!("{body}\n"), html: format!("<p>{body}</p>\n") };
     let stem = format!("test-{}", uuid::Uuid::new_v4().simple());
     let message_id = format!("<{stem}@{}>", from.email.domain());
-    let message = build_message(&from, "", to, rendered, &message_id, OffsetDateTime::now_utc())?;
+    let message = build_message(&from, "", to, rendered, &message_id, OffsetDateTime::now_utc(), None)?;
     transport.send(&message, &stem).await?;
     Ok(transport.describe())
 }
@@ -525,7 +561,7 @@ struct Sent {
 }
 
 /// The person a notice is about (a comment's author), when it names one.
-fn link(public_url: &str, path: &str) -> String {
+pub(crate) fn link(public_url: &str, path: &str) -> String {
     format!("{}{path}", public_url.trim_end_matches('/'))
 }
 
@@ -554,6 +590,7 @@ pub fn path_of(notice: &Notice) -> String {
         Notice::AnswersOwed(r) => format!("/reports/{}/dispositions", r.report),
         Notice::ConsultationRequested(r) => format!("/reports/{}", r.report),
         Notice::ActionDue(a) | Notice::ActionOverdue(a) | Notice::ActionEscalated(a) => format!("/meetings/{}", a.meeting),
+        Notice::MeetingInvited(m) | Notice::MeetingUpdated(m) | Notice::MeetingCancelled(m) => format!("/meetings/{}", m.meeting),
     }
 }
 
@@ -590,6 +627,18 @@ mod tests {
             author: UserId::from_uuid(id(4)),
         };
         let step = ReportStepV1 { report: ReportId::from_uuid(id(1)), report_title: "Báo cáo sơ kết".to_owned(), reason: None };
+        let meeting = |reason| gopy_domain::MeetingNoticeV1 {
+            meeting: MeetingId::from_uuid(id(5)),
+            sequence: 1,
+            title: "Hội nghị Ban Thường vụ".to_owned(),
+            committee: "Ban Thường vụ Tỉnh ủy".to_owned(),
+            starts_at: time::macros::datetime!(2023-06-27 01:00 UTC),
+            ends_at: time::macros::datetime!(2023-06-27 04:30 UTC),
+            place: "Phòng họp số 1".to_owned(),
+            presiding: "Võ Bí Thư".to_owned(),
+            agenda: vec![gopy_domain::AgendaLineV1 { title: "Sơ kết".to_owned(), presenter: "Ban Tuyên giáo".to_owned(), minutes_allotted: 30 }],
+            reason,
+        };
         let action = ActionReminderV1 {
             meeting: MeetingId::from_uuid(id(5)),
             meeting_title: "Hội nghị Ban Thường vụ".to_owned(),
@@ -638,6 +687,9 @@ mod tests {
                 deadline: "07/07/2023 17:00".to_owned(),
                 silence_agrees: true,
             }),
+            NoticeKind::MeetingInvited => Notice::MeetingInvited(meeting(None)),
+            NoticeKind::MeetingUpdated => Notice::MeetingUpdated(meeting(None)),
+            NoticeKind::MeetingCancelled => Notice::MeetingCancelled(meeting(Some("Trùng lịch".to_owned()))),
         }
     }
 
@@ -650,6 +702,13 @@ mod tests {
             let expected = format!("https://gopy.test{}", path_of(&notice));
             let item = mail_item("https://gopy.test/", &notice, "Nguyễn Văn A", Some("Trần Ủy Viên".to_owned()));
             for language in [Language::Vi, Language::En] {
+                // A calendar mail is worded in the recipient's zone and language.
+                let item = match gopy_domain::CalendarMail::of(&notice) {
+                    Some((mail, payload)) => {
+                        calendar::mail_item(mail, payload, language, "Asia/Ho_Chi_Minh", "https://gopy.test/", "Nguyễn Văn A")
+                    }
+                    None => item.clone(),
+                };
                 let mail = templates.render(std::slice::from_ref(&item), language, &common).unwrap_or_else(|e| panic!("{kind}: {e}"));
                 assert!(mail.text.contains(&expected), "{kind} {language:?}: {}", mail.text);
             }

@@ -36,7 +36,7 @@ const KINDS: &[(&str, &str)] =
         "invitation", "password_reset", "comment.posted", "comment.replied", "comment.answered", "round.opened",
         "report.submitted", "report.approved", "report.returned", "reminder.round_closing", "reminder.action_due",
         "reminder.action_overdue", "reminder.action_escalated", "reminder.answers_owed", "consultation.requested",
-        "digest"
+        "meeting.invited", "meeting.updated", "meeting.cancelled", "digest"
     ];
 const LAYOUTS: &[(&str, &str)] =
     templates!["layout/vi/layout.txt", "layout/vi/layout.html", "layout/en/layout.txt", "layout/en/layout.html"];
@@ -241,6 +241,9 @@ mod tests {
             "weekday": "Thứ Ba", "deadline": "09/03/2027", "ballot": false, "meeting_title": "M", "action_text": "Làm",
             "assignees": "Văn phòng", "overdue_days": 3, "unanswered": 2, "round": 1, "body_name": "Ban Tổ chức",
             "silence_agrees": true,
+            "title": "Hội nghị", "committee": "Ban Thường vụ", "when": "Thứ Ba, 27/06/2023, 08:00–11:30 (GMT+7)",
+            "place": "Phòng họp 1", "presiding": "Chủ trì",
+            "agenda": [{ "title": "Sơ kết", "presenter": "Ban Tuyên giáo", "minutes_allotted": 30 }],
         });
         for kind in NoticeKind::ALL.iter().copied() {
             for language in [Language::Vi, Language::En] {

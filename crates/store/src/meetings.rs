@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use gopy_app::StoreError;
 use gopy_app::ports::MeetingStore;
 use gopy_domain::{
-    ActionItem, ActionItemId, AgendaItem, AgendaItemId, DraftAt, Assignee, Attendance, BodyId, CommentId, CommentText,
+    ActionItem, ActionItemId, AgendaItem, AgendaItemId, DraftAt, Assignee, Attendance, BodyId, Cancellation, CommentId, CommentText,
     CommitteeId, Conclusion, ConclusionText, Meeting, MeetingId, MinuteEntry, MinuteEntryId, Presence, ReportId,
     Title, UserId,
 };
@@ -226,6 +226,14 @@ fn assemble(row: meeting::Model, rows: &mut Rows) -> Result<Meeting, StoreError>
         created_by: UserId::from_uuid(row.created_by),
         created_at: row.created_at,
         revision: u32::try_from(row.revision).map_err(|e| corrupt("revision", e))?,
+        sequence: u32::try_from(row.sequence).map_err(|e| corrupt("sequence", e))?,
+        cancellation: match (row.cancel_reason, row.cancelled_by, row.cancelled_at) {
+            (None, _, _) => None,
+            (Some(reason), Some(by), Some(at)) => {
+                Some(Cancellation { reason: text("cancel_reason", &reason)?, by: UserId::from_uuid(by), at })
+            }
+            _ => return Err(corrupt("cancel_reason", "a cancellation without who made it and when")),
+        },
     })
 }
 
@@ -249,6 +257,10 @@ fn meeting_row(m: &Meeting) -> meeting::ActiveModel {
         created_at: Set(m.created_at),
         // Set by the write: where it is checked and moved on.
         revision: sea_orm::ActiveValue::NotSet,
+        sequence: Set(i32::try_from(m.sequence).unwrap_or(i32::MAX)),
+        cancel_reason: Set(m.cancellation.as_ref().map(|c| c.reason.to_string())),
+        cancelled_by: Set(m.cancellation.as_ref().map(|c| c.by.as_uuid())),
+        cancelled_at: Set(m.cancellation.as_ref().map(|c| c.at)),
     }
 }
 

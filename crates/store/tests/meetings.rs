@@ -233,3 +233,93 @@ on_both_engines! {
         assert!(ics.contains("DTSTART:20230627T010000Z\r\n"));
     }
 }
+
+/// The calendar mails waiting for `user`: (kind, sequence, reason), by sequence.
+async fn calendar_mails(db: &gopy_store::testing::TestDatabase, user: gopy_domain::UserId) -> Vec<(String, u64, Option<String>)> {
+    let mut uow = gopy_app::Store::begin(&db.store).await.expect("begin");
+    let all = uow.unsent_messages_to(user).await.expect("outbox");
+    let mut mails: Vec<(String, u64, Option<String>)> = all
+        .iter()
+        .filter_map(|m| m.notice.as_ref().ok().and_then(gopy_domain::CalendarMail::of))
+        .map(|(mail, notice)| (mail.kind().to_owned(), u64::from(notice.sequence), notice.reason.clone()))
+        .collect();
+    // The test clock stands still, so the order they were written in is the sequence's.
+    mails.sort_by_key(|m| m.1);
+    mails
+}
+
+on_both_engines! {
+    async fn a_meeting_changed_on_its_page_invites_updates_and_cancels_its_guests_under_one_sequence(db) {
+        let app = db.app_at(meeting_day() - Duration::days(7));
+        let Setting { s, office, meeting, .. } = setting(&app).await;
+        // Planned: the presiding chair and the invited member each get one invitation.
+        assert_eq!(calendar_mails(&db, s.chair.user).await, vec![("meeting.invited".into(), 0, None)]);
+        assert_eq!(calendar_mails(&db, s.member.user).await, vec![("meeting.invited".into(), 0, None)]);
+
+        // Two agenda items, then the second moved first, edited, and the first removed.
+        let item = |title: &str| NewAgendaItem { title: title.into(), presenter: Some(office.id), report: None, minutes_allotted: Some(30) };
+        let m = app.add_agenda_item(&s.secretariat, (meeting.id, None), item("Báo cáo sơ kết")).await.expect("first");
+        let m = app.add_agenda_item(&s.secretariat, (m.id, Some(m.revision)), item("Báo cáo kiểm điểm")).await.expect("second");
+        let (first, second) = (m.agenda[0].id, m.agenda[1].id);
+        let m = app.move_agenda_item(&s.secretariat, (m.id, Some(m.revision)), second, 1).await.expect("moved");
+        assert_eq!(m.agenda.iter().map(|a| (a.position, a.title.to_string())).collect::<Vec<_>>(), vec![(1, "Báo cáo kiểm điểm".into()), (2, "Báo cáo sơ kết".into())]);
+        let stale = app.move_agenda_item(&s.secretariat, (m.id, Some(m.revision - 1)), second, 2).await.expect_err("stale");
+        assert!(matches!(stale, AppError::Stale { .. }), "{stale:?}");
+        let m = app
+            .change_agenda_item(&s.secretariat, (m.id, Some(m.revision)), second, NewAgendaItem { minutes_allotted: Some(45), ..item("Kiểm điểm tập thể") })
+            .await
+            .expect("edited");
+        let refused = app
+            .change_agenda_item(&s.secretariat, (m.id, Some(m.revision)), second, NewAgendaItem { minutes_allotted: Some(0), ..item("x") })
+            .await
+            .expect_err("no time");
+        assert_eq!(rule(refused), Some(MeetingProblem::TimeAllotted));
+        let m = app.remove_agenda_item(&s.secretariat, (m.id, Some(m.revision)), first).await.expect("removed");
+        assert_eq!(m.agenda.len(), 1);
+        assert_eq!((m.agenda[0].position, m.agenda[0].minutes_allotted), (1, 45));
+        assert_eq!(m.sequence, 5, "two items added, one moved, one edited, one removed");
+
+        // Moved a day later, the member taken off the list, the office's head added.
+        let mut moved = new_meeting(&s);
+        moved.starts_at = moved.starts_at.map(|t| t + Duration::days(1));
+        moved.ends_at = moved.ends_at.map(|t| t + Duration::days(1));
+        moved.invited = vec![s.chair.user, s.lead.user];
+        let m = app.change_meeting(&s.secretariat, (m.id, Some(m.revision)), moved).await.expect("moved");
+        assert_eq!(m.sequence, 6);
+        let chair = calendar_mails(&db, s.chair.user).await;
+        assert_eq!(chair.len(), 7, "the invitation and six updates: {chair:?}");
+        assert_eq!(chair.last(), Some(&("meeting.updated".into(), 6, None)));
+        assert_eq!(calendar_mails(&db, s.member.user).await.last(), Some(&("meeting.cancelled".into(), 6, None)), "taken off the list: no reason told");
+        assert_eq!(calendar_mails(&db, s.lead.user).await, vec![("meeting.invited".into(), 6, None)]);
+
+        // Cancelled with a reason: everyone still invited hears it, once.
+        let refused = app.cancel_meeting(&s.secretariat, (m.id, Some(m.revision)), "  ").await.expect_err("a reason is needed");
+        assert!(matches!(refused, AppError::Invalid { field: "reason", .. }), "{refused:?}");
+        let m = app.cancel_meeting(&s.secretariat, (m.id, Some(m.revision)), "Trùng lịch hội nghị Trung ương").await.expect("cancelled");
+        assert_eq!((m.status, m.sequence), (MeetingStatus::Cancelled, 7));
+        let reason = Some("Trùng lịch hội nghị Trung ương".to_owned());
+        assert_eq!(calendar_mails(&db, s.lead.user).await.last(), Some(&("meeting.cancelled".into(), 7, reason.clone())));
+        assert_eq!(calendar_mails(&db, s.chair.user).await.last(), Some(&("meeting.cancelled".into(), 7, reason)));
+        assert_eq!(calendar_mails(&db, s.member.user).await.len(), 7, "no longer invited: nothing more");
+
+        // It reads back cancelled, and nothing changes it any more.
+        let stored = app.meeting_detail(&s.member, m.id).await.expect("read").meeting;
+        assert_eq!(stored, m);
+        assert_eq!(stored.cancellation.as_ref().map(|c| c.by), Some(s.secretariat.user));
+        let refused = app.add_agenda_item(&s.secretariat, (m.id, None), item("Thêm")).await.expect_err("cancelled");
+        assert_eq!(rule(refused), Some(MeetingProblem::Cancelled));
+        let refused = app.cancel_meeting(&s.secretariat, (m.id, None), "Lần nữa").await.expect_err("once");
+        assert_eq!(rule(refused), Some(MeetingProblem::Cancelled));
+        let page = app.meeting_page(&s.secretariat, m.id).await.expect("page");
+        assert!(!page.may.change.is_yes() && !page.may.manage && !page.may.mark_held);
+        assert_eq!(page.may.cancel.why_not(), Some(&gopy_app::WhyNot::MeetingState(MeetingStatus::Cancelled)));
+        // A member is not offered what the role does not allow, and not told why.
+        let page = app.meeting_page(&s.member, m.id).await.expect("page");
+        assert_eq!(page.may.change, gopy_app::Offer::No(gopy_app::WhyNot::Role));
+
+        // The download is the cancellation, under the same UID and sequence.
+        let ics = String::from_utf8(app.export_ics(&s.member, m.id).await.expect("ics").bytes).expect("utf-8");
+        assert!(ics.contains("METHOD:CANCEL") && ics.contains("SEQUENCE:7"), "{ics}");
+        assert!(ics.contains(&format!("UID:{}", gopy_domain::calendar_uid(m.id))), "{ics}");
+    }
+}

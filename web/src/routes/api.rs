@@ -37,6 +37,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::meetings::api::record_opinion, super::meetings::api::opinion_to_comment, super::meetings::api::conclude,
         super::meetings::api::assign_action, super::meetings::api::follow_up_action, super::meetings::api::list_action_items,
         super::admin::holidays::api_holidays, super::admin::holidays::api_add_holiday, super::admin::holidays::api_remove_holiday,
+        super::meetings::api::change_agenda_item, super::meetings::api::remove_agenda_item, super::meetings::api::cancel_meeting,
     ),
     components(schemas(
         ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
@@ -64,6 +65,8 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::meetings::api::AgendaItemRequest, super::meetings::api::OpinionRequest, super::meetings::api::ConclusionRequest,
         super::meetings::api::ActionRequest, super::meetings::api::FollowUpRequest,
         super::admin::holidays::HolidayRequest, super::admin::holidays::HolidayResponse,
+        super::meetings::api::AgendaItemChangeRequest, super::meetings::api::CancellationRequest,
+        super::meetings::api::CancellationResponse,
     )),
     modifiers(&BearerAuth, &CommonRefusals),
 )]

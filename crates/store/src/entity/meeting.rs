@@ -23,6 +23,11 @@ pub struct Model {
     pub created_at: TimeDateTimeWithTimeZone,
     /// Moves on by one with every change; see the migration `revisions`.
     pub revision: i32,
+    /// The iCalendar SEQUENCE of its invitations; see the migration `meeting_invitations`.
+    pub sequence: i32,
+    pub cancel_reason: Option<String>,
+    pub cancelled_by: Option<Uuid>,
+    pub cancelled_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,7 +5,8 @@
 //! - `GET/POST /api/v1/meetings`, `GET/PATCH /api/v1/meetings/{id}`
 //!   (PATCH changes the details and moves the status: `held`,
 //!   `minutes_approved`);
-//! - `POST …/agenda`, `PUT …/attendance`, `POST …/minutes`,
+//! - `POST …/agenda`, `PATCH/DELETE …/agenda/{item}` (edit, move, remove),
+//!   `POST …/cancellation`, `PUT …/attendance`, `POST …/minutes`,
 //!   `POST …/minutes/{entry}/comment`, `PUT …/conclusion`, `POST …/actions`,
 //!   `PATCH …/actions/{action}`;
 //! - `GET /api/v1/action-items`: the follow-up list across meetings.
@@ -40,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/v1/meetings", get(list_meetings).post(create_meeting))
         .route("/v1/meetings/{id}", get(get_meeting).patch(change_meeting))
         .route("/v1/meetings/{id}/agenda", post(add_agenda_item))
+        .route("/v1/meetings/{id}/agenda/{item}", patch(change_agenda_item).delete(remove_agenda_item))
+        .route("/v1/meetings/{id}/cancellation", post(cancel_meeting))
         .route("/v1/meetings/{id}/attendance", put(record_attendance))
         .route("/v1/meetings/{id}/minutes", post(record_opinion))
         .route("/v1/meetings/{id}/minutes/{entry}/comment", post(opinion_to_comment))
@@ -85,8 +88,13 @@ pub struct MeetingResponse {
     pub ends_at: String,
     pub place: String,
     pub presiding: String,
-    /// `planned`, `held` or `minutes_approved`.
+    /// `planned`, `held`, `minutes_approved` or `cancelled`.
     pub status: &'static str,
+    /// Why, by whom and when it was cancelled, once it was.
+    pub cancellation: Option<CancellationResponse>,
+    /// The iCalendar SEQUENCE of its invitations: raised when the time,
+    /// place or agenda changes while it is planned, and when it is cancelled.
+    pub sequence: u32,
     pub invited: Vec<String>,
     pub attendance: Vec<AttendanceResponse>,
     pub agenda: Vec<AgendaItemResponse>,
@@ -95,6 +103,13 @@ pub struct MeetingResponse {
     pub actions: Vec<ActionItemResponse>,
     /// Moves on with every change; also the `ETag`, for `If-Match`.
     pub revision: u32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CancellationResponse {
+    pub reason: String,
+    pub by: String,
+    pub at: String,
 }
 
 #[derive(Serialize, Deserialize, ToSchema)]
@@ -177,6 +192,12 @@ fn meeting_response(m: &Meeting) -> MeetingResponse {
         place: m.place.to_string(),
         presiding: m.presiding.to_string(),
         status: m.status.as_str(),
+        cancellation: m.cancellation.as_ref().map(|c| CancellationResponse {
+            reason: c.reason.to_string(),
+            by: c.by.to_string(),
+            at: rfc3339(c.at),
+        }),
+        sequence: m.sequence,
         revision: m.revision,
         invited: m.invited.iter().map(ToString::to_string).collect(),
         attendance: m
@@ -384,6 +405,116 @@ pub async fn add_agenda_item(
     };
     let result = state.app.add_agenda_item(&identity.actor, (id, if_match(&headers)), new).await;
     answer_change(&state, &identity, id, result, StatusCode::CREATED).await
+}
+
+/// A change to one agenda item: its fields, its place in the agenda, or both.
+#[derive(Deserialize, ToSchema)]
+pub struct AgendaItemChangeRequest {
+    /// The item's new title, presenter, draft and time.
+    pub item: Option<AgendaItemRequest>,
+    /// Where it goes: 1 for the first; past the end is the end.
+    pub position: Option<u32>,
+}
+
+fn parse_item(state: &AppState, identity: &Identity, raw: &str) -> Result<gopy_domain::AgendaItemId, Response> {
+    raw.parse().map_err(|_| refuse(state, identity, &AppError::NotFound { what: "agenda item" }))
+}
+
+#[utoipa::path(patch, path = "/api/v1/meetings/{id}/agenda/{item}", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id"), ("item" = String, Path, description = "The agenda item's id")),
+    request_body = AgendaItemChangeRequest,
+    responses(
+        (status = 200, description = "The meeting with the item changed or moved; its guests are sent an update while it is planned", body = MeetingResponse),
+        (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError),
+        (status = 422, description = "E.g. no time allotted, the minutes approved, the meeting cancelled", body = ApiError)))]
+pub async fn change_agenda_item(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path((id, item)): Path<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<AgendaItemChangeRequest>,
+) -> Response {
+    let (id, item) = match (parse_meeting(&state, &identity, &id), parse_item(&state, &identity, &item)) {
+        (Ok(id), Ok(item)) => (id, item),
+        (Err(response), _) | (_, Err(response)) => return response,
+    };
+    let actor = &identity.actor;
+    // `If-Match` guards the first change; the move builds on the revision
+    // the edit made.
+    let mut seen = if_match(&headers);
+    let mut result = state.app.meeting_detail(actor, id).await.map(|d| d.meeting);
+    if let Some(fields) = request.item {
+        let report = match fields.report.as_deref().map(str::parse) {
+            None => None,
+            Some(Ok(r)) => Some(r),
+            Some(Err(_)) => return refuse(&state, &identity, &AppError::invalid("report", InvalidReason::Missing)),
+        };
+        let new = NewAgendaItem {
+            title: fields.title,
+            presenter: fields.presenter.parse().ok(),
+            report,
+            minutes_allotted: Some(fields.minutes_allotted),
+        };
+        result = state.app.change_agenda_item(actor, (id, seen), item, new).await;
+        seen = result.as_ref().ok().map(|m| m.revision).or(seen);
+    }
+    if result.is_ok() {
+        result = match request.position {
+            Some(to) => state.app.move_agenda_item(actor, (id, seen), item, to).await,
+            None => result.and_then(|m| match seen {
+                Some(seen) if seen != m.revision => Err(AppError::Stale { what: "meeting" }),
+                _ => Ok(m),
+            }),
+        };
+    }
+    answer_change(&state, &identity, id, result, StatusCode::OK).await
+}
+
+#[utoipa::path(delete, path = "/api/v1/meetings/{id}/agenda/{item}", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id"), ("item" = String, Path, description = "The agenda item's id")),
+    responses(
+        (status = 200, description = "The meeting without the item, the rest numbered again", body = MeetingResponse),
+        (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError),
+        (status = 422, description = "Opinions are recorded under it, or the meeting is closed", body = ApiError)))]
+pub async fn remove_agenda_item(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path((id, item)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let (id, item) = match (parse_meeting(&state, &identity, &id), parse_item(&state, &identity, &item)) {
+        (Ok(id), Ok(item)) => (id, item),
+        (Err(response), _) | (_, Err(response)) => return response,
+    };
+    let result = state.app.remove_agenda_item(&identity.actor, (id, if_match(&headers)), item).await;
+    answer_change(&state, &identity, id, result, StatusCode::OK).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CancellationRequest {
+    /// Told to every guest with the cancellation.
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/meetings/{id}/cancellation", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting's id")), request_body = CancellationRequest,
+    responses(
+        (status = 200, description = "The meeting, cancelled; its guests are sent the cancellation (METHOD:CANCEL)", body = MeetingResponse),
+        (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError),
+        (status = 422, description = "No reason, or the meeting was already held or cancelled", body = ApiError)))]
+pub async fn cancel_meeting(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<CancellationRequest>,
+) -> Response {
+    let id = match parse_meeting(&state, &identity, &id) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let result = state.app.cancel_meeting(&identity.actor, (id, if_match(&headers)), &request.reason).await;
+    answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
 #[utoipa::path(put, path = "/api/v1/meetings/{id}/attendance", tag = "meetings", security(("bearer" = [])),

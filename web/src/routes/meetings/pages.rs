@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::live::{Change, ChangeKind};
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
-use crate::i18n::{FieldErrors, OfferView, format_date_time, form_errors, parse_date, parse_local_date_time};
+use crate::i18n::{
+    FieldErrors, OfferView, format_date_time, form_errors, local_input_value, parse_date, parse_local_date_time,
+};
 use crate::routes::reports::attachment;
 use crate::routes::views::{Choice, Named};
 
@@ -93,7 +95,7 @@ pub struct PersonChoice {
 }
 
 /// The planning form as typed.
-#[derive(Default, Serialize)]
+#[derive(Clone, Default, Serialize)]
 pub struct MeetingValues {
     pub committee: String,
     pub title: String,
@@ -195,6 +197,19 @@ pub struct MeetingView {
     /// form sent after someone else changed the meeting is refused as stale.
     pub revision: u32,
     pub approved: bool,
+    /// Changing the details and editing, moving or removing agenda items.
+    pub change: OfferView,
+    /// Calling the meeting off, with a reason.
+    pub cancel: OfferView,
+    /// "Cancelled on … by …. Reason: …", once it was.
+    pub cancelled_note: Option<String>,
+    /// The details form: as stored, or as typed when refused.
+    pub details_values: MeetingValues,
+    pub details_errors: FieldErrors,
+    pub cancel_reason: String,
+    pub cancel_errors: FieldErrors,
+    /// Active people to preside or be invited, with their addresses.
+    pub guests: Vec<PersonChoice>,
     pub may_manage: bool,
     pub may_mark_held: bool,
     pub may_approve: bool,
@@ -254,6 +269,18 @@ pub struct AgendaView {
     /// Why its opinions cannot be turned into comments now, told once
     /// under them while some are not comments yet.
     pub comment_why_not: Option<String>,
+    /// Its edit form: as stored, or as typed when refused.
+    pub values: AgendaValues,
+    pub errors: FieldErrors,
+    /// The edit form is open: it was just refused.
+    pub editing: bool,
+    /// No opinion is recorded under it, so it may be removed.
+    pub removable: bool,
+    /// Whether it can move up or down, and the positions it would take.
+    pub first: bool,
+    pub last: bool,
+    pub up_to: u32,
+    pub down_to: u32,
 }
 
 /// A draft the meeting discussed, at the version and round it discussed.
@@ -320,9 +347,22 @@ pub struct ActionValues {
     pub people: Vec<String>,
 }
 
+/// Which of the meeting's own forms was sent, with what was typed: its
+/// refusal is shown beside that form only.
+#[derive(Default)]
+enum Posted {
+    #[default]
+    Other,
+    Details(MeetingValues),
+    /// An agenda item's edit form: the item's id and what was typed.
+    Item(String, AgendaValues),
+    Cancel(String),
+}
+
 /// What a refused post brings back to the meeting page: what was typed and why.
 #[derive(Default)]
 struct Kept {
+    posted: Posted,
     agenda_values: AgendaValues,
     minutes_values: MinutesValues,
     action_values: ActionValues,
@@ -353,6 +393,33 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
     let found = state.app.meeting_page(&identity.actor, id).await.map_err(|e| ctx.failure(&e))?;
     let meeting = &found.meeting;
     let zone = &identity.user.time_zone;
+    // A refusal of one of the meeting's own forms is shown beside it; one
+    // that concerns the whole page (stale, cancelled) as the banner.
+    let (errors, mut details_errors, mut item_errors, mut cancel_errors) = match &kept.posted {
+        Posted::Other => (errors, FieldErrors::default(), FieldErrors::default(), FieldErrors::default()),
+        Posted::Details(_) => {
+            let (banner, fields) = errors.split_form();
+            (banner, fields, FieldErrors::default(), FieldErrors::default())
+        }
+        Posted::Item(..) => {
+            let (banner, fields) = errors.split_form();
+            (banner, FieldErrors::default(), fields, FieldErrors::default())
+        }
+        Posted::Cancel(_) => {
+            let (banner, fields) = errors.split_form();
+            (banner, FieldErrors::default(), FieldErrors::default(), fields)
+        }
+    };
+    let stored_details = MeetingValues {
+        committee: String::new(),
+        title: meeting.title.to_string(),
+        starts_at: local_input_value(meeting.starts_at),
+        ends_at: local_input_value(meeting.ends_at),
+        place: meeting.place.to_string(),
+        presiding: meeting.presiding.to_string(),
+        invited: meeting.invited.iter().map(ToString::to_string).collect(),
+    };
+    let last_position = found.agenda.len();
     let people_rows = found
         .attendees
         .iter()
@@ -387,7 +454,32 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
     let agenda = found
         .agenda
         .iter()
-        .map(|row| AgendaView {
+        .enumerate()
+        .map(|(index, row)| AgendaView {
+            values: match &kept.posted {
+                Posted::Item(item, typed) if *item == row.item.id.to_string() => AgendaValues {
+                    title: typed.title.clone(),
+                    presenter: typed.presenter.clone(),
+                    report: typed.report.clone(),
+                    minutes_allotted: typed.minutes_allotted.clone(),
+                },
+                _ => AgendaValues {
+                    title: row.item.title.to_string(),
+                    presenter: row.item.presenter.to_string(),
+                    report: row.item.report.map(|r| r.to_string()).unwrap_or_default(),
+                    minutes_allotted: row.item.minutes_allotted.to_string(),
+                },
+            },
+            editing: matches!(&kept.posted, Posted::Item(item, _) if *item == row.item.id.to_string()),
+            errors: match &kept.posted {
+                Posted::Item(item, _) if *item == row.item.id.to_string() => std::mem::take(&mut item_errors),
+                _ => FieldErrors::default(),
+            },
+            removable: row.opinions.is_empty(),
+            first: index == 0,
+            last: index + 1 == last_position,
+            up_to: row.item.position.saturating_sub(1).max(1),
+            down_to: row.item.position + 1,
             id: row.item.id.to_string(),
             position: row.item.position,
             title: row.item.title.to_string(),
@@ -437,6 +529,29 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
         status_value: meeting.status.as_str(),
         revision: meeting.revision,
         approved: meeting.status == MeetingStatus::MinutesApproved,
+        change: OfferView::new(ctx.pages.catalog(), ctx.language, &found.may.change),
+        cancel: OfferView::new(ctx.pages.catalog(), ctx.language, &found.may.cancel),
+        cancelled_note: meeting.cancellation.as_ref().map(|c| {
+            text(ctx, "meeting_cancelled_note")
+                .replace("{date}", &format_date_time(c.at, zone))
+                .replace("{name}", found.cancelled_by.as_deref().unwrap_or_default())
+                .replace("{reason}", c.reason.as_str())
+        }),
+        details_values: match &kept.posted {
+            Posted::Details(typed) => typed.clone(),
+            _ => stored_details,
+        },
+        details_errors: std::mem::take(&mut details_errors),
+        cancel_reason: match &kept.posted {
+            Posted::Cancel(typed) => typed.clone(),
+            _ => String::new(),
+        },
+        cancel_errors: std::mem::take(&mut cancel_errors),
+        guests: found
+            .people
+            .iter()
+            .map(|u| PersonChoice { id: u.id.to_string(), name: u.name.to_string(), email: u.email.to_string() })
+            .collect(),
         may_manage: found.may.manage,
         may_mark_held: found.may.mark_held,
         may_approve: found.may.approve,
@@ -526,6 +641,98 @@ pub async fn add_agenda_item(
     };
     let kept = Kept { agenda_values, ..Kept::default() };
     after(&state, &ctx, id, "agenda", result, kept).await
+}
+
+/// The details form as typed, to give back when refused.
+fn typed_details(pairs: &Pairs) -> MeetingValues {
+    MeetingValues {
+        committee: String::new(),
+        title: field(pairs, "title").to_owned(),
+        starts_at: field(pairs, "starts_at").to_owned(),
+        ends_at: field(pairs, "ends_at").to_owned(),
+        place: field(pairs, "place").to_owned(),
+        presiding: field(pairs, "presiding").to_owned(),
+        invited: picked(pairs, "invited"),
+    }
+}
+
+/// The meeting's time, place, presiding person and invitations changed:
+/// the guests hear of it by mail.
+pub async fn change_details(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let result = state.app.change_meeting(actor(&ctx)?, (id, seen(&pairs)), new_meeting(&pairs)).await;
+    let kept = Kept { posted: Posted::Details(typed_details(&pairs)), ..Kept::default() };
+    after(&state, &ctx, id, "details", result, kept).await
+}
+
+fn agenda_item_id(ctx: &Ctx, raw: &str) -> Result<gopy_domain::AgendaItemId, Response> {
+    raw.parse().map_err(|_| ctx.not_found())
+}
+
+pub async fn change_agenda_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, item)): Path<(String, String)>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let item_id = agenda_item_id(&ctx, &item)?;
+    let new = NewAgendaItem {
+        title: field(&pairs, "title").to_owned(),
+        presenter: field(&pairs, "presenter").parse().ok(),
+        report: field(&pairs, "report").parse().ok(),
+        minutes_allotted: field(&pairs, "minutes_allotted").trim().parse().ok(),
+    };
+    let result = state.app.change_agenda_item(actor(&ctx)?, (id, seen(&pairs)), item_id, new).await;
+    let typed = AgendaValues {
+        title: field(&pairs, "title").to_owned(),
+        presenter: field(&pairs, "presenter").to_owned(),
+        report: field(&pairs, "report").to_owned(),
+        minutes_allotted: field(&pairs, "minutes_allotted").to_owned(),
+    };
+    let kept = Kept { posted: Posted::Item(item, typed), ..Kept::default() };
+    after(&state, &ctx, id, "agenda", result, kept).await
+}
+
+pub async fn move_agenda_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, item)): Path<(String, String)>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let item = agenda_item_id(&ctx, &item)?;
+    let Ok(to) = field(&pairs, "to").trim().parse::<u32>() else {
+        let err = AppError::invalid("agenda_item", gopy_app::InvalidReason::Missing);
+        return after::<()>(&state, &ctx, id, "agenda", Err(err), Kept::default()).await;
+    };
+    let result = state.app.move_agenda_item(actor(&ctx)?, (id, seen(&pairs)), item, to).await;
+    after(&state, &ctx, id, "agenda", result, Kept::default()).await
+}
+
+pub async fn remove_agenda_item(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, item)): Path<(String, String)>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let item = agenda_item_id(&ctx, &item)?;
+    let result = state.app.remove_agenda_item(actor(&ctx)?, (id, seen(&pairs)), item).await;
+    after(&state, &ctx, id, "agenda", result, Kept::default()).await
+}
+
+/// Calls the meeting off: its guests are told, with the reason.
+pub async fn cancel_meeting(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
+    let id = meeting_id(&ctx, &id)?;
+    let result = state.app.cancel_meeting(actor(&ctx)?, (id, seen(&pairs)), field(&pairs, "reason")).await;
+    let kept = Kept { posted: Posted::Cancel(field(&pairs, "reason").to_owned()), ..Kept::default() };
+    after(&state, &ctx, id, "details", result, kept).await
 }
 
 pub async fn record_attendance(
@@ -823,6 +1030,22 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         status: "Đã họp".into(),
         status_value: "held",
         approved: true,
+        change: OfferView { open: true, why_not: Some("Cuộc họp đang «Đã họp».".into()) },
+        cancel: OfferView { open: true, why_not: Some("Cuộc họp đang «Đã họp».".into()) },
+        cancelled_note: Some("Cuộc họp đã được hủy ngày 20/06/2023 08:00 bởi Lê Văn A. Lý do: Trùng lịch".into()),
+        details_values: MeetingValues {
+            committee: String::new(),
+            title: "Hội nghị".into(),
+            starts_at: "2023-06-27T08:00".into(),
+            ends_at: "2023-06-27T11:00".into(),
+            place: "Phòng họp".into(),
+            presiding: "u1".into(),
+            invited: vec!["u1".into()],
+        },
+        details_errors: errors(),
+        cancel_reason: "Trùng lịch".into(),
+        cancel_errors: errors(),
+        guests: vec![PersonChoice { id: "u1".into(), name: "Lê Văn A".into(), email: "a@b.vn".into() }],
         may_manage: true,
         may_mark_held: true,
         may_approve: true,
@@ -849,6 +1072,14 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
             version: Some(2),
             round: Some(1),
             comment_why_not: Some("x".into()),
+            values: AgendaValues { title: "Báo cáo".into(), presenter: "b1".into(), report: "r1".into(), minutes_allotted: "30".into() },
+            errors: errors(),
+            editing: true,
+            removable: true,
+            first: true,
+            last: true,
+            up_to: 1,
+            down_to: 2,
             opinions: vec![OpinionView {
                 id: "o1".into(),
                 speaker: "Lê Văn A".into(),
