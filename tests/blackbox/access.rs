@@ -114,6 +114,26 @@ const TABLE: &[Row] = &[
     at("POST", "/committees", "name=", "AAFFFFFFFS"),
     row("GET", "/committees/{id}", "/committees/{committee}", "", "AAAAAAFFFS"),
     row("POST", "/committees/{id}/members", "/committees/{committee}/members", "person=&role=", "AAAFFFFFFS"),
+    // Meetings changed on their page, on input that passes the edge, so
+    // that the access check decides (the item is changed to what it is).
+    row("POST", "/meetings/{id}/details", "/meetings/{meeting}/details", "title=", "AAAFFFNNNS"),
+    row("POST", "/meetings/{id}/agenda/{item}", "/meetings/{meeting}/agenda/{item}", "title=Mục thử&presenter={body}&minutes_allotted=10", "AAAFFFNNNS"),
+    row("POST", "/meetings/{id}/agenda/{item}/move", "/meetings/{meeting}/agenda/{item}/move", "to=1", "AAAFFFNNNS"),
+    row("POST", "/meetings/{id}/agenda/{item}/remove", "/meetings/{meeting}/agenda/{unknown}/remove", "", "AAAFFFNNNS"),
+    // The bodies consulted on the self-assessment: its register, letters and
+    // comment forms (a letter or a form without its fields is refused after
+    // the check); Word review comments, recorded by the secretariat.
+    row("GET", "/reports/{id}/consultation", "/reports/{assessment}/consultation", "", "AAAAAANNNS"),
+    row("POST", "/reports/{id}/consultation/letters", "/reports/{assessment}/consultation/letters", "multipart", "AAFFFFNNNS"),
+    row("POST", "/reports/{id}/consultation/no-comment", "/reports/{assessment}/consultation/no-comment", "body={unknown}", "AAFFFFNNNS"),
+    row("GET", "/reports/{id}/consultation/letters/{letter}", "/reports/{assessment}/consultation/letters/{unknown}", "", "NNNNNNNNNS"),
+    // A form upload without its file is refused before the check, as any upload would be.
+    row("POST", "/reports/{id}/consultation/forms", "/reports/{assessment}/consultation/forms", "multipart", "AAAAAANNNS"),
+    row("GET", "/reports/{id}/consultation/forms/{body}", "/reports/{assessment}/consultation/forms/{unknown}", "", "NNNNNNNNNS"),
+    row("GET", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "", "AAAFFFNNNS"),
+    row("POST", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "multipart", "AAAFFFNNNS"),
+    row("GET", "/reports/{id}/word-comments/{import}", "/reports/{assessment}/word-comments/{unknown}", "", "NNNNNNNNNS"),
+    row("POST", "/reports/{id}/word-comments/{import}", "/reports/{assessment}/word-comments/{unknown}", "", "NNNFFFNNNS"),
     // Reports and their versions.
     at("GET", "/reports", "", "AAAAAAAAAS"),
     at("POST", "/reports", "title=", "AAFFFFFFFS"),
@@ -207,6 +227,13 @@ const TABLE: &[Row] = &[
     row("POST", "/api/v1/meetings/{id}/actions", "/api/v1/meetings/{meeting}/actions", r#"{"text":"Việc thử","deadline":"2099-07-30","assignees":["body:{body}"]}"#, "AAFAFFNNNS"),
     row("PATCH", "/api/v1/meetings/{id}/actions/{action}", "/api/v1/meetings/{meeting}/actions/{action}", r#"{"status":"open","note":null}"#, "AAAAFFNNNS"),
     at("GET", "/api/v1/action-items", "", "AAAAAAAAAS"),
+    row("PATCH", "/api/v1/meetings/{id}/agenda/{item}", "/api/v1/meetings/{meeting}/agenda/{item}", r#"{"position":1}"#, "AAAFFFNNNS"),
+    row("DELETE", "/api/v1/meetings/{id}/agenda/{item}", "/api/v1/meetings/{meeting}/agenda/{unknown}", "", "AAAFFFNNNS"),
+    row("GET", "/api/v1/reports/{id}/consultation", "/api/v1/reports/{assessment}/consultation", "", "AAAAAANNNS"),
+    // The upload is read before any check: a body that is not multipart is refused as such.
+    row("POST", "/api/v1/reports/{id}/word-comments", "/api/v1/reports/{assessment}/word-comments", "{}", "AAAAAAAAAS"),
+    row("GET", "/api/v1/reports/{id}/word-comments/{import}", "/api/v1/reports/{assessment}/word-comments/{unknown}", "", "NNNNNNNNNS"),
+    row("POST", "/api/v1/reports/{id}/word-comments/{import}/store", "/api/v1/reports/{assessment}/word-comments/{unknown}/store", "", "NNNFFFNNNS"),
     // The organisation. Bodies pass the edge's checks, so what refuses
     // them is the access check or, after it, the domain (a name taken, a
     // term ending before it starts, a seat already held, no such person).
@@ -230,6 +257,9 @@ const TABLE: &[Row] = &[
     row("POST", "/meetings/{id}/approve", "/meetings/{meeting}/approve", "", "AAFAFFNNNS"),
     // Last: these end the walker's session (they sign in again after);
     // ending all one's sessions leads to the sign-in page.
+    // Once held, a meeting cannot be called off: refused after the check.
+    row("POST", "/meetings/{id}/cancel", "/meetings/{meeting}/cancel", "reason=Trùng lịch", "AAAFFFNNNS"),
+    row("POST", "/api/v1/meetings/{id}/cancellation", "/api/v1/meetings/{meeting}/cancellation", r#"{"reason":"Trùng lịch"}"#, "AAAFFFNNNS"),
     at("POST", "/account/sessions/end-all", "", "SSSSSSSSSS"),
     at("POST", "/sign-out", "", "AAAAAAAAAS"),
 ];
@@ -324,6 +354,16 @@ async fn story_ids(server: &Server, secretariat: &Walker, member: &str, committe
         .as_str()
         .expect("id")
         .to_owned();
+    // The self-assessment, whose round consults two bodies.
+    let assessment = reports
+        .as_array()
+        .expect("reports")
+        .iter()
+        .find(|r| r["title"].as_str().is_some_and(|t| t.contains("kiểm điểm giữa nhiệm kỳ")))
+        .expect("the self-assessment")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
     let review = get(format!("/api/v1/reports/{report}/comments")).await;
     // A comment of the member's, so its author's column shows who may change it.
     let comment = review["threads"]
@@ -349,6 +389,7 @@ async fn story_ids(server: &Server, secretariat: &Walker, member: &str, committe
     let direction = after("<option value=\"").expect("a direction");
     BTreeMap::from([
         ("{report}", report),
+        ("{assessment}", assessment),
         ("{comment}", comment),
         ("{meeting}", meeting),
         ("{entry}", text(&detail["minutes"][0]["id"])),

@@ -236,21 +236,28 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = request.into_parts();
-        let ctx = posting_ctx(&mut parts, state).await?;
-        let refuse = || ctx.message(StatusCode::FORBIDDEN, "csrf_title", "csrf_body");
-        let limit = state.settings.server.body_limit_bytes;
-        let bytes = axum::body::to_bytes(body, limit)
-            .await
-            .map_err(|_| ctx.message(StatusCode::PAYLOAD_TOO_LARGE, "too_large_title", "too_large_body"))?;
-        let field: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| refuse())?;
-        if ctx.csrf.is_empty() || !constant_time_eq(field.csrf.as_bytes(), ctx.csrf.as_bytes()) {
-            return Err(refuse());
-        }
+        let (ctx, bytes) = checked_form(request, state).await?;
         serde_urlencoded::from_bytes(&bytes)
             .map(CsrfForm)
             .map_err(|_| ctx.message(StatusCode::BAD_REQUEST, "bad_form_title", "bad_form_body"))
     }
+}
+
+/// A form post's context and body, once its origin and its CSRF token are
+/// checked and its size is within the limit.
+async fn checked_form(request: Request, state: &AppState) -> Result<(Ctx, axum::body::Bytes), Response> {
+    let (mut parts, body) = request.into_parts();
+    let ctx = posting_ctx(&mut parts, state).await?;
+    let refuse = || ctx.message(StatusCode::FORBIDDEN, "csrf_title", "csrf_body");
+    let limit = state.settings.server.body_limit_bytes;
+    let bytes = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| ctx.message(StatusCode::PAYLOAD_TOO_LARGE, "too_large_title", "too_large_body"))?;
+    let field: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| refuse())?;
+    if ctx.csrf.is_empty() || !constant_time_eq(field.csrf.as_bytes(), ctx.csrf.as_bytes()) {
+        return Err(refuse());
+    }
+    Ok((ctx, bytes))
 }
 
 /// A form as [`CsrfForm`] reads it, and its fields also as pairs in the
@@ -262,17 +269,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfFormPairs<T> {
     type Rejection = Response;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (mut parts, body) = request.into_parts();
-        let ctx = posting_ctx(&mut parts, state).await?;
-        let refuse = || ctx.message(StatusCode::FORBIDDEN, "csrf_title", "csrf_body");
-        let limit = state.settings.server.body_limit_bytes;
-        let bytes = axum::body::to_bytes(body, limit)
-            .await
-            .map_err(|_| ctx.message(StatusCode::PAYLOAD_TOO_LARGE, "too_large_title", "too_large_body"))?;
-        let field: CsrfField = serde_urlencoded::from_bytes(&bytes).map_err(|_| refuse())?;
-        if ctx.csrf.is_empty() || !constant_time_eq(field.csrf.as_bytes(), ctx.csrf.as_bytes()) {
-            return Err(refuse());
-        }
+        let (ctx, bytes) = checked_form(request, state).await?;
         let bad = || ctx.message(StatusCode::BAD_REQUEST, "bad_form_title", "bad_form_body");
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|_| bad())?;
         let pairs = serde_urlencoded::from_bytes(&bytes).map_err(|_| bad())?;

@@ -422,7 +422,7 @@ impl Site {
                 text: format!("Việc số {k}"),
                 bodies: vec![body],
                 people: vec![office.id],
-                deadline: Some(time::macros::date!(2023 - 07 - 10)),
+                deadline: Some(time::macros::date!(2099 - 07 - 10)),
                 working_days: None,
             };
             self.app.assign_action(&secretariat, (meeting.id, None), action).await.expect("action");

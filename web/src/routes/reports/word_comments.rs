@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use gopy_app::word_comments::{Landing, RowProblem, StagedComment, WordCommentsPage, WordImport, WordImportPage};
-use gopy_app::{AppError, Identity, Offer};
+use gopy_app::{AppError, Offer};
 use gopy_domain::ReportId;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -21,7 +21,7 @@ use super::{ReportRefView, actor, import_limits, report_id, zone};
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, CsrfUpload, PageResult, read_upload};
 use crate::i18n::{OfferView, format_bytes, format_count, format_date_time};
-use crate::routes::api::{ApiError, refuse, rfc3339};
+use crate::routes::api::{ApiError, ApiPath, refuse, rfc3339};
 
 // --- The upload page ------------------------------------------------------------
 
@@ -365,33 +365,22 @@ fn import_response(import: &WordImport, already: &[bool]) -> WordImportResponse 
     }
 }
 
-fn api_ids(state: &AppState, identity: &Identity, id: &str, import: Option<&str>) -> Result<(ReportId, Option<Uuid>), Response> {
-    let report = id.parse().map_err(|_| refuse(state, identity, &AppError::NotFound { what: "report" }))?;
-    let import = match import {
-        Some(raw) => Some(raw.parse().map_err(|_| refuse(state, identity, &AppError::NotFound { what: "import" }))?),
-        None => None,
-    };
-    Ok((report, import))
-}
-
 #[utoipa::path(post, path = "/api/v1/reports/{id}/word-comments", tag = "reports", security(("bearer" = [])),
     params(("id" = String, Path, description = "The report's id")),
     request_body(content_type = "multipart/form-data", description = "`file`: the copy of the draft with Word's review comments (.docx); `body`: the id of the body whose comments they are"),
     responses(
         (status = 201, description = "The comments read and anchored on the latest version, not stored yet", body = WordImportResponse),
+        (status = 400, description = "The body is not a multipart form", body = ApiError),
+        (status = 413, description = "The file is over the size limit", body = ApiError),
         (status = 422, description = "No body, not a body, a file that is not Word, a Word file without comments", body = ApiError),
         (status = 409, description = "Comments are closed on the report", body = ApiError),
         (status = 403, description = "Only the secretariat records a body's comments", body = ApiError)))]
 pub async fn api_read_word_comments(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ReportId>,
     request: Request,
 ) -> Response {
-    let (id, _) = match api_ids(&state, &identity, &id, None) {
-        Ok(ids) => ids,
-        Err(response) => return response,
-    };
     let catalog = state.pages.catalog();
     let bad = |status: StatusCode, code, key| ApiError::response(status, code, catalog.text(identity.user.language, key).to_owned());
     let form = match Multipart::from_request(request, &state).await {
@@ -421,14 +410,8 @@ pub async fn api_read_word_comments(
 pub async fn api_word_import(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path((id, import)): Path<(String, String)>,
+    ApiPath((id, import)): ApiPath<(ReportId, Uuid)>,
 ) -> Response {
-    let (id, Some(import)) = (match api_ids(&state, &identity, &id, Some(&import)) {
-        Ok(ids) => ids,
-        Err(response) => return response,
-    }) else {
-        return refuse(&state, &identity, &AppError::NotFound { what: "import" });
-    };
     match state.app.word_import_page(&identity.actor, id, import).await {
         Ok(page) => Json(import_response(&page.import, &page.already)).into_response(),
         Err(err) => refuse(&state, &identity, &err),
@@ -445,14 +428,8 @@ pub async fn api_word_import(
 pub async fn api_store_word_comments(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path((id, import)): Path<(String, String)>,
+    ApiPath((id, import)): ApiPath<(ReportId, Uuid)>,
 ) -> Response {
-    let (id, Some(import)) = (match api_ids(&state, &identity, &id, Some(&import)) {
-        Ok(ids) => ids,
-        Err(response) => return response,
-    }) else {
-        return refuse(&state, &identity, &AppError::NotFound { what: "import" });
-    };
     match state.app.store_word_comments(&identity.actor, id, import).await {
         Ok(stored) => {
             state.live.announce(crate::live::Change::report(id, crate::live::ChangeKind::Posted)).await;
