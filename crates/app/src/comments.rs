@@ -142,7 +142,7 @@ impl App {
             recorded_by: (author != actor.user || for_body.is_some()).then_some(actor.user),
             on_behalf_of,
             at_meeting: new.at_meeting,
-            anchor: anchor.clone(),
+            anchor,
             body,
             created_at: self.now(),
             edited_at: None,
@@ -153,17 +153,7 @@ impl App {
             disposition: None,
             revision: 0,
         };
-        uow.insert_comment(&comment).await?;
-        self.index_new_comment(uow, &report, &comment, EntryKind::Comment).await?;
-        uow.insert_placements(&[CommentPlacement {
-            comment: comment.id,
-            version: latest.version,
-            placement: Placement::Current,
-            anchor,
-            changed_in: None,
-        }])
-        .await?;
-        self.tell_drafting_team(uow, &report, &comment, Notice::CommentPosted).await?;
+        self.write_new_comment(uow, &report, &comment).await?;
         let event = self.audit(
             Some(actor.user),
             "comment.posted",
@@ -431,6 +421,22 @@ impl App {
         };
         authorize(actor, action, resource)?;
         Ok((report, comment))
+    }
+
+    /// Writes a new comment made on its version: the row, its search entry,
+    /// its placement there, and a notice to each of the drafting team.
+    pub(crate) async fn write_new_comment(&self, uow: &mut dyn UnitOfWork, report: &Report, comment: &Comment) -> Result<(), AppError> {
+        uow.insert_comment(comment).await?;
+        self.index_new_comment(uow, report, comment, EntryKind::Comment).await?;
+        uow.insert_placements(&[CommentPlacement {
+            comment: comment.id,
+            version: comment.version,
+            placement: Placement::Current,
+            anchor: comment.anchor.clone(),
+            changed_in: None,
+        }])
+        .await?;
+        self.tell_drafting_team(uow, report, comment, Notice::CommentPosted).await
     }
 
     /// An outbox row for every member of the drafting team but the comment's author.

@@ -20,9 +20,8 @@ use std::collections::{HashMap, HashSet};
 use gopy_documents::{ImportError, ImportLimits, ReviewedDraft, WordComment};
 use gopy_domain::document::align::{Anchor, find_span};
 use gopy_domain::document::{BlockContent, BlockId};
-use gopy_domain::search::EntryKind;
 use gopy_domain::{
-    Action, Actor, Body, BodyId, Comment, CommentId, CommentPlacement, CommentText, Placement, Report, ReportId, UserId,
+    Action, Actor, Body, BodyId, Comment, CommentId, CommentText, Report, ReportId, UserId,
     Version, VersionId, authorize,
 };
 use serde::{Deserialize, Serialize};
@@ -311,7 +310,7 @@ impl App {
                 recorded_by: Some(actor.user),
                 on_behalf_of: Some(import.body),
                 at_meeting: false,
-                anchor: anchor.clone(),
+                anchor,
                 body: text,
                 created_at: self.now(),
                 edited_at: None,
@@ -322,17 +321,7 @@ impl App {
                 disposition: None,
                 revision: 0,
             };
-            uow.insert_comment(&comment).await?;
-            self.index_new_comment(uow.as_mut(), &report, &comment, EntryKind::Comment).await?;
-            uow.insert_placements(&[CommentPlacement {
-                comment: comment.id,
-                version: import.version,
-                placement: Placement::Current,
-                anchor,
-                changed_in: None,
-            }])
-            .await?;
-            self.tell_drafting_team(uow.as_mut(), &report, &comment, gopy_domain::Notice::CommentPosted).await?;
+            self.write_new_comment(uow.as_mut(), &report, &comment).await?;
             keys.push((row.key.clone(), comment.id));
             added.push(json!({ "comment": comment.id, "word_id": row.word_id, "word_author": row.word_author }));
             stored.added += 1;
