@@ -466,12 +466,12 @@ impl ApiError {
                 (status, Json(Self { error: body })).into_response()
             }
             AppError::Step(gopy_domain::workflow::StepRefused::NotNow { state, allowed, .. }) => {
-                let body = serde_json::json!({ "error": { "code": code, "message": message, "state": state, "allowed": allowed }});
-                (status, Json(body)).into_response()
+                let error = StepRefusalBody { code, message, state: Some(state), allowed: Some(allowed.as_slice()), comments: None };
+                (status, Json(StepRefusal { error })).into_response()
             }
             AppError::Step(gopy_domain::workflow::StepRefused::Unanswered(open)) => {
-                let body = serde_json::json!({ "error": { "code": code, "message": message, "comments": open }});
-                (status, Json(body)).into_response()
+                let error = StepRefusalBody { code, message, state: None, allowed: None, comments: Some(open.as_slice()) };
+                (status, Json(StepRefusal { error })).into_response()
             }
             AppError::Store(gopy_app::StoreError::Unavailable(_)) => {
                 crate::auth::with_retry_after(Self::response(status, code, message))
@@ -479,6 +479,25 @@ impl ApiError {
             _ => Self::response(status, code, message),
         }
     }
+}
+
+/// A step refused: the API's error shape, with the report's state and the
+/// steps it allows now, or the comments still unanswered.
+#[derive(Serialize)]
+struct StepRefusal<'a> {
+    error: StepRefusalBody<'a>,
+}
+
+#[derive(Serialize)]
+struct StepRefusalBody<'a> {
+    code: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'a gopy_domain::ReportStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allowed: Option<&'a [gopy_domain::workflow::Step]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comments: Option<&'a [gopy_domain::CommentId]>,
 }
 
 /// The revision an `If-Match` header names: `"7"` (or `W/"7"`), as the
