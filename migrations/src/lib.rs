@@ -29,6 +29,7 @@ mod m20261206_000019_working_calendar;
 mod m20261206_000020_meeting_invitations;
 mod m20261206_000021_consultations;
 mod m20261206_000022_word_files;
+mod m20261206_000023_answer_desk;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_meeting_invitations::Migration),
             Box::new(m20261206_000021_consultations::Migration),
             Box::new(m20261206_000022_word_files::Migration),
+            Box::new(m20261206_000023_answer_desk::Migration),
         ]
     }
 }

@@ -185,6 +185,15 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
             InvalidReason::Import(problem) => return describe_import_error(catalog, language, problem),
             InvalidReason::Meeting(problem) => meeting_problem_key(*problem),
             InvalidReason::Rule(key) => return catalog.text(language, key).to_owned(),
+            InvalidReason::Template(gopy_domain::answers::TemplateProblem::UnknownPlaceholder(name)) => {
+                let known: Vec<String> = gopy_domain::answers::PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect();
+                return catalog
+                    .text(language, "err_template_placeholder")
+                    .replace("{known}", &known.join(", "))
+                    .replace("{name}", &format!("{{{name}}}"));
+            }
+            InvalidReason::Template(gopy_domain::answers::TemplateProblem::Unclosed) => "err_template_unclosed",
+            InvalidReason::Template(gopy_domain::answers::TemplateProblem::Text(_)) => "err_empty",
         },
         AppError::Conflict { what: "version" } => "err_version_conflict",
         AppError::Conflict { what: "import" } => "err_word_import_stored",
@@ -224,6 +233,7 @@ pub fn describe_why_not(catalog: &Catalog, language: Language, why: &gopy_app::W
         WhyNot::Approved { on } => text("why_not_approved").replace("{date}", &format_date(*on)),
         WhyNot::NotLatest { latest } => text("why_not_not_latest").replace("{latest}", &latest.to_string()),
         WhyNot::State(state) => text("why_not_state").replace("{state}", &status_label(catalog, language, *state)),
+        WhyNot::NothingToPublish => text("why_not_nothing_to_publish").to_owned(),
         WhyNot::MeetingState(state) => text("why_not_meeting_state")
             .replace("{state}", catalog.text(language, &format!("meeting_status_{}", state.as_str()))),
     })

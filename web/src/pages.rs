@@ -47,6 +47,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/indicators", include_str!("../templates/pages/indicators.hbs")),
     ("pages/word_comments", include_str!("../templates/pages/word_comments.hbs")),
     ("pages/word_import", include_str!("../templates/pages/word_import.hbs")),
+    ("pages/answers", include_str!("../templates/pages/answers.hbs")),
     ("pages/search", include_str!("../templates/pages/search.hbs")),
     ("pages/meetings", include_str!("../templates/pages/meetings.hbs")),
     ("pages/meeting", include_str!("../templates/pages/meeting.hbs")),

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use gopy_domain::document::align::{Anchor, AnchorFate, carry_anchors, find_span, span_of};
 use gopy_domain::document::{Block, BlockId};
 use gopy_domain::{
-    Action, Actor, Comment, CommentCounts, DispositionProblem, CommentId, CommentPlacement, CommentRevision, CommentText,
+    Action, Actor, Comment, CommentCounts, CommentId, CommentPlacement, CommentRevision, CommentText,
     CommentV1, DispositionKind, Notice, OutboxMessage, Placement, Report, ReportId, Resource, UserId, Version,
     WithdrawalProblem, authorize,
 };
@@ -151,6 +151,7 @@ impl App {
             withdrawal_reason: None,
             late,
             disposition: None,
+            group: None,
             revision: 0,
         };
         self.write_new_comment(uow, &report, &comment).await?;
@@ -193,6 +194,7 @@ impl App {
             withdrawal_reason: None,
             late: false,
             disposition: None,
+            group: None,
             revision: 0,
             ..thread.clone()
         };
@@ -288,9 +290,9 @@ impl App {
         Ok(comment)
     }
 
-    /// The drafting team's answer to a comment. It can be changed until the
-    /// report is approved; each change is an audit event, and the comment's
-    /// author is told.
+    /// The drafting team's answer to a comment, a draft until the team's
+    /// lead publishes it. It can be changed until the report is approved
+    /// (a changed answer is a draft again); each change is an audit event.
     #[instrument(skip(self, actor, response), fields(user.id = %actor.user, comment.id = %id))]
     pub async fn answer_comment(
         &self,
@@ -329,19 +331,12 @@ impl App {
         let previous = comment.disposition.as_ref().map(|d| d.kind);
         comment
             .answer(kind, response, addressed_in, actor.user, self.now())
-            .map_err(|e| {
-                let key = match e {
-                    DispositionProblem::ResponseRequired => "err_response_required",
-                    DispositionProblem::NotAComment => "err_reply_no_disposition",
-                    DispositionProblem::Withdrawn => "err_withdrawn_no_disposition",
-                };
-                AppError::invalid("response", InvalidReason::Rule(key.into()))
-            })?;
+            .map_err(|e| crate::answers::disposition_refused("response", e))?;
         uow.update_comment(&mut comment).await?;
-        self.index_comment(uow.as_mut(), &report, &comment, EntryKind::Answer).await?;
-        if comment.author != actor.user {
-            uow.enqueue(&self.notice(comment.author, Notice::CommentAnswered, &report, &comment)).await?;
-        }
+        // The answer is the team's draft now (a changed published answer
+        // too): not searchable, and its commenter is told only when the
+        // team's lead publishes the drafts, once for all their answers.
+        uow.forget_comment(comment.id, EntryKind::Answer).await?;
         let event = self.audit(
             Some(actor.user),
             "comment.answered",
@@ -359,6 +354,7 @@ impl App {
         let mut uow = self.store.begin_read().await?;
         let comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
         let report = self.readable(uow.as_mut(), actor, comment.report).await?;
+        let comment = if crate::answers::sees_drafts(actor, &report) { comment } else { comment.as_seen_outside_the_team() };
         Ok((report, comment))
     }
 
@@ -385,7 +381,7 @@ impl App {
             Some(n) => Some(uow.find_version(id, n).await?.ok_or(AppError::NotFound { what: "version" })?),
             None => uow.latest_version(id).await?,
         };
-        let comments = uow.comments_of_report(id).await?;
+        let comments = crate::answers::as_seen_by(actor, &report, uow.comments_of_report(id).await?);
         let placements = match &version {
             Some(v) => uow.placements_on(v.id).await?,
             None => Vec::new(),

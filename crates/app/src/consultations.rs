@@ -307,7 +307,7 @@ impl App {
         let directory = Directory::load(uow).await?;
         // Bodies in Vietnamese order of name, in every list of the register.
         consultation.bodies.sort_by_key(|b| gopy_domain::collation_key(&directory.body_name(b.body).unwrap_or_default()));
-        let comments = uow.comments_of_report(report.id).await?;
+        let comments = crate::answers::as_seen_by(actor, &report, uow.comments_of_report(report.id).await?);
         let letters = uow.letters_of(round.id).await?;
         let now = self.now();
         let standings = register(&consultation, round.deadline, round.version, &letters, &comments, now);

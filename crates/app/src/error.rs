@@ -75,6 +75,8 @@ pub enum InvalidReason {
     Meeting(#[from] MeetingProblem),
     /// A rule of the domain; the text is the key of its message in the
     /// page catalogues (or, for older rules, the message itself).
+    #[error(transparent)]
+    Template(gopy_domain::answers::TemplateProblem),
     #[error("{0}")]
     Rule(String),
 }

@@ -6,6 +6,7 @@
 //! HTTP nor SQL: the web crate calls it, the store crate implements the ports.
 
 pub mod accounts;
+pub mod answers;
 pub mod comments;
 pub mod consultations;
 pub mod directory;

@@ -34,6 +34,8 @@ pub enum WhyNot {
     /// The meeting's state does not allow it (held, its minutes approved,
     /// or cancelled).
     MeetingState(MeetingStatus),
+    /// Every answer is published already: none waits as a draft.
+    NothingToPublish,
 }
 
 impl Offer {

@@ -13,6 +13,8 @@ use gopy_domain::workflow::{Ballot, Round};
 use gopy_domain::TermId;
 use gopy_domain::document::{Block, BlockId};
 use gopy_domain::{DispositionKind, Placement};
+use gopy_domain::AnswerTemplateId;
+use gopy_domain::answers::AnswerTemplate;
 use gopy_domain::search::{Entry, EntryKind};
 use time::OffsetDateTime;
 
@@ -262,6 +264,12 @@ pub trait CommentStore: Send {
     async fn thread_page(&mut self, query: &ThreadQuery) -> Result<Vec<PlacedThread>, StoreError>;
     /// The comments `ids` and every reply to them, oldest first.
     async fn threads_of(&mut self, ids: &[CommentId]) -> Result<Vec<Comment>, StoreError>;
+
+    /// A committee's answer templates, in the order they were made.
+    async fn answer_templates(&mut self, committee: CommitteeId) -> Result<Vec<AnswerTemplate>, StoreError>;
+    async fn insert_answer_template(&mut self, template: &AnswerTemplate) -> Result<(), StoreError>;
+    /// Deletes a template of `committee`; `false` if it had none by that id.
+    async fn delete_answer_template(&mut self, committee: CommitteeId, id: AnswerTemplateId) -> Result<bool, StoreError>;
 }
 
 /// How many comments on one passage of a version share a state.
@@ -272,6 +280,8 @@ pub struct PassageCount {
     pub placement: Placement,
     pub withdrawn: bool,
     pub disposition: Option<DispositionKind>,
+    /// Whether the answer is published (false with no answer).
+    pub published: bool,
     pub n: usize,
 }
 
@@ -298,6 +308,9 @@ pub struct ThreadFilter {
     pub state: Option<ThreadState>,
     /// Only these threads (a live update's one).
     pub comments: Option<Vec<CommentId>>,
+    /// The reader may not see the drafting team's draft answers: an answer
+    /// not yet published counts as none.
+    pub drafts_hidden: bool,
 }
 
 /// A comment's state as a filter names it.

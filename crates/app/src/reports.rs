@@ -886,7 +886,9 @@ impl App {
         // The latest version's summary and its stored labels, in the order
         // of the document: its blocks need not be read.
         let version = uow.version_summaries(id).await?.pop();
-        let comments = uow.comments_of_report(id).await?;
+        // The table shows the team and the secretariat their drafts; anyone
+        // else reads only published answers.
+        let comments = crate::answers::as_seen_by(actor, &report, uow.comments_of_report(id).await?);
         let (placements, labels) = match &version {
             Some(v) => (uow.placements_on(v.id).await?, uow.block_labels(v.id).await?),
             None => (Vec::new(), Vec::new()),

@@ -273,7 +273,7 @@ impl App {
         let summaries = uow.version_summaries(id).await?;
         let people = Directory::load(uow.as_mut()).await?;
         let labels = uow.block_labels(version.id).await?;
-        let counted = uow.passage_counts(version.id).await?;
+        let counted = seen_counts(uow.passage_counts(version.id).await?, crate::answers::sees_drafts(actor, &report));
         let form = self.comment_form(uow.as_mut(), actor, &report, &version, &summaries, &people, round.as_ref()).await?;
 
         let by_block = counts_by_block(&counted);
@@ -367,8 +367,8 @@ impl App {
         let summaries = uow.version_summaries(id).await?;
         let people = Directory::load(uow.as_mut()).await?;
         let labels = uow.block_labels(version.id).await?;
-        let filter = filter_of(actor, request, &people)?;
-        let counted = uow.passage_counts(version.id).await?;
+        let filter = filter_of(actor, &report, request, &people)?;
+        let counted = seen_counts(uow.passage_counts(version.id).await?, crate::answers::sees_drafts(actor, &report));
         let (passages, block, counts) = match passage {
             PassageRef::Block(wanted) => {
                 let (number, block) = version
@@ -428,7 +428,7 @@ impl App {
         .ok_or(AppError::NotFound { what: "version" })?;
         let people = Directory::load(uow.as_mut()).await?;
         let labels: HashMap<BlockId, String> = uow.block_labels(version.id).await?.into_iter().collect();
-        let counted = uow.passage_counts(version.id).await?;
+        let counted = seen_counts(uow.passage_counts(version.id).await?, crate::answers::sees_drafts(actor, &report));
         let filter = ThreadFilter { comments: Some(vec![id]), ..ThreadFilter::default() };
         let query = ThreadQuery { version: version.id, passages: Passages::All, filter, after: None, limit: 1 };
         let placed = uow.thread_page(&query).await?;
@@ -490,7 +490,7 @@ impl App {
             });
         };
         let labels = uow.block_labels(version.id).await?;
-        let mut filter = filter_of(actor, request, &people)?;
+        let mut filter = filter_of(actor, &report, request, &people)?;
         if let Some(raw) = request.author.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let author: UserId = raw.parse().map_err(|_| AppError::invalid("author", InvalidReason::Missing))?;
             filter.authors = Some(match filter.authors {
@@ -507,7 +507,7 @@ impl App {
                 labels.iter().filter(|(_, l)| section_of(l).as_deref() == Some(section)).map(|(b, _)| b.clone()).collect(),
             ),
         };
-        let counted = uow.passage_counts(version.id).await?;
+        let counted = seen_counts(uow.passage_counts(version.id).await?, crate::answers::sees_drafts(actor, &report));
         let query = ThreadQuery { version: version.id, passages, filter, after, limit: u64::from(limit) + 1 };
         let mut placed = uow.thread_page(&query).await?;
         let next = next_cursor(&mut placed, limit);
@@ -620,7 +620,7 @@ impl<'a> Assembly<'a> {
     ) -> Self {
         let mut comments = HashMap::new();
         let mut replies: HashMap<CommentId, Vec<Comment>> = HashMap::new();
-        for comment in loaded {
+        for comment in crate::answers::as_seen_by(actor, report, loaded) {
             match comment.parent {
                 Some(parent) => replies.entry(parent).or_default().push(comment),
                 None => {
@@ -730,6 +730,18 @@ fn threads_closed(report: &Report) -> Option<WhyNot> {
     })
 }
 
+/// The aggregate's rows as a reader sees them: for one who may not see the
+/// team's drafts, an answer not yet published is no answer.
+fn seen_counts(counted: Vec<PassageCount>, sees_drafts: bool) -> Vec<PassageCount> {
+    if sees_drafts {
+        return counted;
+    }
+    counted
+        .into_iter()
+        .map(|c| if c.published { c } else { PassageCount { disposition: None, ..c } })
+        .collect()
+}
+
 fn total(counts: &CommentCounts) -> usize {
     counts.comments + counts.withdrawn
 }
@@ -761,8 +773,9 @@ fn sum_counts(counted: &[PassageCount]) -> CommentCounts {
 }
 
 /// The filter a request asks for, checked.
-fn filter_of(actor: &Actor, request: &ThreadsRequest, people: &Directory) -> Result<ThreadFilter, AppError> {
-    let mut filter = ThreadFilter { awaiting: request.awaiting, ..ThreadFilter::default() };
+fn filter_of(actor: &Actor, report: &Report, request: &ThreadsRequest, people: &Directory) -> Result<ThreadFilter, AppError> {
+    let drafts_hidden = !crate::answers::sees_drafts(actor, report);
+    let mut filter = ThreadFilter { awaiting: request.awaiting, drafts_hidden, ..ThreadFilter::default() };
     if request.mine {
         filter.authors = Some(vec![actor.user]);
     }

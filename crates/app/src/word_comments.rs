@@ -319,6 +319,7 @@ impl App {
                 withdrawal_reason: None,
                 late,
                 disposition: None,
+                group: None,
                 revision: 0,
             };
             self.write_new_comment(uow.as_mut(), &report, &comment).await?;

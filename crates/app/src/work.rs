@@ -320,11 +320,11 @@ impl App {
                 });
             }
 
-            // Answers to the member's comments, lately.
+            // Answers to the member's comments published lately (a draft is not theirs to see).
             let recent: Vec<OffsetDateTime> = mine
                 .iter()
                 .filter(|c| c.report == report.id && !c.is_reply() && !c.is_withdrawn())
-                .filter_map(|c| c.disposition.as_ref().map(|d| d.decided_at))
+                .filter_map(|c| c.disposition.as_ref().and_then(|d| d.published_at))
                 .filter(|at| now - *at <= Duration::days(RECENT_ANSWERS_DAYS))
                 .collect();
             if let Some(latest) = recent.iter().max() {

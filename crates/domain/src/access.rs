@@ -95,6 +95,12 @@ pub enum Action {
     Reply,
     /// Set or change a comment's disposition: the drafting team's work.
     AnswerComment,
+    /// See the drafting team's answers before they are published, and its
+    /// groups of comments: the team and the secretariat.
+    ViewDraftAnswers,
+    /// Publish the team's draft answers, one mail per commenter: the
+    /// team's lead, who answers for them.
+    PublishAnswers,
     /// See the earlier texts of edited comments.
     ViewCommentHistory,
     /// Change the text of a comment.
@@ -169,6 +175,8 @@ impl Action {
         Action::RecordComment,
         Action::Reply,
         Action::AnswerComment,
+        Action::ViewDraftAnswers,
+        Action::PublishAnswers,
         Action::ViewCommentHistory,
         Action::EditComment,
         Action::WithdrawComment,
@@ -255,6 +263,8 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
             actor.organises() || actor.role_in(committee).is_some() || actor.drafts(id) || actor.consulted_on(id)
         }
         (AnswerComment, Report { id, .. }) => actor.drafts(id),
+        (ViewDraftAnswers, Report { id, .. }) => actor.organises() || actor.drafts(id),
+        (PublishAnswers, Report { id, .. }) => actor.drafting.contains(&(id, true)),
         (ViewCommentHistory, Report { committee, .. }) => {
             actor.organises() || actor.role_in(committee) == Some(CommitteeRole::Secretary)
         }
@@ -402,6 +412,10 @@ mod tests {
             (Action::Reply, "another committee's report", [Y, Y, N, N, N, N, Y, N, N, N]),
             (Action::AnswerComment, "the committee's report", [N, N, N, N, N, N, N, N, Y, Y]),
             (Action::AnswerComment, "another committee's report", [N, N, N, N, N, N, N, N, N, N]),
+            (Action::ViewDraftAnswers, "the committee's report", [Y, Y, N, N, N, N, N, N, Y, Y]),
+            (Action::ViewDraftAnswers, "another committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::PublishAnswers, "the committee's report", [N, N, N, N, N, N, N, N, Y, N]),
+            (Action::PublishAnswers, "another committee's report", [N, N, N, N, N, N, N, N, N, N]),
             (Action::ViewCommentHistory, "the committee's report", [Y, Y, N, N, N, Y, N, N, N, N]),
             (Action::ViewCommentHistory, "another committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
             (Action::EditComment, "one's own comment", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::document::align::Anchor;
 use crate::text::TextError;
-use crate::{BodyId, CommentId, ReportId, UserId, VersionId};
+use crate::{BodyId, CommentGroupId, CommentId, ReportId, UserId, VersionId};
 
 /// The text of a comment, a reply or a response: NFC, trimmed, new lines
 /// kept, at most [`CommentText::MAX_CHARS`] characters, never cut short.
@@ -64,6 +64,11 @@ pub struct Disposition {
     pub addressed_in: Option<u32>,
     pub decided_by: UserId,
     pub decided_at: OffsetDateTime,
+    /// When the team's lead published it: until then it is the team's
+    /// draft, seen only by the team and the secretariat, and its commenter
+    /// is not told. Changing a published answer makes it a draft again.
+    #[serde(default)]
+    pub published_at: Option<OffsetDateTime>,
 }
 
 /// Why a disposition was refused.
@@ -135,6 +140,10 @@ pub struct Comment {
     /// Made after the round's deadline, where late comments are accepted.
     pub late: bool,
     pub disposition: Option<Disposition>,
+    /// The group of comments that say the same thing it was put in by the
+    /// drafting team, answered together; it keeps its own row and author.
+    #[serde(default)]
+    pub group: Option<CommentGroupId>,
     /// How many changes the comment has had since it was made: a change
     /// made on an older reading is refused instead of undoing the newer.
     #[serde(default)]
@@ -148,6 +157,22 @@ impl Comment {
 
     pub fn is_withdrawn(&self) -> bool {
         self.withdrawn_at.is_some()
+    }
+
+    /// Whether its answer is published: the one place that says so (an
+    /// unanswered comment has none to publish). Commenters and other
+    /// members see an answer, agree or disagree with it, only once it is.
+    pub fn answer_published(&self) -> bool {
+        self.disposition.as_ref().is_some_and(|d| d.published_at.is_some())
+    }
+
+    /// Its answer as someone who may not see the team's drafts sees it:
+    /// none until it is published.
+    pub fn as_seen_outside_the_team(mut self) -> Self {
+        if !self.answer_published() {
+            self.disposition = None;
+        }
+        self
     }
 
     /// Still waiting for the drafting team's answer.
@@ -191,7 +216,7 @@ impl Comment {
         if kind.needs_response() && response.is_none() {
             return Err(DispositionProblem::ResponseRequired);
         }
-        self.disposition = Some(Disposition { kind, response, addressed_in, decided_by: by, decided_at: at });
+        self.disposition = Some(Disposition { kind, response, addressed_in, decided_by: by, decided_at: at, published_at: None });
         Ok(())
     }
 }
@@ -283,6 +308,7 @@ mod tests {
             withdrawal_reason: None,
             late: false,
             disposition: None,
+            group: None,
             revision: 0,
         }
     }

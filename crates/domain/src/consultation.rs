@@ -303,7 +303,9 @@ mod tests {
                 addressed_in: None,
                 decided_by: UserId::from_uuid(id(5)),
                 decided_at: at,
+                published_at: None,
             }),
+            group: None,
             revision: 0,
         }
     }

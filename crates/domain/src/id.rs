@@ -87,4 +87,8 @@ entity_id!(
     ReminderId,
     /// An official letter (công văn) a consulted body replied with.
     LetterId,
+    /// Comments the drafting team answers together (nhóm ý kiến trùng nhau).
+    CommentGroupId,
+    /// An answer template (mẫu trả lời) of a committee.
+    AnswerTemplateId,
 );

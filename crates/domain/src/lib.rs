@@ -6,6 +6,7 @@
 //! function. CI checks with `cargo tree` that it stays that way.
 
 pub mod access;
+pub mod answers;
 pub mod account;
 pub mod audit;
 pub mod calendar;
@@ -33,7 +34,7 @@ pub use audit::AuditEvent;
 pub use id::{
     AccessTokenId, AccountLinkId, ActionItemId, AgendaItemId, AuditEventId, BodyId, CommentId, CommitteeId, IndicatorId,
     MeetingId, MembershipId, MinuteEntryId, OutboxMessageId, ReminderId, ReportId, RoundId, SessionId, TermId, UserId, VersionId,
-    LetterId,
+    LetterId, CommentGroupId, AnswerTemplateId,
 };
 pub use meeting::{
     ActionDraft, ActionItem, ActionStatus, AgendaItem, Assignee, Attendance, Conclusion, ConclusionText, DraftAt, Meeting,
@@ -49,7 +50,7 @@ pub use comment::{
     DispositionProblem, Placement, WithdrawalProblem,
 };
 pub use notice::{
-    AccountLinkV1, ActionReminderV1, AgendaLineV1, AnswersOwedV1, CommentV1, ConsultationRequestedV1, MeetingNoticeV1, Notice,
+    AccountLinkV1, ActionReminderV1, AgendaLineV1, AnswersOwedV1, AnswersPublishedV1, PublishedAnswerV1, CommentV1, ConsultationRequestedV1, MeetingNoticeV1, Notice,
     NoticeKind, ReportStepV1, RoundClosingV1, UnreadableNotice,
 };
 pub use outbox::{Delivery, MailRecord, MailStatus, OutboxMessage};

@@ -44,6 +44,34 @@ pub struct CommentV1 {
     pub author: UserId,
 }
 
+/// One published answer, as the commenter's mail lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublishedAnswerV1 {
+    pub comment: CommentId,
+    /// The version the comment was made on.
+    pub version: u32,
+    /// The passage's citation label; empty for the whole report.
+    pub passage: String,
+    /// The comment's text, as the commenter wrote it.
+    pub comment_text: String,
+    /// `accepted`, `partly_accepted` or `explained`.
+    pub disposition: String,
+    /// The same as flags, so each language's template words it itself.
+    pub accepted: bool,
+    pub partly_accepted: bool,
+    pub explained: bool,
+    pub response: Option<String>,
+}
+
+/// The drafting team's lead published its answers: to each commenter, one
+/// notice listing every answer to their comments, not one per answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswersPublishedV1 {
+    pub report: ReportId,
+    pub report_title: String,
+    pub answers: Vec<PublishedAnswerV1>,
+}
+
 /// A step of a report's review: a round opened, the report submitted,
 /// approved or returned.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -223,6 +251,8 @@ notices! {
     CommentReplied(CommentV1, v 1) = "comment.replied", Chosen;
     /// To the commenter: the drafting team answered.
     CommentAnswered(CommentV1, v 1) = "comment.answered", Chosen;
+    /// To a commenter: the drafting team's answers to their comments, published.
+    AnswersPublished(AnswersPublishedV1, v 1) = "answers.published", Chosen;
     RoundOpened(ReportStepV1, v 1) = "round.opened", Chosen;
     ReportSubmitted(ReportStepV1, v 1) = "report.submitted", Chosen;
     ReportApproved(ReportStepV1, v 1) = "report.approved", Chosen;

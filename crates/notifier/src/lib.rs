@@ -588,6 +588,7 @@ pub fn path_of(notice: &Notice) -> String {
         }
         Notice::RoundClosing(r) => format!("/reports/{}", r.report),
         Notice::AnswersOwed(r) => format!("/reports/{}/dispositions", r.report),
+        Notice::AnswersPublished(r) => format!("/reports/{}/dispositions", r.report),
         Notice::ConsultationRequested(r) => format!("/reports/{}", r.report),
         Notice::ActionDue(a) | Notice::ActionOverdue(a) | Notice::ActionEscalated(a) => format!("/meetings/{}", a.meeting),
         Notice::MeetingInvited(m) | Notice::MeetingUpdated(m) | Notice::MeetingCancelled(m) => format!("/meetings/{}", m.meeting),
@@ -676,6 +677,21 @@ mod tests {
                 report_title: "Báo cáo sơ kết".to_owned(),
                 round: 1,
                 unanswered: 4,
+            }),
+            NoticeKind::AnswersPublished => Notice::AnswersPublished(gopy_domain::AnswersPublishedV1 {
+                report: ReportId::from_uuid(id(1)),
+                report_title: "Báo cáo sơ kết".to_owned(),
+                answers: vec![gopy_domain::PublishedAnswerV1 {
+                    comment: CommentId::from_uuid(id(2)),
+                    version: 1,
+                    passage: "II.1 ¶2".to_owned(),
+                    comment_text: "Đề nghị bổ sung số liệu.".to_owned(),
+                    disposition: "partly_accepted".to_owned(),
+                    accepted: false,
+                    partly_accepted: true,
+                    explained: false,
+                    response: Some("Đã bổ sung một phần.".to_owned()),
+                }],
             }),
             NoticeKind::ConsultationRequested => Notice::ConsultationRequested(gopy_domain::ConsultationRequestedV1 {
                 report: ReportId::from_uuid(id(1)),

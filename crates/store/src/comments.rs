@@ -17,7 +17,9 @@ use sea_orm::{
     Statement, Value,
 };
 
-use crate::entity::{block_label, comment, comment_placement, comment_revision};
+use crate::entity::{answer_template, block_label, comment, comment_placement, comment_revision};
+use gopy_domain::answers::{AnswerTemplate, TemplateName, TemplateText};
+use gopy_domain::{AnswerTemplateId, CommentGroupId, CommitteeId};
 use crate::error::map_db_err;
 use crate::unit_of_work::SeaUnitOfWork;
 
@@ -74,6 +76,7 @@ impl TryFrom<comment::Model> for Comment {
                 addressed_in: row.addressed_in.map(|n| u32::try_from(n).map_err(|e| corrupt("addressed_in", e))).transpose()?,
                 decided_by: UserId::from_uuid(by),
                 decided_at: at,
+                published_at: row.answer_published_at,
             }),
             _ => return Err(corrupt("disposition", "a disposition without who decided it and when")),
         };
@@ -96,6 +99,7 @@ impl TryFrom<comment::Model> for Comment {
             withdrawal_reason: row.withdrawal_reason.as_deref().map(|r| text("withdrawal_reason", r)).transpose()?,
             late: row.late,
             disposition,
+            group: row.answer_group.map(CommentGroupId::from_uuid),
             revision: u32::try_from(row.revision).map_err(|e| corrupt("revision", e))?,
         })
     }
@@ -130,6 +134,8 @@ fn comment_row(c: &Comment) -> Result<comment::ActiveModel, StoreError> {
         addressed_in: Set(d.and_then(|d| d.addressed_in).map(i32::try_from).transpose().map_err(|e| StoreError::Other(e.to_string()))?),
         decided_by: Set(d.map(|d| d.decided_by.as_uuid())),
         decided_at: Set(d.map(|d| d.decided_at)),
+        answer_published_at: Set(d.and_then(|d| d.published_at)),
+        answer_group: Set(c.group.map(|g| g.as_uuid())),
         revision: Set(i32::try_from(c.revision).map_err(|e| StoreError::Other(e.to_string()))?),
     })
 }
@@ -179,6 +185,8 @@ impl CommentStore for SeaUnitOfWork {
             addressed_in: full.addressed_in,
             decided_by: full.decided_by,
             decided_at: full.decided_at,
+            answer_published_at: full.answer_published_at,
+            answer_group: full.answer_group,
             revision: Set(read_at + 1),
             ..Default::default()
         };
@@ -362,16 +370,17 @@ impl CommentStore for SeaUnitOfWork {
             placement: String,
             withdrawn: bool,
             disposition: Option<String>,
+            published: bool,
             n: i64,
         }
         let mut sql = Sql::new(self.tx().get_database_backend());
         sql.push(
             "SELECT p.block_id AS block_id, p.placement AS placement, (c.withdrawn_at IS NOT NULL) AS withdrawn, \
-             c.disposition AS disposition, COUNT(*) AS n \
+             c.disposition AS disposition, (c.answer_published_at IS NOT NULL) AS published, COUNT(*) AS n \
              FROM comment_placements p JOIN comments c ON c.id = p.comment_id WHERE p.version_id = ",
         );
         sql.bind(version.as_uuid());
-        sql.push(" GROUP BY p.block_id, p.placement, (c.withdrawn_at IS NOT NULL), c.disposition ORDER BY p.block_id, p.placement");
+        sql.push(" GROUP BY p.block_id, p.placement, (c.withdrawn_at IS NOT NULL), c.disposition, (c.answer_published_at IS NOT NULL) ORDER BY p.block_id, p.placement");
         Group::find_by_statement(sql.statement())
             .all(self.tx())
             .await
@@ -383,6 +392,7 @@ impl CommentStore for SeaUnitOfWork {
                     placement: g.placement.parse().map_err(|e| corrupt("placement", e))?,
                     withdrawn: g.withdrawn,
                     disposition: g.disposition.map(|d| d.parse()).transpose().map_err(|e| corrupt("disposition", e))?,
+                    published: g.published,
                     n: usize::try_from(g.n).map_err(|e| corrupt("count", e))?,
                 })
             })
@@ -428,6 +438,54 @@ impl CommentStore for SeaUnitOfWork {
                 })
             })
             .collect()
+    }
+
+    async fn answer_templates(&mut self, committee: CommitteeId) -> Result<Vec<AnswerTemplate>, StoreError> {
+        let rows = answer_template::Entity::find()
+            .filter(answer_template::Column::CommitteeId.eq(committee.as_uuid()))
+            .order_by_asc(answer_template::Column::CreatedAt)
+            .order_by_asc(answer_template::Column::Id)
+            .all(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        rows.into_iter()
+            .map(|row| {
+                let bad = |column: &str, e: String| StoreError::Corrupt(format!("answer_templates.{column}: {e}"));
+                Ok(AnswerTemplate {
+                    id: AnswerTemplateId::from_uuid(row.id),
+                    committee: CommitteeId::from_uuid(row.committee_id),
+                    name: TemplateName::parse(&row.name).map_err(|e| bad("name", e.to_string()))?,
+                    kind: row.disposition.parse().map_err(|e: gopy_domain::organisation::UnknownValue| bad("disposition", e.to_string()))?,
+                    text: TemplateText::parse(&row.text).map_err(|e| bad("text", e.to_string()))?,
+                    created_by: UserId::from_uuid(row.created_by),
+                    created_at: row.created_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_answer_template(&mut self, t: &AnswerTemplate) -> Result<(), StoreError> {
+        let row = answer_template::ActiveModel {
+            id: Set(t.id.as_uuid()),
+            committee_id: Set(t.committee.as_uuid()),
+            name: Set(t.name.to_string()),
+            disposition: Set(t.kind.as_str().to_owned()),
+            text: Set(t.text.as_str().to_owned()),
+            created_by: Set(t.created_by.as_uuid()),
+            created_at: Set(t.created_at),
+        };
+        answer_template::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
+    async fn delete_answer_template(&mut self, committee: CommitteeId, id: AnswerTemplateId) -> Result<bool, StoreError> {
+        let deleted = answer_template::Entity::delete_many()
+            .filter(answer_template::Column::Id.eq(id.as_uuid()))
+            .filter(answer_template::Column::CommitteeId.eq(committee.as_uuid()))
+            .exec(self.tx())
+            .await
+            .map_err(map_db_err)?;
+        Ok(deleted.rows_affected == 1)
     }
 
     async fn threads_of(&mut self, ids: &[CommentId]) -> Result<Vec<Comment>, StoreError> {
@@ -530,8 +588,15 @@ fn thread_page_sql(backend: DatabaseBackend, query: &ThreadQuery) -> Result<Stat
         Passages::All => {}
     }
     let filter = &query.filter;
+    // Who may not see the team's drafts sees an answer not yet published
+    // as no answer at all.
+    let unanswered = if filter.drafts_hidden {
+        " AND c.withdrawn_at IS NULL AND (c.disposition IS NULL OR c.answer_published_at IS NULL)"
+    } else {
+        " AND c.withdrawn_at IS NULL AND c.disposition IS NULL"
+    };
     if filter.awaiting {
-        sql.push(" AND c.withdrawn_at IS NULL AND c.disposition IS NULL");
+        sql.push(unanswered);
     }
     if let Some(authors) = &filter.authors {
         sql.push(" AND c.author_id IN ");
@@ -544,9 +609,12 @@ fn thread_page_sql(backend: DatabaseBackend, query: &ThreadQuery) -> Result<Stat
     match filter.state {
         None => {}
         Some(ThreadState::Unanswered) => {
-            sql.push(" AND c.withdrawn_at IS NULL AND c.disposition IS NULL");
+            sql.push(unanswered);
         }
         Some(ThreadState::Answered(kind)) => {
+            if filter.drafts_hidden {
+                sql.push(" AND c.answer_published_at IS NOT NULL");
+            }
             sql.push(" AND c.withdrawn_at IS NULL AND c.disposition = ");
             sql.bind(kind.as_str());
         }

@@ -32,6 +32,10 @@ pub struct Model {
     pub addressed_in: Option<i32>,
     pub decided_by: Option<Uuid>,
     pub decided_at: Option<TimeDateTimeWithTimeZone>,
+    /// When the answer was published; a draft until then.
+    pub answer_published_at: Option<TimeDateTimeWithTimeZone>,
+    /// The group of comments answered together, if any.
+    pub answer_group: Option<Uuid>,
     /// Moves on by one with every change; see the migration `revisions`.
     pub revision: i32,
 }

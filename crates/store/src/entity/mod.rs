@@ -5,6 +5,7 @@ pub mod access_token;
 pub mod action_assignee;
 pub mod action_item;
 pub mod agenda_item;
+pub mod answer_template;
 pub mod account_link;
 pub mod audit_event;
 pub mod ballot_vote;

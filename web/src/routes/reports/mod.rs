@@ -9,6 +9,7 @@
 //! counter and answer `304 Not Modified` without building anything while it
 //! holds.
 
+pub(crate) mod answers;
 pub(crate) mod api;
 pub(crate) mod consultation;
 pub(crate) mod dispositions;
@@ -43,6 +44,15 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}/word-comments", get(word_comments::word_comments_page).post(word_comments::read_word_comments))
         .route("/reports/{id}/word-comments/{import}", get(word_comments::word_import_page).post(word_comments::store_word_comments))
         .route("/reports/{id}/dispositions", get(dispositions::dispositions_page))
+        .route("/reports/{id}/answers", get(answers::answers_page))
+        .route("/reports/{id}/answers/groups", post(answers::confirm_group))
+        .route("/reports/{id}/answers/groups/{group}/split", post(answers::split_group))
+        .route("/reports/{id}/answers/groups/{group}/answer", post(answers::answer_group))
+        .route("/reports/{id}/answers/apply", post(answers::apply_template))
+        .route("/reports/{id}/answers/save", post(answers::save_answers))
+        .route("/reports/{id}/answers/templates", post(answers::create_template))
+        .route("/reports/{id}/answers/templates/{template}/delete", post(answers::delete_template))
+        .route("/reports/{id}/answers/publish", post(answers::publish_answers))
         .route("/reports/{id}/consultation", get(consultation::consultation_page))
         .route("/reports/{id}/consultation/letters", post(consultation::record_letter))
         .route("/reports/{id}/consultation/no-comment", post(consultation::record_no_comment))
@@ -72,6 +82,14 @@ pub fn api_router() -> Router<AppState> {
         .route("/v1/reports/{id}/word-comments/{import}", get(word_comments::api_word_import))
         .route("/v1/reports/{id}/word-comments/{import}/store", post(word_comments::api_store_word_comments))
         .route("/v1/reports/{id}/consultation", get(consultation::api_consultation))
+        .route("/v1/reports/{id}/answers", get(answers::api_answer_desk).post(answers::api_save_answers))
+        .route("/v1/reports/{id}/answers/preview", post(answers::api_apply_template))
+        .route("/v1/reports/{id}/answers/publish", post(answers::api_publish_answers))
+        .route("/v1/reports/{id}/groups", post(answers::api_confirm_group))
+        .route("/v1/reports/{id}/groups/{group}/split", post(answers::api_split_group))
+        .route("/v1/reports/{id}/groups/{group}/answer", axum::routing::put(answers::api_answer_group))
+        .route("/v1/reports/{id}/answer-templates", post(answers::api_create_template))
+        .route("/v1/reports/{id}/answer-templates/{template}", axum::routing::delete(answers::api_delete_template))
 }
 
 /// Every page template of this feature with a sample of its view.
@@ -83,6 +101,7 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     samples.extend(rounds::view_samples());
     samples.extend(indicators::view_samples());
     samples.extend(word_comments::view_samples());
+    samples.extend(answers::view_samples());
     samples
 }
 
