@@ -220,6 +220,8 @@ pub async fn seed(app: &App) -> anyhow::Result<Cast> {
     for (comment, kind, response) in answers {
         app.answer_comment(&lead_a, (comment, None), kind, &response, Some(2)).await.map_err(failed("an answer"))?;
     }
+    // And published, as the team's lead does once the answers are ready.
+    app.publish_answers(&lead_a, review.id).await.map_err(failed("publishing the answers"))?;
     app.adopt_indicators(&office_actor, review.id, 2).await.map_err(failed("the indicators"))?;
     app.record_indicator_results(&lead_a, review.id, 2, time::macros::date!(2023 - 06 - 27)).await.map_err(failed("the results"))?;
 

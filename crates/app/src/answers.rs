@@ -210,11 +210,11 @@ impl App {
     #[instrument(skip(self, actor, comments), fields(user.id = %actor.user, report.id = %id))]
     pub async fn confirm_group(&self, actor: &Actor, id: ReportId, comments: &[CommentId]) -> Result<CommentGroupId, AppError> {
         let unique: Vec<CommentId> = comments.iter().copied().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let mut uow = self.store.begin().await?;
+        let report = self.team_report(uow.as_mut(), actor, id).await?;
         if unique.len() < 2 {
             return Err(group_refused(GroupProblem::TooFew));
         }
-        let mut uow = self.store.begin().await?;
-        let report = self.team_report(uow.as_mut(), actor, id).await?;
         let group = CommentGroupId::from_uuid(new_id());
         let mut members = Vec::with_capacity(unique.len());
         for cid in &unique {
@@ -302,11 +302,11 @@ impl App {
     /// none. Each stays a draft until published.
     #[instrument(skip(self, actor, drafts), fields(user.id = %actor.user, report.id = %id))]
     pub async fn save_answers(&self, actor: &Actor, id: ReportId, drafts: &[AnswerDraft]) -> Result<usize, AppError> {
+        let mut uow = self.store.begin().await?;
+        let report = self.team_report(uow.as_mut(), actor, id).await?;
         if drafts.is_empty() {
             return Err(AppError::invalid("comments", InvalidReason::Rule("err_no_comments_chosen".into())));
         }
-        let mut uow = self.store.begin().await?;
-        let report = self.team_report(uow.as_mut(), actor, id).await?;
         let n = self.save_answers_in(uow.as_mut(), actor, &report, drafts, "answers").await?;
         let comments: Vec<CommentId> = drafts.iter().map(|d| d.comment).collect();
         let event = self.audit(Some(actor.user), "answers.saved", "report", Some(id.as_uuid()), json!({ "comments": comments }));
@@ -351,12 +351,12 @@ impl App {
         comments: &[CommentId],
         whole_report: &str,
     ) -> Result<(AnswerDesk, AnswerTemplate, Vec<AnswerDraft>), AppError> {
-        if comments.is_empty() {
-            return Err(AppError::invalid("comments", InvalidReason::Rule("err_no_comments_chosen".into())));
-        }
         let mut uow = self.store.begin_read().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::AnswerComment, report_resource(&report))?;
+        if comments.is_empty() {
+            return Err(AppError::invalid("comments", InvalidReason::Rule("err_no_comments_chosen".into())));
+        }
         let desk = self.desk_in(uow.as_mut(), actor, report).await?;
         let template = desk
             .templates
@@ -383,12 +383,11 @@ impl App {
         kind: DispositionKind,
         text: &str,
     ) -> Result<AnswerTemplate, AppError> {
-        // Every field's problem at once would need a list; the name is
-        // checked first, as the form reads top to bottom.
-        let name = TemplateName::parse(name).map_err(|e| AppError::invalid("name", e))?;
-        let text = TemplateText::parse(text).map_err(|e| AppError::invalid("text", template_refused(e)))?;
         let mut uow = self.store.begin().await?;
         let report = self.team_report(uow.as_mut(), actor, id).await?;
+        // The name is checked first, as the form reads top to bottom.
+        let name = TemplateName::parse(name).map_err(|e| AppError::invalid("name", e))?;
+        let text = TemplateText::parse(text).map_err(|e| AppError::invalid("text", template_refused(e)))?;
         let template = AnswerTemplate {
             id: AnswerTemplateId::from_uuid(new_id()),
             committee: report.committee,
