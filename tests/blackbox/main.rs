@@ -27,6 +27,7 @@ mod revisions;
 mod rounds;
 mod schemathesis;
 mod search;
+mod ui_answers;
 mod ui_consultation;
 mod ui_demo;
 mod ui_holidays;

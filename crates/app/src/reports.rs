@@ -582,6 +582,8 @@ pub struct ReportPage {
     /// Importing a body's comments from a Word file: while comments are
     /// taken on a version.
     pub word_comments: Offer,
+    /// Sees the answer desk: the drafting team and the secretariat.
+    pub answer_desk: bool,
     pub life: ReportLife,
 }
 
@@ -815,6 +817,7 @@ impl App {
                     _ => WhyNot::State(report.status),
                 }),
             ),
+            answer_desk: authorize(actor, Action::ViewDraftAnswers, resource).is_ok(),
             word_comments: Offer::by_role(authorize(actor, Action::RecordComment, resource).is_ok()).unless(
                 (!comments_taken || latest_version.is_none()).then_some(WhyNot::NoOpenRound),
             ),

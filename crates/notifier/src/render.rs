@@ -35,7 +35,7 @@ const KINDS: &[(&str, &str)] =
     kind_templates![
         "invitation", "password_reset", "comment.posted", "comment.replied", "comment.answered", "round.opened",
         "report.submitted", "report.approved", "report.returned", "reminder.round_closing", "reminder.action_due",
-        "reminder.action_overdue", "reminder.action_escalated", "reminder.answers_owed", "consultation.requested",
+        "reminder.action_overdue", "reminder.action_escalated", "reminder.answers_owed", "consultation.requested", "answers.published",
         "meeting.invited", "meeting.updated", "meeting.cancelled", "digest"
     ];
 const LAYOUTS: &[(&str, &str)] =
@@ -244,6 +244,8 @@ mod tests {
             "title": "Hội nghị", "committee": "Ban Thường vụ", "when": "Thứ Ba, 27/06/2023, 08:00–11:30 (GMT+7)",
             "place": "Phòng họp 1", "presiding": "Chủ trì",
             "agenda": [{ "title": "Sơ kết", "presenter": "Ban Tuyên giáo", "minutes_allotted": 30 }],
+            "answers": [{ "comment": "c", "version": 1, "passage": "II.1 ¶2", "comment_text": "Bổ sung số liệu", "disposition": "explained",
+                "accepted": false, "partly_accepted": false, "explained": true, "response": null }],
         });
         for kind in NoticeKind::ALL.iter().copied() {
             for language in [Language::Vi, Language::En] {

@@ -130,7 +130,7 @@ on_both_engines! {
         assert_eq!(flags(&on_v3), flags(&review), "nothing changed in version 3");
     }
 
-    async fn a_comment_is_told_to_the_drafting_team_but_not_its_author_and_an_answer_to_its_author(db) {
+    async fn a_comment_is_told_to_the_drafting_team_and_its_answers_to_its_author_once_when_published(db) {
         let app = db.app_at(meeting_day());
         let s = story(&app).await;
         let (_, posted) = first_round(&app, &s).await;
@@ -139,9 +139,32 @@ on_both_engines! {
         let to_drafter = uow.unsent_messages_to(s.drafter.user).await.expect("outbox");
         assert_eq!(to_lead.iter().filter(|m| m.kind_name() == "comment.posted").count(), 6);
         assert_eq!(to_drafter.iter().filter(|m| m.kind_name() == "comment.posted").count(), 6);
+        // The answers are the team's drafts: the author hears nothing, and
+        // sees no answer, until the lead publishes them.
+        assert!(uow.unsent_messages_to(s.member.user).await.expect("outbox").is_empty(), "no mail per answer");
+        drop(uow);
+        let seen = app.review(&s.member, s.report.id).await.expect("review");
+        assert!(seen.threads.iter().all(|t| t.comment.disposition.is_none()), "drafts are the team's");
+        assert_eq!(seen.counts.awaiting, 6);
+        let team = app.review(&s.drafter, s.report.id).await.expect("review");
+        assert!(team.threads.iter().all(|t| t.comment.disposition.is_some() && !t.comment.answer_published()));
+        let refused = app.publish_answers(&s.drafter, s.report.id).await;
+        assert!(matches!(refused, Err(gopy_app::AppError::Forbidden)), "only the lead publishes: {refused:?}");
+        let published = app.publish_answers(&s.lead, s.report.id).await.expect("published");
+        assert_eq!(published, gopy_app::answers::Published { answers: 6, commenters: 2 });
+        let again = app.publish_answers(&s.lead, s.report.id).await;
+        assert!(
+            matches!(&again, Err(gopy_app::AppError::Invalid { field: "answers", reason: gopy_app::InvalidReason::Rule(key) }) if key == "err_nothing_to_publish"),
+            "{again:?}"
+        );
+        let seen = app.review(&s.member, s.report.id).await.expect("review");
+        assert!(seen.threads.iter().all(|t| t.comment.answer_published()));
+        let mut uow = gopy_app::Store::begin(&db.store).await.expect("begin");
         let to_member = uow.unsent_messages_to(s.member.user).await.expect("outbox");
-        assert!(to_member.iter().all(|m| m.kind_name() == "comment.answered"), "the author hears only of answers");
-        assert_eq!(to_member.len(), 5);
+        assert_eq!(to_member.len(), 1, "one mail listing every answer");
+        assert_eq!(to_member[0].kind_name(), "answers.published");
+        assert_eq!(to_member[0].payload()["answers"].as_array().map(Vec::len), Some(5));
+        assert_eq!(uow.unsent_messages_to(s.chair.user).await.expect("outbox").len(), 1);
         assert_eq!(
             (&to_lead[0].payload()["thread"], &to_lead[0].payload()["version"]),
             (&serde_json::json!(posted[0].id), &serde_json::json!(1))

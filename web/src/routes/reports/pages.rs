@@ -237,6 +237,8 @@ pub(super) struct ReportView {
     add_version_why_not: Option<String>,
     /// The secretariat may import a body's comments from a Word file now.
     may_import_word_comments: bool,
+    /// A link to the answer desk, for the drafting team and the secretariat.
+    may_open_answer_desk: bool,
     upload_limit: String,
     life: LifeView,
     values: VersionValues,
@@ -594,7 +596,7 @@ fn ballot_view(ctx: &Ctx, ballot: BallotModel) -> BallotView {
 fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForms) -> ReportView {
     let zone = zone(ctx);
     let catalog = ctx.pages.catalog();
-    let ReportPage { report, committee, body, team, versions, add_version, word_comments, life } = model;
+    let ReportPage { report, committee, body, team, versions, add_version, word_comments, answer_desk, life } = model;
     ReportView {
         id: report.id.to_string(),
         title: report.title.to_string(),
@@ -621,6 +623,7 @@ fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForm
         may_add_version: add_version.is_yes(),
         add_version_why_not: OfferView::new(catalog, ctx.language, &add_version).why_not,
         may_import_word_comments: word_comments.is_yes(),
+        may_open_answer_desk: answer_desk,
         upload_limit: format_bytes(state.settings.server.upload_limit_bytes),
         life: {
             let mut life = life_view(ctx, life, &zone);
@@ -979,6 +982,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         may_add_version: true,
         add_version_why_not: some(),
         may_import_word_comments: true,
+        may_open_answer_desk: true,
         upload_limit: "10 MB".into(),
         life: LifeView {
             status: "submitted",
