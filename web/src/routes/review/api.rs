@@ -61,6 +61,9 @@ pub struct CommentResponse {
     pub disposition: Option<&'static str>,
     pub response: Option<String>,
     pub addressed_in: Option<u32>,
+    /// Whether the answer is published. Until then it is the drafting
+    /// team's draft: only the team and the secretariat see it at all.
+    pub answer_published: bool,
     /// Moves on with every change; also the `ETag`, for `If-Match`.
     pub revision: u32,
 }
@@ -116,6 +119,7 @@ fn comment_response(c: &Comment) -> CommentResponse {
         disposition: c.disposition.as_ref().map(|d| d.kind.as_str()),
         response: c.disposition.as_ref().and_then(|d| d.response.as_ref()).map(ToString::to_string),
         addressed_in: c.disposition.as_ref().and_then(|d| d.addressed_in),
+        answer_published: c.answer_published(),
     }
 }
 

@@ -92,6 +92,9 @@ pub struct AnswerView {
     pub response: Option<String>,
     pub addressed_in: Option<u32>,
     pub by: String,
+    /// Not yet published: the drafting team's draft (only the team and the
+    /// secretariat are shown one).
+    pub draft: bool,
 }
 
 #[derive(Serialize)]
@@ -224,6 +227,7 @@ pub fn thread_view(ctx: &Ctx, thread: &ThreadModel, zone: &str) -> ThreadView {
             response: d.response.as_ref().map(ToString::to_string),
             addressed_in: d.addressed_in,
             by: thread.answered_by.clone().unwrap_or_default(),
+            draft: d.published_at.is_none(),
         }),
         disposition_kind: disposition.map_or("none", |d| d.kind.as_str()),
         disposition_label: disposition_label(ctx, disposition.map(|d| d.kind)),

@@ -1018,7 +1018,7 @@ mod samples {
             withdrawn: false,
             late: true,
             awaiting: false,
-            disposition: Some(AnswerView { kind: "accepted", response: Some(s("Tiếp thu.")), addressed_in: Some(2), by: s("Nguyễn Tổ Trưởng") }),
+            disposition: Some(AnswerView { kind: "accepted", response: Some(s("Tiếp thu.")), addressed_in: Some(2), by: s("Nguyễn Tổ Trưởng"), draft: true }),
             disposition_kind: "accepted",
             disposition_label: s("Tiếp thu"),
             replies: vec![ReplyView { id: s("r1"), author: s("Phạm Thị B"), body: s("Đồng ý."), created_at: s("27/06/2023 09:00"), edited: true }],
