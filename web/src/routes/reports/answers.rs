@@ -8,7 +8,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::PathRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gopy_app::AppError;
@@ -23,13 +22,8 @@ use super::{ReportRefView, actor};
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, PageResult};
 use crate::i18n::OfferView;
-use crate::routes::api::{ApiError, ApiPath, ValidJson, refuse};
-
-type PagePath<T> = Result<axum::extract::Path<T>, PathRejection>;
-
-fn path<T>(ctx: &Ctx, raw: PagePath<T>) -> Result<T, Response> {
-    raw.map(|p| p.0).map_err(|_| ctx.not_found())
-}
+use crate::paths::{ApiPath, PagePath};
+use crate::routes::api::{ApiError, ValidJson, refuse};
 
 fn text(ctx: &Ctx, key: &str) -> String {
     ctx.pages.catalog().text(ctx.language, key).to_owned()
@@ -242,10 +236,10 @@ pub struct DeskQuery {
 pub async fn answers_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    raw: PagePath<ReportId>,
+    PagePath(raw): PagePath<ReportId>,
     axum::extract::Query(query): axum::extract::Query<DeskQuery>,
 ) -> PageResult {
-    let id = path(&ctx, raw)?;
+    let id = raw;
     // Only known words are shown back, never what the query string says.
     let notice = match query.done.as_str() {
         "grouped" | "split" | "answered" | "saved" | "published" | "template" | "deleted" => Some(text(&ctx, &format!("answers_done_{}", query.done))),
@@ -274,10 +268,10 @@ fn missing(field: &'static str) -> AppError {
 pub async fn confirm_group(
     State(state): State<AppState>,
     ctx: Ctx,
-    raw: PagePath<ReportId>,
+    PagePath(raw): PagePath<ReportId>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let id = path(&ctx, raw)?;
+    let id = raw;
     match state.app.confirm_group(actor(&ctx)?, id, &chosen(&pairs)).await {
         Ok(_) => Ok(back(id, "grouped")),
         Err(err) if is_refusal(&err) => {
@@ -290,10 +284,10 @@ pub async fn confirm_group(
 pub async fn split_group(
     State(state): State<AppState>,
     ctx: Ctx,
-    raw: PagePath<(ReportId, CommentGroupId)>,
+    PagePath(raw): PagePath<(ReportId, CommentGroupId)>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let (id, group) = path(&ctx, raw)?;
+    let (id, group) = raw;
     match state.app.split_group(actor(&ctx)?, id, group, &chosen(&pairs)).await {
         Ok(_) => Ok(back(id, "split")),
         Err(err) if is_refusal(&err) => {
@@ -306,10 +300,10 @@ pub async fn split_group(
 pub async fn answer_group(
     State(state): State<AppState>,
     ctx: Ctx,
-    raw: PagePath<(ReportId, CommentGroupId)>,
+    PagePath(raw): PagePath<(ReportId, CommentGroupId)>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let (id, group) = path(&ctx, raw)?;
+    let (id, group) = raw;
     let kind = kind_of(field(&pairs, "disposition"));
     let response = field(&pairs, "response").to_owned();
     let result = match kind {
@@ -334,10 +328,10 @@ pub async fn answer_group(
 pub async fn apply_template(
     State(state): State<AppState>,
     ctx: Ctx,
-    raw: PagePath<ReportId>,
+    PagePath(raw): PagePath<ReportId>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let id = path(&ctx, raw)?;
+    let id = raw;
     let template = field(&pairs, "template").parse::<AnswerTemplateId>().map_err(|_| missing("template"));
     let whole = text(&ctx, "answers_whole_report");
     let result = match template {
@@ -378,10 +372,10 @@ fn preview_view(ctx: &Ctx, desk: &AnswerDesk, template: &str, drafts: &[AnswerDr
 pub async fn save_answers(
     State(state): State<AppState>,
     ctx: Ctx,
-    raw: PagePath<ReportId>,
+    PagePath(raw): PagePath<ReportId>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let id = path(&ctx, raw)?;
+    let id = raw;
     let template = field(&pairs, "template_name").to_owned();
     let mut drafts = Vec::new();
     let mut unreadable = false;
@@ -415,10 +409,10 @@ pub async fn save_answers(
 pub async fn create_template(
     State(state): State<AppState>,
     ctx: Ctx,
-    raw: PagePath<ReportId>,
+    PagePath(raw): PagePath<ReportId>,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let id = path(&ctx, raw)?;
+    let id = raw;
     let (name, body) = (field(&pairs, "name").to_owned(), field(&pairs, "text").to_owned());
     let kind = kind_of(field(&pairs, "disposition"));
     let result = match kind {
@@ -446,10 +440,10 @@ pub async fn create_template(
 pub async fn delete_template(
     State(state): State<AppState>,
     ctx: Ctx,
-    raw: PagePath<(ReportId, AnswerTemplateId)>,
+    PagePath(raw): PagePath<(ReportId, AnswerTemplateId)>,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let (id, template) = path(&ctx, raw)?;
+    let (id, template) = raw;
     match state.app.delete_answer_template(actor(&ctx)?, id, template).await {
         Ok(()) => Ok(back(id, "deleted")),
         Err(err) if is_refusal(&err) => {
@@ -462,10 +456,10 @@ pub async fn delete_template(
 pub async fn publish_answers(
     State(state): State<AppState>,
     ctx: Ctx,
-    raw: PagePath<ReportId>,
+    PagePath(raw): PagePath<ReportId>,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let id = path(&ctx, raw)?;
+    let id = raw;
     match state.app.publish_answers(actor(&ctx)?, id).await {
         Ok(_) => {
             state.live.announce(crate::live::Change::report(id, crate::live::ChangeKind::Answered)).await;
