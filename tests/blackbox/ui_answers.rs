@@ -134,6 +134,8 @@ fn the_lead_answers_a_group_once_applies_a_template_and_publishes_one_mail_per_c
         browser.fill("#the-group textarea", "Tổ biên tập tiếp thu, bổ sung số liệu tại mục II.");
         browser.submit("#the-group form.group-answer");
         browser.wait_for_text("#answers-notice", "Đã trả lời chung");
+        // A new page: the group is found again by what it says.
+        mark(&browser, "#answers-groups .group", &folded, "the-group");
         let group = browser.text("#the-group");
         assert_eq!(group.matches("Bản nháp").count(), 3, "one answer, three comments, drafts: {group}");
 
