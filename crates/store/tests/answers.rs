@@ -62,16 +62,16 @@ on_both_engines! {
                 kind: ReportKind::MidTermReview,
                 title: "Báo cáo thứ hai".to_owned(),
                 term: None,
-                body: None,
+                body: Some(s.report.body),
                 committee: Some(s.report.committee),
                 drafters: vec![s.lead.user],
                 lead: Some(s.lead.user),
             })
             .await
             .expect("a second report");
-        app.add_version(&s.lead, second.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
-        let elsewhere = app.post_comment(&s.member, second.id, whole("Đề nghị bổ sung số liệu về tăng trưởng kinh tế năm 2023.")).await.expect("posted");
         let lead = app.actor_of(s.lead.user).await.expect("the lead, now on two teams");
+        app.add_version(&lead, second.id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
+        let elsewhere = app.post_comment(&s.member, second.id, whole("Đề nghị bổ sung số liệu về tăng trưởng kinh tế năm 2023.")).await.expect("posted");
         let refused = app.confirm_group(&lead, id, &[other.id, elsewhere.id]).await;
         assert!(
             matches!(&refused, Err(AppError::Invalid { field: "comments", reason: InvalidReason::Rule(key) }) if key == "err_group_across_reports"),
