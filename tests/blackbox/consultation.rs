@@ -237,4 +237,31 @@ async fn three_bodies_reply_online_by_comment_form_and_by_silence_and_the_regist
     }
     // The summary comes before the table.
     assert!(xml.find("Kết quả lấy ý kiến").expect("summary") < xml.find("<w:tbl>").expect("table"));
+
+    // The workbook and the CSV carry the same summary, after their table.
+    let summary = [
+        "Kết quả lấy ý kiến các cơ quan (đợt 1):",
+        "- Số cơ quan được lấy ý kiến: 3 (Ban Tổ chức Tỉnh ủy, Sở Tài chính, Ủy ban Kiểm tra Tỉnh ủy).",
+        "- Số cơ quan không gửi ý kiến, xem như thống nhất: 1 (Ủy ban Kiểm tra Tỉnh ủy).",
+        "- Ban Tổ chức Tỉnh ủy: 2 ý kiến; tiếp thu 0, tiếp thu một phần 0, giải trình 0.",
+    ];
+    let xlsx = s.http.get(admin(&format!("/reports/{}/dispositions.xlsx", s.report))).send().await.expect("xlsx").bytes().await.expect("bytes");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec())).expect("an .xlsx is a zip");
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        archive.by_name(name).unwrap_or_else(|_| panic!("{name}")).read_to_string(&mut text).expect("xml");
+        text
+    };
+    let (workbook, strings) = (part("xl/workbook.xml"), part("xl/sharedStrings.xml"));
+    assert!(workbook.contains("name=\"Kết quả lấy ý kiến\""), "{workbook}");
+    for line in summary {
+        assert!(strings.contains(&line.replace('&', "&amp;")), "the workbook lacks {line:?}");
+    }
+    let csv = s.http.get(admin(&format!("/reports/{}/dispositions.csv", s.report))).send().await.expect("csv").text().await.expect("utf-8");
+    assert!(csv.trim_start_matches('\u{feff}').starts_with("STT,"), "the CSV's first record is still the header");
+    let table_end = csv.find("\r\n,,,,,\r\n").expect("an empty record after the table");
+    for line in summary {
+        let at = csv.find(line).unwrap_or_else(|| panic!("the CSV lacks {line:?}"));
+        assert!(at > table_end, "{line:?} follows the table");
+    }
 }
