@@ -135,6 +135,17 @@ on_both_engines! {
         let other_report = filled(&form_docx(&model), &[], Some((&id.to_string(), &uuid::Uuid::nil().to_string())));
         let preview = app.preview_comment_form(&s.secretariat, id, &other_report, &limits).await.expect("preview");
         assert_eq!(preview.problem, Some(FormProblem::OtherReport));
+        // A form of another round of this report (its round id is not this round's): refused whole.
+        let other_round = filled(&form_docx(&model), &[(&passage, "Ý kiến đợt khác.")], Some((&model.ids.round, &uuid::Uuid::nil().to_string())));
+        let preview = app.preview_comment_form(&s.secretariat, id, &other_round, &limits).await.expect("preview");
+        assert_eq!(preview.problem, Some(FormProblem::OtherRound));
+        let refused = app.import_comment_form(&s.secretariat, id, &other_round, "x.docx", FormLetter::default(), &limits).await;
+        assert!(matches!(refused, Err(AppError::Invalid { field: "file", .. })), "{refused:?}");
+        // No file at all: refused on its field, after the access check.
+        let empty = app.preview_comment_form(&s.secretariat, id, &[], &limits).await;
+        assert!(matches!(empty, Err(AppError::Invalid { field: "file", .. })), "{empty:?}");
+        let stranger = app.preview_comment_form(&s.member, id, &[], &limits).await;
+        assert!(matches!(stranger, Err(AppError::Forbidden)), "{stranger:?}");
         let preview = app.preview_comment_form(&s.secretariat, id, b"PK not a zip", &limits).await.expect("preview");
         assert_eq!(preview.problem, Some(FormProblem::NotAForm));
         // A letter for a body not consulted is refused.
