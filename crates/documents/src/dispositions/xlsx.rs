@@ -18,7 +18,7 @@
 //! retyped also carry the "quote prefix" style, so editing one in Excel
 //! keeps it text.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
 use super::{DispositionTable, clean, flat_cells};
 use crate::ExportError;
@@ -45,6 +45,13 @@ const FONT_SIZE: f64 = 12.0;
 /// "II.1 ¶1 — “quote”", and column 3 the name with the body on a new line.
 pub fn dispositions_xlsx(table: &DispositionTable) -> Result<Vec<u8>, ExportError> {
     let mut workbook = Workbook::new();
+    // A fixed creation time rather than now: the same table gives the same
+    // bytes, so a kept file is exactly the one made afresh (the export
+    // cache and the ETags rely on it).
+    let properties = DocProperties::new()
+        .set_title(clean(&table.heading).replace('\n', " "))
+        .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?);
+    workbook.set_properties(&properties);
     write_table(workbook.add_worksheet(), table)?;
     if !table.summary.is_empty() {
         write_summary(workbook.add_worksheet(), table)?;
@@ -220,6 +227,21 @@ mod tests {
     #[test]
     fn an_ampersand_in_the_heading_is_not_read_as_a_header_code() {
         assert_eq!(header_text("A & B"), "&C&BA && B");
+    }
+
+    #[test]
+    fn the_same_table_gives_the_same_bytes() {
+        let table = DispositionTable {
+            heading: "Bảng".into(),
+            subtitle: "x".into(),
+            columns: Default::default(),
+            summary: vec!["- Một dòng.".into()],
+            sheets: ["Bảng tổng hợp".into(), "Kết quả".into()],
+            rows: Vec::new(),
+        };
+        let first = dispositions_xlsx(&table).expect("xlsx");
+        std::thread::sleep(std::time::Duration::from_millis(1_100));
+        assert_eq!(first, dispositions_xlsx(&table).expect("xlsx"), "a second later, the same file");
     }
 
     #[test]
