@@ -226,6 +226,7 @@ pub fn describe_why_not(catalog: &Catalog, language: Language, why: &gopy_app::W
         WhyNot::State(state) => text("why_not_state").replace("{state}", &status_label(catalog, language, *state)),
         WhyNot::MeetingState(state) => text("why_not_meeting_state")
             .replace("{state}", catalog.text(language, &format!("meeting_status_{}", state.as_str()))),
+        WhyNot::NoBodiesConsulted => text("why_not_no_bodies_consulted").to_owned(),
     })
 }
 

@@ -34,6 +34,9 @@ pub enum WhyNot {
     /// The meeting's state does not allow it (held, its minutes approved,
     /// or cancelled).
     MeetingState(MeetingStatus),
+    /// No round of the report consults bodies: there is no body whose
+    /// comments could be recorded.
+    NoBodiesConsulted,
 }
 
 impl Offer {

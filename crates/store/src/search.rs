@@ -91,8 +91,8 @@ impl SearchStore for SeaUnitOfWork {
         if let Some(committees) = &filter.committees {
             let mut visible = Condition::any();
             visible = visible.add(Column::CommitteeId.is_in(committees.iter().map(|c| c.as_uuid())));
-            if !filter.drafted.is_empty() {
-                visible = visible.add(Column::ReportId.is_in(filter.drafted.iter().map(|r| r.as_uuid())));
+            if !filter.reports.is_empty() {
+                visible = visible.add(Column::ReportId.is_in(filter.reports.iter().map(|r| r.as_uuid())));
             }
             query = query.filter(visible);
         }
