@@ -36,6 +36,9 @@ pub enum WhyNot {
     MeetingState(MeetingStatus),
     /// Every answer is published already: none waits as a draft.
     NothingToPublish,
+    /// No round of the report consults bodies: there is no body whose
+    /// comments could be recorded.
+    NoBodiesConsulted,
 }
 
 impl Offer {

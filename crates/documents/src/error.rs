@@ -75,4 +75,6 @@ pub enum ExportError {
     Zip(#[from] zip::result::ZipError),
     #[error("could not write the file: {0}")]
     Io(#[from] std::io::Error),
+    #[error("could not write the workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }

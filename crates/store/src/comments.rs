@@ -14,7 +14,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-    Statement, Value,
+    QueryTrait, Statement, Value,
 };
 
 use crate::entity::{answer_template, block_label, comment, comment_placement, comment_revision};
@@ -147,7 +147,7 @@ impl SeaUnitOfWork {
             .filter(condition)
             .order_by_asc(comment::Column::CreatedAt)
             .order_by_asc(comment::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -159,12 +159,12 @@ impl SeaUnitOfWork {
 #[async_trait]
 impl CommentStore for SeaUnitOfWork {
     async fn insert_comment(&mut self, c: &Comment) -> Result<(), StoreError> {
-        comment::Entity::insert(comment_row(c)?).exec(self.tx()).await.map_err(map_db_err)?;
-        Ok(())
+        let insert = comment::Entity::insert(comment_row(c)?).build(self.backend());
+        self.write(insert).await
     }
 
     async fn find_comment(&mut self, id: CommentId) -> Result<Option<Comment>, StoreError> {
-        let row = comment::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        let row = comment::Entity::find_by_id(id.as_uuid()).one(self.reader().await?).await.map_err(map_db_err)?;
         row.map(Comment::try_from).transpose()
     }
 
@@ -194,7 +194,7 @@ impl CommentStore for SeaUnitOfWork {
             .set(row)
             .filter(Column::Id.eq(c.id.as_uuid()))
             .filter(Column::Revision.eq(read_at))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         if updated.rows_affected != 1 {
@@ -233,7 +233,7 @@ impl CommentStore for SeaUnitOfWork {
             .group_by(Column::Disposition)
             .group_by(withdrawn())
             .into_model::<Group>()
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         let mut counts: Vec<(ReportId, CommentCounts)> = Vec::new();
@@ -266,7 +266,7 @@ impl CommentStore for SeaUnitOfWork {
             .filter(Column::WithdrawnAt.is_null())
             .order_by_asc(Column::AuthorId)
             .into_tuple()
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(authors.into_iter().map(UserId::from_uuid).collect())
@@ -279,7 +279,7 @@ impl CommentStore for SeaUnitOfWork {
             body: Set(r.body.to_string()),
             replaced_at: Set(r.replaced_at),
         };
-        comment_revision::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        comment_revision::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -288,7 +288,7 @@ impl CommentStore for SeaUnitOfWork {
             .filter(comment_revision::Column::CommentId.eq(id.as_uuid()))
             .order_by_asc(comment_revision::Column::ReplacedAt)
             .order_by_asc(comment_revision::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -322,7 +322,8 @@ impl CommentStore for SeaUnitOfWork {
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            comment_placement::Entity::insert_many(rows).exec(self.tx()).await.map_err(map_db_err)?;
+            let insert = comment_placement::Entity::insert_many(rows).build(self.backend());
+            self.write(insert).await?;
         }
         Ok(())
     }
@@ -331,7 +332,7 @@ impl CommentStore for SeaUnitOfWork {
         comment_placement::Entity::find()
             .filter(comment_placement::Column::VersionId.eq(version.as_uuid()))
             .order_by_asc(comment_placement::Column::CommentId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -348,14 +349,14 @@ impl CommentStore for SeaUnitOfWork {
     }
 
     async fn insert_block_labels(&mut self, version: VersionId, labels: &[(BlockId, String)]) -> Result<(), StoreError> {
-        insert_labels(self.tx(), version, labels).await
+        insert_labels(self.tx().await?, version, labels).await
     }
 
     async fn block_labels(&mut self, version: VersionId) -> Result<Vec<(BlockId, String)>, StoreError> {
         Ok(block_label::Entity::find()
             .filter(block_label::Column::VersionId.eq(version.as_uuid()))
             .order_by_asc(block_label::Column::Position)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -373,7 +374,7 @@ impl CommentStore for SeaUnitOfWork {
             published: bool,
             n: i64,
         }
-        let mut sql = Sql::new(self.tx().get_database_backend());
+        let mut sql = Sql::new(self.backend());
         sql.push(
             "SELECT p.block_id AS block_id, p.placement AS placement, (c.withdrawn_at IS NOT NULL) AS withdrawn, \
              c.disposition AS disposition, (c.answer_published_at IS NOT NULL) AS published, COUNT(*) AS n \
@@ -382,7 +383,7 @@ impl CommentStore for SeaUnitOfWork {
         sql.bind(version.as_uuid());
         sql.push(" GROUP BY p.block_id, p.placement, (c.withdrawn_at IS NOT NULL), c.disposition, (c.answer_published_at IS NOT NULL) ORDER BY p.block_id, p.placement");
         Group::find_by_statement(sql.statement())
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -413,9 +414,9 @@ impl CommentStore for SeaUnitOfWork {
             pos: i32,
             qstart: i32,
         }
-        let statement = thread_page_sql(self.tx().get_database_backend(), query)?;
+        let statement = thread_page_sql(self.backend(), query)?;
         Row::find_by_statement(statement)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -445,7 +446,7 @@ impl CommentStore for SeaUnitOfWork {
             .filter(answer_template::Column::CommitteeId.eq(committee.as_uuid()))
             .order_by_asc(answer_template::Column::CreatedAt)
             .order_by_asc(answer_template::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         rows.into_iter()
@@ -474,7 +475,7 @@ impl CommentStore for SeaUnitOfWork {
             created_by: Set(t.created_by.as_uuid()),
             created_at: Set(t.created_at),
         };
-        answer_template::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        answer_template::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -482,7 +483,7 @@ impl CommentStore for SeaUnitOfWork {
         let deleted = answer_template::Entity::delete_many()
             .filter(answer_template::Column::Id.eq(id.as_uuid()))
             .filter(answer_template::Column::CommitteeId.eq(committee.as_uuid()))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(deleted.rows_affected == 1)
@@ -500,7 +501,7 @@ impl CommentStore for SeaUnitOfWork {
             )
             .order_by_asc(comment::Column::CreatedAt)
             .order_by_asc(comment::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()

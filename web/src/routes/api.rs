@@ -43,10 +43,13 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::meetings::api::assign_action, super::meetings::api::follow_up_action, super::meetings::api::list_action_items,
         super::admin::holidays::api_holidays, super::admin::holidays::api_add_holiday, super::admin::holidays::api_remove_holiday,
         super::meetings::api::change_agenda_item, super::meetings::api::remove_agenda_item, super::meetings::api::cancel_meeting,
+        super::meetings::api::meeting_file, super::review::api::comment_history, super::reports::rounds::api_dashboard,
+        super::reports::indicators::api_indicators, super::reports::indicators::api_adopt_indicators,
+        super::reports::indicators::api_record_indicator_results,
     ),
     components(schemas(
         ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
-        WorkResponse, WorkReportRef, DraftToCommentResponse, AnswersToMeResponse, CommentsToAnswerResponse,
+        WorkResponse, WorkReportRef, DraftToCommentResponse, ForBodyResponse, AnswersToMeResponse, CommentsToAnswerResponse,
         ReturnedReportResponse, OpenRoundResponse, ReportVersionResponse, ActionToDoResponse, OpenBallotResponse,
         super::reports::api::ReportRequest, super::reports::api::ReportResponse, super::reports::api::DrafterResponse,
         super::reports::api::VersionSummaryResponse, super::reports::api::VersionRequest,
@@ -79,6 +82,11 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::admin::holidays::HolidayRequest, super::admin::holidays::HolidayResponse,
         super::meetings::api::AgendaItemChangeRequest, super::meetings::api::CancellationRequest,
         super::meetings::api::CancellationResponse,
+        super::review::api::CommentHistoryResponse, super::review::api::CommentRevisionResponse,
+        super::reports::rounds::DashboardRowResponse, super::reports::rounds::DashboardMeetingResponse,
+        super::reports::indicators::IndicatorsResponse, super::reports::indicators::TermIndicatorResponse,
+        super::reports::indicators::IndicatorTableResponse, super::reports::indicators::IndicatorRowResponse,
+        super::reports::indicators::IndicatorCountResponse, super::reports::indicators::IndicatorResultsRequest,
     )),
     modifiers(&BearerAuth, &CommonRefusals),
 )]
@@ -283,6 +291,16 @@ pub struct DraftToCommentResponse {
     pub ballot: bool,
     pub commented: usize,
     pub voted: bool,
+    /// For a consulted body's person: the body they comment for.
+    pub for_body: Option<ForBodyResponse>,
+}
+
+/// The consulted body a person comments for, and whether it has replied.
+#[derive(Serialize, ToSchema)]
+pub struct ForBodyResponse {
+    pub name: String,
+    /// The body replied in the round, whichever way and through whomever.
+    pub replied: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -370,6 +388,7 @@ fn work_response(work: gopy_app::work::MyWork) -> WorkResponse {
                 ballot: d.ballot,
                 commented: d.commented,
                 voted: d.voted,
+                for_body: d.for_body.map(|b| ForBodyResponse { name: b.name, replied: b.replied }),
             })
             .collect(),
         answered: work
@@ -616,34 +635,16 @@ impl<T: serde::de::DeserializeOwned + validator::Validate> axum::extract::FromRe
     }
 }
 
-/// `422` naming every field `errors` holds, each with its message.
+/// `422` naming every field `errors` holds (nested ones by their path,
+/// `choices[2].kind`), each with its message.
 pub fn invalid_fields(catalog: &Catalog, language: Language, errors: &validator::ValidationErrors) -> Response {
     let mut fields = serde_json::Map::new();
-    let mut names: Vec<_> = errors.field_errors().into_iter().collect();
-    names.sort_by(|a, b| a.0.cmp(&b.0));
-    for (field, problems) in names {
-        if let Some(problem) = problems.first() {
-            fields.insert(field.to_string(), serde_json::Value::String(field_message(catalog, language, problem)));
-        }
+    for (field, problem) in crate::rules::refused_fields(errors) {
+        fields.insert(field, serde_json::Value::String(crate::rules::message(catalog, language, problem)));
     }
     let message = catalog.text(language, "api_invalid_fields").to_owned();
     let body = ApiErrorBody { code: crate::answer::ErrorCode::Invalid.as_str(), message, fields: Some(fields.into()) };
     (StatusCode::UNPROCESSABLE_ENTITY, Json(ApiError { error: body })).into_response()
-}
-
-/// One validator rule's refusal in words: the rule's code picks the text
-/// (`err_rule_length`, `err_rule_email`, …), its parameters fill it in.
-fn field_message(catalog: &Catalog, language: Language, problem: &validator::ValidationError) -> String {
-    let key = format!("err_rule_{}", problem.code);
-    let mut text = catalog.text(language, &key).to_owned();
-    if text == key {
-        text = catalog.text(language, "err_rule_other").to_owned();
-    }
-    for (name, value) in &problem.params {
-        let shown = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
-        text = text.replace(&format!("{{{name}}}"), &shown);
-    }
-    text
 }
 
 pub use crate::paths::ApiPath;
