@@ -29,6 +29,8 @@ mod m20261206_000019_working_calendar;
 mod m20261206_000020_meeting_invitations;
 mod m20261206_000021_consultations;
 mod m20261206_000022_word_files;
+mod m20261206_000026_change_tables;
+mod m20261206_000027_disputes;
 
 pub struct Migrator;
 
@@ -58,6 +60,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000020_meeting_invitations::Migration),
             Box::new(m20261206_000021_consultations::Migration),
             Box::new(m20261206_000022_word_files::Migration),
+            Box::new(m20261206_000026_change_tables::Migration),
+            Box::new(m20261206_000027_disputes::Migration),
         ]
     }
 }

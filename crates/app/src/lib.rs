@@ -6,6 +6,7 @@
 //! HTTP nor SQL: the web crate calls it, the store crate implements the ports.
 
 pub mod accounts;
+pub mod changes;
 pub mod comments;
 pub mod consultations;
 pub mod directory;
@@ -34,7 +35,8 @@ pub use directory::Directory;
 pub use error::{AppError, Field, InvalidReason};
 pub use offer::{Offer, WhyNot};
 pub use ports::{
-    CalendarStore, Claim, ClaimedMail, Clock, NotifierStore, ReminderStore, Store, StoreError, SystemClock, UnitOfWork, WordImportStore,
+    CalendarStore, ChangeTableStore, Claim, ClaimedMail, Clock, DisputeStore, NotifierStore, ReminderStore, Store, StoreError,
+    SystemClock, UnitOfWork, WordImportStore,
 };
 
 use gopy_domain::{AuditEvent, AuditEventId, OutboxMessage, OutboxMessageId, UserId};

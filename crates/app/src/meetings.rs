@@ -1023,6 +1023,9 @@ pub struct MeetingPage {
     pub bodies: Vec<gopy_domain::Body>,
     pub people: Vec<gopy_domain::User>,
     pub reports: Vec<Report>,
+    /// The chair's decisions on what was still disputed, taken at this
+    /// meeting: part of its conclusion.
+    pub decisions: Vec<crate::changes::DecisionLine>,
 }
 
 /// What the viewer may do on a meeting's page now.
@@ -1157,6 +1160,7 @@ impl App {
             .into_iter()
             .filter(|r| r.committee == meeting.committee || meeting.agenda.iter().any(|a| a.report == Some(r.id)))
             .collect();
+        let decisions = self.decisions_at_meeting(uow.as_mut(), meeting.id, &directory).await?;
         drop(uow);
 
         let resource = meeting_resource(&meeting);
@@ -1256,6 +1260,7 @@ impl App {
             bodies: crate::organisation::bodies_by_name(&directory),
             people,
             reports: committee_reports,
+            decisions,
             meeting,
         })
     }

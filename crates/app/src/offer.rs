@@ -34,6 +34,8 @@ pub enum WhyNot {
     /// The meeting's state does not allow it (held, its minutes approved,
     /// or cancelled).
     MeetingState(MeetingStatus),
+    /// The deadline for disagreeing with the answers passed on this day.
+    DisputeClosed { on: Date },
 }
 
 impl Offer {
