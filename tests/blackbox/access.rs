@@ -157,6 +157,18 @@ const TABLE: &[Row] = &[
     row("GET", "/reports/{id}/versions/{number}/passages/{block}/threads", "/reports/{report}/versions/2/passages/whole/threads", "", "AAAAAAAANS"),
     row("GET", "/reports/{id}/dispositions", "/reports/{report}/dispositions", "", "AAAAAAAANS"),
     row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.docx", "", "AAAAAAAANS"),
+    // The change table (the drafting team decides links and technical
+    // edits, on a passage that did not change: refused after the check) and
+    // what is still disputed (a disagreement without a reason, a deadline in
+    // the past, a decision on a comment not disputed: refused after it).
+    row("GET", "/reports/{id}/changes", "/reports/{report}/changes", "", "AAAAAAAANS"),
+    row("POST", "/reports/{id}/changes/{to}/links", "/reports/{report}/changes/2/links", "passage=bkhongdoi&action=technical", "FFFFFFAANS"),
+    row("GET", "/reports/{id}/changes/{to}/{file}", "/reports/{report}/changes/2/bang-so-sanh.docx", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/changes/{to}/{file}", "/reports/{report}/changes/2/bang-so-sanh.xlsx", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/disputes", "/reports/{report}/disputes", "", "AAAAAAAANS"),
+    row("POST", "/reports/{id}/disputes/deadline", "/reports/{report}/disputes/deadline", "deadline=2020-01-01T08:00", "AAFFFFFFNS"),
+    row("POST", "/reports/{id}/disputes/{comment}/stance", "/reports/{report}/disputes/{comment}/stance", "stance=disagree&reason=", "FFFFFAFFNS"),
+    row("POST", "/reports/{id}/disputes/{comment}/decision", "/reports/{report}/disputes/{comment}/decision", "decision=Giữ nguyên", "FFFAFFFFNS"),
     row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.xlsx", "", "AAAAAAAANS"),
     row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.csv", "", "AAAAAAAANS"),
     row("GET", "/comments/{id}/card", "/comments/{comment}/card", "", "AAAAAAAANS"),
@@ -204,6 +216,13 @@ const TABLE: &[Row] = &[
     row("GET", "/api/v1/reports/{id}/versions/{number}/passages/{block}/threads", "/api/v1/reports/{report}/versions/2/passages/whole/threads", "", "AAAAAAAANS"),
     row("POST", "/api/v1/reports/{id}/comments", "/api/v1/reports/{report}/comments", r#"{"version":2,"body":"Ý kiến thử"}"#, "AAAAAAFFNS"),
     row("GET", "/api/v1/reports/{id}/dispositions", "/api/v1/reports/{report}/dispositions", "", "AAAAAAAANS"),
+    row("GET", "/api/v1/reports/{id}/changes", "/api/v1/reports/{report}/changes", "", "AAAAAAAANS"),
+    row("PUT", "/api/v1/reports/{id}/changes/{to}/links", "/api/v1/reports/{report}/changes/2/links", r#"{"passage":"bkhongdoi","comment":"{comment}","linked":true}"#, "FFFFFFAANS"),
+    row("PUT", "/api/v1/reports/{id}/changes/{to}/technical", "/api/v1/reports/{report}/changes/2/technical", r#"{"passage":"bkhongdoi","technical":true}"#, "FFFFFFAANS"),
+    row("GET", "/api/v1/reports/{id}/disputes", "/api/v1/reports/{report}/disputes", "", "AAAAAAAANS"),
+    row("PUT", "/api/v1/reports/{id}/disputes/deadline", "/api/v1/reports/{report}/disputes/deadline", r#"{"deadline":"2020-01-01T08:00:00+07:00"}"#, "AAFFFFFFNS"),
+    row("PUT", "/api/v1/comments/{id}/stance", "/api/v1/comments/{comment}/stance", r#"{"stance":"disagree"}"#, "FFFFFAFFNS"),
+    row("PUT", "/api/v1/comments/{id}/decision", "/api/v1/comments/{comment}/decision", r#"{"decision":"Giữ nguyên"}"#, "FFFAFFFFNS"),
     row("GET", "/api/v1/reports/{id}/{file}", "/api/v1/reports/{report}/dispositions.xlsx", "", "AAAAAAAANS"),
     row("GET", "/api/v1/reports/{id}/{file}", "/api/v1/reports/{report}/dispositions.csv", "", "AAAAAAAANS"),
     row("POST", "/api/v1/comments/{id}/replies", "/api/v1/comments/{comment}/replies", r#"{"body":"Trả lời thử"}"#, "AAAAAAAANS"),

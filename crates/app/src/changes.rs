@@ -73,6 +73,16 @@ pub struct ChangeTable {
     pub edit: Offer,
 }
 
+/// The change table's checks in two numbers, for the report page where the
+/// team submits the new version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChangeCheckSummary {
+    pub from: u32,
+    pub to: u32,
+    pub taken_in_unchanged: usize,
+    pub unexplained: usize,
+}
+
 /// What the drafting team decides in a change table.
 #[derive(Clone, Debug)]
 pub enum ChangeDecision {
@@ -114,7 +124,7 @@ impl App {
         self.change_table_in(uow.as_mut(), actor, report, from).await
     }
 
-    async fn change_table_in(
+    pub(crate) async fn change_table_in(
         &self,
         uow: &mut dyn UnitOfWork,
         actor: &Actor,
@@ -429,11 +439,11 @@ impl App {
     /// The chair records the decision on a comment still disputed, at the
     /// latest meeting with the report on its agenda.
     pub async fn decide_dispute(&self, actor: &Actor, id: CommentId, decision: &str) -> Result<DisputeDecision, AppError> {
-        let decision = CommentText::parse(decision).map_err(|e| AppError::invalid("decision", e))?;
         let mut uow = self.store.begin().await?;
         let comment = uow.find_comment(id).await?.ok_or(AppError::NotFound { what: "comment" })?;
         let report = self.readable(uow.as_mut(), actor, comment.report).await?;
         authorize(actor, Action::DecideDispute, report_resource(&report))?;
+        let decision = CommentText::parse(decision).map_err(|e| AppError::invalid("decision", e))?;
         let stance = uow.stances_on(report.id).await?.into_iter().find(|s| s.comment == id);
         let meeting = self.meeting_of_report(uow.as_mut(), report.id).await?.map(|(m, _)| m);
         let decided =

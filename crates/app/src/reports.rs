@@ -583,6 +583,9 @@ pub struct ReportPage {
     /// taken on a version.
     pub word_comments: Offer,
     pub life: ReportLife,
+    /// For the drafting team and the secretariat, before they submit: the
+    /// two checks of the change table that ends at the latest version.
+    pub change_checks: Option<crate::changes::ChangeCheckSummary>,
 }
 
 /// A version's blocks with their citation labels, as a diff side shows them.
@@ -767,6 +770,17 @@ impl App {
             Some(round) => uow.consultation_of(round.id).await?.is_some(),
             None => false,
         };
+        let change_checks = if summaries.len() >= 2 && (actor.drafts(id) || actor.organises()) {
+            let table = self.change_table_in(uow.as_mut(), actor, report.clone(), None).await?;
+            Some(crate::changes::ChangeCheckSummary {
+                from: table.from,
+                to: table.to,
+                taken_in_unchanged: table.checks.taken_in_unchanged.len(),
+                unexplained: table.checks.unexplained.len(),
+            })
+        } else {
+            None
+        };
         drop(uow);
         let resource = report_resource(&report);
         let latest_version = summaries.last().map(|v| v.number);
@@ -823,6 +837,7 @@ impl App {
                 (!comments_taken || latest_version.is_none()).then_some(WhyNot::NoOpenRound),
             ),
             life,
+            change_checks,
             report,
         };
         Ok(Fresh::Changed { change_count: state, model })

@@ -246,6 +246,16 @@ pub(super) struct ReportView {
     /// The comments that keep the report from being submitted.
     unanswered: Vec<String>,
     vote_form: Option<VoteFormView>,
+    /// The change table's checks, said in one sentence, with the table's
+    /// version to link to; shown where the team submits.
+    change_checks: Option<ChangeChecksView>,
+}
+
+#[derive(Serialize)]
+struct ChangeChecksView {
+    from: u32,
+    text: String,
+    clean: bool,
 }
 
 #[derive(Serialize)]
@@ -594,7 +604,7 @@ fn ballot_view(ctx: &Ctx, ballot: BallotModel) -> BallotView {
 fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForms) -> ReportView {
     let zone = zone(ctx);
     let catalog = ctx.pages.catalog();
-    let ReportPage { report, committee, body, team, versions, add_version, word_comments, life } = model;
+    let ReportPage { report, committee, body, team, versions, add_version, word_comments, life, change_checks } = model;
     ReportView {
         id: report.id.to_string(),
         title: report.title.to_string(),
@@ -636,6 +646,16 @@ fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForm
         step_form: forms.step_form,
         unanswered: forms.unanswered,
         vote_form: forms.vote_form,
+        change_checks: change_checks.map(|c| ChangeChecksView {
+            from: c.from,
+            clean: c.taken_in_unchanged == 0 && c.unexplained == 0,
+            text: catalog
+                .text(ctx.language, "changes_before_submit")
+                .replace("{from}", &c.from.to_string())
+                .replace("{to}", &c.to.to_string())
+                .replace("{taken_in}", &c.taken_in_unchanged.to_string())
+                .replace("{unexplained}", &c.unexplained.to_string()),
+        }),
     }
 }
 
@@ -1029,6 +1049,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         },
         unanswered: vec!["1".into()],
         vote_form: Some(VoteFormView { values: VoteValues { vote: "other".into(), text: "x".into() }, message: "x".into() }),
+        change_checks: Some(ChangeChecksView { from: 1, text: "x".into(), clean: false }),
     };
     let row = || DiffRowView {
         kind: "changed",
