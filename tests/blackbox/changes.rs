@@ -64,10 +64,11 @@ async fn the_change_table_of_the_fixture_lists_six_changes_and_flags_the_comment
     let (status, refused) = call(&s, Method::PUT, &s.drafter_token, &technical, Some(json!({ "passage": "bkhongdoi", "technical": true }))).await;
     assert_eq!((status, refused["error"]["fields"]["passage"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("Đoạn này không thay đổi giữa hai bản dự thảo.")));
     let (status, _) = call(&s, Method::PUT, &s.drafter_token, &technical, Some(json!({ "passage": "b1", "technical": true, "extra": 1 }))).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an unknown field is refused");
     let first = the_report(&s).await;
     let (_, other) = call(&s, Method::POST, &s.admin_token, "/api/v1/reports", Some(json!({
         "kind": "self_assessment", "title": "Báo cáo kiểm điểm", "committee": first["committee"], "body": first["body"],
+        "drafters": [first["team"][0]["user"]],
     }))).await;
     let other_id = other["id"].as_str().expect("another report").to_owned();
     let (status, _) = call(&s, Method::POST, &s.admin_token, &format!("/api/v1/reports/{other_id}/versions"), Some(json!({ "markdown": "# Báo cáo kiểm điểm\n\nĐoạn một." }))).await;

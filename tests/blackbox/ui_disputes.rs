@@ -58,11 +58,11 @@ fn a_member_still_disagrees_and_the_chair_records_a_decision_that_the_conclusion
             "starts_at": "2099-12-20T08:00:00+07:00", "ends_at": "2099-12-20T11:30:00+07:00",
             "place": "Phòng họp số 1", "presiding": chair["id"], "invited": [chair["id"]],
         });
-        let (status, meeting) = call(&s, Method::POST, "/api/v1/meetings", &s.admin_token, Some(meeting)).await;
+        let (status, meeting) = call(&s, Method::POST, &s.admin_token, "/api/v1/meetings", Some(meeting)).await;
         assert_eq!(status, StatusCode::CREATED, "{meeting}");
         let meeting = meeting["id"].as_str().expect("a meeting").to_owned();
         let item = json!({ "title": "Báo cáo sơ kết giữa nhiệm kỳ", "presenter": report["body"], "report": s.report, "minutes_allotted": 45 });
-        let (status, _) = call(&s, Method::POST, &format!("/api/v1/meetings/{meeting}/agenda"), &s.admin_token, Some(item)).await;
+        let (status, _) = call(&s, Method::POST, &s.admin_token, &format!("/api/v1/meetings/{meeting}/agenda"), Some(item)).await;
         assert_eq!(status, StatusCode::CREATED);
         (s, ids, meeting)
     });

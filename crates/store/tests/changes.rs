@@ -139,7 +139,7 @@ on_both_engines! {
             })
             .await
             .expect("another report");
-        app.add_version(&s.lead, other.id, file("kiem-diem-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
+        app.add_version(&s.secretariat, other.id, file("kiem-diem-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
         let elsewhere = app
             .post_comment(&s.member, other.id, NewComment { version: 1, anchor: NewAnchor::default(), body: "Cần ngắn gọn.".into(), on_behalf_of: None, at_meeting: false })
             .await
