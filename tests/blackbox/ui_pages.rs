@@ -173,6 +173,8 @@ fn every_page_is_accessible_and_fits_a_phone_for_each_role() {
         format!("{version}/indicators"),
         format!("{report_path}/comments"),
         format!("{report_path}/dispositions"),
+        format!("{report_path}/changes?from=1"),
+        format!("{report_path}/disputes"),
         "/meetings".to_owned(),
         "/follow-up".to_owned(),
         "/search?q=kinh+t%E1%BA%BF".to_owned(),
