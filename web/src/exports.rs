@@ -16,25 +16,21 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use axum::body::Bytes;
 use gopy_domain::{Language, ReportId};
 
-/// The forms the table is served in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The forms the table is served in; the files by the last part of their
+/// path (`dispositions.xlsx`), JSON by its own route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Deserialize)]
 pub enum ExportKind {
+    #[serde(skip)]
     Json,
+    #[serde(rename = "dispositions.csv")]
     Csv,
+    #[serde(rename = "dispositions.docx")]
     Docx,
+    #[serde(rename = "dispositions.xlsx")]
     Xlsx,
 }
 
 impl ExportKind {
-    /// The file kind from the last part of a path (`dispositions.xlsx`).
-    pub fn of_file(file: &str) -> Option<Self> {
-        match file {
-            "dispositions.csv" => Some(Self::Csv),
-            "dispositions.docx" => Some(Self::Docx),
-            "dispositions.xlsx" => Some(Self::Xlsx),
-            _ => None,
-        }
-    }
 
     pub fn as_str(self) -> &'static str {
         match self {

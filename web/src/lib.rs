@@ -23,6 +23,7 @@ pub mod limits;
 pub mod live;
 pub mod metrics;
 pub mod pages;
+pub mod paths;
 pub mod render;
 pub mod routes;
 pub mod server;

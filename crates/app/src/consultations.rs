@@ -432,12 +432,11 @@ pub struct FormLetter {
 impl App {
     /// A body's comment form for the report's consulting round: for the
     /// secretariat, and for the body's own people.
-    pub async fn body_comment_form(&self, actor: &Actor, id: ReportId, body: &str) -> Result<CommentFormModel, AppError> {
+    pub async fn body_comment_form(&self, actor: &Actor, id: ReportId, body: BodyId) -> Result<CommentFormModel, AppError> {
         let mut uow = self.store.begin_read().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
         let (round, consultation) =
             self.consulting_round(uow.as_mut(), id).await?.ok_or(AppError::NotFound { what: "consultation" })?;
-        let body: BodyId = body.trim().parse().map_err(|_| AppError::NotFound { what: "body" })?;
         if !consultation.consults(body) {
             return Err(AppError::NotFound { what: "body" });
         }

@@ -151,6 +151,13 @@ pub enum PassageRef {
     Outdated,
 }
 
+/// As an address carries it (`/versions/2/passages/whole`).
+impl<'de> serde::Deserialize<'de> for PassageRef {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(|raw| Self::parse(&raw))
+    }
+}
+
 impl PassageRef {
     /// `whole`, `outdated`, or a block's id.
     pub fn parse(raw: &str) -> Self {

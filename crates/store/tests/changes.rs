@@ -107,6 +107,7 @@ on_both_engines! {
         let subtitle = row_with("Dự thảo lần 2").passage.passage.clone();
         let link = ChangeDecision::Link { passage: new_paragraph.clone(), comment: posted[1].id };
         let table = app.decide_change(&s.lead, s.report.id, 2, link).await.expect("linked");
+        assert_eq!(table.taken_in_unchanged.iter().map(|c| c.id).collect::<Vec<_>>(), vec![posted[5].id]);
         let table = app
             .decide_change(&s.drafter, s.report.id, 2, ChangeDecision::Technical { passage: subtitle.clone(), technical: true })
             .await

@@ -102,7 +102,7 @@ on_both_engines! {
         assert_eq!(online.on_behalf_of, Some(finance.id));
 
         // (b) The organisation body answers by its comment form.
-        let model = app.body_comment_form(&s.secretariat, id, &organisation.id.to_string()).await.expect("form");
+        let model = app.body_comment_form(&s.secretariat, id, organisation.id).await.expect("form");
         let passage = model.passages[2].id.clone();
         let docx = filled(&form_docx(&model), &[(&passage, "Đề nghị bổ sung số liệu &amp; nguồn."), ("toan-van", "Nhất trí với bố cục.")], None);
         let preview = app.preview_comment_form(&s.secretariat, id, &docx, &limits).await.expect("preview");

@@ -133,6 +133,7 @@ impl utoipa::Modify for BearerAuth {
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(super::admin::OrganisationApi::openapi());
+    document.merge(super::accounts::AccountApi::openapi());
     utoipa::Modify::modify(&CommonRefusals, &mut document);
     document
 }
@@ -554,6 +555,21 @@ pub fn refuse(state: &AppState, identity: &gopy_app::Identity, err: &AppError) -
 }
 
 /// A moment as the API writes it: RFC 3339, in UTC.
+/// A use case's result as the API answers it: the value in `shape`'s JSON
+/// with `status`, or the refusal in the error table's shape.
+pub fn respond<T, R: Serialize>(
+    state: &AppState,
+    identity: &gopy_app::Identity,
+    result: Result<T, AppError>,
+    status: StatusCode,
+    shape: impl FnOnce(T) -> R,
+) -> Response {
+    match result {
+        Ok(value) => (status, Json(shape(value))).into_response(),
+        Err(err) => refuse(state, identity, &err),
+    }
+}
+
 pub fn rfc3339(at: time::OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
@@ -630,25 +646,7 @@ fn field_message(catalog: &Catalog, language: Language, problem: &validator::Val
     text
 }
 
-/// An id in the path, typed (`ApiPath<CommitteeId>`): one that is no id
-/// of ours is answered as what it is, nothing by that id: `404` in the
-/// API's error shape, in the caller's language.
-pub struct ApiPath<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<AppState> for ApiPath<T> {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
-            Ok(axum::extract::Path(value)) => Ok(Self(value)),
-            Err(_) => {
-                let language = language_of(&parts.headers, state.default_language);
-                let message = state.pages.catalog().text(language, "api_not_found_id").to_owned();
-                Err(ApiError::response(StatusCode::NOT_FOUND, "not_found", message))
-            }
-        }
-    }
-}
+pub use crate::paths::ApiPath;
 
 async fn api_not_found(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let language = language_of(&headers, state.default_language);

@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(meetings::api_router())
                 .merge(search::api_router())
                 .merge(admin::api_router())
+                .merge(accounts::api_router())
                 .merge(admin::holidays_api_router()),
         )
         .fallback(site::not_found)

@@ -1,7 +1,10 @@
 //! Signing in and out, the first-run page, setting a password through a
 //! link, and a person's own account.
 
+mod api;
 mod pages;
+
+pub use api::{AccountApi, router as api_router};
 
 use axum::Router;
 use axum::routing::{get, post};

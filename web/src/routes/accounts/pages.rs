@@ -1,7 +1,7 @@
 //! Signing in and out, the first-run page, setting a password through a
 //! link, and a person's own account.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult, cleared_session_cookie, session_cookie};
 use crate::i18n::{FieldErrors, format_date_time, form_errors};
 use crate::routes::views::Choice;
+use crate::paths::{LinkSecret, PagePath};
 
 // --- Views ---------------------------------------------------------------------
 
@@ -231,7 +232,7 @@ pub async fn setup(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): Csrf
 }
 
 /// The page behind an invitation or password-reset link.
-pub async fn set_password_page(State(state): State<AppState>, ctx: Ctx, Path(secret): Path<String>) -> Response {
+pub async fn set_password_page(State(state): State<AppState>, ctx: Ctx, PagePath(LinkSecret(secret)): PagePath<LinkSecret>) -> Response {
     match state.app.open_link(&secret).await {
         Ok((link, user)) => ctx.render("pages/set_password", "set_password_title", set_password_view(&secret, &link, &user, FieldErrors::default())),
         Err(AppError::Link(problem)) => link_problem(&ctx, problem),
@@ -267,7 +268,7 @@ pub struct SetPasswordForm {
 pub async fn set_password(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(secret): Path<String>,
+    PagePath(LinkSecret(secret)): PagePath<LinkSecret>,
     CsrfForm(form): CsrfForm<SetPasswordForm>,
 ) -> Response {
     match state.app.set_password_with_link(&secret, &form.password).await {
@@ -437,11 +438,10 @@ pub async fn change_password(State(state): State<AppState>, ctx: Ctx, CsrfForm(f
 pub async fn end_session(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<SessionId>,
     CsrfForm(_): CsrfForm<Value>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
-    let id: SessionId = id.parse().map_err(|_| ctx.not_found())?;
     state.app.end_session(identity.user.id, id).await.map_err(|e| ctx.failure(&e))?;
     Ok(Redirect::to("/account").into_response())
 }
@@ -477,11 +477,10 @@ pub async fn create_token(State(state): State<AppState>, ctx: Ctx, CsrfForm(form
 pub async fn revoke_token(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<AccessTokenId>,
     CsrfForm(_): CsrfForm<Value>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
-    let id: AccessTokenId = id.parse().map_err(|_| ctx.not_found())?;
     state.app.revoke_access_token(identity.user.id, id).await.map_err(|e| ctx.failure(&e))?;
     Ok(Redirect::to("/account").into_response())
 }

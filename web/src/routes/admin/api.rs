@@ -14,11 +14,10 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post, put};
-use axum::{Json, Router};
+use axum::Router;
 use gopy_app::organisation::{CommitteePage, NewUser, Person, PersonChange};
-use gopy_app::{AppError, Identity};
 use gopy_domain::{Body, BodyId, Committee, CommitteeId, CommitteeRole, GlobalRole, Language, Term, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
@@ -27,7 +26,7 @@ use validator::{Validate, ValidationError};
 use crate::AppState;
 use crate::auth::ApiCaller;
 use crate::i18n::parse_date;
-use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, refuse};
+use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, respond};
 
 /// The organisation's part of the OpenAPI document.
 #[derive(OpenApi)]
@@ -227,13 +226,6 @@ fn person_response(person: &Person) -> PersonResponse {
     }
 }
 
-/// `result` as JSON with `status`, or the refusal.
-fn answer<T, R: Serialize>(state: &AppState, identity: &Identity, result: Result<T, AppError>, status: StatusCode, shape: impl FnOnce(T) -> R) -> Response {
-    match result {
-        Ok(value) => (status, Json(shape(value))).into_response(),
-        Err(err) => refuse(state, identity, &err),
-    }
-}
 
 // --- Handlers ------------------------------------------------------------------------
 
@@ -243,7 +235,7 @@ fn answer<T, R: Serialize>(state: &AppState, identity: &Identity, result: Result
         (status = 403, description = "Not for the caller's roles", body = ApiError)))]
 pub async fn list_bodies(State(state): State<AppState>, ApiCaller(identity): ApiCaller) -> Response {
     let result = state.app.bodies_page(&identity.actor).await;
-    answer(&state, &identity, result, StatusCode::OK, |page| page.bodies.iter().map(body_response).collect::<Vec<_>>())
+    respond(&state, &identity, result, StatusCode::OK, |page| page.bodies.iter().map(body_response).collect::<Vec<_>>())
 }
 
 #[utoipa::path(post, path = "/api/v1/bodies", tag = "organisation", security(("bearer" = [])), request_body = NameRequest,
@@ -252,7 +244,7 @@ pub async fn list_bodies(State(state): State<AppState>, ApiCaller(identity): Api
         (status = 409, description = "A body of that name exists", body = ApiError)))]
 pub async fn create_body(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ValidJson(request): ValidJson<NameRequest>) -> Response {
     let result = state.app.create_body_as(&identity.actor, &request.name).await;
-    answer(&state, &identity, result, StatusCode::CREATED, |body| body_response(&body))
+    respond(&state, &identity, result, StatusCode::CREATED, |body| body_response(&body))
 }
 
 #[utoipa::path(get, path = "/api/v1/terms", tag = "organisation", security(("bearer" = [])),
@@ -261,7 +253,7 @@ pub async fn create_body(State(state): State<AppState>, ApiCaller(identity): Api
         (status = 403, description = "Only who keeps the indicators reads the terms", body = ApiError)))]
 pub async fn list_terms(State(state): State<AppState>, ApiCaller(identity): ApiCaller) -> Response {
     let result = state.app.terms_page(&identity.actor).await;
-    answer(&state, &identity, result, StatusCode::OK, |terms| terms.iter().map(term_response).collect::<Vec<_>>())
+    respond(&state, &identity, result, StatusCode::OK, |terms| terms.iter().map(term_response).collect::<Vec<_>>())
 }
 
 #[utoipa::path(post, path = "/api/v1/terms", tag = "organisation", security(("bearer" = [])), request_body = TermRequest,
@@ -272,14 +264,14 @@ pub async fn list_terms(State(state): State<AppState>, ApiCaller(identity): ApiC
 pub async fn create_term(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ValidJson(request): ValidJson<TermRequest>) -> Response {
     let (starts_on, ends_on) = (parse_date(&request.starts_on), parse_date(&request.ends_on));
     let result = state.app.create_term_as(&identity.actor, &request.name, starts_on, ends_on).await;
-    answer(&state, &identity, result, StatusCode::CREATED, |term| term_response(&term))
+    respond(&state, &identity, result, StatusCode::CREATED, |term| term_response(&term))
 }
 
 #[utoipa::path(get, path = "/api/v1/committees", tag = "organisation", security(("bearer" = [])),
     responses((status = 200, description = "The committees the caller may see", body = [CommitteeResponse])))]
 pub async fn list_committees(State(state): State<AppState>, ApiCaller(identity): ApiCaller) -> Response {
     let result = state.app.committees_page(&identity.actor).await;
-    answer(&state, &identity, result, StatusCode::OK, |page| page.committees.iter().map(committee_response).collect::<Vec<_>>())
+    respond(&state, &identity, result, StatusCode::OK, |page| page.committees.iter().map(committee_response).collect::<Vec<_>>())
 }
 
 #[utoipa::path(post, path = "/api/v1/committees", tag = "organisation", security(("bearer" = [])), request_body = NameRequest,
@@ -292,7 +284,7 @@ pub async fn create_committee(
     ValidJson(request): ValidJson<NameRequest>,
 ) -> Response {
     let result = state.app.create_committee_as(&identity.actor, &request.name).await;
-    answer(&state, &identity, result, StatusCode::CREATED, |committee| committee_response(&committee))
+    respond(&state, &identity, result, StatusCode::CREATED, |committee| committee_response(&committee))
 }
 
 #[utoipa::path(get, path = "/api/v1/committees/{id}", tag = "organisation", security(("bearer" = [])),
@@ -302,7 +294,7 @@ pub async fn create_committee(
         (status = 403, description = "Not a committee the caller may see", body = ApiError)))]
 pub async fn get_committee(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<CommitteeId>) -> Response {
     let result = state.app.committee_page(&identity.actor, id).await;
-    answer(&state, &identity, result, StatusCode::OK, committee_page_response)
+    respond(&state, &identity, result, StatusCode::OK, committee_page_response)
 }
 
 #[utoipa::path(post, path = "/api/v1/committees/{id}/members", tag = "organisation", security(("bearer" = [])),
@@ -318,7 +310,7 @@ pub async fn add_member(
 ) -> Response {
     let role = request.role.parse::<CommitteeRole>().ok();
     let result = state.app.seat_and_show(&identity.actor, id, Some(request.person), role).await;
-    answer(&state, &identity, result, StatusCode::CREATED, committee_page_response)
+    respond(&state, &identity, result, StatusCode::CREATED, committee_page_response)
 }
 
 #[utoipa::path(get, path = "/api/v1/people", tag = "organisation", security(("bearer" = [])),
@@ -327,7 +319,7 @@ pub async fn add_member(
         (status = 403, description = "Only the secretariat and admins list people", body = ApiError)))]
 pub async fn list_people(State(state): State<AppState>, ApiCaller(identity): ApiCaller) -> Response {
     let result = state.app.people_page(&identity.actor).await;
-    answer(&state, &identity, result, StatusCode::OK, |page| {
+    respond(&state, &identity, result, StatusCode::OK, |page| {
         page.people
             .into_iter()
             .map(|row| person_response(&Person { user: row.user, global_roles: row.global_roles }))
@@ -355,7 +347,7 @@ pub async fn invite_person(
         global_roles: global_roles.clone(),
     };
     let result = state.app.invite_as(&identity.actor, new_user).await;
-    answer(&state, &identity, result, StatusCode::CREATED, |(user, _)| person_response(&Person { user, global_roles }))
+    respond(&state, &identity, result, StatusCode::CREATED, |(user, _)| person_response(&Person { user, global_roles }))
 }
 
 #[utoipa::path(get, path = "/api/v1/people/{id}", tag = "organisation", security(("bearer" = [])),
@@ -365,7 +357,7 @@ pub async fn invite_person(
         (status = 403, description = "Only the secretariat and admins read people", body = ApiError)))]
 pub async fn get_person(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<UserId>) -> Response {
     let result = state.app.person_page(&identity.actor, id).await;
-    answer(&state, &identity, result, StatusCode::OK, |page| person_response(&page.person))
+    respond(&state, &identity, result, StatusCode::OK, |page| person_response(&page.person))
 }
 
 #[utoipa::path(put, path = "/api/v1/people/{id}", tag = "organisation", security(("bearer" = [])),
@@ -379,7 +371,7 @@ pub async fn change_person(
 ) -> Response {
     let change = PersonChange { title: request.title, body: request.body, active: request.active };
     let result = state.app.change_person_and_show(&identity.actor, id, change).await;
-    answer(&state, &identity, result, StatusCode::OK, |person| person_response(&person))
+    respond(&state, &identity, result, StatusCode::OK, |person| person_response(&person))
 }
 
 #[utoipa::path(put, path = "/api/v1/people/{id}/roles/{role}", tag = "organisation", security(("bearer" = [])),
@@ -389,7 +381,7 @@ pub async fn change_person(
         (status = 422, description = "Not a change that may be made", body = ApiError)))]
 pub async fn grant_role(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath((id, role)): ApiPath<(UserId, GlobalRole)>) -> Response {
     let result = state.app.set_global_role_and_show(&identity.actor, id, role, true).await;
-    answer(&state, &identity, result, StatusCode::OK, |person| person_response(&person))
+    respond(&state, &identity, result, StatusCode::OK, |person| person_response(&person))
 }
 
 #[utoipa::path(delete, path = "/api/v1/people/{id}/roles/{role}", tag = "organisation", security(("bearer" = [])),
@@ -399,5 +391,5 @@ pub async fn grant_role(State(state): State<AppState>, ApiCaller(identity): ApiC
         (status = 422, description = "The last admin stays an admin", body = ApiError)))]
 pub async fn withdraw_role(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath((id, role)): ApiPath<(UserId, GlobalRole)>) -> Response {
     let result = state.app.set_global_role_and_show(&identity.actor, id, role, false).await;
-    answer(&state, &identity, result, StatusCode::OK, |person| person_response(&person))
+    respond(&state, &identity, result, StatusCode::OK, |person| person_response(&person))
 }

@@ -3,7 +3,7 @@
 //! the admin adds and removes. Deadlines in working days and reminders
 //! count in what is kept here.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
@@ -20,6 +20,7 @@ use crate::auth::{ApiCaller, Ctx, CsrfForm, PageResult};
 use crate::i18n::{Catalog, FieldErrors, form_errors, format_day_with_weekday, parse_date};
 use crate::routes::api::{ApiJson, refuse};
 use crate::routes::views::Choice;
+use crate::paths::{ApiPath, PagePath, PathDate};
 
 /// A day as a person types it: `26/04/2025` (as dates are written here)
 /// or `2025-04-26` (as a date input and the API send it).
@@ -173,11 +174,10 @@ pub async fn add_holiday(State(state): State<AppState>, ctx: Ctx, CsrfForm(form)
 pub async fn remove_holiday(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(day): Path<String>,
+    PagePath(PathDate(day)): PagePath<PathDate>,
     CsrfForm(_): CsrfForm<Value>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
-    let day = parse_date(&day).ok_or_else(|| ctx.not_found())?;
     state.app.remove_holiday(&identity.actor, day).await.map_err(|e| ctx.failure(&e))?;
     Ok(Redirect::to("/admin/holidays").into_response())
 }
@@ -244,8 +244,7 @@ pub async fn api_add_holiday(State(state): State<AppState>, ApiCaller(identity):
     responses((status = 204, description = "The day is back to the built-in rule"),
         (status = 404, description = "No change was kept for that day", body = crate::routes::api::ApiError),
         (status = 403, description = "Not an admin", body = crate::routes::api::ApiError)))]
-pub async fn api_remove_holiday(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(day): Path<String>) -> Response {
-    let Some(day) = parse_date(&day) else { return refuse(&state, &identity, &AppError::NotFound { what: "calendar day" }) };
+pub async fn api_remove_holiday(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(PathDate(day)): ApiPath<PathDate>) -> Response {
     match state.app.remove_holiday(&identity.actor, day).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(err) => refuse(&state, &identity, &err),

@@ -1,7 +1,7 @@
 //! `/admin/mail`: the outbox as admins see it (waiting, sent and failed
 //! mail, newest first, with the error) and a resend for failed mail.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use gopy_app::mail::MailOverview;
 use gopy_domain::{MailRecord, MailStatus, OutboxMessageId};
@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
 use crate::i18n::{format_count, format_date_time};
+use crate::paths::PagePath;
 
 #[derive(Serialize)]
 pub struct MailLogView {
@@ -96,11 +97,10 @@ pub async fn mail_page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
 pub async fn resend(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<OutboxMessageId>,
     CsrfForm(_): CsrfForm<Value>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
-    let id: OutboxMessageId = id.parse().map_err(|_| ctx.not_found())?;
     // The use case asks the authorization function: only admins resend.
     state.app.resend_mail(&identity.actor, id).await.map_err(|e| ctx.failure(&e))?;
     Ok(Redirect::to("/admin/mail").into_response())

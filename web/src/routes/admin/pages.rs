@@ -2,9 +2,9 @@
 //! and their members. Each page is one read use case; what the viewer may
 //! do comes decided with it.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use gopy_app::organisation::{NewUser, PersonChange};
 use gopy_app::{AppError, link_path};
 use gopy_domain::{BodyId, CommitteeId, CommitteeRole, GlobalRole, Language, UserId};
@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
 use crate::i18n::{FieldErrors, format_date, form_errors};
 use crate::routes::views::{Choice, Named};
+use crate::paths::PagePath;
 
 /// The absolute link a person is given, until the notifier mails it.
 fn full_link(state: &AppState, secret: &str) -> String {
@@ -143,9 +144,6 @@ pub async fn invite(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): Csr
     }
 }
 
-fn person_id(ctx: &Ctx, raw: &str) -> Result<UserId, Response> {
-    raw.parse().map_err(|_| ctx.not_found())
-}
 
 #[derive(Serialize)]
 pub struct PersonView {
@@ -174,8 +172,7 @@ struct PersonExtra {
     errors: FieldErrors,
 }
 
-pub async fn person_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let id = person_id(&ctx, &id)?;
+pub async fn person_page(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<UserId>) -> PageResult {
     person_view(&state, &ctx, id, PersonExtra::default(), StatusCode::OK).await
 }
 
@@ -216,10 +213,9 @@ pub struct PersonForm {
 pub async fn change_person(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<UserId>,
     CsrfForm(form): CsrfForm<PersonForm>,
 ) -> PageResult {
-    let id = person_id(&ctx, &id)?;
     let identity = ctx.signed_in()?;
     let change = PersonChange { title: Some(form.title.clone()), body: form.body.parse().ok(), active: form.active.is_some() };
     match state.app.change_person_as(&identity.actor, id, change).await {
@@ -241,10 +237,9 @@ pub struct RolesForm {
 pub async fn set_roles(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<UserId>,
     CsrfForm(form): CsrfForm<RolesForm>,
 ) -> PageResult {
-    let id = person_id(&ctx, &id)?;
     let identity = ctx.signed_in()?;
     for (role, held) in [(GlobalRole::Admin, form.admin.is_some()), (GlobalRole::Secretariat, form.secretariat.is_some())] {
         if let Err(err) = state.app.set_global_role_as(&identity.actor, id, role, held).await {
@@ -263,10 +258,9 @@ pub async fn set_roles(
 pub async fn reset_link(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<UserId>,
     CsrfForm(_): CsrfForm<Value>,
 ) -> PageResult {
-    let id = person_id(&ctx, &id)?;
     let identity = ctx.signed_in()?;
     let secret = state.app.password_reset_link_as(&identity.actor, id).await.map_err(|e| ctx.failure(&e))?;
     let extra = PersonExtra { reset_link: Some(full_link(&state, &secret)), ..PersonExtra::default() };
@@ -355,9 +349,6 @@ pub async fn create_committee(State(state): State<AppState>, ctx: Ctx, CsrfForm(
     }
 }
 
-fn committee_id(ctx: &Ctx, raw: &str) -> Result<CommitteeId, Response> {
-    raw.parse().map_err(|_| ctx.not_found())
-}
 
 #[derive(Serialize)]
 pub struct CommitteeView {
@@ -385,8 +376,7 @@ pub struct CandidateView {
     pub selected: bool,
 }
 
-pub async fn committee_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let id = committee_id(&ctx, &id)?;
+pub async fn committee_page(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<CommitteeId>) -> PageResult {
     committee_view(&state, &ctx, id, None, FieldErrors::default(), StatusCode::OK).await
 }
 
@@ -437,10 +427,9 @@ pub struct MemberForm {
 pub async fn add_member(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<CommitteeId>,
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> PageResult {
-    let id = committee_id(&ctx, &id)?;
     let identity = ctx.signed_in()?;
     let (person, role) = (form.person.parse::<UserId>().ok(), form.role.parse::<CommitteeRole>().ok());
     match state.app.add_membership_as(&identity.actor, id, person, role).await {

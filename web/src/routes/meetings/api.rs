@@ -15,14 +15,14 @@
 //! honours `If-Match` with it, and one made on an older revision answers
 //! `409` with the meeting as it now is.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use gopy_app::meetings::{AttendanceInput, FollowUpFilter, NewAction, NewAgendaItem, NewMeeting};
 use gopy_app::{AppError, Identity, InvalidReason};
-use gopy_domain::{ActionItem, Assignee, Meeting, MeetingId, MeetingStatus, Presence};
+use gopy_domain::{ActionItem, ActionItemId, AgendaItemId, Assignee, Meeting, MeetingId, MeetingStatus, MinuteEntryId, Presence};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -34,6 +34,7 @@ use super::pages::parse_assignee;
 use crate::AppState;
 use crate::auth::ApiCaller;
 use crate::i18n::parse_date;
+use crate::paths::ApiPath;
 
 /// The meetings API, under `/api`.
 pub fn router() -> Router<AppState> {
@@ -283,9 +284,6 @@ fn new_meeting(request: MeetingRequest) -> NewMeeting {
     }
 }
 
-fn parse_meeting(state: &AppState, identity: &Identity, raw: &str) -> Result<MeetingId, Response> {
-    raw.parse().map_err(|_| refuse(state, identity, &AppError::NotFound { what: "meeting" }))
-}
 
 #[utoipa::path(get, path = "/api/v1/meetings", tag = "meetings", security(("bearer" = [])),
     responses((status = 200, description = "The meetings the caller may read, the latest first", body = [MeetingResponse])))]
@@ -316,11 +314,7 @@ pub async fn create_meeting(
     responses(
         (status = 200, description = "The meeting with all its parts", body = MeetingResponse),
         (status = 404, description = "No such meeting, or not one the caller may read", body = ApiError)))]
-pub async fn get_meeting(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
-    let id = match parse_meeting(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
+pub async fn get_meeting(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<MeetingId>) -> Response {
     let result = state.app.meeting_detail(&identity.actor, id).await.map(|d| d.meeting);
     answer(&state, &identity, result, StatusCode::OK)
 }
@@ -334,14 +328,10 @@ pub async fn get_meeting(State(state): State<AppState>, ApiCaller(identity): Api
 pub async fn change_meeting(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<MeetingChangeRequest>,
 ) -> Response {
-    let id = match parse_meeting(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let actor = &identity.actor;
     // `If-Match` guards the first change; the second (details, then the
     // status) builds on the revision the first made.
@@ -384,14 +374,10 @@ pub struct AgendaItemRequest {
 pub async fn add_agenda_item(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<AgendaItemRequest>,
 ) -> Response {
-    let id = match parse_meeting(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let report = match request.report.as_deref().map(str::parse) {
         None => None,
         Some(Ok(r)) => Some(r),
@@ -416,9 +402,6 @@ pub struct AgendaItemChangeRequest {
     pub position: Option<u32>,
 }
 
-fn parse_item(state: &AppState, identity: &Identity, raw: &str) -> Result<gopy_domain::AgendaItemId, Response> {
-    raw.parse().map_err(|_| refuse(state, identity, &AppError::NotFound { what: "agenda item" }))
-}
 
 #[utoipa::path(patch, path = "/api/v1/meetings/{id}/agenda/{item}", tag = "meetings", security(("bearer" = [])),
     params(("id" = String, Path, description = "The meeting's id"), ("item" = String, Path, description = "The agenda item's id")),
@@ -430,14 +413,10 @@ fn parse_item(state: &AppState, identity: &Identity, raw: &str) -> Result<gopy_d
 pub async fn change_agenda_item(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path((id, item)): Path<(String, String)>,
+    ApiPath((id, item)): ApiPath<(MeetingId, AgendaItemId)>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<AgendaItemChangeRequest>,
 ) -> Response {
-    let (id, item) = match (parse_meeting(&state, &identity, &id), parse_item(&state, &identity, &item)) {
-        (Ok(id), Ok(item)) => (id, item),
-        (Err(response), _) | (_, Err(response)) => return response,
-    };
     let actor = &identity.actor;
     // `If-Match` guards the first change; the move builds on the revision
     // the edit made.
@@ -479,13 +458,9 @@ pub async fn change_agenda_item(
 pub async fn remove_agenda_item(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path((id, item)): Path<(String, String)>,
+    ApiPath((id, item)): ApiPath<(MeetingId, AgendaItemId)>,
     headers: HeaderMap,
 ) -> Response {
-    let (id, item) = match (parse_meeting(&state, &identity, &id), parse_item(&state, &identity, &item)) {
-        (Ok(id), Ok(item)) => (id, item),
-        (Err(response), _) | (_, Err(response)) => return response,
-    };
     let result = state.app.remove_agenda_item(&identity.actor, (id, if_match(&headers)), item).await;
     answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
@@ -505,14 +480,10 @@ pub struct CancellationRequest {
 pub async fn cancel_meeting(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<CancellationRequest>,
 ) -> Response {
-    let id = match parse_meeting(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let result = state.app.cancel_meeting(&identity.actor, (id, if_match(&headers)), &request.reason).await;
     answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
@@ -526,14 +497,10 @@ pub async fn cancel_meeting(
 pub async fn record_attendance(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<Vec<AttendanceResponse>>,
 ) -> Response {
-    let id = match parse_meeting(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let mut inputs = Vec::with_capacity(request.len());
     for a in request {
         let Ok(person) = a.person.parse() else {
@@ -566,14 +533,10 @@ pub struct OpinionRequest {
 pub async fn record_opinion(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<OpinionRequest>,
 ) -> Response {
-    let id = match parse_meeting(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let result = state
         .app
         .record_opinion(&identity.actor, (id, if_match(&headers)), request.agenda_item.parse().ok(), request.speaker.parse().ok(), &request.summary)
@@ -591,16 +554,9 @@ pub async fn record_opinion(
 pub async fn opinion_to_comment(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path((id, entry)): Path<(String, String)>,
+    ApiPath((id, entry)): ApiPath<(MeetingId, MinuteEntryId)>,
     headers: HeaderMap,
 ) -> Response {
-    let id = match parse_meeting(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
-    let Ok(entry) = entry.parse() else {
-        return refuse(&state, &identity, &AppError::NotFound { what: "entry" });
-    };
     let result = match state.app.opinion_to_comment(&identity.actor, (id, if_match(&headers)), entry).await {
         Ok(comment) => {
             state.live.announce(Change::thread(comment.report, comment.id, ChangeKind::Posted)).await;
@@ -625,14 +581,10 @@ pub struct ConclusionRequest {
 pub async fn conclude(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<ConclusionRequest>,
 ) -> Response {
-    let id = match parse_meeting(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let result = state.app.conclude(&identity.actor, (id, if_match(&headers)), &request.text).await;
     answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
@@ -659,14 +611,10 @@ pub struct ActionRequest {
 pub async fn assign_action(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<ActionRequest>,
 ) -> Response {
-    let id = match parse_meeting(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let deadline = match request.deadline.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => None,
         Some(raw) => match parse_date(raw) {
@@ -702,15 +650,11 @@ pub struct FollowUpRequest {
 pub async fn follow_up_action(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path((id, action)): Path<(String, String)>,
+    ApiPath((id, action)): ApiPath<(MeetingId, ActionItemId)>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<FollowUpRequest>,
 ) -> Response {
-    let id = match parse_meeting(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
-    let (Ok(action), Ok(status)) = (action.parse(), request.status.parse()) else {
+    let Ok(status) = request.status.parse() else {
         return refuse(&state, &identity, &AppError::invalid("status", InvalidReason::Missing));
     };
     let note = request.note.unwrap_or_default();

@@ -5,12 +5,12 @@
 //! Handlers stay thin: read the form, call one use case, render. A refused
 //! form comes back on the meeting page with what was typed and the reasons.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gopy_app::AppError;
 use gopy_app::meetings::{AttendanceInput, FollowUpFilter, FollowUpStatus, NewAction, NewAgendaItem, NewMeeting};
-use gopy_domain::{ActionStatus, Actor, Assignee, MeetingId, MeetingStatus, Presence, UserId};
+use gopy_domain::{ActionItemId, ActionStatus, Actor, AgendaItemId, Assignee, MeetingId, MeetingStatus, MinuteEntryId, Presence, UserId};
 use serde::{Deserialize, Serialize};
 
 use crate::live::{Change, ChangeKind};
@@ -21,6 +21,7 @@ use crate::i18n::{
 };
 use crate::routes::reports::attachment;
 use crate::routes::views::{Choice, Named};
+use crate::paths::PagePath;
 
 type Pairs = Vec<(String, String)>;
 
@@ -47,9 +48,6 @@ fn all<T: std::str::FromStr>(pairs: &Pairs, name: &str) -> Vec<T> {
     pairs.iter().filter(|(k, _)| k == name).filter_map(|(_, v)| v.parse().ok()).collect()
 }
 
-fn meeting_id(ctx: &Ctx, raw: &str) -> Result<MeetingId, Response> {
-    raw.parse().map_err(|_| ctx.not_found())
-}
 
 fn text(ctx: &Ctx, key: &str) -> String {
     ctx.pages.catalog().text(ctx.language, key).to_owned()
@@ -369,7 +367,7 @@ enum Posted {
     Other,
     Details(MeetingValues),
     /// An agenda item's edit form: the item's id and what was typed.
-    Item(String, AgendaValues),
+    Item(AgendaItemId, AgendaValues),
     Cancel(String),
 }
 
@@ -393,8 +391,7 @@ struct TypedPresence {
     by: String,
 }
 
-pub async fn meeting_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
+pub async fn meeting_page(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>) -> PageResult {
     meeting_view(&state, &ctx, id, Kept::default(), FieldErrors::default(), StatusCode::OK).await
 }
 
@@ -471,7 +468,7 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
         .enumerate()
         .map(|(index, row)| AgendaView {
             values: match &kept.posted {
-                Posted::Item(item, typed) if *item == row.item.id.to_string() => AgendaValues {
+                Posted::Item(item, typed) if *item == row.item.id => AgendaValues {
                     title: typed.title.clone(),
                     presenter: typed.presenter.clone(),
                     report: typed.report.clone(),
@@ -484,9 +481,9 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
                     minutes_allotted: row.item.minutes_allotted.to_string(),
                 },
             },
-            editing: matches!(&kept.posted, Posted::Item(item, _) if *item == row.item.id.to_string()),
+            editing: matches!(&kept.posted, Posted::Item(item, _) if *item == row.item.id),
             errors: match &kept.posted {
-                Posted::Item(item, _) if *item == row.item.id.to_string() => std::mem::take(&mut item_errors),
+                Posted::Item(item, _) if *item == row.item.id => std::mem::take(&mut item_errors),
                 _ => FieldErrors::default(),
             },
             removable: row.opinions.is_empty(),
@@ -648,10 +645,9 @@ async fn after<T>(
 pub async fn add_agenda_item(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<MeetingId>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
     let new = NewAgendaItem {
         title: field(&pairs, "title").to_owned(),
         presenter: field(&pairs, "presenter").parse().ok(),
@@ -687,27 +683,21 @@ fn typed_details(pairs: &Pairs) -> MeetingValues {
 pub async fn change_details(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<MeetingId>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
     let result = state.app.change_meeting(actor(&ctx)?, (id, seen(&pairs)), new_meeting(&pairs)).await;
     let kept = Kept { posted: Posted::Details(typed_details(&pairs)), ..Kept::default() };
     after(&state, &ctx, id, "details", result, kept).await
 }
 
-fn agenda_item_id(ctx: &Ctx, raw: &str) -> Result<gopy_domain::AgendaItemId, Response> {
-    raw.parse().map_err(|_| ctx.not_found())
-}
 
 pub async fn change_agenda_item(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, item)): Path<(String, String)>,
+    PagePath((id, item_id)): PagePath<(MeetingId, AgendaItemId)>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
-    let item_id = agenda_item_id(&ctx, &item)?;
     let new = NewAgendaItem {
         title: field(&pairs, "title").to_owned(),
         presenter: field(&pairs, "presenter").parse().ok(),
@@ -721,18 +711,16 @@ pub async fn change_agenda_item(
         report: field(&pairs, "report").to_owned(),
         minutes_allotted: field(&pairs, "minutes_allotted").to_owned(),
     };
-    let kept = Kept { posted: Posted::Item(item, typed), ..Kept::default() };
+    let kept = Kept { posted: Posted::Item(item_id, typed), ..Kept::default() };
     after(&state, &ctx, id, "agenda", result, kept).await
 }
 
 pub async fn move_agenda_item(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, item)): Path<(String, String)>,
+    PagePath((id, item)): PagePath<(MeetingId, AgendaItemId)>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
-    let item = agenda_item_id(&ctx, &item)?;
     let Ok(to) = field(&pairs, "to").trim().parse::<u32>() else {
         let err = AppError::invalid("agenda_item", gopy_app::InvalidReason::Missing);
         return after::<()>(&state, &ctx, id, "agenda", Err(err), Kept::default()).await;
@@ -744,18 +732,15 @@ pub async fn move_agenda_item(
 pub async fn remove_agenda_item(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, item)): Path<(String, String)>,
+    PagePath((id, item)): PagePath<(MeetingId, AgendaItemId)>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
-    let item = agenda_item_id(&ctx, &item)?;
     let result = state.app.remove_agenda_item(actor(&ctx)?, (id, seen(&pairs)), item).await;
     after(&state, &ctx, id, "agenda", result, Kept::default()).await
 }
 
 /// Calls the meeting off: its guests are told, with the reason.
-pub async fn cancel_meeting(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
+pub async fn cancel_meeting(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
     let result = state.app.cancel_meeting(actor(&ctx)?, (id, seen(&pairs)), field(&pairs, "reason")).await;
     let kept = Kept { posted: Posted::Cancel(field(&pairs, "reason").to_owned()), ..Kept::default() };
     after(&state, &ctx, id, "details", result, kept).await
@@ -764,10 +749,9 @@ pub async fn cancel_meeting(State(state): State<AppState>, ctx: Ctx, Path(id): P
 pub async fn record_attendance(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<MeetingId>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
     let inputs = pairs
         .iter()
         .filter_map(|(k, v)| Some((k.strip_prefix("presence_")?.parse::<UserId>().ok()?, v)))
@@ -799,10 +783,9 @@ pub async fn record_attendance(
 pub async fn record_opinion(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<MeetingId>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
     let result = state
         .app
         .record_opinion(
@@ -825,11 +808,9 @@ pub async fn record_opinion(
 pub async fn opinion_to_comment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, entry)): Path<(String, String)>,
+    PagePath((id, entry)): PagePath<(MeetingId, MinuteEntryId)>,
     CsrfForm(_): CsrfForm<Pairs>,
 ) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
-    let entry = entry.parse().map_err(|_| ctx.not_found())?;
     let result = state.app.opinion_to_comment(actor(&ctx)?, (id, None), entry).await;
     if let Ok(comment) = &result {
         state.live.announce(Change::thread(comment.report, comment.id, ChangeKind::Posted)).await;
@@ -837,22 +818,19 @@ pub async fn opinion_to_comment(
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn mark_held(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
+pub async fn mark_held(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
     let result = state.app.mark_meeting_held(actor(&ctx)?, (id, seen(&pairs))).await;
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn approve_minutes(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
+pub async fn approve_minutes(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
     // Approving minutes someone changed since the page was opened would
     // approve what the chair has not read.
     let result = state.app.approve_minutes(actor(&ctx)?, (id, seen(&pairs))).await;
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn conclude(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
+pub async fn conclude(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
     let result = state.app.conclude(actor(&ctx)?, (id, seen(&pairs)), field(&pairs, "conclusion")).await;
     let kept = Kept { conclusion_value: Some(field(&pairs, "conclusion").to_owned()), ..Kept::default() };
     after(&state, &ctx, id, "conclusion", result, kept).await
@@ -861,10 +839,9 @@ pub async fn conclude(State(state): State<AppState>, ctx: Ctx, Path(id): Path<St
 pub async fn assign_action(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<MeetingId>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
     let new = NewAction {
         text: field(&pairs, "text").to_owned(),
         bodies: all(&pairs, "bodies"),
@@ -899,24 +876,34 @@ pub async fn assign_action(
 pub async fn follow_up_action(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, action)): Path<(String, String)>,
+    PagePath((id, action)): PagePath<(MeetingId, ActionItemId)>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
-    let action = action.parse().map_err(|_| ctx.not_found())?;
-    let status = field(&pairs, "status").parse().unwrap_or(ActionStatus::Done);
-    let result = state.app.follow_up_action(actor(&ctx)?, (id, None), action, status, field(&pairs, "note")).await;
+    // An unknown status is refused, not taken for "done".
+    let result = match field(&pairs, "status").parse::<ActionStatus>() {
+        Ok(status) => state.app.follow_up_action(actor(&ctx)?, (id, None), action, status, field(&pairs, "note")).await,
+        Err(_) => Err(AppError::invalid("status", gopy_app::InvalidReason::Missing)),
+    };
     after(&state, &ctx, id, "actions", result, Kept::default()).await
 }
 
-pub async fn download(State(state): State<AppState>, ctx: Ctx, Path((id, file)): Path<(String, String)>) -> PageResult {
-    let id = meeting_id(&ctx, &id)?;
+/// The files a meeting offers, by the names in their addresses.
+#[derive(Clone, Copy, Deserialize)]
+pub enum MeetingFile {
+    #[serde(rename = "bien-ban.docx")]
+    Minutes,
+    #[serde(rename = "thong-bao-ket-luan.docx")]
+    ConclusionNotice,
+    #[serde(rename = "meeting.ics")]
+    Invitation,
+}
+
+pub async fn download(State(state): State<AppState>, ctx: Ctx, PagePath((id, file)): PagePath<(MeetingId, MeetingFile)>) -> PageResult {
     let actor = actor(&ctx)?;
-    let download = match file.as_str() {
-        "bien-ban.docx" => state.app.export_minutes(actor, id).await,
-        "thong-bao-ket-luan.docx" => state.app.export_conclusion_notice(actor, id).await,
-        "meeting.ics" => state.app.export_ics(actor, id).await,
-        _ => return Err(ctx.not_found()),
+    let download = match file {
+        MeetingFile::Minutes => state.app.export_minutes(actor, id).await,
+        MeetingFile::ConclusionNotice => state.app.export_conclusion_notice(actor, id).await,
+        MeetingFile::Invitation => state.app.export_ics(actor, id).await,
     };
     Ok(attachment(download.map_err(|e| ctx.failure(&e))?))
 }

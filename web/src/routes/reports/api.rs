@@ -1,12 +1,12 @@
 //! The JSON API of draft reports: the same use cases as the pages.
 
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use gopy_app::reports::{DiffPage, ExportFormat, LabelledVersion, NewReport, ReportDetail, VersionInput};
+use gopy_app::reports::{DiffPage, LabelledVersion, NewReport, ReportDetail, VersionInput};
 use gopy_app::{AppError, Fresh, Identity, InvalidReason};
 use gopy_domain::document::align::WordOp;
 use gopy_domain::document::label::citation_labels;
@@ -22,6 +22,8 @@ use crate::routes::api::{ApiError, ApiJson, refuse, rfc3339, with_etag};
 use crate::AppState;
 use crate::auth::{ApiCaller, read_upload};
 use crate::render::kind_name;
+use crate::paths::ApiPath;
+use super::VersionFile;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,13 +40,7 @@ fn not_found(state: &AppState, identity: &Identity) -> Response {
     refuse(state, identity, &AppError::NotFound { what: "report" })
 }
 
-fn parse_id(state: &AppState, identity: &Identity, raw: &str) -> Result<ReportId, Response> {
-    raw.parse().map_err(|_| not_found(state, identity))
-}
 
-fn parse_number(state: &AppState, identity: &Identity, raw: &str) -> Result<u32, Response> {
-    raw.parse().map_err(|_| refuse(state, identity, &AppError::NotFound { what: "version" }))
-}
 
 /// A new report. Ids are the UUIDs the API gives out elsewhere.
 #[derive(Deserialize, ToSchema)]
@@ -198,11 +194,7 @@ pub async fn list_reports(State(state): State<AppState>, ApiCaller(identity): Ap
     responses(
         (status = 200, description = "The report, its team and its versions; its revision is the `ETag`, for `If-Match` on its transitions", body = ReportResponse),
         (status = 404, description = "No such report, or not one the caller may read", body = ApiError)))]
-pub async fn get_report(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
-    let id = match parse_id(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
+pub async fn get_report(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<ReportId>) -> Response {
     match state.app.report_detail(&identity.actor, id).await {
         Ok(detail) => with_etag(Json(report_response(&detail.report, Some(&detail))).into_response(), detail.report.revision),
         Err(err) => refuse(&state, &identity, &err),
@@ -331,13 +323,9 @@ fn version_response(version: &Version) -> VersionResponse {
 pub async fn add_version(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ReportId>,
     request: Request,
 ) -> Response {
-    let id = match parse_id(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let is_multipart = request
         .headers()
         .get(CONTENT_TYPE)
@@ -385,12 +373,8 @@ pub async fn add_version(
 pub async fn get_version(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path((id, number)): Path<(String, String)>,
+    ApiPath((id, number)): ApiPath<(ReportId, u32)>,
 ) -> Response {
-    let (id, number) = match (parse_id(&state, &identity, &id), parse_number(&state, &identity, &number)) {
-        (Ok(id), Ok(number)) => (id, number),
-        (Err(response), _) | (_, Err(response)) => return response,
-    };
     match state.app.version(&identity.actor, id, number).await {
         Ok((_, version)) => Json(version_response(&version)).into_response(),
         Err(err) => refuse(&state, &identity, &err),
@@ -409,18 +393,9 @@ pub async fn get_version(
 pub async fn export_version(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path((id, number, file)): Path<(String, String, String)>,
+    ApiPath((id, number, file)): ApiPath<(ReportId, u32, VersionFile)>,
 ) -> Response {
-    let (id, number) = match (parse_id(&state, &identity, &id), parse_number(&state, &identity, &number)) {
-        (Ok(id), Ok(number)) => (id, number),
-        (Err(response), _) | (_, Err(response)) => return response,
-    };
-    let format = match file.as_str() {
-        "export.docx" => ExportFormat::Docx,
-        "export.md" => ExportFormat::Markdown,
-        _ => return refuse(&state, &identity, &AppError::NotFound { what: "format" }),
-    };
-    match state.app.export_version(&identity.actor, id, number, format).await {
+    match state.app.export_version(&identity.actor, id, number, file.into()).await {
         Ok(download) => attachment(download),
         Err(err) => refuse(&state, &identity, &err),
     }
@@ -534,13 +509,9 @@ fn diff_response(diff: &DiffPage) -> DiffResponse {
 pub async fn get_diff(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ReportId>,
     query: Result<Query<DiffParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let id = match parse_id(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let Ok(Query(params)) = query else {
         let message = state.pages.catalog().text(identity.user.language, "api_diff_params").to_owned();
         return ApiError::response(StatusCode::BAD_REQUEST, "bad_request", message);

@@ -6,7 +6,7 @@
 //! Not tagged: the table is cheap next to the diff it reads, and a form's
 //! refusal re-renders it with what was chosen kept.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,11 +23,12 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::pages::change_kind_name;
-use super::{ReportRefView, actor, disposition_header, report_id};
+use super::{ReportRefView, actor, disposition_header};
 use crate::AppState;
 use crate::auth::{ApiCaller, CsrfForm, Ctx, PageResult};
 use crate::i18n::{Catalog, FieldErrors, OfferView, form_errors};
-use crate::routes::api::{ApiError, ApiPath, ValidJson};
+use crate::paths::{ApiPath, PagePath};
+use crate::routes::api::{ApiError, ValidJson};
 
 /// A comment as the change table shows it.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -293,10 +294,9 @@ fn render(ctx: &Ctx, model: &ChangeTable, errors: FieldErrors, form: LinkForm, s
 pub async fn changes_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     Query(query): Query<ChangesQuery>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let from = parse_from(&ctx, &query)?;
     let model = state.app.change_table(actor(&ctx)?, id, from).await.map_err(|e| ctx.failure(&e))?;
     Ok(render(&ctx, &model, FieldErrors::default(), LinkForm::default(), StatusCode::OK))
@@ -323,10 +323,9 @@ fn decision_of(form: &LinkForm) -> Result<ChangeDecision, AppError> {
 pub async fn decide_change(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, to)): Path<(String, u32)>,
+    PagePath((id, to)): PagePath<(ReportId, u32)>,
     CsrfForm(form): CsrfForm<LinkForm>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let actor = actor(&ctx)?;
     let result = match decision_of(&form) {
         Ok(decision) => state.app.decide_change(actor, id, to, decision).await,
@@ -367,8 +366,7 @@ async fn make_file(model: &ChangeTable, catalog: &Catalog, language: Language, e
 }
 
 /// `bang-so-sanh.docx` or `bang-so-sanh.xlsx` of the table ending at `to`.
-pub async fn changes_file(State(state): State<AppState>, ctx: Ctx, Path((id, to, file)): Path<(String, u32, String)>) -> PageResult {
-    let id = report_id(&ctx, &id)?;
+pub async fn changes_file(State(state): State<AppState>, ctx: Ctx, PagePath((id, to, file)): PagePath<(ReportId, u32, String)>) -> PageResult {
     let extension = match file.as_str() {
         "bang-so-sanh.docx" => "docx",
         "bang-so-sanh.xlsx" => "xlsx",

@@ -4,7 +4,7 @@
 //! records replies here: an official letter with its comments, or "no
 //! comment / agree". As a page and as JSON.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,11 +16,13 @@ use gopy_domain::{BodyId, Language, LetterId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{ReportRefView, actor, disposition_header, report_id, zone};
+use super::{ReportRefView, actor, disposition_header, zone};
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, CsrfUpload, PageResult};
 use crate::i18n::{Catalog, FieldErrors, form_errors, format_date, format_date_time, parse_date};
 use crate::routes::api::{ApiError, refuse};
+use crate::paths::{ApiPath, PagePath};
+use gopy_domain::{ReportId};
 
 /// How a reply was made, in words.
 pub fn how_label(catalog: &Catalog, language: Language, how: ReplyHow) -> String {
@@ -258,8 +260,7 @@ async fn render_register_with(
 }
 
 /// Not tagged: whether a body is overdue turns with the clock.
-pub async fn consultation_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let id = report_id(&ctx, &id)?;
+pub async fn consultation_page(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<ReportId>) -> PageResult {
     render_register(&state, &ctx, id, LetterValues::default(), FieldErrors::default(), StatusCode::OK).await
 }
 
@@ -272,10 +273,9 @@ pub struct NoCommentForm {
 pub async fn record_no_comment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     CsrfForm(form): CsrfForm<NoCommentForm>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let actor = actor(&ctx)?;
     match state.app.record_no_comment(actor, id, &form.body).await {
         Ok(()) => Ok(Redirect::to(&format!("/reports/{id}/consultation")).into_response()),
@@ -296,10 +296,9 @@ fn paragraphs(text: &str) -> Vec<String> {
 pub async fn record_letter(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     CsrfUpload(form): CsrfUpload,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let actor = actor(&ctx)?;
     let values = LetterValues {
         body: form.field("body").to_owned(),
@@ -326,10 +325,8 @@ pub async fn record_letter(
     }
 }
 
-pub async fn letter_file(State(state): State<AppState>, ctx: Ctx, Path((id, letter)): Path<(String, String)>) -> PageResult {
-    let id = report_id(&ctx, &id)?;
+pub async fn letter_file(State(state): State<AppState>, ctx: Ctx, PagePath((id, letter)): PagePath<(ReportId, LetterId)>) -> PageResult {
     let actor = actor(&ctx)?;
-    let Ok(letter) = letter.parse::<LetterId>() else { return Err(ctx.not_found()) };
     let (name, bytes) = state.app.letter_file(actor, id, letter).await.map_err(|e| ctx.failure(&e))?;
     let mut response = ([(CONTENT_TYPE, "application/octet-stream")], bytes).into_response();
     if let Ok(value) = disposition_header(&name).parse() {
@@ -341,10 +338,9 @@ pub async fn letter_file(State(state): State<AppState>, ctx: Ctx, Path((id, lett
 // --- The comment form --------------------------------------------------------------
 
 /// A body's comment form as a Word file.
-pub async fn comment_form_file(State(state): State<AppState>, ctx: Ctx, Path((id, body)): Path<(String, String)>) -> PageResult {
-    let id = report_id(&ctx, &id)?;
+pub async fn comment_form_file(State(state): State<AppState>, ctx: Ctx, PagePath((id, body)): PagePath<(ReportId, BodyId)>) -> PageResult {
     let actor = actor(&ctx)?;
-    let model = state.app.body_comment_form(actor, id, &body).await.map_err(|e| ctx.failure(&e))?;
+    let model = state.app.body_comment_form(actor, id, body).await.map_err(|e| ctx.failure(&e))?;
     let catalog = ctx.pages.catalog();
     let text = |key: &str| catalog.text(ctx.language, key).to_owned();
     let zone = zone(&ctx);
@@ -446,10 +442,9 @@ fn preview_view(catalog: &Catalog, language: Language, preview: &FormPreview, by
 pub async fn upload_comment_form(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     CsrfUpload(form): CsrfUpload,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let actor = actor(&ctx)?;
     let limits = super::import_limits(&state);
     let letter = LetterValues {
@@ -580,8 +575,7 @@ fn register_response(model: &ConsultationRegister) -> RegisterResponse {
     responses(
         (status = 200, description = "The response register of the report's latest round that consulted bodies", body = RegisterResponse),
         (status = 404, description = "No such report, or no round of it consulted bodies", body = ApiError)))]
-pub async fn api_consultation(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse() else { return refuse(&state, &identity, &AppError::NotFound { what: "report" }) };
+pub async fn api_consultation(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<ReportId>) -> Response {
     match state.app.consultation_register(&identity.actor, id).await {
         Ok(Some(model)) => Json(register_response(&model)).into_response(),
         Ok(None) => refuse(&state, &identity, &AppError::NotFound { what: "consultation" }),

@@ -10,7 +10,7 @@
 //! [`ExportCache`]: crate::exports::ExportCache
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -22,13 +22,14 @@ use gopy_domain::{Actor, DispositionKind, Language, ReportId};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{ReportRefView, disposition_header, report_id, revalidate};
+use super::{ReportRefView, disposition_header, revalidate};
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, PageResult};
 use crate::etag::Tag;
 use crate::exports::{ExportKind, KeptFile};
 use crate::i18n::Catalog;
 use crate::routes::api::ApiError;
+use crate::paths::{ApiPath, PagePath};
 
 /// The table in `language`, from the report's read model.
 pub fn disposition_table(catalog: &Catalog, language: Language, model: &Dispositions) -> DispositionTable {
@@ -216,8 +217,7 @@ struct DispositionsView {
     table: DispositionTableResponse,
 }
 
-pub async fn dispositions_page(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
-    let id = report_id(&ctx, &id)?;
+pub async fn dispositions_page(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, PagePath(id): PagePath<ReportId>) -> PageResult {
     let actor = &ctx.signed_in()?.actor;
     let tag = Tag::page(&ctx);
     let known: Vec<u64> = tag.known(&headers).into_iter().collect();
@@ -238,10 +238,8 @@ pub async fn dispositions_file(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path((id, file)): Path<(String, String)>,
+    PagePath((id, kind)): PagePath<(ReportId, ExportKind)>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
-    let Some(kind) = ExportKind::of_file(&file) else { return Err(ctx.not_found()) };
     let actor = &ctx.signed_in()?.actor;
     table_file(&state, actor, id, ctx.language, kind, &headers).await.map_err(|e| ctx.failure(&e))
 }
@@ -311,11 +309,10 @@ pub async fn api_dispositions(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ReportId>,
 ) -> Response {
     let language = identity.user.language;
     let refuse = |err: &AppError| ApiError::from_app(state.pages.catalog(), language, err);
-    let Ok(id) = id.parse() else { return refuse(&AppError::NotFound { what: "report" }) };
     match table_file(&state, &identity.actor, id, language, ExportKind::Json, &headers).await {
         Ok(response) => response,
         Err(err) => refuse(&err),
@@ -335,12 +332,10 @@ pub async fn api_dispositions_file(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     headers: HeaderMap,
-    Path((id, file)): Path<(String, String)>,
+    ApiPath((id, kind)): ApiPath<(ReportId, ExportKind)>,
 ) -> Response {
     let language = identity.user.language;
     let refuse = |err: &AppError| ApiError::from_app(state.pages.catalog(), language, err);
-    let Ok(id) = id.parse() else { return refuse(&AppError::NotFound { what: "report" }) };
-    let Some(kind) = ExportKind::of_file(&file) else { return refuse(&AppError::NotFound { what: "format" }) };
     match table_file(&state, &identity.actor, id, language, kind, &headers).await {
         Ok(response) => response,
         Err(err) => refuse(&err),

@@ -5,7 +5,7 @@
 //!
 //! Not tagged: whether a commenter may still disagree turns with the clock.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gopy_app::AppError;
@@ -16,11 +16,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{ReportRefView, actor, report_id, zone};
+use super::{ReportRefView, actor, zone};
 use crate::AppState;
 use crate::auth::{ApiCaller, CsrfForm, Ctx, PageResult};
 use crate::i18n::{Catalog, OfferView, format_date_time, local_input_value, parse_local_date_time};
-use crate::routes::api::{ApiError, ApiPath, ValidJson};
+use crate::paths::{ApiPath, PagePath};
+use crate::routes::api::{ApiError, ValidJson};
 
 /// A comment and the answer it was given.
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -189,8 +190,7 @@ fn render(ctx: &Ctx, model: &Disputes, failed: FailedView, status: StatusCode) -
     ctx.render_with_status(status, "pages/disputes", "disputes_title", view)
 }
 
-pub async fn disputes_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let id = report_id(&ctx, &id)?;
+pub async fn disputes_page(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<ReportId>) -> PageResult {
     let model = state.app.disputes(actor(&ctx)?, id).await.map_err(|e| ctx.failure(&e))?;
     Ok(render(&ctx, &model, FailedView::default(), StatusCode::OK))
 }
@@ -218,10 +218,9 @@ pub struct DeadlineForm {
 pub async fn set_deadline(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     CsrfForm(form): CsrfForm<DeadlineForm>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let result = match parse_local_date_time(&form.deadline) {
         Some(deadline) => state.app.set_dispute_deadline(actor(&ctx)?, id, deadline).await,
         None => Err(AppError::invalid("deadline", gopy_app::InvalidReason::Rule("err_dispute_deadline_format".into()))),
@@ -245,11 +244,9 @@ fn parse_stance(raw: &str) -> Result<Stance, AppError> {
 pub async fn take_stance(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, comment)): Path<(String, String)>,
+    PagePath((id, comment)): PagePath<(ReportId, CommentId)>,
     CsrfForm(form): CsrfForm<StanceForm>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
-    let comment: CommentId = comment.parse().map_err(|_| ctx.not_found())?;
     let result = match parse_stance(&form.stance) {
         Ok(stance) => state.app.take_stance(actor(&ctx)?, comment, stance, &form.reason).await.map(|_| ()),
         Err(err) => Err(err),
@@ -267,11 +264,9 @@ pub struct DecisionForm {
 pub async fn decide_dispute(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, comment)): Path<(String, String)>,
+    PagePath((id, comment)): PagePath<(ReportId, CommentId)>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
-    let comment: CommentId = comment.parse().map_err(|_| ctx.not_found())?;
     let result = state.app.decide_dispute(actor(&ctx)?, comment, &form.decision).await.map(|_| ());
     let failed = FailedView { form: comment.to_string(), decision: form.decision, ..FailedView::default() };
     answer(&state, &ctx, id, result, failed, &format!("d-{comment}")).await

@@ -1,7 +1,7 @@
 //! The indicators of a version: each indicator table read and judged, the
 //! review's summary sentence in both languages, and the chart.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use gopy_app::AppError;
@@ -9,7 +9,9 @@ use gopy_app::indicators::{IndicatorsPage, VersionIndicators};
 use gopy_domain::indicator::{Direction, RowProblem, Verdict, format_number, summarise, summary_en, summary_vi};
 use serde::{Deserialize, Serialize};
 
-use super::{ReportRefView, actor, report_id};
+use super::{ReportRefView, actor};
+use crate::paths::PagePath;
+use gopy_domain::ReportId;
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
 
@@ -91,18 +93,16 @@ fn problem_text(ctx: &Ctx, problem: &RowProblem) -> String {
     }
 }
 
-async fn read(state: &AppState, ctx: &Ctx, id: &str, number: &str) -> Result<IndicatorsPage, axum::response::Response> {
-    let id = report_id(ctx, id)?;
-    let number: u32 = number.parse().map_err(|_| ctx.not_found())?;
+async fn read(state: &AppState, ctx: &Ctx, (id, number): (ReportId, u32)) -> Result<IndicatorsPage, axum::response::Response> {
     state.app.indicators_page(actor(ctx)?, id, number).await.map_err(|e: AppError| ctx.failure(&e))
 }
 
 pub async fn indicators_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, number)): Path<(String, String)>,
+    PagePath(version): PagePath<(ReportId, u32)>,
 ) -> PageResult {
-    indicators_view(&state, &ctx, &id, &number, Notes::default()).await
+    indicators_view(&state, &ctx, version, Notes::default()).await
 }
 
 /// What a form's answer puts above the page.
@@ -112,8 +112,8 @@ struct Notes {
     notice: Option<String>,
 }
 
-async fn indicators_view(state: &AppState, ctx: &Ctx, id: &str, number: &str, notes: Notes) -> PageResult {
-    let page = read(state, ctx, id, number).await?;
+async fn indicators_view(state: &AppState, ctx: &Ctx, version: (ReportId, u32), notes: Notes) -> PageResult {
+    let page = read(state, ctx, version).await?;
     Ok(ctx.render("pages/indicators", "indicators_title", view(ctx, page, notes)))
 }
 
@@ -195,17 +195,27 @@ fn view(ctx: &Ctx, page: IndicatorsPage, notes: Notes) -> IndicatorsView {
 pub async fn indicators_chart(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, number, index)): Path<(String, String, String)>,
+    PagePath((id, number, ChartFile(index))): PagePath<(ReportId, u32, ChartFile)>,
 ) -> PageResult {
-    let page = read(&state, &ctx, &id, &number).await?;
-    let index: usize = index.trim_end_matches(".svg").parse().map_err(|_| ctx.not_found())?;
+    let page = read(&state, &ctx, (id, number)).await?;
     let Some((_, Ok(rows))) = page.read.tables.into_iter().nth(index) else { return Err(ctx.not_found()) };
     let title = ctx.pages.catalog().text(ctx.language, "indicators_chart_title");
     let svg = crate::chart::indicator_chart(&rows, title);
     Ok(([(CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg).into_response())
 }
 
-fn back(id: &str, number: &str) -> axum::response::Response {
+/// A chart's file in its address: the version's table number, `2.svg`.
+pub struct ChartFile(usize);
+
+impl<'de> Deserialize<'de> for ChartFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        let index = name.strip_suffix(".svg").and_then(|n| n.parse().ok());
+        index.map(Self).ok_or_else(|| serde::de::Error::custom("not a chart's file name"))
+    }
+}
+
+fn back((id, number): (ReportId, u32)) -> axum::response::Response {
     axum::response::Redirect::to(&format!("/reports/{id}/versions/{number}/indicators")).into_response()
 }
 
@@ -213,15 +223,13 @@ fn back(id: &str, number: &str) -> axum::response::Response {
 pub async fn adopt(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, number)): Path<(String, String)>,
+    PagePath(version): PagePath<(ReportId, u32)>,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let report = report_id(&ctx, &id)?;
-    let n: u32 = number.parse().map_err(|_| ctx.not_found())?;
-    match state.app.adopt_indicators(actor(&ctx)?, report, n).await {
-        Ok(_) => Ok(back(&id, &number)),
+    match state.app.adopt_indicators(actor(&ctx)?, version.0, version.1).await {
+        Ok(_) => Ok(back(version)),
         Err(err @ AppError::Invalid { .. }) => {
-            indicators_view(&state, &ctx, &id, &number, Notes { message: Some(ctx.describe(&err)), notice: None }).await
+            indicators_view(&state, &ctx, version, Notes { message: Some(ctx.describe(&err)), notice: None }).await
         }
         Err(err) => Err(ctx.failure(&err)),
     }
@@ -238,17 +246,17 @@ pub struct DirectionForm {
 pub async fn set_direction(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, number)): Path<(String, String)>,
+    PagePath(version): PagePath<(ReportId, u32)>,
     CsrfForm(form): CsrfForm<DirectionForm>,
 ) -> PageResult {
-    let page = read(&state, &ctx, &id, &number).await?;
+    let page = read(&state, &ctx, version).await?;
     let (Some(term), Ok(indicator), Ok(direction)) =
         (page.read.report.term, form.indicator.parse(), form.direction.parse::<Direction>())
     else {
         return Err(ctx.not_found());
     };
     state.app.set_indicator_direction(actor(&ctx)?, term, indicator, direction).await.map_err(|e| ctx.failure(&e))?;
-    Ok(back(&id, &number))
+    Ok(back(version))
 }
 
 #[derive(Deserialize)]
@@ -260,19 +268,17 @@ pub struct RecordForm {
 pub async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, number)): Path<(String, String)>,
+    PagePath(version): PagePath<(ReportId, u32)>,
     CsrfForm(form): CsrfForm<RecordForm>,
 ) -> PageResult {
-    let report = report_id(&ctx, &id)?;
-    let n: u32 = number.parse().map_err(|_| ctx.not_found())?;
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let Ok(as_of) = time::Date::parse(form.as_of.trim(), &format) else {
         let message = ctx.pages.catalog().text(ctx.language, "err_as_of").to_owned();
-        return indicators_view(&state, &ctx, &id, &number, Notes { message: Some(message), notice: None }).await;
+        return indicators_view(&state, &ctx, version, Notes { message: Some(message), notice: None }).await;
     };
-    let recorded = state.app.record_indicator_results(actor(&ctx)?, report, n, as_of).await.map_err(|e| ctx.failure(&e))?;
+    let recorded = state.app.record_indicator_results(actor(&ctx)?, version.0, version.1, as_of).await.map_err(|e| ctx.failure(&e))?;
     let message = ctx.pages.catalog().text(ctx.language, "indicator_results_recorded").replace("{count}", &recorded.to_string());
-    indicators_view(&state, &ctx, &id, &number, Notes { message: None, notice: Some(message) }).await
+    indicators_view(&state, &ctx, version, Notes { message: None, notice: Some(message) }).await
 }
 
 #[cfg(test)]

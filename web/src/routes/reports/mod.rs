@@ -28,7 +28,7 @@ use axum::routing::{get, post, put};
 use gopy_app::AppError;
 use gopy_app::reports::Download;
 use gopy_documents::ImportLimits;
-use gopy_domain::{Actor, ReportId, ReportKind, User};
+use gopy_domain::{Actor, ReportKind, User};
 use serde::Serialize;
 
 use crate::AppState;
@@ -115,8 +115,22 @@ pub fn import_limits(state: &AppState) -> ImportLimits {
     ImportLimits { max_file_bytes: state.settings.server.upload_limit_bytes, ..ImportLimits::default() }
 }
 
-pub(crate) fn report_id(ctx: &Ctx, raw: &str) -> Result<ReportId, Response> {
-    raw.parse().map_err(|_| ctx.not_found())
+/// A version's files, by the last part of their address.
+#[derive(Clone, Copy, serde::Deserialize)]
+pub(crate) enum VersionFile {
+    #[serde(rename = "export.docx")]
+    Docx,
+    #[serde(rename = "export.md")]
+    Markdown,
+}
+
+impl From<VersionFile> for gopy_app::reports::ExportFormat {
+    fn from(file: VersionFile) -> Self {
+        match file {
+            VersionFile::Docx => Self::Docx,
+            VersionFile::Markdown => Self::Markdown,
+        }
+    }
 }
 
 pub(crate) fn actor(ctx: &Ctx) -> Result<&Actor, Response> {

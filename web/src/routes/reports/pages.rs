@@ -1,11 +1,11 @@
 //! The pages of draft reports: the list, one report with its versions and
 //! its life, the difference between two versions, and a version's files.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use gopy_app::reports::{
-    BallotModel, DiffPage, ExportFormat, NewReport, ReportLife, ReportPage, ReportsPage, VersionInput,
+    BallotModel, DiffPage, NewReport, ReportLife, ReportPage, ReportsPage, VersionInput,
 };
 use gopy_app::{AppError, Fresh};
 use gopy_documents::ImportLimits;
@@ -16,13 +16,15 @@ use gopy_domain::workflow::{Step, Vote};
 use gopy_domain::{CommentCounts, ReportId, ReportKind, UserId};
 use serde::{Deserialize, Serialize};
 
-use super::{ReportRefView, actor, attachment, import_limits, kind_label, refusal, report_id, revalidate, zone};
+use super::{ReportRefView, actor, attachment, import_limits, kind_label, refusal, revalidate, zone};
 use crate::live::{self, Change};
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, CsrfUpload, PageResult};
 use crate::etag::Tag;
 use crate::i18n::{OfferView, format_bytes, format_count, format_date_time, status_label, step_label};
 use crate::render::{Side, block_element_html, block_html, kind_name, words_html};
+use crate::paths::PagePath;
+use super::VersionFile;
 
 // --- The list ----------------------------------------------------------------
 
@@ -659,8 +661,7 @@ fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForm
     }
 }
 
-pub async fn report_page(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
-    let id = report_id(&ctx, &id)?;
+pub async fn report_page(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, PagePath(id): PagePath<ReportId>) -> PageResult {
     let tag = Tag::page(&ctx);
     let fresh = state.app.report_page(actor(&ctx)?, id, tag.known(&headers)).await.map_err(|e| ctx.failure(&e))?;
     Ok(match fresh {
@@ -693,10 +694,9 @@ pub(super) async fn report_with_forms(state: &AppState, ctx: &Ctx, id: ReportId,
 pub async fn add_version(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     CsrfUpload(form): CsrfUpload,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let actor = actor(&ctx)?;
     let values = VersionValues { change_note: form.field("change_note").to_owned(), markdown: form.field("markdown").to_owned() };
     if form.field("action") == "preview" {
@@ -803,10 +803,9 @@ pub async fn diff_page(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     Query(query): Query<DiffQuery>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let number = |raw: Option<&str>| match raw.map(str::trim).filter(|r| !r.is_empty()) {
         None => Ok(None),
         Some(raw) => raw.parse::<u32>().map(Some).map_err(|_| ctx.not_found()),
@@ -935,17 +934,10 @@ pub(super) fn change_kind_name(kind: ChangeKind) -> &'static str {
 pub async fn export_version(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, number, format)): Path<(String, String, String)>,
+    PagePath((id, number, file)): PagePath<(ReportId, u32, VersionFile)>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
-    let number: u32 = number.parse().map_err(|_| ctx.not_found())?;
-    let format = match format.as_str() {
-        "export.docx" => ExportFormat::Docx,
-        "export.md" => ExportFormat::Markdown,
-        _ => return Err(ctx.not_found()),
-    };
     let actor = actor(&ctx)?;
-    let download = state.app.export_version(actor, id, number, format).await.map_err(|e| ctx.failure(&e))?;
+    let download = state.app.export_version(actor, id, number, file.into()).await.map_err(|e| ctx.failure(&e))?;
     Ok(attachment(download))
 }
 

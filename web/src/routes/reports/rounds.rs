@@ -2,7 +2,7 @@
 //! viewer may take, the ballot; the secretariat's dashboard; each report's
 //! timeline; and the same through the JSON API.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
@@ -16,13 +16,15 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::pages::{ReportForms, StepFormView, StepValues, VoteFormView, VoteValues, report_with_forms};
-use super::{ReportRefView, actor, kind_label, report_id, revalidate, zone};
+use super::{ReportRefView, actor, kind_label, revalidate, zone};
 use crate::live::{Change, ChangeKind};
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, CsrfFormPairs, PageResult};
 use crate::etag::Tag;
 use crate::i18n::{Catalog, format_date_time, parse_local_date_time, status_label, step_label};
 use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, with_etag};
+use crate::paths::{ApiPath, PagePath};
+use gopy_domain::{ReportId};
 
 #[derive(Deserialize, Serialize)]
 pub struct StepForm {
@@ -78,10 +80,9 @@ fn consult_request(pairs: &[(String, String)]) -> Result<gopy_app::consultations
 pub async fn take_step(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     CsrfFormPairs(form, pairs): CsrfFormPairs<StepForm>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let actor = actor(&ctx)?;
     let Ok(step) = form.step.parse::<Step>() else { return Err(ctx.not_found()) };
     let deadline = match form.deadline.trim() {
@@ -155,10 +156,9 @@ pub struct VoteForm {
 pub async fn vote(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     CsrfForm(form): CsrfForm<VoteForm>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let actor = actor(&ctx)?;
     let result = match form.vote.parse::<Vote>() {
         Ok(vote) => state.app.vote(actor, id, vote, &form.text).await,
@@ -303,8 +303,7 @@ fn timeline_view(ctx: &Ctx, timeline: &Timeline, zone: &str) -> TimelineView {
     }
 }
 
-pub async fn timeline_page(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, Path(id): Path<String>) -> PageResult {
-    let id = report_id(&ctx, &id)?;
+pub async fn timeline_page(State(state): State<AppState>, ctx: Ctx, headers: HeaderMap, PagePath(id): PagePath<ReportId>) -> PageResult {
     let tag = Tag::page(&ctx);
     let fresh = state.app.report_timeline(actor(&ctx)?, id, tag.known(&headers)).await.map_err(|e| ctx.failure(&e))?;
     Ok(revalidate(match fresh {
@@ -415,11 +414,10 @@ fn state_response(state: &ReportState) -> StateResponse {
 pub async fn api_transition(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ReportId>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<TransitionRequest>,
 ) -> Response {
-    let Ok(id) = id.parse() else { return refuse(&state, &identity, &AppError::NotFound { what: "report" }) };
     let Ok(step) = request.action.parse::<Step>() else {
         return refuse(&state, &identity, &AppError::invalid("action", gopy_app::InvalidReason::Missing));
     };
@@ -498,8 +496,7 @@ pub struct VoteResponse {
     params(("id" = String, Path, description = "The report's id")),
     responses((status = 200, description = "The latest round's ballot: tally, votes and who has not voted", body = BallotResponse),
         (status = 404, description = "No such report, or no ballot", body = ApiError)))]
-pub async fn api_ballot(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse() else { return refuse(&state, &identity, &AppError::NotFound { what: "report" }) };
+pub async fn api_ballot(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<ReportId>) -> Response {
     match state.app.ballot(&identity.actor, id).await {
         Ok(Some(b)) => Json(BallotResponse {
             round: b.round.number,
@@ -524,10 +521,9 @@ pub async fn api_ballot(State(state): State<AppState>, ApiCaller(identity): ApiC
 pub async fn api_vote(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ReportId>,
     ApiJson(request): ApiJson<VoteRequest>,
 ) -> Response {
-    let Ok(id) = id.parse() else { return refuse(&state, &identity, &AppError::NotFound { what: "report" }) };
     let Ok(vote) = request.vote.parse::<Vote>() else {
         return refuse(&state, &identity, &AppError::invalid("vote", gopy_app::InvalidReason::Missing));
     };
@@ -551,8 +547,7 @@ pub struct EventResponse {
     params(("id" = String, Path, description = "The report's id")),
     responses((status = 200, description = "Every event of the report, in order", body = [EventResponse]),
         (status = 404, description = "No such report", body = ApiError)))]
-pub async fn api_timeline(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse() else { return refuse(&state, &identity, &AppError::NotFound { what: "report" }) };
+pub async fn api_timeline(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<ReportId>) -> Response {
     match state.app.report_timeline(&identity.actor, id, None).await {
         Ok(Fresh::Changed { model, .. }) => Json(
             model

@@ -6,7 +6,7 @@
 //! preview at `…/word-comments/{import}`); storing it is a second post to
 //! the preview, so a reload of any page changes nothing.
 
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
@@ -17,11 +17,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{ReportRefView, actor, import_limits, report_id, zone};
+use super::{ReportRefView, actor, import_limits, zone};
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, CsrfUpload, PageResult, read_upload};
 use crate::i18n::{OfferView, format_bytes, format_count, format_date_time};
-use crate::routes::api::{ApiError, ApiPath, refuse, rfc3339};
+use crate::routes::api::{ApiError, refuse, rfc3339};
+use crate::paths::{ApiPath, PagePath};
 
 // --- The upload page ------------------------------------------------------------
 
@@ -89,8 +90,7 @@ async fn upload_page(state: &AppState, ctx: &Ctx, id: ReportId, chosen: &str, er
     Ok(ctx.render_with_status(status, "pages/word_comments", "word_comments_title", view))
 }
 
-pub async fn word_comments_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let id = report_id(&ctx, &id)?;
+pub async fn word_comments_page(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<ReportId>) -> PageResult {
     upload_page(&state, &ctx, id, "", UploadErrors::default(), StatusCode::OK).await
 }
 
@@ -99,10 +99,9 @@ pub async fn word_comments_page(State(state): State<AppState>, ctx: Ctx, Path(id
 pub async fn read_word_comments(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     CsrfUpload(form): CsrfUpload,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let chosen = form.field("body").to_owned();
     let body = if chosen.is_empty() { None } else { chosen.parse().ok() };
     if body.is_none() {
@@ -241,18 +240,12 @@ fn import_view(ctx: &Ctx, page: WordImportPage, message: Option<String>) -> Word
     }
 }
 
-fn import_id(ctx: &Ctx, raw: &str) -> Result<Uuid, Response> {
-    raw.parse().map_err(|_| ctx.not_found())
-}
-
 async fn import_page(state: &AppState, ctx: &Ctx, id: ReportId, import: Uuid, message: Option<String>, status: StatusCode) -> PageResult {
     let page = state.app.word_import_page(actor(ctx)?, id, import).await.map_err(|e| ctx.failure(&e))?;
     Ok(ctx.render_with_status(status, "pages/word_import", "word_import_title", import_view(ctx, page, message)))
 }
 
-pub async fn word_import_page(State(state): State<AppState>, ctx: Ctx, Path((id, import)): Path<(String, String)>) -> PageResult {
-    let id = report_id(&ctx, &id)?;
-    let import = import_id(&ctx, &import)?;
+pub async fn word_import_page(State(state): State<AppState>, ctx: Ctx, PagePath((id, import)): PagePath<(ReportId, Uuid)>) -> PageResult {
     import_page(&state, &ctx, id, import, None, StatusCode::OK).await
 }
 
@@ -260,11 +253,9 @@ pub async fn word_import_page(State(state): State<AppState>, ctx: Ctx, Path((id,
 pub async fn store_word_comments(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path((id, import)): Path<(String, String)>,
+    PagePath((id, import)): PagePath<(ReportId, Uuid)>,
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
-    let import = import_id(&ctx, &import)?;
     match state.app.store_word_comments(actor(&ctx)?, id, import).await {
         Ok(_) => {
             state.live.announce(crate::live::Change::report(id, crate::live::ChangeKind::Posted)).await;

@@ -2,7 +2,7 @@
 //! and dispositions, a passage's threads a page at a time, and (wired here
 //! until it moves with its feature) the table of dispositions.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -21,6 +21,8 @@ use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, wi
 use crate::routes::dispositions::{api_dispositions, api_dispositions_file};
 use crate::auth::ApiCaller;
 use crate::live::{Change, ChangeKind};
+use crate::paths::ApiPath;
+use gopy_domain::{ReportId};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -133,8 +135,7 @@ fn thread_response(t: &Thread) -> ThreadResponse {
     responses(
         (status = 200, description = "Every comment, placed on the latest version, in document order", body = ReviewResponse),
         (status = 404, description = "No such report", body = ApiError)))]
-pub async fn list_comments(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse() else { return refuse(&state, &identity, &AppError::NotFound { what: "report" }) };
+pub async fn list_comments(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<ReportId>) -> Response {
     match state.app.review(&identity.actor, id).await {
         Ok(review) => Json(ReviewResponse {
             report: review.report.id.to_string(),
@@ -182,10 +183,9 @@ pub struct CommentRequest {
 pub async fn post_comment(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<ReportId>,
     ApiJson(request): ApiJson<CommentRequest>,
 ) -> Response {
-    let Ok(id) = id.parse() else { return refuse(&state, &identity, &AppError::NotFound { what: "report" }) };
     let on_behalf_of = match request.on_behalf_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(raw) => match raw.parse() {
@@ -248,20 +248,13 @@ async fn changed_or_stale(
     params(("id" = String, Path, description = "The comment")),
     responses((status = 200, description = "The comment as it now is, its revision as the `ETag`", body = CommentResponse),
         (status = 404, description = "No such comment, or not one the caller may read", body = ApiError)))]
-pub async fn get_comment(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Path(id): Path<String>) -> Response {
-    let id = match parse_comment(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
+pub async fn get_comment(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<CommentId>) -> Response {
     match state.app.comment(&identity.actor, id).await {
         Ok((_, comment)) => with_etag(Json(comment_response(&comment)).into_response(), comment.revision),
         Err(err) => refuse(&state, &identity, &err),
     }
 }
 
-fn parse_comment(state: &AppState, identity: &Identity, raw: &str) -> Result<CommentId, Response> {
-    raw.parse().map_err(|_| refuse(state, identity, &AppError::NotFound { what: "comment" }))
-}
 
 #[derive(Deserialize, ToSchema)]
 pub struct ReplyRequest {
@@ -277,13 +270,9 @@ pub struct ReplyRequest {
 pub async fn reply(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<CommentId>,
     ApiJson(request): ApiJson<ReplyRequest>,
 ) -> Response {
-    let id = match parse_comment(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let result = state.app.reply(&identity.actor, id, &request.body).await;
     changed(&state, &identity, result, ChangeKind::Replied, StatusCode::CREATED).await
 }
@@ -309,14 +298,10 @@ pub struct CommentChangeRequest {
 pub async fn change_comment(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<CommentId>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<CommentChangeRequest>,
 ) -> Response {
-    let id = match parse_comment(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let (result, kind) = match (request.withdrawn, request.body) {
         (true, _) => (state.app.withdraw_comment(&identity.actor, id, &request.reason).await, ChangeKind::Withdrawn),
         (false, Some(body)) => (state.app.edit_comment(&identity.actor, (id, if_match(&headers)), &body).await, ChangeKind::Edited),
@@ -346,14 +331,10 @@ pub struct DispositionRequest {
 pub async fn answer(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<CommentId>,
     headers: HeaderMap,
     ApiJson(request): ApiJson<DispositionRequest>,
 ) -> Response {
-    let id = match parse_comment(&state, &identity, &id) {
-        Ok(id) => id,
-        Err(response) => return response,
-    };
     let result = match request.disposition.parse::<DispositionKind>() {
         Ok(kind) => {
             let seen = if_match(&headers);
@@ -434,12 +415,9 @@ pub async fn passage_threads(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     headers: HeaderMap,
-    Path((id, number, block)): Path<(String, String, String)>,
+    ApiPath((id, number, passage)): ApiPath<(ReportId, u32, PassageRef)>,
     Query(params): Query<ThreadsParams>,
 ) -> Response {
-    let (Ok(id), Ok(number)) = (id.parse(), number.parse::<u32>()) else {
-        return refuse(&state, &identity, &AppError::NotFound { what: "version" });
-    };
     let query = ThreadsQuery {
         awaiting: params.awaiting,
         mine: params.mine,
@@ -455,7 +433,7 @@ pub async fn passage_threads(
     };
     // The answer depends on the caller ("mine"), so the tag names them.
     let tag = Tag::shared("json", &format!("threads.{}", identity.user.id));
-    let passage = PassageRef::parse(&block);
+    let passage = passage;
     match state.app.passage_threads(&identity.actor, id, number, &passage, &request, tag.known(&headers)).await {
         Ok(Fresh::Unchanged { change_count }) => tag.not_modified(change_count),
         Ok(Fresh::Changed { change_count, model }) => {

@@ -2,7 +2,7 @@
 //! fragment for the script), the comment list, a comment's history, one
 //! thread's card for live updates, and the forms that change threads.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::header::{ACCEPT, VARY};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -20,7 +20,8 @@ use crate::etag::Tag;
 use crate::i18n::format_date_time;
 use crate::live::{Change, ChangeKind};
 use crate::render::{block_element_html, kind_name};
-use crate::routes::reports::{actor, kind_label, report_id};
+use crate::routes::reports::{actor, kind_label};
+use crate::paths::PagePath;
 
 // --- Views ---------------------------------------------------------------------------
 
@@ -543,19 +544,13 @@ pub struct VersionQuery {
     comment_on: Option<String>,
 }
 
-fn version_number(ctx: &Ctx, raw: &str) -> Result<u32, Response> {
-    raw.parse().map_err(|_| ctx.not_found())
-}
-
 pub async fn version_page(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path((id, number)): Path<(String, String)>,
+    PagePath((id, number)): PagePath<(ReportId, u32)>,
     Query(query): Query<VersionQuery>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
-    let number = version_number(&ctx, &number)?;
     let tag = Tag::page(&ctx);
     match state.app.version_page(actor(&ctx)?, id, number, tag.known(&headers)).await {
         Ok(Fresh::Unchanged { change_count }) => Ok(tag.not_modified(change_count)),
@@ -576,13 +571,10 @@ pub async fn passage_page(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
-    Path((id, number, block)): Path<(String, String, String)>,
+    PagePath((id, number, passage)): PagePath<(ReportId, u32, PassageRef)>,
     Query(query): Query<ThreadsQuery>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
-    let number = version_number(&ctx, &number)?;
     let request = query.request().map_err(|e| refused(&ctx, &e))?;
-    let passage = PassageRef::parse(&block);
     let fragment = query.fragment.as_deref().is_some_and(|f| f == "1")
         || headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html-fragment"));
     let tag = Tag::page(&ctx);
@@ -644,10 +636,9 @@ fn comment_errors(ctx: &Ctx, err: &AppError) -> CommentErrors {
 pub async fn post_comment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     CsrfForm(form): CsrfForm<CommentForm>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let actor = actor(&ctx)?;
     let number: u32 = form.version.trim().parse().unwrap_or(0);
     let blank = |s: &str| (!s.trim().is_empty()).then(|| s.to_owned());
@@ -691,9 +682,6 @@ pub async fn post_comment(
     }
 }
 
-fn comment_id(ctx: &Ctx, raw: &str) -> Result<CommentId, Response> {
-    raw.parse().map_err(|_| ctx.not_found())
-}
 
 /// Where a thread's form was sent from: the version it was shown on and,
 /// when the script says the form was on that version's page, its report.
@@ -805,10 +793,9 @@ pub struct TextForm {
 pub async fn reply(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<CommentId>,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> PageResult {
-    let id = comment_id(&ctx, &id)?;
     let result = state.app.reply(actor(&ctx)?, id, &form.body).await;
     let typed = ThreadFormView { reply: Some(form.body), ..ThreadFormView::default() };
     after_thread_change(&state, &ctx, id, &form.origin, result, ChangeKind::Replied, typed).await
@@ -817,10 +804,9 @@ pub async fn reply(
 pub async fn edit_comment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<CommentId>,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> PageResult {
-    let id = comment_id(&ctx, &id)?;
     let result = state.app.edit_comment(actor(&ctx)?, (id, form.revision), &form.body).await;
     let typed = ThreadFormView { edit: Some(form.body), ..ThreadFormView::default() };
     after_thread_change(&state, &ctx, id, &form.origin, result, ChangeKind::Edited, typed).await
@@ -838,10 +824,9 @@ pub struct WithdrawForm {
 pub async fn withdraw_comment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<CommentId>,
     CsrfForm(form): CsrfForm<WithdrawForm>,
 ) -> PageResult {
-    let id = comment_id(&ctx, &id)?;
     let result = state.app.withdraw_comment(actor(&ctx)?, id, &form.reason).await;
     let typed = ThreadFormView { reason: Some(form.reason), ..ThreadFormView::default() };
     after_thread_change(&state, &ctx, id, &form.origin, result, ChangeKind::Withdrawn, typed).await
@@ -865,10 +850,9 @@ pub struct DispositionForm {
 pub async fn answer_comment(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<CommentId>,
     CsrfForm(form): CsrfForm<DispositionForm>,
 ) -> PageResult {
-    let id = comment_id(&ctx, &id)?;
     let result = match form.disposition.parse::<DispositionKind>() {
         Ok(kind) => {
             let addressed_in = form.addressed_in.trim().parse().ok();
@@ -887,8 +871,7 @@ pub async fn answer_comment(
 // --- Live updates ------------------------------------------------------------------------
 
 /// The live stream of a report's changes, for its open pages.
-pub async fn events(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let id = report_id(&ctx, &id)?;
+pub async fn events(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<ReportId>) -> PageResult {
     // Reading the report checks that the person may see it.
     state.app.report_detail(actor(&ctx)?, id).await.map_err(|e| ctx.failure(&e))?;
     Ok(state.live.events(id).into_response())
@@ -904,10 +887,9 @@ pub struct CardQuery {
 pub async fn thread_card(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<CommentId>,
     Query(query): Query<CardQuery>,
 ) -> PageResult {
-    let id = comment_id(&ctx, &id)?;
     let card = state.app.thread_card(actor(&ctx)?, id, query.version).await.map_err(|e| ctx.failure(&e))?;
     Ok(ctx.pages.render_fragment(&ctx.frame(), "partials/thread_card", card_view(&ctx, &card)))
 }
@@ -919,10 +901,9 @@ pub async fn thread_card(
 pub async fn comments_page(
     State(state): State<AppState>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    PagePath(id): PagePath<ReportId>,
     Query(query): Query<ThreadsQuery>,
 ) -> PageResult {
-    let id = report_id(&ctx, &id)?;
     let request = query.request().map_err(|e| refused(&ctx, &e))?;
     let list = state.app.comment_list(actor(&ctx)?, id, &request).await.map_err(|e| refused(&ctx, &e))?;
     let zone = zone(&ctx);
@@ -955,8 +936,7 @@ pub async fn comments_page(
 }
 
 /// The earlier texts of an edited comment, for the secretariat.
-pub async fn history_page(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> PageResult {
-    let id = comment_id(&ctx, &id)?;
+pub async fn history_page(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<CommentId>) -> PageResult {
     let history = state.app.comment_history_page(actor(&ctx)?, id).await.map_err(|e| ctx.failure(&e))?;
     let zone = zone(&ctx);
     let view = HistoryView {

@@ -1,7 +1,7 @@
 //! The start page, the language switch, the embedded assets, and the page
 //! for addresses Gopy does not know.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, HOST, LOCATION, REFERER, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -13,6 +13,7 @@ use crate::auth::{Ctx, PageResult};
 use crate::i18n::LANGUAGE_COOKIE;
 use crate::i18n::{format_count, format_date_time};
 use crate::routes::views::Named;
+use crate::paths::PagePath;
 use gopy_app::work::{MyWork, ReportRef};
 
 /// Assets built into the binary: (path under /static/, content type, bytes).
@@ -253,10 +254,7 @@ pub fn awaiting_text(catalog: &crate::i18n::Catalog, language: Language, n: usiz
 /// person came from (on this site only). A signed-in person's account takes
 /// the language too, so their mail follows; only when the choice was made
 /// on one of our pages, so a link from elsewhere cannot change an account.
-pub async fn choose_language(State(state): State<AppState>, ctx: Ctx, Path(code): Path<String>, headers: HeaderMap) -> Response {
-    let Ok(language) = code.parse::<Language>() else {
-        return ctx.not_found();
-    };
+pub async fn choose_language(State(state): State<AppState>, ctx: Ctx, PagePath(language): PagePath<Language>, headers: HeaderMap) -> Response {
     let from_our_page = same_site_referer(&headers);
     if let (Some(identity), Some(_)) = (ctx.identity.as_ref(), from_our_page.as_ref()) {
         if let Err(err) = state.app.choose_language(identity.user.id, language).await {
@@ -281,13 +279,24 @@ fn same_site_referer(headers: &HeaderMap) -> Option<String> {
         .then(|| path.to_owned())
 }
 
-pub async fn static_file(ctx: Ctx, Path(file): Path<String>) -> Response {
-    match STATIC_FILES.iter().find(|(name, _, _)| *name == file) {
-        Some((_, content_type, bytes)) => {
-            ([(CONTENT_TYPE, *content_type), (CACHE_CONTROL, "public, max-age=3600")], *bytes).into_response()
+/// One of [`STATIC_FILES`], by its name in the address.
+pub struct StaticFile {
+    content_type: &'static str,
+    bytes: &'static [u8],
+}
+
+impl<'de> serde::Deserialize<'de> for StaticFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        match STATIC_FILES.iter().find(|(known, _, _)| *known == name) {
+            Some((_, content_type, bytes)) => Ok(Self { content_type, bytes }),
+            None => Err(serde::de::Error::custom("no such file")),
         }
-        None => ctx.not_found(),
     }
+}
+
+pub async fn static_file(PagePath(file): PagePath<StaticFile>) -> Response {
+    ([(CONTENT_TYPE, file.content_type), (CACHE_CONTROL, "public, max-age=3600")], file.bytes).into_response()
 }
 
 /// Any address Gopy does not know: a page in the person's language.
