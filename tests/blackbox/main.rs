@@ -11,6 +11,7 @@ mod consultation;
 mod crash;
 mod database_faults;
 mod demo;
+mod edge_validation;
 mod indicators;
 mod invitations;
 mod instances;

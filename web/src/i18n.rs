@@ -386,11 +386,15 @@ pub fn describe_import_error(catalog: &Catalog, language: Language, err: &gopy_d
 /// for what concerns the whole form).
 #[derive(Clone, Debug, Default, serde::Serialize)]
 #[serde(transparent)]
-pub struct FieldErrors(std::collections::BTreeMap<&'static str, String>);
+pub struct FieldErrors(std::collections::BTreeMap<std::borrow::Cow<'static, str>, String>);
 
 impl FieldErrors {
     pub fn one(field: &'static str, message: impl Into<String>) -> Self {
-        Self(std::iter::once((field, message.into())).collect())
+        Self(std::iter::once((std::borrow::Cow::Borrowed(field), message.into())).collect())
+    }
+
+    pub fn insert(&mut self, field: std::borrow::Cow<'static, str>, message: String) {
+        self.0.insert(field, message);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -401,7 +405,7 @@ impl FieldErrors {
     /// rest (beside their fields), apart: a page with several forms shows
     /// the rest only beside the form that was sent.
     pub fn split_form(self) -> (Self, Self) {
-        let (form, fields) = self.0.into_iter().partition(|(field, _)| *field == "form");
+        let (form, fields) = self.0.into_iter().partition(|(field, _)| field == "form");
         (Self(form), Self(fields))
     }
 }

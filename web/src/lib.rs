@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod pages;
 pub mod paths;
 pub mod render;
+pub mod rules;
 pub mod routes;
 pub mod server;
 pub mod settings;

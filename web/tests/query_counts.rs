@@ -436,8 +436,12 @@ async fn one_unit_per_page(db: &TestDatabase) {
     let small = site.meeting(1).await;
     let large = site.meeting(12).await;
     let person = site.app.users().await.expect("users")[0].id;
-    let (asking, status) = site.units(site.get("/static/gopy.css")).await;
-    assert_eq!(status, StatusCode::OK);
+    // Choosing a language only finds who asks (a static file does not even
+    // do that: it is served without a session lookup).
+    let (asking, status) = site.units(site.get("/language/vi")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (css, status) = site.units(site.get("/static/gopy.css")).await;
+    assert_eq!((css, status), (0, StatusCode::OK), "a static file runs no statement");
     let pages = [
         "/".to_owned(),
         "/admin/people".to_owned(),

@@ -41,6 +41,9 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::reports::changes::api_changes, super::reports::changes::api_link_change, super::reports::changes::api_technical_edit,
         super::reports::disputes::api_disputes, super::reports::disputes::api_set_deadline,
         super::reports::disputes::api_take_stance, super::reports::disputes::api_decide_dispute,
+        super::meetings::api::meeting_file, super::review::api::comment_history, super::reports::rounds::api_dashboard,
+        super::reports::indicators::api_indicators, super::reports::indicators::api_adopt_indicators,
+        super::reports::indicators::api_record_indicator_results,
     ),
     components(schemas(
         ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
@@ -79,6 +82,11 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::reports::disputes::DecisionResponse, super::reports::disputes::DisputeResponse,
         super::reports::disputes::DisputeDeadlineRequest, super::reports::disputes::StanceRequest,
         super::reports::disputes::DecisionRequest,
+        super::review::api::CommentHistoryResponse, super::review::api::CommentRevisionResponse,
+        super::reports::rounds::DashboardRowResponse, super::reports::rounds::DashboardMeetingResponse,
+        super::reports::indicators::IndicatorsResponse, super::reports::indicators::TermIndicatorResponse,
+        super::reports::indicators::IndicatorTableResponse, super::reports::indicators::IndicatorRowResponse,
+        super::reports::indicators::IndicatorCountResponse, super::reports::indicators::IndicatorResultsRequest,
     )),
     modifiers(&BearerAuth, &CommonRefusals),
 )]
@@ -616,34 +624,16 @@ impl<T: serde::de::DeserializeOwned + validator::Validate> axum::extract::FromRe
     }
 }
 
-/// `422` naming every field `errors` holds, each with its message.
+/// `422` naming every field `errors` holds (nested ones by their path,
+/// `choices[2].kind`), each with its message.
 pub fn invalid_fields(catalog: &Catalog, language: Language, errors: &validator::ValidationErrors) -> Response {
     let mut fields = serde_json::Map::new();
-    let mut names: Vec<_> = errors.field_errors().into_iter().collect();
-    names.sort_by(|a, b| a.0.cmp(&b.0));
-    for (field, problems) in names {
-        if let Some(problem) = problems.first() {
-            fields.insert(field.to_string(), serde_json::Value::String(field_message(catalog, language, problem)));
-        }
+    for (field, problem) in crate::rules::refused_fields(errors) {
+        fields.insert(field, serde_json::Value::String(crate::rules::message(catalog, language, problem)));
     }
     let message = catalog.text(language, "api_invalid_fields").to_owned();
     let body = ApiErrorBody { code: crate::answer::ErrorCode::Invalid.as_str(), message, fields: Some(fields.into()) };
     (StatusCode::UNPROCESSABLE_ENTITY, Json(ApiError { error: body })).into_response()
-}
-
-/// One validator rule's refusal in words: the rule's code picks the text
-/// (`err_rule_length`, `err_rule_email`, …), its parameters fill it in.
-fn field_message(catalog: &Catalog, language: Language, problem: &validator::ValidationError) -> String {
-    let key = format!("err_rule_{}", problem.code);
-    let mut text = catalog.text(language, &key).to_owned();
-    if text == key {
-        text = catalog.text(language, "err_rule_other").to_owned();
-    }
-    for (name, value) in &problem.params {
-        let shown = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
-        text = text.replace(&format!("{{{name}}}"), &shown);
-    }
-    text
 }
 
 pub use crate::paths::ApiPath;

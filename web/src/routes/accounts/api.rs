@@ -13,12 +13,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, put};
 use axum::Router;
 use gopy_app::accounts::AccountPage;
-use gopy_domain::{AccessToken, AccessTokenId, Delivery, Language, NoticeKind, Session, SessionId};
+use gopy_domain::{AccessToken, AccessTokenId, Delivery, NoticeKind, Session, SessionId};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use validator::{Validate, ValidationError};
 
 use crate::AppState;
+use crate::rules::{self, NAME_MAX};
 use crate::auth::ApiCaller;
 use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, refuse, respond, rfc3339};
 
@@ -45,9 +46,6 @@ pub fn router() -> Router<AppState> {
 
 // --- Requests ------------------------------------------------------------------------
 
-/// The same limit as the domain's names; the domain checks the rest.
-const NAME_MAX: u64 = 200;
-
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AccountChangeRequest {
@@ -55,11 +53,11 @@ pub struct AccountChangeRequest {
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
     /// `vi` or `en`: the language of the person's pages and mail.
-    #[validate(custom(function = "a_language"))]
+    #[validate(custom(function = "rules::language"))]
     pub language: String,
     /// An IANA zone from the list the account page offers, e.g.
     /// `Asia/Ho_Chi_Minh`; absent keeps the zone.
-    #[validate(custom(function = "a_time_zone"))]
+    #[validate(custom(function = "rules::time_zone"))]
     pub time_zone: Option<String>,
 }
 
@@ -73,7 +71,7 @@ pub struct MailChoicesRequest {
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MailChoiceRequest {
-    /// A kind of mail one may choose for (`comment_posted`, …).
+    /// A kind of mail one may choose for (`comment.posted`, …).
     #[validate(custom(function = "a_choosable_kind"))]
     pub kind: String,
     /// `at_once`, `hourly`, `daily` or `off`.
@@ -90,16 +88,7 @@ pub struct TokenRequest {
     pub name: String,
 }
 
-fn a_language(raw: &str) -> Result<(), ValidationError> {
-    raw.parse::<Language>().map(|_| ()).map_err(|_| ValidationError::new("language"))
-}
 
-fn a_time_zone(raw: &str) -> Result<(), ValidationError> {
-    match gopy_domain::reminder::is_known_zone(raw.trim()) {
-        true => Ok(()),
-        false => Err(ValidationError::new("time_zone")),
-    }
-}
 
 fn a_choosable_kind(raw: &str) -> Result<(), ValidationError> {
     match raw.parse::<NoticeKind>() {

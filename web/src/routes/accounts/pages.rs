@@ -15,6 +15,8 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use crate::AppState;
+use crate::rules::{self, NAME_MAX};
+use validator::Validate;
 use crate::auth::{Ctx, CsrfForm, PageResult, cleared_session_cookie, session_cookie};
 use crate::i18n::{FieldErrors, format_date_time, form_errors};
 use crate::routes::views::Choice;
@@ -387,19 +389,35 @@ fn time_zone_choices(chosen: &str) -> Vec<Choice> {
         .collect()
 }
 
-#[derive(Deserialize)]
+/// The profile form as typed; every field is checked at once.
+#[derive(Deserialize, Validate)]
 pub struct ProfileForm {
     #[serde(default)]
+    #[validate(length(min = 1, max = NAME_MAX))]
     name: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::language"))]
     language: String,
     /// Absent from older forms and scripts: the zone is then kept.
+    #[validate(custom(function = "rules::time_zone"))]
     time_zone: Option<String>,
 }
 
 pub async fn update_profile(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<ProfileForm>) -> PageResult {
     let identity = ctx.signed_in()?;
-    let language = form.language.parse().unwrap_or(identity.user.language);
+    let checked = form.validate().and_then(|()| rules::parsed::<Language>(&form.language, "language"));
+    let language = match checked {
+        Ok(language) => language,
+        Err(refused) => {
+            let extra = AccountExtra {
+                profile_errors: rules::field_errors(ctx.pages.catalog(), ctx.language, &refused),
+                name: Some(form.name),
+                time_zone: form.time_zone,
+                ..AccountExtra::default()
+            };
+            return account_view(&state, &ctx, extra, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
     match state.app.update_own_account(identity.user.id, &form.name, language, form.time_zone.as_deref()).await {
         Ok(_) => Ok(Redirect::to("/account?saved=profile").into_response()),
         Err(err @ AppError::Invalid { .. }) => {

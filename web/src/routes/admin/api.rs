@@ -14,30 +14,32 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
+use gopy_app::mail::MailOverview;
 use gopy_app::organisation::{CommitteePage, NewUser, Person, PersonChange};
-use gopy_domain::{Body, BodyId, Committee, CommitteeId, CommitteeRole, GlobalRole, Language, Term, UserId};
+use gopy_domain::{MailRecord, OutboxMessageId, Body, BodyId, Committee, CommitteeId, CommitteeRole, GlobalRole, Language, Term, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
-use validator::{Validate, ValidationError};
+use validator::Validate;
 
 use crate::AppState;
+use crate::rules::{self, NAME_MAX};
 use crate::auth::ApiCaller;
 use crate::i18n::parse_date;
-use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, respond};
+use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, respond, rfc3339};
 
 /// The organisation's part of the OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
     paths(
         list_bodies, create_body, list_terms, create_term, list_committees, create_committee, get_committee,
-        add_member, list_people, invite_person, get_person, change_person, grant_role, withdraw_role,
+        add_member, list_people, invite_person, get_person, change_person, grant_role, withdraw_role, mail_log, resend_mail,
     ),
     components(schemas(
         NameRequest, BodyResponse, TermRequest, TermResponse, CommitteeResponse, MemberResponse, SeatRequest,
-        PersonRequest, PersonChangeRequest, PersonResponse, ApiError,
+        PersonRequest, PersonChangeRequest, PersonResponse, MailLogResponse, MailResponse, ApiError,
     )),
     modifiers(&CommonRefusals),
 )]
@@ -53,11 +55,12 @@ pub fn router() -> Router<AppState> {
         .route("/v1/people", get(list_people).post(invite_person))
         .route("/v1/people/{id}", get(get_person).put(change_person))
         .route("/v1/people/{id}/roles/{role}", put(grant_role).delete(withdraw_role))
+        .route("/v1/mail", get(mail_log))
+        .route("/v1/mail/{id}/resend", post(resend_mail))
 }
 
 // --- Requests ------------------------------------------------------------------------
 
-const NAME_MAX: u64 = gopy_domain::Name::MAX_CHARS as u64;
 
 /// A body or a committee: its name.
 #[derive(Deserialize, Validate, ToSchema)]
@@ -75,9 +78,9 @@ pub struct TermRequest {
     #[validate(length(min = 1, max = NAME_MAX))]
     #[schema(min_length = 1, max_length = 200)]
     pub name: String,
-    #[validate(custom(function = "a_date"))]
+    #[validate(custom(function = "rules::date"))]
     pub starts_on: String,
-    #[validate(custom(function = "a_date"))]
+    #[validate(custom(function = "rules::date"))]
     pub ends_on: String,
 }
 
@@ -88,7 +91,7 @@ pub struct SeatRequest {
     #[schema(value_type = String)]
     pub person: UserId,
     /// `chair`, `vice_chair`, `member` or `secretary`.
-    #[validate(custom(function = "a_committee_role"))]
+    #[validate(custom(function = "rules::committee_role"))]
     pub role: String,
 }
 
@@ -107,11 +110,11 @@ pub struct PersonRequest {
     #[schema(value_type = Option<String>)]
     pub body: Option<BodyId>,
     /// `vi` (the default) or `en`: the language of their pages and mail.
-    #[validate(custom(function = "a_language"))]
+    #[validate(custom(function = "rules::language"))]
     pub language: Option<String>,
     /// `admin`, `secretariat`.
     #[serde(default)]
-    #[validate(custom(function = "global_roles"))]
+    #[validate(custom(function = "rules::global_roles"))]
     pub roles: Vec<String>,
 }
 
@@ -126,24 +129,9 @@ pub struct PersonChangeRequest {
     pub active: bool,
 }
 
-fn a_date(raw: &str) -> Result<(), ValidationError> {
-    parse_date(raw).map(|_| ()).ok_or_else(|| ValidationError::new("date"))
-}
 
-fn a_committee_role(raw: &str) -> Result<(), ValidationError> {
-    raw.parse::<CommitteeRole>().map(|_| ()).map_err(|_| ValidationError::new("committee_role"))
-}
 
-fn a_language(raw: &str) -> Result<(), ValidationError> {
-    raw.parse::<Language>().map(|_| ()).map_err(|_| ValidationError::new("language"))
-}
 
-fn global_roles(raw: &[String]) -> Result<(), ValidationError> {
-    match raw.iter().all(|r| r.parse::<GlobalRole>().is_ok()) {
-        true => Ok(()),
-        false => Err(ValidationError::new("global_role")),
-    }
-}
 
 // --- Responses -----------------------------------------------------------------------
 
@@ -392,4 +380,84 @@ pub async fn grant_role(State(state): State<AppState>, ApiCaller(identity): ApiC
 pub async fn withdraw_role(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath((id, role)): ApiPath<(UserId, GlobalRole)>) -> Response {
     let result = state.app.set_global_role_and_show(&identity.actor, id, role, false).await;
     respond(&state, &identity, result, StatusCode::OK, |person| person_response(&person))
+}
+
+// --- The mail log --------------------------------------------------------------------
+
+/// The outbox as admins see it: how many in each state, the latest of each.
+#[derive(Serialize, ToSchema)]
+pub struct MailLogResponse {
+    pub pending_count: u64,
+    pub sent_count: u64,
+    pub failed_count: u64,
+    /// The latest waiting mail, newest first.
+    pub pending: Vec<MailResponse>,
+    pub sent: Vec<MailResponse>,
+    /// Given up on; each may be resent.
+    pub failed: Vec<MailResponse>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MailResponse {
+    pub id: String,
+    /// The kind of notice (`comment.posted`, `meeting.invited`, …).
+    pub kind: String,
+    pub recipient: String,
+    pub recipient_email: Option<String>,
+    pub created_at: String,
+    pub due_at: String,
+    pub sent_at: Option<String>,
+    pub attempts: u32,
+    /// Why the last attempt failed, in words safe to show an admin.
+    pub error: Option<String>,
+}
+
+fn mail_log_response(overview: MailOverview) -> MailLogResponse {
+    let rows = |records: &[MailRecord]| {
+        records
+            .iter()
+            .map(|r| MailResponse {
+                id: r.message.id.to_string(),
+                kind: r.message.kind_name().to_owned(),
+                recipient: r.message.recipient.to_string(),
+                recipient_email: overview.recipients.get(&r.message.recipient).map(|u| u.email.to_string()),
+                created_at: rfc3339(r.message.created_at),
+                due_at: rfc3339(r.message.due_at),
+                sent_at: r.message.sent_at.map(rfc3339),
+                attempts: r.attempts,
+                error: r.last_error.clone(),
+            })
+            .collect()
+    };
+    let (pending_count, sent_count, failed_count) = overview.counts;
+    MailLogResponse {
+        pending_count,
+        sent_count,
+        failed_count,
+        pending: rows(&overview.pending),
+        sent: rows(&overview.sent),
+        failed: rows(&overview.failed),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/mail", tag = "organisation", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The outbox: counts and the latest mail of each state", body = MailLogResponse),
+        (status = 403, description = "Only admins read the mail log", body = ApiError)))]
+pub async fn mail_log(State(state): State<AppState>, ApiCaller(identity): ApiCaller) -> Response {
+    let result = state.app.mail_log(&identity.actor).await;
+    respond(&state, &identity, result, StatusCode::OK, mail_log_response)
+}
+
+#[utoipa::path(post, path = "/api/v1/mail/{id}/resend", tag = "organisation", security(("bearer" = [])),
+    params(("id" = String, Path, description = "A failed mail")),
+    responses(
+        (status = 204, description = "Queued again: the notifier tries it anew"),
+        (status = 403, description = "Only admins resend mail", body = ApiError),
+        (status = 404, description = "No failed mail by that id", body = ApiError)))]
+pub async fn resend_mail(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<OutboxMessageId>) -> Response {
+    match state.app.resend_mail(&identity.actor, id).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => crate::routes::api::refuse(&state, &identity, &err),
+    }
 }

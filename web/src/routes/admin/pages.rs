@@ -7,11 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use gopy_app::organisation::{NewUser, PersonChange};
 use gopy_app::{AppError, link_path};
-use gopy_domain::{BodyId, CommitteeId, CommitteeRole, GlobalRole, Language, UserId};
+use gopy_domain::{BodyId, CommitteeId, CommitteeRole, GlobalRole, UserId};
+use validator::{Validate, ValidationErrors};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::AppState;
+use crate::rules::{self, NAME_MAX};
 use crate::auth::{Ctx, CsrfForm, PageResult};
 use crate::i18n::{FieldErrors, format_date, form_errors};
 use crate::routes::views::{Choice, Named};
@@ -104,32 +106,58 @@ async fn people_view(
     Ok(ctx.render_with_status(status, "pages/admin_people", "people_title", page))
 }
 
-#[derive(Default, Deserialize, Serialize)]
+/// The invitation form as typed; every field is checked at once, and the
+/// page shows it back with a message beside each that was refused.
+#[derive(Default, Deserialize, Serialize, Validate)]
 pub struct InviteForm {
     #[serde(default)]
+    #[validate(length(min = 1, max = NAME_MAX))]
     name: String,
     #[serde(default)]
+    #[validate(email, length(min = 3, max = 254))]
     email: String,
     #[serde(default)]
+    #[validate(length(max = NAME_MAX))]
     title: String,
+    /// A body's id, or empty for none.
     #[serde(default)]
+    #[validate(custom(function = "rules::body_choice"))]
     body: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::language"))]
     language: String,
+    /// `admin`, `secretariat`, or empty for neither.
     #[serde(default)]
+    #[validate(custom(function = "rules::global_role_choice"))]
     role: String,
+}
+
+impl TryFrom<&InviteForm> for NewUser {
+    type Error = ValidationErrors;
+
+    /// Checks every field at once, then reads the choices: an empty one is none.
+    fn try_from(form: &InviteForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        let (body, role) = (form.body.trim(), form.role.trim());
+        Ok(NewUser {
+            email: form.email.clone(),
+            name: form.name.clone(),
+            title: Some(form.title.clone()),
+            body: rules::parsed_choice(body, "body")?,
+            language: rules::parsed(&form.language, "language")?,
+            global_roles: rules::parsed_choice::<GlobalRole>(role, "role")?.into_iter().collect(),
+        })
+    }
 }
 
 pub async fn invite(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<InviteForm>) -> PageResult {
     let identity = ctx.signed_in()?;
-    let global_roles: Vec<GlobalRole> = form.role.parse().into_iter().collect();
-    let new_user = NewUser {
-        email: form.email.clone(),
-        name: form.name.clone(),
-        title: Some(form.title.clone()),
-        body: form.body.parse().ok(),
-        language: form.language.parse().unwrap_or(Language::Vi),
-        global_roles,
+    let new_user = match NewUser::try_from(&form) {
+        Ok(new_user) => new_user,
+        Err(refused) => {
+            let errors = rules::field_errors(ctx.pages.catalog(), ctx.language, &refused);
+            return people_view(&state, &ctx, None, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
     match state.app.invite_as(&identity.actor, new_user).await {
         Ok((user, secret)) => {

@@ -32,6 +32,7 @@ use crate::live::{Change, ChangeKind};
 use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, with_etag};
 use super::pages::parse_assignee;
 use crate::AppState;
+use super::MeetingFile;
 use crate::auth::ApiCaller;
 use crate::i18n::parse_date;
 use crate::paths::ApiPath;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/v1/meetings", get(list_meetings).post(create_meeting))
         .route("/v1/meetings/{id}", get(get_meeting).patch(change_meeting))
+        .route("/v1/meetings/{id}/files/{file}", get(meeting_file))
         .route("/v1/meetings/{id}/agenda", post(add_agenda_item))
         .route("/v1/meetings/{id}/agenda/{item}", patch(change_agenda_item).delete(remove_agenda_item))
         .route("/v1/meetings/{id}/cancellation", post(cancel_meeting))
@@ -317,6 +319,23 @@ pub async fn create_meeting(
 pub async fn get_meeting(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<MeetingId>) -> Response {
     let result = state.app.meeting_detail(&identity.actor, id).await.map(|d| d.meeting);
     answer(&state, &identity, result, StatusCode::OK)
+}
+
+#[utoipa::path(get, path = "/api/v1/meetings/{id}/files/{file}", tag = "meetings", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The meeting"),
+        ("file" = String, Path, description = "`bien-ban.docx` (the minutes), `thong-bao-ket-luan.docx` (the notice of conclusions) or `meeting.ics` (the invitation)")),
+    responses(
+        (status = 200, description = "The file, as an attachment", content_type = "application/octet-stream"),
+        (status = 404, description = "No such meeting or file, or not one the caller may read", body = ApiError)))]
+pub async fn meeting_file(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    ApiPath((id, file)): ApiPath<(MeetingId, MeetingFile)>,
+) -> Response {
+    match super::meeting_file(&state.app, &identity.actor, id, file).await {
+        Ok(download) => crate::routes::reports::attachment(download),
+        Err(err) => refuse(&state, &identity, &err),
+    }
 }
 
 #[utoipa::path(patch, path = "/api/v1/meetings/{id}", tag = "meetings", security(("bearer" = [])),

@@ -7,7 +7,31 @@ mod pages;
 use axum::Router;
 use axum::routing::{get, post};
 
+use gopy_app::reports::Download;
+use gopy_app::{App, AppError};
+use gopy_domain::{Actor, MeetingId};
+
 use crate::AppState;
+
+/// The files a meeting offers, by the names in their addresses (the page's
+/// and the API's alike).
+#[derive(Clone, Copy, serde::Deserialize)]
+pub enum MeetingFile {
+    #[serde(rename = "bien-ban.docx")]
+    Minutes,
+    #[serde(rename = "thong-bao-ket-luan.docx")]
+    ConclusionNotice,
+    #[serde(rename = "meeting.ics")]
+    Invitation,
+}
+
+async fn meeting_file(app: &App, actor: &Actor, id: MeetingId, file: MeetingFile) -> Result<Download, AppError> {
+    match file {
+        MeetingFile::Minutes => app.export_minutes(actor, id).await,
+        MeetingFile::ConclusionNotice => app.export_conclusion_notice(actor, id).await,
+        MeetingFile::Invitation => app.export_ics(actor, id).await,
+    }
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()

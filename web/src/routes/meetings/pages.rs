@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::live::{Change, ChangeKind};
 use crate::AppState;
+use super::MeetingFile;
 use crate::auth::{Ctx, CsrfForm, PageResult};
 use crate::i18n::{
     FieldErrors, OfferView, format_date_time, form_errors, local_input_value, parse_date, parse_local_date_time,
@@ -887,24 +888,8 @@ pub async fn follow_up_action(
     after(&state, &ctx, id, "actions", result, Kept::default()).await
 }
 
-/// The files a meeting offers, by the names in their addresses.
-#[derive(Clone, Copy, Deserialize)]
-pub enum MeetingFile {
-    #[serde(rename = "bien-ban.docx")]
-    Minutes,
-    #[serde(rename = "thong-bao-ket-luan.docx")]
-    ConclusionNotice,
-    #[serde(rename = "meeting.ics")]
-    Invitation,
-}
-
 pub async fn download(State(state): State<AppState>, ctx: Ctx, PagePath((id, file)): PagePath<(MeetingId, MeetingFile)>) -> PageResult {
-    let actor = actor(&ctx)?;
-    let download = match file {
-        MeetingFile::Minutes => state.app.export_minutes(actor, id).await,
-        MeetingFile::ConclusionNotice => state.app.export_conclusion_notice(actor, id).await,
-        MeetingFile::Invitation => state.app.export_ics(actor, id).await,
-    };
+    let download = super::meeting_file(&state.app, actor(&ctx)?, id, file).await;
     Ok(attachment(download.map_err(|e| ctx.failure(&e))?))
 }
 

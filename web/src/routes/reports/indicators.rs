@@ -3,17 +3,21 @@
 
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
-use axum::response::IntoResponse;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use gopy_app::AppError;
 use gopy_app::indicators::{IndicatorsPage, VersionIndicators};
 use gopy_domain::indicator::{Direction, RowProblem, Verdict, format_number, summarise, summary_en, summary_vi};
+use gopy_domain::ReportId;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
 
 use super::{ReportRefView, actor};
-use crate::paths::PagePath;
-use gopy_domain::ReportId;
 use crate::AppState;
-use crate::auth::{Ctx, CsrfForm, PageResult};
+use crate::auth::{ApiCaller, Ctx, CsrfForm, PageResult};
+use crate::paths::{ApiPath, PagePath};
+use crate::routes::api::{ApiError, ValidJson, refuse, respond};
 
 #[derive(Serialize)]
 struct IndicatorsView {
@@ -279,6 +283,161 @@ pub async fn record(
     let recorded = state.app.record_indicator_results(actor(&ctx)?, version.0, version.1, as_of).await.map_err(|e| ctx.failure(&e))?;
     let message = ctx.pages.catalog().text(ctx.language, "indicator_results_recorded").replace("{count}", &recorded.to_string());
     indicators_view(&state, &ctx, version, Notes { message: None, notice: Some(message) }).await
+}
+
+// --- The API ---------------------------------------------------------------------
+
+/// A version's tables of indicators read against the term's indicators.
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorsResponse {
+    pub report: String,
+    pub version: u32,
+    pub term: Option<String>,
+    /// The term's indicators, in the resolution's order.
+    pub indicators: Vec<TermIndicatorResponse>,
+    /// Each table of the version that reads as indicators, in document order.
+    pub tables: Vec<IndicatorTableResponse>,
+    /// The caller may adopt the tables as the term's indicators.
+    pub may_manage: bool,
+    /// The caller may record the version's results for the term.
+    pub may_record: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TermIndicatorResponse {
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub target: f64,
+    /// `higher_is_better` or `lower_is_better`.
+    pub direction: &'static str,
+    pub group: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorTableResponse {
+    /// The block the table is in.
+    pub block: String,
+    /// Why the table could not be read, if it could not.
+    pub problem: Option<String>,
+    pub rows: Vec<IndicatorRowResponse>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorRowResponse {
+    /// The table's own numbering (STT), as written.
+    pub number: String,
+    pub name: String,
+    pub unit: String,
+    pub target: Option<f64>,
+    pub result: Option<f64>,
+    /// The result's share of the target, as a fraction (1.0 is the target met).
+    pub share: Option<f64>,
+    /// `exceeded`, `met` or `not_met`; none when it cannot be judged.
+    #[schema(value_type = Option<String>)]
+    pub verdict: Option<Verdict>,
+    /// Why a number or the row could not be judged.
+    pub problems: Vec<String>,
+}
+
+/// How many indicators a step adopted or recorded.
+#[derive(Serialize, ToSchema)]
+pub struct IndicatorCountResponse {
+    pub count: usize,
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorResultsRequest {
+    /// The day the results stand at, `2025-06-30`.
+    #[validate(custom(function = "crate::rules::date"))]
+    pub as_of: String,
+}
+
+
+fn indicators_response(page: IndicatorsPage) -> IndicatorsResponse {
+    let IndicatorsPage { read: VersionIndicators { report, version, indicators, tables }, may_manage, may_record } = page;
+    IndicatorsResponse {
+        report: report.id.to_string(),
+        version: version.number,
+        term: report.term.map(|t| t.to_string()),
+        indicators: indicators
+            .iter()
+            .map(|i| TermIndicatorResponse {
+                id: i.id.to_string(),
+                name: i.name.to_string(),
+                unit: i.unit.clone(),
+                target: i.target,
+                direction: i.direction.as_str(),
+                group: i.group.clone(),
+            })
+            .collect(),
+        tables: tables
+            .into_iter()
+            .map(|(block, read)| match read {
+                Ok(rows) => IndicatorTableResponse {
+                    block: block.to_string(),
+                    problem: None,
+                    rows: rows
+                        .into_iter()
+                        .map(|r| IndicatorRowResponse {
+                            number: r.number,
+                            name: r.name,
+                            unit: r.unit,
+                            target: r.target,
+                            result: r.result,
+                            share: r.share,
+                            verdict: r.verdict,
+                            problems: r.problems.iter().map(ToString::to_string).collect(),
+                        })
+                        .collect(),
+                },
+                Err(problem) => IndicatorTableResponse { block: block.to_string(), problem: Some(problem.to_string()), rows: Vec::new() },
+            })
+            .collect(),
+        may_manage,
+        may_record,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/{id}/versions/{number}/indicators", tag = "reports", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report"), ("number" = u32, Path, description = "The version's number")),
+    responses((status = 200, description = "The version's tables read as indicators", body = IndicatorsResponse),
+        (status = 404, description = "No such report or version, or not one the caller may read", body = ApiError)))]
+pub async fn api_indicators(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath((id, number)): ApiPath<(ReportId, u32)>) -> Response {
+    let result = state.app.indicators_page(&identity.actor, id, number).await;
+    respond(&state, &identity, result, StatusCode::OK, indicators_response)
+}
+
+#[utoipa::path(post, path = "/api/v1/reports/{id}/versions/{number}/indicators/adoption", tag = "reports", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report"), ("number" = u32, Path, description = "The version's number")),
+    responses((status = 200, description = "The version's table adopted as the term's indicators: how many", body = IndicatorCountResponse),
+        (status = 403, description = "Only who keeps the indicators adopts them", body = ApiError),
+        (status = 404, description = "No such report or version", body = ApiError),
+        (status = 422, description = "The report has no term, or no table reads as indicators", body = ApiError)))]
+pub async fn api_adopt_indicators(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath((id, number)): ApiPath<(ReportId, u32)>) -> Response {
+    let result = state.app.adopt_indicators(&identity.actor, id, number).await;
+    respond(&state, &identity, result, StatusCode::OK, |count| IndicatorCountResponse { count })
+}
+
+#[utoipa::path(post, path = "/api/v1/reports/{id}/versions/{number}/indicators/results", tag = "reports", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The report"), ("number" = u32, Path, description = "The version's number")),
+    request_body = IndicatorResultsRequest,
+    responses((status = 200, description = "The version's results recorded for the term's indicators: how many", body = IndicatorCountResponse),
+        (status = 403, description = "The caller may not record results", body = ApiError),
+        (status = 404, description = "No such report or version", body = ApiError),
+        (status = 422, description = "The day is not a date, or nothing can be recorded", body = ApiError)))]
+pub async fn api_record_indicator_results(
+    State(state): State<AppState>,
+    ApiCaller(identity): ApiCaller,
+    ApiPath((id, number)): ApiPath<(ReportId, u32)>,
+    ValidJson(request): ValidJson<IndicatorResultsRequest>,
+) -> Response {
+    let Some(as_of) = crate::i18n::parse_date(&request.as_of) else {
+        return refuse(&state, &identity, &AppError::invalid("as_of", gopy_app::InvalidReason::Missing));
+    };
+    let result = state.app.record_indicator_results(&identity.actor, id, number, as_of).await;
+    respond(&state, &identity, result, StatusCode::OK, |count| IndicatorCountResponse { count })
 }
 
 #[cfg(test)]

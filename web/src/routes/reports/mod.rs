@@ -14,7 +14,7 @@ pub(crate) mod changes;
 pub(crate) mod disputes;
 pub(crate) mod consultation;
 pub(crate) mod dispositions;
-mod indicators;
+pub(crate) mod indicators;
 mod pages;
 pub(crate) mod rounds;
 pub(crate) mod word_comments;
@@ -77,6 +77,10 @@ pub fn api_router() -> Router<AppState> {
         .route("/v1/reports/{id}/transitions", post(rounds::api_transition))
         .route("/v1/reports/{id}/ballot", get(rounds::api_ballot).put(rounds::api_vote))
         .route("/v1/reports/{id}/timeline", get(rounds::api_timeline))
+        .route("/v1/dashboard", get(rounds::api_dashboard))
+        .route("/v1/reports/{id}/versions/{number}/indicators", get(indicators::api_indicators))
+        .route("/v1/reports/{id}/versions/{number}/indicators/adoption", post(indicators::api_adopt_indicators))
+        .route("/v1/reports/{id}/versions/{number}/indicators/results", post(indicators::api_record_indicator_results))
         .route("/v1/reports/{id}/word-comments", post(word_comments::api_read_word_comments))
         .route("/v1/reports/{id}/word-comments/{import}", get(word_comments::api_word_import))
         .route("/v1/reports/{id}/word-comments/{import}/store", post(word_comments::api_store_word_comments))

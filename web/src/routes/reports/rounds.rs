@@ -9,7 +9,7 @@ use axum::Json;
 use gopy_app::reports::Timeline;
 use gopy_app::rounds::{DashboardRow, ReportState, RoundSchedule, StepRequest, parse_offsets};
 use gopy_app::{AppError, Fresh};
-use gopy_domain::workflow::{Step, StepRefused, Vote, allowed_steps};
+use gopy_domain::workflow::{Round, Step, StepRefused, Vote, allowed_steps};
 use gopy_domain::{AuditEvent, CommentCounts, Language, ReportStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -22,9 +22,9 @@ use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, CsrfFormPairs, PageResult};
 use crate::etag::Tag;
 use crate::i18n::{Catalog, format_date_time, parse_local_date_time, status_label, step_label};
-use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, with_etag};
+use crate::routes::api::{ApiError, ApiJson, if_match, refuse, respond, rfc3339, stale, with_etag};
 use crate::paths::{ApiPath, PagePath};
-use gopy_domain::{ReportId};
+use gopy_domain::ReportId;
 
 #[derive(Deserialize, Serialize)]
 pub struct StepForm {
@@ -390,16 +390,7 @@ fn state_response(state: &ReportState) -> StateResponse {
         approved_by: report.approval.map(|a| a.by.to_string()),
         allowed: allowed_steps(report.status).iter().map(|s| s.as_str()).collect(),
         revision: report.revision,
-        round: state.round.as_ref().map(|r| RoundResponse {
-            number: r.number,
-            version: r.version,
-            opened_at: rfc3339(r.opened_at),
-            deadline: rfc3339(r.deadline),
-            late_allowed: r.late_allowed,
-            ballot: r.ballot,
-            closed_at: r.closed_at.map(rfc3339),
-            revision: r.revision,
-        }),
+        round: state.round.as_ref().map(round_response),
     }
 }
 
@@ -566,6 +557,72 @@ pub async fn api_timeline(State(state): State<AppState>, ApiCaller(identity): Ap
         Ok(Fresh::Unchanged { .. }) => refuse(&state, &identity, &AppError::NotFound { what: "report" }),
         Err(err) => refuse(&state, &identity, &err),
     }
+}
+
+/// One report on the secretariat's dashboard: where its review stands.
+#[derive(Serialize, ToSchema)]
+pub struct DashboardRowResponse {
+    pub report: String,
+    pub title: String,
+    /// `draft`, `in_review`, `submitted`, `approved` or `returned`.
+    pub status: &'static str,
+    /// The reviewing committee's name.
+    pub committee: Option<String>,
+    /// The latest round, open or closed.
+    pub round: Option<RoundResponse>,
+    pub versions: usize,
+    /// The open round's deadline has passed.
+    pub overdue: bool,
+    pub comments: crate::routes::review::api::ThreadCountsResponse,
+    /// The latest meeting whose agenda presents the report.
+    pub meeting: Option<DashboardMeetingResponse>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DashboardMeetingResponse {
+    pub id: String,
+    pub title: String,
+    pub starts_at: String,
+}
+
+fn round_response(r: &Round) -> RoundResponse {
+    RoundResponse {
+        number: r.number,
+        version: r.version,
+        opened_at: rfc3339(r.opened_at),
+        deadline: rfc3339(r.deadline),
+        late_allowed: r.late_allowed,
+        ballot: r.ballot,
+        closed_at: r.closed_at.map(rfc3339),
+        revision: r.revision,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "reports", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every report under review: its round, its comments counted, its meeting", body = [DashboardRowResponse]),
+        (status = 403, description = "The dashboard is the secretariat's", body = ApiError)))]
+pub async fn api_dashboard(State(state): State<AppState>, ApiCaller(identity): ApiCaller) -> Response {
+    let result = state.app.dashboard(&identity.actor).await;
+    respond(&state, &identity, result, StatusCode::OK, |rows| {
+        rows.iter()
+            .map(|row| DashboardRowResponse {
+                report: row.report.id.to_string(),
+                title: row.report.title.to_string(),
+                status: row.report.status.as_str(),
+                committee: row.committee.clone(),
+                round: row.round.as_ref().map(round_response),
+                versions: row.versions,
+                overdue: row.overdue,
+                comments: crate::routes::review::api::counts_response(&row.counts),
+                meeting: row.meeting.as_ref().map(|(id, title, at)| DashboardMeetingResponse {
+                    id: id.to_string(),
+                    title: title.to_string(),
+                    starts_at: rfc3339(*at),
+                }),
+            })
+            .collect::<Vec<_>>()
+    })
 }
 
 #[cfg(test)]

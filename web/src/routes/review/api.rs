@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/reports/{id}/{file}", get(api_dispositions_file))
         .route("/v1/comments/{id}/replies", post(reply))
         .route("/v1/comments/{id}", get(get_comment).patch(change_comment))
+        .route("/v1/comments/{id}/history", get(comment_history))
         .route("/v1/comments/{id}/disposition", axum::routing::put(answer))
         .route("/v1/reports/{id}/versions/{number}/passages/{block}/threads", get(passage_threads))
 }
@@ -255,6 +256,44 @@ pub async fn get_comment(State(state): State<AppState>, ApiCaller(identity): Api
     }
 }
 
+/// A comment's texts before it was edited, oldest first, with the text it
+/// has now: what the drafting team answered may have been said of an
+/// earlier wording.
+#[derive(Serialize, ToSchema)]
+pub struct CommentHistoryResponse {
+    pub comment: CommentResponse,
+    pub author: String,
+    pub revisions: Vec<CommentRevisionResponse>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommentRevisionResponse {
+    pub body: String,
+    /// When this text was replaced by the next.
+    pub replaced_at: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/comments/{id}/history", tag = "comments", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The comment")),
+    responses((status = 200, description = "The comment and its earlier texts, oldest first", body = CommentHistoryResponse),
+        (status = 403, description = "A comment's history is the secretariat's to read", body = ApiError),
+        (status = 404, description = "No such comment, or not one the caller may read", body = ApiError)))]
+pub async fn comment_history(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<CommentId>) -> Response {
+    match state.app.comment_history_page(&identity.actor, id).await {
+        Ok(history) => Json(CommentHistoryResponse {
+            comment: comment_response(&history.comment),
+            author: history.author,
+            revisions: history
+                .revisions
+                .iter()
+                .map(|r| CommentRevisionResponse { body: r.body.to_string(), replaced_at: rfc3339(r.replaced_at) })
+                .collect(),
+        })
+        .into_response(),
+        Err(err) => refuse(&state, &identity, &err),
+    }
+}
+
 
 #[derive(Deserialize, ToSchema)]
 pub struct ReplyRequest {
@@ -356,6 +395,17 @@ pub struct ThreadCountsResponse {
     pub withdrawn: usize,
 }
 
+pub(crate) fn counts_response(counts: &gopy_domain::CommentCounts) -> ThreadCountsResponse {
+    ThreadCountsResponse {
+        comments: counts.comments,
+        awaiting: counts.awaiting,
+        accepted: counts.accepted,
+        partly_accepted: counts.partly_accepted,
+        explained: counts.explained,
+        withdrawn: counts.withdrawn,
+    }
+}
+
 /// One page of a passage's threads, in the order of the document.
 #[derive(Serialize, ToSchema)]
 pub struct PassageThreadsResponse {
@@ -443,14 +493,7 @@ pub async fn passage_threads(
                 version: model.version.number,
                 passage: model.passage.as_str().to_owned(),
                 label: model.block.as_ref().map(|(_, _, label)| label.clone()),
-                counts: ThreadCountsResponse {
-                    comments: counts.comments,
-                    awaiting: counts.awaiting,
-                    accepted: counts.accepted,
-                    partly_accepted: counts.partly_accepted,
-                    explained: counts.explained,
-                    withdrawn: counts.withdrawn,
-                },
+                counts: counts_response(&counts),
                 threads: model.threads.iter().map(model_thread).collect(),
                 next: model.next,
             })
