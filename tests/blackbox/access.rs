@@ -127,8 +127,9 @@ const TABLE: &[Row] = &[
     row("POST", "/reports/{id}/consultation/letters", "/reports/{assessment}/consultation/letters", "multipart", "AAFFFFNNNS"),
     row("POST", "/reports/{id}/consultation/no-comment", "/reports/{assessment}/consultation/no-comment", "body={unknown}", "AAFFFFNNNS"),
     row("GET", "/reports/{id}/consultation/letters/{letter}", "/reports/{assessment}/consultation/letters/{unknown}", "", "NNNNNNNNNS"),
-    // A form upload without its file is refused before the check, as any upload would be.
-    row("POST", "/reports/{id}/consultation/forms", "/reports/{assessment}/consultation/forms", "multipart", "AAAAAANNNS"),
+    // A form upload without its file is refused after the check: who may
+    // not upload learns nothing of what the upload needs.
+    row("POST", "/reports/{id}/consultation/forms", "/reports/{assessment}/consultation/forms", "multipart", "AAFFFFNNNS"),
     row("GET", "/reports/{id}/consultation/forms/{body}", "/reports/{assessment}/consultation/forms/{unknown}", "", "NNNNNNNNNS"),
     row("GET", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "", "AAAFFFNNNS"),
     row("POST", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "multipart", "AAAFFFNNNS"),

@@ -164,11 +164,15 @@ async fn the_fixture_comments_are_answered_carried_to_version_2_and_tabled_in_ev
     let mut sheet = String::new();
     archive.by_name("xl/worksheets/sheet1.xml").expect("a sheet").read_to_string(&mut sheet).expect("xml");
     assert_eq!(sheet.matches("<row ").count(), 7, "a header and six rows");
+    // The texts are shared strings, as rust_xlsxwriter writes them.
+    let mut strings = String::new();
+    archive.by_name("xl/sharedStrings.xml").expect("shared strings").read_to_string(&mut strings).expect("xml");
     for c in &fixture {
         let response = c["response"].as_str().expect("response");
         let escaped = response.replace('&', "&amp;").replace('<', "&lt;");
-        assert!(sheet.contains(&escaped), "{response}");
+        assert!(strings.contains(&escaped), "{response}");
     }
+    assert!(archive.by_name("xl/worksheets/sheet2.xml").is_err(), "no bodies consulted, no summary sheet");
 
     // The pages: the version with comments beside their passages, the table.
     let page = s.http.get(s.server.url(&format!("/reports/{}/versions/2", s.report))).send().await.expect("page");

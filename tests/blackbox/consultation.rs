@@ -237,4 +237,105 @@ async fn three_bodies_reply_online_by_comment_form_and_by_silence_and_the_regist
     }
     // The summary comes before the table.
     assert!(xml.find("Kết quả lấy ý kiến").expect("summary") < xml.find("<w:tbl>").expect("table"));
+
+    // The workbook and the CSV carry the same summary, after their table.
+    let summary = [
+        "Kết quả lấy ý kiến các cơ quan (đợt 1):",
+        "- Số cơ quan được lấy ý kiến: 3 (Ban Tổ chức Tỉnh ủy, Sở Tài chính, Ủy ban Kiểm tra Tỉnh ủy).",
+        "- Số cơ quan không gửi ý kiến, xem như thống nhất: 1 (Ủy ban Kiểm tra Tỉnh ủy).",
+        "- Ban Tổ chức Tỉnh ủy: 2 ý kiến; tiếp thu 0, tiếp thu một phần 0, giải trình 0.",
+    ];
+    let xlsx = s.http.get(admin(&format!("/reports/{}/dispositions.xlsx", s.report))).send().await.expect("xlsx").bytes().await.expect("bytes");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec())).expect("an .xlsx is a zip");
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        archive.by_name(name).unwrap_or_else(|_| panic!("{name}")).read_to_string(&mut text).expect("xml");
+        text
+    };
+    let (workbook, strings) = (part("xl/workbook.xml"), part("xl/sharedStrings.xml"));
+    assert!(workbook.contains("name=\"Kết quả lấy ý kiến\""), "{workbook}");
+    for line in summary {
+        assert!(strings.contains(&line.replace('&', "&amp;")), "the workbook lacks {line:?}");
+    }
+    let csv = s.http.get(admin(&format!("/reports/{}/dispositions.csv", s.report))).send().await.expect("csv").text().await.expect("utf-8");
+    assert!(csv.trim_start_matches('\u{feff}').starts_with("STT,"), "the CSV's first record is still the header");
+    let table_end = csv.find("\r\n,,,,,\r\n").expect("an empty record after the table");
+    for line in summary {
+        let at = csv.find(line).unwrap_or_else(|| panic!("the CSV lacks {line:?}"));
+        assert!(at > table_end, "{line:?} follows the table");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_open_round_form_keeps_its_bodies_and_a_form_upload_checks_access_before_its_file() {
+    let s = setup().await;
+    let page = s.http.get(s.server.url("/admin/bodies")).send().await.expect("bodies").text().await.expect("html");
+    for name in [ONLINE, LETTER] {
+        let made = s.http.post(s.server.url("/admin/bodies")).form(&[("csrf", csrf_of(&page).as_str()), ("name", name)]).send().await.expect("body");
+        assert_eq!(made.status(), StatusCode::SEE_OTHER, "{name}");
+    }
+    let people = s.http.get(s.server.url("/admin/people")).send().await.expect("people").text().await.expect("html");
+    let (online, letter) = (option_value(&people, ONLINE), option_value(&people, LETTER));
+    assert_eq!(upload(&s, "so-ket-giua-nhiem-ky.v1.md", "").await.status(), StatusCode::CREATED);
+
+    // A deadline and working days both: refused, and the form comes back
+    // with the deadline, the two bodies and silence as agreement as ticked.
+    let report_page = s.server.url(&format!("/reports/{}", s.report));
+    let page = s.http.get(&report_page).send().await.expect("page").text().await.expect("html");
+    let csrf = csrf_of(&page);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("step", "open_round"),
+        ("deadline", "2099-07-10T17:00"),
+        ("working_days", "5"),
+        ("consult", online.as_str()),
+        ("consult", letter.as_str()),
+        ("silence_agrees", "1"),
+    ];
+    let refused = s.http.post(format!("{report_page}/steps")).form(&form).send().await.expect("step");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("Chỉ nhập hạn chót hoặc số ngày làm việc"), "{html}");
+    for id in [&online, &letter] {
+        assert!(html.contains(&format!("name=\"consult\" value=\"{id}\" checked")), "the body {id} stays ticked: {html}");
+    }
+    assert!(html.contains("name=\"silence_agrees\" value=\"1\" checked"), "silence as agreement stays ticked");
+    assert!(html.contains("value=\"2099-07-10T17:00\"") && html.contains("value=\"5\""), "what was typed is kept");
+    // Nothing ticked on a refusal comes back unticked.
+    let bare = [("csrf", csrf.as_str()), ("step", "open_round"), ("deadline", "2099-07-10T17:00"), ("working_days", "5")];
+    let html = s.http.post(format!("{report_page}/steps")).form(&bare).send().await.expect("step").text().await.expect("html");
+    assert!(!html.contains(&format!("value=\"{online}\" checked")), "nothing ticked");
+    assert!(!html.contains("name=\"silence_agrees\" value=\"1\" checked"));
+
+    let deadline = time::OffsetDateTime::now_utc() + time::Duration::days(3);
+    let opened = s
+        .http
+        .post(s.server.url(&format!("/api/v1/reports/{}/transitions", s.report)))
+        .bearer_auth(&s.admin_token)
+        .json(&json!({ "action": "open_round", "deadline": rfc3339(deadline), "bodies": [online, letter], "silence_agrees": true }))
+        .send()
+        .await
+        .expect("open");
+    assert_eq!(opened.status(), StatusCode::OK);
+
+    // A member uploads a comment form without a file: refused for who they
+    // are (403), not told what the upload lacks.
+    let member = gopy_tests::client();
+    crate::accounts::set_password(&member, &s.server, &s.member_link, crate::accounts::PASSWORD).await;
+    crate::accounts::sign_in(&member, &s.server, "uv@tinhuy.vn", crate::accounts::PASSWORD).await;
+    let forms = s.server.url(&format!("/reports/{}/consultation/forms", s.report));
+    let register = s.server.url(&format!("/reports/{}/consultation", s.report));
+    let theirs = member.get(&register).send().await.expect("register").text().await.expect("html");
+    let empty = |csrf: String| Form::new().text("csrf", csrf).text("action", "preview");
+    let refused = member.post(&forms).multipart(empty(csrf_of(&theirs))).send().await.expect("upload");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let missing = "Hãy chọn tệp phiếu góp ý (.docx) để tải lên.";
+    let said = refused.text().await.expect("html");
+    assert!(!said.contains(missing), "{said}");
+    // The secretariat, without a file: told beside the file's field.
+    let ours = s.http.get(&register).send().await.expect("register").text().await.expect("html");
+    let refused = s.http.post(&forms).multipart(empty(csrf_of(&ours))).send().await.expect("upload");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let said = refused.text().await.expect("html");
+    assert!(said.contains(missing) && !said.contains("id=\"form-preview\""), "{missing}: {said}");
 }

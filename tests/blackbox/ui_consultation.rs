@@ -1,6 +1,7 @@
 //! Consulting bodies in headless Chromium, at a desk's 1280 pixels and a
 //! phone's 390: the secretariat opens a round picking two bodies and
-//! silence as agreement, reads the register, uploads a body's filled-in
+//! silence as agreement (refused once, for a deadline given twice, and
+//! given back with every box ticked), reads the register, uploads a body's filled-in
 //! comment form, sees every row in the preview, and records it.
 
 use gopy_tests::{Browser, TempDir};
@@ -47,22 +48,44 @@ fn the_secretariat_consults_two_bodies_and_records_a_comment_form_on_the_pages()
     sign_in(&browser, &s.server, SECRETARIAT, PASSWORD);
     let report = s.server.url(&format!("/reports/{}", s.report));
 
-    // Opening the round: the deadline, the two bodies, silence as agreement.
-    browser.resize(1280, 900);
-    browser.open(&report);
+    // Opening the round: the deadline, the two bodies, silence as agreement;
+    // first with working days as well, which is refused: the form comes
+    // back with every box as ticked, on a phone and at a desk.
     let deadline = (time::OffsetDateTime::now_utc() + time::Duration::days(5))
         .to_offset(time::macros::offset!(+7))
         .format(time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]"))
         .expect("a time");
-    browser.execute(
-        "const f = document.querySelector('#deadline'); f.value = arguments[0]; f.dispatchEvent(new Event('change', { bubbles: true }));",
-        &[deadline.into()],
-    );
-    browser.click(&format!("input[name='consult'][value='{finance}']"));
-    browser.click(&format!("input[name='consult'][value='{organisation}']"));
-    browser.click("input[name='silence_agrees']");
+    let open_form = "#life form:has(input[name=step][value=open_round])";
+    let ticked = |browser: &Browser, css: &str| browser.execute("return document.querySelector(arguments[0]).checked;", &[css.into()]) == true;
+    let boxes = [
+        format!("input[name='consult'][value='{finance}']"),
+        format!("input[name='consult'][value='{organisation}']"),
+        "input[name='silence_agrees']".to_owned(),
+    ];
+    for width in [390, 1280] {
+        browser.resize(width, 900);
+        browser.open(&report);
+        browser.execute(
+            "const f = document.querySelector('#deadline'); f.value = arguments[0]; f.dispatchEvent(new Event('change', { bubbles: true }));",
+            &[deadline.clone().into()],
+        );
+        browser.fill("#working_days", "5");
+        for css in &boxes {
+            browser.click(css);
+        }
+        browser.submit(open_form);
+        browser.wait_for_text("#life", "Chỉ nhập hạn chót hoặc số ngày làm việc");
+        for css in &boxes {
+            assert!(ticked(&browser, css), "{css} stays ticked on the refused form at {width} px");
+        }
+        browser.assert_accessible(&format!("the refused open-round form at {width} px"));
+        assert_eq!(browser.sideways_overflow(), None, "the refused form scrolls sideways at {width} px");
+        browser.screenshot(&format!("open-round-refused-{width}"));
+    }
+    // Only the working days to take out: the rest is as it was typed.
+    browser.fill("#working_days", "");
     browser.screenshot("open-round-with-bodies");
-    browser.submit("#life form:has(input[name=step][value=open_round])");
+    browser.submit(open_form);
     browser.wait_for_text("#life", "Theo dõi ý kiến các cơ quan");
 
     let register = format!("{report}/consultation");

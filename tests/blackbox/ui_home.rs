@@ -1,5 +1,6 @@
 //! "Việc của tôi" in headless Chromium, on the demo: the member, the
-//! drafting lead, the secretariat and the chair each sign in and their home
+//! drafting lead, the secretariat, the chair and a consulted body's person
+//! (who also finds the draft in search) each sign in and their home
 //! lists what awaits them, at 1280 and at 390 pixels wide, with the count
 //! of what awaits them beside their name in the header. The member's home
 //! on a phone is photographed for the README (`home_member_phone`). The
@@ -77,6 +78,21 @@ const ROLES: &[Role] = &[
         // action item of the meeting they presided.
         awaiting: 3,
     },
+    Role {
+        // Off the committee, but her body is consulted on the self-assessment.
+        who: "consulted",
+        person: ("Bùi Thị Hoa", "kiemtra@tinhuy.vn"),
+        lists: &[
+            "Dự thảo chờ ý kiến của bạn",
+            "Báo cáo kiểm điểm giữa nhiệm kỳ",
+            "Góp ý cho Ủy ban Kiểm tra Tỉnh ủy",
+            "Bạn chưa góp ý",
+            "còn 2 ngày",
+        ],
+        never: &["Báo cáo chờ phê duyệt", "chưa biểu quyết", "Cơ quan đã trả lời"],
+        // The draft her body is asked about, until the body replies.
+        awaiting: 1,
+    },
 ];
 
 /// The header's count, read from the page (a phone's menu may hide it).
@@ -125,6 +141,20 @@ fn each_demo_roles_home_lists_what_awaits_them() {
             browser.wait_for_path("/dashboard");
             browser.wait_for_text("table.dashboard", "Đã trình duyệt");
         }
+        if role.who == "consulted" {
+            // Search finds the draft her body is consulted on.
+            browser.open(&server.url("/search?q=tap+trung+dan+chu"));
+            let hits = browser.wait_for_text("ol.hits", "tập trung dân chủ");
+            assert!(hits.contains("Báo cáo kiểm điểm giữa nhiệm kỳ"), "{hits}");
+            browser.assert_accessible("the consulted person's search at 1280 px");
+            browser.resize(390, 844);
+            browser.open(&server.url("/search?q=tap+trung+dan+chu"));
+            browser.wait_for_text("ol.hits", "Báo cáo kiểm điểm giữa nhiệm kỳ");
+            browser.assert_accessible("the consulted person's search at 390 px");
+            assert_eq!(browser.sideways_overflow(), None, "the search scrolls sideways at 390 px");
+            browser.screenshot("search_consulted_phone");
+            browser.resize(1280, 900);
+        }
         if role.who == "member" {
             // The list of reports shows each one's status and the open round's deadline.
             browser.open(&server.url("/reports"));
@@ -172,6 +202,13 @@ async fn the_api_gives_each_demo_role_the_work_its_home_lists() {
             "chair" => {
                 assert_eq!((listed("to_approve"), listed("ballots")), (1, 1), "{work}");
                 assert_eq!((work["ballots"][0]["voted"].as_u64(), work["ballots"][0]["members"].as_u64()), (Some(0), Some(5)), "{work}");
+            }
+            "consulted" => {
+                let draft = &work["to_comment"][0];
+                assert_eq!(listed("to_comment"), 1, "{work}");
+                assert!(draft["report"]["title"].as_str().is_some_and(|t| t.contains("kiểm điểm")), "{work}");
+                assert_eq!(draft["for_body"], serde_json::json!({ "name": "Ủy ban Kiểm tra Tỉnh ủy", "replied": false }), "{work}");
+                assert_eq!(draft["ballot"], false, "{work}");
             }
             other => panic!("no expectation for {other}"),
         }

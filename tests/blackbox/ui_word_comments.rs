@@ -34,6 +34,8 @@ fn the_secretariat_previews_a_bodys_word_comments_and_stores_them_once_at_a_desk
         .block_on(s.http.post(s.server.url(&format!("/api/v1/reports/{}/versions", s.report))).bearer_auth(&s.drafter_token).multipart(form).send())
         .expect("upload");
     assert_eq!(uploaded.status(), reqwest::StatusCode::CREATED);
+    // The round consults the body whose comments are recorded.
+    runtime.block_on(crate::word_files::consult_finance(&s));
     let server: &Server = &s.server;
     let Some(browser) = Browser::start("ui_word_comments") else { return };
     sign_in(&browser, server, SECRETARIAT, PASSWORD);
@@ -44,7 +46,7 @@ fn the_secretariat_previews_a_bodys_word_comments_and_stores_them_once_at_a_desk
         browser.click("#word-comments-link");
         browser.wait_for_text("main h1", "Nhập ý kiến góp ý từ tệp Word");
         check(&browser, "upload", width);
-        browser.choose("#body", "Ban Tuyên giáo Tỉnh ủy");
+        browser.choose("#body", crate::word_files::CONSULTED);
         browser.attach("#file", &file);
         browser.submit("#word-comments-form");
         let rows = browser.wait_for_text("#word-import-rows", "II.1 ¶2");

@@ -38,10 +38,35 @@ fn label_of<'a>(version: &'a Value, prefix: &str) -> &'a str {
     block["label"].as_str().expect("a label")
 }
 
-/// The body's id, as the report page's form offers it.
-async fn body_id(s: &Setup) -> String {
-    let page = s.http.get(s.server.url("/reports")).send().await.expect("reports").text().await.expect("html");
-    option_value(&page, "Ban Tuyên giáo Tỉnh ủy")
+/// The body whose Word comments are recorded: the round consults it.
+pub(crate) const CONSULTED: &str = "Sở Tài chính";
+
+/// Makes the body [`CONSULTED`] and opens a round on the report that
+/// consults it (the report needs a version); returns the body's id.
+pub(crate) async fn consult_finance(s: &Setup) -> String {
+    let page = s.http.get(s.server.url("/admin/bodies")).send().await.expect("bodies").text().await.expect("html");
+    let made = s.http.post(s.server.url("/admin/bodies")).form(&[("csrf", csrf_of(&page).as_str()), ("name", CONSULTED)]).send().await.expect("body");
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let body = body_named(s, CONSULTED).await;
+    let deadline = (time::OffsetDateTime::now_utc() + time::Duration::days(3))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("a time");
+    let opened = s
+        .http
+        .post(s.server.url(&format!("/api/v1/reports/{}/transitions", s.report)))
+        .bearer_auth(&s.admin_token)
+        .json(&serde_json::json!({ "action": "open_round", "deadline": deadline, "bodies": [body], "silence_agrees": false }))
+        .send()
+        .await
+        .expect("open");
+    assert_eq!(opened.status(), StatusCode::OK, "{}", opened.text().await.unwrap_or_default());
+    body
+}
+
+/// A body's id, as the people page's form offers it.
+async fn body_named(s: &Setup, name: &str) -> String {
+    let page = s.http.get(s.server.url("/admin/people")).send().await.expect("people").text().await.expect("html");
+    option_value(&page, name)
 }
 
 async fn read_comments(s: &Setup, body: &str) -> reqwest::Response {
@@ -91,7 +116,14 @@ async fn a_word_file_with_automatic_heading_numbers_gets_the_typed_labels_and_he
 async fn a_drafts_word_review_comments_are_imported_anchored_and_the_same_file_twice_adds_nothing() {
     let s = setup().await;
     upload_version(&s, "auto-numbering.docx").await;
-    let body = body_id(&s).await;
+    let body = consult_finance(&s).await;
+
+    // A body the round does not consult is refused, and nothing is read.
+    let not_consulted = read_comments(&s, &body_named(&s, "Ban Tuyên giáo Tỉnh ủy").await).await;
+    assert_eq!(not_consulted.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refusal: Value = not_consulted.json().await.expect("json");
+    let said = refusal["error"]["fields"]["body"].as_str().unwrap_or_default();
+    assert!(said.contains("Cơ quan này không được lấy ý kiến trong đợt này."), "{refusal}");
 
     let refused = s
         .http
@@ -167,12 +199,16 @@ async fn a_drafts_word_review_comments_are_imported_anchored_and_the_same_file_t
 async fn the_secretariats_pages_preview_every_comment_and_store_them() {
     let s = setup().await;
     upload_version(&s, "auto-numbering.docx").await;
+    let consulted = consult_finance(&s).await;
+    let stray = body_named(&s, "Ban Tuyên giáo Tỉnh ủy").await;
     let report_page = s.http.get(s.server.url(&format!("/reports/{}", s.report))).send().await.expect("page").text().await.expect("html");
     assert!(report_page.contains(&format!("/reports/{}/word-comments", s.report)), "the report page links to the import");
     let page = s.http.get(s.server.url(&format!("/reports/{}/word-comments", s.report))).send().await.expect("page");
     assert_eq!(page.status(), StatusCode::OK);
     let page = page.text().await.expect("html");
-    let body = option_value(&page, "Ban Tuyên giáo Tỉnh ủy");
+    let body = option_value(&page, CONSULTED);
+    assert_eq!(body, consulted);
+    assert!(!page.contains(&format!("value=\"{stray}\"")), "a body not consulted is not offered");
 
     // No body chosen: refused beside the field, nothing read.
     let form = |body: &str| {
@@ -184,6 +220,23 @@ async fn the_secretariats_pages_preview_every_comment_and_store_them() {
     let refused = s.http.post(s.server.url(&format!("/reports/{}/word-comments", s.report))).multipart(form("")).send().await.expect("post");
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.text().await.expect("html").contains("class=\"field has-error\""));
+    // A body the round does not consult (sent by hand): refused beside the
+    // field in the person's language, nothing read nor stored.
+    let refused = s.http.post(s.server.url(&format!("/reports/{}/word-comments", s.report))).multipart(form(&stray)).send().await.expect("post");
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let refused = refused.text().await.expect("html");
+    assert!(refused.contains("Cơ quan này không được lấy ý kiến trong đợt này.") && refused.contains("class=\"field has-error\""), "{refused}");
+    let comments: Value = s
+        .http
+        .get(s.server.url(&format!("/api/v1/reports/{}/comments", s.report)))
+        .bearer_auth(&s.admin_token)
+        .send()
+        .await
+        .expect("list")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(comments["comments"], 0);
 
     let read = s.http.post(s.server.url(&format!("/reports/{}/word-comments", s.report))).multipart(form(&body)).send().await.expect("post");
     assert_eq!(read.status(), StatusCode::SEE_OTHER);

@@ -196,9 +196,11 @@ impl App {
             revision: 0,
             ..thread.clone()
         };
+        // Read before the writes, so that they travel together (see write_new_comment).
+        let notices = self.drafting_team_notices(uow.as_mut(), &report, &reply, Notice::CommentReplied).await?;
         uow.insert_comment(&reply).await?;
         uow.index(&[reply_entry(&report, &reply)]).await?;
-        self.tell_drafting_team(uow.as_mut(), &report, &reply, Notice::CommentReplied).await?;
+        uow.enqueue_all(&notices).await?;
         let event = self.audit(
             Some(actor.user),
             "comment.replied",
@@ -425,7 +427,12 @@ impl App {
 
     /// Writes a new comment made on its version: the row, its search entry,
     /// its placement there, and a notice to each of the drafting team.
+    ///
+    /// The drafting team is read first: a store may hold writes back until
+    /// the unit's next read (SQLite's writer sends them in one round trip,
+    /// made while every other write waits its turn), so reads go before.
     pub(crate) async fn write_new_comment(&self, uow: &mut dyn UnitOfWork, report: &Report, comment: &Comment) -> Result<(), AppError> {
+        let notices = self.drafting_team_notices(uow, report, comment, Notice::CommentPosted).await?;
         uow.insert_comment(comment).await?;
         self.index_new_comment(uow, report, comment, EntryKind::Comment).await?;
         uow.insert_placements(&[CommentPlacement {
@@ -436,27 +443,26 @@ impl App {
             changed_in: None,
         }])
         .await?;
-        self.tell_drafting_team(uow, report, comment, Notice::CommentPosted).await
+        // One statement for the whole team, however large.
+        uow.enqueue_all(&notices).await?;
+        Ok(())
     }
 
     /// An outbox row for every member of the drafting team but the comment's author.
-    pub(crate) async fn tell_drafting_team(
+    async fn drafting_team_notices(
         &self,
         uow: &mut dyn UnitOfWork,
         report: &Report,
         comment: &Comment,
         kind: fn(CommentV1) -> Notice,
-    ) -> Result<(), AppError> {
-        let notices: Vec<OutboxMessage> = uow
+    ) -> Result<Vec<OutboxMessage>, AppError> {
+        Ok(uow
             .drafting_team(report.id)
             .await?
             .into_iter()
             .filter(|drafter| drafter.user != comment.author)
             .map(|drafter| self.notice(drafter.user, kind, report, comment))
-            .collect();
-        // One statement for the whole team, however large.
-        uow.enqueue_all(&notices).await?;
-        Ok(())
+            .collect())
     }
 
     fn notice(&self, recipient: UserId, kind: fn(CommentV1) -> Notice, report: &Report, comment: &Comment) -> OutboxMessage {

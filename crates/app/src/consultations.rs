@@ -485,6 +485,10 @@ impl App {
         let mut uow = self.store.begin_read().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::ManageRounds, report_resource(&report))?;
+        // Who may not upload learns nothing of what the upload needs.
+        if bytes.is_empty() {
+            return Err(AppError::invalid("file", InvalidReason::Rule("err_form_file_missing".into())));
+        }
         Ok(self.check_form(uow.as_mut(), &report, bytes, limits).await?.0)
     }
 
@@ -506,6 +510,9 @@ impl App {
         let mut uow = self.store.begin().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::ManageRounds, report_resource(&report))?;
+        if bytes.is_empty() {
+            return Err(AppError::invalid("file", InvalidReason::Rule("err_form_file_missing".into())));
+        }
         let (preview, round) = self.check_form(uow.as_mut(), &report, bytes, limits).await?;
         let (Some(round), Some((body, _)), false) = (round, preview.body.clone(), preview.blocked()) else {
             return Err(AppError::invalid("file", InvalidReason::Rule("err_form_has_errors".into())));

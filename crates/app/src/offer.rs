@@ -36,6 +36,9 @@ pub enum WhyNot {
     MeetingState(MeetingStatus),
     /// The deadline for disagreeing with the answers passed on this day.
     DisputeClosed { on: Date },
+    /// No round of the report consults bodies: there is no body whose
+    /// comments could be recorded.
+    NoBodiesConsulted,
 }
 
 impl Offer {

@@ -384,8 +384,9 @@ pub struct SearchFilter {
     pub needles: Vec<String>,
     /// `None` for someone who may see everything.
     pub committees: Option<Vec<CommitteeId>>,
-    /// Reports seen through a drafting team rather than a committee.
-    pub drafted: Vec<ReportId>,
+    /// Reports seen through a drafting team, or through a body consulted
+    /// on them, rather than through a committee.
+    pub reports: Vec<ReportId>,
     pub kinds: Vec<EntryKind>,
     pub report: Option<ReportId>,
     pub meeting: Option<uuid::Uuid>,

@@ -781,6 +781,11 @@ impl App {
         } else {
             None
         };
+        // Word comments are recorded for a body consulted in the report's
+        // consulting round: asked only of whom may record them.
+        let consulting = consults
+            || (authorize(actor, Action::RecordComment, report_resource(&report)).is_ok()
+                && self.consulting_round(uow.as_mut(), id).await?.is_some());
         drop(uow);
         let resource = report_resource(&report);
         let latest_version = summaries.last().map(|v| v.number);
@@ -834,7 +839,13 @@ impl App {
                 }),
             ),
             word_comments: Offer::by_role(authorize(actor, Action::RecordComment, resource).is_ok()).unless(
-                (!comments_taken || latest_version.is_none()).then_some(WhyNot::NoOpenRound),
+                if !comments_taken || latest_version.is_none() {
+                    Some(WhyNot::NoOpenRound)
+                } else if !consulting {
+                    Some(WhyNot::NoBodiesConsulted)
+                } else {
+                    None
+                },
             ),
             life,
             change_checks,

@@ -52,7 +52,9 @@ impl App {
         let filter = SearchFilter {
             needles: query.needles().map(str::to_owned).collect(),
             committees: (!actor.organises()).then(|| actor.memberships.iter().map(|(c, _)| *c).collect()),
-            drafted: actor.drafting.iter().map(|(r, _)| *r).collect(),
+            // A consulted body's people read the draft and comment for the
+            // body: they find it as its drafting team does.
+            reports: actor.drafting.iter().map(|(r, _)| *r).chain(actor.consulted.iter().copied()).collect(),
             kinds: request.kinds,
             report: request.report,
             meeting: request.meeting.map(|m| m.as_uuid()),

@@ -112,7 +112,8 @@ impl StagedComment {
 #[derive(Clone, Debug)]
 pub struct WordCommentsPage {
     pub report: Report,
-    /// Every body, in Vietnamese order of name.
+    /// The bodies the report's consulting round consults, in Vietnamese
+    /// order of name: only their comments are recorded.
     pub bodies: Vec<Body>,
     pub latest_version: Option<u32>,
     pub record: Offer,
@@ -155,8 +156,19 @@ impl App {
         let mut uow = self.store.begin_read().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
         let allowed = authorize(actor, Action::RecordComment, report_resource(&report)).is_ok();
-        let record = Offer::by_role(allowed).unless(self.comments_closed(uow.as_mut(), &report).await?);
-        let mut bodies = uow.list_bodies().await?;
+        let consultation = self.consulting_round(uow.as_mut(), id).await?.map(|(_, c)| c);
+        let closed = match (&consultation, self.comments_closed(uow.as_mut(), &report).await?) {
+            (_, Some(why)) => Some(why),
+            (None, None) => Some(WhyNot::NoBodiesConsulted),
+            (Some(_), None) => None,
+        };
+        let record = Offer::by_role(allowed).unless(closed);
+        let mut bodies: Vec<Body> = uow
+            .list_bodies()
+            .await?
+            .into_iter()
+            .filter(|b| consultation.as_ref().is_some_and(|c| c.consults(b.id)))
+            .collect();
         bodies.sort_by_cached_key(|b| gopy_domain::collation_key(b.name.as_str()));
         let latest_version = uow.version_summaries(id).await?.last().map(|v| v.number);
         Ok(WordCommentsPage { report, bodies, latest_version, record })
@@ -187,13 +199,16 @@ impl App {
         (bytes, file_name): (Vec<u8>, Option<String>),
         limits: &ImportLimits,
     ) -> Result<WordImport, AppError> {
-        {
-            // A stranger is refused before their file is read.
+        let body = {
+            // A stranger is refused before their file is read, and so is a
+            // body the report's consulting round does not consult.
             let mut uow = self.store.begin_read().await?;
             let report = self.readable(uow.as_mut(), actor, id).await?;
             authorize(actor, Action::RecordComment, report_resource(&report))?;
-        }
-        let body = body.ok_or_else(|| AppError::invalid("body", InvalidReason::Missing))?;
+            let body = body.ok_or_else(|| AppError::invalid("body", InvalidReason::Missing))?;
+            self.consulted_body(uow.as_mut(), id, body).await?;
+            body
+        };
         if bytes.is_empty() {
             return Err(AppError::invalid("file", InvalidReason::Import(ImportError::EmptyFile)));
         }
@@ -202,9 +217,7 @@ impl App {
         let mut uow = self.store.begin().await?;
         let report = self.readable(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::RecordComment, report_resource(&report))?;
-        if !uow.list_bodies().await?.iter().any(|b| b.id == body) {
-            return Err(AppError::invalid("body", InvalidReason::Missing));
-        }
+        self.consulted_body(uow.as_mut(), id, body).await?;
         self.gate(uow.as_mut(), &report, Gate::Comment).await?;
         let version = uow.latest_version(id).await?.ok_or_else(|| refuse("file", "err_word_no_version"))?;
         if draft.comments.is_empty() {
@@ -234,6 +247,19 @@ impl App {
         uow.record_audit_event(&event).await?;
         uow.commit().await?;
         Ok(import)
+    }
+
+    /// Refuses a body that the report's consulting round does not consult
+    /// (or an id that names no body): only a consulted body's comments are
+    /// recorded on its behalf.
+    async fn consulted_body(&self, uow: &mut dyn UnitOfWork, id: ReportId, body: BodyId) -> Result<(), AppError> {
+        if !uow.list_bodies().await?.iter().any(|b| b.id == body) {
+            return Err(AppError::invalid("body", InvalidReason::Missing));
+        }
+        match self.consulting_round(uow, id).await? {
+            Some((_, consultation)) if consultation.consults(body) => Ok(()),
+            _ => Err(refuse("body", "err_body_not_consulted")),
+        }
     }
 
     /// A staged import, with what of it is stored already.
@@ -272,6 +298,7 @@ impl App {
         let report = self.readable(uow.as_mut(), actor, id).await?;
         authorize(actor, Action::RecordComment, report_resource(&report))?;
         let import = uow.find_word_import(id, import).await?.ok_or(AppError::NotFound { what: "import" })?;
+        self.consulted_body(uow.as_mut(), id, import.body).await?;
         let late = self.gate(uow.as_mut(), &report, Gate::Comment).await?;
         let latest = uow.latest_version_block(id, None).await?.ok_or(AppError::NotFound { what: "version" })?;
         if latest.version != import.version {

@@ -4,6 +4,8 @@
 //! - as a member of a committee: the drafts open for their comments, with
 //!   the round's deadline and whether they have commented and voted yet,
 //!   and the recent answers to their comments;
+//! - as a person of a body the open round consults: the draft, for the
+//!   body, awaiting until the body replies (through anyone, any way);
 //! - on a drafting team: the comments awaiting an answer, per report; the
 //!   reports returned, with the reason; the rounds open on their reports;
 //! - in the secretariat: the open rounds by deadline, the overdue action
@@ -11,8 +13,8 @@
 //! - as a committee's chair: the reports awaiting approval and the open
 //!   ballots.
 //!
-//! Not here yet, for want of data: consulted bodies that have not replied
-//! (Gopy does not record consulted bodies) and disputes (nor those), and
+//! Not here yet: for the secretariat, the consulted bodies that have not
+//! replied (the register lists them); for want of data, disputes, and
 //! which answers a person has seen (Gopy does not record reading): the
 //! answers listed are those of the last [`RECENT_ANSWERS_DAYS`] days.
 //!
@@ -28,6 +30,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration as StdDuration, Instant};
 
+use gopy_domain::consultation::register;
 use gopy_domain::meeting::VIETNAM;
 use gopy_domain::workflow::{Round, Step, answers_open};
 use gopy_domain::{
@@ -105,12 +108,25 @@ pub struct DraftToComment {
     /// Their comments in this round (not replies, not withdrawn).
     pub commented: usize,
     pub voted: bool,
+    /// For a consulted body's person (not on the committee): the body the
+    /// round consults and they comment for.
+    pub for_body: Option<ForBody>,
+}
+
+/// The consulted body a person comments for.
+#[derive(Clone, Debug)]
+pub struct ForBody {
+    pub name: String,
+    /// The body has replied in the round, whichever way (a colleague's
+    /// comment, a letter, "no comment", deemed agreement).
+    pub replied: bool,
 }
 
 impl DraftToComment {
-    /// Nothing done yet: no comment, and no vote where there is a ballot.
+    /// Nothing done yet: no comment, and no vote where there is a ballot;
+    /// for a consulted body's person, the body has not replied either.
     pub fn untouched(&self) -> bool {
-        self.commented == 0 && !self.voted
+        self.commented == 0 && !self.voted && !self.for_body.as_ref().is_some_and(|b| b.replied)
     }
 }
 
@@ -260,8 +276,9 @@ impl App {
 
     /// The model, in the caller's read unit of work (the home reads its
     /// other parts in the same one). A bounded number of statements: one
-    /// per list, plus one per returned report the viewer drafts and two per
-    /// open ballot of a committee they chair.
+    /// per list, plus one per returned report the viewer drafts, two per
+    /// open ballot of a committee they chair, and, for a consulted body's
+    /// person, one for their body and three per open round consulting it.
     pub(crate) async fn work_in(&self, uow: &mut dyn UnitOfWork, actor: &Actor) -> Result<MyWork, AppError> {
         let now = self.now();
         let today = now.to_offset(VIETNAM).date();
@@ -291,15 +308,41 @@ impl App {
             ..MyWork::default()
         };
         let mut directory: Option<Directory> = None;
+        // The body of a person whose body is consulted on some report.
+        let my_body = match actor.consulted.is_empty() {
+            true => None,
+            false => uow.find_user(actor.user).await?.and_then(|u| u.body),
+        };
         for report in &reports {
             let resource = report_resource(report);
             let seated = actor.role_in(report.committee).is_some();
             let drafts = actor.drafts(report.id);
             let organises = actor.organises();
 
-            // A member's draft open for comments.
+            // A consulted body's person, off the committee: the draft, for
+            // the body, while the open round consults it.
+            let mut for_body = None;
+            if let (Some(round), Some(body)) = (open_round(report), my_body)
+                && !seated
+                && actor.consulted_on(report.id)
+                && round.takes_comments(now).is_some()
+                && let Some(consultation) = uow.consultation_of(round.id).await?.filter(|c| c.consults(body))
+            {
+                let letters = uow.letters_of(round.id).await?;
+                let comments = uow.comments_of_report(report.id).await?;
+                let standings = register(&consultation, round.deadline, round.version, &letters, &comments, now);
+                if directory.is_none() {
+                    directory = Some(Directory::load(uow).await?);
+                }
+                for_body = Some(ForBody {
+                    name: directory.as_ref().and_then(|d| d.body_name(body)).unwrap_or_default(),
+                    replied: standings.iter().any(|s| s.body == body && s.reply.is_some()),
+                });
+            }
+
+            // A member's draft open for comments, or a consulted body's.
             if let Some(round) = open_round(report)
-                && seated
+                && (seated || for_body.is_some())
                 && round.takes_comments(now).is_some()
             {
                 let commented = mine
@@ -317,6 +360,7 @@ impl App {
                     ballot,
                     commented,
                     voted: ballot && my_votes.iter().any(|v| v.round == round.id),
+                    for_body: for_body.take(),
                 });
             }
 
@@ -455,6 +499,7 @@ mod tests {
             ballot: true,
             commented,
             voted,
+            for_body: None,
         }
     }
 
@@ -470,6 +515,16 @@ mod tests {
         assert_eq!(work.awaiting(), 1, "answers are news, not work");
         assert!(!work.is_empty());
         assert!(MyWork::default().is_empty());
+    }
+
+    #[test]
+    fn a_consulted_bodys_draft_awaits_its_person_until_the_body_replies_whoever_replied() {
+        let mut draft = draft(0, false);
+        draft.ballot = false;
+        draft.for_body = Some(ForBody { name: "Sở Tài chính".into(), replied: false });
+        assert!(draft.untouched());
+        draft.for_body = Some(ForBody { name: "Sở Tài chính".into(), replied: true });
+        assert!(!draft.untouched(), "a colleague's comment or the body's letter does it");
     }
 
     #[test]

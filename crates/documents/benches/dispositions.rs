@@ -99,6 +99,7 @@ fn table(rows: usize) -> DispositionTable {
         columns: ["STT", "Vị trí (đoạn)", "Người góp ý", "Nội dung góp ý", "Tiếp thu/giải trình", "Ý kiến của tổ biên tập"]
             .map(str::to_owned),
         summary: Vec::new(),
+        sheets: ["Bảng tổng hợp", "Kết quả lấy ý kiến"].map(str::to_owned),
         rows: (1..=rows)
             .map(|n| DispositionRow {
                 number: n,

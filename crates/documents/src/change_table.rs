@@ -181,7 +181,7 @@ fn fit(text: &str) -> String {
 }
 
 fn workbook_error(e: rust_xlsxwriter::XlsxError) -> ExportError {
-    ExportError::Workbook(e.to_string())
+    ExportError::from(e)
 }
 
 /// The table as an .xlsx: the passage, the old text (deletions struck
@@ -201,7 +201,8 @@ pub fn change_table_xlsx(table: &ChangeTableDocument) -> Result<Vec<u8>, ExportE
         sheet.write_string_with_format(0, column, clean(name), &header).map_err(workbook_error)?;
     }
     for (index, row) in table.rows.iter().enumerate() {
-        let r = u32::try_from(index + 1).map_err(|e| ExportError::Workbook(e.to_string()))?;
+        // Past u32 rows the writer refuses the row as beyond Excel's limit.
+        let r = u32::try_from(index + 1).unwrap_or(u32::MAX);
         sheet.write_string_with_format(r, 0, fit(&clean(&row.passage)), &text).map_err(workbook_error)?;
         for (column, new) in [(1u16, false), (2u16, true)] {
             let pieces = side(row, new);

@@ -75,7 +75,6 @@ pub enum ExportError {
     Zip(#[from] zip::result::ZipError),
     #[error("could not write the file: {0}")]
     Io(#[from] std::io::Error),
-    /// The workbook writer refused (a cell past Excel's limits).
     #[error("could not write the workbook: {0}")]
-    Workbook(String),
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }

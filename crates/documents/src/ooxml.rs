@@ -1,7 +1,7 @@
-//! What the Office Open XML files we write (.docx and .xlsx) have in
-//! common: a zip of XML parts, text escaped for XML, and the package
-//! relationship that names the main part. Kept in one place so the Word and
-//! Excel writers cannot drift apart on escaping or on how the zip is made.
+//! What the Office Open XML files we write by hand (.docx: the versions,
+//! the table of dispositions, the comment forms) have in common: a zip of
+//! XML parts, text escaped for XML, and the package relationship that names
+//! the main part. The .xlsx is written by `rust_xlsxwriter` instead.
 
 use std::io::{Cursor, Write};
 
@@ -29,7 +29,7 @@ pub(crate) fn package(parts: &[(&str, &str)]) -> Result<Vec<u8>, ExportError> {
 }
 
 /// `_rels/.rels`: the one relationship from the package to its main part
-/// (`word/document.xml`, `xl/workbook.xml`).
+/// (`word/document.xml`).
 pub(crate) fn root_relationships(main_part: &str) -> String {
     format!(
         "{XML_DECLARATION}<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\

@@ -1,7 +1,7 @@
 //! The table of comments and answers, written as .docx, .xlsx and CSV and
 //! read back with a parser of each format: the crate's own importer and the
-//! raw WordprocessingML for Word, the sheet's XML for Excel, an RFC 4180
-//! reader for CSV.
+//! raw WordprocessingML for Word, the sheet's XML and its shared strings
+//! for Excel, an RFC 4180 reader for CSV.
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
@@ -38,8 +38,22 @@ fn table(rows: Vec<DispositionRow>) -> DispositionTable {
             .into(),
         columns: columns(),
         summary: Vec::new(),
+        sheets: ["Bảng tổng hợp", "Kết quả lấy ý kiến"].map(String::from),
         rows,
     }
+}
+
+/// The register's summary as the web layer writes it.
+fn summary() -> Vec<String> {
+    [
+        "Kết quả lấy ý kiến các cơ quan (đợt 1):",
+        "- Số cơ quan được lấy ý kiến: 3 (Ban Tổ chức Tỉnh ủy, Sở Tài chính, Ủy ban Kiểm tra Tỉnh ủy).",
+        "- Số cơ quan có ý kiến góp ý: 2 (Ban Tổ chức Tỉnh ủy, Sở Tài chính).",
+        "- Số cơ quan không gửi ý kiến, xem như thống nhất: 1 (Ủy ban Kiểm tra Tỉnh ủy).",
+        "- Sở Tài chính: 1 ý kiến; tiếp thu 1, tiếp thu một phần 0, giải trình 0.",
+    ]
+    .map(String::from)
+    .to_vec()
 }
 
 /// The six comments of the fixture, with passage labels of our own (the
@@ -253,25 +267,47 @@ fn folded(text: &str) -> String {
     RichText::plain(&text.replace('\n', " ")).text()
 }
 
-/// The sheet's rows, each cell as its text; panics on a formula or on a
-/// cell out of its place.
-fn sheet_rows(sheet: &str) -> Vec<Vec<String>> {
-    let mut reader = Reader::from_str(sheet);
-    let (mut rows, mut row, mut cell) = (Vec::new(), Vec::new(), String::new());
-    let mut reading = false;
+/// The workbook's shared strings, in order: each `<si>`'s text runs joined.
+fn shared_strings(parts: &BTreeMap<String, String>) -> Vec<String> {
+    let Some(xml) = parts.get("xl/sharedStrings.xml") else { return Vec::new() };
+    let mut reader = Reader::from_str(xml);
+    let (mut strings, mut text, mut reading) = (Vec::new(), String::new(), false);
     loop {
-        let event = reader.read_event().expect("sheet1.xml");
+        let event = reader.read_event().expect("sharedStrings.xml");
+        match &event {
+            Event::Start(e) if e.local_name().as_ref() == "si" => text.clear(),
+            Event::Start(e) if e.local_name().as_ref() == "t" => reading = true,
+            Event::End(e) if e.local_name().as_ref() == "t" => reading = false,
+            Event::End(e) if e.local_name().as_ref() == "si" => strings.push(std::mem::take(&mut text)),
+            Event::Eof => break,
+            _ if reading => push_text(&mut text, &event),
+            _ => {}
+        }
+    }
+    strings
+}
+
+/// A sheet's rows, each cell as its text (a shared string looked up, a
+/// number as written); panics on a formula or on a cell out of its place.
+fn sheet_rows_of(parts: &BTreeMap<String, String>, sheet: &str) -> Vec<Vec<String>> {
+    let strings = shared_strings(parts);
+    let mut reader = Reader::from_str(&parts[sheet]);
+    let (mut rows, mut row, mut cell) = (Vec::new(), Vec::new(), String::new());
+    let (mut reading, mut shared) = (false, false);
+    loop {
+        let event = reader.read_event().expect("the sheet");
         match &event {
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "row" => row.clear(),
                 "c" => {
-                    let expected = format!(
-                        "{}{}",
-                        ["A", "B", "C", "D", "E", "F"][row.len()],
-                        rows.len() + 1
-                    );
+                    let expected = format!("{}{}", ["A", "B", "C", "D", "E", "F"][row.len()], rows.len() + 1);
                     assert_eq!(attribute(e, "r").as_deref(), Some(expected.as_str()));
+                    shared = attribute(e, "t").as_deref() == Some("s");
                     cell.clear();
+                    // A blank cell (an empty text with its style) has no end tag.
+                    if matches!(event, Event::Empty(_)) {
+                        row.push(String::new());
+                    }
                 }
                 "t" | "v" => reading = matches!(event, Event::Start(_)),
                 "f" => panic!("a formula in the sheet"),
@@ -279,7 +315,10 @@ fn sheet_rows(sheet: &str) -> Vec<Vec<String>> {
             },
             Event::End(e) => match e.local_name().as_ref() {
                 "t" | "v" => reading = false,
-                "c" => row.push(std::mem::take(&mut cell)),
+                "c" => {
+                    let text = std::mem::take(&mut cell);
+                    row.push(if shared { strings[text.parse::<usize>().expect("a string index")].clone() } else { text });
+                }
                 "row" => rows.push(std::mem::take(&mut row)),
                 _ => {}
             },
@@ -289,6 +328,11 @@ fn sheet_rows(sheet: &str) -> Vec<Vec<String>> {
         }
     }
     rows
+}
+
+/// The table sheet's rows.
+fn sheet_rows(parts: &BTreeMap<String, String>) -> Vec<Vec<String>> {
+    sheet_rows_of(parts, "xl/worksheets/sheet1.xml")
 }
 
 /// Each cell's `t` (type) attribute, row by row.
@@ -459,7 +503,7 @@ fn the_fixture_comments_read_back_from_the_workbook_row_by_row() {
     let xlsx = dispositions_xlsx(&table).expect("xlsx");
     let parts = unzip(&xlsx);
     assert_valid_package(&parts);
-    let rows = sheet_rows(&parts["xl/worksheets/sheet1.xml"]);
+    let rows = sheet_rows(&parts);
     assert_eq!(rows.len(), 7);
     assert_eq!(rows[0], columns().to_vec());
     for (read, row) in rows[1..].iter().zip(&table.rows) {
@@ -471,37 +515,76 @@ fn the_fixture_comments_read_back_from_the_workbook_row_by_row() {
     );
     assert_eq!(rows[6][1], "Toàn văn");
     assert_eq!(rows[4][4], "Tiếp thu một phần");
-    // STT is a number; every other cell an inline string.
+    // STT is a number; every other cell a (shared) string.
     let types = sheet_types(&parts["xl/worksheets/sheet1.xml"]);
     for (index, kind) in types.iter().enumerate() {
         let is_number = index >= 6 && index % 6 == 0;
-        assert_eq!(
-            kind.as_deref(),
-            if is_number { None } else { Some("inlineStr") }
-        );
+        assert_eq!(kind.as_deref(), if is_number { None } else { Some("s") });
     }
+    // No summary, no second sheet.
+    assert!(!parts.contains_key("xl/worksheets/sheet2.xml"));
+    assert!(parts["xl/workbook.xml"].contains("name=\"Bảng tổng hợp\""));
+}
+
+/// The `n`th element named `name` inside the part's `list` element.
+fn nth_inside<'a>(xml: &'a str, list: &str, name: &str, n: usize) -> &'a str {
+    let list = &xml[xml.find(&format!("<{list}")).expect(list)..];
+    list.split(&format!("<{name}")).nth(n + 1).expect(name)
 }
 
 #[test]
-fn the_workbook_header_row_is_bold_and_frozen_and_the_text_wraps() {
+fn the_workbook_header_row_is_bold_frozen_and_filtered_the_text_wraps_in_sized_columns() {
     let xlsx = dispositions_xlsx(&fixture_table()).expect("xlsx");
     let parts = unzip(&xlsx);
     let sheet = &parts["xl/worksheets/sheet1.xml"];
-    assert!(sheet.contains(
-        "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
-    ));
+    assert!(sheet.contains("ySplit=\"1\"") && sheet.contains("state=\"frozen\""), "{sheet}");
+    assert!(sheet.contains("<autoFilter ref=\"A1:F7\"/>"), "a filter over the whole table");
     assert_eq!(sheet.matches("customWidth=\"1\"").count(), 6);
     assert!(sheet.contains("orientation=\"landscape\""));
-    let header_style = attribute_of_first(sheet, "c", "s").expect("a styled header");
+    assert!(parts["xl/workbook.xml"].contains("_xlnm.Print_Titles"), "the header row repeats on each printed page");
     let styles = &parts["xl/styles.xml"];
-    let xfs = &styles[styles.find("<cellXfs").expect("cellXfs")..];
-    let header_xf = xfs
-        .split("<xf ")
-        .nth(header_style.parse::<usize>().expect("a style index") + 1)
-        .expect("the header style");
-    assert!(header_xf.contains("fontId=\"1\"") && header_xf.contains("wrapText=\"1\""));
-    let bold_font = styles.split("<font>").nth(2).expect("a second font");
-    assert!(bold_font.starts_with("<b/>"));
+    let style_of = |cell: &str| -> usize {
+        let at = sheet.find(&format!("<c r=\"{cell}\"")).expect(cell);
+        attribute_of_first(&sheet[at..], "c", "s").expect("a style").parse().expect("an index")
+    };
+    let xf = |index: usize| nth_inside(styles, "cellXfs", "xf ", index);
+    let font_of = |xf: &str| -> usize {
+        xf.split("fontId=\"").nth(1).and_then(|f| f.split('"').next()).expect("a font").parse().expect("an index")
+    };
+    let header = xf(style_of("A1"));
+    assert!(header.contains("wrapText=\"1\""), "{header}");
+    assert!(nth_inside(styles, "fonts", "font>", font_of(header)).contains("<b/>"), "the header is bold");
+    let comment = xf(style_of("D2"));
+    assert!(comment.contains("wrapText=\"1\"") && comment.contains("vertical=\"top\""), "{comment}");
+    assert!(!nth_inside(styles, "fonts", "font>", font_of(comment)).contains("<b/>"));
+    assert!(styles.contains("<name val=\"Times New Roman\"/>"));
+}
+
+#[test]
+fn the_workbook_and_the_csv_carry_the_registers_summary_after_the_table() {
+    let mut table = fixture_table();
+    table.summary = summary();
+
+    let parts = unzip(&dispositions_xlsx(&table).expect("xlsx"));
+    assert_valid_package(&parts);
+    assert_eq!(sheet_rows(&parts).len(), 7, "the table sheet holds the table alone");
+    let workbook = &parts["xl/workbook.xml"];
+    assert!(workbook.find("name=\"Bảng tổng hợp\"") < workbook.find("name=\"Kết quả lấy ý kiến\""), "{workbook}");
+    let lines: Vec<String> = sheet_rows_of(&parts, "xl/worksheets/sheet2.xml").into_iter().map(|r| r.join("")).collect();
+    assert_eq!(lines[0], "BẢNG TỔNG HỢP TIẾP THU, GIẢI TRÌNH Ý KIẾN");
+    assert_eq!(lines[1], table.subtitle);
+    assert_eq!(lines[2..], summary()[..], "every line of the summary, in order");
+
+    let records = csv_records(&table);
+    assert_eq!(records.len(), 7 + 1 + summary().len());
+    assert_eq!(records[0], columns().to_vec(), "the header stays the first record");
+    assert!(records[7].iter().all(String::is_empty), "an empty record ends the table");
+    for (record, line) in records[8..].iter().zip(summary()) {
+        assert_eq!(record.len(), 6, "every record has the table's six fields");
+        // A line starting with a dash is defused as any formula-like field is.
+        assert_eq!(record[0].trim_start_matches('\''), line);
+        assert!(record[1..].iter().all(String::is_empty));
+    }
 }
 
 fn attribute_of_first(xml: &str, element: &str, name: &str) -> Option<String> {
@@ -554,7 +637,7 @@ fn hostile_comments_read_back_exactly_as_text_in_all_three_formats() {
     let xlsx = dispositions_xlsx(&table).expect("xlsx");
     let parts = unzip(&xlsx);
     assert_valid_package(&parts);
-    let rows = sheet_rows(&parts["xl/worksheets/sheet1.xml"]);
+    let rows = sheet_rows(&parts);
     for (read, row) in rows[1..].iter().zip(&table.rows) {
         assert_eq!(read, &flat(row));
     }
@@ -588,7 +671,7 @@ fn control_characters_are_left_out_of_every_format() {
     let xlsx = dispositions_xlsx(&table).expect("xlsx");
     let parts = unzip(&xlsx);
     assert_valid_package(&parts);
-    assert_eq!(sheet_rows(&parts["xl/worksheets/sheet1.xml"])[1][3], clean);
+    assert_eq!(sheet_rows(&parts)[1][3], clean);
     assert_eq!(csv_records(&table)[1][3], clean);
 }
 
@@ -604,10 +687,11 @@ fn an_empty_table_still_gives_a_valid_file_with_the_header_in_each_format() {
     let parts = unzip(&xlsx);
     assert_valid_package(&parts);
     assert_eq!(
-        sheet_rows(&parts["xl/worksheets/sheet1.xml"]),
+        sheet_rows(&parts),
         vec![columns().to_vec()]
     );
     assert!(parts["xl/worksheets/sheet1.xml"].contains("<dimension ref=\"A1:F1\"/>"));
+    assert!(parts["xl/worksheets/sheet1.xml"].contains("<autoFilter ref=\"A1:F1\"/>"));
 
     assert_eq!(csv_records(&table), vec![columns().to_vec()]);
 }

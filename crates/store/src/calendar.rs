@@ -20,7 +20,7 @@ impl CalendarStore for SeaUnitOfWork {
     async fn calendar_adjustments(&mut self) -> Result<Vec<Adjustment>, StoreError> {
         let rows = calendar_day::Entity::find()
             .order_by_asc(calendar_day::Column::Day)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         rows.into_iter()
@@ -39,14 +39,14 @@ impl CalendarStore for SeaUnitOfWork {
             created_by: Set(by.map(|u| u.as_uuid())),
             created_at: Set(at.to_offset(time::UtcOffset::UTC)),
         };
-        calendar_day::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        calendar_day::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn delete_calendar_adjustment(&mut self, day: Date) -> Result<bool, StoreError> {
         let result = calendar_day::Entity::delete_many()
             .filter(calendar_day::Column::Day.eq(day))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(result.rows_affected > 0)

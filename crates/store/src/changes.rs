@@ -39,7 +39,7 @@ impl ChangeTableStore for SeaUnitOfWork {
             .order_by_asc(change_link::Column::Passage)
             .order_by_asc(change_link::Column::DecidedAt)
             .order_by_asc(change_link::Column::CommentId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         rows.into_iter()
@@ -81,7 +81,7 @@ impl ChangeTableStore for SeaUnitOfWork {
                 .update_columns([change_link::Column::State, change_link::Column::DecidedBy, change_link::Column::DecidedAt])
                 .to_owned(),
             )
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -99,7 +99,7 @@ impl ChangeTableStore for SeaUnitOfWork {
             .filter(change_link::Column::ToVersion.eq(version(to_version)?))
             .filter(change_link::Column::Passage.eq(passage.as_str()))
             .filter(change_link::Column::CommentId.eq(comment.as_uuid()))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(result.rows_affected > 0)
@@ -110,7 +110,7 @@ impl ChangeTableStore for SeaUnitOfWork {
             .filter(technical_edit::Column::ReportId.eq(report.as_uuid()))
             .filter(technical_edit::Column::ToVersion.eq(version(to_version)?))
             .order_by_asc(technical_edit::Column::Passage)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(|row| BlockId::new(row.passage)).collect())
@@ -131,7 +131,7 @@ impl ChangeTableStore for SeaUnitOfWork {
                 .filter(technical_edit::Column::ReportId.eq(report.as_uuid()))
                 .filter(technical_edit::Column::ToVersion.eq(to_version))
                 .filter(technical_edit::Column::Passage.eq(passage.as_str()))
-                .exec(self.tx())
+                .exec(self.tx().await?)
                 .await
                 .map_err(map_db_err)?;
             return Ok(result.rows_affected > 0);
@@ -153,7 +153,7 @@ impl ChangeTableStore for SeaUnitOfWork {
                 .do_nothing()
                 .to_owned(),
             )
-            .exec_without_returning(self.tx())
+            .exec_without_returning(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(result > 0)
@@ -186,7 +186,7 @@ fn decision_of(row: dispute_decision::Model) -> Result<(ReportId, DisputeDecisio
 #[async_trait]
 impl DisputeStore for SeaUnitOfWork {
     async fn dispute_deadline(&mut self, report: ReportId) -> Result<Option<OffsetDateTime>, StoreError> {
-        let row = dispute_deadline::Entity::find_by_id(report.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        let row = dispute_deadline::Entity::find_by_id(report.as_uuid()).one(self.reader().await?).await.map_err(map_db_err)?;
         Ok(row.map(|r| r.deadline))
     }
 
@@ -213,7 +213,7 @@ impl DisputeStore for SeaUnitOfWork {
                     ])
                     .to_owned(),
             )
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -224,7 +224,7 @@ impl DisputeStore for SeaUnitOfWork {
             .filter(answer_stance::Column::ReportId.eq(report.as_uuid()))
             .order_by_asc(answer_stance::Column::TakenAt)
             .order_by_asc(answer_stance::Column::CommentId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         rows.into_iter().map(stance_of).collect()
@@ -250,7 +250,7 @@ impl DisputeStore for SeaUnitOfWork {
                     ])
                     .to_owned(),
             )
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -261,7 +261,7 @@ impl DisputeStore for SeaUnitOfWork {
             .filter(dispute_decision::Column::ReportId.eq(report.as_uuid()))
             .order_by_asc(dispute_decision::Column::DecidedAt)
             .order_by_asc(dispute_decision::Column::CommentId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         rows.into_iter().map(|row| decision_of(row).map(|(_, d)| d)).collect()
@@ -272,7 +272,7 @@ impl DisputeStore for SeaUnitOfWork {
             .filter(dispute_decision::Column::MeetingId.eq(meeting.as_uuid()))
             .order_by_asc(dispute_decision::Column::DecidedAt)
             .order_by_asc(dispute_decision::Column::CommentId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         rows.into_iter().map(decision_of).collect()
@@ -298,7 +298,7 @@ impl DisputeStore for SeaUnitOfWork {
                     ])
                     .to_owned(),
             )
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())

@@ -14,7 +14,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
-    Statement, Value,
+    QueryTrait, Statement, Value,
 };
 
 use crate::entity::{block_label, comment, comment_placement, comment_revision};
@@ -141,7 +141,7 @@ impl SeaUnitOfWork {
             .filter(condition)
             .order_by_asc(comment::Column::CreatedAt)
             .order_by_asc(comment::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -153,12 +153,12 @@ impl SeaUnitOfWork {
 #[async_trait]
 impl CommentStore for SeaUnitOfWork {
     async fn insert_comment(&mut self, c: &Comment) -> Result<(), StoreError> {
-        comment::Entity::insert(comment_row(c)?).exec(self.tx()).await.map_err(map_db_err)?;
-        Ok(())
+        let insert = comment::Entity::insert(comment_row(c)?).build(self.backend());
+        self.write(insert).await
     }
 
     async fn find_comment(&mut self, id: CommentId) -> Result<Option<Comment>, StoreError> {
-        let row = comment::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        let row = comment::Entity::find_by_id(id.as_uuid()).one(self.reader().await?).await.map_err(map_db_err)?;
         row.map(Comment::try_from).transpose()
     }
 
@@ -186,7 +186,7 @@ impl CommentStore for SeaUnitOfWork {
             .set(row)
             .filter(Column::Id.eq(c.id.as_uuid()))
             .filter(Column::Revision.eq(read_at))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         if updated.rows_affected != 1 {
@@ -225,7 +225,7 @@ impl CommentStore for SeaUnitOfWork {
             .group_by(Column::Disposition)
             .group_by(withdrawn())
             .into_model::<Group>()
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         let mut counts: Vec<(ReportId, CommentCounts)> = Vec::new();
@@ -258,7 +258,7 @@ impl CommentStore for SeaUnitOfWork {
             .filter(Column::WithdrawnAt.is_null())
             .order_by_asc(Column::AuthorId)
             .into_tuple()
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(authors.into_iter().map(UserId::from_uuid).collect())
@@ -271,7 +271,7 @@ impl CommentStore for SeaUnitOfWork {
             body: Set(r.body.to_string()),
             replaced_at: Set(r.replaced_at),
         };
-        comment_revision::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        comment_revision::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -280,7 +280,7 @@ impl CommentStore for SeaUnitOfWork {
             .filter(comment_revision::Column::CommentId.eq(id.as_uuid()))
             .order_by_asc(comment_revision::Column::ReplacedAt)
             .order_by_asc(comment_revision::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -314,7 +314,8 @@ impl CommentStore for SeaUnitOfWork {
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
-            comment_placement::Entity::insert_many(rows).exec(self.tx()).await.map_err(map_db_err)?;
+            let insert = comment_placement::Entity::insert_many(rows).build(self.backend());
+            self.write(insert).await?;
         }
         Ok(())
     }
@@ -323,7 +324,7 @@ impl CommentStore for SeaUnitOfWork {
         comment_placement::Entity::find()
             .filter(comment_placement::Column::VersionId.eq(version.as_uuid()))
             .order_by_asc(comment_placement::Column::CommentId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -340,14 +341,14 @@ impl CommentStore for SeaUnitOfWork {
     }
 
     async fn insert_block_labels(&mut self, version: VersionId, labels: &[(BlockId, String)]) -> Result<(), StoreError> {
-        insert_labels(self.tx(), version, labels).await
+        insert_labels(self.tx().await?, version, labels).await
     }
 
     async fn block_labels(&mut self, version: VersionId) -> Result<Vec<(BlockId, String)>, StoreError> {
         Ok(block_label::Entity::find()
             .filter(block_label::Column::VersionId.eq(version.as_uuid()))
             .order_by_asc(block_label::Column::Position)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -364,7 +365,7 @@ impl CommentStore for SeaUnitOfWork {
             disposition: Option<String>,
             n: i64,
         }
-        let mut sql = Sql::new(self.tx().get_database_backend());
+        let mut sql = Sql::new(self.backend());
         sql.push(
             "SELECT p.block_id AS block_id, p.placement AS placement, (c.withdrawn_at IS NOT NULL) AS withdrawn, \
              c.disposition AS disposition, COUNT(*) AS n \
@@ -373,7 +374,7 @@ impl CommentStore for SeaUnitOfWork {
         sql.bind(version.as_uuid());
         sql.push(" GROUP BY p.block_id, p.placement, (c.withdrawn_at IS NOT NULL), c.disposition ORDER BY p.block_id, p.placement");
         Group::find_by_statement(sql.statement())
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -403,9 +404,9 @@ impl CommentStore for SeaUnitOfWork {
             pos: i32,
             qstart: i32,
         }
-        let statement = thread_page_sql(self.tx().get_database_backend(), query)?;
+        let statement = thread_page_sql(self.backend(), query)?;
         Row::find_by_statement(statement)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -442,7 +443,7 @@ impl CommentStore for SeaUnitOfWork {
             )
             .order_by_asc(comment::Column::CreatedAt)
             .order_by_asc(comment::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()

@@ -13,7 +13,7 @@ use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, Dat
 
 use crate::error::map_db_err;
 use crate::unit_of_work::{Kind, SeaUnitOfWork};
-use crate::writer::{Queued, Writer};
+use crate::writer::{Held, Queued, Writer};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Engine {
@@ -118,7 +118,7 @@ impl SeaStore {
                     counter.fetch_add(1, Ordering::Relaxed);
                 });
                 let max = usize::try_from(settings.group_commit_max).unwrap_or(usize::MAX);
-                Some(Writer::new(writer_db, engine, max, settings.group_commit_wait))
+                Some(Writer::new(writer_db, engine, max, settings.group_commit_wait, Arc::clone(&statements)))
             }
             Engine::Postgres => None,
         };
@@ -186,9 +186,10 @@ impl SeaStore {
         let filled = async {
             match &self.writer {
                 Some(writer) => {
-                    let turn = writer.begin().await?;
+                    let mut turn = writer.begin().await?;
+                    turn.open_savepoint().await?;
                     crate::comments::fill_block_labels(turn.tx()).await?;
-                    writer.commit(turn).await
+                    writer.commit(turn, Held::default()).await
                 }
                 None => crate::comments::fill_block_labels(&self.db).await.map(drop),
             }

@@ -62,7 +62,7 @@ impl ConsultationStore for SeaUnitOfWork {
             silence_agrees: Set(c.silence_agrees),
             deemed_at: Set(c.deemed_at.map(utc)),
         };
-        consultation::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        consultation::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
         let rows: Vec<consulted_body::ActiveModel> = c
             .bodies
             .iter()
@@ -75,20 +75,20 @@ impl ConsultationStore for SeaUnitOfWork {
             })
             .collect();
         if !rows.is_empty() {
-            consulted_body::Entity::insert_many(rows).exec(self.tx()).await.map_err(map_db_err)?;
+            consulted_body::Entity::insert_many(rows).exec(self.tx().await?).await.map_err(map_db_err)?;
         }
         Ok(())
     }
 
     async fn consultation_of(&mut self, round: RoundId) -> Result<Option<Consultation>, StoreError> {
-        let Some(row) = consultation::Entity::find_by_id(round.as_uuid()).one(self.tx()).await.map_err(map_db_err)? else {
+        let Some(row) = consultation::Entity::find_by_id(round.as_uuid()).one(self.reader().await?).await.map_err(map_db_err)? else {
             return Ok(None);
         };
         // Bodies in a stable order on both engines: by id (the page sorts by name).
         let bodies = consulted_body::Entity::find()
             .filter(consulted_body::Column::RoundId.eq(round.as_uuid()))
             .order_by_asc(consulted_body::Column::BodyId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -105,7 +105,7 @@ impl ConsultationStore for SeaUnitOfWork {
             .filter(consulted_body::Column::RoundId.eq(round.as_uuid()))
             .filter(consulted_body::Column::BodyId.eq(body.as_uuid()))
             .filter(consulted_body::Column::Answer.is_null())
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(done.rows_affected == 1)
@@ -124,7 +124,7 @@ impl ConsultationStore for SeaUnitOfWork {
             recorded_by: Set(letter.recorded_by.as_uuid()),
             recorded_at: Set(utc(letter.recorded_at)),
         };
-        reply_letter::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        reply_letter::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -133,7 +133,7 @@ impl ConsultationStore for SeaUnitOfWork {
             .filter(reply_letter::Column::RoundId.eq(round.as_uuid()))
             .order_by_asc(reply_letter::Column::RecordedAt)
             .order_by_asc(reply_letter::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -145,7 +145,7 @@ impl ConsultationStore for SeaUnitOfWork {
         let n = reply_letter::Entity::find()
             .filter(reply_letter::Column::BodyId.eq(body.as_uuid()))
             .filter(reply_letter::Column::Number.eq(number))
-            .count(self.tx())
+            .count(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(n > 0)
@@ -153,7 +153,7 @@ impl ConsultationStore for SeaUnitOfWork {
 
     async fn letter_file(&mut self, letter: LetterId) -> Result<Option<(ReplyLetter, Option<Vec<u8>>)>, StoreError> {
         reply_letter::Entity::find_by_id(letter.as_uuid())
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .map(letter_of)
@@ -165,7 +165,7 @@ impl ConsultationStore for SeaUnitOfWork {
             .filter(consultation::Column::SilenceAgrees.eq(true))
             .filter(consultation::Column::DeemedAt.is_null())
             .order_by_asc(consultation::Column::RoundId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -177,7 +177,7 @@ impl ConsultationStore for SeaUnitOfWork {
         let rows = review_round::Entity::find()
             .filter(review_round::Column::Id.is_in(waiting))
             .order_by_asc(review_round::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         let mut due = Vec::new();
@@ -198,7 +198,7 @@ impl ConsultationStore for SeaUnitOfWork {
             .col_expr(consultation::Column::DeemedAt, Expr::value(utc(at)))
             .filter(consultation::Column::RoundId.eq(round.as_uuid()))
             .filter(consultation::Column::DeemedAt.is_null())
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(done.rows_affected == 1)

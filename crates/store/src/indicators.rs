@@ -34,14 +34,14 @@ fn row(i: &Indicator, at: OffsetDateTime) -> Result<indicator::ActiveModel, Stor
 #[async_trait]
 impl IndicatorStore for SeaUnitOfWork {
     async fn insert_indicator(&mut self, i: &Indicator, at: OffsetDateTime) -> Result<(), StoreError> {
-        indicator::Entity::insert(row(i, at)?).exec(self.tx()).await.map_err(map_db_err)?;
+        indicator::Entity::insert(row(i, at)?).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn update_indicator(&mut self, i: &Indicator) -> Result<(), StoreError> {
         let mut changed = row(i, OffsetDateTime::UNIX_EPOCH)?;
         changed.created_at = sea_orm::ActiveValue::NotSet;
-        indicator::Entity::update(changed).exec(self.tx()).await.map_err(map_db_err)?;
+        indicator::Entity::update(changed).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -50,7 +50,7 @@ impl IndicatorStore for SeaUnitOfWork {
             .filter(indicator::Column::TermId.eq(term.as_uuid()))
             .order_by_asc(indicator::Column::Position)
             .order_by_asc(indicator::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -79,7 +79,7 @@ impl IndicatorStore for SeaUnitOfWork {
             source: Set(r.source.clone()),
             created_at: Set(at),
         };
-        indicator_result::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        indicator_result::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -88,7 +88,7 @@ impl IndicatorStore for SeaUnitOfWork {
             .filter(indicator_result::Column::ReportId.eq(report.as_uuid()))
             .order_by_asc(indicator_result::Column::CreatedAt)
             .order_by_asc(indicator_result::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()

@@ -72,22 +72,22 @@ impl SeaUnitOfWork {
         }
         let people = scoped(meeting_person::Entity::find(), meeting_person::Column::MeetingId, only)
             .order_by_asc(meeting_person::Column::UserId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         let agenda = scoped(agenda_item::Entity::find(), agenda_item::Column::MeetingId, only)
             .order_by_asc(agenda_item::Column::Position)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         let minutes = scoped(minute_entry::Entity::find(), minute_entry::Column::MeetingId, only)
             .order_by_asc(minute_entry::Column::Position)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         let actions = scoped(action_item::Entity::find(), action_item::Column::MeetingId, only)
             .order_by_asc(action_item::Column::Position)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         let action_ids: Vec<Uuid> = actions.iter().map(|a| a.id).collect();
@@ -99,7 +99,7 @@ impl SeaUnitOfWork {
                     .filter(action_assignee::Column::ActionItemId.is_in(chunk.iter().copied()))
                     .order_by_asc(action_assignee::Column::ActionItemId)
                     .order_by_asc(action_assignee::Column::Position)
-                    .all(self.tx())
+                    .all(self.reader().await?)
                     .await
                     .map_err(map_db_err)?,
             );
@@ -390,30 +390,30 @@ fn diff<M: PartialEq, K: Eq + std::hash::Hash>(stored: Vec<M>, wanted: Vec<M>, k
 }
 
 impl SeaUnitOfWork {
-    async fn delete_rows<E, A>(&self, rows: Vec<E::Model>) -> Result<(), StoreError>
+    async fn delete_rows<E, A>(&mut self, rows: Vec<E::Model>) -> Result<(), StoreError>
     where
         E: EntityTrait,
         E::Model: IntoActiveModel<A>,
         A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
     {
         for row in rows {
-            E::delete(row.into_active_model()).exec(self.tx()).await.map_err(map_db_err)?;
+            E::delete(row.into_active_model()).exec(self.tx().await?).await.map_err(map_db_err)?;
         }
         Ok(())
     }
 
-    async fn write_rows<E, A>(&self, changed: Vec<E::Model>, added: Vec<E::Model>) -> Result<(), StoreError>
+    async fn write_rows<E, A>(&mut self, changed: Vec<E::Model>, added: Vec<E::Model>) -> Result<(), StoreError>
     where
         E: EntityTrait,
         E::Model: IntoActiveModel<A>,
         A: ActiveModelTrait<Entity = E> + ActiveModelBehavior + Send,
     {
         for row in changed {
-            E::update(row.into_active_model().reset_all()).exec(self.tx()).await.map_err(map_db_err)?;
+            E::update(row.into_active_model().reset_all()).exec(self.tx().await?).await.map_err(map_db_err)?;
         }
         if !added.is_empty() {
             E::insert_many(added.into_iter().map(|r| r.into_active_model().reset_all()))
-                .exec(self.tx())
+                .exec(self.tx().await?)
                 .await
                 .map_err(map_db_err)?;
         }
@@ -438,18 +438,18 @@ impl MeetingStore for SeaUnitOfWork {
             .set(row)
             .filter(meeting::Column::Id.eq(id))
             .filter(meeting::Column::Revision.eq(read_at))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         let stored = if updated.rows_affected == 1 {
             m.revision += 1;
             self.child_rows(Some(id)).await?
-        } else if meeting::Entity::find_by_id(id).one(self.tx()).await.map_err(map_db_err)?.is_some() {
+        } else if meeting::Entity::find_by_id(id).one(self.reader().await?).await.map_err(map_db_err)?.is_some() {
             return Err(StoreError::Stale { what: "meeting" });
         } else {
             let mut row = meeting_row(m);
             row.revision = Set(read_at);
-            meeting::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+            meeting::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
             Rows::default()
         };
         let mut stored = stored;
@@ -477,7 +477,7 @@ impl MeetingStore for SeaUnitOfWork {
     }
 
     async fn find_meeting(&mut self, id: MeetingId) -> Result<Option<Meeting>, StoreError> {
-        let Some(row) = meeting::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)? else {
+        let Some(row) = meeting::Entity::find_by_id(id.as_uuid()).one(self.reader().await?).await.map_err(map_db_err)? else {
             return Ok(None);
         };
         let mut rows = self.child_rows(Some(row.id)).await?;
@@ -488,7 +488,7 @@ impl MeetingStore for SeaUnitOfWork {
         let meetings = meeting::Entity::find()
             .order_by_desc(meeting::Column::StartsAt)
             .order_by_desc(meeting::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         let mut rows = self.child_rows(None).await?;

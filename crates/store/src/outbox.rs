@@ -14,7 +14,7 @@ use gopy_domain::{Delivery, MailRecord, MailStatus, OutboxMessage, OutboxMessage
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LockBehavior, LockType, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, DatabaseBackend, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
 use time::OffsetDateTime;
@@ -75,7 +75,7 @@ impl NotifierStore for SeaUnitOfWork {
             .order_by_asc(outbox::Column::RecipientId)
             .limit(claim.limit)
             .into_tuple()
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         if recipients.is_empty() {
@@ -89,10 +89,10 @@ impl NotifierStore for SeaUnitOfWork {
             .order_by_asc(outbox::Column::CreatedAt)
             .order_by_asc(outbox::Column::Id)
             .limit(claim.limit);
-        if self.tx().get_database_backend() == DatabaseBackend::Postgres {
+        if self.backend() == DatabaseBackend::Postgres {
             rows = rows.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
-        let rows = rows.all(self.tx()).await.map_err(map_db_err)?;
+        let rows = rows.all(self.reader().await?).await.map_err(map_db_err)?;
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -100,7 +100,7 @@ impl NotifierStore for SeaUnitOfWork {
             .col_expr(outbox::Column::ClaimedUntil, Expr::value(claim.lease_until))
             .col_expr(outbox::Column::ClaimedBy, Expr::value(claim.worker.clone()))
             .filter(outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         rows.into_iter()
@@ -123,7 +123,7 @@ impl NotifierStore for SeaUnitOfWork {
             .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<OffsetDateTime>::None))
             .col_expr(outbox::Column::ClaimedBy, Expr::value(Option::<String>::None))
             .filter(held_by(ids, worker))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(result.rows_affected)
@@ -145,7 +145,7 @@ impl NotifierStore for SeaUnitOfWork {
             Some(at) => update.col_expr(outbox::Column::DueAt, Expr::value(at)),
             None => update.col_expr(outbox::Column::Status, Expr::value(MailStatus::Failed.as_str())),
         };
-        update.filter(held_by(ids, worker)).exec(self.tx()).await.map_err(map_db_err)?;
+        update.filter(held_by(ids, worker)).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -155,7 +155,7 @@ impl NotifierStore for SeaUnitOfWork {
             .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<OffsetDateTime>::None))
             .col_expr(outbox::Column::ClaimedBy, Expr::value(Option::<String>::None))
             .filter(held_by(ids, worker))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -168,7 +168,7 @@ impl NotifierStore for SeaUnitOfWork {
             .col_expr(outbox::Column::ClaimedUntil, Expr::value(Option::<OffsetDateTime>::None))
             .col_expr(outbox::Column::ClaimedBy, Expr::value(Option::<String>::None))
             .filter(held_by(ids, worker))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -178,7 +178,7 @@ impl NotifierStore for SeaUnitOfWork {
         let rows = notification_preference::Entity::find()
             .filter(notification_preference::Column::UserId.eq(user.as_uuid()))
             .order_by_asc(notification_preference::Column::Kind)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         rows.into_iter()
@@ -211,7 +211,7 @@ impl NotifierStore for SeaUnitOfWork {
                     .update_columns([notification_preference::Column::Delivery, notification_preference::Column::UpdatedAt])
                     .to_owned(),
             )
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -227,7 +227,7 @@ impl NotifierStore for SeaUnitOfWork {
             .order_by_desc(newest)
             .order_by_desc(outbox::Column::Id)
             .limit(limit)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         rows.into_iter().map(record).collect()
@@ -236,7 +236,7 @@ impl NotifierStore for SeaUnitOfWork {
     async fn count_mail(&mut self, status: MailStatus) -> Result<u64, StoreError> {
         outbox::Entity::find()
             .filter(outbox::Column::Status.eq(status.as_str()))
-            .count(self.tx())
+            .count(self.reader().await?)
             .await
             .map_err(map_db_err)
     }
@@ -248,7 +248,7 @@ impl NotifierStore for SeaUnitOfWork {
             .col_expr(outbox::Column::Attempts, Expr::value(0))
             .filter(outbox::Column::Id.eq(id.as_uuid()))
             .filter(outbox::Column::Status.eq(MailStatus::Failed.as_str()))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(result.rows_affected == 1)

@@ -14,7 +14,7 @@ use gopy_domain::{ActionItemId, MeetingId, ReminderId, ReportId, RoundId, UserId
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, LockBehavior, LockType, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -79,7 +79,7 @@ impl ReminderStore for SeaUnitOfWork {
                 .to_owned(),
             )
             .try_insert()
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -92,10 +92,10 @@ impl ReminderStore for SeaUnitOfWork {
             .order_by_asc(reminder::Column::DueAt)
             .order_by_asc(reminder::Column::Id)
             .limit(limit);
-        if self.tx().get_database_backend() == DatabaseBackend::Postgres {
+        if self.backend() == DatabaseBackend::Postgres {
             query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
-        let rows = query.all(self.tx()).await.map_err(map_db_err)?;
+        let rows = query.all(self.reader().await?).await.map_err(map_db_err)?;
         rows.into_iter().map(|row| reminder_of(row).map(|(r, _)| r)).collect()
     }
 
@@ -105,7 +105,7 @@ impl ReminderStore for SeaUnitOfWork {
             .col_expr(reminder::Column::FinishedAt, Expr::value(Some(utc(at))))
             .filter(reminder::Column::Id.eq(id.as_uuid()))
             .filter(reminder::Column::State.eq(PENDING))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -119,7 +119,7 @@ impl ReminderStore for SeaUnitOfWork {
             .filter(reminder::Column::RecipientId.eq(r.recipient.as_uuid()))
             .filter(reminder::Column::DueAt.gt(utc(r.due_at)))
             .filter(reminder::Column::DueAt.lte(utc(now)))
-            .count(self.tx())
+            .count(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(later > 0)
@@ -131,7 +131,7 @@ impl ReminderStore for SeaUnitOfWork {
             .order_by_asc(reminder::Column::DueAt)
             .order_by_asc(reminder::Column::Kind)
             .order_by_asc(reminder::Column::RecipientId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -140,7 +140,7 @@ impl ReminderStore for SeaUnitOfWork {
     }
 
     async fn find_round(&mut self, round: RoundId) -> Result<Option<(ReportId, Round)>, StoreError> {
-        let row = review_round::Entity::find_by_id(round.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        let row = review_round::Entity::find_by_id(round.as_uuid()).one(self.reader().await?).await.map_err(map_db_err)?;
         row.map(|row| {
             let report = ReportId::from_uuid(row.report_id);
             round_of(row).map(|round| (report, round))
@@ -153,13 +153,13 @@ impl ReminderStore for SeaUnitOfWork {
             .select_only()
             .column(action_item::Column::MeetingId)
             .into_tuple()
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(meeting.map(MeetingId::from_uuid))
     }
 
     async fn count_pending_reminders(&mut self) -> Result<u64, StoreError> {
-        reminder::Entity::find().filter(reminder::Column::State.eq(PENDING)).count(self.tx()).await.map_err(map_db_err)
+        reminder::Entity::find().filter(reminder::Column::State.eq(PENDING)).count(self.reader().await?).await.map_err(map_db_err)
     }
 }

@@ -7,7 +7,7 @@ use gopy_domain::document::{Block, BlockId};
 use gopy_domain::{Drafter, Report, ReportId, UserId, Version, VersionId, VersionSummary};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement};
 use time::OffsetDateTime;
 
 use crate::convert::{VersionSummaryRow, version_row};
@@ -18,12 +18,12 @@ use crate::unit_of_work::SeaUnitOfWork;
 #[async_trait]
 impl ReportStore for SeaUnitOfWork {
     async fn insert_report(&mut self, r: &Report) -> Result<(), StoreError> {
-        report::Entity::insert(report::ActiveModel::from(r)).exec(self.tx()).await.map_err(map_db_err)?;
+        report::Entity::insert(report::ActiveModel::from(r)).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_report(&mut self, id: ReportId) -> Result<Option<Report>, StoreError> {
-        let row = report::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        let row = report::Entity::find_by_id(id.as_uuid()).one(self.reader().await?).await.map_err(map_db_err)?;
         row.map(Report::try_from).transpose()
     }
 
@@ -31,7 +31,7 @@ impl ReportStore for SeaUnitOfWork {
         report::Entity::find()
             .order_by_desc(report::Column::CreatedAt)
             .order_by_desc(report::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -49,7 +49,7 @@ impl ReportStore for SeaUnitOfWork {
             lead: Set(d.lead),
             created_at: Set(at),
         });
-        report_drafter::Entity::insert_many(rows).exec(self.tx()).await.map_err(map_db_err)?;
+        report_drafter::Entity::insert_many(rows).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -59,7 +59,7 @@ impl ReportStore for SeaUnitOfWork {
             .order_by_desc(report_drafter::Column::Lead)
             .order_by_asc(report_drafter::Column::CreatedAt)
             .order_by_asc(report_drafter::Column::UserId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(|r| Drafter { user: UserId::from_uuid(r.user_id), lead: r.lead }).collect())
@@ -69,14 +69,14 @@ impl ReportStore for SeaUnitOfWork {
         let rows = report_drafter::Entity::find()
             .filter(report_drafter::Column::UserId.eq(user.as_uuid()))
             .order_by_asc(report_drafter::Column::ReportId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(|r| (ReportId::from_uuid(r.report_id), r.lead)).collect())
     }
 
     async fn insert_version(&mut self, v: &Version) -> Result<(), StoreError> {
-        version::Entity::insert(version_row(v)?).exec(self.tx()).await.map_err(map_db_err)?;
+        version::Entity::insert(version_row(v)?).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -84,7 +84,7 @@ impl ReportStore for SeaUnitOfWork {
         let row = version::Entity::find()
             .filter(version::Column::ReportId.eq(id.as_uuid()))
             .filter(version::Column::Number.eq(i64::from(number)))
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         row.map(Version::try_from).transpose()
@@ -94,7 +94,7 @@ impl ReportStore for SeaUnitOfWork {
         let row = version::Entity::find()
             .filter(version::Column::ReportId.eq(id.as_uuid()))
             .order_by_desc(version::Column::Number)
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         row.map(Version::try_from).transpose()
@@ -105,7 +105,7 @@ impl ReportStore for SeaUnitOfWork {
         id: ReportId,
         block: Option<&BlockId>,
     ) -> Result<Option<LatestBlock>, StoreError> {
-        let backend = self.tx().get_database_backend();
+        let backend = self.backend();
         // The block is picked out of the version's JSON by the database, so
         // only its few hundred bytes travel; each engine has its own JSON
         // functions, the one place here where the SQL differs.
@@ -131,7 +131,7 @@ impl ReportStore for SeaUnitOfWork {
                 [block.to_string().into(), id.as_uuid().into()],
             ),
         };
-        let Some(row) = self.tx().query_one_raw(statement).await.map_err(map_db_err)? else { return Ok(None) };
+        let Some(row) = self.reader().await?.query_one_raw(statement).await.map_err(map_db_err)? else { return Ok(None) };
         let version: uuid::Uuid = row.try_get("", "id").map_err(map_db_err)?;
         let number: i32 = row.try_get("", "number").map_err(map_db_err)?;
         let block: Option<String> = row.try_get("", "block").map_err(map_db_err)?;
@@ -158,7 +158,7 @@ impl ReportStore for SeaUnitOfWork {
             .column_as(Expr::col(version::Column::Id).count(), "n")
             .group_by(version::Column::ReportId)
             .into_model::<Count>()
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -186,7 +186,7 @@ impl ReportStore for SeaUnitOfWork {
             .filter(Column::ReportId.eq(id.as_uuid()))
             .order_by_asc(Column::Number)
             .into_model::<VersionSummaryRow>()
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -195,7 +195,7 @@ impl ReportStore for SeaUnitOfWork {
     }
 
     async fn find_report_with_change_count(&mut self, id: ReportId) -> Result<Option<(Report, u64)>, StoreError> {
-        let row = report::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        let row = report::Entity::find_by_id(id.as_uuid()).one(self.reader().await?).await.map_err(map_db_err)?;
         row.map(|row| {
             let count = u64::try_from(row.change_count).unwrap_or_default();
             Report::try_from(row).map(|report| (report, count))
@@ -208,20 +208,17 @@ impl ReportStore for SeaUnitOfWork {
             .select_only()
             .column(report::Column::ChangeCount)
             .into_tuple()
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(count.map(|c| u64::try_from(c).unwrap_or_default()))
     }
 }
 
-/// Raises a report's change counter; called with each audit event about it.
-pub(crate) async fn count_report_change(tx: &sea_orm::DatabaseTransaction, id: uuid::Uuid) -> Result<(), StoreError> {
+/// Raises a report's change counter; written with each audit event about it.
+pub(crate) fn count_report_change(backend: DbBackend, id: uuid::Uuid) -> Statement {
     report::Entity::update_many()
         .col_expr(report::Column::ChangeCount, Expr::col(report::Column::ChangeCount).add(1))
         .filter(report::Column::Id.eq(id))
-        .exec(tx)
-        .await
-        .map_err(map_db_err)?;
-    Ok(())
+        .build(backend)
 }

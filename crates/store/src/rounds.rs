@@ -77,7 +77,7 @@ impl RoundStore for SeaUnitOfWork {
             .set(row)
             .filter(Column::Id.eq(r.id.as_uuid()))
             .filter(Column::Revision.eq(read_at))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         if updated.rows_affected != 1 {
@@ -101,7 +101,7 @@ impl RoundStore for SeaUnitOfWork {
             reminder_offsets: Set(round.reminder_offsets.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")),
             revision: Set(i32::try_from(round.revision).map_err(|e| StoreError::Other(format!("revision: {e}")))?),
         };
-        review_round::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        review_round::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -114,7 +114,7 @@ impl RoundStore for SeaUnitOfWork {
             .filter(Column::Id.eq(round.id.as_uuid()))
             .filter(Column::Revision.eq(read_at))
             .filter(Column::ClosedAt.is_null())
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         if updated.rows_affected != 1 {
@@ -129,7 +129,7 @@ impl RoundStore for SeaUnitOfWork {
         review_round::Entity::find()
             .filter(review_round::Column::ReportId.eq(report.as_uuid()))
             .order_by_asc(review_round::Column::Number)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -141,7 +141,7 @@ impl RoundStore for SeaUnitOfWork {
         let rows = review_round::Entity::find()
             .order_by_asc(review_round::Column::ReportId)
             .order_by_asc(review_round::Column::Number)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         let mut latest: Vec<(ReportId, Round)> = Vec::new();
@@ -171,7 +171,7 @@ impl RoundStore for SeaUnitOfWork {
                     .update_columns([ballot_vote::Column::Vote, ballot_vote::Column::Text, ballot_vote::Column::CastAt])
                     .to_owned(),
             )
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -182,7 +182,7 @@ impl RoundStore for SeaUnitOfWork {
             .filter(ballot_vote::Column::RoundId.eq(round.as_uuid()))
             .order_by_asc(ballot_vote::Column::CastAt)
             .order_by_asc(ballot_vote::Column::UserId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -195,7 +195,7 @@ impl RoundStore for SeaUnitOfWork {
             .filter(ballot_vote::Column::UserId.eq(voter.as_uuid()))
             .order_by_asc(ballot_vote::Column::CastAt)
             .order_by_asc(ballot_vote::Column::RoundId)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()

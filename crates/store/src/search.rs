@@ -10,7 +10,7 @@ use gopy_domain::search::{Entry, EntryKind, fold_for_search};
 use gopy_domain::{CommentId, CommitteeId, ReportId, UserId};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 
 use crate::entity::search_entry::{self, Column};
 use crate::error::map_db_err;
@@ -45,7 +45,8 @@ impl SearchStore for SeaUnitOfWork {
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
             if !rows.is_empty() {
-                search_entry::Entity::insert_many(rows).exec(self.tx()).await.map_err(map_db_err)?;
+                let insert = search_entry::Entity::insert_many(rows).build(self.backend());
+                self.write(insert).await?;
             }
         }
         Ok(())
@@ -57,7 +58,7 @@ impl SearchStore for SeaUnitOfWork {
             .filter(Column::ReportId.eq(report.as_uuid()))
             .filter(Column::Kind.eq(EntryKind::Passage.as_str()))
             .filter(Column::Latest.eq(true))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -67,7 +68,7 @@ impl SearchStore for SeaUnitOfWork {
         search_entry::Entity::delete_many()
             .filter(Column::CommentId.eq(comment.as_uuid()))
             .filter(Column::Kind.eq(kind.as_str()))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -76,7 +77,7 @@ impl SearchStore for SeaUnitOfWork {
     async fn forget_meeting(&mut self, meeting: uuid::Uuid) -> Result<(), StoreError> {
         search_entry::Entity::delete_many()
             .filter(Column::MeetingId.eq(meeting))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -90,8 +91,8 @@ impl SearchStore for SeaUnitOfWork {
         if let Some(committees) = &filter.committees {
             let mut visible = Condition::any();
             visible = visible.add(Column::CommitteeId.is_in(committees.iter().map(|c| c.as_uuid())));
-            if !filter.drafted.is_empty() {
-                visible = visible.add(Column::ReportId.is_in(filter.drafted.iter().map(|r| r.as_uuid())));
+            if !filter.reports.is_empty() {
+                visible = visible.add(Column::ReportId.is_in(filter.reports.iter().map(|r| r.as_uuid())));
             }
             query = query.filter(visible);
         }
@@ -121,7 +122,7 @@ impl SearchStore for SeaUnitOfWork {
             .order_by_desc(Column::At)
             .order_by_asc(Column::Id)
             .limit(filter.limit)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         rows.into_iter()

@@ -10,7 +10,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Statement,
+    QuerySelect, QueryTrait, Statement,
 };
 use time::OffsetDateTime;
 
@@ -20,11 +20,14 @@ use crate::entity::{
     sign_in_attempt, term, user,
 };
 use crate::error::map_db_err;
-use crate::writer::Turn;
+use crate::writer::{Held, Turn};
 
 pub(crate) struct SeaUnitOfWork {
     inner: Inner,
     watch: Watch,
+    /// Writes held back until the unit reads or commits (on the writer
+    /// only; see [`Held`]).
+    held: Held,
 }
 
 /// Whether a unit of work may write: for `/metrics`.
@@ -80,54 +83,112 @@ enum Inner {
     /// every unit on PostgreSQL.
     Own(DatabaseTransaction),
     /// A savepoint in the writer's batch (SQLite): the unit holds the
-    /// writer's turn until it commits or is dropped.
-    Batched(Turn),
+    /// writer's turn until it commits or is dropped. Lent to a task of its
+    /// own while held writes are sent; gone only if that task failed.
+    Batched(Option<Turn>),
 }
 
 impl SeaUnitOfWork {
     pub(crate) fn new(tx: DatabaseTransaction, kind: Kind) -> Self {
-        Self { inner: Inner::Own(tx), watch: Watch::start(kind) }
+        Self { inner: Inner::Own(tx), watch: Watch::start(kind), held: Held::default() }
     }
 
     pub(crate) fn batched(turn: Turn) -> Self {
-        Self { inner: Inner::Batched(turn), watch: Watch::start(Kind::Write) }
+        Self { inner: Inner::Batched(Some(turn)), watch: Watch::start(Kind::Write), held: Held::default() }
     }
 
-    /// The transaction, for the other features' store traits.
-    pub(crate) fn tx(&self) -> &DatabaseTransaction {
+    /// The transaction to write through, for the other features' store
+    /// traits: the writes held so far are sent first, and on the writer the
+    /// unit's savepoint is open, so what is written can be undone alone.
+    pub(crate) async fn tx(&mut self) -> Result<&DatabaseTransaction, StoreError> {
+        self.send(true).await?;
+        self.current()
+    }
+
+    /// The transaction to read through: the writes held so far are sent
+    /// first, so the reads see them; a read opens no savepoint.
+    pub(crate) async fn reader(&mut self) -> Result<&DatabaseTransaction, StoreError> {
+        self.send(false).await?;
+        self.current()
+    }
+
+    fn current(&self) -> Result<&DatabaseTransaction, StoreError> {
         match &self.inner {
-            Inner::Own(tx) => tx,
-            Inner::Batched(turn) => turn.tx(),
+            Inner::Own(tx) => Ok(tx),
+            Inner::Batched(Some(turn)) => Ok(turn.tx()),
+            Inner::Batched(None) => Err(lost_turn()),
         }
     }
+
+    /// The engine the statements are written for.
+    pub(crate) fn backend(&self) -> DbBackend {
+        match &self.inner {
+            Inner::Own(tx) => tx.get_database_backend(),
+            Inner::Batched(_) => DbBackend::Sqlite,
+        }
+    }
+
+    /// A write whose outcome the caller does not read (no rows counted,
+    /// nothing returned): on the writer it is held and sent with the
+    /// unit's next read or its commit, so its error, if any, comes then.
+    pub(crate) async fn write(&mut self, statement: Statement) -> Result<(), StoreError> {
+        match &self.inner {
+            Inner::Batched(_) => {
+                self.held.push(statement);
+                if self.held.values() > Held::MAX_VALUES {
+                    self.send(false).await?;
+                }
+                Ok(())
+            }
+            Inner::Own(tx) => tx.execute_raw(statement).await.map(drop).map_err(map_db_err),
+        }
+    }
+
+    /// Sends the held writes, if any, in a task of the writer's that runs
+    /// to its end; with `open`, opens the unit's savepoint if it is not yet.
+    async fn send(&mut self, open: bool) -> Result<(), StoreError> {
+        let Inner::Batched(slot) = &mut self.inner else { return Ok(()) };
+        let opening = open && !slot.as_ref().is_some_and(Turn::savepoint_open);
+        if self.held.is_empty() && !opening {
+            return Ok(());
+        }
+        let turn = slot.take().ok_or_else(lost_turn)?;
+        let (turn, sent) = turn.send(std::mem::take(&mut self.held)).await?;
+        *slot = Some(turn);
+        sent
+    }
+}
+
+fn lost_turn() -> StoreError {
+    StoreError::Other("the unit of work lost its turn at the writer".into())
 }
 
 #[async_trait]
 impl UnitOfWork for SeaUnitOfWork {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError> {
-        body::Entity::insert(body::ActiveModel::from(body)).exec(self.tx()).await.map_err(map_db_err)?;
+        body::Entity::insert(body::ActiveModel::from(body)).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn list_bodies(&mut self) -> Result<Vec<Body>, StoreError> {
-        let rows = body::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
+        let rows = body::Entity::find().all(self.reader().await?).await.map_err(map_db_err)?;
         sorted_by_name(rows, |b: &Body| &b.name)
     }
 
     async fn insert_user(&mut self, user: &User) -> Result<(), StoreError> {
-        user::Entity::insert(user::ActiveModel::from(user)).exec(self.tx()).await.map_err(map_db_err)?;
+        user::Entity::insert(user::ActiveModel::from(user)).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_user(&mut self, id: UserId) -> Result<Option<User>, StoreError> {
-        let row = user::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        let row = user::Entity::find_by_id(id.as_uuid()).one(self.reader().await?).await.map_err(map_db_err)?;
         row.map(User::try_from).transpose()
     }
 
     async fn find_user_by_email(&mut self, email: &Email) -> Result<Option<User>, StoreError> {
         let row = user::Entity::find()
             .filter(user::Column::Email.eq(email.as_str()))
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         row.map(User::try_from).transpose()
@@ -144,14 +205,14 @@ impl UnitOfWork for SeaUnitOfWork {
             role: Set(role.as_str().to_owned()),
             created_at: Set(at),
         };
-        global_role::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        global_role::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn global_roles(&mut self, user: UserId) -> Result<Vec<GlobalRole>, StoreError> {
         let rows = global_role::Entity::find()
             .filter(global_role::Column::UserId.eq(user.as_uuid()))
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         let mut roles = rows
@@ -163,7 +224,7 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn all_global_roles(&mut self) -> Result<Vec<(UserId, GlobalRole)>, StoreError> {
-        let rows = global_role::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
+        let rows = global_role::Entity::find().all(self.reader().await?).await.map_err(map_db_err)?;
         rows.into_iter()
             .map(|r| {
                 let role = r.role.parse().map_err(|e| StoreError::Corrupt(format!("global_roles.role: {e}")))?;
@@ -176,7 +237,7 @@ impl UnitOfWork for SeaUnitOfWork {
         global_role::Entity::delete_many()
             .filter(global_role::Column::UserId.eq(user.as_uuid()))
             .filter(global_role::Column::Role.eq(role.as_str()))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -185,18 +246,18 @@ impl UnitOfWork for SeaUnitOfWork {
     async fn count_users_with_role(&mut self, role: GlobalRole) -> Result<u64, StoreError> {
         global_role::Entity::find()
             .filter(global_role::Column::Role.eq(role.as_str()))
-            .count(self.tx())
+            .count(self.reader().await?)
             .await
             .map_err(map_db_err)
     }
 
     async fn update_user(&mut self, user: &User) -> Result<(), StoreError> {
-        user::Entity::update(user::ActiveModel::from(user)).exec(self.tx()).await.map_err(map_db_err)?;
+        user::Entity::update(user::ActiveModel::from(user)).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn list_users(&mut self) -> Result<Vec<User>, StoreError> {
-        let rows = user::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
+        let rows = user::Entity::find().all(self.reader().await?).await.map_err(map_db_err)?;
         sorted_by_name(rows, |u: &User| &u.name)
     }
 
@@ -204,7 +265,7 @@ impl UnitOfWork for SeaUnitOfWork {
         membership::Entity::find()
             .filter(membership::Column::UserId.eq(user.as_uuid()))
             .order_by_asc(membership::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -214,7 +275,7 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn actor(&mut self, user: UserId) -> Result<Actor, StoreError> {
         // Three small lists in one round trip: this runs for every request.
-        let backend = self.tx().get_database_backend();
+        let backend = self.backend();
         let sql = match backend {
             DbBackend::Postgres => ACTOR_SQL.replace('?', "$1"),
             _ => ACTOR_SQL.to_owned(),
@@ -224,7 +285,7 @@ impl UnitOfWork for SeaUnitOfWork {
             DbBackend::Postgres => vec![id.into()],
             _ => vec![id.into(), id.into(), id.into(), id.into()],
         };
-        let rows = self.tx().query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(map_db_err)?;
+        let rows = self.reader().await?.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(map_db_err)?;
         let corrupt = |column: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{column}: {e}"));
         let mut actor = Actor { user, global_roles: Vec::new(), memberships: Vec::new(), drafting: Vec::new(), consulted: Vec::new() };
         for row in rows {
@@ -265,26 +326,26 @@ impl UnitOfWork for SeaUnitOfWork {
                     .update_columns([credential::Column::PasswordHash, credential::Column::ChangedAt])
                     .to_owned(),
             )
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
     }
 
     async fn password_hash(&mut self, user: UserId) -> Result<Option<String>, StoreError> {
-        let row = credential::Entity::find_by_id(user.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        let row = credential::Entity::find_by_id(user.as_uuid()).one(self.reader().await?).await.map_err(map_db_err)?;
         Ok(row.map(|r| r.password_hash))
     }
 
     async fn insert_session(&mut self, s: &Session, secret_hash: &str) -> Result<(), StoreError> {
-        session::Entity::insert(session_row(s, secret_hash)).exec(self.tx()).await.map_err(map_db_err)?;
+        session::Entity::insert(session_row(s, secret_hash)).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_session(&mut self, secret_hash: &str) -> Result<Option<Session>, StoreError> {
         let row = session::Entity::find()
             .filter(session::Column::SecretHash.eq(secret_hash))
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(row.map(Session::from))
@@ -295,7 +356,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(session::Column::SecretHash.eq(secret_hash))
             .join(JoinType::InnerJoin, session::Entity::belongs_to(user::Entity).from(session::Column::UserId).to(user::Column::Id).into())
             .select_also(user::Entity)
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         match row {
@@ -305,11 +366,11 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
-        stamp::<session::Entity>(self.tx(), session::Column::LastSeenAt, session::Column::Id, id.as_uuid(), at, Always).await
+        stamp::<session::Entity>(self.tx().await?, session::Column::LastSeenAt, session::Column::Id, id.as_uuid(), at, Always).await
     }
 
     async fn revoke_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
-        stamp::<session::Entity>(self.tx(), session::Column::RevokedAt, session::Column::Id, id.as_uuid(), at, Once).await
+        stamp::<session::Entity>(self.tx().await?, session::Column::RevokedAt, session::Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn revoke_sessions_of(&mut self, user: UserId, at: OffsetDateTime) -> Result<u64, StoreError> {
@@ -318,7 +379,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(session::Column::UserId.eq(user.as_uuid()))
             .filter(session::Column::RevokedAt.is_null())
             .filter(session::Column::ExpiresAt.gt(at))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(result.rows_affected)
@@ -330,21 +391,21 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(session::Column::RevokedAt.is_null())
             .filter(session::Column::ExpiresAt.gt(now))
             .order_by_desc(session::Column::CreatedAt)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(Session::from).collect())
     }
 
     async fn insert_access_token(&mut self, t: &AccessToken, secret_hash: &str) -> Result<(), StoreError> {
-        access_token::Entity::insert(access_token_row(t, secret_hash)).exec(self.tx()).await.map_err(map_db_err)?;
+        access_token::Entity::insert(access_token_row(t, secret_hash)).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_access_token(&mut self, secret_hash: &str) -> Result<Option<AccessToken>, StoreError> {
         let row = access_token::Entity::find()
             .filter(access_token::Column::SecretHash.eq(secret_hash))
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         row.map(AccessToken::try_from).transpose()
@@ -356,7 +417,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(access_token::Column::SecretHash.eq(secret_hash))
             .join(JoinType::InnerJoin, by_user.into())
             .select_also(user::Entity)
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         match row {
@@ -367,19 +428,19 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn touch_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
         use access_token::Column;
-        stamp::<access_token::Entity>(self.tx(), Column::LastUsedAt, Column::Id, id.as_uuid(), at, Always).await
+        stamp::<access_token::Entity>(self.tx().await?, Column::LastUsedAt, Column::Id, id.as_uuid(), at, Always).await
     }
 
     async fn revoke_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
         use access_token::Column;
-        stamp::<access_token::Entity>(self.tx(), Column::RevokedAt, Column::Id, id.as_uuid(), at, Once).await
+        stamp::<access_token::Entity>(self.tx().await?, Column::RevokedAt, Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn access_tokens_of(&mut self, user: UserId) -> Result<Vec<AccessToken>, StoreError> {
         access_token::Entity::find()
             .filter(access_token::Column::UserId.eq(user.as_uuid()))
             .order_by_desc(access_token::Column::CreatedAt)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -388,14 +449,14 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn insert_account_link(&mut self, link: &AccountLink, secret_hash: &str) -> Result<(), StoreError> {
-        account_link::Entity::insert(account_link_row(link, secret_hash)).exec(self.tx()).await.map_err(map_db_err)?;
+        account_link::Entity::insert(account_link_row(link, secret_hash)).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_account_link(&mut self, secret_hash: &str) -> Result<Option<AccountLink>, StoreError> {
         let row = account_link::Entity::find()
             .filter(account_link::Column::SecretHash.eq(secret_hash))
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         row.map(AccountLink::try_from).transpose()
@@ -403,7 +464,7 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn mark_account_link_used(&mut self, id: AccountLinkId, at: OffsetDateTime) -> Result<(), StoreError> {
         use account_link::Column;
-        stamp::<account_link::Entity>(self.tx(), Column::UsedAt, Column::Id, id.as_uuid(), at, Once).await
+        stamp::<account_link::Entity>(self.tx().await?, Column::UsedAt, Column::Id, id.as_uuid(), at, Once).await
     }
 
     async fn record_sign_in_attempt(
@@ -420,7 +481,7 @@ impl UnitOfWork for SeaUnitOfWork {
             attempted_at: Set(at),
             succeeded: Set(succeeded),
         };
-        sign_in_attempt::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        sign_in_attempt::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -436,7 +497,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(Column::Succeeded.eq(true))
             .filter(Column::AttemptedAt.gte(since))
             .order_by_desc(Column::AttemptedAt)
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .map_or(since, |row| row.attempted_at);
@@ -444,31 +505,29 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(Column::Email.eq(email))
             .filter(Column::Succeeded.eq(false))
             .filter(Column::AttemptedAt.gte(last_success))
-            .count(self.tx())
+            .count(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         let for_address = sign_in_attempt::Entity::find()
             .filter(Column::Address.eq(address))
             .filter(Column::Succeeded.eq(false))
             .filter(Column::AttemptedAt.gte(since))
-            .count(self.tx())
+            .count(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok((for_account, for_address))
     }
 
     async fn enqueue(&mut self, message: &OutboxMessage) -> Result<(), StoreError> {
-        outbox::Entity::insert(outbox::ActiveModel::from(message)).exec(self.tx()).await.map_err(map_db_err)?;
-        Ok(())
+        let insert = outbox::Entity::insert(outbox::ActiveModel::from(message)).build(self.backend());
+        self.write(insert).await
     }
 
     async fn enqueue_all(&mut self, messages: &[OutboxMessage]) -> Result<(), StoreError> {
         // In slices, under the engines' limits on bound parameters.
         for chunk in messages.chunks(500) {
-            outbox::Entity::insert_many(chunk.iter().map(outbox::ActiveModel::from))
-                .exec(self.tx())
-                .await
-                .map_err(map_db_err)?;
+            let insert = outbox::Entity::insert_many(chunk.iter().map(outbox::ActiveModel::from)).build(self.backend());
+            self.write(insert).await?;
         }
         Ok(())
     }
@@ -478,7 +537,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(outbox::Column::RecipientId.eq(recipient.as_uuid()))
             .filter(outbox::Column::SentAt.is_null())
             .order_by_asc(outbox::Column::CreatedAt)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(OutboxMessage::from).collect())
@@ -486,25 +545,25 @@ impl UnitOfWork for SeaUnitOfWork {
 
     async fn insert_committee(&mut self, committee: &Committee) -> Result<(), StoreError> {
         committee::Entity::insert(committee::ActiveModel::from(committee))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_committee(&mut self, id: CommitteeId) -> Result<Option<Committee>, StoreError> {
-        let row = committee::Entity::find_by_id(id.as_uuid()).one(self.tx()).await.map_err(map_db_err)?;
+        let row = committee::Entity::find_by_id(id.as_uuid()).one(self.reader().await?).await.map_err(map_db_err)?;
         row.map(Committee::try_from).transpose()
     }
 
     async fn list_committees(&mut self) -> Result<Vec<Committee>, StoreError> {
-        let rows = committee::Entity::find().all(self.tx()).await.map_err(map_db_err)?;
+        let rows = committee::Entity::find().all(self.reader().await?).await.map_err(map_db_err)?;
         sorted_by_name(rows, |c: &Committee| &c.name)
     }
 
     async fn insert_membership(&mut self, m: &Membership) -> Result<(), StoreError> {
         membership::Entity::insert(membership::ActiveModel::from(m))
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(())
@@ -517,7 +576,7 @@ impl UnitOfWork for SeaUnitOfWork {
         membership::Entity::find()
             .filter(membership::Column::CommitteeId.eq(committee.as_uuid()))
             .order_by_asc(membership::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -526,7 +585,7 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn insert_term(&mut self, term: &Term) -> Result<(), StoreError> {
-        term::Entity::insert(term::ActiveModel::from(term)).exec(self.tx()).await.map_err(map_db_err)?;
+        term::Entity::insert(term::ActiveModel::from(term)).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
@@ -534,7 +593,7 @@ impl UnitOfWork for SeaUnitOfWork {
         term::Entity::find()
             .order_by_asc(term::Column::StartsOn)
             .order_by_asc(term::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?
             .into_iter()
@@ -543,15 +602,13 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn record_audit_event(&mut self, event: &AuditEvent) -> Result<(), StoreError> {
-        audit_event::Entity::insert(audit_event::ActiveModel::from(event))
-            .exec(self.tx())
-            .await
-            .map_err(map_db_err)?;
+        let insert = audit_event::Entity::insert(audit_event::ActiveModel::from(event)).build(self.backend());
+        self.write(insert).await?;
         // Every change to a report, its comments, versions and steps is
         // recorded as an event about the report: counting them here is the
         // one place that cannot be forgotten by a new use case.
         if let ("report", Some(id)) = (event.subject_kind.as_str(), event.subject_id) {
-            crate::reports::count_report_change(self.tx(), id).await?;
+            self.write(crate::reports::count_report_change(self.backend(), id)).await?;
         }
         Ok(())
     }
@@ -565,7 +622,7 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(audit_event::Column::SubjectKind.eq(subject_kind))
             .filter(audit_event::Column::SubjectId.eq(subject_id))
             .order_by_asc(audit_event::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(AuditEvent::from).collect())
@@ -582,14 +639,14 @@ impl UnitOfWork for SeaUnitOfWork {
             .filter(audit_event::Column::SubjectId.eq(subject_id))
             .filter(audit_event::Column::Action.eq(action))
             .order_by_asc(audit_event::Column::Id)
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         Ok(rows.into_iter().map(AuditEvent::from).collect())
     }
 
     async fn commit(self: Box<Self>) -> Result<(), StoreError> {
-        let Self { inner, mut watch } = *self;
+        let Self { inner, mut watch, held } = *self;
         let committed = match inner {
             // In a task of its own, so it finishes even if the request is
             // dropped meanwhile: dropped mid-COMMIT, the transaction would
@@ -599,7 +656,10 @@ impl UnitOfWork for SeaUnitOfWork {
                 .await
                 .map_err(|e| StoreError::Unavailable(format!("committing: {e}")))?,
             // Answers once the batch holding the unit is on disk.
-            Inner::Batched(turn) => turn.commit().await,
+            Inner::Batched(turn) => match turn {
+                Some(turn) => turn.commit(held).await,
+                None => Err(lost_turn()),
+            },
         };
         watch.end(committed.is_ok());
         committed

@@ -55,14 +55,14 @@ impl WordImportStore for SeaUnitOfWork {
             created_at: Set(import.created_at),
             stored_at: Set(import.stored_at),
         };
-        word_comment_import::Entity::insert(row).exec(self.tx()).await.map_err(map_db_err)?;
+        word_comment_import::Entity::insert(row).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 
     async fn find_word_import(&mut self, report: ReportId, id: Uuid) -> Result<Option<WordImport>, StoreError> {
         let row = word_comment_import::Entity::find_by_id(id)
             .filter(word_comment_import::Column::ReportId.eq(report.as_uuid()))
-            .one(self.tx())
+            .one(self.reader().await?)
             .await
             .map_err(map_db_err)?;
         row.map(import_of).transpose()
@@ -73,7 +73,7 @@ impl WordImportStore for SeaUnitOfWork {
             .col_expr(word_comment_import::Column::StoredAt, Expr::value(at))
             .filter(word_comment_import::Column::Id.eq(id))
             .filter(word_comment_import::Column::StoredAt.is_null())
-            .exec(self.tx())
+            .exec(self.tx().await?)
             .await
             .map_err(map_db_err)?;
         Ok(result.rows_affected == 1)
@@ -86,7 +86,7 @@ impl WordImportStore for SeaUnitOfWork {
             .filter(word_comment_imported::Column::ReportId.eq(report.as_uuid()))
             .order_by_asc(word_comment_imported::Column::Key)
             .into_tuple::<String>()
-            .all(self.tx())
+            .all(self.reader().await?)
             .await
             .map_err(map_db_err)
     }
@@ -106,7 +106,7 @@ impl WordImportStore for SeaUnitOfWork {
             comment_id: Set(comment.as_uuid()),
             import_id: Set(import),
         });
-        word_comment_imported::Entity::insert_many(rows).exec(self.tx()).await.map_err(map_db_err)?;
+        word_comment_imported::Entity::insert_many(rows).exec(self.tx().await?).await.map_err(map_db_err)?;
         Ok(())
     }
 }

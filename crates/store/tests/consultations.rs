@@ -135,6 +135,17 @@ on_both_engines! {
         let other_report = filled(&form_docx(&model), &[], Some((&id.to_string(), &uuid::Uuid::nil().to_string())));
         let preview = app.preview_comment_form(&s.secretariat, id, &other_report, &limits).await.expect("preview");
         assert_eq!(preview.problem, Some(FormProblem::OtherReport));
+        // A form of another round of this report (its round id is not this round's): refused whole.
+        let other_round = filled(&form_docx(&model), &[(&passage, "Ý kiến đợt khác.")], Some((&model.ids.round, &uuid::Uuid::nil().to_string())));
+        let preview = app.preview_comment_form(&s.secretariat, id, &other_round, &limits).await.expect("preview");
+        assert_eq!(preview.problem, Some(FormProblem::OtherRound));
+        let refused = app.import_comment_form(&s.secretariat, id, &other_round, "x.docx", FormLetter::default(), &limits).await;
+        assert!(matches!(refused, Err(AppError::Invalid { field: "file", .. })), "{refused:?}");
+        // No file at all: refused on its field, after the access check.
+        let empty = app.preview_comment_form(&s.secretariat, id, &[], &limits).await;
+        assert!(matches!(empty, Err(AppError::Invalid { field: "file", .. })), "{empty:?}");
+        let stranger = app.preview_comment_form(&s.member, id, &[], &limits).await;
+        assert!(matches!(stranger, Err(AppError::Forbidden)), "{stranger:?}");
         let preview = app.preview_comment_form(&s.secretariat, id, b"PK not a zip", &limits).await.expect("preview");
         assert_eq!(preview.problem, Some(FormProblem::NotAForm));
         // A letter for a body not consulted is refused.
@@ -171,5 +182,60 @@ on_both_engines! {
             .collect();
         assert_eq!(anchored.len(), 2);
         assert!(anchored.contains(&Some(passage.clone())) && anchored.contains(&None), "{anchored:?}");
+    }
+}
+
+on_both_engines! {
+    async fn a_consulted_bodys_people_find_the_draft_in_search_and_on_their_home_until_the_body_replies(db) {
+        let day = meeting_day();
+        let app = db.app_at(day);
+        let s = story(&app).await;
+        let id = s.report.id;
+        app.add_version(&s.lead, id, file("so-ket-giua-nhiem-ky.v1.md"), "", &ImportLimits::default()).await.expect("v1");
+        let finance = app.create_body(None, "Sở Tài chính").await.expect("body");
+        let person = |email: &str, name: &str| NewUser {
+            email: email.into(), name: name.into(), title: None, body: Some(finance.id), language: Language::Vi, global_roles: vec![],
+        };
+        let first = app.create_user(None, person("stc@tinhuy.vn", "Đỗ Tài Chính")).await.expect("person").id;
+        let second = app.create_user(None, person("stc2@tinhuy.vn", "Lý Tài Chính")).await.expect("person").id;
+        let ask = |query: &str| gopy_app::search::SearchRequest { query: query.to_owned(), ..Default::default() };
+
+        // Before the round consults their body, they see nothing of the draft.
+        let before = app.actor_of(first).await.expect("actor");
+        assert!(app.search(&before, ask("tham nhung")).await.expect("search").is_empty());
+        assert!(app.my_work(&before).await.expect("work").is_empty());
+
+        let consult = ConsultRequest { bodies: vec![finance.id], silence_agrees: false };
+        app.take_step_consulting(&s.secretariat, id, open(day + Duration::days(2)), consult).await.expect("opened");
+        let (first, second) = (app.actor_of(first).await.expect("actor"), app.actor_of(second).await.expect("actor"));
+
+        // Search finds the draft's passages, and nothing of any other report.
+        let hits = app.search(&first, ask("tham nhung")).await.expect("search");
+        assert!(!hits.is_empty(), "the consulted body's person finds the draft");
+        assert!(hits.iter().all(|h| h.entry.report == Some(id)), "{hits:?}");
+
+        // Their home: the draft, for their body, awaiting them.
+        let work = app.my_work(&first).await.expect("work");
+        assert_eq!(work.to_comment.len(), 1, "{work:?}");
+        let draft = &work.to_comment[0];
+        assert_eq!((draft.report.id, draft.round, draft.version, draft.ballot), (id, 1, 1, false));
+        assert_eq!(draft.for_body.as_ref().map(|b| (b.name.as_str(), b.replied)), Some(("Sở Tài chính", false)));
+        assert_eq!(work.awaiting(), 1);
+
+        // A colleague comments for the body: the body has replied, and the
+        // draft no longer awaits the first person, who finds the comment too.
+        let comment = NewComment { version: 1, anchor: NewAnchor::default(), body: "Đề nghị làm rõ nguồn vốn.".into(), on_behalf_of: None, at_meeting: false };
+        app.post_comment(&second, id, comment).await.expect("the colleague comments");
+        let work = app.my_work(&first).await.expect("work");
+        let draft = &work.to_comment[0];
+        assert_eq!((draft.commented, draft.for_body.as_ref().map(|b| b.replied)), (0, Some(true)));
+        assert!(!draft.untouched());
+        assert_eq!(work.awaiting(), 0);
+        let found = app.search(&first, ask("nguon von")).await.expect("search");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].entry.kind, gopy_domain::search::EntryKind::Comment);
+
+        // A person of another committee still finds nothing.
+        assert!(app.search(&s.stranger, ask("tham nhung")).await.expect("search").is_empty());
     }
 }

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use gopy_app::{Store, StoreError, UnitOfWork};
-use gopy_domain::{Body, BodyId, GlobalRole, Name, UserId};
+use gopy_domain::{AuditEvent, AuditEventId, Body, BodyId, GlobalRole, Name, UserId};
 use gopy_store::testing::{TestDatabase, meeting_day};
 use gopy_store::{Engine, SeaStore, on_both_engines};
 use tokio::task::JoinHandle;
@@ -45,7 +45,75 @@ fn good(store: &Arc<SeaStore>, name: &'static str) -> JoinHandle<Result<(), Stor
     })
 }
 
+/// An event about `subject`: written by the store only when the unit reads
+/// again or commits (SQLite's writer holds such writes back and sends them
+/// in one round trip).
+fn event(id: AuditEventId, subject: uuid::Uuid) -> AuditEvent {
+    AuditEvent {
+        id,
+        occurred_at: meeting_day(),
+        actor: None,
+        action: "body.created".into(),
+        subject_kind: "body".into(),
+        subject_id: Some(subject),
+        details: serde_json::json!({}),
+    }
+}
+
+async fn events_about(store: &SeaStore, subject: uuid::Uuid) -> Vec<AuditEventId> {
+    let mut reader = store.begin_read().await.expect("a read unit");
+    reader.audit_events_about("body", subject).await.expect("events").into_iter().map(|e| e.id).collect()
+}
+
 on_both_engines! {
+    async fn held_writes_refused_at_the_commit_are_undone_alone_and_the_batch_is_stored(db) {
+        let store = Arc::new(db.store.clone());
+        let subject = uuid::Uuid::now_v7();
+        let mut first = store.begin().await.expect("the first unit");
+        first.insert_body(&body("Văn phòng Tỉnh ủy")).await.expect("written");
+        let failing = {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                let mut uow = store.begin().await?;
+                uow.record_audit_event(&event(AuditEventId::from_uuid(uuid::Uuid::now_v7()), subject)).await?;
+                // The same event twice: the second is refused, at the latest
+                // when the held writes reach the database at the commit.
+                let twice = event(AuditEventId::from_uuid(uuid::Uuid::now_v7()), subject);
+                uow.record_audit_event(&twice).await?;
+                uow.record_audit_event(&twice).await?;
+                uow.commit().await
+            })
+        };
+        queued(&store, 1).await;
+        let kept = AuditEventId::from_uuid(uuid::Uuid::now_v7());
+        let after = {
+            let store = Arc::clone(&store);
+            tokio::spawn(async move {
+                let mut uow = store.begin().await?;
+                uow.record_audit_event(&event(kept, subject)).await?;
+                uow.commit().await
+            })
+        };
+        queued(&store, 2).await;
+        first.commit().await.expect("the first unit is committed");
+        let refused = failing.await.expect("a task");
+        assert!(matches!(refused, Err(StoreError::Conflict { .. })), "{refused:?}");
+        after.await.expect("a task").expect("the unit after the refused one is committed");
+        assert_eq!(events_about(&store, subject).await, vec![kept], "the refused unit's first event was kept");
+        assert_eq!(names(&store).await.len(), 1);
+    }
+
+    async fn a_unit_reads_what_it_wrote_before(db) {
+        let store = db.store.clone();
+        let subject = uuid::Uuid::now_v7();
+        let id = AuditEventId::from_uuid(uuid::Uuid::now_v7());
+        let mut uow = store.begin().await.expect("a unit");
+        uow.record_audit_event(&event(id, subject)).await.expect("held or written");
+        assert_eq!(uow.audit_events_about("body", subject).await.expect("events").len(), 1);
+        uow.commit().await.expect("committed");
+        assert_eq!(events_about(&store, subject).await, vec![id]);
+    }
+
     async fn a_failing_unit_is_rolled_back_alone_and_the_others_of_its_batch_are_stored(db) {
         let store = Arc::new(db.store.clone());
         let mut first = store.begin().await.expect("the first unit");

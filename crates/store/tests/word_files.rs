@@ -4,8 +4,12 @@
 
 mod support;
 
-use gopy_app::word_comments::Landing;
-use gopy_app::{AppError, reports::VersionInput};
+use gopy_app::consultations::ConsultRequest;
+use gopy_app::rounds::StepRequest;
+use gopy_app::word_comments::{Landing, WordImport};
+use gopy_app::{AppError, InvalidReason, Offer, WhyNot, reports::VersionInput};
+use gopy_domain::workflow::Step;
+use time::Duration;
 use gopy_documents::{ImportLimits, LeftOutKind};
 use gopy_domain::BodyId;
 use gopy_store::on_both_engines;
@@ -40,8 +44,31 @@ on_both_engines! {
         let s = story(&app).await;
         let limits = ImportLimits::default();
         app.add_version(&s.lead, s.report.id, upload("auto-numbering.docx"), "", &limits).await.expect("v1");
-        let body = s.report.body;
+        let body = app.create_body(None, "Sở Tài chính").await.expect("body").id;
+        let outsider = app.create_body(None, "Sở Nội vụ").await.expect("body").id;
         let file = || (word("review-comments.docx"), Some("gop-y-so-tai-chinh.docx".to_owned()));
+        let not_consulted = |result: Result<WordImport, AppError>| {
+            matches!(result, Err(AppError::Invalid { field: "body", reason: InvalidReason::Rule(key) }) if key == "err_body_not_consulted")
+        };
+
+        // No round consults bodies yet: no body's comments are taken.
+        let early = app.read_word_comments(&s.secretariat, s.report.id, Some(body), file(), &limits).await;
+        assert!(not_consulted(early));
+        assert_eq!(app.word_comments_page(&s.secretariat, s.report.id).await.expect("page").record, Offer::No(WhyNot::NoBodiesConsulted));
+        let open = StepRequest {
+            step: Step::OpenRound, deadline: Some(meeting_day() + Duration::days(2)), late_allowed: false, ballot: false,
+            reason: None, schedule: Default::default(), seen: None,
+        };
+        let consult = ConsultRequest { bodies: vec![body], silence_agrees: false };
+        app.take_step_consulting(&s.secretariat, s.report.id, open, consult).await.expect("the round consults the body");
+        let page = app.word_comments_page(&s.secretariat, s.report.id).await.expect("page");
+        assert!(page.record.is_yes());
+        assert_eq!(page.bodies.iter().map(|b| b.id).collect::<Vec<_>>(), [body], "only the consulted body is offered");
+
+        // A body the round does not consult is refused, and nothing is staged or stored.
+        let stray = app.read_word_comments(&s.secretariat, s.report.id, Some(outsider), file(), &limits).await;
+        assert!(not_consulted(stray));
+        assert!(app.review(&s.secretariat, s.report.id).await.expect("review").threads.is_empty());
 
         let refused = app.read_word_comments(&s.member, s.report.id, Some(body), file(), &limits).await;
         assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");

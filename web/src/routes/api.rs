@@ -47,7 +47,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
     ),
     components(schemas(
         ApiRoot, ApiError, ApiErrorBody, Me, MeMembership,
-        WorkResponse, WorkReportRef, DraftToCommentResponse, AnswersToMeResponse, CommentsToAnswerResponse,
+        WorkResponse, WorkReportRef, DraftToCommentResponse, ForBodyResponse, AnswersToMeResponse, CommentsToAnswerResponse,
         ReturnedReportResponse, OpenRoundResponse, ReportVersionResponse, ActionToDoResponse, OpenBallotResponse,
         super::reports::api::ReportRequest, super::reports::api::ReportResponse, super::reports::api::DrafterResponse,
         super::reports::api::VersionSummaryResponse, super::reports::api::VersionRequest,
@@ -291,6 +291,16 @@ pub struct DraftToCommentResponse {
     pub ballot: bool,
     pub commented: usize,
     pub voted: bool,
+    /// For a consulted body's person: the body they comment for.
+    pub for_body: Option<ForBodyResponse>,
+}
+
+/// The consulted body a person comments for, and whether it has replied.
+#[derive(Serialize, ToSchema)]
+pub struct ForBodyResponse {
+    pub name: String,
+    /// The body replied in the round, whichever way and through whomever.
+    pub replied: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -378,6 +388,7 @@ fn work_response(work: gopy_app::work::MyWork) -> WorkResponse {
                 ballot: d.ballot,
                 commented: d.commented,
                 voted: d.voted,
+                for_body: d.for_body.map(|b| ForBodyResponse { name: b.name, replied: b.replied }),
             })
             .collect(),
         answered: work

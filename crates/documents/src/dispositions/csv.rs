@@ -2,7 +2,13 @@
 //! separated by commas, quoted when they hold a comma, a quote or a line
 //! break, records ended by CRLF), UTF-8 with a byte order mark because
 //! without one Excel reads the file in the local code page and garbles
-//! Vietnamese. The first record holds the column headers.
+//! Vietnamese. The first record holds the column headers, so tools that
+//! read a table with its header take the rows as they are.
+//!
+//! When bodies were consulted, the register's summary follows the table,
+//! after a record of empty fields: a sentence a record, in the first field
+//! ("- Số cơ quan được lấy ý kiến: 3 (…)."), every record keeping the six
+//! fields of the table, as RFC 4180 asks.
 //!
 //! A field that a spreadsheet would take for a formula (one starting with
 //! `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with an
@@ -15,12 +21,20 @@ use super::{DispositionTable, clean, flat_cells};
 
 /// Writes the table as CSV: the header record, then one record per row,
 /// with the cells the workbook has (column 2 "II.1 ¶1 — “quote”", column 3
-/// the name and the body on a new line).
+/// the name and the body on a new line); then the summary, if any.
 pub fn dispositions_csv(table: &DispositionTable) -> String {
     let mut out = String::from('\u{FEFF}');
     record(&mut out, table.columns.iter().map(|name| clean(name)));
     for row in &table.rows {
         record(&mut out, flat_cells(row).into_iter());
+    }
+    if !table.summary.is_empty() {
+        let width = table.columns.len();
+        record(&mut out, std::iter::repeat_n(String::new(), width));
+        for line in &table.summary {
+            let line = std::iter::once(clean(line)).chain(std::iter::repeat_n(String::new(), width - 1));
+            record(&mut out, line);
+        }
     }
     out
 }

@@ -10,6 +10,9 @@
 //! [`DispositionTable`], whose texts are already in the reader's language:
 //! this crate translates nothing.
 //!
+//! The register's summary (who was consulted, who replied and how) goes
+//! into all three, as the page and the JSON show it.
+//!
 //! Every text is cleaned the same way for the three formats (control
 //! characters removed as the importers remove them, line endings made
 //! `\n`), so the files agree with each other. Text is only ever written as
@@ -66,7 +69,13 @@ pub struct DispositionTable {
     pub columns: [String; 6],
     /// What opens the table: who was consulted and who answered, a
     /// sentence per line ("Số cơ quan được lấy ý kiến: 3 (…)"); may be empty.
+    /// Word writes it above the table; the workbook on a sheet of its own
+    /// and the CSV after the table, so that their table still starts with
+    /// its header for the tools that sort and filter it.
     pub summary: Vec<String>,
+    /// The workbook's sheet names: the table's, then the summary's
+    /// (e.g. "Bảng tổng hợp", "Kết quả lấy ý kiến").
+    pub sheets: [String; 2],
     pub rows: Vec<DispositionRow>,
 }
 

@@ -454,13 +454,13 @@ pub async fn upload_comment_form(
         signer: form.field("signer").to_owned(),
         comments: String::new(),
     };
+    // No file (nor a previewed one) goes on as empty bytes: the use case
+    // checks who is asking before it refuses the missing file, so a person
+    // without access learns nothing of what the form needs.
     let (bytes, file_name) = match (&form.file, unhex(form.field("data"))) {
         (Some(file), _) => (file.bytes.clone(), file.name.clone().unwrap_or_else(|| "phieu-gop-y.docx".to_owned())),
         (None, Some(bytes)) if !bytes.is_empty() => (bytes, form.field("file_name").to_owned()),
-        _ => {
-            let errors = FieldErrors::one("form_file", ctx.describe(&AppError::invalid("file", gopy_app::InvalidReason::Missing)));
-            return render_register(&state, &ctx, id, LetterValues::default(), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
+        _ => (Vec::new(), String::new()),
     };
     let catalog = ctx.pages.catalog();
     if form.field("action") == "import" {
@@ -468,8 +468,13 @@ pub async fn upload_comment_form(
         match state.app.import_comment_form(actor, id, &bytes, &file_name, fields, &limits).await {
             Ok(_) => return Ok(Redirect::to(&format!("/reports/{id}/consultation")).into_response()),
             Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
-                let preview = state.app.preview_comment_form(actor, id, &bytes, &limits).await.map_err(|e| ctx.failure(&e))?;
-                let view = preview_view(catalog, ctx.language, &preview, &bytes, &file_name);
+                // The file refused as missing has no preview to show again.
+                let view = if bytes.is_empty() {
+                    None
+                } else {
+                    let preview = state.app.preview_comment_form(actor, id, &bytes, &limits).await.map_err(|e| ctx.failure(&e))?;
+                    Some(preview_view(catalog, ctx.language, &preview, &bytes, &file_name))
+                };
                 let field = match &err {
                     AppError::Invalid { field: "number", .. } => "form_number",
                     AppError::Invalid { field: "signer", .. } => "form_signer",
@@ -477,12 +482,19 @@ pub async fn upload_comment_form(
                     _ => "form_file",
                 };
                 let errors = FieldErrors::one(field, ctx.describe(&err));
-                return render_register_with(&state, &ctx, id, letter, errors, Some(view), StatusCode::UNPROCESSABLE_ENTITY).await;
+                return render_register_with(&state, &ctx, id, letter, errors, view, StatusCode::UNPROCESSABLE_ENTITY).await;
             }
             Err(err) => return Err(ctx.failure(&err)),
         }
     }
-    let preview = state.app.preview_comment_form(actor, id, &bytes, &limits).await.map_err(|e| ctx.failure(&e))?;
+    let preview = match state.app.preview_comment_form(actor, id, &bytes, &limits).await {
+        Ok(preview) => preview,
+        Err(err @ AppError::Invalid { .. }) => {
+            let errors = FieldErrors::one("form_file", ctx.describe(&err));
+            return render_register(&state, &ctx, id, letter, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        Err(err) => return Err(ctx.failure(&err)),
+    };
     let view = preview_view(catalog, ctx.language, &preview, &bytes, &file_name);
     let status = if preview.blocked() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     render_register_with(&state, &ctx, id, letter, FieldErrors::default(), Some(view), status).await

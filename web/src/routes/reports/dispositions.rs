@@ -68,6 +68,7 @@ pub fn disposition_table(catalog: &Catalog, language: Language, model: &Disposit
     DispositionTable {
         summary: model.register.as_ref().map(|r| register_summary(catalog, language, r)).unwrap_or_default(),
         heading: text("dispositions_heading"),
+        sheets: [text("dispositions_sheet_table"), text("dispositions_sheet_summary")],
         subtitle: text("dispositions_subtitle")
             .replace("{version}", &model.version.to_string())
             .replace("{title}", model.report.title.as_str()),

@@ -305,6 +305,8 @@ struct LifeView {
 struct ConsultBodyView {
     id: String,
     name: String,
+    /// Ticked on a refused form that comes back.
+    checked: bool,
 }
 
 #[derive(Serialize)]
@@ -440,6 +442,10 @@ pub(super) struct StepValues {
     pub reminder_offsets: String,
     pub late_allowed: bool,
     pub ballot: bool,
+    /// The ids of the bodies ticked to consult.
+    pub consult: Vec<String>,
+    /// "A body silent at the deadline agrees" was ticked.
+    pub silence_agrees: bool,
 }
 
 /// A refused vote, with what was typed.
@@ -519,7 +525,11 @@ fn life_view(ctx: &Ctx, life: ReportLife, zone: &str) -> LifeView {
         ballot: life.ballot.map(|b| ballot_view(ctx, b)),
         may_vote: life.vote.is_yes(),
         vote_why_not: OfferView::new(catalog, ctx.language, &life.vote).why_not,
-        consult_bodies: life.consultable.iter().map(|(id, name)| ConsultBodyView { id: id.to_string(), name: name.clone() }).collect(),
+        consult_bodies: life
+            .consultable
+            .iter()
+            .map(|(id, name)| ConsultBodyView { id: id.to_string(), name: name.clone(), checked: false })
+            .collect(),
         consults: life.consults,
     }
 }
@@ -639,6 +649,10 @@ fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForm
             // A refused step comes back with its confirmation open.
             for step in &mut life.steps {
                 step.open = !forms.step_form.step.is_empty() && step.step == forms.step_form.step;
+            }
+            // The bodies ticked on a refused open-round form stay ticked.
+            for body in &mut life.consult_bodies {
+                body.checked = forms.step_form.values.consult.contains(&body.id);
             }
             life
         },
@@ -1027,7 +1041,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
             may_vote: true,
             vote_why_not: some(),
             returned: Some(ReturnedView { reason: "x".into(), by: "x".into() }),
-            consult_bodies: vec![ConsultBodyView { id: "1".into(), name: "Ban Tổ chức".into() }],
+            consult_bodies: vec![ConsultBodyView { id: "1".into(), name: "Ban Tổ chức".into(), checked: true }],
             consults: true,
         },
         values: VersionValues::default(),
@@ -1035,7 +1049,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         preview: vec![BlockView { n: 1, label: "I".into(), kind: "heading", html: "<h2>I</h2>".into() }],
         step_form: StepFormView {
             step: "open_round".into(),
-            values: StepValues { working_days: "5".into(), reminder_offsets: "3, 1".into(), ..StepValues::default() },
+            values: StepValues { working_days: "5".into(), reminder_offsets: "3, 1".into(), consult: vec!["1".into()], silence_agrees: true, ..StepValues::default() },
             message: some(),
             errors: crate::i18n::FieldErrors::one("reminder_offsets", "x"),
         },

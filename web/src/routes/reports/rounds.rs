@@ -121,7 +121,7 @@ pub async fn take_step(
             };
             let status = if matches!(err, AppError::Invalid { .. }) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
             let errors = match &err {
-                AppError::Invalid { field: field @ ("deadline" | "working_days" | "reminder_offsets"), .. } => {
+                AppError::Invalid { field: field @ ("deadline" | "working_days" | "reminder_offsets" | "bodies"), .. } => {
                     crate::i18n::FieldErrors::one(field, ctx.describe(&err))
                 }
                 _ => crate::i18n::FieldErrors::default(),
@@ -135,6 +135,8 @@ pub async fn take_step(
                     reminder_offsets: form.reminder_offsets,
                     late_allowed: form.late_allowed.is_some(),
                     ballot: form.ballot.is_some(),
+                    consult: pairs.iter().filter(|(key, _)| key == "consult").map(|(_, id)| id.clone()).collect(),
+                    silence_agrees: pairs.iter().any(|(key, _)| key == "silence_agrees"),
                 },
                 message: Some(ctx.describe(&err)),
                 errors,

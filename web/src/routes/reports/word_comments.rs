@@ -363,7 +363,7 @@ fn import_response(import: &WordImport, already: &[bool]) -> WordImportResponse 
         (status = 201, description = "The comments read and anchored on the latest version, not stored yet", body = WordImportResponse),
         (status = 400, description = "The body is not a multipart form", body = ApiError),
         (status = 413, description = "The file is over the size limit", body = ApiError),
-        (status = 422, description = "No body, not a body, a file that is not Word, a Word file without comments", body = ApiError),
+        (status = 422, description = "No body, not a body, a body the report's consulting round does not consult, a file that is not Word, a Word file without comments", body = ApiError),
         (status = 409, description = "Comments are closed on the report", body = ApiError),
         (status = 403, description = "Only the secretariat records a body's comments", body = ApiError)))]
 pub async fn api_read_word_comments(

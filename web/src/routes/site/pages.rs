@@ -159,6 +159,12 @@ fn work_view(ctx: &Ctx, work: &MyWork, zone: &str) -> WorkView {
     }).collect());
     section("to-comment", "work_to_comment", work.to_comment.iter().map(|d| {
         let mut done = vec![if d.commented > 0 { count("work_commented", d.commented) } else { text("work_not_commented") }];
+        if let Some(body) = &d.for_body {
+            done.insert(0, text("work_for_body").replace("{body}", &body.name));
+            if body.replied {
+                done.push(text("work_body_replied"));
+            }
+        }
         if d.ballot {
             done.push(text(if d.voted { "work_voted" } else { "work_not_voted" }));
         }
