@@ -30,6 +30,8 @@ mod m20261206_000020_meeting_invitations;
 mod m20261206_000021_consultations;
 mod m20261206_000022_word_files;
 mod m20261206_000023_answer_desk;
+mod m20261206_000026_change_tables;
+mod m20261206_000027_disputes;
 
 pub struct Migrator;
 
@@ -60,6 +62,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000021_consultations::Migration),
             Box::new(m20261206_000022_word_files::Migration),
             Box::new(m20261206_000023_answer_desk::Migration),
+            Box::new(m20261206_000026_change_tables::Migration),
+            Box::new(m20261206_000027_disputes::Migration),
         ]
     }
 }

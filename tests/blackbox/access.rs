@@ -172,6 +172,18 @@ const TABLE: &[Row] = &[
     row("POST", "/reports/{id}/answers/templates/{template}/delete", "/reports/{report}/answers/templates/{unknown}/delete", "", "FFFFFFNNNS"),
     row("POST", "/reports/{id}/answers/publish", "/reports/{report}/answers/publish", "", "FFFFFFAFNS"),
     row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.docx", "", "AAAAAAAANS"),
+    // The change table (the drafting team decides links and technical
+    // edits, on a passage that did not change: refused after the check) and
+    // what is still disputed (a disagreement without a reason, a deadline in
+    // the past, a decision on a comment not disputed: refused after it).
+    row("GET", "/reports/{id}/changes", "/reports/{report}/changes", "", "AAAAAAAANS"),
+    row("POST", "/reports/{id}/changes/{to}/links", "/reports/{report}/changes/2/links", "passage=bkhongdoi&action=technical", "FFFFFFAANS"),
+    row("GET", "/reports/{id}/changes/{to}/{file}", "/reports/{report}/changes/2/bang-so-sanh.docx", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/changes/{to}/{file}", "/reports/{report}/changes/2/bang-so-sanh.xlsx", "", "AAAAAAAANS"),
+    row("GET", "/reports/{id}/disputes", "/reports/{report}/disputes", "", "AAAAAAAANS"),
+    row("POST", "/reports/{id}/disputes/deadline", "/reports/{report}/disputes/deadline", "deadline=2020-01-01T08:00", "AAFFFFFFNS"),
+    row("POST", "/reports/{id}/disputes/{comment}/stance", "/reports/{report}/disputes/{comment}/stance", "stance=disagree&reason=", "FFFFFAFFNS"),
+    row("POST", "/reports/{id}/disputes/{comment}/decision", "/reports/{report}/disputes/{comment}/decision", "decision=Giữ nguyên", "FFFAFFFFNS"),
     row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.xlsx", "", "AAAAAAAANS"),
     row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.csv", "", "AAAAAAAANS"),
     row("GET", "/comments/{id}/card", "/comments/{comment}/card", "", "AAAAAAAANS"),
@@ -237,6 +249,13 @@ const TABLE: &[Row] = &[
     row("PUT", "/api/v1/reports/{id}/groups/{group}/answer", "/api/v1/reports/{report}/groups/{unknown}/answer", r#"{"disposition":"explained","response":"x"}"#, "FFFFFFNNNS"),
     row("POST", "/api/v1/reports/{id}/answer-templates", "/api/v1/reports/{report}/answer-templates", r#"{"name":" ","disposition":"accepted","text":"x"}"#, "FFFFFFAANS"),
     row("DELETE", "/api/v1/reports/{id}/answer-templates/{template}", "/api/v1/reports/{report}/answer-templates/{unknown}", "", "FFFFFFNNNS"),
+    row("GET", "/api/v1/reports/{id}/changes", "/api/v1/reports/{report}/changes", "", "AAAAAAAANS"),
+    row("PUT", "/api/v1/reports/{id}/changes/{to}/links", "/api/v1/reports/{report}/changes/2/links", r#"{"passage":"bkhongdoi","comment":"{comment}","linked":true}"#, "FFFFFFAANS"),
+    row("PUT", "/api/v1/reports/{id}/changes/{to}/technical", "/api/v1/reports/{report}/changes/2/technical", r#"{"passage":"bkhongdoi","technical":true}"#, "FFFFFFAANS"),
+    row("GET", "/api/v1/reports/{id}/disputes", "/api/v1/reports/{report}/disputes", "", "AAAAAAAANS"),
+    row("PUT", "/api/v1/reports/{id}/disputes/deadline", "/api/v1/reports/{report}/disputes/deadline", r#"{"deadline":"2020-01-01T08:00:00+07:00"}"#, "AAFFFFFFNS"),
+    row("PUT", "/api/v1/comments/{id}/stance", "/api/v1/comments/{comment}/stance", r#"{"stance":"disagree"}"#, "FFFFFAFFNS"),
+    row("PUT", "/api/v1/comments/{id}/decision", "/api/v1/comments/{comment}/decision", r#"{"decision":"Giữ nguyên"}"#, "FFFAFFFFNS"),
     row("GET", "/api/v1/reports/{id}/{file}", "/api/v1/reports/{report}/dispositions.xlsx", "", "AAAAAAAANS"),
     row("GET", "/api/v1/reports/{id}/{file}", "/api/v1/reports/{report}/dispositions.csv", "", "AAAAAAAANS"),
     row("POST", "/api/v1/comments/{id}/replies", "/api/v1/comments/{comment}/replies", r#"{"body":"Trả lời thử"}"#, "AAAAAAAANS"),

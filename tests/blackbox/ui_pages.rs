@@ -175,6 +175,8 @@ fn every_page_is_accessible_and_fits_a_phone_for_each_role() {
         format!("{report_path}/dispositions"),
         // The answer desk: the secretariat sees the drafting team's drafts.
         format!("{report_path}/answers"),
+        format!("{report_path}/changes?from=1"),
+        format!("{report_path}/disputes"),
         "/meetings".to_owned(),
         "/follow-up".to_owned(),
         "/search?q=kinh+t%E1%BA%BF".to_owned(),

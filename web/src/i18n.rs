@@ -236,6 +236,7 @@ pub fn describe_why_not(catalog: &Catalog, language: Language, why: &gopy_app::W
         WhyNot::NothingToPublish => text("why_not_nothing_to_publish").to_owned(),
         WhyNot::MeetingState(state) => text("why_not_meeting_state")
             .replace("{state}", catalog.text(language, &format!("meeting_status_{}", state.as_str()))),
+        WhyNot::DisputeClosed { on } => text("why_not_dispute_closed").replace("{date}", &format_date(*on)),
         WhyNot::NoBodiesConsulted => text("why_not_no_bodies_consulted").to_owned(),
     })
 }

@@ -36,6 +36,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/report", include_str!("../templates/pages/report.hbs")),
     ("pages/version", include_str!("../templates/pages/version.hbs")),
     ("pages/diff", include_str!("../templates/pages/diff.hbs")),
+    ("pages/changes", include_str!("../templates/pages/changes.hbs")),
+    ("pages/disputes", include_str!("../templates/pages/disputes.hbs")),
     ("pages/comments", include_str!("../templates/pages/comments.hbs")),
     ("pages/passage", include_str!("../templates/pages/passage.hbs")),
     ("pages/thread", include_str!("../templates/pages/thread.hbs")),

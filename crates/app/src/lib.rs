@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod answers;
+pub mod changes;
 pub mod comments;
 pub mod consultations;
 pub mod directory;
@@ -35,7 +36,8 @@ pub use directory::Directory;
 pub use error::{AppError, Field, InvalidReason};
 pub use offer::{Offer, WhyNot};
 pub use ports::{
-    CalendarStore, Claim, ClaimedMail, Clock, NotifierStore, ReminderStore, Store, StoreError, SystemClock, UnitOfWork, WordImportStore,
+    CalendarStore, ChangeTableStore, Claim, ClaimedMail, Clock, DisputeStore, NotifierStore, ReminderStore, Store, StoreError,
+    SystemClock, UnitOfWork, WordImportStore,
 };
 
 use gopy_domain::{AuditEvent, AuditEventId, OutboxMessage, OutboxMessageId, UserId};

@@ -607,6 +607,8 @@ impl App {
             }
         }
         let now = drafts_now(uow.as_mut()).await?;
+        let directory = Directory::load(uow.as_mut()).await?;
+        let decisions = self.decisions_at_meeting(uow.as_mut(), meeting.id, &directory).await?;
         drop(uow);
         let person = |id: &UserId| people.get(id).cloned().unwrap_or_default();
         let body = |id: &BodyId| bodies.get(id).cloned().unwrap_or_default();
@@ -669,11 +671,23 @@ impl App {
                         .collect(),
                 })
                 .collect(),
-            conclusion: meeting
-                .conclusion
-                .as_ref()
-                .map(|c| c.text.as_str().lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect())
-                .unwrap_or_default(),
+            conclusion: {
+                let mut lines: Vec<String> = meeting
+                    .conclusion
+                    .as_ref()
+                    .map(|c| c.text.as_str().lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect())
+                    .unwrap_or_default();
+                // The chair's decisions on what was still disputed close the
+                // conclusion, as the notice records them (in the committee's
+                // language, as the rest of the notice).
+                if !decisions.is_empty() {
+                    lines.push("Về các vấn đề còn ý kiến khác nhau:".to_owned());
+                    lines.extend(decisions.iter().map(|d| {
+                        format!("- {} ({}): {} Kết luận: {}", d.comment.commenter, d.report_title, d.comment.text, d.decision.decision)
+                    }));
+                }
+                lines
+            },
             actions: meeting
                 .actions
                 .iter()
@@ -1023,6 +1037,9 @@ pub struct MeetingPage {
     pub bodies: Vec<gopy_domain::Body>,
     pub people: Vec<gopy_domain::User>,
     pub reports: Vec<Report>,
+    /// The chair's decisions on what was still disputed, taken at this
+    /// meeting: part of its conclusion.
+    pub decisions: Vec<crate::changes::DecisionLine>,
 }
 
 /// What the viewer may do on a meeting's page now.
@@ -1157,6 +1174,7 @@ impl App {
             .into_iter()
             .filter(|r| r.committee == meeting.committee || meeting.agenda.iter().any(|a| a.report == Some(r.id)))
             .collect();
+        let decisions = self.decisions_at_meeting(uow.as_mut(), meeting.id, &directory).await?;
         drop(uow);
 
         let resource = meeting_resource(&meeting);
@@ -1256,6 +1274,7 @@ impl App {
             bodies: crate::organisation::bodies_by_name(&directory),
             people,
             reports: committee_reports,
+            decisions,
             meeting,
         })
     }

@@ -36,6 +36,8 @@ pub enum WhyNot {
     MeetingState(MeetingStatus),
     /// Every answer is published already: none waits as a draft.
     NothingToPublish,
+    /// The deadline for disagreeing with the answers passed on this day.
+    DisputeClosed { on: Date },
     /// No round of the report consults bodies: there is no body whose
     /// comments could be recorded.
     NoBodiesConsulted,

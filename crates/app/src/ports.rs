@@ -67,6 +67,8 @@ pub trait UnitOfWork:
     + WordImportStore
     + CalendarStore
     + ConsultationStore
+    + ChangeTableStore
+    + DisputeStore
     + Send
 {
     async fn insert_body(&mut self, body: &Body) -> Result<(), StoreError>;
@@ -648,4 +650,74 @@ pub trait ConsultationStore: Send {
     /// Marks a round's silent bodies as done, if not already; returns
     /// whether this call did (two workers: one of them does).
     async fn mark_deemed(&mut self, round: RoundId, at: OffsetDateTime) -> Result<bool, StoreError>;
+}
+
+/// The drafting team's decisions in a change table: links between comments
+/// and changed passages, and technical edits. A table is named by its
+/// report and the newer version's number.
+#[async_trait]
+pub trait ChangeTableStore: Send {
+    /// The links decided in the table of `report` up to version `to_version`.
+    async fn change_links(
+        &mut self,
+        report: ReportId,
+        to_version: u32,
+    ) -> Result<Vec<gopy_domain::change_table::ChangeLink>, StoreError>;
+    /// Records (or replaces) the team's decision on one link.
+    async fn put_change_link(
+        &mut self,
+        report: ReportId,
+        to_version: u32,
+        link: &gopy_domain::change_table::ChangeLink,
+        by: UserId,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Forgets the decision on one link; `false` if there was none.
+    async fn delete_change_link(
+        &mut self,
+        report: ReportId,
+        to_version: u32,
+        passage: &BlockId,
+        comment: CommentId,
+    ) -> Result<bool, StoreError>;
+    /// The passages marked technical edits in the table, in passage order.
+    async fn technical_edits(&mut self, report: ReportId, to_version: u32) -> Result<Vec<BlockId>, StoreError>;
+    /// Marks a passage a technical edit, or unmarks it; `false` if nothing changed.
+    async fn set_technical_edit(
+        &mut self,
+        report: ReportId,
+        to_version: u32,
+        passage: &BlockId,
+        technical: bool,
+        by: UserId,
+        at: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+}
+
+/// What is still disputed on a report: the deadline, the commenters'
+/// stances and the chair's decisions.
+#[async_trait]
+pub trait DisputeStore: Send {
+    async fn dispute_deadline(&mut self, report: ReportId) -> Result<Option<OffsetDateTime>, StoreError>;
+    /// Sets (or moves) the deadline.
+    async fn set_dispute_deadline(
+        &mut self,
+        report: ReportId,
+        deadline: OffsetDateTime,
+        by: UserId,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Every stance taken on the report's answers, by comment.
+    async fn stances_on(&mut self, report: ReportId) -> Result<Vec<gopy_domain::dispute::StanceTaken>, StoreError>;
+    /// Records a stance, replacing the commenter's earlier one.
+    async fn put_stance(&mut self, report: ReportId, stance: &gopy_domain::dispute::StanceTaken) -> Result<(), StoreError>;
+    /// Every decision on the report's disputes.
+    async fn decisions_on(&mut self, report: ReportId) -> Result<Vec<gopy_domain::dispute::DisputeDecision>, StoreError>;
+    /// The decisions taken at a meeting, with their reports, oldest first.
+    async fn decisions_at(
+        &mut self,
+        meeting: MeetingId,
+    ) -> Result<Vec<(ReportId, gopy_domain::dispute::DisputeDecision)>, StoreError>;
+    /// Records (or rewrites) a decision.
+    async fn put_decision(&mut self, report: ReportId, decision: &gopy_domain::dispute::DisputeDecision) -> Result<(), StoreError>;
 }

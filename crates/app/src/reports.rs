@@ -585,6 +585,9 @@ pub struct ReportPage {
     /// Sees the answer desk: the drafting team and the secretariat.
     pub answer_desk: bool,
     pub life: ReportLife,
+    /// For the drafting team and the secretariat, before they submit: the
+    /// two checks of the change table that ends at the latest version.
+    pub change_checks: Option<crate::changes::ChangeCheckSummary>,
 }
 
 /// A version's blocks with their citation labels, as a diff side shows them.
@@ -642,6 +645,10 @@ pub struct DispositionLine {
     /// The top-level part of the passage's label ("II" for "II.1 ¶2"):
     /// the section of the draft (nhóm vấn đề) the comment is about.
     pub section: Option<String>,
+    /// Why the commenter still disagrees with the answer, if they do.
+    pub disagreement: Option<String>,
+    /// The chair's decision on the dispute, once recorded.
+    pub decision: Option<String>,
 }
 
 /// The table of dispositions (bảng tổng hợp tiếp thu, giải trình): every
@@ -765,6 +772,17 @@ impl App {
             Some(round) => uow.consultation_of(round.id).await?.is_some(),
             None => false,
         };
+        let change_checks = if summaries.len() >= 2 && (actor.drafts(id) || actor.organises()) {
+            let table = self.change_table_in(uow.as_mut(), actor, report.clone(), None).await?;
+            Some(crate::changes::ChangeCheckSummary {
+                from: table.from,
+                to: table.to,
+                taken_in_unchanged: table.checks.taken_in_unchanged.len(),
+                unexplained: table.checks.unexplained.len(),
+            })
+        } else {
+            None
+        };
         // Word comments are recorded for a body consulted in the report's
         // consulting round: asked only of whom may record them.
         let consulting = consults
@@ -833,6 +851,7 @@ impl App {
                 },
             ),
             life,
+            change_checks,
             report,
         };
         Ok(Fresh::Changed { change_count: state, model })
@@ -909,8 +928,12 @@ impl App {
         };
         let directory = Directory::load(uow.as_mut()).await?;
         let register = self.register_in(uow.as_mut(), actor, report.clone()).await?;
+        let disputes = DisputeState {
+            stances: uow.stances_on(id).await?,
+            decisions: uow.decisions_on(id).await?,
+        };
         drop(uow);
-        let rows = disposition_lines(&labels, comments, placements, &directory);
+        let rows = disposition_lines(&labels, comments, placements, &directory, &disputes);
         let version = version.map_or(0, |v| v.number);
         Ok(Fresh::Changed { change_count: count, model: Dispositions { report, version, rows, register } })
     }
@@ -958,6 +981,13 @@ fn ballot_model(round: &Round, votes: &[Ballot], members: &[Membership], viewer:
     }
 }
 
+/// The commenters' stances and the chair's decisions, for the table of
+/// dispositions.
+pub(crate) struct DisputeState {
+    pub stances: Vec<gopy_domain::dispute::StanceTaken>,
+    pub decisions: Vec<gopy_domain::dispute::DisputeDecision>,
+}
+
 /// The rows of the table of dispositions: the comments (not replies, not
 /// withdrawn) in the order of the latest version's passages, then those
 /// whose passage is gone, then those on the whole report; comments on one
@@ -967,6 +997,7 @@ fn disposition_lines(
     comments: Vec<Comment>,
     placements: Vec<CommentPlacement>,
     directory: &Directory,
+    disputes: &DisputeState,
 ) -> Vec<DispositionLine> {
     let mut placed: HashMap<CommentId, CommentPlacement> = placements.into_iter().map(|p| (p.comment, p)).collect();
     let passages: HashMap<&BlockId, (usize, &str)> =
@@ -1001,7 +1032,16 @@ fn disposition_lines(
                 Some(body) => (body, Some(directory.name(comment.author))),
                 None => (directory.name(comment.author), directory.body_of(comment.author)),
             };
+            let disagreement = disputes
+                .stances
+                .iter()
+                .find(|s| s.comment == comment.id && s.stance == gopy_domain::dispute::Stance::Disagree)
+                .and_then(|s| s.reason.as_ref())
+                .map(ToString::to_string);
+            let decision = disputes.decisions.iter().find(|d| d.comment == comment.id).map(|d| d.decision.to_string());
             let line = DispositionLine {
+                disagreement,
+                decision,
                 section,
                 passage,
                 quote,

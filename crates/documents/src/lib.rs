@@ -60,6 +60,7 @@
 //! [`RichText`]: gopy_domain::document::RichText
 
 mod calendar;
+mod change_table;
 mod clean;
 mod dispositions;
 mod docx;
@@ -82,6 +83,7 @@ pub use docx::{
     CommentForm, FilledForm, FilledRow, FormError, FormIds, FormPassage, comment_form_docx, read_comment_form,
 };
 pub use error::{Detected, ExportError, ImportError};
+pub use change_table::{ChangeTableDocument, ChangeTableRow, Mark, change_table_docx, change_table_xlsx};
 pub use calendar::{CalendarEvent, CalendarMethod, CalendarPerson, meeting_ics};
 pub use markdown::{export_markdown, import_markdown};
 pub use minutes::{

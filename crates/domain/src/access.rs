@@ -151,6 +151,15 @@ pub enum Action {
     /// Add or remove the government's yearly days off and make-up working
     /// days: the admin, as with the other settings of the installation.
     ManageHolidays,
+    /// Link the changes of a new version to the comments behind them, or
+    /// mark a change a technical edit: the drafting team's change table.
+    EditChangeTable,
+    /// Set until when commenters may say they still disagree with an answer.
+    SetDisputeDeadline,
+    /// Say one agrees with the answer to one's comment, or still disagrees.
+    TakeStance,
+    /// Record the decision on a comment still disputed, at the meeting.
+    DecideDispute,
 }
 
 impl Action {
@@ -196,6 +205,10 @@ impl Action {
         Action::ManageMail,
         Action::ViewHolidays,
         Action::ManageHolidays,
+        Action::EditChangeTable,
+        Action::SetDisputeDeadline,
+        Action::TakeStance,
+        Action::DecideDispute,
     ];
 }
 
@@ -265,6 +278,13 @@ fn allowed(actor: &Actor, action: Action, resource: Resource) -> bool {
         (AnswerComment, Report { id, .. }) => actor.drafts(id),
         (ViewDraftAnswers, Report { id, .. }) => actor.organises() || actor.drafts(id),
         (PublishAnswers, Report { id, .. }) => actor.drafting.contains(&(id, true)),
+        (EditChangeTable, Report { id, .. }) => actor.drafts(id),
+        (SetDisputeDeadline, Report { .. }) => actor.organises(),
+        // The chair of the reviewing committee settles what is still disputed.
+        (DecideDispute, Report { committee, .. }) => actor.role_in(committee) == Some(CommitteeRole::Chair),
+        // A body's contact people answer for the body's comments: the app
+        // checks that beside this rule, which covers the comment's author.
+        (TakeStance, Comment { author, .. }) => author == actor.user,
         (ViewCommentHistory, Report { committee, .. }) => {
             actor.organises() || actor.role_in(committee) == Some(CommitteeRole::Secretary)
         }
@@ -427,6 +447,15 @@ mod tests {
             (Action::WithdrawComment, "one's own comment", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::WithdrawComment, "a comment one recorded for someone", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
             (Action::WithdrawComment, "someone else's comment", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::EditChangeTable, "the committee's report", [N, N, N, N, N, N, N, N, Y, Y]),
+            (Action::EditChangeTable, "another committee's report", [N, N, N, N, N, N, N, N, N, N]),
+            (Action::SetDisputeDeadline, "the committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::SetDisputeDeadline, "another committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
+            (Action::DecideDispute, "the committee's report", [N, N, Y, N, N, N, N, N, N, N]),
+            (Action::DecideDispute, "another committee's report", [N, N, N, N, N, N, Y, N, N, N]),
+            (Action::TakeStance, "one's own comment", [Y, Y, Y, Y, Y, Y, Y, Y, Y, Y]),
+            (Action::TakeStance, "a comment one recorded for someone", [N, N, N, N, N, N, N, N, N, N]),
+            (Action::TakeStance, "someone else's comment", [N, N, N, N, N, N, N, N, N, N]),
             (Action::ManageRounds, "the committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
             (Action::ManageRounds, "another committee's report", [Y, Y, N, N, N, N, N, N, N, N]),
             (Action::SubmitReport, "the committee's report", [Y, Y, N, N, N, N, N, N, Y, Y]),

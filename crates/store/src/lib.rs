@@ -6,6 +6,7 @@
 
 mod backup;
 mod calendar;
+mod changes;
 mod comments;
 mod connect;
 mod consultations;

@@ -41,3 +41,8 @@ pub mod user;
 pub mod version;
 pub mod word_comment_import;
 pub mod word_comment_imported;
+pub mod answer_stance;
+pub mod change_link;
+pub mod dispute_deadline;
+pub mod dispute_decision;
+pub mod technical_edit;

@@ -223,6 +223,8 @@ pub struct MeetingView {
     pub conclusion: Option<Vec<String>>,
     /// What the conclusion's box holds: as stored, or as typed.
     pub conclusion_value: Option<String>,
+    /// The chair's decisions on what was still disputed, part of the conclusion.
+    pub decisions: Vec<DecisionView>,
     pub actions: Vec<ActionView>,
     pub bodies: Vec<Named>,
     pub people: Vec<Named>,
@@ -298,6 +300,18 @@ pub struct OpinionView {
     pub summary: String,
     pub may_comment: bool,
     pub comment_link: Option<String>,
+}
+
+/// A decision on a comment still disputed, as the conclusion lists it.
+#[derive(Serialize)]
+pub struct DecisionView {
+    pub report_id: String,
+    pub report: String,
+    pub commenter: String,
+    pub comment: String,
+    /// Why the commenter still disagreed.
+    pub reason: Option<String>,
+    pub decision: String,
 }
 
 #[derive(Serialize)]
@@ -560,6 +574,18 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
         agenda,
         conclusion: meeting.conclusion.as_ref().map(|c| c.text.as_str().lines().map(str::to_owned).collect()),
         conclusion_value: kept.conclusion_value.or_else(|| meeting.conclusion.as_ref().map(|c| c.text.to_string())),
+        decisions: found
+            .decisions
+            .iter()
+            .map(|d| DecisionView {
+                report_id: d.report.to_string(),
+                report: d.report_title.clone(),
+                commenter: d.comment.commenter.clone(),
+                comment: d.comment.text.clone(),
+                reason: d.reason.clone(),
+                decision: d.decision.decision.to_string(),
+            })
+            .collect(),
         actions: found
             .actions
             .iter()
@@ -1063,6 +1089,14 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         drafts: vec![DraftRefView { report_id: "r1".into(), report: "x".into(), version: 2, round: Some(1) }],
         conclusion: Some(vec!["Cơ bản thống nhất.".into()]),
         conclusion_value: Some("Cơ bản thống nhất.".into()),
+        decisions: vec![DecisionView {
+            report_id: "r1".into(),
+            report: "x".into(),
+            commenter: "x".into(),
+            comment: "x".into(),
+            reason: Some("x".into()),
+            decision: "x".into(),
+        }],
         actions: vec![ActionView {
             id: "x1".into(),
             text: "Tiếp thu ý kiến".into(),

@@ -55,7 +55,7 @@ pub fn disposition_table(catalog: &Catalog, language: Language, model: &Disposit
                 Some(DispositionKind::PartlyAccepted) => "disposition_partly_accepted",
                 Some(DispositionKind::Explained) => "disposition_explained",
             }),
-            response: row.response.clone(),
+            response: with_dispute(&text, row),
             // Grouped by section (nhóm vấn đề) when bodies were consulted: the
             // table then follows the consultation summary's layout; without
             // one it stays the plain list the committee is used to.
@@ -82,6 +82,21 @@ pub fn disposition_table(catalog: &Catalog, language: Language, model: &Disposit
         ],
         rows,
     }
+}
+
+/// The drafting team's response, followed by what is still disputed about
+/// it and the chair's decision, so every format of the table carries them.
+fn with_dispute(text: &impl Fn(&str) -> String, row: &gopy_app::reports::DispositionLine) -> String {
+    let mut response = row.response.clone();
+    for (key, value) in [("dispositions_disagreement", &row.disagreement), ("dispositions_decision", &row.decision)] {
+        if let Some(value) = value {
+            if !response.is_empty() {
+                response.push('\n');
+            }
+            response.push_str(&format!("{}: {value}", text(key)));
+        }
+    }
+    response
 }
 
 /// The register's summary as the table opens with it, the way offices

@@ -11,6 +11,8 @@
 
 pub(crate) mod answers;
 pub(crate) mod api;
+pub(crate) mod changes;
+pub(crate) mod disputes;
 pub(crate) mod consultation;
 pub(crate) mod dispositions;
 pub(crate) mod indicators;
@@ -23,7 +25,7 @@ use axum::Router;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use gopy_app::AppError;
 use gopy_app::reports::Download;
 use gopy_documents::ImportLimits;
@@ -53,6 +55,13 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}/answers/templates", post(answers::create_template))
         .route("/reports/{id}/answers/templates/{template}/delete", post(answers::delete_template))
         .route("/reports/{id}/answers/publish", post(answers::publish_answers))
+        .route("/reports/{id}/changes", get(changes::changes_page))
+        .route("/reports/{id}/changes/{to}/links", post(changes::decide_change))
+        .route("/reports/{id}/changes/{to}/{file}", get(changes::changes_file))
+        .route("/reports/{id}/disputes", get(disputes::disputes_page))
+        .route("/reports/{id}/disputes/deadline", post(disputes::set_deadline))
+        .route("/reports/{id}/disputes/{comment}/stance", post(disputes::take_stance))
+        .route("/reports/{id}/disputes/{comment}/decision", post(disputes::decide_dispute))
         .route("/reports/{id}/consultation", get(consultation::consultation_page))
         .route("/reports/{id}/consultation/letters", post(consultation::record_letter))
         .route("/reports/{id}/consultation/no-comment", post(consultation::record_no_comment))
@@ -94,6 +103,13 @@ pub fn api_router() -> Router<AppState> {
         .route("/v1/reports/{id}/groups/{group}/answer", axum::routing::put(answers::api_answer_group))
         .route("/v1/reports/{id}/answer-templates", post(answers::api_create_template))
         .route("/v1/reports/{id}/answer-templates/{template}", axum::routing::delete(answers::api_delete_template))
+        .route("/v1/reports/{id}/changes", get(changes::api_changes))
+        .route("/v1/reports/{id}/changes/{to}/links", put(changes::api_link_change))
+        .route("/v1/reports/{id}/changes/{to}/technical", put(changes::api_technical_edit))
+        .route("/v1/reports/{id}/disputes", get(disputes::api_disputes))
+        .route("/v1/reports/{id}/disputes/deadline", put(disputes::api_set_deadline))
+        .route("/v1/comments/{id}/stance", put(disputes::api_take_stance))
+        .route("/v1/comments/{id}/decision", put(disputes::api_decide_dispute))
 }
 
 /// Every page template of this feature with a sample of its view.
@@ -101,6 +117,8 @@ pub fn api_router() -> Router<AppState> {
 pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     let mut samples = pages::view_samples();
     samples.extend(dispositions::view_samples());
+    samples.extend(changes::view_samples());
+    samples.extend(disputes::view_samples());
     samples.extend(consultation::view_samples());
     samples.extend(rounds::view_samples());
     samples.extend(indicators::view_samples());

@@ -229,6 +229,8 @@ pub(super) struct ReportView {
     team: Vec<DrafterView>,
     /// Newest first.
     versions: Vec<VersionRowView>,
+    /// There are two versions or more, so a change table to read.
+    has_change_table: bool,
     next_number: u32,
     /// The report's revision the page shows, carried back by its step
     /// forms: a step sent after someone else changed the report is
@@ -250,6 +252,16 @@ pub(super) struct ReportView {
     /// The comments that keep the report from being submitted.
     unanswered: Vec<String>,
     vote_form: Option<VoteFormView>,
+    /// The change table's checks, said in one sentence, with the table's
+    /// version to link to; shown where the team submits.
+    change_checks: Option<ChangeChecksView>,
+}
+
+#[derive(Serialize)]
+struct ChangeChecksView {
+    from: u32,
+    text: String,
+    clean: bool,
 }
 
 #[derive(Serialize)]
@@ -608,7 +620,7 @@ fn ballot_view(ctx: &Ctx, ballot: BallotModel) -> BallotView {
 fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForms) -> ReportView {
     let zone = zone(ctx);
     let catalog = ctx.pages.catalog();
-    let ReportPage { report, committee, body, team, versions, add_version, word_comments, answer_desk, life } = model;
+    let ReportPage { report, committee, body, team, versions, add_version, word_comments, answer_desk, life, change_checks } = model;
     ReportView {
         id: report.id.to_string(),
         title: report.title.to_string(),
@@ -632,6 +644,7 @@ fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForm
                 previous: (v.summary.number > 1).then(|| v.summary.number - 1),
             })
             .collect(),
+        has_change_table: versions.len() > 1,
         may_add_version: add_version.is_yes(),
         add_version_why_not: OfferView::new(catalog, ctx.language, &add_version).why_not,
         may_import_word_comments: word_comments.is_yes(),
@@ -655,6 +668,16 @@ fn report_view(state: &AppState, ctx: &Ctx, model: ReportPage, forms: ReportForm
         step_form: forms.step_form,
         unanswered: forms.unanswered,
         vote_form: forms.vote_form,
+        change_checks: change_checks.map(|c| ChangeChecksView {
+            from: c.from,
+            clean: c.taken_in_unchanged == 0 && c.unexplained == 0,
+            text: catalog
+                .text(ctx.language, "changes_before_submit")
+                .replace("{from}", &c.from.to_string())
+                .replace("{to}", &c.to.to_string())
+                .replace("{taken_in}", &c.taken_in_unchanged.to_string())
+                .replace("{unexplained}", &c.unexplained.to_string()),
+        }),
     }
 }
 
@@ -985,6 +1008,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         }],
         next_number: 3,
         revision: 2,
+        has_change_table: true,
         may_add_version: true,
         add_version_why_not: some(),
         may_import_word_comments: true,
@@ -1039,6 +1063,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         },
         unanswered: vec!["1".into()],
         vote_form: Some(VoteFormView { values: VoteValues { vote: "other".into(), text: "x".into() }, message: "x".into() }),
+        change_checks: Some(ChangeChecksView { from: 1, text: "x".into(), clean: false }),
     };
     let row = || DiffRowView {
         kind: "changed",
