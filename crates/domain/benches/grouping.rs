@@ -1,7 +1,6 @@
 //! Criterion benchmark of suggesting groups of comments that say the same
-//! thing (issue #25): 250, 500 and 1,000 comments of a report, on 40
-//! passages, a third of them near-copies of another in other words' tones
-//! and case.
+//! thing (issue #25): 250, 500 and 1,000 comments of a report, in threes
+//! that say the same thing in other words, tones and case, 25 to a passage.
 //!
 //!     cargo bench -p gopy-domain --bench grouping
 //!
@@ -32,15 +31,22 @@ const PHRASES: [&str; 8] = [
     "Đề nghị rà soát lại cách dùng từ ngữ trong mục hai",
 ];
 
+/// `n` comments in threes that say the same thing (as typed, folded, and
+/// with words around it), one passage per 25 comments: every size has the
+/// same density of groups and the same number of comments per passage, so
+/// the sizes differ only in how many there are.
 fn texts(n: usize) -> Vec<(BlockId, String)> {
+    let passages = (n / 25).max(1);
     (0..n)
         .map(|i| {
-            let block = BlockId::new(format!("b{}", i % 40));
-            let phrase = PHRASES[(i / 40) % PHRASES.len()];
+            let topic = i / 3;
+            let block = BlockId::new(format!("b{}", topic % passages));
+            // The topics of one passage each say something else.
+            let said = PHRASES[(topic / passages) % PHRASES.len()].to_owned();
             let text = match i % 3 {
-                0 => phrase.to_owned(),
-                1 => gopy_domain::text::fold(phrase),
-                _ => format!("Ý kiến số {i}: {phrase} tại đơn vị {}", i * 7919 % 1000),
+                0 => said,
+                1 => gopy_domain::text::fold(&said),
+                _ => format!("Ý kiến của đơn vị {}: {said}", i * 7919 % 1000),
             };
             (block, text)
         })
