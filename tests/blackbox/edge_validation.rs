@@ -4,17 +4,15 @@
 //! and a path that names nothing of ours is the 404 page or JSON.
 //! Also the account's own API, end to end.
 
-use gopy_tests::{Server, client, run_gopy};
+use gopy_tests::{Server, client, create_token};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::accounts::{csrf_of, sign_in};
 
-/// A token for one of the demo's people, made beside its server.
+/// A token for one of the demo's people.
 fn token_for(server: &Server, email: &str) -> String {
-    let made = run_gopy(server.dir.path(), &["token", "create", "--email", email, "--name", "kiểm thử"], &[("GOPY__DATABASE__URL", "sqlite://data/demo.db")]);
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
-    String::from_utf8_lossy(&made.stdout).trim().to_owned()
+    create_token(server, email, &[("GOPY__DATABASE__URL", "sqlite://data/demo.db")])
 }
 
 const PASSWORD: &str = "gopy-demo-2023";

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use gopy_store::testing::TestDatabase;
-use gopy_tests::{Server, TempDir, client, run_gopy};
+use gopy_tests::{Server, TempDir, client, create_token, run_gopy};
 use serde_json::Value;
 
 /// Generated cases per operation in the fuzzing phase: enough to find what
@@ -130,12 +130,6 @@ fn cases_run(output: &str) -> Option<u64> {
     rest.starts_with("generated").then(|| count.parse().ok()).flatten()
 }
 
-/// A token for `email`, made with `gopy token create` beside the server.
-fn token(server: &Server, email: &str, env: &[(&str, &str)]) -> String {
-    let created = run_gopy(server.dir.path(), &["token", "create", "--email", email, "--name", "schemathesis"], env);
-    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
-    String::from_utf8_lossy(&created.stdout).trim().to_owned()
-}
 
 /// Runs schemathesis against `server` as the holder of `token`, with
 /// `config` (a schemathesis.toml) if given; fails the test on any failure it
@@ -172,7 +166,7 @@ fn run_schemathesis(program: &Path, server: &Server, token: &str, config: Option
 async fn on_the_demo(email: &str, title: &str, who: &str) {
     let Some(program) = schemathesis() else { return };
     let server = Server::demo();
-    let token = token(&server, email, &[("GOPY__DATABASE__URL", "sqlite://data/demo.db")]);
+    let token = create_token(&server, email, &[("GOPY__DATABASE__URL", "sqlite://data/demo.db")]);
     let ids = Ids::of_demo(&server, &token, title).await;
     run_schemathesis(&program, &server, &token, Some(ids.config()), who);
 }
@@ -202,7 +196,7 @@ async fn no_request_as_an_admin_on_postgresql_gets_a_server_error_or_an_undocume
     let server = Server::start_with(&[], &env);
     let added = run_gopy(server.dir.path(), &["user", "add", "--email", "admin@tinhuy.vn", "--name", "Quản trị", "--role", "admin"], &env);
     assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
-    let token = token(&server, "admin@tinhuy.vn", &env);
+    let token = create_token(&server, "admin@tinhuy.vn", &env);
     run_schemathesis(&program, &server, &token, None, "an admin on PostgreSQL");
     drop(server);
     database.finish().await;

@@ -100,6 +100,14 @@ pub fn run_gopy(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     gopy_command(dir, args, env).stdin(Stdio::null()).output().expect("gopy runs")
 }
 
+/// A personal access token for `email`, made with `gopy token create`
+/// beside `server` (with `env`, e.g. the demo's database).
+pub fn create_token(server: &Server, email: &str, env: &[(&str, &str)]) -> String {
+    let created = run_gopy(server.dir.path(), &["token", "create", "--email", email, "--name", "kiểm thử"], env);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    String::from_utf8_lossy(&created.stdout).trim().to_owned()
+}
+
 /// What a failed run printed on standard error, checked to be exactly one
 /// line in the `gopy: error: …` form with a non-zero exit.
 pub fn single_error_line(output: &Output) -> String {

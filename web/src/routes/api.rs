@@ -601,6 +601,14 @@ pub fn respond<T, R: Serialize>(
     }
 }
 
+/// A use case that returns nothing, as the API answers it: `204`, or the refusal.
+pub fn respond_empty(state: &AppState, identity: &gopy_app::Identity, result: Result<(), AppError>) -> Response {
+    match result {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => refuse(state, identity, &err),
+    }
+}
+
 pub fn rfc3339(at: time::OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }

@@ -9,7 +9,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{delete, get, put};
 use axum::Router;
 use gopy_app::accounts::AccountPage;
@@ -21,7 +21,7 @@ use validator::{Validate, ValidationError};
 use crate::AppState;
 use crate::rules::{self, NAME_MAX};
 use crate::auth::ApiCaller;
-use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, refuse, respond, rfc3339};
+use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, refuse, respond, respond_empty, rfc3339};
 
 /// The account's part of the OpenAPI document.
 #[derive(OpenApi)]
@@ -253,10 +253,8 @@ pub async fn create_token(State(state): State<AppState>, ApiCaller(identity): Ap
         (status = 204, description = "Revoked: it no longer opens the API"),
         (status = 404, description = "None of the caller's tokens", body = ApiError)))]
 pub async fn revoke_token(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<AccessTokenId>) -> Response {
-    match state.app.revoke_access_token(identity.user.id, id).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(err) => refuse(&state, &identity, &err),
-    }
+    let result = state.app.revoke_access_token(identity.user.id, id).await;
+    respond_empty(&state, &identity, result)
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "accounts", security(("bearer" = [])),
@@ -265,10 +263,8 @@ pub async fn revoke_token(State(state): State<AppState>, ApiCaller(identity): Ap
         (status = 204, description = "Ended: that browser is signed out"),
         (status = 404, description = "None of the caller's sessions", body = ApiError)))]
 pub async fn end_session(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<SessionId>) -> Response {
-    match state.app.end_session(identity.user.id, id).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(err) => refuse(&state, &identity, &err),
-    }
+    let result = state.app.end_session(identity.user.id, id).await;
+    respond_empty(&state, &identity, result)
 }
 
 #[cfg(test)]

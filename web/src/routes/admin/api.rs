@@ -14,7 +14,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::Router;
 use gopy_app::mail::MailOverview;
@@ -28,7 +28,7 @@ use crate::AppState;
 use crate::rules::{self, NAME_MAX};
 use crate::auth::ApiCaller;
 use crate::i18n::parse_date;
-use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, respond, rfc3339};
+use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, respond, respond_empty, rfc3339};
 
 /// The organisation's part of the OpenAPI document.
 #[derive(OpenApi)]
@@ -456,8 +456,6 @@ pub async fn mail_log(State(state): State<AppState>, ApiCaller(identity): ApiCal
         (status = 403, description = "Only admins resend mail", body = ApiError),
         (status = 404, description = "No failed mail by that id", body = ApiError)))]
 pub async fn resend_mail(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(id): ApiPath<OutboxMessageId>) -> Response {
-    match state.app.resend_mail(&identity.actor, id).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(err) => crate::routes::api::refuse(&state, &identity, &err),
-    }
+    let result = state.app.resend_mail(&identity.actor, id).await;
+    respond_empty(&state, &identity, result)
 }

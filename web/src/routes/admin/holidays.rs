@@ -245,10 +245,8 @@ pub async fn api_add_holiday(State(state): State<AppState>, ApiCaller(identity):
         (status = 404, description = "No change was kept for that day", body = crate::routes::api::ApiError),
         (status = 403, description = "Not an admin", body = crate::routes::api::ApiError)))]
 pub async fn api_remove_holiday(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiPath(PathDate(day)): ApiPath<PathDate>) -> Response {
-    match state.app.remove_holiday(&identity.actor, day).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(err) => refuse(&state, &identity, &err),
-    }
+    let result = state.app.remove_holiday(&identity.actor, day).await;
+    crate::routes::api::respond_empty(&state, &identity, result)
 }
 
 #[cfg(test)]

@@ -643,25 +643,32 @@ async fn after<T>(
     }
 }
 
+/// An agenda item's form: the item for the use case, and what was typed
+/// to give back when it is refused.
+fn agenda_item_of(pairs: &Pairs) -> (NewAgendaItem, AgendaValues) {
+    let new = NewAgendaItem {
+        title: field(pairs, "title").to_owned(),
+        presenter: field(pairs, "presenter").parse().ok(),
+        report: field(pairs, "report").parse().ok(),
+        minutes_allotted: field(pairs, "minutes_allotted").trim().parse().ok(),
+    };
+    let typed = AgendaValues {
+        title: field(pairs, "title").to_owned(),
+        presenter: field(pairs, "presenter").to_owned(),
+        report: field(pairs, "report").to_owned(),
+        minutes_allotted: field(pairs, "minutes_allotted").to_owned(),
+    };
+    (new, typed)
+}
+
 pub async fn add_agenda_item(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<MeetingId>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let new = NewAgendaItem {
-        title: field(&pairs, "title").to_owned(),
-        presenter: field(&pairs, "presenter").parse().ok(),
-        report: field(&pairs, "report").parse().ok(),
-        minutes_allotted: field(&pairs, "minutes_allotted").trim().parse().ok(),
-    };
+    let (new, agenda_values) = agenda_item_of(&pairs);
     let result = state.app.add_agenda_item(actor(&ctx)?, (id, None), new).await;
-    let agenda_values = AgendaValues {
-        title: field(&pairs, "title").to_owned(),
-        presenter: field(&pairs, "presenter").to_owned(),
-        report: field(&pairs, "report").to_owned(),
-        minutes_allotted: field(&pairs, "minutes_allotted").to_owned(),
-    };
     let kept = Kept { agenda_values, ..Kept::default() };
     after(&state, &ctx, id, "agenda", result, kept).await
 }
@@ -699,19 +706,8 @@ pub async fn change_agenda_item(
     PagePath((id, item_id)): PagePath<(MeetingId, AgendaItemId)>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let new = NewAgendaItem {
-        title: field(&pairs, "title").to_owned(),
-        presenter: field(&pairs, "presenter").parse().ok(),
-        report: field(&pairs, "report").parse().ok(),
-        minutes_allotted: field(&pairs, "minutes_allotted").trim().parse().ok(),
-    };
+    let (new, typed) = agenda_item_of(&pairs);
     let result = state.app.change_agenda_item(actor(&ctx)?, (id, seen(&pairs)), item_id, new).await;
-    let typed = AgendaValues {
-        title: field(&pairs, "title").to_owned(),
-        presenter: field(&pairs, "presenter").to_owned(),
-        report: field(&pairs, "report").to_owned(),
-        minutes_allotted: field(&pairs, "minutes_allotted").to_owned(),
-    };
     let kept = Kept { posted: Posted::Item(item_id, typed), ..Kept::default() };
     after(&state, &ctx, id, "agenda", result, kept).await
 }
