@@ -74,6 +74,7 @@ on_both_engines! {
         let app = db.app_at(meeting_day());
         let s = story(&app).await;
         let (_, posted) = first_round(&app, &s).await;
+        app.publish_answers(&s.lead, s.report.id).await.expect("published");
         let v2 = app
             .add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v2.docx"), "", &ImportLimits::default())
             .await
