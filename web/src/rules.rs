@@ -240,6 +240,11 @@ pub fn recorded_presence(raw: &str) -> Result<(), ValidationError> {
     rule("presence", matches!(raw.trim(), "present" | "absent" | "represented"))
 }
 
+/// A form of one button (sign out, revoke, resend…): nothing but its
+/// CSRF token, which the extractor checks; what else is sent is ignored.
+#[derive(serde::Deserialize, validator::Validate)]
+pub struct Confirm {}
+
 /// A field refused by `code`'s rule, as `validate()` would refuse it.
 pub fn refused(field: &'static str, code: &'static str) -> ValidationErrors {
     let mut errors = ValidationErrors::new();

@@ -12,7 +12,7 @@ use gopy_app::holidays::{HolidaysPage, NewHoliday};
 use gopy_domain::Language;
 use gopy_domain::calendar::{Adjustment, AdjustmentKind, Holiday};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use crate::rules::Confirm;
 use utoipa::ToSchema;
 
 use crate::AppState;
@@ -192,7 +192,7 @@ pub async fn remove_holiday(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(PathDate(day)): PagePath<PathDate>,
-    CsrfForm(_): CsrfForm<Value>,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
     state.app.remove_holiday(&identity.actor, day).await.map_err(|e| ctx.failure(&e))?;
