@@ -297,7 +297,12 @@ fn walk<'a>(errors: &'a ValidationErrors, prefix: &str, found: &mut Vec<(String,
 /// One rule's refusal in words: the rule's code picks the text, its
 /// parameters fill it in.
 pub fn message(catalog: &Catalog, language: Language, problem: &ValidationError) -> String {
-    let key = format!("err_rule_{}", problem.code);
+    // A length bounded on one side only is told by the side it has.
+    let key = match (problem.code.as_ref(), problem.params.contains_key("min"), problem.params.contains_key("max")) {
+        ("length", false, true) => "err_rule_length_max".to_owned(),
+        ("length", true, false) => "err_rule_length_min".to_owned(),
+        (code, _, _) => format!("err_rule_{code}"),
+    };
     let mut text = catalog.text(language, &key).to_owned();
     if text == key {
         text = catalog.text(language, "err_rule_other").to_owned();

@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, PageResult};
 use crate::i18n::{Catalog, FieldErrors, form_errors, format_day_with_weekday};
 use crate::routes::api::{ValidJson, invalid_fields, refuse};
-use crate::rules::{self, TEXT_MAX, parsed};
+use crate::rules::{self, NAME_MAX, parsed};
 use validator::{Validate, ValidationErrors};
 use crate::routes::views::Choice;
 use crate::paths::{ApiPath, PagePath, PathDate};
@@ -89,7 +89,7 @@ pub struct HolidayForm {
     #[validate(custom(function = "rules::holiday_kind"))]
     pub kind: String,
     #[serde(default)]
-    #[validate(length(max = TEXT_MAX))]
+    #[validate(length(max = NAME_MAX))]
     pub note: String,
 }
 
@@ -221,8 +221,8 @@ pub struct HolidayRequest {
     pub kind: String,
     /// The decision it comes from, e.g. "Thông báo 6150/TB-BNV".
     #[serde(default)]
-    #[validate(length(max = TEXT_MAX))]
-    #[schema(max_length = 5000)]
+    #[validate(length(max = NAME_MAX))]
+    #[schema(max_length = 200)]
     pub note: String,
 }
 

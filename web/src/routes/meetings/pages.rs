@@ -892,6 +892,20 @@ async fn refused(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, errors:
 }
 
 /// The meeting's revision a form was opened at, from its hidden field.
+/// A form of one button on the meeting page: only the revision it was
+/// opened at, read as every form's is ([`seen`]).
+#[derive(Deserialize, Validate)]
+pub struct RevisionForm {
+    #[serde(default)]
+    revision: String,
+}
+
+impl RevisionForm {
+    fn seen(&self) -> Option<u32> {
+        self.revision.trim().parse().ok()
+    }
+}
+
 fn seen(pairs: &Pairs) -> Option<u32> {
     field(pairs, "revision").trim().parse().ok()
 }
@@ -989,9 +1003,9 @@ pub async fn remove_agenda_item(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath((id, item)): PagePath<(MeetingId, AgendaItemId)>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(form): CsrfForm<RevisionForm>,
 ) -> PageResult {
-    let result = state.app.remove_agenda_item(actor(&ctx)?, (id, seen(&pairs)), item).await;
+    let result = state.app.remove_agenda_item(actor(&ctx)?, (id, form.seen()), item).await;
     after(&state, &ctx, id, "agenda", result, Kept::default()).await
 }
 
@@ -1066,7 +1080,7 @@ pub async fn opinion_to_comment(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath((id, entry)): PagePath<(MeetingId, MinuteEntryId)>,
-    CsrfForm(_): CsrfForm<Pairs>,
+    CsrfForm(_): CsrfForm<RevisionForm>,
 ) -> PageResult {
     let result = state.app.opinion_to_comment(actor(&ctx)?, (id, None), entry).await;
     if let Ok(comment) = &result {
@@ -1075,15 +1089,20 @@ pub async fn opinion_to_comment(
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn mark_held(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
-    let result = state.app.mark_meeting_held(actor(&ctx)?, (id, seen(&pairs))).await;
+pub async fn mark_held(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(form): CsrfForm<RevisionForm>) -> PageResult {
+    let result = state.app.mark_meeting_held(actor(&ctx)?, (id, form.seen())).await;
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn approve_minutes(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
+pub async fn approve_minutes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<MeetingId>,
+    CsrfForm(form): CsrfForm<RevisionForm>,
+) -> PageResult {
     // Approving minutes someone changed since the page was opened would
     // approve what the chair has not read.
-    let result = state.app.approve_minutes(actor(&ctx)?, (id, seen(&pairs))).await;
+    let result = state.app.approve_minutes(actor(&ctx)?, (id, form.seen())).await;
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
