@@ -13,8 +13,10 @@
 //!   get, so a refusal does not even say they exist);
 //! - `S` sign in first (a redirect to `/sign-in`, or 401 from the API).
 //!
-//! Writes send input that the use cases refuse after the access check where
-//! they can (an empty text), so the walk changes little; the few that do
+//! Writes send input that passes the edge's rules and that the use cases
+//! refuse after the access check where they can (a name taken, a term that
+//! ends before it starts, a person who does not exist), so the walk changes
+//! little; the few that do
 //! change state (withdraw, mark held, approve) come after the rows that
 //! need the state before them. Every HTML page the walk sees is checked for
 //! POST forms without a CSRF token, and every page form post is sent once
@@ -100,23 +102,23 @@ const TABLE: &[Row] = &[
     row("POST", "/admin/people/{id}/roles", "/admin/people/{person}/roles", "", "AFFFFFFFFS"),
     row("POST", "/admin/people/{id}/reset-link", "/admin/people/{person}/reset-link", "", "AAFFFFFFFS"),
     at("GET", "/admin/bodies", "", "AAAAAAAAAS"),
-    at("POST", "/admin/bodies", "name=", "AAFFFFFFFS"),
+    at("POST", "/admin/bodies", "name=Ban Tổ chức Tỉnh ủy", "AAFFFFFFFS"),
     at("GET", "/admin/terms", "", "AAFFFFFFFS"),
-    at("POST", "/admin/terms", "name=", "AAFFFFFFFS"),
+    at("POST", "/admin/terms", "name=Nhiệm kỳ thử&starts_on=2025-10-01&ends_on=2020-10-01", "AAFFFFFFFS"),
     at("GET", "/admin/mail", "", "AFFFFFFFFS"),
     row("POST", "/admin/mail/{id}/resend", "/admin/mail/{unknown}/resend", "", "NFFFFFFFFS"),
     // The working-day calendar: read by who sets deadlines, kept by the admin.
     at("GET", "/admin/holidays", "", "AAFFFFFFFS"),
-    at("POST", "/admin/holidays", "date=&kind=day_off", "AFFFFFFFFS"),
+    at("POST", "/admin/holidays", "date=2030-09-02&kind=day_off", "AFFFFFFFFS"),
     row("POST", "/admin/holidays/{day}/remove", "/admin/holidays/2099-01-05/remove", "", "NFFFFFFFFS"),
     // A committee is asked about by its id alone: the refusal is the same for any id.
     at("GET", "/committees", "", "AAAAAAAAAS"),
-    at("POST", "/committees", "name=", "AAFFFFFFFS"),
+    at("POST", "/committees", "name=Ban Thường vụ Tỉnh ủy khóa XI", "AAFFFFFFFS"),
     row("GET", "/committees/{id}", "/committees/{committee}", "", "AAAAAAFFFS"),
-    row("POST", "/committees/{id}/members", "/committees/{committee}/members", "person=&role=", "AAAFFFFFFS"),
+    row("POST", "/committees/{id}/members", "/committees/{committee}/members", "person={member}&role=member", "AAAFFFFFFS"),
     // Meetings changed on their page, on input that passes the edge, so
     // that the access check decides (the item is changed to what it is).
-    row("POST", "/meetings/{id}/details", "/meetings/{meeting}/details", "title=", "AAAFFFNNNS"),
+    row("POST", "/meetings/{id}/details", "/meetings/{meeting}/details", "title=Họp thử&starts_at=2023-06-27T08:00&ends_at=2023-06-27T11:00&place=Phòng họp&presiding=0190a8b0-0000-7000-8000-000000000000", "AAAFFFNNNS"),
     row("POST", "/meetings/{id}/agenda/{item}", "/meetings/{meeting}/agenda/{item}", "title=Mục thử&presenter={body}&minutes_allotted=10", "AAAFFFNNNS"),
     row("POST", "/meetings/{id}/agenda/{item}/move", "/meetings/{meeting}/agenda/{item}/move", "to=1", "AAAFFFNNNS"),
     row("POST", "/meetings/{id}/agenda/{item}/remove", "/meetings/{meeting}/agenda/{unknown}/remove", "", "AAAFFFNNNS"),
@@ -227,7 +229,7 @@ const TABLE: &[Row] = &[
     row("DELETE", "/api/v1/me/tokens/{id}", "/api/v1/me/tokens/{others_token}", "", "NNNNNNNNNS"),
     row("DELETE", "/api/v1/me/sessions/{id}", "/api/v1/me/sessions/{others_session}", "", "NNNNNNNNNS"),
     at("GET", "/api/v1/holidays", "", "AAFFFFFFFS"),
-    at("POST", "/api/v1/holidays", r#"{"date":"","kind":"day_off"}"#, "AFFFFFFFFS"),
+    at("POST", "/api/v1/holidays", r#"{"date":"2030-09-02","kind":"day_off"}"#, "AFFFFFFFFS"),
     row("DELETE", "/api/v1/holidays/{date}", "/api/v1/holidays/2099-01-05", "", "NFFFFFFFFS"),
     at("GET", "/api/v1/reports", "", "AAAAAAAAAS"),
     at("POST", "/api/v1/reports", r#"{"kind":"{kind}","title":"Báo cáo thử","term":null,"body":"{body}","committee":"{committee}","drafters":["{member}"],"lead":"{member}"}"#, "AAFFFFFFFS"),
