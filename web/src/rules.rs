@@ -92,6 +92,21 @@ pub fn title(raw: &str) -> Result<(), ValidationError> {
     text_within(raw, gopy_domain::Title::MAX_CHARS, true)
 }
 
+/// A version's change note: optional, at most 2,000 characters.
+pub fn change_note(raw: &str) -> Result<(), ValidationError> {
+    text_within(raw, 2_000, false)
+}
+
+/// The button that sent a version's form: `save` (or none) or `preview`.
+pub fn version_action(raw: &str) -> Result<(), ValidationError> {
+    rule("choice", matches!(raw.trim(), "" | "save" | "preview"))
+}
+
+/// A diff's layout: `side` (or none) or `inline`.
+pub fn diff_view(raw: &str) -> Result<(), ValidationError> {
+    rule("choice", matches!(raw.trim(), "" | "side" | "inline"))
+}
+
 /// Empty, or a whole number (a character offset).
 pub fn optional_number(raw: &str) -> Result<(), ValidationError> {
     rule("number", raw.trim().is_empty() || raw.trim().parse::<u32>().is_ok())
@@ -140,6 +155,21 @@ pub fn optional_body_id(raw: &str) -> Result<(), ValidationError> {
 /// Bodies' ids, every one of them.
 pub fn body_ids(raw: &[String]) -> Result<(), ValidationError> {
     rule("id", raw.iter().all(|r| r.trim().parse::<BodyId>().is_ok()))
+}
+
+/// A page's choice of body, which must be made.
+pub fn body_pick(raw: &str) -> Result<(), ValidationError> {
+    rule("choice", raw.trim().parse::<BodyId>().is_ok())
+}
+
+/// A page's choice of committee, which must be made.
+pub fn committee_pick(raw: &str) -> Result<(), ValidationError> {
+    rule("choice", raw.trim().parse::<gopy_domain::CommitteeId>().is_ok())
+}
+
+/// People ticked on a page, each one offered.
+pub fn person_choices(raw: &[String]) -> Result<(), ValidationError> {
+    rule("choice", raw.iter().all(|r| r.trim().parse::<UserId>().is_ok()))
 }
 
 /// A committee's id.

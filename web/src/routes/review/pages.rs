@@ -22,7 +22,7 @@ use crate::etag::Tag;
 use crate::i18n::format_date_time;
 use crate::live::{Change, ChangeKind};
 use crate::render::{block_element_html, kind_name};
-use crate::routes::reports::{actor, kind_label};
+use crate::routes::reports::{actor, kind_label, refused_query};
 use crate::paths::PagePath;
 use crate::rules;
 
@@ -539,18 +539,6 @@ fn refused(ctx: &Ctx, err: &AppError) -> Response {
         }
         other => ctx.failure(other),
     }
-}
-
-/// A query string refused: a 422 page naming each field and why.
-fn refused_query(ctx: &Ctx, errors: &ValidationErrors) -> Response {
-    let catalog = ctx.pages.catalog();
-    let body = rules::refused_fields(errors)
-        .into_iter()
-        .map(|(field, problem)| format!("{field}: {}", rules::message(catalog, ctx.language, problem)))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let view = MessageView { heading: catalog.text(ctx.language, "error_title").to_owned(), body };
-    ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/message", "error_title", view)
 }
 
 // --- The version page ------------------------------------------------------------------
