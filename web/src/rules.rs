@@ -107,6 +107,11 @@ pub fn diff_view(raw: &str) -> Result<(), ValidationError> {
     rule("choice", matches!(raw.trim(), "" | "side" | "inline"))
 }
 
+/// Empty for every kind, or a kind of search entry (`passage`, `comment`…).
+pub fn search_kind(raw: &str) -> Result<(), ValidationError> {
+    rule("choice", raw.trim().is_empty() || raw.trim().parse::<gopy_domain::search::EntryKind>().is_ok())
+}
+
 /// Empty, or a whole number (a character offset).
 pub fn optional_number(raw: &str) -> Result<(), ValidationError> {
     rule("number", raw.trim().is_empty() || raw.trim().parse::<u32>().is_ok())
