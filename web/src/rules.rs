@@ -112,6 +112,16 @@ pub fn search_kind(raw: &str) -> Result<(), ValidationError> {
     rule("choice", raw.trim().is_empty() || raw.trim().parse::<gopy_domain::search::EntryKind>().is_ok())
 }
 
+/// A term indicator offered on the page.
+pub fn indicator_choice(raw: &str) -> Result<(), ValidationError> {
+    rule("choice", raw.trim().parse::<gopy_domain::IndicatorId>().is_ok())
+}
+
+/// `higher_is_better` or `lower_is_better`.
+pub fn direction(raw: &str) -> Result<(), ValidationError> {
+    rule("choice", raw.trim().parse::<gopy_domain::indicator::Direction>().is_ok())
+}
+
 /// Empty, or a whole number (a character offset).
 pub fn optional_number(raw: &str) -> Result<(), ValidationError> {
     rule("number", raw.trim().is_empty() || raw.trim().parse::<u32>().is_ok())
