@@ -122,6 +122,47 @@ pub fn direction(raw: &str) -> Result<(), ValidationError> {
     rule("choice", raw.trim().parse::<gopy_domain::indicator::Direction>().is_ok())
 }
 
+/// A consultation letter's number ("123-CV/BTG"): said, at most 64 characters.
+pub fn letter_number(raw: &str) -> Result<(), ValidationError> {
+    text_within(raw, gopy_domain::consultation::LetterNumber::MAX_CHARS, true)
+}
+
+/// Empty, or a letter's number within its limit.
+pub fn optional_letter_number(raw: &str) -> Result<(), ValidationError> {
+    text_within(raw, gopy_domain::consultation::LetterNumber::MAX_CHARS, false)
+}
+
+/// A person's name (who signed a letter): said, within the domain's limit.
+pub fn name(raw: &str) -> Result<(), ValidationError> {
+    text_within(raw, gopy_domain::Name::MAX_CHARS, true)
+}
+
+/// Empty, or a name within the limit.
+pub fn optional_name(raw: &str) -> Result<(), ValidationError> {
+    text_within(raw, gopy_domain::Name::MAX_CHARS, false)
+}
+
+/// Empty for none, or a day as a date field gives it.
+pub fn optional_date(raw: &str) -> Result<(), ValidationError> {
+    if raw.trim().is_empty() { Ok(()) } else { date(raw) }
+}
+
+/// A letter's comments, one per paragraph, each within a comment's limit.
+pub fn paragraphs(raw: &str) -> Result<(), ValidationError> {
+    raw.replace("\r\n", "\n").split("\n\n").try_for_each(optional_comment_text)
+}
+
+/// The bytes of a previewed file, posted back in hexadecimal.
+pub fn hex(raw: &str) -> Result<(), ValidationError> {
+    let raw = raw.trim();
+    rule("other", raw.len().is_multiple_of(2) && raw.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The button of a comment form's upload: `preview` (or none) or `import`.
+pub fn form_action(raw: &str) -> Result<(), ValidationError> {
+    rule("choice", matches!(raw.trim(), "" | "preview" | "import"))
+}
+
 /// Empty, or a whole number (a character offset).
 pub fn optional_number(raw: &str) -> Result<(), ValidationError> {
     rule("number", raw.trim().is_empty() || raw.trim().parse::<u32>().is_ok())
