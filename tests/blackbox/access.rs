@@ -49,7 +49,8 @@ const PEOPLE: [(&str, &str); 10] = [
 
 /// One request of the walk: the router's method and pattern it exercises,
 /// the path with `{placeholders}` for the story's ids, the body (a form's
-/// fields after its token, or JSON for the API; `multipart` for an upload)
+/// fields after its token, or JSON for the API; `multipart` for an upload,
+/// `multipart:name=value&…` with its text fields)
 /// and the outcome for each person.
 struct Row {
     method: &'static str,
@@ -124,7 +125,7 @@ const TABLE: &[Row] = &[
     // comment forms (a letter or a form without its fields is refused after
     // the check); Word review comments, recorded by the secretariat.
     row("GET", "/reports/{id}/consultation", "/reports/{assessment}/consultation", "", "AAAAAANNNS"),
-    row("POST", "/reports/{id}/consultation/letters", "/reports/{assessment}/consultation/letters", "multipart", "AAFFFFNNNS"),
+    row("POST", "/reports/{id}/consultation/letters", "/reports/{assessment}/consultation/letters", "multipart:body={unknown}&number=12-CV&signed_on=2023-06-30&signer=Người ký", "AAFFFFNNNS"),
     row("POST", "/reports/{id}/consultation/no-comment", "/reports/{assessment}/consultation/no-comment", "body={unknown}", "AAFFFFNNNS"),
     row("GET", "/reports/{id}/consultation/letters/{letter}", "/reports/{assessment}/consultation/letters/{unknown}", "", "NNNNNNNNNS"),
     // A form upload without its file is refused after the check: who may
@@ -132,7 +133,7 @@ const TABLE: &[Row] = &[
     row("POST", "/reports/{id}/consultation/forms", "/reports/{assessment}/consultation/forms", "multipart", "AAFFFFNNNS"),
     row("GET", "/reports/{id}/consultation/forms/{body}", "/reports/{assessment}/consultation/forms/{unknown}", "", "NNNNNNNNNS"),
     row("GET", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "", "AAAFFFNNNS"),
-    row("POST", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "multipart", "AAAFFFNNNS"),
+    row("POST", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "multipart:body={unknown}", "AAAFFFNNNS"),
     row("GET", "/reports/{id}/word-comments/{import}", "/reports/{assessment}/word-comments/{unknown}", "", "NNNNNNNNNS"),
     row("POST", "/reports/{id}/word-comments/{import}", "/reports/{assessment}/word-comments/{unknown}", "", "NNNFFFNNNS"),
     // Reports and their versions.
@@ -375,8 +376,12 @@ impl Walker {
             if method == reqwest::Method::GET { request } else { request.header(CONTENT_TYPE, "application/json").body(body.to_owned()) }
         } else if method == reqwest::Method::GET {
             request
-        } else if body == "multipart" {
+        } else if let Some(fields) = body.strip_prefix("multipart") {
+            // `multipart:body=…&number=…`: the upload's text fields that pass the edge.
             let mut form = reqwest::multipart::Form::new().text("markdown", "").text("source", "write");
+            for (name, value) in fields.trim_start_matches(':').split('&').filter(|f| !f.is_empty()).map(|f| f.split_once('=').unwrap_or((f, ""))) {
+                form = form.text(name.to_owned(), value.to_owned());
+            }
             if with_token {
                 form = form.text("csrf", self.csrf.clone());
             }
