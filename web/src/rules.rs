@@ -163,6 +163,16 @@ pub fn form_action(raw: &str) -> Result<(), ValidationError> {
     rule("choice", matches!(raw.trim(), "" | "preview" | "import"))
 }
 
+/// Empty for none, or a comment's id, as a page offers them.
+pub fn optional_comment_choice(raw: &str) -> Result<(), ValidationError> {
+    rule("choice", raw.trim().is_empty() || raw.trim().parse::<gopy_domain::CommentId>().is_ok())
+}
+
+/// A decision on a change: `link`, `unlink`, `technical` or `not_technical`.
+pub fn change_action(raw: &str) -> Result<(), ValidationError> {
+    rule("choice", matches!(raw.trim(), "link" | "unlink" | "technical" | "not_technical"))
+}
+
 /// Empty, or a whole number (a character offset).
 pub fn optional_number(raw: &str) -> Result<(), ValidationError> {
     rule("number", raw.trim().is_empty() || raw.trim().parse::<u32>().is_ok())
