@@ -173,6 +173,16 @@ pub fn change_action(raw: &str) -> Result<(), ValidationError> {
     rule("choice", matches!(raw.trim(), "link" | "unlink" | "technical" | "not_technical"))
 }
 
+/// `agree` or `disagree` with the answer to one's comment.
+pub fn stance(raw: &str) -> Result<(), ValidationError> {
+    rule("stance", raw.trim().parse::<gopy_domain::dispute::Stance>().is_ok())
+}
+
+/// The day and time until which commenters may disagree, as a page's field gives it.
+pub fn dispute_deadline(raw: &str) -> Result<(), ValidationError> {
+    rule("dispute_deadline", crate::i18n::parse_local_date_time(raw).is_some())
+}
+
 /// Empty, or a whole number (a character offset).
 pub fn optional_number(raw: &str) -> Result<(), ValidationError> {
     rule("number", raw.trim().is_empty() || raw.trim().parse::<u32>().is_ok())
