@@ -183,6 +183,31 @@ pub fn dispute_deadline(raw: &str) -> Result<(), ValidationError> {
     rule("dispute_deadline", crate::i18n::parse_local_date_time(raw).is_some())
 }
 
+/// Comments chosen on a page, each one offered there.
+pub fn comment_choices(raw: &[String]) -> Result<(), ValidationError> {
+    rule("choice", raw.iter().all(|r| r.trim().parse::<gopy_domain::CommentId>().is_ok()))
+}
+
+/// Comments' ids, as the API gives them out.
+pub fn comment_ids(raw: &[String]) -> Result<(), ValidationError> {
+    rule("id", raw.iter().all(|r| r.trim().parse::<gopy_domain::CommentId>().is_ok()))
+}
+
+/// An answer template's id.
+pub fn template_id(raw: &str) -> Result<(), ValidationError> {
+    rule("id", raw.trim().parse::<gopy_domain::AnswerTemplateId>().is_ok())
+}
+
+/// An answer template offered on a page.
+pub fn template_choice(raw: &str) -> Result<(), ValidationError> {
+    rule("choice", raw.trim().parse::<gopy_domain::AnswerTemplateId>().is_ok())
+}
+
+/// An answer template's name: said, within its limit.
+pub fn template_name(raw: &str) -> Result<(), ValidationError> {
+    text_within(raw, gopy_domain::answers::TemplateName::MAX_CHARS, true)
+}
+
 /// Empty, or a whole number (a character offset).
 pub fn optional_number(raw: &str) -> Result<(), ValidationError> {
     rule("number", raw.trim().is_empty() || raw.trim().parse::<u32>().is_ok())
@@ -402,6 +427,12 @@ pub fn message(catalog: &Catalog, language: Language, problem: &ValidationError)
         text = text.replace(&format!("{{{name}}}"), &shown);
     }
     text
+}
+
+/// A refusal said in one place (a form with one banner): every refused
+/// field's message, in order.
+pub fn messages(catalog: &Catalog, language: Language, errors: &ValidationErrors) -> String {
+    refused_fields(errors).into_iter().map(|(_, problem)| message(catalog, language, problem)).collect::<Vec<_>>().join(" ")
 }
 
 /// A form's refusal: each field's message, to show beside it.
