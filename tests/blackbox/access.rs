@@ -138,7 +138,7 @@ const TABLE: &[Row] = &[
     row("POST", "/reports/{id}/word-comments/{import}", "/reports/{assessment}/word-comments/{unknown}", "", "NNNFFFNNNS"),
     // Reports and their versions.
     at("GET", "/reports", "", "AAAAAAAAAS"),
-    at("POST", "/reports", "title=", "AAFFFFFFFS"),
+    at("POST", "/reports", "title=Báo cáo thử&kind={kind}&body={body}&committee={committee}", "AAFFFFFFFS"),
     row("GET", "/reports/{id}", "/reports/{report}", "", "AAAAAAAANS"),
     row("POST", "/reports/{id}/versions", "/reports/{report}/versions", "multipart", "AAFFFFAANS"),
     row("GET", "/reports/{id}/versions/{number}", "/reports/{report}/versions/2", "", "AAAAAAAANS"),
@@ -169,7 +169,7 @@ const TABLE: &[Row] = &[
     row("POST", "/reports/{id}/answers/groups/{group}/answer", "/reports/{report}/answers/groups/{unknown}/answer", "disposition=explained&response=x", "FFFFFFNNNS"),
     row("POST", "/reports/{id}/answers/apply", "/reports/{report}/answers/apply", "template={unknown}&comment={unknown}", "FFFFFFAANS"),
     row("POST", "/reports/{id}/answers/save", "/reports/{report}/answers/save", "", "FFFFFFAANS"),
-    row("POST", "/reports/{id}/answers/templates", "/reports/{report}/answers/templates", "name=&disposition=accepted&text=", "FFFFFFAANS"),
+    row("POST", "/reports/{id}/answers/templates", "/reports/{report}/answers/templates", "name=Mẫu thử&disposition=accepted&text={khong_co}", "FFFFFFAANS"),
     row("POST", "/reports/{id}/answers/templates/{template}/delete", "/reports/{report}/answers/templates/{unknown}/delete", "", "FFFFFFNNNS"),
     row("POST", "/reports/{id}/answers/publish", "/reports/{report}/answers/publish", "", "FFFFFFAFNS"),
     row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.docx", "", "AAAAAAAANS"),

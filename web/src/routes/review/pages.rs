@@ -287,7 +287,12 @@ fn list_view(ctx: &Ctx, list: &ThreadList, url: String, zone: &str) -> ThreadLis
     }
 }
 
-fn form_view(ctx: &Ctx, form: &CommentFormModel, values: CommentValues, errors: CommentErrors, chosen_label: Option<String>) -> CommentFormView {
+fn form_view(ctx: &Ctx, form: &CommentFormModel, values: CommentValues, mut errors: CommentErrors, chosen_label: Option<String>) -> CommentFormView {
+    // The member's field is drawn only for who may record: its refusal is
+    // then said above the form.
+    if !form.may_record && errors.form.is_none() {
+        errors.form = errors.author.take();
+    }
     let refused = errors.anchor.is_some()
         || errors.version.is_some()
         || errors.body.is_some()
@@ -751,7 +756,7 @@ pub struct FormOrigin {
 impl FormOrigin {
     /// The version the form was on; none when not said (or refused by its rule).
     fn version(&self) -> Option<u32> {
-        rules::parsed_choice(&self.version, "version").ok().flatten()
+        rules::parsed_choice(&self.version, "version").ok().flatten().filter(|n: &u32| *n > 0)
     }
 
     /// The report whose version page the form was on.
@@ -863,6 +868,19 @@ async fn after_thread_change(
 /// Puts a refused form back on its thread: what was typed, why it was
 /// refused, and the disposition chosen still ticked.
 fn refill(thread: &mut ThreadView, typed: ThreadFormView) {
+    // A form the thread no longer offers (the round closed meanwhile) is
+    // not drawn: its refusal is said where the thread says it is closed.
+    let unshown = [
+        (&typed.reply_error, thread.may_reply),
+        (&typed.edit_error, thread.may_edit),
+        (&typed.withdraw_error, thread.may_withdraw),
+        (&typed.answer_error, thread.may_answer),
+    ]
+    .into_iter()
+    .find_map(|(error, offered)| error.clone().filter(|_| !offered));
+    if unshown.is_some() {
+        thread.closed = unshown;
+    }
     if let Some(chosen) = typed.disposition.as_deref() {
         for choice in &mut thread.dispositions {
             choice.selected = choice.value == chosen;
