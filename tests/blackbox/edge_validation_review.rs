@@ -293,7 +293,7 @@ async fn review_and_report_forms_name_every_refused_field_and_keep_what_was_type
         (format!("/reports/{report}/comments?awaiting=có&limit=0&disposition=x"), vec![FLAG, PAGE_SIZE, CHOICE]),
         (format!("/reports/{report}/diff?from=một&to=0"), vec!["from:", "to:"]),
         (format!("/reports/{report}/changes?from=x"), vec!["from:"]),
-        (format!("/search?q=tham&kind=x&report=x"), vec!["kind:", "report:"]),
+        ("/search?q=tham&kind=x&report=x".to_owned(), vec!["kind:", "report:"]),
     ] {
         let answer = secretariat.get(server.url(&path)).send().await.expect("get");
         assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
