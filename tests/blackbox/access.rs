@@ -51,7 +51,8 @@ const PEOPLE: [(&str, &str); 10] = [
 
 /// One request of the walk: the router's method and pattern it exercises,
 /// the path with `{placeholders}` for the story's ids, the body (a form's
-/// fields after its token, or JSON for the API; `multipart` for an upload)
+/// fields after its token, or JSON for the API; `multipart` for an upload,
+/// `multipart:name=value&…` with its text fields)
 /// and the outcome for each person.
 struct Row {
     method: &'static str,
@@ -126,7 +127,7 @@ const TABLE: &[Row] = &[
     // comment forms (a letter or a form without its fields is refused after
     // the check); Word review comments, recorded by the secretariat.
     row("GET", "/reports/{id}/consultation", "/reports/{assessment}/consultation", "", "AAAAAANNNS"),
-    row("POST", "/reports/{id}/consultation/letters", "/reports/{assessment}/consultation/letters", "multipart", "AAFFFFNNNS"),
+    row("POST", "/reports/{id}/consultation/letters", "/reports/{assessment}/consultation/letters", "multipart:body={unknown}&number=12-CV&signed_on=2023-06-30&signer=Người ký", "AAFFFFNNNS"),
     row("POST", "/reports/{id}/consultation/no-comment", "/reports/{assessment}/consultation/no-comment", "body={unknown}", "AAFFFFNNNS"),
     row("GET", "/reports/{id}/consultation/letters/{letter}", "/reports/{assessment}/consultation/letters/{unknown}", "", "NNNNNNNNNS"),
     // A form upload without its file is refused after the check: who may
@@ -134,12 +135,12 @@ const TABLE: &[Row] = &[
     row("POST", "/reports/{id}/consultation/forms", "/reports/{assessment}/consultation/forms", "multipart", "AAFFFFNNNS"),
     row("GET", "/reports/{id}/consultation/forms/{body}", "/reports/{assessment}/consultation/forms/{unknown}", "", "NNNNNNNNNS"),
     row("GET", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "", "AAAFFFNNNS"),
-    row("POST", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "multipart", "AAAFFFNNNS"),
+    row("POST", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "multipart:body={unknown}", "AAAFFFNNNS"),
     row("GET", "/reports/{id}/word-comments/{import}", "/reports/{assessment}/word-comments/{unknown}", "", "NNNNNNNNNS"),
     row("POST", "/reports/{id}/word-comments/{import}", "/reports/{assessment}/word-comments/{unknown}", "", "NNNFFFNNNS"),
     // Reports and their versions.
     at("GET", "/reports", "", "AAAAAAAAAS"),
-    at("POST", "/reports", "title=", "AAFFFFFFFS"),
+    at("POST", "/reports", "title=Báo cáo thử&kind={kind}&body={body}&committee={committee}", "AAFFFFFFFS"),
     row("GET", "/reports/{id}", "/reports/{report}", "", "AAAAAAAANS"),
     row("POST", "/reports/{id}/versions", "/reports/{report}/versions", "multipart", "AAFFFFAANS"),
     row("GET", "/reports/{id}/versions/{number}", "/reports/{report}/versions/2", "", "AAAAAAAANS"),
@@ -170,7 +171,7 @@ const TABLE: &[Row] = &[
     row("POST", "/reports/{id}/answers/groups/{group}/answer", "/reports/{report}/answers/groups/{unknown}/answer", "disposition=explained&response=x", "FFFFFFNNNS"),
     row("POST", "/reports/{id}/answers/apply", "/reports/{report}/answers/apply", "template={unknown}&comment={unknown}", "FFFFFFAANS"),
     row("POST", "/reports/{id}/answers/save", "/reports/{report}/answers/save", "", "FFFFFFAANS"),
-    row("POST", "/reports/{id}/answers/templates", "/reports/{report}/answers/templates", "name=&disposition=accepted&text=", "FFFFFFAANS"),
+    row("POST", "/reports/{id}/answers/templates", "/reports/{report}/answers/templates", "name=Mẫu thử&disposition=accepted&text={khong_co}", "FFFFFFAANS"),
     row("POST", "/reports/{id}/answers/templates/{template}/delete", "/reports/{report}/answers/templates/{unknown}/delete", "", "FFFFFFNNNS"),
     row("POST", "/reports/{id}/answers/publish", "/reports/{report}/answers/publish", "", "FFFFFFAFNS"),
     row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.docx", "", "AAAAAAAANS"),
@@ -377,8 +378,12 @@ impl Walker {
             if method == reqwest::Method::GET { request } else { request.header(CONTENT_TYPE, "application/json").body(body.to_owned()) }
         } else if method == reqwest::Method::GET {
             request
-        } else if body == "multipart" {
+        } else if let Some(fields) = body.strip_prefix("multipart") {
+            // `multipart:body=…&number=…`: the upload's text fields that pass the edge.
             let mut form = reqwest::multipart::Form::new().text("markdown", "").text("source", "write");
+            for (name, value) in fields.trim_start_matches(':').split('&').filter(|f| !f.is_empty()).map(|f| f.split_once('=').unwrap_or((f, ""))) {
+                form = form.text(name.to_owned(), value.to_owned());
+            }
             if with_token {
                 form = form.text("csrf", self.csrf.clone());
             }
