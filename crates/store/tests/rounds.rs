@@ -300,7 +300,7 @@ on_both_engines! {
     /// named block of the latest version, the team) is read in one
     /// statement, and is what the separate reads say.
     async fn a_new_comments_setting_is_read_in_one_statement_as_the_separate_reads_say(db) {
-        use gopy_app::{Store, UnitOfWork};
+        use gopy_app::Store;
         use gopy_domain::document::BlockId;
         use gopy_domain::{Drafter, ReportId};
         let day = meeting_day();
