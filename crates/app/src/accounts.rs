@@ -253,12 +253,11 @@ impl App {
     pub async fn identify_session(&self, secret: &str) -> Result<Option<Identity>, AppError> {
         let now = self.now();
         let mut uow = self.store.begin_read().await?;
-        let Some((session, user)) = uow.find_session_with_user(&hash_secret(secret)).await? else { return Ok(None) };
+        let Some((session, user, actor)) = uow.find_session_with_actor(&hash_secret(secret)).await? else { return Ok(None) };
+        drop(uow);
         if !session.is_live(now) || !user.active {
             return Ok(None);
         }
-        let actor = actor_in(uow.as_mut(), user.id).await?;
-        drop(uow);
         if now - session.last_seen_at > TOUCH_EVERY {
             let mut uow = self.store.begin().await?;
             uow.touch_session(session.id, now).await?;
@@ -271,12 +270,11 @@ impl App {
     pub async fn identify_token(&self, secret: &str) -> Result<Option<Identity>, AppError> {
         let now = self.now();
         let mut uow = self.store.begin_read().await?;
-        let Some((token, user)) = uow.find_access_token_with_user(&hash_secret(secret)).await? else { return Ok(None) };
+        let Some((token, user, actor)) = uow.find_access_token_with_actor(&hash_secret(secret)).await? else { return Ok(None) };
+        drop(uow);
         if token.revoked_at.is_some() || !user.active {
             return Ok(None);
         }
-        let actor = actor_in(uow.as_mut(), user.id).await?;
-        drop(uow);
         if token.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
             let mut uow = self.store.begin().await?;
             uow.touch_access_token(token.id, now).await?;

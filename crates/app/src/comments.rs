@@ -11,7 +11,7 @@ use gopy_domain::document::align::{Anchor, AnchorFate, carry_anchors, find_span,
 use gopy_domain::document::{Block, BlockId};
 use gopy_domain::{
     Action, Actor, Comment, CommentCounts, CommentId, CommentPlacement, CommentRevision, CommentText,
-    CommentV1, DispositionKind, Notice, OutboxMessage, Placement, Report, ReportId, Resource, UserId, Version,
+    CommentV1, DispositionKind, Drafter, Notice, OutboxMessage, Placement, Report, ReportId, Resource, UserId, Version,
     WithdrawalProblem, authorize,
 };
 use serde_json::json;
@@ -20,6 +20,7 @@ use tracing::instrument;
 use crate::reports::report_resource;
 use crate::rounds::Gate;
 use gopy_domain::search::EntryKind;
+use crate::ports::CommentSetting;
 use crate::{App, AppError, InvalidReason, UnitOfWork, new_id};
 
 /// Where a new comment points, as the browser or the API says it.
@@ -100,7 +101,14 @@ impl App {
         for_body: Option<gopy_domain::BodyId>,
     ) -> Result<Comment, AppError> {
         let body = CommentText::parse(&new.body).map_err(|e| AppError::invalid("body", e))?;
-        let report = self.readable(uow, actor, id).await?;
+        // The block the anchor names, if any, read with the rest; whether the
+        // anchor is well formed is told after the access checks.
+        let named = new.anchor.block.as_deref().map(str::trim).filter(|b| !b.is_empty()).map(BlockId::new);
+        // The report, its latest round, the one block the anchor names (not
+        // the whole version) and the drafting team, in one read.
+        let setting = uow.comment_setting(id, named.as_ref()).await?.ok_or(AppError::NotFound { what: "report" })?;
+        let CommentSetting { report, round, latest, drafters } = setting;
+        authorize(actor, Action::ViewReport, report_resource(&report)).map_err(|_| AppError::NotFound { what: "report" })?;
         let resource = report_resource(&report);
         authorize(actor, Action::PostComment, resource)?;
         if new.on_behalf_of.is_some_and(|u| u != actor.user) || new.at_meeting || for_body.is_some() {
@@ -119,10 +127,11 @@ impl App {
         if author != actor.user && uow.find_user(author).await?.is_none() {
             return Err(AppError::invalid("author", InvalidReason::Missing));
         }
-        let late = self.gate(uow, &report, Gate::Comment).await?;
+        let state = report.status;
+        let late = gopy_domain::workflow::comments_open(state, round.as_ref(), self.now())
+            .ok_or(AppError::Closed { what: "comments", state })?;
         let block = anchor_block(&new.anchor)?;
-        // The one block the anchor names, not the whole version.
-        let latest = uow.latest_version_block(id, block.as_ref()).await?.ok_or(AppError::NotFound { what: "version" })?;
+        let latest = latest.ok_or(AppError::NotFound { what: "version" })?;
         if latest.number != new.version {
             return Err(AppError::invalid("version", InvalidReason::Rule("err_newer_version".into())));
         }
@@ -154,7 +163,8 @@ impl App {
             group: None,
             revision: 0,
         };
-        self.write_new_comment(uow, &report, &comment).await?;
+        let notices = self.team_notices(&drafters, &report, &comment, Notice::CommentPosted);
+        self.write_new_comment_to(uow, &report, &comment, &notices).await?;
         let event = self.audit(
             Some(actor.user),
             "comment.posted",
@@ -429,6 +439,18 @@ impl App {
     /// made while every other write waits its turn), so reads go before.
     pub(crate) async fn write_new_comment(&self, uow: &mut dyn UnitOfWork, report: &Report, comment: &Comment) -> Result<(), AppError> {
         let notices = self.drafting_team_notices(uow, report, comment, Notice::CommentPosted).await?;
+        self.write_new_comment_to(uow, report, comment, &notices).await
+    }
+
+    /// [`App::write_new_comment`] with the drafting team's notices made
+    /// already, from a team read with the rest of what the comment needed.
+    async fn write_new_comment_to(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        report: &Report,
+        comment: &Comment,
+        notices: &[OutboxMessage],
+    ) -> Result<(), AppError> {
         uow.insert_comment(comment).await?;
         self.index_new_comment(uow, report, comment, EntryKind::Comment).await?;
         uow.insert_placements(&[CommentPlacement {
@@ -440,7 +462,7 @@ impl App {
         }])
         .await?;
         // One statement for the whole team, however large.
-        uow.enqueue_all(&notices).await?;
+        uow.enqueue_all(notices).await?;
         Ok(())
     }
 
@@ -452,13 +474,16 @@ impl App {
         comment: &Comment,
         kind: fn(CommentV1) -> Notice,
     ) -> Result<Vec<OutboxMessage>, AppError> {
-        Ok(uow
-            .drafting_team(report.id)
-            .await?
-            .into_iter()
+        let team = uow.drafting_team(report.id).await?;
+        Ok(self.team_notices(&team, report, comment, kind))
+    }
+
+    /// An outbox row for every one of `team` but the comment's author.
+    fn team_notices(&self, team: &[Drafter], report: &Report, comment: &Comment, kind: fn(CommentV1) -> Notice) -> Vec<OutboxMessage> {
+        team.iter()
             .filter(|drafter| drafter.user != comment.author)
             .map(|drafter| self.notice(drafter.user, kind, report, comment))
-            .collect())
+            .collect()
     }
 
     fn notice(&self, recipient: UserId, kind: fn(CommentV1) -> Notice, report: &Report, comment: &Comment) -> OutboxMessage {

@@ -111,8 +111,9 @@ pub trait UnitOfWork:
 
     async fn insert_session(&mut self, session: &Session, secret_hash: &str) -> Result<(), StoreError>;
     async fn find_session(&mut self, secret_hash: &str) -> Result<Option<Session>, StoreError>;
-    /// The session and its person, in one read: a request's caller.
-    async fn find_session_with_user(&mut self, secret_hash: &str) -> Result<Option<(Session, User)>, StoreError>;
+    /// The session, its person and what they may do ([`UnitOfWork::actor`]),
+    /// read in one statement: every request signed in by a cookie runs it.
+    async fn find_session_with_actor(&mut self, secret_hash: &str) -> Result<Option<(Session, User, Actor)>, StoreError>;
     async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError>;
     async fn revoke_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError>;
     /// Revokes every live session of `user`; returns how many.
@@ -122,8 +123,12 @@ pub trait UnitOfWork:
 
     async fn insert_access_token(&mut self, token: &AccessToken, secret_hash: &str) -> Result<(), StoreError>;
     async fn find_access_token(&mut self, secret_hash: &str) -> Result<Option<AccessToken>, StoreError>;
-    /// The token and its person, in one read: a script's caller.
-    async fn find_access_token_with_user(&mut self, secret_hash: &str) -> Result<Option<(AccessToken, User)>, StoreError>;
+    /// The token, its person and what they may do, in one statement: a
+    /// script's caller, which every API request reads.
+    async fn find_access_token_with_actor(
+        &mut self,
+        secret_hash: &str,
+    ) -> Result<Option<(AccessToken, User, Actor)>, StoreError>;
     async fn touch_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError>;
     async fn revoke_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError>;
     /// Every token of `user`, revoked ones included, newest first.
@@ -201,6 +206,11 @@ pub trait ReportStore: Send {
         report: ReportId,
         block: Option<&BlockId>,
     ) -> Result<Option<LatestBlock>, StoreError>;
+    /// Everything a new comment on `report` is checked against and sent
+    /// with, read in one statement: the report, its latest round, its latest
+    /// version with the block named (as [`ReportStore::latest_version_block`])
+    /// and its drafting team. `None` for a report that does not exist.
+    async fn comment_setting(&mut self, report: ReportId, block: Option<&BlockId>) -> Result<Option<CommentSetting>, StoreError>;
     /// How many versions each report has.
     async fn version_counts(&mut self) -> Result<Vec<(ReportId, u32)>, StoreError>;
     /// Every version of `report` without its blocks, in order.
@@ -222,6 +232,18 @@ pub struct LatestBlock {
     /// The block asked for; `None` when the version has no such block, or
     /// none was asked for.
     pub block: Option<Block>,
+}
+
+/// What a new comment is checked against: see [`ReportStore::comment_setting`].
+#[derive(Clone, Debug)]
+pub struct CommentSetting {
+    pub report: Report,
+    /// The latest review round, if one was opened.
+    pub round: Option<Round>,
+    /// `None` for a report without a version yet.
+    pub latest: Option<LatestBlock>,
+    /// Leads first, as [`ReportStore::drafting_team`] lists them.
+    pub drafters: Vec<Drafter>,
 }
 
 /// Comments, replies, their earlier texts, and where each is shown.

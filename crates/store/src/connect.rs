@@ -70,6 +70,11 @@ pub enum ConnectError {
 #[derive(Clone)]
 pub struct SeaStore {
     pub(crate) db: DatabaseConnection,
+    /// What read units of work run on. On SQLite a pool of its own whose
+    /// connections are query-only from the start, so a read unit costs no
+    /// PRAGMA of its own (the writes have the writer's connection; `db` is
+    /// left for migrations, backups and pings). On PostgreSQL, `db`.
+    pub(crate) reads: DatabaseConnection,
     engine: Engine,
     pub(crate) url: String,
     /// SQLite has one writer at a time: units of work that write take turns
@@ -93,7 +98,7 @@ impl SeaStore {
         if engine == Engine::Sqlite {
             prepare_sqlite_file(&settings.url)?;
         }
-        let options = connect_options(settings, settings.max_connections);
+        let options = connect_options(settings, settings.max_connections, false);
         let mut db = Database::connect(options).await.map_err(|e| ConnectError::Unreachable {
             url: redact_url(&settings.url),
             reason: e.to_string(),
@@ -104,10 +109,25 @@ impl SeaStore {
         db.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::Relaxed);
         });
+        let reads = match engine {
+            Engine::Sqlite => {
+                let options = connect_options(settings, settings.max_connections, true);
+                let mut reads = Database::connect(options).await.map_err(|e| ConnectError::Unreachable {
+                    url: redact_url(&settings.url),
+                    reason: e.to_string(),
+                })?;
+                let counter = Arc::clone(&statements);
+                reads.set_metric_callback(move |_| {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                });
+                reads
+            }
+            Engine::Postgres => db.clone(),
+        };
         let writer = match engine {
             Engine::Sqlite => {
                 // The writer's own connection, kept open: its batch lives there.
-                let mut options = connect_options(settings, 1);
+                let mut options = connect_options(settings, 1, false);
                 options.min_connections(1).test_before_acquire(false);
                 let mut writer_db = Database::connect(options).await.map_err(|e| ConnectError::Unreachable {
                     url: redact_url(&settings.url),
@@ -124,6 +144,7 @@ impl SeaStore {
         };
         let store = Self {
             db,
+            reads,
             engine,
             url: settings.url.clone(),
             writer,
@@ -181,8 +202,8 @@ impl SeaStore {
         let pending = Migrator::get_pending_migrations(&self.db).await.map_err(failed)?.len();
         Migrator::up(&self.db, None).await.map_err(failed)?;
         // Versions made before their labels were stored get them now, once,
-        // through the writer where there is one: the pool's connections may
-        // be query-only from an earlier read unit.
+        // through the writer where there is one: on SQLite every write
+        // goes through it, so none races it for the lock.
         let filled = async {
             match &self.writer {
                 Some(writer) => {
@@ -211,13 +232,17 @@ impl SeaStore {
             writer.close().await;
         }
         // Closing flushes SQLite's WAL; an error here changes nothing for the caller.
+        if self.engine == Engine::Sqlite {
+            let _ = self.reads.close().await;
+        }
         let _ = self.db.close().await;
     }
 }
 
 /// The pool's options: `max_connections` of them, each SQLite one in WAL
-/// mode with `synchronous=FULL`, so a COMMIT returns once it is on disk.
-fn connect_options(settings: &DatabaseSettings, max_connections: u32) -> ConnectOptions {
+/// mode with `synchronous=FULL`, so a COMMIT returns once it is on disk;
+/// with `query_only`, SQLite connections that refuse every write.
+fn connect_options(settings: &DatabaseSettings, max_connections: u32, query_only: bool) -> ConnectOptions {
     let mut options = ConnectOptions::new(settings.url.clone());
     options
         .max_connections(max_connections)
@@ -236,6 +261,7 @@ fn connect_options(settings: &DatabaseSettings, max_connections: u32) -> Connect
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(busy_timeout)
+            .pragma("query_only", if query_only { "ON" } else { "OFF" })
     });
     options
 }
@@ -256,14 +282,15 @@ impl Store for SeaStore {
     async fn begin_read(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
         self.units.fetch_add(1, Ordering::Relaxed);
         // On SQLite in WAL mode readers run beside the one writer, so a read
-        // unit takes no turn at the writer; query_only makes a write through it
-        // fail at once instead of racing the writer for the lock.
+        // unit takes no turn at the writer; the read pool's connections are
+        // query_only, so a write through one fails at once instead of racing
+        // the writer for the lock.
         let read_only = match self.engine {
-            Engine::Sqlite => "PRAGMA query_only = ON",
-            Engine::Postgres => "SET TRANSACTION READ ONLY",
+            Engine::Sqlite => None,
+            Engine::Postgres => Some("SET TRANSACTION READ ONLY"),
         };
         let waiting = Queued::new(&self.waiting);
-        let tx = begin_whole(&self.db, Some(read_only)).await?;
+        let tx = begin_whole(&self.reads, read_only).await?;
         drop(waiting);
         Ok(Box::new(SeaUnitOfWork::new(tx, Kind::Read)))
     }

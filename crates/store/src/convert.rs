@@ -16,6 +16,14 @@ use crate::entity::{
     version,
 };
 
+/// Every column of `E` as `alias.column AS "alias_column"`, for a statement
+/// that reads several tables' rows at once: each is then read back with
+/// `Model::from_query_result(row, "alias_")`.
+pub(crate) fn prefixed_columns<E: sea_orm::EntityTrait>(alias: &str) -> String {
+    use sea_orm::{IdenStatic, Iterable};
+    E::Column::iter().map(|c| format!("{alias}.{0} AS \"{alias}_{0}\"", c.as_str())).collect::<Vec<_>>().join(", ")
+}
+
 fn corrupt(table: &str, column: &str, err: impl Display) -> StoreError {
     StoreError::Corrupt(format!("{table}.{column}: {err}"))
 }

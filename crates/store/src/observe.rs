@@ -22,7 +22,8 @@ impl SeaStore {
     pub fn pool_status(&self) -> PoolStatus {
         let (open, idle) = match self.engine() {
             Engine::Sqlite => {
-                let pool = self.db.get_sqlite_connection_pool();
+                // The read pool: SQLite's writes have the writer's connection.
+                let pool = self.reads.get_sqlite_connection_pool();
                 (pool.size(), pool.num_idle())
             }
             Engine::Postgres => {

@@ -2,16 +2,19 @@
 
 use async_trait::async_trait;
 use gopy_app::StoreError;
-use gopy_app::ports::{LatestBlock, ReportStore};
+use gopy_app::ports::{CommentSetting, LatestBlock, ReportStore};
 use gopy_domain::document::{Block, BlockId};
 use gopy_domain::{Drafter, Report, ReportId, UserId, Version, VersionId, VersionSummary};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Statement,
+};
 use time::OffsetDateTime;
 
-use crate::convert::{VersionSummaryRow, version_row};
-use crate::entity::{report, report_drafter, version};
+use crate::convert::{VersionSummaryRow, prefixed_columns, version_row};
+use crate::entity::{report, report_drafter, review_round, version};
+use crate::rounds::round_of;
 use crate::error::map_db_err;
 use crate::unit_of_work::SeaUnitOfWork;
 
@@ -144,6 +147,78 @@ impl ReportStore for SeaUnitOfWork {
             number: u32::try_from(number).map_err(|e| StoreError::Corrupt(format!("versions.number: {e}")))?,
             block,
         }))
+    }
+
+    async fn comment_setting(&mut self, id: ReportId, block: Option<&BlockId>) -> Result<Option<CommentSetting>, StoreError> {
+        let backend = self.backend();
+        // The latest version is picked once (materialised), not once per
+        // drafter row; its block is picked out of its JSON as in
+        // latest_version_block. The latest round and the team are joined.
+        let (block_sql, report_id) = match (block, backend) {
+            (None, DbBackend::Postgres) => ("NULL::text", "$1"),
+            (None, _) => ("NULL", "?"),
+            (Some(_), DbBackend::Postgres) => {
+                ("(SELECT b::text FROM json_array_elements(blocks::json) AS b WHERE b->>'id' = $2 LIMIT 1)", "$1")
+            }
+            (Some(_), _) => ("(SELECT b.value FROM json_each(blocks) AS b WHERE json_extract(b.value, '$.id') = ? LIMIT 1)", "?"),
+        };
+        let report_again = if backend == DbBackend::Postgres { "$1" } else { "?" };
+        let sql = format!(
+            "WITH v AS MATERIALIZED (SELECT id, number, {block_sql} AS block FROM versions \
+               WHERE report_id = {report_id} ORDER BY number DESC LIMIT 1) \
+             SELECT {}, {}, v.id AS v_id, v.number AS v_number, v.block AS v_block, d.user_id AS d_user, d.lead AS d_lead \
+             FROM reports r LEFT JOIN v ON 1 = 1 \
+             LEFT JOIN review_rounds rr ON rr.report_id = r.id \
+               AND rr.number = (SELECT MAX(number) FROM review_rounds WHERE report_id = r.id) \
+             LEFT JOIN report_drafters d ON d.report_id = r.id \
+             WHERE r.id = {report_again} \
+             ORDER BY d.lead DESC, d.created_at, d.user_id",
+            prefixed_columns::<report::Entity>("r"),
+            prefixed_columns::<review_round::Entity>("rr"),
+        );
+        let id = id.as_uuid();
+        let values: Vec<sea_orm::Value> = match (block, backend) {
+            (None, DbBackend::Postgres) => vec![id.into()],
+            (None, _) => vec![id.into(), id.into()],
+            (Some(block), DbBackend::Postgres) => vec![id.into(), block.to_string().into()],
+            // In the order of the text: the block (inside the version's
+            // subquery), the report of the version, the report.
+            (Some(block), _) => vec![block.to_string().into(), id.into(), id.into()],
+        };
+        let statement = Statement::from_sql_and_values(backend, sql, values);
+        let rows = self.reader().await?.query_all_raw(statement).await.map_err(map_db_err)?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let report = Report::try_from(report::Model::from_query_result(first, "r_").map_err(map_db_err)?)?;
+        let round_id: Option<uuid::Uuid> = first.try_get("", "rr_id").map_err(map_db_err)?;
+        let round = match round_id {
+            Some(_) => Some(round_of(review_round::Model::from_query_result(first, "rr_").map_err(map_db_err)?)?),
+            None => None,
+        };
+        let version: Option<uuid::Uuid> = first.try_get("", "v_id").map_err(map_db_err)?;
+        let latest = match version {
+            Some(version) => {
+                let number: i32 = first.try_get("", "v_number").map_err(map_db_err)?;
+                let block: Option<String> = first.try_get("", "v_block").map_err(map_db_err)?;
+                Some(LatestBlock {
+                    version: VersionId::from_uuid(version),
+                    number: u32::try_from(number).map_err(|e| StoreError::Corrupt(format!("versions.number: {e}")))?,
+                    block: block
+                        .map(|json| serde_json::from_str::<Block>(&json))
+                        .transpose()
+                        .map_err(|e| StoreError::Corrupt(format!("versions.blocks: {e}")))?,
+                })
+            }
+            None => None,
+        };
+        let mut drafters = Vec::new();
+        for row in &rows {
+            let user: Option<uuid::Uuid> = row.try_get("", "d_user").map_err(map_db_err)?;
+            let lead: Option<bool> = row.try_get("", "d_lead").map_err(map_db_err)?;
+            if let (Some(user), Some(lead)) = (user, lead) {
+                drafters.push(Drafter { user: UserId::from_uuid(user), lead });
+            }
+        }
+        Ok(Some(CommentSetting { report, round, latest, drafters }))
     }
 
     async fn version_counts(&mut self) -> Result<Vec<(ReportId, u32)>, StoreError> {

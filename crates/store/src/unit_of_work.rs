@@ -9,8 +9,8 @@ use gopy_domain::{
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QueryResult, QueryTrait, Statement,
 };
 use time::OffsetDateTime;
 
@@ -159,6 +159,81 @@ impl SeaUnitOfWork {
     }
 }
 
+impl SeaUnitOfWork {
+    /// A caller's credential row (session or token, from `table`, found by
+    /// its secret's hash), their person, and their roles, seats and teams:
+    /// one row per role (the credential and person repeated), or one with
+    /// no role when they have none. `who` is the person's id as SQL, with
+    /// one `?` for the hash.
+    async fn caller_rows<E: EntityTrait>(&mut self, table: &str, who: &str, secret_hash: &str) -> Result<Vec<QueryResult>, StoreError> {
+        let sql = format!(
+            "SELECT {}, {}, a.part, a.subject, a.role, a.lead FROM {table} s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN ({}) a ON 1 = 1 WHERE s.secret_hash = ? ORDER BY a.part, a.subject",
+            crate::convert::prefixed_columns::<E>("s"),
+            crate::convert::prefixed_columns::<user::Entity>("u"),
+            actor_parts(who),
+        );
+        let backend = self.backend();
+        self.reader().await?.query_all_raw(one_value(backend, &sql, secret_hash)).await.map_err(map_db_err)
+    }
+}
+
+/// `sql` with every `?` bound to `value`: PostgreSQL's `$1` is put for each.
+fn one_value(backend: DbBackend, sql: &str, value: impl Into<sea_orm::Value> + Clone) -> Statement {
+    match backend {
+        DbBackend::Postgres => Statement::from_sql_and_values(backend, sql.replace('?', "$1"), [value.into()]),
+        _ => {
+            let values: Vec<sea_orm::Value> = (0..sql.matches('?').count()).map(|_| value.clone().into()).collect();
+            Statement::from_sql_and_values(backend, sql, values)
+        }
+    }
+}
+
+/// `user` before their roles are read.
+fn no_roles(user: UserId) -> Actor {
+    Actor { user, global_roles: Vec::new(), memberships: Vec::new(), drafting: Vec::new(), consulted: Vec::new() }
+}
+
+/// The person and their [`Actor`] from [`SeaUnitOfWork::caller_rows`].
+fn caller_of(rows: &[QueryResult]) -> Result<(User, Actor), StoreError> {
+    let Some(first) = rows.first() else { return Err(StoreError::Corrupt("a caller without a row".into())) };
+    let user = User::try_from(user::Model::from_query_result(first, "u_").map_err(map_db_err)?)?;
+    let mut actor = no_roles(user.id);
+    for row in rows {
+        actor_part(&mut actor, row, "")?;
+    }
+    actor.global_roles.sort();
+    Ok((user, actor))
+}
+
+/// Adds one row of [`actor_parts`] to `actor`; a row without a part (a
+/// person with no role, read through a LEFT JOIN) adds nothing.
+fn actor_part(actor: &mut Actor, row: &QueryResult, pre: &str) -> Result<(), StoreError> {
+    let corrupt = |column: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{column}: {e}"));
+    let part: Option<String> = row.try_get(pre, "part").map_err(map_db_err)?;
+    let Some(part) = part else { return Ok(()) };
+    let subject: Option<uuid::Uuid> = row.try_get(pre, "subject").map_err(map_db_err)?;
+    let role: Option<String> = row.try_get(pre, "role").map_err(map_db_err)?;
+    let lead: Option<bool> = row.try_get(pre, "lead").map_err(map_db_err)?;
+    match (part.as_str(), subject, role, lead) {
+        ("role", _, Some(role), _) => {
+            actor.global_roles.push(role.parse().map_err(|e| corrupt("global_roles.role", &e))?);
+        }
+        ("seat", Some(committee), Some(role), _) => actor
+            .memberships
+            .push((CommitteeId::from_uuid(committee), role.parse().map_err(|e| corrupt("memberships.role", &e))?)),
+        ("draft", Some(report), _, Some(lead)) => actor.drafting.push((ReportId::from_uuid(report), lead)),
+        ("consulted", Some(report), _, _) => {
+            let report = ReportId::from_uuid(report);
+            if !actor.consulted.contains(&report) {
+                actor.consulted.push(report);
+            }
+        }
+        _ => return Err(corrupt("the actor's roles", &part)),
+    }
+    Ok(())
+}
+
 fn lost_turn() -> StoreError {
     StoreError::Other("the unit of work lost its turn at the writer".into())
 }
@@ -274,41 +349,13 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 
     async fn actor(&mut self, user: UserId) -> Result<Actor, StoreError> {
-        // Three small lists in one round trip: this runs for every request.
+        // Four small lists in one round trip: this runs for every request.
         let backend = self.backend();
-        let sql = match backend {
-            DbBackend::Postgres => ACTOR_SQL.replace('?', "$1"),
-            _ => ACTOR_SQL.to_owned(),
-        };
-        let id = user.as_uuid();
-        let values: Vec<sea_orm::Value> = match backend {
-            DbBackend::Postgres => vec![id.into()],
-            _ => vec![id.into(), id.into(), id.into(), id.into()],
-        };
-        let rows = self.reader().await?.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await.map_err(map_db_err)?;
-        let corrupt = |column: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{column}: {e}"));
-        let mut actor = Actor { user, global_roles: Vec::new(), memberships: Vec::new(), drafting: Vec::new(), consulted: Vec::new() };
-        for row in rows {
-            let part: String = row.try_get("", "part").map_err(map_db_err)?;
-            let subject: Option<uuid::Uuid> = row.try_get("", "subject").map_err(map_db_err)?;
-            let role: Option<String> = row.try_get("", "role").map_err(map_db_err)?;
-            let lead: Option<bool> = row.try_get("", "lead").map_err(map_db_err)?;
-            match (part.as_str(), subject, role, lead) {
-                ("role", _, Some(role), _) => {
-                    actor.global_roles.push(role.parse().map_err(|e| corrupt("global_roles.role", &e))?);
-                }
-                ("seat", Some(committee), Some(role), _) => actor
-                    .memberships
-                    .push((CommitteeId::from_uuid(committee), role.parse().map_err(|e| corrupt("memberships.role", &e))?)),
-                ("draft", Some(report), _, Some(lead)) => actor.drafting.push((ReportId::from_uuid(report), lead)),
-                ("consulted", Some(report), _, _) => {
-                    let report = ReportId::from_uuid(report);
-                    if !actor.consulted.contains(&report) {
-                        actor.consulted.push(report);
-                    }
-                }
-                _ => return Err(corrupt("the actor's roles", &part)),
-            }
+        let sql = format!("{} ORDER BY 1, 2", actor_parts("?"));
+        let rows = self.reader().await?.query_all_raw(one_value(backend, &sql, user.as_uuid())).await.map_err(map_db_err)?;
+        let mut actor = no_roles(user);
+        for row in &rows {
+            actor_part(&mut actor, row, "")?;
         }
         actor.global_roles.sort();
         Ok(actor)
@@ -351,18 +398,13 @@ impl UnitOfWork for SeaUnitOfWork {
         Ok(row.map(Session::from))
     }
 
-    async fn find_session_with_user(&mut self, secret_hash: &str) -> Result<Option<(Session, User)>, StoreError> {
-        let row = session::Entity::find()
-            .filter(session::Column::SecretHash.eq(secret_hash))
-            .join(JoinType::InnerJoin, session::Entity::belongs_to(user::Entity).from(session::Column::UserId).to(user::Column::Id).into())
-            .select_also(user::Entity)
-            .one(self.reader().await?)
-            .await
-            .map_err(map_db_err)?;
-        match row {
-            Some((session, Some(user))) => Ok(Some((Session::from(session), User::try_from(user)?))),
-            _ => Ok(None),
-        }
+    async fn find_session_with_actor(&mut self, secret_hash: &str) -> Result<Option<(Session, User, Actor)>, StoreError> {
+        let who = "(SELECT user_id FROM sessions WHERE secret_hash = ?)";
+        let rows = self.caller_rows::<session::Entity>("sessions", who, secret_hash).await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let session = session::Model::from_query_result(first, "s_").map_err(map_db_err)?;
+        let (user, actor) = caller_of(&rows)?;
+        Ok(Some((Session::from(session), user, actor)))
     }
 
     async fn touch_session(&mut self, id: SessionId, at: OffsetDateTime) -> Result<(), StoreError> {
@@ -411,19 +453,16 @@ impl UnitOfWork for SeaUnitOfWork {
         row.map(AccessToken::try_from).transpose()
     }
 
-    async fn find_access_token_with_user(&mut self, secret_hash: &str) -> Result<Option<(AccessToken, User)>, StoreError> {
-        let by_user = access_token::Entity::belongs_to(user::Entity).from(access_token::Column::UserId).to(user::Column::Id);
-        let row = access_token::Entity::find()
-            .filter(access_token::Column::SecretHash.eq(secret_hash))
-            .join(JoinType::InnerJoin, by_user.into())
-            .select_also(user::Entity)
-            .one(self.reader().await?)
-            .await
-            .map_err(map_db_err)?;
-        match row {
-            Some((token, Some(user))) => Ok(Some((AccessToken::try_from(token)?, User::try_from(user)?))),
-            _ => Ok(None),
-        }
+    async fn find_access_token_with_actor(
+        &mut self,
+        secret_hash: &str,
+    ) -> Result<Option<(AccessToken, User, Actor)>, StoreError> {
+        let who = "(SELECT user_id FROM access_tokens WHERE secret_hash = ?)";
+        let rows = self.caller_rows::<access_token::Entity>("access_tokens", who, secret_hash).await?;
+        let Some(first) = rows.first() else { return Ok(None) };
+        let token = access_token::Model::from_query_result(first, "s_").map_err(map_db_err)?;
+        let (user, actor) = caller_of(&rows)?;
+        Ok(Some((AccessToken::try_from(token)?, user, actor)))
     }
 
     async fn touch_access_token(&mut self, id: AccessTokenId, at: OffsetDateTime) -> Result<(), StoreError> {
@@ -666,17 +705,21 @@ impl UnitOfWork for SeaUnitOfWork {
     }
 }
 
-/// A person's global roles, seats and drafting teams, one row each. The
-/// same text serves both engines: PostgreSQL's `$1` is put for each `?`.
-/// The first branch names each column's type: PostgreSQL resolves a UNION's
-/// types branch by branch, and two bare NULLs would make `lead` text.
-const ACTOR_SQL: &str = "SELECT 'role' AS part, CAST(NULL AS uuid) AS subject, role, CAST(NULL AS boolean) AS lead \
-     FROM global_roles WHERE user_id = ? \
-     UNION ALL SELECT 'seat', committee_id, role, NULL FROM memberships WHERE user_id = ? \
-     UNION ALL SELECT 'draft', report_id, NULL, lead FROM report_drafters WHERE user_id = ? \
-     UNION ALL SELECT 'consulted', rr.report_id, NULL, NULL FROM consulted_bodies cb \
-       JOIN review_rounds rr ON rr.id = cb.round_id JOIN users u ON u.body_id = cb.body_id WHERE u.id = ? \
-     ORDER BY 1, 2";
+/// A person's global roles, seats, drafting teams and the reports their
+/// body is consulted on, one row each; `who` is the person's id as SQL (a
+/// `?`, or a subquery that finds it), put in each branch. The first branch
+/// names each column's type: PostgreSQL resolves a UNION's types branch by
+/// branch, and two bare NULLs would make `lead` text.
+fn actor_parts(who: &str) -> String {
+    format!(
+        "SELECT 'role' AS part, CAST(NULL AS uuid) AS subject, role, CAST(NULL AS boolean) AS lead \
+         FROM global_roles WHERE user_id = {who} \
+         UNION ALL SELECT 'seat', committee_id, role, NULL FROM memberships WHERE user_id = {who} \
+         UNION ALL SELECT 'draft', report_id, NULL, lead FROM report_drafters WHERE user_id = {who} \
+         UNION ALL SELECT 'consulted', rr.report_id, NULL, NULL FROM consulted_bodies cb \
+           JOIN review_rounds rr ON rr.id = cb.round_id JOIN users cu ON cu.body_id = cb.body_id WHERE cu.id = {who}"
+    )
+}
 
 /// Whether a time stamp may overwrite an earlier one.
 enum Stamp {

@@ -295,3 +295,70 @@ on_both_engines! {
         assert_eq!(model.form.comment, Offer::No(WhyNot::NotLatest { latest: 2 }));
     }
 }
+
+on_both_engines! {
+    /// What a new comment is checked against (report, latest round, the
+    /// named block of the latest version, the team) is read in one
+    /// statement, and is what the separate reads say.
+    async fn a_new_comments_setting_is_read_in_one_statement_as_the_separate_reads_say(db) {
+        use gopy_app::Store;
+        use gopy_domain::document::BlockId;
+        use gopy_domain::{Drafter, ReportId};
+        let day = meeting_day();
+        let app = db.app_at(day);
+        let s = story(&app).await;
+        let id = s.report.id;
+        let mut uow = db.store.begin_read().await.expect("unit");
+        let before = db.store.statements_run();
+        let setting = uow.comment_setting(id, None).await.expect("read").expect("the report");
+        assert_eq!(db.store.statements_run() - before, 1, "one statement");
+        assert_eq!(setting.report, s.report);
+        assert!(setting.round.is_none() && setting.latest.is_none(), "no round, no version yet");
+        let team = vec![Drafter { user: s.lead.user, lead: true }, Drafter { user: s.drafter.user, lead: false }];
+        assert_eq!(setting.drafters, team, "the team, its lead first");
+        assert!(uow.comment_setting(ReportId::from_uuid(uuid::Uuid::now_v7()), None).await.expect("read").is_none());
+        drop(uow);
+
+        let limits = ImportLimits::default();
+        app.add_version(&s.lead, id, file("so-ket-giua-nhiem-ky.v1.md"), "", &limits).await.expect("v1");
+        let v2 = app.add_version(&s.lead, id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
+        app.take_step(&s.secretariat, id, open_until(day + Duration::days(2), false, false)).await.expect("open");
+        app.take_step(&s.secretariat, id, step(Step::CloseRound)).await.expect("closed");
+        app.take_step(&s.secretariat, id, open_until(day + Duration::days(3), true, true)).await.expect("open 2");
+        let block = &v2.blocks[v2.blocks.len() / 2];
+        let mut uow = db.store.begin_read().await.expect("unit");
+        for named in [None, Some(block.id.clone()), Some(BlockId::new("not-a-block"))] {
+            let setting = uow.comment_setting(id, named.as_ref()).await.expect("read").expect("the report");
+            assert_eq!(setting.report, uow.find_report(id).await.expect("report").expect("there"));
+            assert_eq!(setting.round, uow.rounds_of(id).await.expect("rounds").pop(), "the latest round");
+            assert_eq!(setting.round.as_ref().map(|r| r.number), Some(2));
+            assert_eq!(setting.latest, uow.latest_version_block(id, named.as_ref()).await.expect("latest"), "{named:?}");
+            assert_eq!(setting.latest.as_ref().map(|l| l.number), Some(2));
+            assert_eq!(setting.drafters, uow.drafting_team(id).await.expect("team"));
+        }
+        let setting = uow.comment_setting(id, Some(&block.id)).await.expect("read").expect("the report");
+        assert_eq!(setting.latest.and_then(|l| l.block).as_ref(), Some(block), "the block named, whole");
+    }
+
+    /// A caller (by access token) is read with their roles, seats, teams
+    /// and consultations in one statement: the same as `actor` says, for a
+    /// person with roles and for one with none at all.
+    async fn a_caller_is_read_with_everything_they_may_act_as(db) {
+        let app = db.app_at(meeting_day());
+        let s = story(&app).await;
+        let nobody = support::person(&app, "moi@tinhuy.vn", "Đỗ Người Mới", vec![]).await;
+        let people = [
+            ("vp@tinhuy.vn", s.secretariat.user),
+            ("tbt@tinhuy.vn", s.lead.user),
+            ("bithu@tinhuy.vn", s.chair.user),
+            ("moi@tinhuy.vn", nobody.id),
+        ];
+        for (email, user) in people {
+            let (_, secret) = app.create_access_token(None, email, "kiểm thử").await.expect("token");
+            let identity = app.identify_token(&secret).await.expect("read").expect("a live token");
+            assert_eq!(identity.user.id, user);
+            assert_eq!(identity.actor, app.actor_of(user).await.expect("actor"), "{email}");
+        }
+        assert!(app.identify_token("no such secret").await.expect("read").is_none());
+    }
+}
