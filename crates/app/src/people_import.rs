@@ -143,6 +143,12 @@ struct Known {
 }
 
 impl App {
+    /// Whether `actor` may import people: the upload page asks before it shows.
+    pub fn may_import_people(&self, actor: &Actor) -> Result<(), AppError> {
+        authorize(actor, Action::InvitePerson, Resource::Organisation)?;
+        Ok(())
+    }
+
     /// Reads a list of people and checks every row; stores it when `store`
     /// and every row is right, in one unit of work.
     #[instrument(skip(self, actor, file), fields(file.bytes = file.len()))]
