@@ -13,8 +13,10 @@
 //!   get, so a refusal does not even say they exist);
 //! - `S` sign in first (a redirect to `/sign-in`, or 401 from the API).
 //!
-//! Writes send input that the use cases refuse after the access check where
-//! they can (an empty text), so the walk changes little; the few that do
+//! Writes send input that passes the edge's rules and that the use cases
+//! refuse after the access check where they can (a name taken, a term that
+//! ends before it starts, a person who does not exist), so the walk changes
+//! little; the few that do
 //! change state (withdraw, mark held, approve) come after the rows that
 //! need the state before them. Every HTML page the walk sees is checked for
 //! POST forms without a CSRF token, and every page form post is sent once
@@ -49,7 +51,8 @@ const PEOPLE: [(&str, &str); 10] = [
 
 /// One request of the walk: the router's method and pattern it exercises,
 /// the path with `{placeholders}` for the story's ids, the body (a form's
-/// fields after its token, or JSON for the API; `multipart` for an upload)
+/// fields after its token, or JSON for the API; `multipart` for an upload,
+/// `multipart:name=value&…` with its text fields)
 /// and the outcome for each person.
 struct Row {
     method: &'static str,
@@ -104,23 +107,23 @@ const TABLE: &[Row] = &[
     row("POST", "/admin/people/{id}/roles", "/admin/people/{person}/roles", "", "AFFFFFFFFS"),
     row("POST", "/admin/people/{id}/reset-link", "/admin/people/{person}/reset-link", "", "AAFFFFFFFS"),
     at("GET", "/admin/bodies", "", "AAAAAAAAAS"),
-    at("POST", "/admin/bodies", "name=", "AAFFFFFFFS"),
+    at("POST", "/admin/bodies", "name=Ban Tổ chức Tỉnh ủy", "AAFFFFFFFS"),
     at("GET", "/admin/terms", "", "AAFFFFFFFS"),
-    at("POST", "/admin/terms", "name=", "AAFFFFFFFS"),
+    at("POST", "/admin/terms", "name=Nhiệm kỳ thử&starts_on=2025-10-01&ends_on=2020-10-01", "AAFFFFFFFS"),
     at("GET", "/admin/mail", "", "AFFFFFFFFS"),
     row("POST", "/admin/mail/{id}/resend", "/admin/mail/{unknown}/resend", "", "NFFFFFFFFS"),
     // The working-day calendar: read by who sets deadlines, kept by the admin.
     at("GET", "/admin/holidays", "", "AAFFFFFFFS"),
-    at("POST", "/admin/holidays", "date=&kind=day_off", "AFFFFFFFFS"),
+    at("POST", "/admin/holidays", "date=2030-09-02&kind=day_off", "AFFFFFFFFS"),
     row("POST", "/admin/holidays/{day}/remove", "/admin/holidays/2099-01-05/remove", "", "NFFFFFFFFS"),
     // A committee is asked about by its id alone: the refusal is the same for any id.
     at("GET", "/committees", "", "AAAAAAAAAS"),
-    at("POST", "/committees", "name=", "AAFFFFFFFS"),
+    at("POST", "/committees", "name=Ban Thường vụ Tỉnh ủy khóa XI", "AAFFFFFFFS"),
     row("GET", "/committees/{id}", "/committees/{committee}", "", "AAAAAAFFFS"),
-    row("POST", "/committees/{id}/members", "/committees/{committee}/members", "person=&role=", "AAAFFFFFFS"),
+    row("POST", "/committees/{id}/members", "/committees/{committee}/members", "person={member}&role=member", "AAAFFFFFFS"),
     // Meetings changed on their page, on input that passes the edge, so
     // that the access check decides (the item is changed to what it is).
-    row("POST", "/meetings/{id}/details", "/meetings/{meeting}/details", "title=", "AAAFFFNNNS"),
+    row("POST", "/meetings/{id}/details", "/meetings/{meeting}/details", "title=Họp thử&starts_at=2023-06-27T08:00&ends_at=2023-06-27T11:00&place=Phòng họp&presiding=0190a8b0-0000-7000-8000-000000000000", "AAAFFFNNNS"),
     row("POST", "/meetings/{id}/agenda/{item}", "/meetings/{meeting}/agenda/{item}", "title=Mục thử&presenter={body}&minutes_allotted=10", "AAAFFFNNNS"),
     row("POST", "/meetings/{id}/agenda/{item}/move", "/meetings/{meeting}/agenda/{item}/move", "to=1", "AAAFFFNNNS"),
     row("POST", "/meetings/{id}/agenda/{item}/remove", "/meetings/{meeting}/agenda/{unknown}/remove", "", "AAAFFFNNNS"),
@@ -128,7 +131,7 @@ const TABLE: &[Row] = &[
     // comment forms (a letter or a form without its fields is refused after
     // the check); Word review comments, recorded by the secretariat.
     row("GET", "/reports/{id}/consultation", "/reports/{assessment}/consultation", "", "AAAAAANNNS"),
-    row("POST", "/reports/{id}/consultation/letters", "/reports/{assessment}/consultation/letters", "multipart", "AAFFFFNNNS"),
+    row("POST", "/reports/{id}/consultation/letters", "/reports/{assessment}/consultation/letters", "multipart:body={unknown}&number=12-CV&signed_on=2023-06-30&signer=Người ký", "AAFFFFNNNS"),
     row("POST", "/reports/{id}/consultation/no-comment", "/reports/{assessment}/consultation/no-comment", "body={unknown}", "AAFFFFNNNS"),
     row("GET", "/reports/{id}/consultation/letters/{letter}", "/reports/{assessment}/consultation/letters/{unknown}", "", "NNNNNNNNNS"),
     // A form upload without its file is refused after the check: who may
@@ -136,12 +139,12 @@ const TABLE: &[Row] = &[
     row("POST", "/reports/{id}/consultation/forms", "/reports/{assessment}/consultation/forms", "multipart", "AAFFFFNNNS"),
     row("GET", "/reports/{id}/consultation/forms/{body}", "/reports/{assessment}/consultation/forms/{unknown}", "", "NNNNNNNNNS"),
     row("GET", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "", "AAAFFFNNNS"),
-    row("POST", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "multipart", "AAAFFFNNNS"),
+    row("POST", "/reports/{id}/word-comments", "/reports/{assessment}/word-comments", "multipart:body={unknown}", "AAAFFFNNNS"),
     row("GET", "/reports/{id}/word-comments/{import}", "/reports/{assessment}/word-comments/{unknown}", "", "NNNNNNNNNS"),
     row("POST", "/reports/{id}/word-comments/{import}", "/reports/{assessment}/word-comments/{unknown}", "", "NNNFFFNNNS"),
     // Reports and their versions.
     at("GET", "/reports", "", "AAAAAAAAAS"),
-    at("POST", "/reports", "title=", "AAFFFFFFFS"),
+    at("POST", "/reports", "title=Báo cáo thử&kind={kind}&body={body}&committee={committee}", "AAFFFFFFFS"),
     row("GET", "/reports/{id}", "/reports/{report}", "", "AAAAAAAANS"),
     row("POST", "/reports/{id}/versions", "/reports/{report}/versions", "multipart", "AAFFFFAANS"),
     row("GET", "/reports/{id}/versions/{number}", "/reports/{report}/versions/2", "", "AAAAAAAANS"),
@@ -172,7 +175,7 @@ const TABLE: &[Row] = &[
     row("POST", "/reports/{id}/answers/groups/{group}/answer", "/reports/{report}/answers/groups/{unknown}/answer", "disposition=explained&response=x", "FFFFFFNNNS"),
     row("POST", "/reports/{id}/answers/apply", "/reports/{report}/answers/apply", "template={unknown}&comment={unknown}", "FFFFFFAANS"),
     row("POST", "/reports/{id}/answers/save", "/reports/{report}/answers/save", "", "FFFFFFAANS"),
-    row("POST", "/reports/{id}/answers/templates", "/reports/{report}/answers/templates", "name=&disposition=accepted&text=", "FFFFFFAANS"),
+    row("POST", "/reports/{id}/answers/templates", "/reports/{report}/answers/templates", "name=Mẫu thử&disposition=accepted&text={khong_co}", "FFFFFFAANS"),
     row("POST", "/reports/{id}/answers/templates/{template}/delete", "/reports/{report}/answers/templates/{unknown}/delete", "", "FFFFFFNNNS"),
     row("POST", "/reports/{id}/answers/publish", "/reports/{report}/answers/publish", "", "FFFFFFAFNS"),
     row("GET", "/reports/{id}/{file}", "/reports/{report}/dispositions.docx", "", "AAAAAAAANS"),
@@ -231,7 +234,7 @@ const TABLE: &[Row] = &[
     row("DELETE", "/api/v1/me/tokens/{id}", "/api/v1/me/tokens/{others_token}", "", "NNNNNNNNNS"),
     row("DELETE", "/api/v1/me/sessions/{id}", "/api/v1/me/sessions/{others_session}", "", "NNNNNNNNNS"),
     at("GET", "/api/v1/holidays", "", "AAFFFFFFFS"),
-    at("POST", "/api/v1/holidays", r#"{"date":"","kind":"day_off"}"#, "AFFFFFFFFS"),
+    at("POST", "/api/v1/holidays", r#"{"date":"2030-09-02","kind":"day_off"}"#, "AFFFFFFFFS"),
     row("DELETE", "/api/v1/holidays/{date}", "/api/v1/holidays/2099-01-05", "", "NFFFFFFFFS"),
     at("GET", "/api/v1/reports", "", "AAAAAAAAAS"),
     at("POST", "/api/v1/reports", r#"{"kind":"{kind}","title":"Báo cáo thử","term":null,"body":"{body}","committee":"{committee}","drafters":["{member}"],"lead":"{member}"}"#, "AAFFFFFFFS"),
@@ -381,8 +384,12 @@ impl Walker {
             if method == reqwest::Method::GET { request } else { request.header(CONTENT_TYPE, "application/json").body(body.to_owned()) }
         } else if method == reqwest::Method::GET {
             request
-        } else if body == "multipart" {
+        } else if let Some(fields) = body.strip_prefix("multipart") {
+            // `multipart:body=…&number=…`: the upload's text fields that pass the edge.
             let mut form = reqwest::multipart::Form::new().text("markdown", "").text("source", "write");
+            for (name, value) in fields.trim_start_matches(':').split('&').filter(|f| !f.is_empty()).map(|f| f.split_once('=').unwrap_or((f, ""))) {
+                form = form.text(name.to_owned(), value.to_owned());
+            }
             if with_token {
                 form = form.text("csrf", self.csrf.clone());
             }

@@ -61,6 +61,9 @@ pub(crate) async fn first_round(s: &Setup) -> Vec<String> {
         assert_eq!(answered.status(), StatusCode::OK);
         ids.push(id);
     }
+    // The answers are the team's drafts until the lead publishes them.
+    let published = api(s, reqwest::Method::POST, &s.drafter_token, &format!("/api/v1/reports/{}/answers/publish", s.report), None).await;
+    assert_eq!(published.status(), StatusCode::OK);
     ids
 }
 

@@ -340,7 +340,7 @@ async fn a_person_chooses_per_kind_how_notices_arrive_on_the_account_page() {
     assert!(page.contains("Thư thông báo") && page.contains("Gộp theo giờ"), "{page}");
 
     let csrf = csrf_of(&page);
-    let form = [("csrf", csrf.as_str()), ("comment.posted", "hourly"), ("comment.answered", "off")];
+    let form = [("csrf", csrf.as_str()), ("comment.posted", "hourly"), ("answers.published", "off")];
     let saved = http.post(server.url("/account/notifications")).form(&form).send().await.expect("post");
     assert_eq!(saved.status(), reqwest::StatusCode::SEE_OTHER);
     let page = http.get(server.url("/account?saved=mail")).send().await.expect("account").text().await.expect("html");

@@ -12,6 +12,8 @@ mod crash;
 mod database_faults;
 mod demo;
 mod edge_validation;
+mod edge_validation_meetings;
+mod edge_validation_review;
 mod indicators;
 mod invitations;
 mod instances;

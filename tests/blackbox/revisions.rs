@@ -174,9 +174,9 @@ async fn no_lost_update(s: Setup) {
     assert_eq!(now["conclusion"].as_str(), last_conclusion);
 
     // Each comment: its text is the last accepted edit's, its answer the
-    // last accepted answer's.
+    // last accepted answer's (read by the team: the answers are still drafts).
     for (k, c) in comments.iter().enumerate() {
-        let (_, etag, now) = send(&s, Method::GET, &format!("/api/v1/comments/{c}"), &s.member_token, None, None).await;
+        let (_, etag, now) = send(&s, Method::GET, &format!("/api/v1/comments/{c}"), &s.drafter_token, None, None).await;
         let changes = things.get(c.as_str()).cloned().unwrap_or_default();
         assert_eq!(etag, Some(changes.len() as u64), "comment {k}");
         let initial = format!("Ý kiến ban đầu số {k}.");
@@ -550,7 +550,8 @@ async fn an_answer_form_sent_after_someone_else_answered_comes_back_with_the_mes
     // Sent again from the page as it now is, the answer is taken.
     let sent = lead.post(&path).form(&form(&csrf_of(&again), &now_at)).send().await.expect("sent");
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
-    let (_, etag, now) = send(&s, Method::GET, &format!("/api/v1/comments/{comment}"), &s.member_token, None, None).await;
+    // Read by the team: the answer is a draft until it is published.
+    let (_, etag, now) = send(&s, Method::GET, &format!("/api/v1/comments/{comment}"), &s.drafter_token, None, None).await;
     assert_eq!(etag, Some(2));
     assert_eq!(now["response"].as_str(), Some(typed));
 }

@@ -31,9 +31,20 @@ async fn a_query_without_tones_finds_the_passage_and_bad_queries_get_a_message()
     }
     let refused = s.http.get(s.server.url("/api/v1/search?q=")).bearer_auth(&s.member_token).send().await.expect("api");
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let not_an_id = s
+        .http
+        .get(s.server.url("/api/v1/search?q=tham&report=khong-co&kind=thu"))
+        .bearer_auth(&s.member_token)
+        .send()
+        .await
+        .expect("api");
+    assert_eq!(not_an_id.status(), StatusCode::UNPROCESSABLE_ENTITY, "a filter that is no id is refused, not ignored");
+    let body: Value = not_an_id.json().await.expect("json");
+    let fields = body["error"]["fields"].as_object().expect("fields");
+    assert_eq!(fields.keys().map(String::as_str).collect::<Vec<_>>(), ["kind", "report"], "{body}");
     let nothing = s
         .http
-        .get(s.server.url("/api/v1/search?q=tham&report=khong-co"))
+        .get(s.server.url("/api/v1/search?q=tham&report=0190a8b0-0000-7000-8000-000000000000"))
         .bearer_auth(&s.member_token)
         .send()
         .await

@@ -369,7 +369,11 @@ fn the_secretariat_runs_the_meeting_of_the_story_in_the_browser() {
     // A deadline already past is refused beside its field, what was typed
     // kept; the item was assigned at the meeting in 2023, when it was still
     // to come, which the test does on the server's database at that date.
+    // Who does it is ticked: a form missing that is refused for it at the
+    // edge, before the deadline is weighed.
+    let editorial_box = format!("#action-form input[name=bodies][value='{}']", story.body(EDITORIAL_TEAM));
     browser.fill("#action-text", ACTION_EDITORIAL);
+    browser.click(&editorial_box);
     set_value(&browser, "#deadline", "2023-07-10");
     browser.execute("window.__before_submit = true;", &[]);
     browser.submit("#action-form");
@@ -380,6 +384,7 @@ fn the_secretariat_runs_the_meeting_of_the_story_in_the_browser() {
     let refused = browser.wait_for_text("#deadline-error", "quá khứ");
     assert!(refused.contains("Hạn hoàn thành"), "{refused}");
     assert_eq!(browser.execute("return document.getElementById('deadline').value;", &[]), "2023-07-10");
+    assert_eq!(browser.execute(&format!("return document.querySelector(\"{editorial_box}\").checked;"), &[]), true, "the box ticked is kept");
     let meeting = meeting_url.rsplit('/').next().expect("the meeting's id").to_owned();
     let back_then = time::macros::datetime!(2023-06-27 11:30 +7);
     runtime.block_on(crate::meetings::assign_back_then(&s.server, back_then, &story.admin, &meeting, story.body(EDITORIAL_TEAM), ACTION_EDITORIAL, time::macros::date!(2023 - 07 - 10)));

@@ -231,6 +231,10 @@ fn members_comment_on_selected_passages_the_drafter_answers_each_and_version_2_k
     }
     drafter.wait_for_text("#comment-counts", "6 ý kiến, 0 chưa trả lời");
     drafter.screenshot("all-answered");
+    // The answers are the team's drafts until the lead publishes them.
+    drafter.open(&s.server.url(&format!("/reports/{}/answers", s.report)));
+    drafter.submit("#publish-form");
+    drafter.wait_for_text("#answers-notice", "Đã công bố");
 
     // The member's page, reloaded: comments beside their passages, answered.
     member.open(&v1_url);

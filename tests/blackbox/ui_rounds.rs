@@ -195,6 +195,10 @@ fn a_report_walks_from_drafting_through_two_rounds_to_approval_in_the_browser() 
     browser.submit(&format!("{thread} form[action$='/disposition']"));
     browser.wait_for_text(&format!("{thread} .answer"), "Tiếp thu, đã bổ sung số liệu");
     browser.wait_for_text(&format!("{thread} .badge.disposition"), "Tiếp thu");
+    // Published, so the chair reads it answered before approving.
+    browser.open(&format!("{report}/answers"));
+    browser.submit("#publish-form");
+    browser.wait_for_text("#answers-notice", "Đã công bố");
     let v2 = runtime.block_on(upload(&s, "so-ket-giua-nhiem-ky.v2.md", "Tiếp thu ý kiến vòng 1"));
     assert!(v2.status().is_success(), "version 2 uploads: {}", v2.status());
 

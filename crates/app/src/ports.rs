@@ -241,8 +241,9 @@ pub trait CommentStore: Send {
     /// oldest first: what one person's home needs of their comments.
     async fn comments_by(&mut self, author: UserId) -> Result<Vec<Comment>, StoreError>;
     /// The comments (not replies) of every report, counted by whether they
-    /// are withdrawn and by disposition: one query for the dashboard.
-    async fn comment_counts(&mut self) -> Result<Vec<(ReportId, CommentCounts)>, StoreError>;
+    /// are withdrawn and by disposition, as the drafting team and as
+    /// everyone else sees them: one query for the dashboard.
+    async fn comment_counts(&mut self) -> Result<Vec<ReportCommentCounts>, StoreError>;
     /// Who has made a comment (not a reply, not withdrawn) on version
     /// `number` of `report`: a confirmation tells how many members have not.
     async fn commenters_on(&mut self, report: ReportId, number: u32) -> Result<Vec<UserId>, StoreError>;
@@ -274,6 +275,23 @@ pub trait CommentStore: Send {
     async fn insert_answer_template(&mut self, template: &AnswerTemplate) -> Result<(), StoreError>;
     /// Deletes a template of `committee`; `false` if it had none by that id.
     async fn delete_answer_template(&mut self, committee: CommitteeId, id: AnswerTemplateId) -> Result<bool, StoreError>;
+}
+
+/// A report's comments, counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReportCommentCounts {
+    pub report: ReportId,
+    /// As the drafting team (and the secretariat) see them: a draft answer
+    /// counts as an answer.
+    pub with_drafts: CommentCounts,
+    /// As everyone else sees them: an answer not yet published is none.
+    pub published: CommentCounts,
+}
+
+impl ReportCommentCounts {
+    pub fn as_seen(&self, sees_drafts: bool) -> CommentCounts {
+        if sees_drafts { self.with_drafts } else { self.published }
+    }
 }
 
 /// How many comments on one passage of a version share a state.

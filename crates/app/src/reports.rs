@@ -751,7 +751,8 @@ impl App {
         let committee = uow.find_committee(report.committee).await?.map(|c| c.name.to_string());
         let team = uow.drafting_team(id).await?.into_iter().map(|d| (directory.name(d.user), d.lead)).collect();
         let summaries = uow.version_summaries(id).await?;
-        let counts = uow.comment_counts().await?.into_iter().find(|(r, _)| *r == id).map(|(_, c)| c).unwrap_or_default();
+        let sees_drafts = crate::answers::sees_drafts(actor, &report);
+        let counts = uow.comment_counts().await?.into_iter().find(|c| c.report == id).map(|c| c.as_seen(sees_drafts)).unwrap_or_default();
         let members = uow.memberships_of_committee(report.committee).await?;
         // The ballot of the latest round only: an earlier round's tally is
         // about an earlier version, and the timeline keeps it.

@@ -364,7 +364,8 @@ impl App {
                 .find(|m| m.agenda.iter().any(|a| a.report == Some(report.id)))
                 .map(|m| (m.id, m.title.clone(), m.starts_at));
             let round = rounds.iter().position(|(r, _)| *r == report.id).map(|i| rounds.swap_remove(i).1);
-            let counts = counts.iter().position(|(r, _)| *r == report.id).map(|i| counts.swap_remove(i).1).unwrap_or_default();
+            let sees_drafts = crate::answers::sees_drafts(actor, &report);
+            let counts = counts.iter().position(|c| c.report == report.id).map(|i| counts.swap_remove(i).as_seen(sees_drafts)).unwrap_or_default();
             let versions = versions.iter().find(|(r, _)| *r == report.id).map_or(0, |(_, n)| *n as usize);
             let overdue = report.status == ReportStatus::OpenForComments && round.as_ref().is_some_and(|r| r.deadline <= now);
             let committee = committees.iter().find(|c| c.id == report.committee).map(|c| c.name.to_string());

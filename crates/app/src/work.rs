@@ -295,7 +295,8 @@ impl App {
             committee: committees.iter().find(|c| c.id == report.committee).map(|c| c.name.to_string()),
         };
         let rounds: HashMap<ReportId, Round> = uow.latest_rounds().await?.into_iter().collect();
-        let counts: HashMap<ReportId, CommentCounts> = uow.comment_counts().await?.into_iter().collect();
+        // The team's own view: an answer drafted is no longer owed.
+        let counts: HashMap<ReportId, CommentCounts> = uow.comment_counts().await?.into_iter().map(|c| (c.report, c.with_drafts)).collect();
         let versions: HashMap<ReportId, u32> = uow.version_counts().await?.into_iter().collect();
         let mine = uow.comments_by(actor.user).await?;
         let my_votes = uow.ballots_by(actor.user).await?;

@@ -176,6 +176,10 @@ enum Choice {
     /// (giấy mời), and a calendar that missed an update would keep the old
     /// time or place, which is worse than no entry at all.
     AlwaysSent,
+    /// No longer written (answers now reach their commenter together, as
+    /// `answers.published`), kept so rows still in an outbox are delivered
+    /// as their recipient chose; no longer offered as a choice.
+    Retired,
 }
 
 macro_rules! notices {
@@ -249,8 +253,9 @@ notices! {
     /// To the drafting team: someone commented.
     CommentPosted(CommentV1, v 1) = "comment.posted", Chosen;
     CommentReplied(CommentV1, v 1) = "comment.replied", Chosen;
-    /// To the commenter: the drafting team answered.
-    CommentAnswered(CommentV1, v 1) = "comment.answered", Chosen;
+    /// To the commenter: the drafting team answered (before answers were
+    /// held as drafts and published together).
+    CommentAnswered(CommentV1, v 1) = "comment.answered", Retired;
     /// To a commenter: the drafting team's answers to their comments, published.
     AnswersPublished(AnswersPublishedV1, v 1) = "answers.published", Chosen;
     RoundOpened(ReportStepV1, v 1) = "round.opened", Chosen;
@@ -287,7 +292,7 @@ impl NoticeKind {
     pub fn delivery(self, chosen: Option<crate::Delivery>) -> crate::Delivery {
         match self.choice() {
             Choice::AlwaysSent => crate::Delivery::AtOnce,
-            Choice::Chosen => chosen.unwrap_or_default(),
+            Choice::Chosen | Choice::Retired => chosen.unwrap_or_default(),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 use gopy_app::StoreError;
-use gopy_app::ports::{CommentStore, PassageCount, Passages, PlacedThread, ThreadKey, ThreadQuery, ThreadState};
+use gopy_app::ports::{CommentStore, PassageCount, Passages, ReportCommentCounts, PlacedThread, ThreadKey, ThreadQuery, ThreadState};
 use gopy_domain::document::BlockId;
 use gopy_domain::document::align::{Anchor, Span};
 use gopy_domain::{
@@ -212,43 +212,48 @@ impl CommentStore for SeaUnitOfWork {
         self.comments_where(comment::Column::AuthorId.eq(author.as_uuid())).await
     }
 
-    async fn comment_counts(&mut self) -> Result<Vec<(ReportId, CommentCounts)>, StoreError> {
+    async fn comment_counts(&mut self) -> Result<Vec<ReportCommentCounts>, StoreError> {
         use comment::Column;
         #[derive(sea_orm::FromQueryResult)]
         struct Group {
             report_id: uuid::Uuid,
             disposition: Option<String>,
             withdrawn: bool,
+            published: bool,
             n: i64,
         }
         let withdrawn = || Expr::col(Column::WithdrawnAt).is_not_null();
+        let published = || Expr::col(Column::AnswerPublishedAt).is_not_null();
         let groups = comment::Entity::find()
             .select_only()
             .column(Column::ReportId)
             .column(Column::Disposition)
             .column_as(withdrawn(), "withdrawn")
+            .column_as(published(), "published")
             .column_as(Expr::col(Column::Id).count(), "n")
             .filter(Column::ParentId.is_null())
             .group_by(Column::ReportId)
             .group_by(Column::Disposition)
             .group_by(withdrawn())
+            .group_by(published())
             .into_model::<Group>()
             .all(self.reader().await?)
             .await
             .map_err(map_db_err)?;
-        let mut counts: Vec<(ReportId, CommentCounts)> = Vec::new();
+        let mut counts: Vec<ReportCommentCounts> = Vec::new();
         for g in groups {
             let report = ReportId::from_uuid(g.report_id);
             let disposition = g.disposition.map(|d| d.parse()).transpose().map_err(|e| corrupt("disposition", e))?;
             let n = usize::try_from(g.n).map_err(|e| corrupt("count", e))?;
-            let at = match counts.iter().position(|(r, _)| *r == report) {
+            let at = match counts.iter().position(|c| c.report == report) {
                 Some(at) => at,
                 None => {
-                    counts.push((report, CommentCounts::default()));
+                    counts.push(ReportCommentCounts { report, with_drafts: CommentCounts::default(), published: CommentCounts::default() });
                     counts.len() - 1
                 }
             };
-            counts[at].1.add(g.withdrawn, disposition, n);
+            counts[at].with_drafts.add(g.withdrawn, disposition, n);
+            counts[at].published.add(g.withdrawn, disposition.filter(|_| g.published), n);
         }
         Ok(counts)
     }

@@ -59,6 +59,7 @@ async fn two_versions(app: &App, s: &Story) -> Vec<Comment> {
             .expect("answered");
         posted.push(answered);
     }
+    app.publish_answers(&s.lead, s.report.id).await.expect("published");
     app.add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
     posted
 }

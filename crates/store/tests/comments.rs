@@ -74,6 +74,7 @@ on_both_engines! {
         let app = db.app_at(meeting_day());
         let s = story(&app).await;
         let (_, posted) = first_round(&app, &s).await;
+        app.publish_answers(&s.lead, s.report.id).await.expect("published");
         let v2 = app
             .add_version(&s.lead, s.report.id, file("so-ket-giua-nhiem-ky.v2.docx"), "", &ImportLimits::default())
             .await
@@ -146,6 +147,17 @@ on_both_engines! {
         let seen = app.review(&s.member, s.report.id).await.expect("review");
         assert!(seen.threads.iter().all(|t| t.comment.disposition.is_none()), "drafts are the team's");
         assert_eq!(seen.counts.awaiting, 6);
+        // The report's page and the dashboard count the same way: the
+        // chair, outside the team, sees six awaiting; the team sees none.
+        let life = |page: gopy_app::Fresh<gopy_app::reports::ReportPage>| match page {
+            gopy_app::Fresh::Changed { model, .. } => model.life.counts,
+            gopy_app::Fresh::Unchanged { .. } => panic!("asked afresh"),
+        };
+        assert_eq!(life(app.report_page(&s.member, s.report.id, None).await.expect("page")).awaiting, 6);
+        assert_eq!(life(app.report_page(&s.lead, s.report.id, None).await.expect("page")).awaiting, 0);
+        let dashboard = app.dashboard(&s.chair).await.expect("dashboard");
+        assert_eq!(dashboard.iter().map(|r| r.counts.awaiting).collect::<Vec<_>>(), [6]);
+        assert_eq!(app.dashboard(&s.secretariat).await.expect("dashboard")[0].counts.awaiting, 0, "the secretariat sees the drafts");
         let team = app.review(&s.drafter, s.report.id).await.expect("review");
         assert!(team.threads.iter().all(|t| t.comment.disposition.is_some() && !t.comment.answer_published()));
         let refused = app.publish_answers(&s.drafter, s.report.id).await;
@@ -159,6 +171,7 @@ on_both_engines! {
         );
         let seen = app.review(&s.member, s.report.id).await.expect("review");
         assert!(seen.threads.iter().all(|t| t.comment.answer_published()));
+        assert_eq!(app.dashboard(&s.chair).await.expect("dashboard")[0].counts.awaiting, 0);
         let mut uow = gopy_app::Store::begin(&db.store).await.expect("begin");
         let to_member = uow.unsent_messages_to(s.member.user).await.expect("outbox");
         assert_eq!(to_member.len(), 1, "one mail listing every answer");

@@ -84,6 +84,8 @@ on_both_engines! {
                 app.answer_comment(&s.lead, (posted.id, None), DispositionKind::Explained, "Giải trình.", None).await.expect("answer");
             }
         }
+        // Published, so the member counts the answers the team counts.
+        app.publish_answers(&s.lead, s.report.id).await.expect("published");
         let review = app.review(&s.member, s.report.id).await.expect("review");
         let counted = reader(db).await.passage_counts(v1.id).await.expect("counts");
         let mut counts = CommentCounts::default();

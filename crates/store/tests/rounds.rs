@@ -60,6 +60,7 @@ on_both_engines! {
         assert_eq!(life.ballot.as_ref().map(|b| (b.round, b.version)), Some((1, 1)));
         app.take_step(&s.secretariat, id, step(Step::CloseRound)).await.expect("closed");
         app.answer_comment(&s.lead, (kept.id, None), DispositionKind::Accepted, "Đã bổ sung.", None).await.expect("answered");
+        app.publish_answers(&s.lead, id).await.expect("published, so the member counts it answered");
         app.add_version(&s.lead, id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
 
         // Round 2 without a ballot: round 1's tally is not shown as if current.

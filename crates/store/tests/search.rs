@@ -36,6 +36,7 @@ on_both_engines! {
         app.answer_comment(&s.lead, (comment.id, None), DispositionKind::Explained, "Giải trình: số liệu đảng viên đã có ở bảng chỉ tiêu.", None)
             .await
             .expect("answered");
+        app.publish_answers(&s.lead, s.report.id).await.expect("published");
 
         let hits = app.search(&s.member, ask("tham nhung")).await.expect("search");
         assert!(!hits.is_empty() && hits.iter().all(|h| h.entry.text.to_lowercase().contains("tham nhũng")), "{hits:?}");

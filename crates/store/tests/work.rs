@@ -106,6 +106,7 @@ on_both_engines! {
         app.take_step(&s.secretariat, id, step(Step::CloseRound)).await.expect("closed");
         app.add_version(&s.lead, id, file("so-ket-giua-nhiem-ky.v2.md"), "", &limits).await.expect("v2");
         app.answer_comment(&s.lead, (comment.id, None), DispositionKind::Accepted, "", Some(2)).await.expect("answered");
+        app.publish_answers(&s.lead, id).await.expect("published");
         let work = app.my_work(&s.lead).await.expect("lead's work");
         assert!(work.to_answer.is_empty() && work.rounds.is_empty(), "{work:?}");
         assert_eq!(work.to_submit.len(), 1);

@@ -78,7 +78,7 @@ use crate::i18n::{Catalog, describe_error, language_of};
         super::search::api::SearchHitResponse,
         super::reports::consultation::RegisterResponse, super::reports::consultation::RegisterBodyResponse,
         super::meetings::api::MeetingRequest, super::meetings::api::MeetingChangeRequest, super::meetings::api::MeetingResponse,
-        super::meetings::api::AttendanceResponse, super::meetings::api::AgendaItemResponse,
+        super::meetings::api::AttendanceResponse, super::meetings::api::AttendanceRequest, super::meetings::api::AgendaItemResponse,
         super::meetings::api::MinuteEntryResponse, super::meetings::api::ActionItemResponse,
         super::meetings::api::AgendaItemRequest, super::meetings::api::OpinionRequest, super::meetings::api::ConclusionRequest,
         super::meetings::api::ActionRequest, super::meetings::api::FollowUpRequest,

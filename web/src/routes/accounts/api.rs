@@ -21,7 +21,7 @@ use validator::{Validate, ValidationError};
 use crate::AppState;
 use crate::rules::{self, NAME_MAX};
 use crate::auth::ApiCaller;
-use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, refuse, respond, respond_empty, rfc3339};
+use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, invalid_fields, refuse, respond, respond_empty, rfc3339};
 
 /// The account's part of the OpenAPI document.
 #[derive(OpenApi)]
@@ -208,7 +208,10 @@ pub async fn change_account(
     ValidJson(request): ValidJson<AccountChangeRequest>,
 ) -> Response {
     // The rules above passed, so the language is one of ours.
-    let language = request.language.parse().unwrap_or(identity.user.language);
+    let language = match rules::parsed(&request.language, "language") {
+        Ok(language) => language,
+        Err(refused) => return invalid_fields(state.pages.catalog(), identity.user.language, &refused),
+    };
     let changed = state.app.update_own_account(identity.user.id, &request.name, language, request.time_zone.as_deref()).await;
     if let Err(err) = changed {
         return refuse(&state, &identity, &err);
@@ -226,11 +229,13 @@ pub async fn choose_mail(
     ApiCaller(identity): ApiCaller,
     ValidJson(request): ValidJson<MailChoicesRequest>,
 ) -> Response {
-    let choices: Vec<(NoticeKind, Delivery)> = request
-        .choices
-        .iter()
-        .filter_map(|c| Some((c.kind.parse().ok()?, c.delivery.parse().ok()?)))
-        .collect();
+    // The rules above passed: every kind and delivery reads.
+    let read: Result<Vec<(NoticeKind, Delivery)>, _> =
+        request.choices.iter().map(|c| Ok((rules::parsed(&c.kind, "kind")?, rules::parsed(&c.delivery, "delivery")?))).collect();
+    let choices = match read {
+        Ok(choices) => choices,
+        Err(refused) => return invalid_fields(state.pages.catalog(), identity.user.language, &refused),
+    };
     if let Err(err) = state.app.choose_deliveries(&identity.actor, &choices).await {
         return refuse(&state, &identity, &err);
     }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use gopy_domain::{AccessTokenId, Delivery, Language, LinkProblem, NoticeKind, SessionId};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use crate::rules::Confirm;
 use time::OffsetDateTime;
 
 use crate::AppState;
@@ -124,8 +124,17 @@ struct AccountExtra {
     token_errors: FieldErrors,
 }
 
-#[derive(Deserialize)]
+/// The longest address kept to return to after signing in.
+const NEXT_MAX: u64 = 2048;
+
+/// The longest password read (the domain's rule), so a body of megabytes
+/// is never hashed.
+const PASSWORD_MAX: u64 = gopy_domain::account::MAX_PASSWORD_CHARS as u64;
+
+#[derive(Deserialize, Validate)]
 pub struct NextQuery {
+    /// Where to go once signed in: a path on this site (any other is home).
+    #[validate(length(max = NEXT_MAX))]
     next: Option<String>,
 }
 
@@ -138,6 +147,9 @@ fn local_path(next: Option<&str>) -> String {
 }
 
 pub async fn sign_in_page(ctx: Ctx, Query(query): Query<NextQuery>) -> Response {
+    if query.validate().is_err() {
+        return ctx.message(StatusCode::UNPROCESSABLE_ENTITY, "bad_form_title", "bad_form_body");
+    }
     let next = local_path(query.next.as_deref());
     if ctx.identity.is_some() {
         return Redirect::to(&next).into_response();
@@ -145,18 +157,27 @@ pub async fn sign_in_page(ctx: Ctx, Query(query): Query<NextQuery>) -> Response 
     ctx.render("pages/sign_in", "sign_in_title", SignInView { next, error: None, values: SignInValues::default() })
 }
 
-#[derive(Deserialize)]
+/// The sign-in form. Its rules only bound what is read: a wrong address
+/// or password is told as one, never which of the two.
+#[derive(Deserialize, Validate)]
 pub struct SignInForm {
     #[serde(default)]
+    #[validate(length(max = 254))]
     email: String,
     #[serde(default)]
+    #[validate(length(max = PASSWORD_MAX))]
     password: String,
+    #[validate(length(max = NEXT_MAX))]
     next: Option<String>,
 }
 
 pub async fn sign_in(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<SignInForm>) -> Response {
     let next = local_path(form.next.as_deref());
-    match state.app.sign_in(&form.email, &form.password, &ctx.client).await {
+    let signed_in = match form.validate() {
+        Ok(()) => state.app.sign_in(&form.email, &form.password, &ctx.client).await,
+        Err(_) => Err(AppError::BadCredentials),
+    };
+    match signed_in {
         Ok(signed_in) => {
             // A new session on every sign-in: a session id planted before
             // sign-in is never promoted, and the one signed in over ends.
@@ -178,7 +199,7 @@ pub async fn sign_in(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): Cs
     }
 }
 
-pub async fn sign_out(State(state): State<AppState>, ctx: Ctx, CsrfForm(_): CsrfForm<Value>) -> PageResult {
+pub async fn sign_out(State(state): State<AppState>, ctx: Ctx, CsrfForm(Confirm {}): CsrfForm<Confirm>) -> PageResult {
     let identity = ctx.signed_in()?;
     if let Some(session) = &identity.session {
         state.app.end_session(identity.user.id, session.id).await.map_err(|e| ctx.failure(&e))?;
@@ -194,17 +215,30 @@ pub async fn setup_page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     Ok(ctx.render("pages/setup", "setup_title", SetupView { values: SetupForm::default(), errors: FieldErrors::default() }))
 }
 
-#[derive(Default, Deserialize, Serialize)]
+/// The first admin, as typed; every field is checked at once.
+#[derive(Default, Deserialize, Serialize, Validate)]
 pub struct SetupForm {
     #[serde(default)]
+    #[validate(length(min = 1, max = NAME_MAX))]
     name: String,
     #[serde(default)]
+    #[validate(email, length(min = 3, max = 254))]
     email: String,
+    /// Never shown again. The domain also asks that it not be the address.
     #[serde(default, skip_serializing)]
+    #[validate(length(min = MIN_PASSWORD, max = PASSWORD_MAX))]
     password: String,
 }
 
+/// The fewest characters of a password (the domain's rule).
+const MIN_PASSWORD: u64 = gopy_domain::account::MIN_PASSWORD_CHARS as u64;
+
 pub async fn setup(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<SetupForm>) -> PageResult {
+    if let Err(refused) = form.validate() {
+        let errors = rules::field_errors(ctx.pages.catalog(), ctx.language, &refused);
+        let page = SetupView { values: form, errors };
+        return Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/setup", "setup_title", page));
+    }
     let admin = NewUser {
         email: form.email.clone(),
         name: form.name.clone(),
@@ -261,9 +295,12 @@ fn link_problem(ctx: &Ctx, problem: LinkProblem) -> Response {
     ctx.message(StatusCode::GONE, "link_problem_title", body)
 }
 
-#[derive(Deserialize)]
+/// A password set through a link. How short is too short is the domain's
+/// to tell, with its own words; the rule here only bounds what is read.
+#[derive(Deserialize, Validate)]
 pub struct SetPasswordForm {
     #[serde(default)]
+    #[validate(length(max = PASSWORD_MAX))]
     password: String,
 }
 
@@ -273,7 +310,11 @@ pub async fn set_password(
     PagePath(LinkSecret(secret)): PagePath<LinkSecret>,
     CsrfForm(form): CsrfForm<SetPasswordForm>,
 ) -> Response {
-    match state.app.set_password_with_link(&secret, &form.password).await {
+    let set = match form.validate() {
+        Ok(()) => state.app.set_password_with_link(&secret, &form.password).await,
+        Err(refused) => Err(refused_as_invalid(&refused)),
+    };
+    match set {
         Ok(user) => {
             ctx.render("pages/password_set", "password_set_title", PasswordSetView { email: user.email.to_string() })
         }
@@ -289,13 +330,24 @@ pub async fn set_password(
     }
 }
 
-#[derive(Deserialize)]
+/// What the account page was sent back after: `mail`, `profile`, `password`.
+#[derive(Deserialize, Validate)]
 pub struct SavedQuery {
+    #[validate(length(max = 32))]
     saved: Option<String>,
+}
+
+/// A password over the longest read, told in the domain's words (its one
+/// rule at the edge is that bound).
+fn refused_as_invalid(_: &validator::ValidationErrors) -> AppError {
+    AppError::invalid("password", gopy_domain::PasswordProblem::TooLong)
 }
 
 /// My account: name and language, password, sessions and tokens.
 pub async fn account_page(State(state): State<AppState>, ctx: Ctx, Query(saved): Query<SavedQuery>) -> PageResult {
+    if saved.validate().is_err() {
+        return Err(ctx.message(StatusCode::UNPROCESSABLE_ENTITY, "bad_form_title", "bad_form_body"));
+    }
     let extra = AccountExtra { mail_saved: saved.saved.as_deref() == Some("mail"), ..AccountExtra::default() };
     account_view(&state, &ctx, extra, StatusCode::OK).await
 }
@@ -361,19 +413,41 @@ async fn account_view(state: &AppState, ctx: &Ctx, extra: AccountExtra, status: 
 }
 
 /// The account's mail choices: one field per kind, named by the kind.
+#[derive(Deserialize, Validate)]
+pub struct MailChoicesForm {
+    #[serde(flatten)]
+    #[validate(custom(function = "deliveries"))]
+    choices: BTreeMap<String, String>,
+}
+
+/// Each kind one may choose for that the form names has a delivery we know.
+fn deliveries(choices: &BTreeMap<String, String>) -> Result<(), validator::ValidationError> {
+    let known = NoticeKind::choosable().filter_map(|kind| choices.get(kind.as_str())).all(|d| d.parse::<Delivery>().is_ok());
+    if known { Ok(()) } else { Err(validator::ValidationError::new("delivery")) }
+}
+
+impl TryFrom<&MailChoicesForm> for Vec<(NoticeKind, Delivery)> {
+    type Error = validator::ValidationErrors;
+
+    fn try_from(form: &MailChoicesForm) -> Result<Self, Self::Error> {
+        form.validate()?;
+        NoticeKind::choosable()
+            .filter_map(|kind| Some((kind, form.choices.get(kind.as_str())?)))
+            .map(|(kind, delivery)| Ok((kind, rules::parsed(delivery, "choices")?)))
+            .collect()
+    }
+}
+
 pub async fn choose_notifications(
     State(state): State<AppState>,
     ctx: Ctx,
-    CsrfForm(form): CsrfForm<BTreeMap<String, String>>,
+    CsrfForm(form): CsrfForm<MailChoicesForm>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
-    let mut choices = Vec::new();
-    for kind in NoticeKind::choosable() {
-        if let Some(value) = form.get(kind.as_str()) {
-            let delivery: Delivery = value.parse().map_err(|_| ctx.message(StatusCode::BAD_REQUEST, "bad_form_title", "bad_form_body"))?;
-            choices.push((kind, delivery));
-        }
-    }
+    // Each choice is a list of our own options: another value was not
+    // picked from it, and is refused whole.
+    let choices = Vec::<(NoticeKind, Delivery)>::try_from(&form)
+        .map_err(|_| ctx.message(StatusCode::UNPROCESSABLE_ENTITY, "bad_form_title", "bad_form_body"))?;
     state.app.choose_deliveries(&identity.actor, &choices).await.map_err(|e| ctx.failure(&e))?;
     Ok(Redirect::to("/account?saved=mail").into_response())
 }
@@ -433,17 +507,28 @@ pub async fn update_profile(State(state): State<AppState>, ctx: Ctx, CsrfForm(fo
     }
 }
 
-#[derive(Deserialize)]
+/// Changing one's password. The rules bound what is read; whether the
+/// current one is right and the new one long enough is the domain's.
+#[derive(Deserialize, Validate)]
 pub struct PasswordForm {
     #[serde(default)]
+    #[validate(length(max = PASSWORD_MAX))]
     current_password: String,
     #[serde(default)]
+    #[validate(length(max = PASSWORD_MAX))]
     new_password: String,
 }
 
 pub async fn change_password(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<PasswordForm>) -> PageResult {
     let identity = ctx.signed_in()?;
-    match state.app.change_password(&identity.user, &form.current_password, &form.new_password).await {
+    let changed = match form.validate() {
+        Ok(()) => state.app.change_password(&identity.user, &form.current_password, &form.new_password).await,
+        Err(refused) => {
+            let extra = AccountExtra { password_errors: rules::field_errors(ctx.pages.catalog(), ctx.language, &refused), ..AccountExtra::default() };
+            return account_view(&state, &ctx, extra, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match changed {
         Ok(()) => Ok(Redirect::to("/account?saved=password").into_response()),
         Err(err @ AppError::Invalid { .. }) => {
             let extra = AccountExtra { password_errors: form_errors(&ctx, &err), ..AccountExtra::default() };
@@ -457,27 +542,34 @@ pub async fn end_session(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<SessionId>,
-    CsrfForm(_): CsrfForm<Value>,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
     state.app.end_session(identity.user.id, id).await.map_err(|e| ctx.failure(&e))?;
     Ok(Redirect::to("/account").into_response())
 }
 
-pub async fn end_all_sessions(State(state): State<AppState>, ctx: Ctx, CsrfForm(_): CsrfForm<Value>) -> PageResult {
+pub async fn end_all_sessions(State(state): State<AppState>, ctx: Ctx, CsrfForm(Confirm {}): CsrfForm<Confirm>) -> PageResult {
     let identity = ctx.signed_in()?;
     state.app.end_all_sessions(identity.user.id).await.map_err(|e| ctx.failure(&e))?;
     Ok((StatusCode::SEE_OTHER, [(LOCATION, "/sign-in".to_owned()), (SET_COOKIE, cleared_session_cookie(&state))]).into_response())
 }
 
-#[derive(Deserialize)]
+/// A new token's name, as typed.
+#[derive(Deserialize, Validate)]
 pub struct TokenForm {
     #[serde(default, rename = "token_name")]
+    #[validate(length(min = 1, max = NAME_MAX))]
     name: String,
 }
 
 pub async fn create_token(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<TokenForm>) -> PageResult {
     let identity = ctx.signed_in()?;
+    if let Err(refused) = form.validate() {
+        let token_errors = rules::field_errors(ctx.pages.catalog(), ctx.language, &refused);
+        let extra = AccountExtra { token_errors, token_name: form.name, ..AccountExtra::default() };
+        return account_view(&state, &ctx, extra, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     match state.app.create_access_token(Some(identity.user.id), identity.user.email.as_str(), &form.name).await {
         // Shown once, on this page; only its hash is kept.
         Ok((_, secret)) => {
@@ -496,7 +588,7 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<AccessTokenId>,
-    CsrfForm(_): CsrfForm<Value>,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
     state.app.revoke_access_token(identity.user.id, id).await.map_err(|e| ctx.failure(&e))?;

@@ -28,7 +28,7 @@ use crate::AppState;
 use crate::rules::{self, NAME_MAX};
 use crate::auth::ApiCaller;
 use crate::i18n::parse_date;
-use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, respond, respond_empty, rfc3339};
+use crate::routes::api::{ApiError, ApiPath, CommonRefusals, ValidJson, invalid_fields, respond, respond_empty, rfc3339};
 
 /// The organisation's part of the OpenAPI document.
 #[derive(OpenApi)]
@@ -296,8 +296,11 @@ pub async fn add_member(
     ApiPath(id): ApiPath<CommitteeId>,
     ValidJson(request): ValidJson<SeatRequest>,
 ) -> Response {
-    let role = request.role.parse::<CommitteeRole>().ok();
-    let result = state.app.seat_and_show(&identity.actor, id, Some(request.person), role).await;
+    let role = match rules::parsed::<CommitteeRole>(&request.role, "role") {
+        Ok(role) => role,
+        Err(refused) => return invalid_fields(state.pages.catalog(), identity.user.language, &refused),
+    };
+    let result = state.app.seat_and_show(&identity.actor, id, Some(request.person), Some(role)).await;
     respond(&state, &identity, result, StatusCode::CREATED, committee_page_response)
 }
 
@@ -324,14 +327,24 @@ pub async fn invite_person(
     ApiCaller(identity): ApiCaller,
     ValidJson(request): ValidJson<PersonRequest>,
 ) -> Response {
-    // The rules above have been checked: what is parsed here parses.
-    let global_roles: Vec<GlobalRole> = request.roles.iter().filter_map(|r| r.parse().ok()).collect();
+    // The rules above have been checked: what is read here reads; no
+    // language given is Vietnamese, as documented.
+    let read = request
+        .roles
+        .iter()
+        .map(|r| rules::parsed::<GlobalRole>(r, "roles"))
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|roles| Ok((roles, rules::parsed_choice::<Language>(request.language.as_deref().unwrap_or_default(), "language")?)));
+    let (global_roles, language) = match read {
+        Ok(read) => read,
+        Err(refused) => return invalid_fields(state.pages.catalog(), identity.user.language, &refused),
+    };
     let new_user = NewUser {
         email: request.email,
         name: request.name,
         title: request.title,
         body: request.body,
-        language: request.language.as_deref().and_then(|l| l.parse().ok()).unwrap_or(Language::Vi),
+        language: language.unwrap_or(Language::Vi),
         global_roles: global_roles.clone(),
     };
     let result = state.app.invite_as(&identity.actor, new_user).await;

@@ -12,32 +12,17 @@ use gopy_app::holidays::{HolidaysPage, NewHoliday};
 use gopy_domain::Language;
 use gopy_domain::calendar::{Adjustment, AdjustmentKind, Holiday};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use crate::rules::Confirm;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, PageResult};
-use crate::i18n::{Catalog, FieldErrors, form_errors, format_day_with_weekday, parse_date};
-use crate::routes::api::{ApiJson, refuse};
+use crate::i18n::{Catalog, FieldErrors, form_errors, format_day_with_weekday};
+use crate::routes::api::{ValidJson, invalid_fields, refuse};
+use crate::rules::{self, NAME_MAX, parsed};
+use validator::{Validate, ValidationErrors};
 use crate::routes::views::Choice;
 use crate::paths::{ApiPath, PagePath, PathDate};
-
-/// A day as a person types it: `26/04/2025` (as dates are written here)
-/// or `2025-04-26` (as a date input and the API send it).
-pub fn parse_day(raw: &str) -> Option<time::Date> {
-    let raw = raw.trim();
-    if let Some(date) = parse_date(raw) {
-        return Some(date);
-    }
-    let mut parts = raw.split('/');
-    let day: u8 = parts.next()?.trim().parse().ok()?;
-    let month: u8 = parts.next()?.trim().parse().ok()?;
-    let year: i32 = parts.next()?.trim().parse().ok()?;
-    if parts.next().is_some() || !(1000..=9999).contains(&year) {
-        return None;
-    }
-    time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()
-}
 
 fn holiday_label(catalog: &Catalog, language: Language, holiday: Holiday) -> String {
     let key = match holiday {
@@ -93,14 +78,43 @@ pub struct BuiltInDayView {
     pub worked: bool,
 }
 
-#[derive(Default, Deserialize, Serialize)]
+/// The page's form, as typed: the API's request read from a form, with
+/// the same rules and the same reading.
+#[derive(Default, Deserialize, Serialize, Validate)]
 pub struct HolidayForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::day"))]
     pub date: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::holiday_kind"))]
     pub kind: String,
     #[serde(default)]
+    #[validate(length(max = NAME_MAX))]
     pub note: String,
+}
+
+/// A day changed in the calendar, its rules passed, read.
+fn new_holiday(date: &str, kind: &str, note: &str) -> Result<NewHoliday, ValidationErrors> {
+    let date = rules::parse_day(date).ok_or_else(|| rules::refused("date", "day"))?;
+    Ok(NewHoliday { date: Some(date), kind: Some(parsed(kind, "kind")?), note: note.to_owned() })
+}
+
+impl TryFrom<&HolidayForm> for NewHoliday {
+    type Error = ValidationErrors;
+
+    fn try_from(form: &HolidayForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        new_holiday(&form.date, &form.kind, &form.note)
+    }
+}
+
+impl TryFrom<&HolidayRequest> for NewHoliday {
+    type Error = ValidationErrors;
+
+    fn try_from(request: &HolidayRequest) -> Result<Self, ValidationErrors> {
+        request.validate()?;
+        new_holiday(&request.date, &request.kind, &request.note)
+    }
 }
 
 fn holidays_view(ctx: &Ctx, page: HolidaysPage, values: HolidayForm, errors: FieldErrors) -> HolidaysView {
@@ -155,13 +169,16 @@ pub async fn holidays_page(State(state): State<AppState>, ctx: Ctx) -> PageResul
     render(&state, &ctx, values, FieldErrors::default(), StatusCode::OK).await
 }
 
-fn new_holiday(date: &str, kind: &str, note: &str) -> NewHoliday {
-    NewHoliday { date: parse_day(date), kind: kind.parse().ok(), note: note.to_owned() }
-}
-
 pub async fn add_holiday(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<HolidayForm>) -> PageResult {
     let identity = ctx.signed_in()?;
-    match state.app.add_holiday(&identity.actor, new_holiday(&form.date, &form.kind, &form.note)).await {
+    let new = match NewHoliday::try_from(&form) {
+        Ok(new) => new,
+        Err(refused) => {
+            let errors = rules::field_errors(ctx.pages.catalog(), ctx.language, &refused);
+            return render(&state, &ctx, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match state.app.add_holiday(&identity.actor, new).await {
         Ok(_) => Ok(Redirect::to("/admin/holidays").into_response()),
         Err(err @ AppError::Invalid { .. }) => {
             let errors = form_errors(&ctx, &err);
@@ -175,7 +192,7 @@ pub async fn remove_holiday(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(PathDate(day)): PagePath<PathDate>,
-    CsrfForm(_): CsrfForm<Value>,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
     state.app.remove_holiday(&identity.actor, day).await.map_err(|e| ctx.failure(&e))?;
@@ -192,15 +209,20 @@ pub(crate) fn api_router() -> axum::Router<AppState> {
 }
 
 /// A day the admin changed in the working-day calendar.
-#[derive(Deserialize, Serialize, ToSchema)]
+#[derive(Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct HolidayRequest {
     /// `yyyy-mm-dd` (or `dd/mm/yyyy`).
+    #[validate(custom(function = "rules::day"))]
     pub date: String,
     /// `day_off` or `working_day` (a make-up working day: a Saturday, a
     /// Sunday or a built-in holiday).
+    #[validate(custom(function = "rules::holiday_kind"))]
     pub kind: String,
     /// The decision it comes from, e.g. "Thông báo 6150/TB-BNV".
     #[serde(default)]
+    #[validate(length(max = NAME_MAX))]
+    #[schema(max_length = 200)]
     pub note: String,
 }
 
@@ -232,8 +254,12 @@ pub async fn api_holidays(State(state): State<AppState>, ApiCaller(identity): Ap
     responses((status = 201, description = "The day, added", body = HolidayResponse),
         (status = 422, description = "A malformed date, a day added already, a make-up day that is not a weekend or a holiday, a day off that is off already: `fields` names the field", body = crate::routes::api::ApiError),
         (status = 403, description = "Not an admin", body = crate::routes::api::ApiError)))]
-pub async fn api_add_holiday(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ApiJson(request): ApiJson<HolidayRequest>) -> Response {
-    match state.app.add_holiday(&identity.actor, new_holiday(&request.date, &request.kind, &request.note)).await {
+pub async fn api_add_holiday(State(state): State<AppState>, ApiCaller(identity): ApiCaller, ValidJson(request): ValidJson<HolidayRequest>) -> Response {
+    let new = match NewHoliday::try_from(&request) {
+        Ok(new) => new,
+        Err(refused) => return invalid_fields(state.pages.catalog(), identity.user.language, &refused),
+    };
+    match state.app.add_holiday(&identity.actor, new).await {
         Ok(added) => (StatusCode::CREATED, Json(response(&added))).into_response(),
         Err(err) => refuse(&state, &identity, &err),
     }
@@ -273,7 +299,7 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_day;
+    use crate::rules::parse_day;
     use time::macros::date;
 
     #[test]

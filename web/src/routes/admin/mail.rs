@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect};
 use gopy_app::mail::MailOverview;
 use gopy_domain::{MailRecord, MailStatus, OutboxMessageId};
 use serde::Serialize;
-use serde_json::Value;
+use crate::rules::Confirm;
 
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
@@ -98,7 +98,7 @@ pub async fn resend(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<OutboxMessageId>,
-    CsrfForm(_): CsrfForm<Value>,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
     // The use case asks the authorization function: only admins resend.

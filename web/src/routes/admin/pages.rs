@@ -10,10 +10,9 @@ use gopy_app::{AppError, link_path};
 use gopy_domain::{BodyId, CommitteeId, CommitteeRole, GlobalRole, UserId};
 use validator::{Validate, ValidationErrors};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use crate::AppState;
-use crate::rules::{self, NAME_MAX};
+use crate::rules::{self, Confirm, NAME_MAX};
 use crate::auth::{Ctx, CsrfForm, PageResult};
 use crate::i18n::{FieldErrors, format_date, form_errors};
 use crate::routes::views::{Choice, Named};
@@ -229,13 +228,27 @@ async fn person_view(state: &AppState, ctx: &Ctx, id: UserId, extra: PersonExtra
     Ok(ctx.render_with_status(status, "pages/admin_person", "person_title", page))
 }
 
-#[derive(Deserialize)]
+/// What the secretariat keeps about someone, as typed.
+#[derive(Deserialize, Validate)]
 pub struct PersonForm {
     #[serde(default)]
+    #[validate(length(max = NAME_MAX))]
     title: String,
+    /// A body's id, or empty for none.
     #[serde(default)]
+    #[validate(custom(function = "rules::body_choice"))]
     body: String,
+    /// The box is ticked: any value sent.
     active: Option<String>,
+}
+
+impl TryFrom<&PersonForm> for PersonChange {
+    type Error = ValidationErrors;
+
+    fn try_from(form: &PersonForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        Ok(PersonChange { title: Some(form.title.clone()), body: rules::parsed_choice(&form.body, "body")?, active: form.active.is_some() })
+    }
 }
 
 pub async fn change_person(
@@ -245,7 +258,14 @@ pub async fn change_person(
     CsrfForm(form): CsrfForm<PersonForm>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
-    let change = PersonChange { title: Some(form.title.clone()), body: form.body.parse().ok(), active: form.active.is_some() };
+    let change = match PersonChange::try_from(&form) {
+        Ok(change) => change,
+        Err(refused) => {
+            let errors = rules::field_errors(ctx.pages.catalog(), ctx.language, &refused);
+            let extra = PersonExtra { errors, typed: Some(form), ..PersonExtra::default() };
+            return person_view(&state, &ctx, id, extra, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
     match state.app.change_person_as(&identity.actor, id, change).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/people/{id}")).into_response()),
         Err(err @ AppError::Invalid { .. }) => {
@@ -256,7 +276,8 @@ pub async fn change_person(
     }
 }
 
-#[derive(Deserialize)]
+/// A person's global roles: a box each, ticked or not (any value sent is ticked).
+#[derive(Deserialize, Validate)]
 pub struct RolesForm {
     admin: Option<String>,
     secretariat: Option<String>,
@@ -287,7 +308,7 @@ pub async fn reset_link(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<UserId>,
-    CsrfForm(_): CsrfForm<Value>,
+    CsrfForm(Confirm {}): CsrfForm<Confirm>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
     let secret = state.app.password_reset_link_as(&identity.actor, id).await.map_err(|e| ctx.failure(&e))?;
@@ -321,14 +342,20 @@ async fn bodies_page_with(state: &AppState, ctx: &Ctx, values: NameForm, errors:
     Ok(ctx.render_with_status(status, "pages/admin_bodies", "bodies_title", page))
 }
 
-#[derive(Default, Deserialize, Serialize)]
+/// A body's or a committee's name, as typed.
+#[derive(Default, Deserialize, Serialize, Validate)]
 pub struct NameForm {
     #[serde(default)]
+    #[validate(length(min = 1, max = NAME_MAX))]
     name: String,
 }
 
 pub async fn create_body(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<NameForm>) -> PageResult {
     let identity = ctx.signed_in()?;
+    if let Err(refused) = form.validate() {
+        let errors = rules::field_errors(ctx.pages.catalog(), ctx.language, &refused);
+        return bodies_page_with(&state, &ctx, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     match state.app.create_body_as(&identity.actor, &form.name).await {
         Ok(_) => Ok(Redirect::to("/admin/bodies").into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
@@ -367,6 +394,10 @@ async fn committees_page_with(state: &AppState, ctx: &Ctx, values: NameForm, err
 
 pub async fn create_committee(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<NameForm>) -> PageResult {
     let identity = ctx.signed_in()?;
+    if let Err(refused) = form.validate() {
+        let errors = rules::field_errors(ctx.pages.catalog(), ctx.language, &refused);
+        return committees_page_with(&state, &ctx, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     match state.app.create_committee_as(&identity.actor, &form.name).await {
         Ok(committee) => Ok(Redirect::to(&format!("/committees/{}", committee.id)).into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {
@@ -444,11 +475,14 @@ async fn committee_view(
     Ok(ctx.render_with_status(status, "pages/committee", "committee_title", page))
 }
 
-#[derive(Deserialize)]
+/// A seat on a committee, as chosen.
+#[derive(Deserialize, Validate)]
 pub struct MemberForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::person_choice"))]
     person: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::committee_role"))]
     role: String,
 }
 
@@ -459,8 +493,15 @@ pub async fn add_member(
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> PageResult {
     let identity = ctx.signed_in()?;
-    let (person, role) = (form.person.parse::<UserId>().ok(), form.role.parse::<CommitteeRole>().ok());
-    match state.app.add_membership_as(&identity.actor, id, person, role).await {
+    let read = form.validate().and_then(|()| Ok((rules::parsed::<UserId>(&form.person, "person")?, rules::parsed::<CommitteeRole>(&form.role, "role")?)));
+    let (person, role) = match read {
+        Ok(read) => read,
+        Err(refused) => {
+            let errors = rules::field_errors(ctx.pages.catalog(), ctx.language, &refused);
+            return committee_view(&state, &ctx, id, Some(&form), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match state.app.add_membership_as(&identity.actor, id, Some(person), Some(role)).await {
         Ok(_) => Ok(Redirect::to(&format!("/committees/{id}")).into_response()),
         Err(AppError::Invalid { field: "member", .. }) => {
             let errors = FieldErrors::one("member", ctx.pages.catalog().text(ctx.language, "err_choose_member"));
@@ -508,22 +549,35 @@ async fn terms_page_with(state: &AppState, ctx: &Ctx, values: TermForm, errors: 
     Ok(ctx.render_with_status(status, "pages/admin_terms", "terms_title", page))
 }
 
-#[derive(Default, Deserialize, Serialize)]
+/// A term as typed; dates as a date input sends them (`2025-10-01`).
+#[derive(Default, Deserialize, Serialize, Validate)]
 pub struct TermForm {
     #[serde(default)]
+    #[validate(length(min = 1, max = NAME_MAX))]
     name: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::date"))]
     starts_on: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::date"))]
     ends_on: String,
 }
 
 /// A term (nhiệm kỳ), e.g. 2020 - 2025, with the dates the resolution covers.
 pub async fn create_term(State(state): State<AppState>, ctx: Ctx, CsrfForm(form): CsrfForm<TermForm>) -> PageResult {
     let identity = ctx.signed_in()?;
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let parse = |raw: &str| time::Date::parse(raw.trim(), &format).ok();
-    let result = state.app.create_term_as(&identity.actor, &form.name, parse(&form.starts_on), parse(&form.ends_on)).await;
+    let read = form.validate().and_then(|()| {
+        let day = |raw: &str, field| crate::i18n::parse_date(raw).ok_or_else(|| rules::refused(field, "date"));
+        Ok((day(&form.starts_on, "starts_on")?, day(&form.ends_on, "ends_on")?))
+    });
+    let (starts_on, ends_on) = match read {
+        Ok(read) => read,
+        Err(refused) => {
+            let errors = rules::field_errors(ctx.pages.catalog(), ctx.language, &refused);
+            return terms_page_with(&state, &ctx, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let result = state.app.create_term_as(&identity.actor, &form.name, Some(starts_on), Some(ends_on)).await;
     match result {
         Ok(_) => Ok(Redirect::to("/admin/terms").into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Conflict { .. })) => {

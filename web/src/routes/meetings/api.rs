@@ -21,16 +21,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use gopy_app::meetings::{AttendanceInput, FollowUpFilter, NewAction, NewAgendaItem, NewMeeting};
-use gopy_app::{AppError, Identity, InvalidReason};
-use gopy_domain::{ActionItem, ActionItemId, AgendaItemId, Assignee, Meeting, MeetingId, MeetingStatus, MinuteEntryId, Presence};
+use gopy_app::{AppError, Identity};
+use gopy_domain::{ActionItem, ActionItemId, ActionStatus, AgendaItemId, Assignee, Meeting, MeetingId, MeetingStatus, MinuteEntryId, Presence, UserId};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::{IntoParams, ToSchema};
+use validator::{Validate, ValidationErrors};
 
 use crate::live::{Change, ChangeKind};
-use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, with_etag};
-use super::pages::parse_assignee;
+use crate::routes::api::{ApiError, ValidJson, if_match, invalid_fields, refuse, rfc3339, stale, with_etag};
+use crate::rules::{self, CONCLUSION_MAX, TEXT_MAX, TITLE_MAX, parse_assignee, parsed, parsed_choice};
 use crate::AppState;
 use super::MeetingFile;
 use crate::auth::ApiCaller;
@@ -55,30 +56,69 @@ pub fn router() -> Router<AppState> {
         .route("/v1/action-items", get(list_action_items))
 }
 
-
-fn parse_time(raw: &Option<String>) -> Option<OffsetDateTime> {
-    raw.as_deref().and_then(|r| OffsetDateTime::parse(r, &Rfc3339).ok())
+/// A request its rules refused after all: `422` naming the field, in the
+/// caller's language (the rules and the reading of a value agree, so only
+/// a value the rules passed and the reading did not lands here).
+fn refused_request(state: &AppState, identity: &Identity, errors: &ValidationErrors) -> Response {
+    invalid_fields(state.pages.catalog(), identity.user.language, errors)
 }
 
 /// A meeting, or its new details. Times are RFC 3339 (`2023-06-27T08:00:00+07:00`).
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MeetingRequest {
     /// Needed to create a meeting; ignored when changing one.
+    #[validate(custom(function = "rules::committee_choice"))]
     pub committee: Option<String>,
+    #[validate(length(min = 1, max = TITLE_MAX))]
+    #[schema(min_length = 1, max_length = 500)]
     pub title: String,
+    #[validate(required, custom(function = "rules::moment"))]
     pub starts_at: Option<String>,
+    #[validate(required, custom(function = "rules::moment"))]
     pub ends_at: Option<String>,
+    #[validate(length(min = 1, max = TITLE_MAX))]
+    #[schema(min_length = 1, max_length = 500)]
     pub place: String,
+    /// The person who presides: a committee member.
+    #[validate(required, custom(function = "rules::person_choice"))]
     pub presiding: Option<String>,
+    /// People invited besides the committee's members.
     #[serde(default)]
+    #[validate(custom(function = "rules::person_choices"))]
     pub invited: Vec<String>,
 }
 
+impl TryFrom<MeetingRequest> for NewMeeting {
+    type Error = ValidationErrors;
+
+    /// Reads what the rules passed; a meeting asks no more of the edge.
+    fn try_from(request: MeetingRequest) -> Result<Self, ValidationErrors> {
+        request.validate()?;
+        let time = |raw: &Option<String>, field| match raw.as_deref().map(|r| OffsetDateTime::parse(r.trim(), &Rfc3339)) {
+            Some(Ok(at)) => Ok(at),
+            _ => Err(rules::refused(field, "moment")),
+        };
+        Ok(NewMeeting {
+            committee: parsed_choice(request.committee.as_deref().unwrap_or_default(), "committee")?,
+            starts_at: Some(time(&request.starts_at, "starts_at")?),
+            ends_at: Some(time(&request.ends_at, "ends_at")?),
+            presiding: Some(parsed(request.presiding.as_deref().unwrap_or_default(), "presiding")?),
+            invited: request.invited.iter().map(|p| parsed::<UserId>(p, "invited")).collect::<Result<_, _>>()?,
+            title: request.title,
+            place: request.place,
+        })
+    }
+}
+
 /// A change to a meeting: its details, its status, or both.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MeetingChangeRequest {
+    #[validate(nested)]
     pub details: Option<MeetingRequest>,
     /// `held` or `minutes_approved`.
+    #[validate(custom(function = "rules::meeting_step"))]
     pub status: Option<String>,
 }
 
@@ -274,18 +314,6 @@ async fn answer_change(
     }
 }
 
-fn new_meeting(request: MeetingRequest) -> NewMeeting {
-    NewMeeting {
-        committee: request.committee.as_deref().and_then(|c| c.parse().ok()),
-        title: request.title,
-        starts_at: parse_time(&request.starts_at),
-        ends_at: parse_time(&request.ends_at),
-        place: request.place,
-        presiding: request.presiding.as_deref().and_then(|p| p.parse().ok()),
-        invited: request.invited.iter().filter_map(|p| p.parse().ok()).collect(),
-    }
-}
-
 
 #[utoipa::path(get, path = "/api/v1/meetings", tag = "meetings", security(("bearer" = [])),
     responses((status = 200, description = "The meetings the caller may read, the latest first", body = [MeetingResponse])))]
@@ -305,9 +333,13 @@ pub async fn list_meetings(State(state): State<AppState>, ApiCaller(identity): A
 pub async fn create_meeting(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    ApiJson(request): ApiJson<MeetingRequest>,
+    ValidJson(request): ValidJson<MeetingRequest>,
 ) -> Response {
-    let result = state.app.plan_meeting(&identity.actor, new_meeting(request)).await;
+    let new = match NewMeeting::try_from(request) {
+        Ok(new) => new,
+        Err(errors) => return refused_request(&state, &identity, &errors),
+    };
+    let result = state.app.plan_meeting(&identity.actor, new).await;
     answer(&state, &identity, result, StatusCode::CREATED)
 }
 
@@ -349,39 +381,69 @@ pub async fn change_meeting(
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<MeetingChangeRequest>,
+    ValidJson(request): ValidJson<MeetingChangeRequest>,
 ) -> Response {
     let actor = &identity.actor;
+    let details = match request.details.map(NewMeeting::try_from).transpose() {
+        Ok(details) => details,
+        Err(errors) => return refused_request(&state, &identity, &errors),
+    };
+    let status = match request.status.as_deref().map(|s| parsed::<MeetingStatus>(s, "status")).transpose() {
+        Ok(status) => status,
+        Err(errors) => return refused_request(&state, &identity, &errors),
+    };
     // `If-Match` guards the first change; the second (details, then the
     // status) builds on the revision the first made.
     let mut seen = if_match(&headers);
     let mut result = state.app.meeting_detail(actor, id).await.map(|d| d.meeting);
-    if let Some(details) = request.details {
-        result = state.app.change_meeting(actor, (id, seen), new_meeting(details)).await;
+    if let Some(details) = details {
+        result = state.app.change_meeting(actor, (id, seen), details).await;
         seen = result.as_ref().ok().map(|m| m.revision).or(seen);
     }
     if result.is_ok() {
-        result = match request.status.as_deref().map(str::parse::<MeetingStatus>) {
-            None => result.and_then(|m| match seen {
+        result = match status {
+            Some(MeetingStatus::Held) => state.app.mark_meeting_held(actor, (id, seen)).await,
+            Some(MeetingStatus::MinutesApproved) => state.app.approve_minutes(actor, (id, seen)).await,
+            // The rules let no other status through.
+            _ => result.and_then(|m| match seen {
                 Some(seen) if seen != m.revision => Err(AppError::Stale { what: "meeting" }),
                 _ => Ok(m),
             }),
-            Some(Ok(MeetingStatus::Held)) => state.app.mark_meeting_held(actor, (id, seen)).await,
-            Some(Ok(MeetingStatus::MinutesApproved)) => state.app.approve_minutes(actor, (id, seen)).await,
-            Some(_) => Err(AppError::invalid("status", InvalidReason::Missing)),
         };
     }
     answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AgendaItemRequest {
+    #[validate(length(min = 1, max = TITLE_MAX))]
+    #[schema(min_length = 1, max_length = 500)]
     pub title: String,
     /// The presenting body.
+    #[validate(custom(function = "rules::body_chosen"))]
     pub presenter: String,
     /// A report of the meeting's committee.
+    #[validate(custom(function = "rules::report_choice"))]
     pub report: Option<String>,
+    /// From 1 to 1,440 (a day).
+    #[validate(range(min = 1, max = rules::MINUTES_MAX))]
+    #[schema(minimum = 1, maximum = 1440)]
     pub minutes_allotted: u32,
+}
+
+impl TryFrom<AgendaItemRequest> for NewAgendaItem {
+    type Error = ValidationErrors;
+
+    fn try_from(request: AgendaItemRequest) -> Result<Self, ValidationErrors> {
+        request.validate()?;
+        Ok(NewAgendaItem {
+            presenter: Some(parsed(&request.presenter, "presenter")?),
+            report: parsed_choice(request.report.as_deref().unwrap_or_default(), "report")?,
+            minutes_allotted: Some(request.minutes_allotted),
+            title: request.title,
+        })
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/agenda", tag = "meetings", security(("bearer" = [])),
@@ -395,29 +457,26 @@ pub async fn add_agenda_item(
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<AgendaItemRequest>,
+    ValidJson(request): ValidJson<AgendaItemRequest>,
 ) -> Response {
-    let report = match request.report.as_deref().map(str::parse) {
-        None => None,
-        Some(Ok(r)) => Some(r),
-        Some(Err(_)) => return refuse(&state, &identity, &AppError::invalid("report", InvalidReason::Missing)),
-    };
-    let new = NewAgendaItem {
-        title: request.title,
-        presenter: request.presenter.parse().ok(),
-        report,
-        minutes_allotted: Some(request.minutes_allotted),
+    let new = match NewAgendaItem::try_from(request) {
+        Ok(new) => new,
+        Err(errors) => return refused_request(&state, &identity, &errors),
     };
     let result = state.app.add_agenda_item(&identity.actor, (id, if_match(&headers)), new).await;
     answer_change(&state, &identity, id, result, StatusCode::CREATED).await
 }
 
 /// A change to one agenda item: its fields, its place in the agenda, or both.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AgendaItemChangeRequest {
     /// The item's new title, presenter, draft and time.
+    #[validate(nested)]
     pub item: Option<AgendaItemRequest>,
     /// Where it goes: 1 for the first; past the end is the end.
+    #[validate(custom(function = "rules::position_number"))]
+    #[schema(minimum = 1)]
     pub position: Option<u32>,
 }
 
@@ -434,25 +493,18 @@ pub async fn change_agenda_item(
     ApiCaller(identity): ApiCaller,
     ApiPath((id, item)): ApiPath<(MeetingId, AgendaItemId)>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<AgendaItemChangeRequest>,
+    ValidJson(request): ValidJson<AgendaItemChangeRequest>,
 ) -> Response {
     let actor = &identity.actor;
+    let fields = match request.item.map(NewAgendaItem::try_from).transpose() {
+        Ok(fields) => fields,
+        Err(errors) => return refused_request(&state, &identity, &errors),
+    };
     // `If-Match` guards the first change; the move builds on the revision
     // the edit made.
     let mut seen = if_match(&headers);
     let mut result = state.app.meeting_detail(actor, id).await.map(|d| d.meeting);
-    if let Some(fields) = request.item {
-        let report = match fields.report.as_deref().map(str::parse) {
-            None => None,
-            Some(Ok(r)) => Some(r),
-            Some(Err(_)) => return refuse(&state, &identity, &AppError::invalid("report", InvalidReason::Missing)),
-        };
-        let new = NewAgendaItem {
-            title: fields.title,
-            presenter: fields.presenter.parse().ok(),
-            report,
-            minutes_allotted: Some(fields.minutes_allotted),
-        };
+    if let Some(new) = fields {
         result = state.app.change_agenda_item(actor, (id, seen), item, new).await;
         seen = result.as_ref().ok().map(|m| m.revision).or(seen);
     }
@@ -484,9 +536,12 @@ pub async fn remove_agenda_item(
     answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CancellationRequest {
     /// Told to every guest with the cancellation.
+    #[validate(length(min = 1, max = TEXT_MAX))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub reason: String,
 }
 
@@ -501,14 +556,14 @@ pub async fn cancel_meeting(
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<CancellationRequest>,
+    ValidJson(request): ValidJson<CancellationRequest>,
 ) -> Response {
     let result = state.app.cancel_meeting(&identity.actor, (id, if_match(&headers)), &request.reason).await;
     answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
 #[utoipa::path(put, path = "/api/v1/meetings/{id}/attendance", tag = "meetings", security(("bearer" = [])),
-    params(("id" = String, Path, description = "The meeting's id")), request_body = [AttendanceResponse],
+    params(("id" = String, Path, description = "The meeting's id")), request_body = [AttendanceRequest],
     responses(
         (status = 200, description = "The meeting with each listed person's attendance recorded", body = MeetingResponse),
         (status = 409, description = "`If-Match` names an older revision: the meeting as it now is, under `current`", body = ApiError),
@@ -518,28 +573,66 @@ pub async fn record_attendance(
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<Vec<AttendanceResponse>>,
+    ValidJson(request): ValidJson<AttendanceList>,
 ) -> Response {
-    let mut inputs = Vec::with_capacity(request.len());
-    for a in request {
-        let Ok(person) = a.person.parse() else {
-            return refuse(&state, &identity, &AppError::invalid("attendance", InvalidReason::Missing));
-        };
-        inputs.push(AttendanceInput {
-            person,
-            presence: a.presence,
-            reason: a.reason.unwrap_or_default(),
-            represented_by: a.represented_by.as_deref().and_then(|b| b.parse().ok()),
-        });
-    }
+    let inputs = match request.attendance.into_iter().map(AttendanceInput::try_from).collect::<Result<Vec<_>, _>>() {
+        Ok(inputs) => inputs,
+        Err(errors) => return refused_request(&state, &identity, &errors),
+    };
     let result = state.app.record_attendance(&identity.actor, (id, if_match(&headers)), inputs).await;
     answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
-#[derive(Deserialize, ToSchema)]
+/// One person's attendance, as the API records it.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceRequest {
+    #[validate(custom(function = "rules::person_choice"))]
+    pub person: String,
+    /// `present`, `absent` or `represented`.
+    #[validate(custom(function = "rules::recorded_presence"))]
+    pub presence: String,
+    /// Why they were absent; needed when they were.
+    #[validate(length(min = 1, max = TEXT_MAX))]
+    pub reason: Option<String>,
+    /// Who came in their place; needed when someone did.
+    #[validate(custom(function = "rules::person_choice"))]
+    pub represented_by: Option<String>,
+}
+
+/// The attendance body: a list of rows, each checked, named `[i].field`.
+#[derive(Deserialize, Validate)]
+#[serde(transparent)]
+pub struct AttendanceList {
+    #[validate(nested)]
+    attendance: Vec<AttendanceRequest>,
+}
+
+impl TryFrom<AttendanceRequest> for AttendanceInput {
+    type Error = ValidationErrors;
+
+    /// An absence without a reason, or a representation without who, is
+    /// the domain's to refuse: it knows which presence needs which.
+    fn try_from(row: AttendanceRequest) -> Result<Self, ValidationErrors> {
+        row.validate()?;
+        Ok(AttendanceInput {
+            person: parsed(&row.person, "person")?,
+            represented_by: parsed_choice(row.represented_by.as_deref().unwrap_or_default(), "represented_by")?,
+            presence: row.presence.trim().to_owned(),
+            reason: row.reason.unwrap_or_default(),
+        })
+    }
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct OpinionRequest {
+    #[validate(custom(function = "rules::agenda_item_choice"))]
     pub agenda_item: String,
+    #[validate(custom(function = "rules::person_choice"))]
     pub speaker: String,
+    #[validate(length(min = 1, max = TEXT_MAX))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub summary: String,
 }
 
@@ -554,11 +647,16 @@ pub async fn record_opinion(
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<OpinionRequest>,
+    ValidJson(request): ValidJson<OpinionRequest>,
 ) -> Response {
+    let read = parsed(&request.agenda_item, "agenda_item").and_then(|item| Ok((item, parsed(&request.speaker, "speaker")?)));
+    let (agenda_item, speaker) = match read {
+        Ok(read) => read,
+        Err(errors) => return refused_request(&state, &identity, &errors),
+    };
     let result = state
         .app
-        .record_opinion(&identity.actor, (id, if_match(&headers)), request.agenda_item.parse().ok(), request.speaker.parse().ok(), &request.summary)
+        .record_opinion(&identity.actor, (id, if_match(&headers)), Some(agenda_item), Some(speaker), &request.summary)
         .await
         .map(|(m, _)| m);
     answer_change(&state, &identity, id, result, StatusCode::CREATED).await
@@ -586,8 +684,11 @@ pub async fn opinion_to_comment(
     answer_change(&state, &identity, id, result, StatusCode::CREATED).await
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ConclusionRequest {
+    #[validate(length(min = 1, max = CONCLUSION_MAX))]
+    #[schema(min_length = 1, max_length = 30000)]
     pub text: String,
 }
 
@@ -602,23 +703,53 @@ pub async fn conclude(
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<ConclusionRequest>,
+    ValidJson(request): ValidJson<ConclusionRequest>,
 ) -> Response {
     let result = state.app.conclude(&identity.actor, (id, if_match(&headers)), &request.text).await;
     answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ActionRequest {
+    #[validate(length(min = 1, max = TEXT_MAX))]
+    #[schema(min_length = 1, max_length = 5000)]
     pub text: String,
     /// `body:<id>` or `person:<id>`; at least one.
     #[serde(default)]
+    #[validate(length(min = 1), custom(function = "rules::assignees"))]
     pub assignees: Vec<String>,
     /// `yyyy-mm-dd`, today or later; or give `working_days`.
+    #[validate(custom(function = "rules::day_choice"))]
     pub deadline: Option<String>,
     /// "trong n ngày làm việc": the n-th working day from today (1 to 65),
     /// counted in the working-day calendar; instead of `deadline`.
+    #[validate(range(min = 1, max = gopy_app::rounds::MAX_WORKING_DAYS))]
+    #[schema(minimum = 1, maximum = 65)]
     pub working_days: Option<u32>,
+}
+
+impl TryFrom<ActionRequest> for NewAction {
+    type Error = ValidationErrors;
+
+    /// A deadline and a number of working days both given, or a deadline
+    /// past, is the domain's to refuse.
+    fn try_from(request: ActionRequest) -> Result<Self, ValidationErrors> {
+        request.validate()?;
+        let deadline = match request.deadline.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => None,
+            Some(raw) => Some(parse_date(raw).ok_or_else(|| rules::refused("deadline", "date"))?),
+        };
+        let mut new = NewAction { text: request.text, deadline, working_days: request.working_days, ..Default::default() };
+        for raw in &request.assignees {
+            match parse_assignee(raw) {
+                Some(Assignee::Body(b)) => new.bodies.push(b),
+                Some(Assignee::Person(p)) => new.people.push(p),
+                None => return Err(rules::refused("assignees", "assignee")),
+            }
+        }
+        Ok(new)
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/meetings/{id}/actions", tag = "meetings", security(("bearer" = [])),
@@ -632,31 +763,24 @@ pub async fn assign_action(
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<MeetingId>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<ActionRequest>,
+    ValidJson(request): ValidJson<ActionRequest>,
 ) -> Response {
-    let deadline = match request.deadline.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => None,
-        Some(raw) => match parse_date(raw) {
-            Some(date) => Some(date),
-            None => return refuse(&state, &identity, &AppError::invalid("deadline", InvalidReason::Rule("err_date_format".into()))),
-        },
+    let new = match NewAction::try_from(request) {
+        Ok(new) => new,
+        Err(errors) => return refused_request(&state, &identity, &errors),
     };
-    let mut new = NewAction { text: request.text, deadline, working_days: request.working_days, ..Default::default() };
-    for raw in &request.assignees {
-        match parse_assignee(raw) {
-            Some(Assignee::Body(b)) => new.bodies.push(b),
-            Some(Assignee::Person(p)) => new.people.push(p),
-            None => return refuse(&state, &identity, &AppError::invalid("assignees", InvalidReason::Missing)),
-        }
-    }
     let result = state.app.assign_action(&identity.actor, (id, if_match(&headers)), new).await.map(|(m, _)| m);
     answer_change(&state, &identity, id, result, StatusCode::CREATED).await
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct FollowUpRequest {
     /// `open` or `done`.
+    #[validate(custom(function = "rules::action_status"))]
     pub status: String,
+    #[validate(length(max = TEXT_MAX))]
+    #[schema(max_length = 5000)]
     pub note: Option<String>,
 }
 
@@ -671,37 +795,60 @@ pub async fn follow_up_action(
     ApiCaller(identity): ApiCaller,
     ApiPath((id, action)): ApiPath<(MeetingId, ActionItemId)>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<FollowUpRequest>,
+    ValidJson(request): ValidJson<FollowUpRequest>,
 ) -> Response {
-    let Ok(status) = request.status.parse() else {
-        return refuse(&state, &identity, &AppError::invalid("status", InvalidReason::Missing));
+    let status = match parsed::<ActionStatus>(&request.status, "status") {
+        Ok(status) => status,
+        Err(errors) => return refused_request(&state, &identity, &errors),
     };
+    // No note is an empty one: the domain keeps none.
     let note = request.note.unwrap_or_default();
     let result = state.app.follow_up_action(&identity.actor, (id, if_match(&headers)), action, status, &note).await.map(|(m, _)| m);
     answer_change(&state, &identity, id, result, StatusCode::OK).await
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, Validate, IntoParams)]
 pub struct ActionItemsQuery {
     /// `body:<id>` or `person:<id>`.
+    #[validate(custom(function = "rules::assignee_choice"))]
     pub assignee: Option<String>,
+    #[validate(custom(function = "rules::meeting_choice"))]
     pub meeting: Option<String>,
     /// `open`, `overdue` or `done`.
+    #[validate(custom(function = "rules::follow_up_status_choice"))]
     pub status: Option<String>,
+}
+
+impl TryFrom<&ActionItemsQuery> for FollowUpFilter {
+    type Error = ValidationErrors;
+
+    /// A filter that names nothing is refused, not read as no filter.
+    fn try_from(query: &ActionItemsQuery) -> Result<Self, ValidationErrors> {
+        query.validate()?;
+        let assignee = match query.assignee.as_deref().map(str::trim).filter(|a| !a.is_empty()) {
+            None => None,
+            Some(raw) => Some(parse_assignee(raw).ok_or_else(|| rules::refused("assignee", "choice"))?),
+        };
+        Ok(FollowUpFilter {
+            assignee,
+            meeting: parsed_choice(query.meeting.as_deref().unwrap_or_default(), "meeting")?,
+            status: parsed_choice(query.status.as_deref().unwrap_or_default(), "status")?,
+        })
+    }
 }
 
 #[utoipa::path(get, path = "/api/v1/action-items", tag = "meetings", security(("bearer" = [])),
     params(ActionItemsQuery),
-    responses((status = 200, description = "Every action item the caller may read, overdue first", body = [ActionItemResponse])))]
+    responses((status = 200, description = "Every action item the caller may read, overdue first", body = [ActionItemResponse]),
+        (status = 422, description = "A filter that names no assignee, meeting or status; `fields` says which", body = ApiError)))]
 pub async fn list_action_items(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     Query(query): Query<ActionItemsQuery>,
 ) -> Response {
-    let filter = FollowUpFilter {
-        assignee: query.assignee.as_deref().and_then(parse_assignee),
-        meeting: query.meeting.as_deref().and_then(|m| m.parse().ok()),
-        status: query.status.as_deref().and_then(|s| s.parse().ok()),
+    let filter = match FollowUpFilter::try_from(&query) {
+        Ok(filter) => filter,
+        Err(errors) => return refused_request(&state, &identity, &errors),
     };
     match state.app.follow_up(&identity.actor, filter).await {
         Ok(rows) => Json(rows.iter().map(|r| action_response(r.meeting, &r.action, r.overdue)).collect::<Vec<_>>()).into_response(),

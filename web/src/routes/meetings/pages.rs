@@ -12,14 +12,16 @@ use gopy_app::AppError;
 use gopy_app::meetings::{AttendanceInput, FollowUpFilter, FollowUpStatus, NewAction, NewAgendaItem, NewMeeting};
 use gopy_domain::{ActionItemId, ActionStatus, Actor, AgendaItemId, Assignee, MeetingId, MeetingStatus, MinuteEntryId, Presence, UserId};
 use serde::{Deserialize, Serialize};
+use validator::{Validate, ValidationError, ValidationErrors};
 
 use crate::live::{Change, ChangeKind};
 use crate::AppState;
 use super::MeetingFile;
-use crate::auth::{Ctx, CsrfForm, PageResult};
+use crate::auth::{Ctx, CsrfForm, CsrfFormPairs, PageResult};
 use crate::i18n::{
     FieldErrors, OfferView, format_date_time, form_errors, local_input_value, parse_date, parse_local_date_time,
 };
+use crate::rules::{self, CONCLUSION_MAX, TEXT_MAX, TITLE_MAX, parsed, parsed_choice};
 use crate::routes::reports::attachment;
 use crate::routes::views::{Choice, Named};
 use crate::paths::PagePath;
@@ -45,8 +47,14 @@ fn picked(pairs: &Pairs, name: &str) -> Vec<String> {
     pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
 }
 
-fn all<T: std::str::FromStr>(pairs: &Pairs, name: &str) -> Vec<T> {
-    pairs.iter().filter(|(k, _)| k == name).filter_map(|(_, v)| v.parse().ok()).collect()
+/// Every value of a list its rules passed, read.
+fn all<T: std::str::FromStr>(typed: &[String], field: &'static str) -> Result<Vec<T>, ValidationErrors> {
+    typed.iter().map(|v| parsed(v, field)).collect()
+}
+
+/// What `validate()` found, to which a form adds what only the whole form can tell.
+fn found(checked: Result<(), ValidationErrors>) -> ValidationErrors {
+    checked.err().unwrap_or_default()
 }
 
 
@@ -105,6 +113,70 @@ pub struct MeetingValues {
     pub invited: Vec<String>,
 }
 
+/// The planning form and the details form as sent; the details form has
+/// no committee (a meeting keeps its committee).
+#[derive(Deserialize, Validate)]
+pub struct MeetingForm {
+    #[validate(custom(function = "rules::committee_choice"))]
+    committee: Option<String>,
+    #[serde(default)]
+    #[validate(length(min = 1, max = TITLE_MAX))]
+    title: String,
+    #[serde(default)]
+    #[validate(custom(function = "rules::local_date_time"))]
+    starts_at: String,
+    #[serde(default)]
+    #[validate(custom(function = "rules::local_date_time"))]
+    ends_at: String,
+    #[serde(default)]
+    #[validate(length(min = 1, max = TITLE_MAX))]
+    place: String,
+    #[serde(default)]
+    #[validate(custom(function = "rules::person_choice"))]
+    presiding: String,
+    /// A box per guest: read from the form's pairs.
+    #[serde(skip)]
+    #[validate(custom(function = "rules::person_choices"))]
+    invited: Vec<String>,
+}
+
+impl MeetingForm {
+    /// The form with its boxes, as they were ticked.
+    fn with_boxes(self, pairs: &Pairs) -> Self {
+        Self { invited: picked(pairs, "invited"), ..self }
+    }
+
+    fn values(&self) -> MeetingValues {
+        MeetingValues {
+            committee: self.committee.clone().unwrap_or_default(),
+            title: self.title.clone(),
+            starts_at: self.starts_at.clone(),
+            ends_at: self.ends_at.clone(),
+            place: self.place.clone(),
+            presiding: self.presiding.clone(),
+            invited: self.invited.clone(),
+        }
+    }
+}
+
+impl TryFrom<&MeetingForm> for NewMeeting {
+    type Error = ValidationErrors;
+
+    fn try_from(form: &MeetingForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        let time = |raw: &str, field| parse_local_date_time(raw).ok_or_else(|| rules::refused(field, "date_time"));
+        Ok(NewMeeting {
+            committee: parsed_choice(form.committee.as_deref().unwrap_or_default(), "committee")?,
+            title: form.title.clone(),
+            starts_at: Some(time(&form.starts_at, "starts_at")?),
+            ends_at: Some(time(&form.ends_at, "ends_at")?),
+            place: form.place.clone(),
+            presiding: Some(parsed(&form.presiding, "presiding")?),
+            invited: all(&form.invited, "invited")?,
+        })
+    }
+}
+
 pub async fn meetings_page(State(state): State<AppState>, ctx: Ctx) -> PageResult {
     meetings_view(&state, &ctx, MeetingValues::default(), FieldErrors::default(), StatusCode::OK).await
 }
@@ -146,34 +218,21 @@ async fn meetings_view(state: &AppState, ctx: &Ctx, values: MeetingValues, error
     Ok(ctx.render_with_status(status, "pages/meetings", "meetings_title", page))
 }
 
-fn new_meeting(pairs: &Pairs) -> NewMeeting {
-    NewMeeting {
-        committee: field(pairs, "committee").parse().ok(),
-        title: field(pairs, "title").to_owned(),
-        starts_at: parse_local_date_time(field(pairs, "starts_at")),
-        ends_at: parse_local_date_time(field(pairs, "ends_at")),
-        place: field(pairs, "place").to_owned(),
-        presiding: field(pairs, "presiding").parse().ok(),
-        invited: all(pairs, "invited"),
-    }
-}
-
-pub async fn create_meeting(State(state): State<AppState>, ctx: Ctx, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
+pub async fn create_meeting(State(state): State<AppState>, ctx: Ctx, CsrfFormPairs(form, pairs): CsrfFormPairs<MeetingForm>) -> PageResult {
     let actor = actor(&ctx)?;
-    match state.app.plan_meeting(actor, new_meeting(&pairs)).await {
+    let form = form.with_boxes(&pairs);
+    let new = match NewMeeting::try_from(&form) {
+        Ok(new) => new,
+        Err(refused) => {
+            let errors = rules::field_errors(ctx.pages.catalog(), ctx.language, &refused);
+            return meetings_view(&state, &ctx, form.values(), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match state.app.plan_meeting(actor, new).await {
         Ok(meeting) => Ok(Redirect::to(&format!("/meetings/{}", meeting.id)).into_response()),
         Err(err @ AppError::Invalid { .. }) => {
-            let values = MeetingValues {
-                committee: field(&pairs, "committee").to_owned(),
-                title: field(&pairs, "title").to_owned(),
-                starts_at: field(&pairs, "starts_at").to_owned(),
-                ends_at: field(&pairs, "ends_at").to_owned(),
-                place: field(&pairs, "place").to_owned(),
-                presiding: field(&pairs, "presiding").to_owned(),
-                invited: picked(&pairs, "invited"),
-            };
             let errors = form_errors(&ctx, &err);
-            meetings_view(&state, &ctx, values, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            meetings_view(&state, &ctx, form.values(), errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(err) => Err(ctx.failure(&err)),
     }
@@ -244,6 +303,8 @@ pub struct AttendeeView {
     pub reason: String,
     pub represented_by: Option<String>,
     pub substitutes: Vec<SubstituteView>,
+    /// Why the row as typed was refused.
+    pub error: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -341,6 +402,215 @@ pub struct AgendaValues {
     pub minutes_allotted: String,
 }
 
+/// An agenda item's form as sent, to add an item or change one.
+#[derive(Deserialize, Validate)]
+pub struct AgendaItemForm {
+    #[serde(default)]
+    #[validate(length(min = 1, max = TITLE_MAX))]
+    title: String,
+    #[serde(default)]
+    #[validate(custom(function = "rules::body_chosen"))]
+    presenter: String,
+    /// A report of the meeting's committee, or empty for none.
+    #[serde(default)]
+    #[validate(custom(function = "rules::report_choice"))]
+    report: String,
+    #[serde(default)]
+    #[validate(custom(function = "rules::minutes_allotted"))]
+    minutes_allotted: String,
+}
+
+impl AgendaItemForm {
+    fn values(&self) -> AgendaValues {
+        AgendaValues {
+            title: self.title.clone(),
+            presenter: self.presenter.clone(),
+            report: self.report.clone(),
+            minutes_allotted: self.minutes_allotted.clone(),
+        }
+    }
+}
+
+impl TryFrom<&AgendaItemForm> for NewAgendaItem {
+    type Error = ValidationErrors;
+
+    fn try_from(form: &AgendaItemForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        Ok(NewAgendaItem {
+            title: form.title.clone(),
+            presenter: Some(parsed(&form.presenter, "presenter")?),
+            report: parsed_choice(&form.report, "report")?,
+            minutes_allotted: Some(parsed(&form.minutes_allotted, "minutes_allotted")?),
+        })
+    }
+}
+
+/// The minutes form as sent: one opinion.
+#[derive(Deserialize, Validate)]
+pub struct OpinionForm {
+    #[serde(default)]
+    #[validate(custom(function = "rules::agenda_item_choice"))]
+    agenda_item: String,
+    #[serde(default)]
+    #[validate(custom(function = "rules::person_choice"))]
+    speaker: String,
+    #[serde(default)]
+    #[validate(length(min = 1, max = TEXT_MAX))]
+    summary: String,
+}
+
+/// The conclusion's box as sent.
+#[derive(Deserialize, Validate)]
+pub struct ConclusionForm {
+    #[serde(default)]
+    #[validate(length(min = 1, max = CONCLUSION_MAX))]
+    conclusion: String,
+}
+
+/// The cancellation form as sent.
+#[derive(Deserialize, Validate)]
+pub struct CancelForm {
+    #[serde(default)]
+    #[validate(length(min = 1, max = TEXT_MAX))]
+    reason: String,
+}
+
+/// Moving an agenda item: where to.
+#[derive(Deserialize, Validate)]
+pub struct MoveForm {
+    #[serde(default)]
+    #[validate(custom(function = "rules::position"))]
+    to: String,
+}
+
+/// Following an action item up: its new status and a note.
+#[derive(Deserialize, Validate)]
+pub struct FollowUpForm {
+    #[serde(default)]
+    #[validate(custom(function = "rules::action_status"))]
+    status: String,
+    #[serde(default)]
+    #[validate(length(max = TEXT_MAX))]
+    note: String,
+}
+
+/// The action item form as sent: the boxes ticked are read from its pairs.
+#[derive(Deserialize, Validate)]
+pub struct ActionForm {
+    #[serde(default)]
+    #[validate(length(min = 1, max = TEXT_MAX))]
+    text: String,
+    /// A day (`yyyy-mm-dd`), or empty when a number of working days is given.
+    #[serde(default)]
+    #[validate(custom(function = "rules::day_choice"))]
+    deadline: String,
+    #[serde(default)]
+    #[validate(custom(function = "rules::working_days"))]
+    working_days: String,
+    #[serde(skip)]
+    bodies: Vec<String>,
+    #[serde(skip)]
+    people: Vec<String>,
+}
+
+impl ActionForm {
+    fn with_boxes(self, pairs: &Pairs) -> Self {
+        Self { bodies: picked(pairs, "bodies"), people: picked(pairs, "people"), ..self }
+    }
+
+    fn values(&self) -> ActionValues {
+        ActionValues {
+            text: self.text.clone(),
+            deadline: self.deadline.clone(),
+            working_days: self.working_days.clone(),
+            bodies: self.bodies.clone(),
+            people: self.people.clone(),
+        }
+    }
+}
+
+impl TryFrom<&ActionForm> for NewAction {
+    type Error = ValidationErrors;
+
+    /// The boxes are one field on the page, "assignees": at least one
+    /// ticked, each one offered.
+    fn try_from(form: &ActionForm) -> Result<Self, ValidationErrors> {
+        let mut errors = found(form.validate());
+        if form.bodies.is_empty() && form.people.is_empty() {
+            errors.add("assignees", ValidationError::new("required"));
+        } else if rules::body_choices(&form.bodies).and(rules::person_choices(&form.people)).is_err() {
+            errors.add("assignees", ValidationError::new("choice"));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(NewAction {
+            text: form.text.clone(),
+            bodies: all(&form.bodies, "assignees")?,
+            people: all(&form.people, "assignees")?,
+            deadline: match form.deadline.trim() {
+                "" => None,
+                typed => Some(parse_date(typed).ok_or_else(|| rules::refused("deadline", "date"))?),
+            },
+            working_days: parsed_choice(&form.working_days, "working_days")?,
+        })
+    }
+}
+
+/// One row of the attendance form: the person's id is in its fields' names
+/// (`presence_<id>`, `reason_<id>`, `by_<id>`).
+#[derive(Validate)]
+struct AttendanceRow {
+    person: String,
+    #[validate(custom(function = "rules::presence"))]
+    presence: String,
+    #[validate(length(max = TEXT_MAX))]
+    reason: String,
+    /// Who came in the person's place, or empty.
+    #[validate(custom(function = "rules::person_choice_or_none"))]
+    by: String,
+}
+
+/// Every row of the attendance form, the unrecorded ones included.
+fn attendance_rows(pairs: &Pairs) -> Vec<AttendanceRow> {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            let person = k.strip_prefix("presence_")?;
+            Some(AttendanceRow {
+                person: person.to_owned(),
+                presence: v.clone(),
+                reason: field(pairs, &format!("reason_{person}")).to_owned(),
+                by: field(pairs, &format!("by_{person}")).to_owned(),
+            })
+        })
+        .collect()
+}
+
+impl TryFrom<&AttendanceRow> for Option<AttendanceInput> {
+    type Error = ValidationErrors;
+
+    /// A row left "not recorded" records nothing.
+    fn try_from(row: &AttendanceRow) -> Result<Self, ValidationErrors> {
+        let mut errors = found(row.validate());
+        if rules::person_choice(&row.person).is_err() {
+            errors.add("person", ValidationError::new("choice"));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if row.presence.trim().is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(AttendanceInput {
+            person: parsed(&row.person, "person")?,
+            presence: row.presence.trim().to_owned(),
+            reason: row.reason.clone(),
+            represented_by: parsed_choice(&row.by, "by")?,
+        }))
+    }
+}
+
 /// The minutes form as typed.
 #[derive(Default, Serialize)]
 pub struct MinutesValues {
@@ -382,6 +652,8 @@ struct Kept {
     conclusion_value: Option<String>,
     /// The attendance form as typed, by person id.
     attendance: std::collections::HashMap<String, TypedPresence>,
+    /// Why a row of it was refused, by person id.
+    attendance_errors: std::collections::HashMap<String, String>,
 }
 
 /// One row of the attendance form as typed.
@@ -448,6 +720,7 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
                 }
             };
             AttendeeView {
+                error: kept.attendance_errors.get(&row.person.to_string()).cloned(),
                 id: row.person.to_string(),
                 name: row.name.clone(),
                 presence: presence_label(ctx, value),
@@ -611,9 +884,28 @@ async fn meeting_view(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, er
     Ok(ctx.render_with_status(status, "pages/meeting", "meeting_title", page))
 }
 
-/// After a change: back to the meeting, at the section changed; after a
-/// refusal: the meeting page again with what was typed and why.
+/// A form the rules refused: the meeting page again, each message beside
+/// its field, with what was typed.
+async fn refused(state: &AppState, ctx: &Ctx, id: MeetingId, kept: Kept, errors: &ValidationErrors) -> PageResult {
+    let errors = rules::field_errors(ctx.pages.catalog(), ctx.language, errors);
+    meeting_view(state, ctx, id, kept, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
 /// The meeting's revision a form was opened at, from its hidden field.
+/// A form of one button on the meeting page: only the revision it was
+/// opened at, read as every form's is ([`seen`]).
+#[derive(Deserialize, Validate)]
+pub struct RevisionForm {
+    #[serde(default)]
+    revision: String,
+}
+
+impl RevisionForm {
+    fn seen(&self) -> Option<u32> {
+        self.revision.trim().parse().ok()
+    }
+}
+
 fn seen(pairs: &Pairs) -> Option<u32> {
     field(pairs, "revision").trim().parse().ok()
 }
@@ -643,47 +935,19 @@ async fn after<T>(
     }
 }
 
-/// An agenda item's form: the item for the use case, and what was typed
-/// to give back when it is refused.
-fn agenda_item_of(pairs: &Pairs) -> (NewAgendaItem, AgendaValues) {
-    let new = NewAgendaItem {
-        title: field(pairs, "title").to_owned(),
-        presenter: field(pairs, "presenter").parse().ok(),
-        report: field(pairs, "report").parse().ok(),
-        minutes_allotted: field(pairs, "minutes_allotted").trim().parse().ok(),
-    };
-    let typed = AgendaValues {
-        title: field(pairs, "title").to_owned(),
-        presenter: field(pairs, "presenter").to_owned(),
-        report: field(pairs, "report").to_owned(),
-        minutes_allotted: field(pairs, "minutes_allotted").to_owned(),
-    };
-    (new, typed)
-}
-
 pub async fn add_agenda_item(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<MeetingId>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(form): CsrfForm<AgendaItemForm>,
 ) -> PageResult {
-    let (new, agenda_values) = agenda_item_of(&pairs);
+    let kept = Kept { agenda_values: form.values(), ..Kept::default() };
+    let new = match NewAgendaItem::try_from(&form) {
+        Ok(new) => new,
+        Err(errors) => return refused(&state, &ctx, id, kept, &errors).await,
+    };
     let result = state.app.add_agenda_item(actor(&ctx)?, (id, None), new).await;
-    let kept = Kept { agenda_values, ..Kept::default() };
     after(&state, &ctx, id, "agenda", result, kept).await
-}
-
-/// The details form as typed, to give back when refused.
-fn typed_details(pairs: &Pairs) -> MeetingValues {
-    MeetingValues {
-        committee: String::new(),
-        title: field(pairs, "title").to_owned(),
-        starts_at: field(pairs, "starts_at").to_owned(),
-        ends_at: field(pairs, "ends_at").to_owned(),
-        place: field(pairs, "place").to_owned(),
-        presiding: field(pairs, "presiding").to_owned(),
-        invited: picked(pairs, "invited"),
-    }
 }
 
 /// The meeting's time, place, presiding person and invitations changed:
@@ -692,10 +956,15 @@ pub async fn change_details(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<MeetingId>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfFormPairs(form, pairs): CsrfFormPairs<MeetingForm>,
 ) -> PageResult {
-    let result = state.app.change_meeting(actor(&ctx)?, (id, seen(&pairs)), new_meeting(&pairs)).await;
-    let kept = Kept { posted: Posted::Details(typed_details(&pairs)), ..Kept::default() };
+    let form = form.with_boxes(&pairs);
+    let kept = Kept { posted: Posted::Details(MeetingValues { committee: String::new(), ..form.values() }), ..Kept::default() };
+    let new = match NewMeeting::try_from(&form) {
+        Ok(new) => new,
+        Err(errors) => return refused(&state, &ctx, id, kept, &errors).await,
+    };
+    let result = state.app.change_meeting(actor(&ctx)?, (id, seen(&pairs)), new).await;
     after(&state, &ctx, id, "details", result, kept).await
 }
 
@@ -704,11 +973,14 @@ pub async fn change_agenda_item(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath((id, item_id)): PagePath<(MeetingId, AgendaItemId)>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfFormPairs(form, pairs): CsrfFormPairs<AgendaItemForm>,
 ) -> PageResult {
-    let (new, typed) = agenda_item_of(&pairs);
+    let kept = Kept { posted: Posted::Item(item_id, form.values()), ..Kept::default() };
+    let new = match NewAgendaItem::try_from(&form) {
+        Ok(new) => new,
+        Err(errors) => return refused(&state, &ctx, id, kept, &errors).await,
+    };
     let result = state.app.change_agenda_item(actor(&ctx)?, (id, seen(&pairs)), item_id, new).await;
-    let kept = Kept { posted: Posted::Item(item_id, typed), ..Kept::default() };
     after(&state, &ctx, id, "agenda", result, kept).await
 }
 
@@ -716,11 +988,12 @@ pub async fn move_agenda_item(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath((id, item)): PagePath<(MeetingId, AgendaItemId)>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfFormPairs(form, pairs): CsrfFormPairs<MoveForm>,
 ) -> PageResult {
-    let Ok(to) = field(&pairs, "to").trim().parse::<u32>() else {
-        let err = AppError::invalid("agenda_item", gopy_app::InvalidReason::Missing);
-        return after::<()>(&state, &ctx, id, "agenda", Err(err), Kept::default()).await;
+    // The position is a hidden field: its refusal is the agenda's.
+    let to = match form.validate().and_then(|()| parsed::<u32>(&form.to, "agenda_item")) {
+        Ok(to) => to,
+        Err(_) => return refused(&state, &ctx, id, Kept::default(), &rules::refused("agenda_item", "position")).await,
     };
     let result = state.app.move_agenda_item(actor(&ctx)?, (id, seen(&pairs)), item, to).await;
     after(&state, &ctx, id, "agenda", result, Kept::default()).await
@@ -730,16 +1003,24 @@ pub async fn remove_agenda_item(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath((id, item)): PagePath<(MeetingId, AgendaItemId)>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(form): CsrfForm<RevisionForm>,
 ) -> PageResult {
-    let result = state.app.remove_agenda_item(actor(&ctx)?, (id, seen(&pairs)), item).await;
+    let result = state.app.remove_agenda_item(actor(&ctx)?, (id, form.seen()), item).await;
     after(&state, &ctx, id, "agenda", result, Kept::default()).await
 }
 
 /// Calls the meeting off: its guests are told, with the reason.
-pub async fn cancel_meeting(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
-    let result = state.app.cancel_meeting(actor(&ctx)?, (id, seen(&pairs)), field(&pairs, "reason")).await;
-    let kept = Kept { posted: Posted::Cancel(field(&pairs, "reason").to_owned()), ..Kept::default() };
+pub async fn cancel_meeting(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<MeetingId>,
+    CsrfFormPairs(form, pairs): CsrfFormPairs<CancelForm>,
+) -> PageResult {
+    let kept = Kept { posted: Posted::Cancel(form.reason.clone()), ..Kept::default() };
+    if let Err(errors) = form.validate() {
+        return refused(&state, &ctx, id, kept, &errors).await;
+    }
+    let result = state.app.cancel_meeting(actor(&ctx)?, (id, seen(&pairs)), &form.reason).await;
     after(&state, &ctx, id, "details", result, kept).await
 }
 
@@ -749,31 +1030,30 @@ pub async fn record_attendance(
     PagePath(id): PagePath<MeetingId>,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> PageResult {
-    let inputs = pairs
-        .iter()
-        .filter_map(|(k, v)| Some((k.strip_prefix("presence_")?.parse::<UserId>().ok()?, v)))
-        .filter(|(_, presence)| !presence.is_empty())
-        .map(|(person, presence)| AttendanceInput {
-            person,
-            presence: presence.clone(),
-            reason: field(&pairs, &format!("reason_{person}")).to_owned(),
-            represented_by: field(&pairs, &format!("by_{person}")).parse().ok(),
-        })
-        .collect();
-    let result = state.app.record_attendance(actor(&ctx)?, (id, None), inputs).await;
+    let rows = attendance_rows(&pairs);
     // Every row as typed, the unrecorded ones included, for a refusal.
-    let attendance = pairs
+    let attendance = rows
         .iter()
-        .filter_map(|(k, v)| {
-            let person = k.strip_prefix("presence_")?;
-            let typed = TypedPresence {
-                presence: v.clone(),
-                reason: field(&pairs, &format!("reason_{person}")).to_owned(),
-                by: field(&pairs, &format!("by_{person}")).to_owned(),
-            };
-            Some((person.to_owned(), typed))
-        })
+        .map(|row| (row.person.clone(), TypedPresence { presence: row.presence.clone(), reason: row.reason.clone(), by: row.by.clone() }))
         .collect();
+    // Each row is checked; each refused one is told in its own row.
+    let mut inputs = Vec::new();
+    let mut attendance_errors = std::collections::HashMap::new();
+    for row in &rows {
+        match Option::<AttendanceInput>::try_from(row) {
+            Ok(input) => inputs.extend(input),
+            Err(errors) => {
+                let told = rules::refused_fields(&errors).first().map(|(_, problem)| rules::message(ctx.pages.catalog(), ctx.language, problem));
+                attendance_errors.insert(row.person.clone(), told.unwrap_or_default());
+            }
+        }
+    }
+    if !attendance_errors.is_empty() {
+        let banner = FieldErrors::one("attendance", text(&ctx, "err_attendance_rows"));
+        let kept = Kept { attendance, attendance_errors, ..Kept::default() };
+        return meeting_view(&state, &ctx, id, kept, banner, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let result = state.app.record_attendance(actor(&ctx)?, (id, None), inputs).await;
     after(&state, &ctx, id, "attendance", result, Kept { attendance, ..Kept::default() }).await
 }
 
@@ -781,24 +1061,18 @@ pub async fn record_opinion(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<MeetingId>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfFormPairs(form, pairs): CsrfFormPairs<OpinionForm>,
 ) -> PageResult {
-    let result = state
-        .app
-        .record_opinion(
-            actor(&ctx)?,
-            (id, seen(&pairs)),
-            field(&pairs, "agenda_item").parse().ok(),
-            field(&pairs, "speaker").parse().ok(),
-            field(&pairs, "summary"),
-        )
-        .await;
-    let minutes_values = MinutesValues {
-        agenda_item: field(&pairs, "agenda_item").to_owned(),
-        speaker: field(&pairs, "speaker").to_owned(),
-        summary: field(&pairs, "summary").to_owned(),
-    };
+    let minutes_values = MinutesValues { agenda_item: form.agenda_item.clone(), speaker: form.speaker.clone(), summary: form.summary.clone() };
     let kept = Kept { minutes_values, ..Kept::default() };
+    let read = form
+        .validate()
+        .and_then(|()| Ok((parsed::<AgendaItemId>(&form.agenda_item, "agenda_item")?, parsed::<UserId>(&form.speaker, "speaker")?)));
+    let (agenda_item, speaker) = match read {
+        Ok(read) => read,
+        Err(errors) => return refused(&state, &ctx, id, kept, &errors).await,
+    };
+    let result = state.app.record_opinion(actor(&ctx)?, (id, seen(&pairs)), Some(agenda_item), Some(speaker), &form.summary).await;
     after(&state, &ctx, id, "minutes", result, kept).await
 }
 
@@ -806,7 +1080,7 @@ pub async fn opinion_to_comment(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath((id, entry)): PagePath<(MeetingId, MinuteEntryId)>,
-    CsrfForm(_): CsrfForm<Pairs>,
+    CsrfForm(_): CsrfForm<RevisionForm>,
 ) -> PageResult {
     let result = state.app.opinion_to_comment(actor(&ctx)?, (id, None), entry).await;
     if let Ok(comment) = &result {
@@ -815,21 +1089,34 @@ pub async fn opinion_to_comment(
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn mark_held(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
-    let result = state.app.mark_meeting_held(actor(&ctx)?, (id, seen(&pairs))).await;
+pub async fn mark_held(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(form): CsrfForm<RevisionForm>) -> PageResult {
+    let result = state.app.mark_meeting_held(actor(&ctx)?, (id, form.seen())).await;
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn approve_minutes(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
+pub async fn approve_minutes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<MeetingId>,
+    CsrfForm(form): CsrfForm<RevisionForm>,
+) -> PageResult {
     // Approving minutes someone changed since the page was opened would
     // approve what the chair has not read.
-    let result = state.app.approve_minutes(actor(&ctx)?, (id, seen(&pairs))).await;
+    let result = state.app.approve_minutes(actor(&ctx)?, (id, form.seen())).await;
     after(&state, &ctx, id, "minutes", result, Kept::default()).await
 }
 
-pub async fn conclude(State(state): State<AppState>, ctx: Ctx, PagePath(id): PagePath<MeetingId>, CsrfForm(pairs): CsrfForm<Pairs>) -> PageResult {
-    let result = state.app.conclude(actor(&ctx)?, (id, seen(&pairs)), field(&pairs, "conclusion")).await;
-    let kept = Kept { conclusion_value: Some(field(&pairs, "conclusion").to_owned()), ..Kept::default() };
+pub async fn conclude(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    PagePath(id): PagePath<MeetingId>,
+    CsrfFormPairs(form, pairs): CsrfFormPairs<ConclusionForm>,
+) -> PageResult {
+    let kept = Kept { conclusion_value: Some(form.conclusion.clone()), ..Kept::default() };
+    if let Err(errors) = form.validate() {
+        return refused(&state, &ctx, id, kept, &errors).await;
+    }
+    let result = state.app.conclude(actor(&ctx)?, (id, seen(&pairs)), &form.conclusion).await;
     after(&state, &ctx, id, "conclusion", result, kept).await
 }
 
@@ -837,36 +1124,17 @@ pub async fn assign_action(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath(id): PagePath<MeetingId>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfFormPairs(form, pairs): CsrfFormPairs<ActionForm>,
 ) -> PageResult {
-    let new = NewAction {
-        text: field(&pairs, "text").to_owned(),
-        bodies: all(&pairs, "bodies"),
-        people: all(&pairs, "people"),
-        deadline: parse_date(field(&pairs, "deadline")),
-        working_days: None,
+    let form = form.with_boxes(&pairs);
+    let kept = Kept { action_values: form.values(), ..Kept::default() };
+    // A date that is not one, or a number of working days that is not a
+    // number, is refused on its field rather than read as none.
+    let new = match NewAction::try_from(&form) {
+        Ok(new) => new,
+        Err(errors) => return refused(&state, &ctx, id, kept, &errors).await,
     };
-    // A date that is not one is refused on its field rather than read as
-    // no date; so is a number of working days that is not a number.
-    let typed_date = field(&pairs, "deadline").trim();
-    let typed_days = field(&pairs, "working_days").trim();
-    let result = if !typed_date.is_empty() && new.deadline.is_none() {
-        Err(AppError::invalid("deadline", gopy_app::InvalidReason::Rule("err_date_format".into())))
-    } else {
-        match typed_days.parse::<u32>() {
-            _ if typed_days.is_empty() => state.app.assign_action(actor(&ctx)?, (id, None), new).await,
-            Ok(n) => state.app.assign_action(actor(&ctx)?, (id, None), NewAction { working_days: Some(n), ..new }).await,
-            Err(_) => Err(AppError::invalid("working_days", gopy_app::InvalidReason::Rule("err_working_days_range".into()))),
-        }
-    };
-    let action_values = ActionValues {
-        text: field(&pairs, "text").to_owned(),
-        deadline: field(&pairs, "deadline").to_owned(),
-        working_days: typed_days.to_owned(),
-        bodies: picked(&pairs, "bodies"),
-        people: picked(&pairs, "people"),
-    };
-    let kept = Kept { action_values, ..Kept::default() };
+    let result = state.app.assign_action(actor(&ctx)?, (id, None), new).await;
     after(&state, &ctx, id, "actions", result, kept).await
 }
 
@@ -874,13 +1142,20 @@ pub async fn follow_up_action(
     State(state): State<AppState>,
     ctx: Ctx,
     PagePath((id, action)): PagePath<(MeetingId, ActionItemId)>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(form): CsrfForm<FollowUpForm>,
 ) -> PageResult {
     // An unknown status is refused, not taken for "done".
-    let result = match field(&pairs, "status").parse::<ActionStatus>() {
-        Ok(status) => state.app.follow_up_action(actor(&ctx)?, (id, None), action, status, field(&pairs, "note")).await,
-        Err(_) => Err(AppError::invalid("status", gopy_app::InvalidReason::Missing)),
+    let status = match form.validate().and_then(|()| parsed::<ActionStatus>(&form.status, "status")) {
+        Ok(status) => status,
+        // The status is a hidden field and the note has no place of its
+        // own: the refusal is told at the top of the page.
+        Err(errors) => {
+            let told = rules::refused_fields(&errors).first().map(|(_, problem)| rules::message(ctx.pages.catalog(), ctx.language, problem));
+            let banner = FieldErrors::one("form", told.unwrap_or_default());
+            return meeting_view(&state, &ctx, id, Kept::default(), banner, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
+    let result = state.app.follow_up_action(actor(&ctx)?, (id, None), action, status, &form.note).await;
     after(&state, &ctx, id, "actions", result, Kept::default()).await
 }
 
@@ -891,22 +1166,8 @@ pub async fn download(State(state): State<AppState>, ctx: Ctx, PagePath((id, fil
 
 // --- Follow-up -----------------------------------------------------------------------
 
-#[derive(Deserialize)]
-pub struct FollowUpQuery {
-    assignee: Option<String>,
-    meeting: Option<String>,
-    status: Option<String>,
-}
-
-/// `body:<id>` or `person:<id>`, as the filter's options are written.
-pub(crate) fn parse_assignee(raw: &str) -> Option<Assignee> {
-    let (kind, id) = raw.split_once(':')?;
-    match kind {
-        "body" => id.parse().ok().map(Assignee::Body),
-        "person" => id.parse().ok().map(Assignee::Person),
-        _ => None,
-    }
-}
+/// The follow-up page filters as the API's list does, with the same query.
+pub use super::api::ActionItemsQuery as FollowUpQuery;
 
 #[derive(Serialize)]
 pub struct FollowUpView {
@@ -946,10 +1207,10 @@ fn assignee_value(who: &Assignee) -> String {
 
 pub async fn follow_up_page(State(state): State<AppState>, ctx: Ctx, Query(query): Query<FollowUpQuery>) -> PageResult {
     let identity = ctx.signed_in()?;
-    let filter = FollowUpFilter {
-        assignee: query.assignee.as_deref().and_then(parse_assignee),
-        meeting: query.meeting.as_deref().and_then(|m| m.parse().ok()),
-        status: query.status.as_deref().and_then(|s| s.parse().ok()),
+    // The filter's options are ours: one that names nothing was not picked
+    // from them, and is refused rather than read as no filter.
+    let Ok(filter) = FollowUpFilter::try_from(&query) else {
+        return Err(ctx.message(StatusCode::UNPROCESSABLE_ENTITY, "bad_form_title", "bad_filter_body"));
     };
     let found = state.app.follow_up_page(&identity.actor, filter).await.map_err(|e| ctx.failure(&e))?;
     let page = FollowUpView {
@@ -1054,6 +1315,7 @@ pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
             reason: "Đi công tác".into(),
             represented_by: Some("Trần B".into()),
             substitutes: vec![SubstituteView { id: "u2".into(), name: "Trần B".into(), selected: true }],
+            error: Some("Hãy chọn một mục có trong danh sách.".into()),
         }],
         agenda: vec![AgendaView {
             id: "a1".into(),

@@ -16,7 +16,9 @@ use gopy_domain::answers::{AnswerTemplate, PLACEHOLDERS};
 use gopy_domain::{AnswerTemplateId, CommentGroupId, CommentId, DispositionKind, ReportId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use validator::Validate;
+use validator::{Validate, ValidationErrors};
+
+use crate::rules;
 
 use super::{ReportRefView, actor};
 use crate::AppState;
@@ -248,21 +250,78 @@ pub async fn answers_page(
     desk_page(&state, &ctx, id, Kept { notice, ..Kept::default() }, StatusCode::OK).await
 }
 
-/// The comments a form names (`comment`, repeated).
-fn chosen(pairs: &[(String, String)]) -> Vec<CommentId> {
-    pairs.iter().filter(|(k, _)| k == "comment").filter_map(|(_, v)| v.parse().ok()).collect()
+/// The comments a form names (`comment`, repeated), each one the page
+/// offered: one that is no comment's id is refused, not dropped.
+#[derive(Validate)]
+struct ChosenComments {
+    #[validate(custom(function = "rules::comment_choices"))]
+    comment: Vec<String>,
+}
+
+impl ChosenComments {
+    fn of(pairs: &[(String, String)]) -> Self {
+        Self { comment: pairs.iter().filter(|(k, _)| k == "comment").map(|(_, v)| v.clone()).collect() }
+    }
+
+    fn read(&self) -> Result<Vec<CommentId>, ValidationErrors> {
+        self.validate()?;
+        self.comment.iter().map(|c| rules::parsed(c, "comment")).collect()
+    }
+}
+
+fn chosen(pairs: &[(String, String)]) -> Result<Vec<CommentId>, ValidationErrors> {
+    ChosenComments::of(pairs).read()
+}
+
+/// One answer for a group or a comment as the desk's forms send it.
+#[derive(Validate)]
+struct AnswerForm {
+    #[validate(custom(function = "rules::disposition"))]
+    disposition: String,
+    #[validate(custom(function = "rules::optional_comment_text"))]
+    response: String,
+}
+
+impl AnswerForm {
+    fn read(&self) -> Result<DispositionKind, ValidationErrors> {
+        self.validate()?;
+        rules::parsed(&self.disposition, "disposition")
+    }
+}
+
+/// A new template as the desk's form sends it: the API's [`TemplateRequest`].
+#[derive(Validate)]
+struct TemplateForm {
+    #[validate(custom(function = "rules::template_name"))]
+    name: String,
+    #[validate(custom(function = "rules::disposition"))]
+    disposition: String,
+    #[validate(custom(function = "rules::comment_text"))]
+    text: String,
+}
+
+/// A template applied to comments, as the desk's form sends it: the API's
+/// [`ApplyTemplateRequest`].
+#[derive(Validate)]
+struct ApplyForm {
+    #[validate(custom(function = "rules::template_choice"))]
+    template: String,
+    #[validate(custom(function = "rules::comment_choices"))]
+    comment: Vec<String>,
 }
 
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
     pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
 
-fn kind_of(raw: &str) -> Option<DispositionKind> {
-    raw.parse().ok()
-}
-
 fn missing(field: &'static str) -> AppError {
     AppError::invalid(field, gopy_app::InvalidReason::Missing)
+}
+
+/// A desk form refused by its rules: the desk again, every refusal said.
+async fn refused_desk(state: &AppState, ctx: &Ctx, id: ReportId, refused: &ValidationErrors) -> PageResult {
+    let kept = Kept { message: Some(rules::messages(ctx.pages.catalog(), ctx.language, refused)), ..Kept::default() };
+    desk_page(state, ctx, id, kept, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 pub async fn confirm_group(
@@ -272,7 +331,11 @@ pub async fn confirm_group(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
     let id = raw;
-    match state.app.confirm_group(actor(&ctx)?, id, &chosen(&pairs)).await {
+    let comments = match chosen(&pairs) {
+        Ok(comments) => comments,
+        Err(refused) => return refused_desk(&state, &ctx, id, &refused).await,
+    };
+    match state.app.confirm_group(actor(&ctx)?, id, &comments).await {
         Ok(_) => Ok(back(id, "grouped")),
         Err(err) if is_refusal(&err) => {
             desk_page(&state, &ctx, id, Kept { message: Some(ctx.describe(&err)), ..Kept::default() }, status_of(&err)).await
@@ -288,7 +351,11 @@ pub async fn split_group(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
     let (id, group) = raw;
-    match state.app.split_group(actor(&ctx)?, id, group, &chosen(&pairs)).await {
+    let comments = match chosen(&pairs) {
+        Ok(comments) => comments,
+        Err(refused) => return refused_desk(&state, &ctx, id, &refused).await,
+    };
+    match state.app.split_group(actor(&ctx)?, id, group, &comments).await {
         Ok(_) => Ok(back(id, "split")),
         Err(err) if is_refusal(&err) => {
             desk_page(&state, &ctx, id, Kept { message: Some(ctx.describe(&err)), ..Kept::default() }, status_of(&err)).await
@@ -304,11 +371,16 @@ pub async fn answer_group(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
     let (id, group) = raw;
-    let kind = kind_of(field(&pairs, "disposition"));
-    let response = field(&pairs, "response").to_owned();
-    let result = match kind {
-        Some(kind) => state.app.answer_group(actor(&ctx)?, id, group, kind, &response).await,
-        None => Err(missing("disposition")),
+    let form = AnswerForm { disposition: field(&pairs, "disposition").to_owned(), response: field(&pairs, "response").to_owned() };
+    let kind = form.read().ok();
+    let response = form.response.clone();
+    let result = match form.read() {
+        Ok(kind) => state.app.answer_group(actor(&ctx)?, id, group, kind, &response).await,
+        Err(refused) => {
+            let message = rules::messages(ctx.pages.catalog(), ctx.language, &refused);
+            let kept = Kept { group_error: Some((group.to_string(), message, kind, response)), ..Kept::default() };
+            return desk_page(&state, &ctx, id, kept, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
     match result {
         Ok(_) => {
@@ -332,12 +404,17 @@ pub async fn apply_template(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> PageResult {
     let id = raw;
-    let template = field(&pairs, "template").parse::<AnswerTemplateId>().map_err(|_| missing("template"));
-    let whole = text(&ctx, "answers_whole_report");
-    let result = match template {
-        Ok(template) => state.app.apply_template(actor(&ctx)?, id, template, &chosen(&pairs), &whole).await,
-        Err(err) => Err(err),
+    let form = ApplyForm { template: field(&pairs, "template").to_owned(), comment: ChosenComments::of(&pairs).comment };
+    let read = || -> Result<(AnswerTemplateId, Vec<CommentId>), ValidationErrors> {
+        form.validate()?;
+        Ok((rules::parsed(&form.template, "template")?, chosen(&pairs)?))
     };
+    let (template, comments) = match read() {
+        Ok(read) => read,
+        Err(refused) => return refused_desk(&state, &ctx, id, &refused).await,
+    };
+    let whole = text(&ctx, "answers_whole_report");
+    let result = state.app.apply_template(actor(&ctx)?, id, template, &comments, &whole).await;
     match result {
         Ok((desk, template, drafts)) => {
             let preview = preview_view(&ctx, &desk, &template.name.to_string(), &drafts, None);
@@ -377,20 +454,35 @@ pub async fn save_answers(
 ) -> PageResult {
     let id = raw;
     let template = field(&pairs, "template_name").to_owned();
+    let comments = match chosen(&pairs) {
+        Ok(comments) => comments,
+        Err(refused) => return refused_desk(&state, &ctx, id, &refused).await,
+    };
+    // Every answer read, each checked at once: one refused is said with
+    // the others, and what was typed stays in the preview.
     let mut drafts = Vec::new();
-    let mut unreadable = false;
-    for comment in chosen(&pairs) {
-        let kind = kind_of(field(&pairs, &format!("disposition_{comment}")));
-        let response = field(&pairs, &format!("response_{comment}")).to_owned();
-        match kind {
-            Some(kind) => drafts.push(AnswerDraft { comment, kind, response }),
-            None => {
-                unreadable = true;
-                drafts.push(AnswerDraft { comment, kind: DispositionKind::Accepted, response });
+    let mut refused = Vec::new();
+    for comment in comments {
+        let form = AnswerForm {
+            disposition: field(&pairs, &format!("disposition_{comment}")).to_owned(),
+            response: field(&pairs, &format!("response_{comment}")).to_owned(),
+        };
+        match form.read() {
+            Ok(kind) => drafts.push(AnswerDraft { comment, kind, response: form.response }),
+            Err(problem) => {
+                refused.push(rules::messages(ctx.pages.catalog(), ctx.language, &problem));
+                // Shown again as typed; nothing is saved while one is refused.
+                drafts.push(AnswerDraft { comment, kind: DispositionKind::Accepted, response: form.response });
             }
         }
     }
-    let result = if unreadable { Err(missing("disposition")) } else { state.app.save_answers(actor(&ctx)?, id, &drafts).await };
+    if !refused.is_empty() {
+        let desk = state.app.answer_desk(actor(&ctx)?, id).await.map_err(|e| ctx.failure(&e))?;
+        let preview = preview_view(&ctx, &desk, &template, &drafts, Some(refused.join(" ")));
+        let view = desk_view(&ctx, desk, Kept { preview: Some(preview), ..Kept::default() });
+        return Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/answers", "answers_title", view));
+    }
+    let result = state.app.save_answers(actor(&ctx)?, id, &drafts).await;
     match result {
         Ok(_) => {
             state.live.announce(crate::live::Change::report(id, crate::live::ChangeKind::Answered)).await;
@@ -414,7 +506,22 @@ pub async fn create_template(
 ) -> PageResult {
     let id = raw;
     let (name, body) = (field(&pairs, "name").to_owned(), field(&pairs, "text").to_owned());
-    let kind = kind_of(field(&pairs, "disposition"));
+    let form = TemplateForm { name: name.clone(), disposition: field(&pairs, "disposition").to_owned(), text: body.clone() };
+    let kind = rules::parsed_choice::<DispositionKind>(&form.disposition, "disposition").ok().flatten();
+    if let Err(refused) = form.validate() {
+        let mut form = TemplateFormView { name, text: body, choices: choices(&ctx, kind), ..TemplateFormView::default() };
+        let mut kept = Kept::default();
+        for (field, problem) in rules::refused_fields(&refused) {
+            let message = Some(rules::message(ctx.pages.catalog(), ctx.language, problem));
+            match field.as_str() {
+                "name" => form.name_error = message,
+                "text" => form.text_error = message,
+                _ => kept.message = message,
+            }
+        }
+        kept.template_form = Some(form);
+        return desk_page(&state, &ctx, id, kept, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     let result = match kind {
         Some(kind) => state.app.create_answer_template(actor(&ctx)?, id, &name, kind, &body).await,
         None => Err(missing("disposition")),
@@ -579,7 +686,7 @@ pub async fn api_answer_desk(State(state): State<AppState>, ApiCaller(identity):
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommentsRequest {
-    #[validate(length(min = 1, max = 1000))]
+    #[validate(length(min = 1, max = 1000), custom(function = "rules::comment_ids"))]
     #[schema(min_items = 1, max_items = 1000)]
     pub comments: Vec<String>,
 }
@@ -745,8 +852,9 @@ pub async fn api_save_answers(
 #[derive(Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplyTemplateRequest {
+    #[validate(custom(function = "rules::template_id"))]
     pub template: String,
-    #[validate(length(min = 1, max = 1000))]
+    #[validate(length(min = 1, max = 1000), custom(function = "rules::comment_ids"))]
     #[schema(min_items = 1, max_items = 1000)]
     pub comments: Vec<String>,
 }

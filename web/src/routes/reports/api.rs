@@ -7,18 +7,20 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use gopy_app::reports::{DiffPage, LabelledVersion, NewReport, ReportDetail, VersionInput};
-use gopy_app::{AppError, Fresh, Identity, InvalidReason};
+use gopy_app::{AppError, Fresh, Identity};
 use gopy_domain::document::align::WordOp;
 use gopy_domain::document::label::citation_labels;
 use gopy_domain::document::{Block, BlockContent};
-use gopy_domain::{Report, ReportId, ReportKind, Version};
+use gopy_domain::{Report, ReportId, Version};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::pages::change_kind_name;
 use super::{attachment, import_limits};
 use crate::live::{Change, ChangeKind};
-use crate::routes::api::{ApiError, ApiJson, refuse, rfc3339, with_etag};
+use crate::routes::api::{ApiError, ValidJson, invalid_fields, refuse, rfc3339, with_etag};
+use crate::rules;
+use validator::{Validate, ValidationErrors};
 use crate::AppState;
 use crate::auth::{ApiCaller, read_upload};
 use crate::render::kind_name;
@@ -43,20 +45,49 @@ fn not_found(state: &AppState, identity: &Identity) -> Response {
 
 
 /// A new report. Ids are the UUIDs the API gives out elsewhere.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReportRequest {
     /// `mid_term_review`, `self_assessment`, `thematic`, `annual` or `other`.
+    #[validate(custom(function = "rules::report_kind"))]
     pub kind: String,
+    #[validate(custom(function = "rules::title"))]
+    #[schema(max_length = 500)]
     pub title: String,
+    #[validate(custom(function = "rules::optional_term_id"))]
     pub term: Option<String>,
     /// The body that drafts and presents the report.
+    #[validate(custom(function = "rules::body_id"))]
     pub body: String,
     /// The committee that reviews it.
+    #[validate(custom(function = "rules::committee_id"))]
     pub committee: String,
     /// The drafting team's people.
+    #[validate(custom(function = "rules::person_ids"))]
     pub drafters: Vec<String>,
     /// One of `drafters`; the first one when left out.
+    #[validate(custom(function = "rules::optional_person_id"))]
     pub lead: Option<String>,
+}
+
+impl TryFrom<&ReportRequest> for NewReport {
+    type Error = ValidationErrors;
+
+    /// Checks every field at once, then reads the ids: an empty term or
+    /// lead is none.
+    fn try_from(request: &ReportRequest) -> Result<Self, ValidationErrors> {
+        request.validate()?;
+        let drafters = request.drafters.iter().map(|d| rules::parsed(d, "drafters")).collect::<Result<_, _>>()?;
+        Ok(NewReport {
+            kind: rules::parsed(&request.kind, "kind")?,
+            title: request.title.clone(),
+            term: rules::parsed_choice(request.term.as_deref().unwrap_or_default(), "term")?,
+            body: Some(rules::parsed(&request.body, "body")?),
+            committee: Some(rules::parsed(&request.committee, "committee")?),
+            drafters,
+            lead: rules::parsed_choice(request.lead.as_deref().unwrap_or_default(), "lead")?,
+        })
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -138,38 +169,11 @@ fn report_response(report: &Report, detail: Option<&ReportDetail>) -> ReportResp
 pub async fn create_report(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
-    ApiJson(request): ApiJson<ReportRequest>,
+    ValidJson(request): ValidJson<ReportRequest>,
 ) -> Response {
-    let invalid = |field, reason| refuse(&state, &identity, &AppError::invalid(field, reason));
-    let Ok(kind) = request.kind.parse::<ReportKind>() else {
-        return invalid("kind", InvalidReason::Missing);
-    };
-    let mut drafters = Vec::with_capacity(request.drafters.len());
-    for raw in &request.drafters {
-        match raw.parse() {
-            Ok(id) => drafters.push(id),
-            Err(_) => return invalid("drafters", InvalidReason::Missing),
-        }
-    }
-    let blank = |raw: &Option<String>| raw.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-    let term = match blank(&request.term).map(|t| t.parse()) {
-        None => None,
-        Some(Ok(term)) => Some(term),
-        Some(Err(_)) => return invalid("term", InvalidReason::Missing),
-    };
-    let lead = match blank(&request.lead).map(|l| l.parse()) {
-        None => None,
-        Some(Ok(lead)) => Some(lead),
-        Some(Err(_)) => return invalid("drafters", InvalidReason::Missing),
-    };
-    let new = NewReport {
-        kind,
-        title: request.title,
-        term,
-        body: request.body.parse().ok(),
-        committee: request.committee.parse().ok(),
-        drafters,
-        lead,
+    let new = match NewReport::try_from(&request) {
+        Ok(new) => new,
+        Err(refused) => return invalid_fields(state.pages.catalog(), identity.user.language, &refused),
     };
     match state.app.create_report(&identity.actor, new).await {
         Ok(report) => match state.app.report_detail(&identity.actor, report.id).await {
@@ -203,10 +207,13 @@ pub async fn get_report(State(state): State<AppState>, ApiCaller(identity): ApiC
 
 /// A version written in Markdown, sent as JSON. A file is sent instead as
 /// `multipart/form-data` with the parts `file` and `change_note`.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VersionRequest {
     pub markdown: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::change_note"))]
+    #[schema(max_length = 2000)]
     pub change_note: String,
 }
 
@@ -345,14 +352,14 @@ pub async fn add_version(
             },
             Err(_) => return bad(StatusCode::BAD_REQUEST, "bad_request", "bad_form_body"),
         };
-        let note = form.field("change_note").to_owned();
-        match form.file {
-            Some(file) => (VersionInput::File { bytes: file.bytes, file_name: file.name }, note),
-            None => (VersionInput::Markdown(form.field("markdown").to_owned()), note),
+        let upload = super::VersionUpload::from(form);
+        if let Err(refused) = upload.validate() {
+            return invalid_fields(catalog, language, &refused);
         }
+        upload.input()
     } else {
-        match ApiJson::<VersionRequest>::from_request(request, &state).await {
-            Ok(ApiJson(body)) => (VersionInput::Markdown(body.markdown), body.change_note),
+        match ValidJson::<VersionRequest>::from_request(request, &state).await {
+            Ok(ValidJson(body)) => (VersionInput::Markdown(body.markdown), body.change_note),
             Err(response) => return response,
         }
     };
@@ -401,11 +408,15 @@ pub async fn export_version(
     }
 }
 
-#[derive(Deserialize, IntoParams)]
+#[derive(Deserialize, Validate, IntoParams)]
 pub struct DiffParams {
-    /// The older version's number.
+    /// The older version's number, from 1.
+    #[validate(range(min = 1, code = "version"))]
+    #[param(minimum = 1)]
     from: u32,
-    /// The newer version's number.
+    /// The newer version's number, from 1.
+    #[validate(range(min = 1, code = "version"))]
+    #[param(minimum = 1)]
     to: u32,
 }
 
@@ -505,6 +516,7 @@ fn diff_response(diff: &DiffPage) -> DiffResponse {
     responses(
         (status = 200, description = "How version `to` differs from version `from`", body = DiffResponse),
         (status = 400, description = "`from` or `to` is missing or not a number", body = ApiError),
+        (status = 422, description = "`from` or `to` is not a version's number (0); `fields` names each", body = ApiError),
         (status = 404, description = "No such report or version", body = ApiError)))]
 pub async fn get_diff(
     State(state): State<AppState>,
@@ -516,6 +528,9 @@ pub async fn get_diff(
         let message = state.pages.catalog().text(identity.user.language, "api_diff_params").to_owned();
         return ApiError::response(StatusCode::BAD_REQUEST, "bad_request", message);
     };
+    if let Err(refused) = params.validate() {
+        return invalid_fields(state.pages.catalog(), identity.user.language, &refused);
+    }
     match state.app.diff_page(&identity.actor, id, Some(params.from), Some(params.to), None).await {
         Ok(Fresh::Changed { model, .. }) => Json(diff_response(&model)).into_response(),
         // Asked with no state held, the report is never unchanged.

@@ -20,7 +20,9 @@ use gopy_domain::document::align::WordOp;
 use gopy_domain::{CommentId, DispositionKind, Language, ReportId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use validator::Validate;
+use validator::{Validate, ValidationErrors};
+
+use crate::rules;
 
 use super::pages::change_kind_name;
 use super::{ReportRefView, actor, disposition_header};
@@ -234,15 +236,20 @@ struct VersionChoiceView {
     selected: bool,
 }
 
-/// What the person chose in a form that was refused, to choose it again.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+/// The drafting team's decision on a change as its form sends it; kept
+/// when refused, to choose it again.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, Validate)]
 pub struct LinkForm {
     #[serde(default)]
+    #[validate(length(min = 1, max = 32, code = "choice"))]
     passage: String,
+    /// A comment's id: needed to link or unlink.
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_comment_choice"))]
     comment: String,
     /// `link`, `unlink`, `technical` or `not_technical`.
     #[serde(default)]
+    #[validate(custom(function = "rules::change_action"))]
     action: String,
 }
 
@@ -259,16 +266,19 @@ struct ChangeTableView {
     form: LinkForm,
 }
 
-#[derive(Deserialize)]
+/// The version the table starts from; empty for the one before the latest.
+#[derive(Deserialize, Validate)]
 pub struct ChangesQuery {
+    #[validate(custom(function = "rules::optional_version_number"))]
     from: Option<String>,
 }
 
 fn parse_from(ctx: &Ctx, query: &ChangesQuery) -> Result<Option<u32>, Response> {
-    match query.from.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        None => Ok(None),
-        Some(raw) => raw.parse::<u32>().map(Some).map_err(|_| ctx.not_found()),
-    }
+    let read = || -> Result<Option<u32>, ValidationErrors> {
+        query.validate()?;
+        rules::parsed_choice(query.from.as_deref().unwrap_or_default(), "from")
+    };
+    read().map_err(|refused| super::refused_query(ctx, &refused))
 }
 
 fn render(ctx: &Ctx, model: &ChangeTable, errors: FieldErrors, form: LinkForm, status: StatusCode) -> Response {
@@ -302,19 +312,25 @@ pub async fn changes_page(
     Ok(render(&ctx, &model, FieldErrors::default(), LinkForm::default(), StatusCode::OK))
 }
 
-fn decision_of(form: &LinkForm) -> Result<ChangeDecision, AppError> {
-    let passage = BlockId::new(form.passage.trim());
-    if form.passage.trim().is_empty() || form.passage.len() > 32 {
-        return Err(AppError::invalid("passage", gopy_app::InvalidReason::Missing));
+impl TryFrom<&LinkForm> for ChangeDecision {
+    type Error = ValidationErrors;
+
+    /// Checks every field at once; linking and unlinking need the comment.
+    fn try_from(form: &LinkForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        let passage = BlockId::new(form.passage.trim());
+        let comment = || match rules::parsed_choice::<CommentId>(&form.comment, "comment")? {
+            Some(comment) => Ok(comment),
+            None => Err(rules::refused("comment", "choice")),
+        };
+        Ok(match form.action.trim() {
+            "link" => ChangeDecision::Link { passage, comment: comment()? },
+            "unlink" => ChangeDecision::Unlink { passage, comment: comment()? },
+            "technical" => ChangeDecision::Technical { passage, technical: true },
+            "not_technical" => ChangeDecision::Technical { passage, technical: false },
+            _ => return Err(rules::refused("action", "choice")),
+        })
     }
-    let comment = || form.comment.trim().parse::<CommentId>().map_err(|_| AppError::invalid("comment", gopy_app::InvalidReason::Missing));
-    Ok(match form.action.as_str() {
-        "link" => ChangeDecision::Link { passage, comment: comment()? },
-        "unlink" => ChangeDecision::Unlink { passage, comment: comment()? },
-        "technical" => ChangeDecision::Technical { passage, technical: true },
-        "not_technical" => ChangeDecision::Technical { passage, technical: false },
-        _ => return Err(AppError::invalid("action", gopy_app::InvalidReason::Missing)),
-    })
 }
 
 /// The drafting team's decision from the page: back to the table at the
@@ -327,23 +343,19 @@ pub async fn decide_change(
     CsrfForm(form): CsrfForm<LinkForm>,
 ) -> PageResult {
     let actor = actor(&ctx)?;
-    let result = match decision_of(&form) {
-        Ok(decision) => state.app.decide_change(actor, id, to, decision).await,
-        Err(err) => Err(err),
+    let errors = match ChangeDecision::try_from(&form) {
+        Err(refused) => rules::field_errors(ctx.pages.catalog(), ctx.language, &refused),
+        Ok(decision) => match state.app.decide_change(actor, id, to, decision).await {
+            Ok(_) => {
+                let to_page = format!("/reports/{id}/changes?from={}#p-{}", to.saturating_sub(1), form.passage.trim());
+                return Ok(Redirect::to(&to_page).into_response());
+            }
+            Err(err @ AppError::Invalid { .. }) => form_errors(&ctx, &err),
+            Err(err) => return Err(ctx.failure(&err)),
+        },
     };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/reports/{id}/changes?from={}#p-{}", to.saturating_sub(1), form.passage.trim()))
-            .into_response()),
-        Err(err @ AppError::Invalid { .. }) => {
-            let model = state
-                .app
-                .change_table(actor, id, Some(to.saturating_sub(1).max(1)))
-                .await
-                .map_err(|e| ctx.failure(&e))?;
-            Ok(render(&ctx, &model, form_errors(&ctx, &err), form, StatusCode::UNPROCESSABLE_ENTITY))
-        }
-        Err(err) => Err(ctx.failure(&err)),
-    }
+    let model = state.app.change_table(actor, id, Some(to.saturating_sub(1).max(1))).await.map_err(|e| ctx.failure(&e))?;
+    Ok(render(&ctx, &model, errors, form, StatusCode::UNPROCESSABLE_ENTITY))
 }
 
 async fn make_file(model: &ChangeTable, catalog: &Catalog, language: Language, extension: &str) -> Result<Response, AppError> {
@@ -379,10 +391,12 @@ pub async fn changes_file(State(state): State<AppState>, ctx: Ctx, PagePath((id,
 
 // --- API ------------------------------------------------------------------------------
 
-#[derive(Deserialize, ToSchema, utoipa::IntoParams)]
+#[derive(Deserialize, Validate, ToSchema, utoipa::IntoParams)]
 pub struct ChangesApiQuery {
     /// The older version; the table runs to the next one. Defaults to the
     /// one before the latest.
+    #[validate(range(min = 1, code = "version"))]
+    #[param(minimum = 1)]
     from: Option<u32>,
 }
 
@@ -391,6 +405,7 @@ pub struct ChangesApiQuery {
     responses(
         (status = 200, description = "The change table: each changed passage, its old and new text word by word, the comments behind it, and the two checks", body = ChangeTableResponse),
         (status = 400, description = "`from` is not a version number", body = ApiError),
+        (status = 422, description = "`from` is 0, which names no version; `fields` says so", body = ApiError),
         (status = 404, description = "No such report, or no such pair of versions", body = ApiError)))]
 pub async fn api_changes(
     State(state): State<AppState>,
@@ -403,6 +418,9 @@ pub async fn api_changes(
     let Ok(Query(query)) = query else {
         return ApiError::response(StatusCode::BAD_REQUEST, "bad_request", catalog.text(language, "api_changes_params").to_owned());
     };
+    if let Err(refused) = query.validate() {
+        return crate::routes::api::invalid_fields(catalog, language, &refused);
+    }
     match state.app.change_table(&identity.actor, id, query.from).await {
         Ok(model) => axum::Json(table_response(catalog, language, &model)).into_response(),
         Err(err) => ApiError::from_app(catalog, language, &err),

@@ -22,6 +22,8 @@ use crate::auth::{ApiCaller, Ctx, CsrfForm, CsrfUpload, PageResult};
 use crate::i18n::{Catalog, FieldErrors, form_errors, format_date, format_date_time, parse_date};
 use crate::routes::api::{ApiError, refuse};
 use crate::paths::{ApiPath, PagePath};
+use crate::rules;
+use validator::{Validate, ValidationErrors};
 use gopy_domain::{ReportId};
 
 /// How a reply was made, in words.
@@ -264,9 +266,11 @@ pub async fn consultation_page(State(state): State<AppState>, ctx: Ctx, PagePath
     render_register(&state, &ctx, id, LetterValues::default(), FieldErrors::default(), StatusCode::OK).await
 }
 
-#[derive(Deserialize, Serialize)]
+/// A consulted body that replied it has no comment.
+#[derive(Deserialize, Serialize, Validate)]
 pub struct NoCommentForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::body_pick"))]
     body: String,
 }
 
@@ -277,6 +281,16 @@ pub async fn record_no_comment(
     CsrfForm(form): CsrfForm<NoCommentForm>,
 ) -> PageResult {
     let actor = actor(&ctx)?;
+    if let Err(refused) = form.validate() {
+        // The form's one field: its refusal is the form's banner.
+        let message = rules::refused_fields(&refused)
+            .into_iter()
+            .map(|(_, problem)| rules::message(ctx.pages.catalog(), ctx.language, problem))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let errors = FieldErrors::one("answer", message);
+        return render_register(&state, &ctx, id, LetterValues::default(), errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
     match state.app.record_no_comment(actor, id, &form.body).await {
         Ok(()) => Ok(Redirect::to(&format!("/reports/{id}/consultation")).into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
@@ -293,6 +307,52 @@ fn paragraphs(text: &str) -> Vec<String> {
     text.replace("\r\n", "\n").split("\n\n").map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect()
 }
 
+/// A body's letter as the register's upload form sends it.
+#[derive(Validate)]
+pub(crate) struct LetterUpload {
+    #[validate(custom(function = "rules::body_pick"))]
+    body: String,
+    #[validate(custom(function = "rules::letter_number"))]
+    number: String,
+    #[validate(custom(function = "rules::date"))]
+    signed_on: String,
+    #[validate(custom(function = "rules::name"))]
+    signer: String,
+    #[validate(custom(function = "rules::paragraphs"))]
+    comments: String,
+    file: Option<crate::auth::UploadedFile>,
+}
+
+impl From<crate::auth::UploadForm> for LetterUpload {
+    fn from(mut form: crate::auth::UploadForm) -> Self {
+        let mut take = |name: &str| form.fields.remove(name).unwrap_or_default();
+        Self {
+            body: take("body"),
+            number: take("number"),
+            signed_on: take("signed_on"),
+            signer: take("signer"),
+            comments: take("comments"),
+            file: form.file,
+        }
+    }
+}
+
+impl TryFrom<LetterUpload> for NewLetter {
+    type Error = ValidationErrors;
+
+    fn try_from(upload: LetterUpload) -> Result<Self, ValidationErrors> {
+        upload.validate()?;
+        Ok(NewLetter {
+            signed_on: Some(parse_date(&upload.signed_on).ok_or_else(|| rules::refused("signed_on", "date"))?),
+            comments: paragraphs(&upload.comments),
+            body: upload.body,
+            number: upload.number,
+            signer: upload.signer,
+            file: upload.file.map(|f| (f.name.unwrap_or_else(|| "cong-van".to_owned()), f.bytes)),
+        })
+    }
+}
+
 pub async fn record_letter(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -300,20 +360,20 @@ pub async fn record_letter(
     CsrfUpload(form): CsrfUpload,
 ) -> PageResult {
     let actor = actor(&ctx)?;
+    let upload = LetterUpload::from(form);
     let values = LetterValues {
-        body: form.field("body").to_owned(),
-        number: form.field("number").to_owned(),
-        signed_on: form.field("signed_on").to_owned(),
-        signer: form.field("signer").to_owned(),
-        comments: form.field("comments").to_owned(),
+        body: upload.body.clone(),
+        number: upload.number.clone(),
+        signed_on: upload.signed_on.clone(),
+        signer: upload.signer.clone(),
+        comments: upload.comments.clone(),
     };
-    let letter = NewLetter {
-        body: values.body.clone(),
-        number: values.number.clone(),
-        signed_on: parse_date(&values.signed_on),
-        signer: values.signer.clone(),
-        file: form.file.map(|f| (f.name.unwrap_or_else(|| "cong-van".to_owned()), f.bytes)),
-        comments: paragraphs(&values.comments),
+    let letter = match NewLetter::try_from(upload) {
+        Ok(letter) => letter,
+        Err(refused) => {
+            let errors = rules::field_errors(ctx.pages.catalog(), ctx.language, &refused);
+            return render_register(&state, &ctx, id, values, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
     };
     match state.app.record_letter(actor, id, letter).await {
         Ok(_) => Ok(Redirect::to(&format!("/reports/{id}/consultation")).into_response()),
@@ -437,6 +497,41 @@ fn preview_view(catalog: &Catalog, language: Language, preview: &FormPreview, by
     }
 }
 
+/// A body's comment form as its upload sends it: the file (or, once
+/// previewed, its bytes in `data`), and the letter it came with.
+#[derive(Validate)]
+pub(crate) struct CommentFormUpload {
+    /// `preview` (the default) or `import`.
+    #[validate(custom(function = "rules::form_action"))]
+    action: String,
+    #[validate(custom(function = "rules::optional_letter_number"))]
+    number: String,
+    #[validate(custom(function = "rules::optional_date"))]
+    signed_on: String,
+    #[validate(custom(function = "rules::optional_name"))]
+    signer: String,
+    #[validate(custom(function = "rules::hex"))]
+    data: String,
+    #[validate(length(max = 255, code = "too_long"))]
+    file_name: String,
+    file: Option<crate::auth::UploadedFile>,
+}
+
+impl From<crate::auth::UploadForm> for CommentFormUpload {
+    fn from(mut form: crate::auth::UploadForm) -> Self {
+        let mut take = |name: &str| form.fields.remove(name).unwrap_or_default();
+        Self {
+            action: take("action"),
+            number: take("number"),
+            signed_on: take("signed_on"),
+            signer: take("signer"),
+            data: take("data"),
+            file_name: take("file_name"),
+            file: form.file,
+        }
+    }
+}
+
 /// An uploaded comment form: `action=preview` shows every row and every
 /// error; `action=import` (posting back the previewed file) stores it.
 pub async fn upload_comment_form(
@@ -447,23 +542,36 @@ pub async fn upload_comment_form(
 ) -> PageResult {
     let actor = actor(&ctx)?;
     let limits = super::import_limits(&state);
+    let upload = CommentFormUpload::from(form);
     let letter = LetterValues {
         body: String::new(),
-        number: form.field("number").to_owned(),
-        signed_on: form.field("signed_on").to_owned(),
-        signer: form.field("signer").to_owned(),
+        number: upload.number.clone(),
+        signed_on: upload.signed_on.clone(),
+        signer: upload.signer.clone(),
         comments: String::new(),
     };
+    if let Err(refused) = upload.validate() {
+        // Refused before any preview: the letter's fields are drawn with a
+        // preview only, so every refusal is said in the upload's banner.
+        let message = rules::refused_fields(&refused)
+            .into_iter()
+            .map(|(_, problem)| rules::message(ctx.pages.catalog(), ctx.language, problem))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let errors = FieldErrors::one("form_file", message);
+        return render_register(&state, &ctx, id, letter, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let form = upload;
     // No file (nor a previewed one) goes on as empty bytes: the use case
     // checks who is asking before it refuses the missing file, so a person
     // without access learns nothing of what the form needs.
-    let (bytes, file_name) = match (&form.file, unhex(form.field("data"))) {
+    let (bytes, file_name) = match (&form.file, unhex(&form.data)) {
         (Some(file), _) => (file.bytes.clone(), file.name.clone().unwrap_or_else(|| "phieu-gop-y.docx".to_owned())),
-        (None, Some(bytes)) if !bytes.is_empty() => (bytes, form.field("file_name").to_owned()),
+        (None, Some(bytes)) if !bytes.is_empty() => (bytes, form.file_name.clone()),
         _ => (Vec::new(), String::new()),
     };
     let catalog = ctx.pages.catalog();
-    if form.field("action") == "import" {
+    if form.action.trim() == "import" {
         let fields = FormLetter { number: letter.number.clone(), signed_on: parse_date(&letter.signed_on), signer: letter.signer.clone() };
         match state.app.import_comment_form(actor, id, &bytes, &file_name, fields, &limits).await {
             Ok(_) => return Ok(Redirect::to(&format!("/reports/{id}/consultation")).into_response()),

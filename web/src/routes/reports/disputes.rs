@@ -14,7 +14,9 @@ use gopy_domain::dispute::{DisputeDecision, Stance, StanceTaken};
 use gopy_domain::{CommentId, DispositionKind, Language, ReportId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use validator::Validate;
+use validator::{Validate, ValidationErrors};
+
+use crate::rules;
 
 use super::{ReportRefView, actor, zone};
 use crate::AppState;
@@ -209,9 +211,23 @@ async fn answer(state: &AppState, ctx: &Ctx, id: ReportId, result: Result<(), Ap
     }
 }
 
-#[derive(Deserialize)]
+/// A form refused by its rules: the page again, the form open with what
+/// was typed and every refusal in its message.
+async fn refused_form(state: &AppState, ctx: &Ctx, id: ReportId, mut failed: FailedView, refused: &ValidationErrors) -> PageResult {
+    failed.message = rules::refused_fields(refused)
+        .into_iter()
+        .map(|(_, problem)| rules::message(ctx.pages.catalog(), ctx.language, problem))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let model = state.app.disputes(actor(ctx)?, id).await.map_err(|e| ctx.failure(&e))?;
+    Ok(render(ctx, &model, failed, StatusCode::UNPROCESSABLE_ENTITY))
+}
+
+/// Until when commenters may disagree, as the page's field gives it.
+#[derive(Deserialize, Validate)]
 pub struct DeadlineForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::dispute_deadline"))]
     deadline: String,
 }
 
@@ -221,24 +237,38 @@ pub async fn set_deadline(
     PagePath(id): PagePath<ReportId>,
     CsrfForm(form): CsrfForm<DeadlineForm>,
 ) -> PageResult {
-    let result = match parse_local_date_time(&form.deadline) {
-        Some(deadline) => state.app.set_dispute_deadline(actor(&ctx)?, id, deadline).await,
-        None => Err(AppError::invalid("deadline", gopy_app::InvalidReason::Rule("err_dispute_deadline_format".into()))),
+    let failed = FailedView { form: "deadline".into(), deadline: form.deadline.clone(), ..FailedView::default() };
+    let read = || -> Result<time::OffsetDateTime, ValidationErrors> {
+        form.validate()?;
+        parse_local_date_time(&form.deadline).ok_or_else(|| rules::refused("deadline", "dispute_deadline"))
     };
-    let failed = FailedView { form: "deadline".into(), deadline: form.deadline, ..FailedView::default() };
+    let deadline = match read() {
+        Ok(deadline) => deadline,
+        Err(refused) => return refused_form(&state, &ctx, id, failed, &refused).await,
+    };
+    let result = state.app.set_dispute_deadline(actor(&ctx)?, id, deadline).await;
     answer(&state, &ctx, id, result, failed, "deadline").await
 }
 
-#[derive(Deserialize)]
+/// A commenter's stance as the page's form sends it: the API's
+/// [`StanceRequest`] in a form's words.
+#[derive(Deserialize, Validate)]
 pub struct StanceForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::stance"))]
     stance: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_comment_text"))]
     reason: String,
 }
 
-fn parse_stance(raw: &str) -> Result<Stance, AppError> {
-    raw.parse::<Stance>().map_err(|_| AppError::invalid("stance", gopy_app::InvalidReason::Rule("err_stance_choose".into())))
+impl TryFrom<&StanceForm> for Stance {
+    type Error = ValidationErrors;
+
+    fn try_from(form: &StanceForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        rules::parsed(&form.stance, "stance")
+    }
 }
 
 pub async fn take_stance(
@@ -247,17 +277,20 @@ pub async fn take_stance(
     PagePath((id, comment)): PagePath<(ReportId, CommentId)>,
     CsrfForm(form): CsrfForm<StanceForm>,
 ) -> PageResult {
-    let result = match parse_stance(&form.stance) {
-        Ok(stance) => state.app.take_stance(actor(&ctx)?, comment, stance, &form.reason).await.map(|_| ()),
-        Err(err) => Err(err),
+    let failed = FailedView { form: comment.to_string(), stance: form.stance.clone(), reason: form.reason.clone(), ..FailedView::default() };
+    let stance = match Stance::try_from(&form) {
+        Ok(stance) => stance,
+        Err(refused) => return refused_form(&state, &ctx, id, failed, &refused).await,
     };
-    let failed = FailedView { form: comment.to_string(), stance: form.stance, reason: form.reason, ..FailedView::default() };
+    let result = state.app.take_stance(actor(&ctx)?, comment, stance, &form.reason).await.map(|_| ());
     answer(&state, &ctx, id, result, failed, &format!("a-{comment}")).await
 }
 
-#[derive(Deserialize)]
+/// The chair's decision as the page's form sends it.
+#[derive(Deserialize, Validate)]
 pub struct DecisionForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::comment_text"))]
     decision: String,
 }
 
@@ -267,8 +300,11 @@ pub async fn decide_dispute(
     PagePath((id, comment)): PagePath<(ReportId, CommentId)>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> PageResult {
+    let failed = FailedView { form: comment.to_string(), decision: form.decision.clone(), ..FailedView::default() };
+    if let Err(refused) = form.validate() {
+        return refused_form(&state, &ctx, id, failed, &refused).await;
+    }
     let result = state.app.decide_dispute(actor(&ctx)?, comment, &form.decision).await.map(|_| ());
-    let failed = FailedView { form: comment.to_string(), decision: form.decision, ..FailedView::default() };
     answer(&state, &ctx, id, result, failed, &format!("d-{comment}")).await
 }
 

@@ -11,13 +11,15 @@ use gopy_domain::indicator::{Direction, RowProblem, Verdict, format_number, summ
 use gopy_domain::ReportId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use validator::Validate;
+use validator::{Validate, ValidationErrors};
+
+use crate::rules;
 
 use super::{ReportRefView, actor};
 use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, PageResult};
 use crate::paths::{ApiPath, PagePath};
-use crate::routes::api::{ApiError, ValidJson, refuse, respond};
+use crate::routes::api::{ApiError, ValidJson, respond};
 
 #[derive(Serialize)]
 struct IndicatorsView {
@@ -117,8 +119,22 @@ struct Notes {
 }
 
 async fn indicators_view(state: &AppState, ctx: &Ctx, version: (ReportId, u32), notes: Notes) -> PageResult {
+    indicators_view_with(state, ctx, version, notes, StatusCode::OK).await
+}
+
+async fn indicators_view_with(state: &AppState, ctx: &Ctx, version: (ReportId, u32), notes: Notes, status: StatusCode) -> PageResult {
     let page = read(state, ctx, version).await?;
-    Ok(ctx.render("pages/indicators", "indicators_title", view(ctx, page, notes)))
+    Ok(ctx.render_with_status(status, "pages/indicators", "indicators_title", view(ctx, page, notes)))
+}
+
+/// A form refused by its rules: the page again, every refusal said in its banner.
+async fn refused_form(state: &AppState, ctx: &Ctx, version: (ReportId, u32), refused: &ValidationErrors) -> PageResult {
+    let message = rules::refused_fields(refused)
+        .into_iter()
+        .map(|(_, problem)| rules::message(ctx.pages.catalog(), ctx.language, problem))
+        .collect::<Vec<_>>()
+        .join(" ");
+    indicators_view_with(state, ctx, version, Notes { message: Some(message), notice: None }, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 fn view(ctx: &Ctx, page: IndicatorsPage, notes: Notes) -> IndicatorsView {
@@ -239,11 +255,14 @@ pub async fn adopt(
     }
 }
 
-#[derive(Deserialize)]
+/// A term indicator's direction, as its row's form sends it.
+#[derive(Deserialize, Validate)]
 pub struct DirectionForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::indicator_choice"))]
     indicator: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::direction"))]
     direction: String,
 }
 
@@ -253,20 +272,46 @@ pub async fn set_direction(
     PagePath(version): PagePath<(ReportId, u32)>,
     CsrfForm(form): CsrfForm<DirectionForm>,
 ) -> PageResult {
-    let page = read(&state, &ctx, version).await?;
-    let (Some(term), Ok(indicator), Ok(direction)) =
-        (page.read.report.term, form.indicator.parse(), form.direction.parse::<Direction>())
-    else {
-        return Err(ctx.not_found());
+    let chosen = || -> Result<(gopy_domain::IndicatorId, Direction), ValidationErrors> {
+        form.validate()?;
+        Ok((rules::parsed(&form.indicator, "indicator")?, rules::parsed(&form.direction, "direction")?))
     };
+    let (indicator, direction) = match chosen() {
+        Ok(chosen) => chosen,
+        Err(refused) => return refused_form(&state, &ctx, version, &refused).await,
+    };
+    let page = read(&state, &ctx, version).await?;
+    // A version of a report with no term has no indicators to direct.
+    let Some(term) = page.read.report.term else { return Err(ctx.not_found()) };
     state.app.set_indicator_direction(actor(&ctx)?, term, indicator, direction).await.map_err(|e| ctx.failure(&e))?;
     Ok(back(version))
 }
 
-#[derive(Deserialize)]
+/// The day results are recorded as of: the API's [`IndicatorResultsRequest`]
+/// as the page's form sends it.
+#[derive(Deserialize, Validate)]
 pub struct RecordForm {
     #[serde(default)]
+    #[validate(custom(function = "crate::rules::date"))]
     as_of: String,
+}
+
+impl TryFrom<&RecordForm> for time::Date {
+    type Error = ValidationErrors;
+
+    fn try_from(form: &RecordForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        time::Date::try_from(&IndicatorResultsRequest { as_of: form.as_of.clone() })
+    }
+}
+
+impl TryFrom<&IndicatorResultsRequest> for time::Date {
+    type Error = ValidationErrors;
+
+    fn try_from(request: &IndicatorResultsRequest) -> Result<Self, ValidationErrors> {
+        request.validate()?;
+        crate::i18n::parse_date(&request.as_of).ok_or_else(|| rules::refused("as_of", "date"))
+    }
 }
 
 pub async fn record(
@@ -275,10 +320,9 @@ pub async fn record(
     PagePath(version): PagePath<(ReportId, u32)>,
     CsrfForm(form): CsrfForm<RecordForm>,
 ) -> PageResult {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let Ok(as_of) = time::Date::parse(form.as_of.trim(), &format) else {
-        let message = ctx.pages.catalog().text(ctx.language, "err_as_of").to_owned();
-        return indicators_view(&state, &ctx, version, Notes { message: Some(message), notice: None }).await;
+    let as_of = match time::Date::try_from(&form) {
+        Ok(as_of) => as_of,
+        Err(refused) => return refused_form(&state, &ctx, version, &refused).await,
     };
     let recorded = state.app.record_indicator_results(actor(&ctx)?, version.0, version.1, as_of).await.map_err(|e| ctx.failure(&e))?;
     let message = ctx.pages.catalog().text(ctx.language, "indicator_results_recorded").replace("{count}", &recorded.to_string());
@@ -433,8 +477,9 @@ pub async fn api_record_indicator_results(
     ApiPath((id, number)): ApiPath<(ReportId, u32)>,
     ValidJson(request): ValidJson<IndicatorResultsRequest>,
 ) -> Response {
-    let Some(as_of) = crate::i18n::parse_date(&request.as_of) else {
-        return refuse(&state, &identity, &AppError::invalid("as_of", gopy_app::InvalidReason::Missing));
+    let as_of = match time::Date::try_from(&request) {
+        Ok(as_of) => as_of,
+        Err(refused) => return crate::routes::api::invalid_fields(state.pages.catalog(), identity.user.language, &refused),
     };
     let result = state.app.record_indicator_results(&identity.actor, id, number, as_of).await;
     respond(&state, &identity, result, StatusCode::OK, |count| IndicatorCountResponse { count })

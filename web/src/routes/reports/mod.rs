@@ -27,7 +27,7 @@ use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use gopy_app::AppError;
-use gopy_app::reports::Download;
+use gopy_app::reports::{Download, VersionInput};
 use gopy_documents::ImportLimits;
 use gopy_domain::{Actor, ReportKind, User};
 use serde::Serialize;
@@ -154,6 +154,57 @@ impl From<VersionFile> for gopy_app::reports::ExportFormat {
             VersionFile::Markdown => Self::Markdown,
         }
     }
+}
+
+/// A new version as an upload sends it (the report page's form, or the
+/// API's `multipart/form-data`): a file, or Markdown, and a change note.
+#[derive(validator::Validate)]
+pub(crate) struct VersionUpload {
+    #[validate(custom(function = "crate::rules::change_note"))]
+    pub change_note: String,
+    pub markdown: String,
+    /// The page's button: `save` or `preview`.
+    #[validate(custom(function = "crate::rules::version_action"))]
+    pub action: String,
+    pub file: Option<crate::auth::UploadedFile>,
+}
+
+impl From<crate::auth::UploadForm> for VersionUpload {
+    fn from(mut form: crate::auth::UploadForm) -> Self {
+        let mut take = |name: &str| form.fields.remove(name).unwrap_or_default();
+        Self { change_note: take("change_note"), markdown: take("markdown"), action: take("action"), file: form.file }
+    }
+}
+
+impl VersionUpload {
+    /// What the version is made from: the file when one was sent.
+    pub fn input(self) -> (VersionInput, String) {
+        let input = match self.file {
+            Some(file) => VersionInput::File { bytes: file.bytes, file_name: file.name },
+            None => VersionInput::Markdown(self.markdown),
+        };
+        (input, self.change_note)
+    }
+}
+
+/// A refusal in words, on the message page.
+#[derive(Serialize)]
+struct RefusedQueryView {
+    heading: String,
+    body: String,
+}
+
+/// A query string refused by its rules: a 422 page naming each field and
+/// why, never a default taken in its place.
+pub(crate) fn refused_query(ctx: &Ctx, errors: &validator::ValidationErrors) -> Response {
+    let catalog = ctx.pages.catalog();
+    let body = crate::rules::refused_fields(errors)
+        .into_iter()
+        .map(|(field, problem)| format!("{field}: {}", crate::rules::message(catalog, ctx.language, problem)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let view = RefusedQueryView { heading: catalog.text(ctx.language, "error_title").to_owned(), body };
+    ctx.render_with_status(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "pages/message", "error_title", view)
 }
 
 pub(crate) fn actor(ctx: &Ctx) -> Result<&Actor, Response> {

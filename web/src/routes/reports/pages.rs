@@ -5,7 +5,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use gopy_app::reports::{
-    BallotModel, DiffPage, NewReport, ReportLife, ReportPage, ReportsPage, VersionInput,
+    BallotModel, DiffPage, NewReport, ReportLife, ReportPage, ReportsPage,
 };
 use gopy_app::{AppError, Fresh};
 use gopy_documents::ImportLimits;
@@ -13,13 +13,16 @@ use gopy_domain::document::BlockContent;
 use gopy_domain::document::align::ChangeKind;
 use gopy_domain::document::label::citation_labels;
 use gopy_domain::workflow::{Step, Vote};
-use gopy_domain::{CommentCounts, ReportId, ReportKind, UserId};
+use gopy_domain::{CommentCounts, ReportId, ReportKind};
 use serde::{Deserialize, Serialize};
+use validator::{Validate, ValidationErrors};
 
-use super::{ReportRefView, actor, attachment, import_limits, kind_label, refusal, revalidate, zone};
+use super::api::ReportRequest;
+use super::{ReportRefView, VersionUpload, actor, attachment, import_limits, kind_label, refusal, revalidate, zone};
 use crate::live::{self, Change};
 use crate::AppState;
-use crate::auth::{Ctx, CsrfForm, CsrfUpload, PageResult};
+use crate::auth::{Ctx, CsrfFormPairs, CsrfUpload, PageResult};
+use crate::rules;
 use crate::etag::Tag;
 use crate::i18n::{OfferView, format_bytes, format_count, format_date_time, status_label, step_label};
 use crate::render::{Side, block_element_html, block_html, kind_name, words_html};
@@ -90,25 +93,42 @@ struct NewReportValues {
 struct NewReportErrors {
     form: Option<String>,
     title: Option<String>,
+    kind: Option<String>,
     term: Option<String>,
     body: Option<String>,
     committee: Option<String>,
     drafters: Option<String>,
+    lead: Option<String>,
 }
 
 impl NewReportErrors {
+    fn slot(&mut self, field: &str) -> &mut Option<String> {
+        match field {
+            "title" => &mut self.title,
+            "kind" => &mut self.kind,
+            "term" => &mut self.term,
+            "body" => &mut self.body,
+            "committee" => &mut self.committee,
+            "drafters" => &mut self.drafters,
+            "lead" => &mut self.lead,
+            _ => &mut self.form,
+        }
+    }
+
     fn of(ctx: &Ctx, err: &AppError) -> Self {
         let (field, message) = refusal(ctx, err);
         let mut errors = Self::default();
-        let slot = match field {
-            "title" => &mut errors.title,
-            "term" => &mut errors.term,
-            "body" => &mut errors.body,
-            "committee" => &mut errors.committee,
-            "drafters" => &mut errors.drafters,
-            _ => &mut errors.form,
-        };
-        *slot = Some(message);
+        *errors.slot(field) = Some(message);
+        errors
+    }
+
+    /// Every field the edge refused, each beside its own.
+    fn refused(ctx: &Ctx, refused: &ValidationErrors) -> Self {
+        let mut errors = Self::default();
+        for (field, problem) in rules::refused_fields(refused) {
+            let field = field.split('[').next().unwrap_or_default().to_owned();
+            errors.slot(&field).get_or_insert_with(|| rules::message(ctx.pages.catalog(), ctx.language, problem));
+        }
         errors
     }
 }
@@ -167,54 +187,80 @@ pub async fn reports_page(State(state): State<AppState>, ctx: Ctx) -> PageResult
     Ok(ctx.render("pages/reports", "reports_title", view))
 }
 
-/// The new-report form, read as pairs: several drafters share one name.
+/// The new-report form as typed; the drafters ticked (one `drafters` field
+/// each) are read from the pairs. Read into the API's [`ReportRequest`],
+/// so the page and the API set up a report alike.
+#[derive(Deserialize, Validate)]
+pub struct ReportForm {
+    #[serde(default)]
+    #[validate(custom(function = "rules::title"))]
+    title: String,
+    #[serde(default)]
+    #[validate(custom(function = "rules::report_kind"))]
+    kind: String,
+    #[serde(default)]
+    #[validate(custom(function = "rules::optional_term_id"))]
+    term: String,
+    #[serde(default)]
+    #[validate(custom(function = "rules::body_pick"))]
+    body: String,
+    #[serde(default)]
+    #[validate(custom(function = "rules::committee_pick"))]
+    committee: String,
+    /// Empty: the first drafter leads.
+    #[serde(default)]
+    #[validate(custom(function = "rules::optional_person_choice"))]
+    lead: String,
+    #[serde(skip)]
+    #[validate(custom(function = "rules::person_choices"))]
+    drafters: Vec<String>,
+}
+
+impl TryFrom<&ReportForm> for NewReport {
+    type Error = ValidationErrors;
+
+    fn try_from(form: &ReportForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        let request = ReportRequest {
+            kind: form.kind.clone(),
+            title: form.title.clone(),
+            term: Some(form.term.clone()),
+            body: form.body.clone(),
+            committee: form.committee.clone(),
+            drafters: form.drafters.clone(),
+            lead: Some(form.lead.clone()),
+        };
+        NewReport::try_from(&request)
+    }
+}
+
 pub async fn create_report(
     State(state): State<AppState>,
     ctx: Ctx,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfFormPairs(mut form, pairs): CsrfFormPairs<ReportForm>,
 ) -> PageResult {
     let actor = actor(&ctx)?;
-    let field = |name: &str| pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
-    let drafters: Vec<String> = pairs.iter().filter(|(k, _)| k == "drafters").map(|(_, v)| v.clone()).collect();
-    let parsed: Vec<UserId> = drafters.iter().filter_map(|v| v.parse().ok()).collect();
-    let kind = match field("kind") {
-        "" => Ok(ReportKind::Other),
-        raw => raw.parse().map_err(|_| AppError::invalid("kind", gopy_app::InvalidReason::Missing)),
+    form.drafters = pairs.iter().filter(|(k, _)| k == "drafters").map(|(_, v)| v.clone()).collect();
+    let errors = match NewReport::try_from(&form) {
+        Err(refused) => NewReportErrors::refused(&ctx, &refused),
+        Ok(new) => match state.app.create_report(actor, new).await {
+            Ok(report) => return Ok(Redirect::to(&format!("/reports/{}", report.id)).into_response()),
+            Err(err @ AppError::Invalid { .. }) => NewReportErrors::of(&ctx, &err),
+            Err(err) => return Err(ctx.failure(&err)),
+        },
     };
-    let result = match kind {
-        Ok(kind) => {
-            let new = NewReport {
-                kind,
-                title: field("title").to_owned(),
-                term: field("term").parse().ok(),
-                body: field("body").parse().ok(),
-                committee: field("committee").parse().ok(),
-                drafters: parsed,
-                lead: field("lead").parse().ok(),
-            };
-            state.app.create_report(actor, new).await
-        }
-        Err(err) => Err(err),
+    let values = NewReportValues {
+        title: form.title,
+        kind: form.kind,
+        term: form.term,
+        body: form.body,
+        committee: form.committee,
+        lead: form.lead,
+        drafters: form.drafters,
     };
-    match result {
-        Ok(report) => Ok(Redirect::to(&format!("/reports/{}", report.id)).into_response()),
-        Err(err @ AppError::Invalid { .. }) => {
-            let values = NewReportValues {
-                title: field("title").to_owned(),
-                kind: field("kind").to_owned(),
-                term: field("term").to_owned(),
-                body: field("body").to_owned(),
-                committee: field("committee").to_owned(),
-                lead: field("lead").to_owned(),
-                drafters,
-            };
-            let errors = NewReportErrors::of(&ctx, &err);
-            let model = state.app.reports_page(actor).await.map_err(|e| ctx.failure(&e))?;
-            let view = reports_view(&ctx, model, values, errors);
-            Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/reports", "reports_title", view))
-        }
-        Err(err) => Err(ctx.failure(&err)),
-    }
+    let model = state.app.reports_page(actor).await.map_err(|e| ctx.failure(&e))?;
+    let view = reports_view(&ctx, model, values, errors);
+    Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/reports", "reports_title", view))
 }
 
 // --- One report ------------------------------------------------------------------
@@ -413,6 +459,21 @@ impl VersionErrors {
             _ => &mut errors.form,
         };
         *slot = Some(message);
+        errors
+    }
+
+    /// Every field the edge refused, each beside its own.
+    fn refused(ctx: &Ctx, refused: &ValidationErrors) -> Self {
+        let mut errors = Self::default();
+        for (field, problem) in rules::refused_fields(refused) {
+            let slot = match field.as_str() {
+                "file" => &mut errors.file,
+                "markdown" => &mut errors.markdown,
+                "change_note" => &mut errors.change_note,
+                _ => &mut errors.form,
+            };
+            slot.get_or_insert_with(|| rules::message(ctx.pages.catalog(), ctx.language, problem));
+        }
         errors
     }
 }
@@ -718,8 +779,13 @@ pub async fn add_version(
     CsrfUpload(form): CsrfUpload,
 ) -> PageResult {
     let actor = actor(&ctx)?;
-    let values = VersionValues { change_note: form.field("change_note").to_owned(), markdown: form.field("markdown").to_owned() };
-    if form.field("action") == "preview" {
+    let upload = VersionUpload::from(form);
+    let values = VersionValues { change_note: upload.change_note.clone(), markdown: upload.markdown.clone() };
+    if let Err(refused) = upload.validate() {
+        let forms = ReportForms { errors: VersionErrors::refused(&ctx, &refused), values, ..ReportForms::default() };
+        return report_with_forms(&state, &ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    if upload.action.trim() == "preview" {
         let mut forms = ReportForms::default();
         match preview(&values.markdown, &import_limits(&state)) {
             Ok(blocks) => forms.preview = blocks,
@@ -728,10 +794,7 @@ pub async fn add_version(
         forms.values = values;
         return report_with_forms(&state, &ctx, id, forms, StatusCode::OK).await;
     }
-    let input = match form.file {
-        Some(file) => VersionInput::File { bytes: file.bytes, file_name: file.name },
-        None => VersionInput::Markdown(values.markdown.clone()),
-    };
+    let (input, _) = upload.input();
     match state.app.add_version(actor, id, input, &values.change_note, &import_limits(&state)).await {
         Ok(version) => {
             state.live.announce(Change::report(id, live::ChangeKind::Version)).await;
@@ -767,10 +830,16 @@ fn blocks_view(contents: &[BlockContent]) -> Vec<BlockView> {
 
 // --- Comparing two versions ----------------------------------------------------
 
-#[derive(Deserialize)]
+/// The two versions compared and the layout; empty numbers mean the
+/// page's defaults (the last two versions).
+#[derive(Deserialize, Validate)]
 pub struct DiffQuery {
+    #[validate(custom(function = "rules::optional_version_number"))]
     from: Option<String>,
+    #[validate(custom(function = "rules::optional_version_number"))]
     to: Option<String>,
+    /// `side` (the default) or `inline`.
+    #[validate(custom(function = "rules::diff_view"))]
     view: Option<String>,
 }
 
@@ -826,11 +895,12 @@ pub async fn diff_page(
     PagePath(id): PagePath<ReportId>,
     Query(query): Query<DiffQuery>,
 ) -> PageResult {
-    let number = |raw: Option<&str>| match raw.map(str::trim).filter(|r| !r.is_empty()) {
-        None => Ok(None),
-        Some(raw) => raw.parse::<u32>().map(Some).map_err(|_| ctx.not_found()),
+    let read = || -> Result<_, ValidationErrors> {
+        query.validate()?;
+        let from = rules::parsed_choice(query.from.as_deref().unwrap_or_default(), "from")?;
+        Ok((from, rules::parsed_choice(query.to.as_deref().unwrap_or_default(), "to")?))
     };
-    let (from, to) = (number(query.from.as_deref())?, number(query.to.as_deref())?);
+    let (from, to) = read().map_err(|refused| super::refused_query(&ctx, &refused))?;
     let inline = query.view.as_deref() == Some("inline");
     // A browser sends back the tag it holds for this address, query and
     // all, so one tag serves every pair of versions and both layouts.
@@ -987,7 +1057,7 @@ pub(super) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
         terms: vec![named()],
         people: vec![PersonView { id: "1".into(), name: "Lê Văn A".into(), email: "a@tinhuy.vn".into() }],
         values: NewReportValues { drafters: vec!["1".into()], ..NewReportValues::default() },
-        errors: NewReportErrors { form: some(), title: some(), term: some(), body: some(), committee: some(), drafters: some() },
+        errors: NewReportErrors { form: some(), title: some(), kind: some(), term: some(), body: some(), committee: some(), drafters: some(), lead: some() },
     };
     let report = ReportView {
         id: "1".into(),

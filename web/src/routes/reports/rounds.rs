@@ -22,60 +22,90 @@ use crate::AppState;
 use crate::auth::{ApiCaller, Ctx, CsrfForm, CsrfFormPairs, PageResult};
 use crate::etag::Tag;
 use crate::i18n::{Catalog, format_date_time, parse_local_date_time, status_label, step_label};
-use crate::routes::api::{ApiError, ApiJson, if_match, refuse, respond, rfc3339, stale, with_etag};
+use crate::routes::api::{ApiError, ValidJson, if_match, invalid_fields, refuse, respond, rfc3339, stale, with_etag};
+use crate::rules;
+use validator::{Validate, ValidationErrors};
 use crate::paths::{ApiPath, PagePath};
 use gopy_domain::ReportId;
 
-#[derive(Deserialize, Serialize)]
+/// A step as the report page's forms send it; every field is checked at
+/// once, the bodies ticked (`consult`, one field each) with them.
+#[derive(Deserialize, Serialize, Validate)]
 pub struct StepForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::step"))]
     step: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_local_date_time"))]
     deadline: String,
+    #[validate(custom(function = "rules::flag"))]
     late_allowed: Option<String>,
+    #[validate(custom(function = "rules::flag"))]
     ballot: Option<String>,
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_comment_text"))]
     reason: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_working_days"))]
     working_days: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::offsets"))]
     reminder_offsets: String,
+    #[validate(custom(function = "rules::flag"))]
+    silence_agrees: Option<String>,
     /// The report's revision the page was opened at.
     revision: Option<u32>,
 }
 
-/// A deadline in working days as typed: empty is none; anything but a
-/// whole number is refused on its field.
-fn working_days_of(raw: &str) -> Result<Option<u32>, AppError> {
-    match raw.trim() {
-        "" => Ok(None),
-        n => n
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::invalid("working_days", gopy_app::InvalidReason::Rule("err_working_days_range".into()))),
-    }
+/// A step read from a form or a script: the use case's two requests.
+pub(crate) struct Transition {
+    pub step: StepRequest,
+    pub consult: gopy_app::consultations::ConsultRequest,
 }
 
-/// The round's schedule from a form's or a script's text; empty offsets
-/// leave the defaults.
-fn schedule_of(working_days: &str, offsets: &str) -> Result<RoundSchedule, AppError> {
-    let reminder_offsets = match offsets.trim() {
-        "" => None,
-        raw => Some(parse_offsets(raw)?),
-    };
-    Ok(RoundSchedule { working_days: working_days_of(working_days)?, reminder_offsets })
-}
-
-/// The bodies a round consults, from the open-round form's boxes: a
-/// `consult` field per body picked, and `silence_agrees`.
-fn consult_request(pairs: &[(String, String)]) -> Result<gopy_app::consultations::ConsultRequest, AppError> {
-    let mut bodies = Vec::new();
-    for (_, raw) in pairs.iter().filter(|(key, _)| key == "consult") {
-        bodies.push(raw.parse().map_err(|_| AppError::invalid("bodies", gopy_app::InvalidReason::Missing))?);
-    }
-    let silence_agrees = pairs.iter().any(|(key, _)| key == "silence_agrees");
+/// The bodies consulted, every id checked.
+fn consulted(raw: &[String], silence_agrees: bool) -> Result<gopy_app::consultations::ConsultRequest, ValidationErrors> {
+    let bodies = raw.iter().map(|b| rules::parsed(b, "bodies")).collect::<Result<_, _>>()?;
     Ok(gopy_app::consultations::ConsultRequest { bodies, silence_agrees })
 }
+
+/// Reads a form's form, its bodies from the fields named `consult`.
+fn transition_of_form(form: &StepForm, pairs: &[(String, String)]) -> Result<Transition, ValidationErrors> {
+    let consult: Vec<String> = pairs.iter().filter(|(key, _)| key == "consult").map(|(_, id)| id.clone()).collect();
+    let mut refused = match form.validate() {
+        Ok(()) => ValidationErrors::new(),
+        Err(refused) => refused,
+    };
+    if let Err(problem) = rules::body_ids(&consult) {
+        refused.add("bodies", problem);
+    }
+    if !refused.is_empty() {
+        return Err(refused);
+    }
+    let reminder_offsets = match form.reminder_offsets.trim() {
+        "" => None,
+        raw => Some(parse_offsets(raw).map_err(|_| rules::refused("reminder_offsets", "offsets"))?),
+    };
+    let deadline = match form.deadline.trim() {
+        "" => None,
+        raw => Some(parse_local_date_time(raw).ok_or_else(|| rules::refused("deadline", "date_time"))?),
+    };
+    Ok(Transition {
+        step: StepRequest {
+            step: rules::parsed(&form.step, "step")?,
+            deadline,
+            late_allowed: rules::flagged(form.late_allowed.as_deref()),
+            ballot: rules::flagged(form.ballot.as_deref()),
+            reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
+            schedule: RoundSchedule { working_days: rules::parsed_choice(&form.working_days, "working_days")?, reminder_offsets },
+            seen: form.revision,
+        },
+        consult: consulted(&consult, rules::flagged(form.silence_agrees.as_deref()))?,
+    })
+}
+
+/// The fields of the step form that show their refusal beside them.
+const STEP_FIELDS: [&str; 4] = ["deadline", "working_days", "reminder_offsets", "bodies"];
 
 pub async fn take_step(
     State(state): State<AppState>,
@@ -84,75 +114,81 @@ pub async fn take_step(
     CsrfFormPairs(form, pairs): CsrfFormPairs<StepForm>,
 ) -> PageResult {
     let actor = actor(&ctx)?;
-    let Ok(step) = form.step.parse::<Step>() else { return Err(ctx.not_found()) };
-    let deadline = match form.deadline.trim() {
-        "" => Ok(None),
-        raw => parse_local_date_time(raw)
-            .map(Some)
-            .ok_or_else(|| AppError::invalid("deadline", gopy_app::InvalidReason::Rule("err_date_format".into()))),
-    };
-    let result = match (deadline, schedule_of(&form.working_days, &form.reminder_offsets), consult_request(&pairs)) {
-        (Ok(deadline), Ok(schedule), Ok(consult)) => {
-            let request = StepRequest {
-                step,
-                deadline,
-                late_allowed: form.late_allowed.is_some(),
-                ballot: form.ballot.is_some(),
-                reason: Some(form.reason.clone()).filter(|r| !r.trim().is_empty()),
-                schedule,
-                seen: form.revision,
-            };
-            state.app.take_step_consulting(actor, id, request, consult).await
-        }
-        (Err(err), _, _) | (_, Err(err), _) | (_, _, Err(err)) => Err(err),
-    };
-    match result {
-        Ok(_) => {
-            state.live.announce(Change::report(id, ChangeKind::Round)).await;
-            Ok(Redirect::to(&format!("/reports/{id}")).into_response())
-        }
-        // Refused, or changed by someone else since the page was opened:
-        // the page as it now is, the message, what was typed and ticked,
-        // and the form carrying the revision it now shows.
-        Err(err @ (AppError::Invalid { .. } | AppError::Step(_) | AppError::Closed { .. } | AppError::Stale { .. })) => {
-            let unanswered = match &err {
-                AppError::Step(StepRefused::Unanswered(open)) => open.iter().map(|c| c.to_string()).collect(),
-                _ => Vec::new(),
-            };
-            let status = if matches!(err, AppError::Invalid { .. }) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
-            let errors = match &err {
-                AppError::Invalid { field: field @ ("deadline" | "working_days" | "reminder_offsets" | "bodies"), .. } => {
-                    crate::i18n::FieldErrors::one(field, ctx.describe(&err))
+    let catalog = ctx.pages.catalog();
+    let (status, message, errors, unanswered) = match transition_of_form(&form, &pairs) {
+        // Every field refused at once: beside the field where the form has
+        // one, in the banner for the others.
+        Err(refused) => {
+            let mut message = vec![catalog.text(ctx.language, "err_form_fields").to_owned()];
+            let mut errors = crate::i18n::FieldErrors::default();
+            for (field, problem) in rules::refused_fields(&refused) {
+                let text = rules::message(catalog, ctx.language, problem);
+                match STEP_FIELDS.iter().find(|f| **f == field) {
+                    Some(slot) => errors.insert(std::borrow::Cow::Borrowed(*slot), text),
+                    None => message.push(text),
                 }
-                _ => crate::i18n::FieldErrors::default(),
-            };
-            let step_form = StepFormView {
-                step: form.step,
-                values: StepValues {
-                    deadline: form.deadline,
-                    reason: form.reason,
-                    working_days: form.working_days,
-                    reminder_offsets: form.reminder_offsets,
-                    late_allowed: form.late_allowed.is_some(),
-                    ballot: form.ballot.is_some(),
-                    consult: pairs.iter().filter(|(key, _)| key == "consult").map(|(_, id)| id.clone()).collect(),
-                    silence_agrees: pairs.iter().any(|(key, _)| key == "silence_agrees"),
-                },
-                message: Some(ctx.describe(&err)),
-                errors,
-            };
-            report_with_forms(&state, &ctx, id, ReportForms { step_form, unanswered, ..ReportForms::default() }, status).await
+            }
+            (StatusCode::UNPROCESSABLE_ENTITY, message.join(" "), errors, Vec::new())
         }
-        Err(err) => Err(ctx.failure(&err)),
-    }
+        Ok(transition) => match state.app.take_step_consulting(actor, id, transition.step, transition.consult).await {
+            Ok(_) => {
+                state.live.announce(Change::report(id, ChangeKind::Round)).await;
+                return Ok(Redirect::to(&format!("/reports/{id}")).into_response());
+            }
+            // Refused, or changed by someone else since the page was opened:
+            // the page as it now is, the message, what was typed and ticked,
+            // and the form carrying the revision it now shows.
+            Err(err @ (AppError::Invalid { .. } | AppError::Step(_) | AppError::Closed { .. } | AppError::Stale { .. })) => {
+                let unanswered = match &err {
+                    AppError::Step(StepRefused::Unanswered(open)) => open.iter().map(|c| c.to_string()).collect(),
+                    _ => Vec::new(),
+                };
+                let status = if matches!(err, AppError::Invalid { .. }) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
+                let errors = match &err {
+                    AppError::Invalid { field, .. } if STEP_FIELDS.contains(field) => crate::i18n::FieldErrors::one(field, ctx.describe(&err)),
+                    _ => crate::i18n::FieldErrors::default(),
+                };
+                (status, ctx.describe(&err), errors, unanswered)
+            }
+            Err(err) => return Err(ctx.failure(&err)),
+        },
+    };
+    let step_form = StepFormView {
+        values: StepValues {
+            late_allowed: rules::flagged(form.late_allowed.as_deref()),
+            ballot: rules::flagged(form.ballot.as_deref()),
+            consult: pairs.iter().filter(|(key, _)| key == "consult").map(|(_, id)| id.clone()).collect(),
+            silence_agrees: rules::flagged(form.silence_agrees.as_deref()),
+            deadline: form.deadline,
+            reason: form.reason,
+            working_days: form.working_days,
+            reminder_offsets: form.reminder_offsets,
+        },
+        step: form.step,
+        message: Some(message),
+        errors,
+    };
+    report_with_forms(&state, &ctx, id, ReportForms { step_form, unanswered, ..ReportForms::default() }, status).await
 }
 
-#[derive(Deserialize, Serialize)]
+/// A vote as the ballot's form sends it: the API's [`VoteRequest`].
+#[derive(Deserialize, Serialize, Validate)]
 pub struct VoteForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::vote"))]
     vote: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_comment_text"))]
     text: String,
+}
+
+impl TryFrom<&VoteForm> for Vote {
+    type Error = ValidationErrors;
+
+    fn try_from(form: &VoteForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        Vote::try_from(&VoteRequest { vote: form.vote.clone(), text: form.text.clone() })
+    }
 }
 
 pub async fn vote(
@@ -162,19 +198,21 @@ pub async fn vote(
     CsrfForm(form): CsrfForm<VoteForm>,
 ) -> PageResult {
     let actor = actor(&ctx)?;
-    let result = match form.vote.parse::<Vote>() {
-        Ok(vote) => state.app.vote(actor, id, vote, &form.text).await,
-        Err(_) => Err(AppError::invalid("vote", gopy_app::InvalidReason::Missing)),
+    let message = match Vote::try_from(&form) {
+        Err(refused) => rules::refused_fields(&refused)
+            .into_iter()
+            .map(|(_, problem)| rules::message(ctx.pages.catalog(), ctx.language, problem))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Ok(vote) => match state.app.vote(actor, id, vote, &form.text).await {
+            Ok(_) => return Ok(Redirect::to(&format!("/reports/{id}#ballot")).into_response()),
+            Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => ctx.describe(&err),
+            Err(err) => return Err(ctx.failure(&err)),
+        },
     };
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/reports/{id}#ballot")).into_response()),
-        Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
-            let vote_form = VoteFormView { values: VoteValues { vote: form.vote, text: form.text }, message: ctx.describe(&err) };
-            let forms = ReportForms { vote_form: Some(vote_form), ..ReportForms::default() };
-            report_with_forms(&state, &ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await
-        }
-        Err(err) => Err(ctx.failure(&err)),
-    }
+    let vote_form = VoteFormView { values: VoteValues { vote: form.vote, text: form.text }, message };
+    let forms = ReportForms { vote_form: Some(vote_form), ..ReportForms::default() };
+    report_with_forms(&state, &ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 // --- The dashboard and the timeline ---------------------------------------------
@@ -323,11 +361,14 @@ pub async fn timeline_page(State(state): State<AppState>, ctx: Ctx, headers: Hea
 
 
 /// A step in the report's life.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
     /// `open_round`, `close_round`, `submit`, `approve` or `return`.
+    #[validate(custom(function = "rules::step"))]
     pub action: String,
     /// For `open_round`: when commenting closes (RFC 3339).
+    #[validate(custom(function = "rules::optional_rfc3339"))]
     pub deadline: Option<String>,
     #[serde(default)]
     pub late_allowed: bool,
@@ -335,21 +376,56 @@ pub struct TransitionRequest {
     #[serde(default)]
     pub ballot: bool,
     /// For `return`: why.
+    #[validate(custom(function = "rules::optional_comment_text"))]
+    #[schema(max_length = 5000)]
     pub reason: Option<String>,
     /// For `open_round`, instead of `deadline`: "trong n ngày làm việc",
     /// 17:00 in Hà Nội on the n-th working day from today (1 to 65).
+    #[validate(range(min = 1, max = 65, code = "working_days"))]
+    #[schema(minimum = 1, maximum = 65)]
     pub working_days: Option<u32>,
     /// For `open_round`: the working days before the deadline at which
     /// members who owe an opinion are reminded (default: 3 and 1, those
     /// that fit the round). Each must fall after the opening and before
     /// the deadline.
+    #[validate(custom(function = "rules::offset_list"))]
     pub reminder_offsets: Option<Vec<u32>>,
     /// For `open_round`: the ids of the bodies consulted beside the committee.
     #[serde(default)]
+    #[validate(custom(function = "rules::body_ids"))]
     pub bodies: Vec<String>,
     /// For `open_round`: a consulted body silent at the deadline is deemed to agree.
     #[serde(default)]
     pub silence_agrees: bool,
+}
+
+impl TryFrom<&TransitionRequest> for Transition {
+    type Error = ValidationErrors;
+
+    /// Checks every field at once, then reads them; `seen` is the caller's
+    /// `If-Match`, set by the handler.
+    fn try_from(request: &TransitionRequest) -> Result<Self, ValidationErrors> {
+        request.validate()?;
+        let deadline = match request.deadline.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            None => None,
+            Some(raw) => Some(
+                time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+                    .map_err(|_| rules::refused("deadline", "rfc3339"))?,
+            ),
+        };
+        Ok(Transition {
+            step: StepRequest {
+                step: rules::parsed(&request.action, "action")?,
+                deadline,
+                late_allowed: request.late_allowed,
+                ballot: request.ballot,
+                reason: request.reason.clone(),
+                schedule: RoundSchedule { working_days: request.working_days, reminder_offsets: request.reminder_offsets.clone() },
+                seen: None,
+            },
+            consult: consulted(&request.bodies, request.silence_agrees)?,
+        })
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -409,42 +485,13 @@ pub async fn api_transition(
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<ReportId>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<TransitionRequest>,
+    ValidJson(request): ValidJson<TransitionRequest>,
 ) -> Response {
-    let Ok(step) = request.action.parse::<Step>() else {
-        return refuse(&state, &identity, &AppError::invalid("action", gopy_app::InvalidReason::Missing));
+    let Transition { step: mut request, consult } = match Transition::try_from(&request) {
+        Ok(transition) => transition,
+        Err(refused) => return invalid_fields(state.pages.catalog(), identity.user.language, &refused),
     };
-    let deadline = match request.deadline.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        None => None,
-        Some(raw) => match time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339) {
-            Ok(at) => Some(at),
-            Err(_) => return refuse(&state, &identity, &AppError::invalid("deadline", gopy_app::InvalidReason::Rule("err_deadline_format".into()))),
-        },
-    };
-    if let Some(offsets) = &request.reminder_offsets {
-        let listed = offsets.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
-        if let Err(err) = parse_offsets(&listed) {
-            return refuse(&state, &identity, &err);
-        }
-    }
-    let schedule = RoundSchedule { working_days: request.working_days, reminder_offsets: request.reminder_offsets };
-    let mut bodies = Vec::new();
-    for raw in &request.bodies {
-        match raw.trim().parse() {
-            Ok(body) => bodies.push(body),
-            Err(_) => return refuse(&state, &identity, &AppError::invalid("bodies", gopy_app::InvalidReason::Missing)),
-        }
-    }
-    let consult = gopy_app::consultations::ConsultRequest { bodies, silence_agrees: request.silence_agrees };
-    let request = StepRequest {
-        step,
-        deadline,
-        late_allowed: request.late_allowed,
-        ballot: request.ballot,
-        reason: request.reason,
-        schedule,
-        seen: if_match(&headers),
-    };
+    request.seen = if_match(&headers);
     match state.app.step_consulting(&identity.actor, id, request, consult).await {
         Ok(now) => {
             state.live.announce(Change::report(id, ChangeKind::Round)).await;
@@ -458,13 +505,26 @@ pub async fn api_transition(
     }
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct VoteRequest {
     /// `agree`, `disagree` or `other`.
+    #[validate(custom(function = "rules::vote"))]
     pub vote: String,
     /// Required with `other`.
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_comment_text"))]
+    #[schema(max_length = 5000)]
     pub text: String,
+}
+
+impl TryFrom<&VoteRequest> for Vote {
+    type Error = ValidationErrors;
+
+    fn try_from(request: &VoteRequest) -> Result<Self, ValidationErrors> {
+        request.validate()?;
+        rules::parsed(&request.vote, "vote")
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -515,10 +575,11 @@ pub async fn api_vote(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<ReportId>,
-    ApiJson(request): ApiJson<VoteRequest>,
+    ValidJson(request): ValidJson<VoteRequest>,
 ) -> Response {
-    let Ok(vote) = request.vote.parse::<Vote>() else {
-        return refuse(&state, &identity, &AppError::invalid("vote", gopy_app::InvalidReason::Missing));
+    let vote = match Vote::try_from(&request) {
+        Ok(vote) => vote,
+        Err(refused) => return invalid_fields(state.pages.catalog(), identity.user.language, &refused),
     };
     match state.app.vote(&identity.actor, id, vote, &request.text).await {
         Ok(b) => Json(VoteResponse { voter: b.voter.to_string(), vote: b.vote.as_str(), text: b.text }).into_response(),

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Json;
 use gopy_app::word_comments::{Landing, RowProblem, StagedComment, WordCommentsPage, WordImport, WordImportPage};
 use gopy_app::{AppError, Offer};
-use gopy_domain::ReportId;
+use gopy_domain::{BodyId, ReportId};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -23,6 +23,8 @@ use crate::auth::{ApiCaller, Ctx, CsrfForm, CsrfUpload, PageResult, read_upload}
 use crate::i18n::{OfferView, format_bytes, format_count, format_date_time};
 use crate::routes::api::{ApiError, refuse, rfc3339};
 use crate::paths::{ApiPath, PagePath};
+use crate::rules;
+use validator::{Validate, ValidationErrors};
 
 // --- The upload page ------------------------------------------------------------
 
@@ -94,6 +96,32 @@ pub async fn word_comments_page(State(state): State<AppState>, ctx: Ctx, PagePat
     upload_page(&state, &ctx, id, "", UploadErrors::default(), StatusCode::OK).await
 }
 
+/// A copy of the draft with Word's comments, as the page's form or the
+/// API's multipart body sends it: the file and the body whose comments
+/// they are. A missing file is the use case's to refuse (it checks who
+/// asks first).
+#[derive(Validate)]
+pub(crate) struct WordUpload {
+    #[validate(custom(function = "rules::body_pick"))]
+    body: String,
+    file: Option<crate::auth::UploadedFile>,
+}
+
+impl From<crate::auth::UploadForm> for WordUpload {
+    fn from(mut form: crate::auth::UploadForm) -> Self {
+        Self { body: form.fields.remove("body").unwrap_or_default(), file: form.file }
+    }
+}
+
+impl WordUpload {
+    /// The body chosen and the file's bytes and name (none: empty bytes).
+    fn read(self) -> Result<(BodyId, (Vec<u8>, Option<String>)), ValidationErrors> {
+        self.validate()?;
+        let body = rules::parsed(&self.body, "body")?;
+        Ok((body, self.file.map(|f| (f.bytes, f.name)).unwrap_or_default()))
+    }
+}
+
 /// Reads the uploaded file and shows its preview; what was chosen is kept
 /// beside a refusal.
 pub async fn read_word_comments(
@@ -102,15 +130,18 @@ pub async fn read_word_comments(
     PagePath(id): PagePath<ReportId>,
     CsrfUpload(form): CsrfUpload,
 ) -> PageResult {
-    let chosen = form.field("body").to_owned();
-    let body = if chosen.is_empty() { None } else { chosen.parse().ok() };
-    if body.is_none() {
-        let message = ctx.pages.catalog().text(ctx.language, "err_missing").to_owned();
-        let errors = UploadErrors { body: Some(message), ..UploadErrors::default() };
-        return upload_page(&state, &ctx, id, &chosen, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
-    }
-    let (bytes, name) = form.file.map(|f| (f.bytes, f.name)).unwrap_or_default();
-    match state.app.read_word_comments(actor(&ctx)?, id, body, (bytes, name), &import_limits(&state)).await {
+    let upload = WordUpload::from(form);
+    let chosen = upload.body.clone();
+    let (body, file) = match upload.read() {
+        Ok(read) => read,
+        Err(refused) => {
+            let message = rules::refused_fields(&refused).into_iter().find(|(field, _)| field == "body");
+            let message = message.map(|(_, problem)| rules::message(ctx.pages.catalog(), ctx.language, problem));
+            let errors = UploadErrors { body: message, ..UploadErrors::default() };
+            return upload_page(&state, &ctx, id, &chosen, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    match state.app.read_word_comments(actor(&ctx)?, id, Some(body), file, &import_limits(&state)).await {
         Ok(import) => Ok(Redirect::to(&format!("/reports/{id}/word-comments/{}", import.id)).into_response()),
         Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
             let status = if matches!(err, AppError::Invalid { .. }) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::CONFLICT };
@@ -382,9 +413,11 @@ pub async fn api_read_word_comments(
         },
         Err(_) => return bad(StatusCode::BAD_REQUEST, "bad_request", "bad_form_body"),
     };
-    let body = form.field("body").parse().ok();
-    let (bytes, name) = form.file.map(|f| (f.bytes, f.name)).unwrap_or_default();
-    match state.app.read_word_comments(&identity.actor, id, body, (bytes, name), &import_limits(&state)).await {
+    let (body, file) = match WordUpload::from(form).read() {
+        Ok(read) => read,
+        Err(refused) => return crate::routes::api::invalid_fields(catalog, identity.user.language, &refused),
+    };
+    match state.app.read_word_comments(&identity.actor, id, Some(body), file, &import_limits(&state)).await {
         Ok(import) => {
             let already = vec![false; import.rows.len()];
             (StatusCode::CREATED, Json(import_response(&import, &already))).into_response()

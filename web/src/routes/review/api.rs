@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use gopy_app::comments::{NewAnchor, NewComment, Thread};
 use gopy_app::review::{PassageRef, ThreadModel};
-use gopy_app::{AppError, Fresh, Identity, InvalidReason};
+use gopy_app::{AppError, Fresh, Identity};
 use gopy_domain::{Comment, CommentId, DispositionKind};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,7 +17,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::pages::ThreadsQuery;
 use crate::AppState;
 use crate::etag::Tag;
-use crate::routes::api::{ApiError, ApiJson, if_match, refuse, rfc3339, stale, with_etag};
+use crate::routes::api::{ApiError, ValidJson, if_match, invalid_fields, refuse, rfc3339, stale, with_etag};
+use crate::rules;
+use validator::{Validate, ValidationErrors};
 use crate::routes::dispositions::{api_dispositions, api_dispositions_file};
 use crate::auth::ApiCaller;
 use crate::live::{Change, ChangeKind};
@@ -160,20 +162,48 @@ pub async fn list_comments(State(state): State<AppState>, ApiCaller(identity): A
 
 /// A new comment on the latest version: on a passage (block with
 /// character offsets and the quote), on a whole block, or on the whole report.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CommentRequest {
     /// The number of the version commented on: the latest.
+    #[validate(range(min = 1, code = "version"))]
+    #[schema(minimum = 1)]
     pub version: u32,
+    #[validate(length(min = 1, max = 64, code = "choice"))]
     pub block: Option<String>,
     /// Character offsets into the block's text.
     pub start: Option<usize>,
     pub end: Option<usize>,
+    #[validate(custom(function = "rules::optional_comment_text"))]
     pub quote: Option<String>,
+    #[validate(custom(function = "rules::comment_text"))]
+    #[schema(max_length = 5000)]
     pub body: String,
     /// The member whose opinion the secretariat records.
+    #[validate(custom(function = "rules::optional_person_id"))]
     pub on_behalf_of: Option<String>,
     #[serde(default)]
     pub at_meeting: bool,
+}
+
+impl TryFrom<CommentRequest> for NewComment {
+    type Error = ValidationErrors;
+
+    /// Checks every field at once, then reads the person recorded for.
+    fn try_from(request: CommentRequest) -> Result<Self, ValidationErrors> {
+        request.validate()?;
+        let on_behalf_of = match request.on_behalf_of.as_deref() {
+            Some(raw) => rules::parsed_choice(raw, "on_behalf_of")?,
+            None => None,
+        };
+        Ok(NewComment {
+            version: request.version,
+            anchor: NewAnchor { block: request.block, start: request.start, end: request.end, quote: request.quote },
+            body: request.body,
+            on_behalf_of,
+            at_meeting: request.at_meeting,
+        })
+    }
 }
 
 #[utoipa::path(post, path = "/api/v1/reports/{id}/comments", tag = "comments", security(("bearer" = [])),
@@ -181,7 +211,7 @@ pub struct CommentRequest {
     request_body = CommentRequest,
     responses(
         (status = 201, description = "The comment", body = CommentResponse),
-        (status = 422, description = "Empty or too long, or an anchor outside its passage; `fields` says which", body = ApiError),
+        (status = 422, description = "Empty or too long, or an anchor outside its passage; `fields` names every field refused", body = ApiError),
         (status = 403, description = "Not a member of the reviewing committee", body = ApiError),
         (status = 404, description = "No such report", body = ApiError),
         (status = 409, description = "No round of comments is open on the report", body = ApiError)))]
@@ -189,21 +219,11 @@ pub async fn post_comment(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<ReportId>,
-    ApiJson(request): ApiJson<CommentRequest>,
+    ValidJson(request): ValidJson<CommentRequest>,
 ) -> Response {
-    let on_behalf_of = match request.on_behalf_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(raw) => match raw.parse() {
-            Ok(user) => Some(user),
-            Err(_) => return refuse(&state, &identity, &AppError::invalid("on_behalf_of", InvalidReason::Missing)),
-        },
-    };
-    let new = NewComment {
-        version: request.version,
-        anchor: NewAnchor { block: request.block, start: request.start, end: request.end, quote: request.quote },
-        body: request.body,
-        on_behalf_of,
-        at_meeting: request.at_meeting,
+    let new = match NewComment::try_from(request) {
+        Ok(new) => new,
+        Err(refused) => return invalid_fields(state.pages.catalog(), identity.user.language, &refused),
     };
     match state.app.post_comment(&identity.actor, id, new).await {
         Ok(comment) => {
@@ -299,8 +319,11 @@ pub async fn comment_history(State(state): State<AppState>, ApiCaller(identity):
 }
 
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReplyRequest {
+    #[validate(custom(function = "rules::comment_text"))]
+    #[schema(max_length = 5000)]
     pub body: String,
 }
 
@@ -314,20 +337,25 @@ pub async fn reply(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<CommentId>,
-    ApiJson(request): ApiJson<ReplyRequest>,
+    ValidJson(request): ValidJson<ReplyRequest>,
 ) -> Response {
     let result = state.app.reply(&identity.actor, id, &request.body).await;
     changed(&state, &identity, result, ChangeKind::Replied, StatusCode::CREATED).await
 }
 
 /// A change to one's comment: a new text, or withdrawing it.
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CommentChangeRequest {
+    #[validate(custom(function = "rules::comment_text"))]
+    #[schema(max_length = 5000)]
     pub body: Option<String>,
     #[serde(default)]
     pub withdrawn: bool,
     /// Why it is withdrawn: required when withdrawing someone else's comment.
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_comment_text"))]
+    #[schema(max_length = 5000)]
     pub reason: String,
 }
 
@@ -337,31 +365,61 @@ pub struct CommentChangeRequest {
     responses((status = 200, description = "The comment as it now is", body = CommentResponse),
         (status = 409, description = "`If-Match` names an older revision: the comment as it now is, under `current`", body = ApiError),
         (status = 403, description = "Not one's own comment", body = ApiError),
-        (status = 422, description = "Empty or too long, or someone else's withdrawn without a reason", body = ApiError)))]
+        (status = 422, description = "Empty or too long, or someone else's withdrawn without a reason; `fields` names every field refused", body = ApiError)))]
 pub async fn change_comment(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<CommentId>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<CommentChangeRequest>,
+    ValidJson(request): ValidJson<CommentChangeRequest>,
 ) -> Response {
     let (result, kind) = match (request.withdrawn, request.body) {
         (true, _) => (state.app.withdraw_comment(&identity.actor, id, &request.reason).await, ChangeKind::Withdrawn),
         (false, Some(body)) => (state.app.edit_comment(&identity.actor, (id, if_match(&headers)), &body).await, ChangeKind::Edited),
-        (false, None) => (Err(AppError::invalid("body", gopy_domain::TextError::Empty)), ChangeKind::Edited),
+        (false, None) => {
+            return invalid_fields(state.pages.catalog(), identity.user.language, &rules::refused("body", "required"));
+        }
     };
     changed_or_stale(&state, &identity, id, result, kind).await
 }
 
-#[derive(Deserialize, ToSchema)]
+/// The drafting team's answer to a comment; the page's answer form is
+/// read into the same request.
+#[derive(Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DispositionRequest {
     /// `accepted`, `partly_accepted` or `explained`.
+    #[validate(custom(function = "rules::disposition"))]
     pub disposition: String,
     /// Required for `partly_accepted` and `explained`.
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_comment_text"))]
+    #[schema(max_length = 5000)]
     pub response: String,
     /// The version in which the comment was taken into account.
+    #[validate(range(min = 1, code = "version"))]
+    #[schema(minimum = 1)]
     pub addressed_in: Option<u32>,
+}
+
+/// A [`DispositionRequest`] read: its kind, response and version.
+pub(crate) struct Answer {
+    pub kind: DispositionKind,
+    pub response: String,
+    pub addressed_in: Option<u32>,
+}
+
+impl TryFrom<&DispositionRequest> for Answer {
+    type Error = ValidationErrors;
+
+    fn try_from(request: &DispositionRequest) -> Result<Self, ValidationErrors> {
+        request.validate()?;
+        Ok(Answer {
+            kind: rules::parsed(&request.disposition, "disposition")?,
+            response: request.response.clone(),
+            addressed_in: request.addressed_in,
+        })
+    }
 }
 
 #[utoipa::path(put, path = "/api/v1/comments/{id}/disposition", tag = "comments", security(("bearer" = [])),
@@ -370,21 +428,20 @@ pub struct DispositionRequest {
     responses((status = 200, description = "The comment with its disposition", body = CommentResponse),
         (status = 409, description = "`If-Match` names an older revision: the comment as it now is, under `current`", body = ApiError),
         (status = 403, description = "Not on the drafting team", body = ApiError),
-        (status = 422, description = "An unknown disposition, or one without its required response", body = ApiError)))]
+        (status = 422, description = "An unknown disposition, or one without its required response; `fields` names every field refused", body = ApiError)))]
 pub async fn answer(
     State(state): State<AppState>,
     ApiCaller(identity): ApiCaller,
     ApiPath(id): ApiPath<CommentId>,
     headers: HeaderMap,
-    ApiJson(request): ApiJson<DispositionRequest>,
+    ValidJson(request): ValidJson<DispositionRequest>,
 ) -> Response {
-    let result = match request.disposition.parse::<DispositionKind>() {
-        Ok(kind) => {
-            let seen = if_match(&headers);
-            state.app.answer_comment(&identity.actor, (id, seen), kind, &request.response, request.addressed_in).await
-        }
-        Err(_) => Err(AppError::invalid("disposition", InvalidReason::Missing)),
+    let answer = match Answer::try_from(&request) {
+        Ok(answer) => answer,
+        Err(refused) => return invalid_fields(state.pages.catalog(), identity.user.language, &refused),
     };
+    let seen = if_match(&headers);
+    let result = state.app.answer_comment(&identity.actor, (id, seen), answer.kind, &answer.response, answer.addressed_in).await;
     changed_or_stale(&state, &identity, id, result, ChangeKind::Answered).await
 }
 
@@ -426,22 +483,43 @@ pub struct PassageThreadsResponse {
     pub next: Option<String>,
 }
 
-/// The filters and the page of a list of threads. Every filter narrows.
-#[derive(Deserialize, IntoParams)]
+/// The filters and the page of a list of threads. Every filter narrows;
+/// one that is not valid is refused with the others, never ignored.
+#[derive(Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ThreadsParams {
     /// `true`: only comments awaiting an answer.
+    #[validate(custom(function = "rules::flag"))]
     pub awaiting: Option<String>,
     /// `true`: only the caller's own comments.
+    #[validate(custom(function = "rules::flag"))]
     pub mine: Option<String>,
     /// Only comments by members of this body (its id).
+    #[validate(custom(function = "rules::optional_body_id"))]
     pub body: Option<String>,
     /// `none`, `accepted`, `partly_accepted`, `explained` or `withdrawn`.
+    #[validate(custom(function = "rules::disposition_filter"))]
     pub disposition: Option<String>,
     /// The `next` of the page before.
+    #[validate(length(max = 256, code = "cursor"))]
     pub cursor: Option<String>,
     /// From 1 to 100; 20 when not given.
+    #[validate(custom(function = "rules::page_size"))]
     pub limit: Option<String>,
+}
+
+impl From<ThreadsParams> for ThreadsQuery {
+    fn from(params: ThreadsParams) -> Self {
+        ThreadsQuery {
+            awaiting: params.awaiting,
+            mine: params.mine,
+            body: params.body,
+            disposition: params.disposition,
+            cursor: params.cursor,
+            limit: params.limit,
+            ..ThreadsQuery::default()
+        }
+    }
 }
 
 fn model_thread(t: &ThreadModel) -> ThreadResponse {
@@ -472,18 +550,10 @@ pub async fn passage_threads(
     ApiPath((id, number, passage)): ApiPath<(ReportId, u32, PassageRef)>,
     Query(params): Query<ThreadsParams>,
 ) -> Response {
-    let query = ThreadsQuery {
-        awaiting: params.awaiting,
-        mine: params.mine,
-        body: params.body,
-        disposition: params.disposition,
-        cursor: params.cursor,
-        limit: params.limit,
-        ..ThreadsQuery::default()
-    };
-    let request = match query.request() {
+    let checked = params.validate().and_then(|()| ThreadsQuery::from(params).request());
+    let request = match checked {
         Ok(request) => request,
-        Err(err) => return refuse(&state, &identity, &err),
+        Err(refused) => return invalid_fields(state.pages.catalog(), identity.user.language, &refused),
     };
     // The answer depends on the caller ("mine"), so the tag names them.
     let tag = Tag::shared("json", &format!("threads.{}", identity.user.id));

@@ -12,7 +12,9 @@ use gopy_app::{AppError, Fresh};
 use gopy_domain::document::BlockContent;
 use gopy_domain::{Comment, CommentId, DispositionKind, ReportId};
 use serde::{Deserialize, Serialize};
+use validator::{Validate, ValidationErrors};
 
+use super::api::{Answer, DispositionRequest};
 use super::{Choice, CountsView, ReportLink, ThreadFormView, ThreadView, counts_text, disposition_label, thread_view, zone};
 use crate::AppState;
 use crate::auth::{Ctx, CsrfForm, PageResult};
@@ -20,8 +22,9 @@ use crate::etag::Tag;
 use crate::i18n::format_date_time;
 use crate::live::{Change, ChangeKind};
 use crate::render::{block_element_html, kind_name};
-use crate::routes::reports::{actor, kind_label};
+use crate::routes::reports::{actor, kind_label, refused_query};
 use crate::paths::PagePath;
+use crate::rules;
 
 // --- Views ---------------------------------------------------------------------------
 
@@ -284,7 +287,12 @@ fn list_view(ctx: &Ctx, list: &ThreadList, url: String, zone: &str) -> ThreadLis
     }
 }
 
-fn form_view(ctx: &Ctx, form: &CommentFormModel, values: CommentValues, errors: CommentErrors, chosen_label: Option<String>) -> CommentFormView {
+fn form_view(ctx: &Ctx, form: &CommentFormModel, values: CommentValues, mut errors: CommentErrors, chosen_label: Option<String>) -> CommentFormView {
+    // The member's field is drawn only for who may record: its refusal is
+    // then said above the form.
+    if !form.may_record && errors.form.is_none() {
+        errors.form = errors.author.take();
+    }
     let refused = errors.anchor.is_some()
         || errors.version.is_some()
         || errors.body.is_some()
@@ -379,41 +387,43 @@ fn version_view(ctx: &Ctx, page: &VersionPage, values: CommentValues, errors: Co
     }
 }
 
-/// The query string of a list of threads: its filters and page.
-#[derive(Deserialize, Default, Clone)]
+/// The query string of a list of threads: its filters and page. Every
+/// filter is checked at once; one that is not valid is refused, never
+/// taken for "no filter".
+#[derive(Deserialize, Default, Clone, Validate)]
 pub struct ThreadsQuery {
+    #[validate(custom(function = "rules::flag"))]
     pub awaiting: Option<String>,
+    #[validate(custom(function = "rules::flag"))]
     pub mine: Option<String>,
+    #[validate(custom(function = "rules::optional_body_id"))]
     pub body: Option<String>,
+    #[validate(custom(function = "rules::disposition_filter"))]
     pub disposition: Option<String>,
+    #[validate(custom(function = "rules::optional_person_id"))]
     pub author: Option<String>,
+    #[validate(length(max = 64, code = "choice"))]
     pub section: Option<String>,
+    #[validate(length(max = 256, code = "cursor"))]
     pub cursor: Option<String>,
+    #[validate(custom(function = "rules::page_size"))]
     pub limit: Option<String>,
     /// Asks for the fragment the script puts under the passage.
+    #[validate(custom(function = "rules::flag"))]
     pub fragment: Option<String>,
-}
-
-fn checked(raw: &Option<String>) -> Result<bool, AppError> {
-    match raw.as_deref().map(str::trim) {
-        None | Some("" | "0" | "false") => Ok(false),
-        Some("1" | "on" | "true") => Ok(true),
-        Some(_) => Err(AppError::invalid("filter", gopy_app::InvalidReason::Missing)),
-    }
 }
 
 impl ThreadsQuery {
     /// The use case's request: the same for the page and the API.
-    pub fn request(&self) -> Result<ThreadsRequest, AppError> {
+    pub fn request(&self) -> Result<ThreadsRequest, ValidationErrors> {
+        self.validate()?;
         let limit = match self.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(raw) => Some(raw.parse::<u32>().map_err(|_| {
-                AppError::invalid("limit", gopy_app::InvalidReason::Rule("err_page_size".into()))
-            })?),
+            Some(raw) => Some(rules::parsed::<u32>(raw, "limit")?),
         };
         Ok(ThreadsRequest {
-            awaiting: checked(&self.awaiting)?,
-            mine: checked(&self.mine)?,
+            awaiting: rules::flagged(self.awaiting.as_deref()),
+            mine: rules::flagged(self.mine.as_deref()),
             body: self.body.clone(),
             disposition: self.disposition.clone(),
             author: self.author.clone(),
@@ -494,8 +504,8 @@ fn passage_view(ctx: &Ctx, model: &PassageThreads, query: &ThreadsQuery, values:
         next_url: model.next.as_ref().map(|c| format!("{url}?{}", query.with_cursor(c, false))),
         next_fragment_url: model.next.as_ref().map(|c| format!("{url}?{}", query.with_cursor(c, true))),
         filters: FiltersView {
-            awaiting: checked(&query.awaiting).unwrap_or(false),
-            mine: checked(&query.mine).unwrap_or(false),
+            awaiting: rules::flagged(query.awaiting.as_deref()),
+            mine: rules::flagged(query.mine.as_deref()),
             bodies: model
                 .bodies
                 .iter()
@@ -538,9 +548,10 @@ fn refused(ctx: &Ctx, err: &AppError) -> Response {
 
 // --- The version page ------------------------------------------------------------------
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 pub struct VersionQuery {
     /// A block to comment on, from the per-block link (pages without script).
+    #[validate(length(max = 64, code = "choice"))]
     comment_on: Option<String>,
 }
 
@@ -551,6 +562,7 @@ pub async fn version_page(
     PagePath((id, number)): PagePath<(ReportId, u32)>,
     Query(query): Query<VersionQuery>,
 ) -> PageResult {
+    query.validate().map_err(|refused| refused_query(&ctx, &refused))?;
     let tag = Tag::page(&ctx);
     match state.app.version_page(actor(&ctx)?, id, number, tag.known(&headers)).await {
         Ok(Fresh::Unchanged { change_count }) => Ok(tag.not_modified(change_count)),
@@ -574,8 +586,8 @@ pub async fn passage_page(
     PagePath((id, number, passage)): PagePath<(ReportId, u32, PassageRef)>,
     Query(query): Query<ThreadsQuery>,
 ) -> PageResult {
-    let request = query.request().map_err(|e| refused(&ctx, &e))?;
-    let fragment = query.fragment.as_deref().is_some_and(|f| f == "1")
+    let request = query.request().map_err(|e| refused_query(&ctx, &e))?;
+    let fragment = rules::flagged(query.fragment.as_deref())
         || headers.get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html-fragment"));
     let tag = Tag::page(&ctx);
     let mut response = match state.app.passage_threads(actor(&ctx)?, id, number, &passage, &request, tag.known(&headers)).await {
@@ -603,23 +615,56 @@ pub async fn passage_page(
 
 // --- Posting and answering -------------------------------------------------------------
 
-#[derive(Deserialize, Serialize)]
+/// The comment form as typed; every field is checked at once, and the page
+/// comes back with what was typed and a message beside each refused field.
+#[derive(Deserialize, Serialize, Validate)]
 pub struct CommentForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::version_number"))]
     version: String,
     #[serde(default)]
+    #[validate(length(max = 64, code = "choice"))]
     block: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_number"))]
     start: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_number"))]
     end: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_comment_text"))]
     quote: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::comment_text"))]
     body: String,
+    /// A member whose opinion the secretariat records, or empty for oneself.
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_person_choice"))]
     author: String,
+    #[validate(custom(function = "rules::flag"))]
     at_meeting: Option<String>,
+}
+
+impl TryFrom<&CommentForm> for NewComment {
+    type Error = ValidationErrors;
+
+    /// Checks every field at once, then reads them: empty is none.
+    fn try_from(form: &CommentForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        let blank = |s: &str| (!s.trim().is_empty()).then(|| s.to_owned());
+        Ok(NewComment {
+            version: rules::parsed(&form.version, "version")?,
+            anchor: NewAnchor {
+                block: blank(&form.block),
+                start: rules::parsed_choice(&form.start, "start")?,
+                end: rules::parsed_choice(&form.end, "end")?,
+                quote: blank(&form.quote),
+            },
+            body: form.body.clone(),
+            on_behalf_of: rules::parsed_choice(&form.author, "author")?,
+            at_meeting: rules::flagged(form.at_meeting.as_deref()),
+        })
+    }
 }
 
 fn comment_errors(ctx: &Ctx, err: &AppError) -> CommentErrors {
@@ -633,6 +678,24 @@ fn comment_errors(ctx: &Ctx, err: &AppError) -> CommentErrors {
     }
 }
 
+/// The fields the edge refused, each beside where the form shows it: the
+/// passage's four hidden fields are the one choice of a passage.
+fn comment_refusals(ctx: &Ctx, refused: &ValidationErrors) -> CommentErrors {
+    let mut errors = CommentErrors::default();
+    for (field, problem) in rules::refused_fields(refused) {
+        let message = rules::message(ctx.pages.catalog(), ctx.language, problem);
+        let slot = match field.as_str() {
+            "block" | "start" | "end" | "quote" => &mut errors.anchor,
+            "version" => &mut errors.version,
+            "body" => &mut errors.body,
+            "author" => &mut errors.author,
+            _ => &mut errors.form,
+        };
+        slot.get_or_insert(message);
+    }
+    errors
+}
+
 pub async fn post_comment(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -640,58 +703,90 @@ pub async fn post_comment(
     CsrfForm(form): CsrfForm<CommentForm>,
 ) -> PageResult {
     let actor = actor(&ctx)?;
-    let number: u32 = form.version.trim().parse().unwrap_or(0);
-    let blank = |s: &str| (!s.trim().is_empty()).then(|| s.to_owned());
-    let new = NewComment {
-        version: number,
-        anchor: NewAnchor {
-            block: blank(&form.block),
-            start: form.start.trim().parse().ok(),
-            end: form.end.trim().parse().ok(),
-            quote: blank(&form.quote),
+    let errors = match NewComment::try_from(&form) {
+        Err(refused) => comment_refusals(&ctx, &refused),
+        Ok(new) => match state.app.post_comment(actor, id, new).await {
+            Ok(comment) => {
+                state.live.announce(Change::thread(id, comment.id, ChangeKind::Posted)).await;
+                let to = format!("/reports/{id}/versions/{}#comment-{}", comment.version_number, comment.id);
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => comment_errors(&ctx, &err),
+            Err(err) => return Err(ctx.failure(&err)),
         },
-        body: form.body.clone(),
-        on_behalf_of: form.author.parse().ok(),
-        at_meeting: form.at_meeting.is_some(),
     };
-    match state.app.post_comment(actor, id, new).await {
-        Ok(comment) => {
-            state.live.announce(Change::thread(id, comment.id, ChangeKind::Posted)).await;
-            Ok(Redirect::to(&format!("/reports/{id}/versions/{}#comment-{}", comment.version_number, comment.id)).into_response())
-        }
-        Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. })) => {
-            // The page again, the text kept and the reason beside the field.
-            let shown = if number == 0 { 1 } else { number };
-            let model = match state.app.version_page(actor, id, shown, None).await.map_err(|e| ctx.failure(&e))? {
-                Fresh::Changed { model, .. } => model,
-                Fresh::Unchanged { .. } => return Err(ctx.not_found()),
-            };
-            let values = CommentValues {
-                block: form.block,
-                start: form.start,
-                end: form.end,
-                quote: form.quote,
-                body: form.body,
-                author: form.author,
-                at_meeting: form.at_meeting.is_some(),
-            };
-            let view = version_view(&ctx, &model, values, comment_errors(&ctx, &err));
-            Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/version", "version_title", view))
-        }
-        Err(err) => Err(ctx.failure(&err)),
-    }
+    // The page again, the text kept and the reason beside the field.
+    let shown = form.version.trim().parse::<u32>().ok().filter(|n| *n > 0).unwrap_or(1);
+    let model = match state.app.version_page(actor, id, shown, None).await {
+        Ok(Fresh::Changed { model, .. }) => model,
+        Ok(Fresh::Unchanged { .. }) => return Err(ctx.not_found()),
+        // A version that is not the report's: the latest, the message kept.
+        Err(AppError::NotFound { .. }) if shown != 1 => match state.app.version_page(actor, id, 1, None).await.map_err(|e| ctx.failure(&e))? {
+            Fresh::Changed { model, .. } => model,
+            Fresh::Unchanged { .. } => return Err(ctx.not_found()),
+        },
+        Err(err) => return Err(ctx.failure(&err)),
+    };
+    let values = CommentValues {
+        at_meeting: rules::flagged(form.at_meeting.as_deref()),
+        block: form.block,
+        start: form.start,
+        end: form.end,
+        quote: form.quote,
+        body: form.body,
+        author: form.author,
+    };
+    let view = version_view(&ctx, &model, values, errors);
+    Ok(ctx.render_with_status(StatusCode::UNPROCESSABLE_ENTITY, "pages/version", "version_title", view))
 }
-
 
 /// Where a thread's form was sent from: the version it was shown on and,
 /// when the script says the form was on that version's page, its report.
-#[derive(Deserialize, Serialize, Default)]
+#[derive(Deserialize, Serialize, Default, Validate)]
 pub struct FormOrigin {
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_version_number"))]
     version: String,
     /// Set by the script on the version page: a refusal comes back there.
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_report_id"))]
     report: String,
+}
+
+impl FormOrigin {
+    /// The version the form was on; none when not said (or refused by its rule).
+    fn version(&self) -> Option<u32> {
+        rules::parsed_choice(&self.version, "version").ok().flatten().filter(|n: &u32| *n > 0)
+    }
+
+    /// The report whose version page the form was on.
+    fn report(&self) -> Option<ReportId> {
+        rules::parsed_choice(&self.report, "report").ok().flatten()
+    }
+}
+
+/// Why a change to a thread was refused: by the edge (every field it
+/// refused, in words), or by the use case.
+enum ThreadRefusal {
+    Fields(String),
+    App(AppError),
+}
+
+impl From<AppError> for ThreadRefusal {
+    fn from(err: AppError) -> Self {
+        Self::App(err)
+    }
+}
+
+/// Every refused field's message, in one line beside the form.
+fn refusals_text(ctx: &Ctx, refused: &ValidationErrors) -> ThreadRefusal {
+    let catalog = ctx.pages.catalog();
+    let text = rules::refused_fields(refused)
+        .into_iter()
+        .map(|(_, problem)| rules::message(catalog, ctx.language, problem))
+        .collect::<Vec<_>>()
+        .join(" ");
+    ThreadRefusal::Fields(text)
 }
 
 /// After a change to a thread: back to it on the version the form was on.
@@ -703,73 +798,89 @@ async fn after_thread_change(
     ctx: &Ctx,
     id: CommentId,
     origin: &FormOrigin,
-    result: Result<Comment, AppError>,
+    result: Result<Comment, ThreadRefusal>,
     kind: ChangeKind,
     typed: ThreadFormView,
 ) -> PageResult {
-    let version: Option<u32> = origin.version.trim().parse().ok();
-    match result {
+    let version = origin.version();
+    let refusal = match result {
         Ok(changed) => {
             let thread = changed.parent.unwrap_or(changed.id);
             state.live.announce(Change::thread(changed.report, thread, kind)).await;
             let number = version.unwrap_or(changed.version_number);
-            Ok(Redirect::to(&format!("/reports/{}/versions/{number}#comment-{thread}", changed.report)).into_response())
+            return Ok(Redirect::to(&format!("/reports/{}/versions/{number}#comment-{thread}", changed.report)).into_response());
         }
-        Err(err @ (AppError::Invalid { .. } | AppError::Closed { .. } | AppError::Stale { .. })) => {
+        Err(ThreadRefusal::Fields(text)) => (StatusCode::UNPROCESSABLE_ENTITY, text),
+        Err(ThreadRefusal::App(err @ (AppError::Invalid { .. } | AppError::Closed { .. } | AppError::Stale { .. }))) => {
             // A change lost to someone else's comes back as it now is, with
             // what was typed, the form carrying the new revision.
             let status = match err {
                 AppError::Stale { .. } => StatusCode::CONFLICT,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
-            let mut typed = typed;
-            let error = Some(ctx.describe(&err));
-            match kind {
-                ChangeKind::Replied => typed.reply_error = error,
-                ChangeKind::Edited => typed.edit_error = error,
-                ChangeKind::Withdrawn => typed.withdraw_error = error,
-                _ => typed.answer_error = error,
-            }
-            let on_page = origin.report.trim().parse::<ReportId>().ok().zip(version);
-            if let Some((report, number)) = on_page {
-                let page = match state.app.version_page(actor(ctx)?, report, number, None).await {
-                    Ok(Fresh::Changed { model, .. }) => Some(model),
-                    Ok(Fresh::Unchanged { .. }) | Err(_) => None,
-                };
-                if let Some(page) = page {
-                    let mut view = version_view(ctx, &page, CommentValues::default(), CommentErrors::default());
-                    let wanted = id.to_string();
-                    let shown = view
-                        .blocks
-                        .iter_mut()
-                        .flat_map(|b| b.comments.iter_mut())
-                        .chain(view.whole.threads.iter_mut())
-                        .chain(view.outdated.threads.iter_mut())
-                        .find(|t| t.id == wanted);
-                    if let Some(thread) = shown {
-                        refill(thread, typed);
-                        return Ok(ctx.render_with_status(status, "pages/version", "version_title", view));
-                    }
-                }
-            }
-            let card = state.app.thread_card(actor(ctx)?, id, version).await.map_err(|e| ctx.failure(&e))?;
-            let mut thread = thread_view(ctx, &card.thread, &zone(ctx));
-            refill(&mut thread, typed);
-            let view = ThreadPageView {
-                report: ReportLink { id: card.report.id.to_string(), title: card.report.title.to_string() },
-                version: VersionRef { number: card.version },
-                passage_url: threads_url(card.report.id, card.version, card.passage.as_str()),
-                thread,
-            };
-            Ok(ctx.render_with_status(status, "pages/thread", "comment_thread", view))
+            (status, ctx.describe(&err))
         }
-        Err(err) => Err(ctx.failure(&err)),
+        Err(ThreadRefusal::App(err)) => return Err(ctx.failure(&err)),
+    };
+    let (status, error) = refusal;
+    let mut typed = typed;
+    let error = Some(error);
+    match kind {
+        ChangeKind::Replied => typed.reply_error = error,
+        ChangeKind::Edited => typed.edit_error = error,
+        ChangeKind::Withdrawn => typed.withdraw_error = error,
+        _ => typed.answer_error = error,
     }
+    let on_page = origin.report().zip(version);
+    if let Some((report, number)) = on_page {
+        let page = match state.app.version_page(actor(ctx)?, report, number, None).await {
+            Ok(Fresh::Changed { model, .. }) => Some(model),
+            Ok(Fresh::Unchanged { .. }) | Err(_) => None,
+        };
+        if let Some(page) = page {
+            let mut view = version_view(ctx, &page, CommentValues::default(), CommentErrors::default());
+            let wanted = id.to_string();
+            let shown = view
+                .blocks
+                .iter_mut()
+                .flat_map(|b| b.comments.iter_mut())
+                .chain(view.whole.threads.iter_mut())
+                .chain(view.outdated.threads.iter_mut())
+                .find(|t| t.id == wanted);
+            if let Some(thread) = shown {
+                refill(thread, typed);
+                return Ok(ctx.render_with_status(status, "pages/version", "version_title", view));
+            }
+        }
+    }
+    let card = state.app.thread_card(actor(ctx)?, id, version).await.map_err(|e| ctx.failure(&e))?;
+    let mut thread = thread_view(ctx, &card.thread, &zone(ctx));
+    refill(&mut thread, typed);
+    let view = ThreadPageView {
+        report: ReportLink { id: card.report.id.to_string(), title: card.report.title.to_string() },
+        version: VersionRef { number: card.version },
+        passage_url: threads_url(card.report.id, card.version, card.passage.as_str()),
+        thread,
+    };
+    Ok(ctx.render_with_status(status, "pages/thread", "comment_thread", view))
 }
 
 /// Puts a refused form back on its thread: what was typed, why it was
 /// refused, and the disposition chosen still ticked.
 fn refill(thread: &mut ThreadView, typed: ThreadFormView) {
+    // A form the thread no longer offers (the round closed meanwhile) is
+    // not drawn: its refusal is said where the thread says it is closed.
+    let unshown = [
+        (&typed.reply_error, thread.may_reply),
+        (&typed.edit_error, thread.may_edit),
+        (&typed.withdraw_error, thread.may_withdraw),
+        (&typed.answer_error, thread.may_answer),
+    ]
+    .into_iter()
+    .find_map(|(error, offered)| error.clone().filter(|_| !offered));
+    if unshown.is_some() {
+        thread.closed = unshown;
+    }
     if let Some(chosen) = typed.disposition.as_deref() {
         for choice in &mut thread.dispositions {
             choice.selected = choice.value == chosen;
@@ -778,15 +889,18 @@ fn refill(thread: &mut ThreadView, typed: ThreadFormView) {
     thread.form = Some(typed);
 }
 
-#[derive(Deserialize, Serialize)]
+/// A reply, or a comment's new text.
+#[derive(Deserialize, Serialize, Validate)]
 pub struct TextForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::comment_text"))]
     body: String,
     /// The revision of the comment the edit form was opened at.
     #[serde(default)]
     revision: Option<u32>,
     /// The version the form was on, to come back to.
     #[serde(flatten)]
+    #[validate(nested)]
     origin: FormOrigin,
 }
 
@@ -796,7 +910,10 @@ pub async fn reply(
     PagePath(id): PagePath<CommentId>,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> PageResult {
-    let result = state.app.reply(actor(&ctx)?, id, &form.body).await;
+    let result = match form.validate() {
+        Ok(()) => state.app.reply(actor(&ctx)?, id, &form.body).await.map_err(ThreadRefusal::from),
+        Err(refused) => Err(refusals_text(&ctx, &refused)),
+    };
     let typed = ThreadFormView { reply: Some(form.body), ..ThreadFormView::default() };
     after_thread_change(&state, &ctx, id, &form.origin, result, ChangeKind::Replied, typed).await
 }
@@ -807,17 +924,22 @@ pub async fn edit_comment(
     PagePath(id): PagePath<CommentId>,
     CsrfForm(form): CsrfForm<TextForm>,
 ) -> PageResult {
-    let result = state.app.edit_comment(actor(&ctx)?, (id, form.revision), &form.body).await;
+    let result = match form.validate() {
+        Ok(()) => state.app.edit_comment(actor(&ctx)?, (id, form.revision), &form.body).await.map_err(ThreadRefusal::from),
+        Err(refused) => Err(refusals_text(&ctx, &refused)),
+    };
     let typed = ThreadFormView { edit: Some(form.body), ..ThreadFormView::default() };
     after_thread_change(&state, &ctx, id, &form.origin, result, ChangeKind::Edited, typed).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 pub struct WithdrawForm {
     #[serde(flatten)]
+    #[validate(nested)]
     origin: FormOrigin,
     /// Why: required when withdrawing someone else's comment.
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_comment_text"))]
     reason: String,
 }
 
@@ -827,24 +949,47 @@ pub async fn withdraw_comment(
     PagePath(id): PagePath<CommentId>,
     CsrfForm(form): CsrfForm<WithdrawForm>,
 ) -> PageResult {
-    let result = state.app.withdraw_comment(actor(&ctx)?, id, &form.reason).await;
+    let result = match form.validate() {
+        Ok(()) => state.app.withdraw_comment(actor(&ctx)?, id, &form.reason).await.map_err(ThreadRefusal::from),
+        Err(refused) => Err(refusals_text(&ctx, &refused)),
+    };
     let typed = ThreadFormView { reason: Some(form.reason), ..ThreadFormView::default() };
     after_thread_change(&state, &ctx, id, &form.origin, result, ChangeKind::Withdrawn, typed).await
 }
 
-#[derive(Deserialize, Serialize)]
+/// The answer form: the API's [`DispositionRequest`] as a page sends it.
+#[derive(Deserialize, Serialize, Validate)]
 pub struct DispositionForm {
     #[serde(default)]
+    #[validate(custom(function = "rules::disposition"))]
     disposition: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_comment_text"))]
     response: String,
     #[serde(default)]
+    #[validate(custom(function = "rules::optional_version_number"))]
     addressed_in: String,
     /// The revision of the comment the form was opened at.
     #[serde(default)]
     revision: Option<u32>,
     #[serde(flatten)]
+    #[validate(nested)]
     origin: FormOrigin,
+}
+
+impl TryFrom<&DispositionForm> for Answer {
+    type Error = ValidationErrors;
+
+    /// Checks every field at once, then reads them as the API's answer.
+    fn try_from(form: &DispositionForm) -> Result<Self, ValidationErrors> {
+        form.validate()?;
+        let request = DispositionRequest {
+            disposition: form.disposition.clone(),
+            response: form.response.clone(),
+            addressed_in: rules::parsed_choice(&form.addressed_in, "addressed_in")?,
+        };
+        Answer::try_from(&request)
+    }
 }
 
 pub async fn answer_comment(
@@ -853,12 +998,13 @@ pub async fn answer_comment(
     PagePath(id): PagePath<CommentId>,
     CsrfForm(form): CsrfForm<DispositionForm>,
 ) -> PageResult {
-    let result = match form.disposition.parse::<DispositionKind>() {
-        Ok(kind) => {
-            let addressed_in = form.addressed_in.trim().parse().ok();
-            state.app.answer_comment(actor(&ctx)?, (id, form.revision), kind, &form.response, addressed_in).await
-        }
-        Err(_) => Err(AppError::invalid("disposition", gopy_app::InvalidReason::Missing)),
+    let result = match Answer::try_from(&form) {
+        Ok(answer) => state
+            .app
+            .answer_comment(actor(&ctx)?, (id, form.revision), answer.kind, &answer.response, answer.addressed_in)
+            .await
+            .map_err(ThreadRefusal::from),
+        Err(refused) => Err(refusals_text(&ctx, &refused)),
     };
     let typed = ThreadFormView {
         response: Some(form.response),
@@ -877,8 +1023,10 @@ pub async fn events(State(state): State<AppState>, ctx: Ctx, PagePath(id): PageP
     Ok(state.live.events(id).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 pub struct CardQuery {
+    /// The version the card is drawn on: from 1.
+    #[validate(range(min = 1, code = "version"))]
     version: Option<u32>,
 }
 
@@ -890,6 +1038,7 @@ pub async fn thread_card(
     PagePath(id): PagePath<CommentId>,
     Query(query): Query<CardQuery>,
 ) -> PageResult {
+    query.validate().map_err(|refused| refused_query(&ctx, &refused))?;
     let card = state.app.thread_card(actor(&ctx)?, id, query.version).await.map_err(|e| ctx.failure(&e))?;
     Ok(ctx.pages.render_fragment(&ctx.frame(), "partials/thread_card", card_view(&ctx, &card)))
 }
@@ -904,7 +1053,7 @@ pub async fn comments_page(
     PagePath(id): PagePath<ReportId>,
     Query(query): Query<ThreadsQuery>,
 ) -> PageResult {
-    let request = query.request().map_err(|e| refused(&ctx, &e))?;
+    let request = query.request().map_err(|e| refused_query(&ctx, &e))?;
     let list = state.app.comment_list(actor(&ctx)?, id, &request).await.map_err(|e| refused(&ctx, &e))?;
     let zone = zone(&ctx);
     let chosen = |value: &Option<String>, option: &str| value.as_deref() == Some(option);

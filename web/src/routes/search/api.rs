@@ -33,9 +33,13 @@ pub struct SearchHitResponse {
 #[utoipa::path(get, path = "/api/v1/search", tag = "search", security(("bearer" = [])),
     params(SearchParams),
     responses((status = 200, description = "The best hits first, only from what the caller may see", body = [SearchHitResponse]),
-        (status = 422, description = "An empty or too long query", body = ApiError)))]
+        (status = 422, description = "An empty or too long query, or a filter that is not valid; `fields` names each", body = ApiError)))]
 pub async fn api_search(State(state): State<AppState>, ApiCaller(identity): ApiCaller, Query(params): Query<SearchParams>) -> Response {
-    match state.app.search(&identity.actor, params.request()).await {
+    let request = match params.request() {
+        Ok(request) => request,
+        Err(refused) => return crate::routes::api::invalid_fields(state.pages.catalog(), identity.user.language, &refused),
+    };
+    match state.app.search(&identity.actor, request).await {
         Ok(hits) => Json(
             hits.iter()
                 .map(|h| SearchHitResponse {

@@ -7,43 +7,54 @@ use gopy_app::search::{Hit, SearchRequest};
 use gopy_domain::search::EntryKind;
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
+use validator::{Validate, ValidationErrors};
 
 use crate::AppState;
 use crate::auth::{Ctx, PageResult};
 use crate::i18n::format_date_time;
 use crate::render::escape;
 use crate::routes::views::Choice;
+use crate::rules;
+use axum::http::StatusCode;
 
-#[derive(Deserialize, IntoParams)]
+/// The search box and its filters. A filter that names nothing of ours is
+/// refused with the others, never taken for "everything" or "nothing".
+#[derive(Deserialize, Validate, IntoParams)]
 pub struct SearchParams {
     /// What to look for; quotes ask for a phrase. Tones and case do not matter.
     q: Option<String>,
     /// `passage`, `comment`, `answer`, `minutes` or `conclusion`.
+    #[validate(custom(function = "rules::search_kind"))]
     kind: Option<String>,
     /// A report's id.
+    #[validate(custom(function = "rules::optional_report_id"))]
     report: Option<String>,
     /// A meeting's id.
+    #[validate(custom(function = "rules::optional_meeting_id"))]
     meeting: Option<String>,
     /// An author's id.
+    #[validate(custom(function = "rules::optional_person_id"))]
     author: Option<String>,
     /// Passages of every version, not only the latest: `1`.
+    #[validate(custom(function = "rules::flag"))]
     all: Option<String>,
 }
 
 impl SearchParams {
-    pub(super) fn request(&self) -> SearchRequest {
-        let some = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
-        SearchRequest {
+    /// The use case's request, every filter checked at once.
+    pub(super) fn request(&self) -> Result<SearchRequest, ValidationErrors> {
+        self.validate()?;
+        let chosen = |v: &Option<String>| v.as_deref().unwrap_or_default().to_owned();
+        Ok(SearchRequest {
             query: self.q.clone().unwrap_or_default(),
-            kinds: some(&self.kind).and_then(|k| k.parse::<EntryKind>().ok()).into_iter().collect(),
-            // A filter naming nothing that exists finds nothing, rather than everything.
-            report: some(&self.report).map(|r| r.parse().unwrap_or(gopy_domain::ReportId::from_uuid(uuid::Uuid::nil()))),
-            meeting: some(&self.meeting).map(|m| m.parse().unwrap_or(gopy_domain::MeetingId::from_uuid(uuid::Uuid::nil()))),
-            author: some(&self.author).map(|a| a.parse().unwrap_or(gopy_domain::UserId::from_uuid(uuid::Uuid::nil()))),
+            kinds: rules::parsed_choice::<EntryKind>(&chosen(&self.kind), "kind")?.into_iter().collect(),
+            report: rules::parsed_choice(&chosen(&self.report), "report")?,
+            meeting: rules::parsed_choice(&chosen(&self.meeting), "meeting")?,
+            author: rules::parsed_choice(&chosen(&self.author), "author")?,
             from: None,
             until: None,
-            all_versions: self.all.as_deref() == Some("1"),
-        }
+            all_versions: rules::flagged(self.all.as_deref()),
+        })
     }
 }
 
@@ -112,21 +123,28 @@ pub async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(params):
     let identity = ctx.signed_in()?;
     let catalog = ctx.pages.catalog();
     let asked = params.q.as_deref().is_some_and(|q| !q.trim().is_empty());
-    let (hits, message) = if asked {
-        match state.app.search(&identity.actor, params.request()).await {
-            Ok(hits) => (hits, None),
-            Err(err @ AppError::Invalid { .. }) => (Vec::new(), Some(ctx.describe(&err))),
-            Err(err) => return Err(ctx.failure(&err)),
+    let (hits, message, status) = match params.request() {
+        Err(refused) => {
+            let text = rules::refused_fields(&refused)
+                .into_iter()
+                .map(|(field, problem)| format!("{field}: {}", rules::message(catalog, ctx.language, problem)))
+                .collect::<Vec<_>>()
+                .join(" ");
+            (Vec::new(), Some(text), StatusCode::UNPROCESSABLE_ENTITY)
         }
-    } else {
-        (Vec::new(), None)
+        Ok(_) if !asked => (Vec::new(), None, StatusCode::OK),
+        Ok(request) => match state.app.search(&identity.actor, request).await {
+            Ok(hits) => (hits, None, StatusCode::OK),
+            Err(err @ AppError::Invalid { .. }) => (Vec::new(), Some(ctx.describe(&err)), StatusCode::OK),
+            Err(err) => return Err(ctx.failure(&err)),
+        },
     };
     let zone = &identity.user.time_zone;
     let label = |kind: &str| catalog.text(ctx.language, &format!("search_kind_{kind}")).to_owned();
     let page = SearchView {
         asked,
         message,
-        all: params.all.as_deref() == Some("1"),
+        all: rules::flagged(params.all.as_deref()),
         kinds: KINDS.iter().map(|k| Choice::new(k, label(k), params.kind.as_deref() == Some(*k))).collect(),
         hits: hits
             .iter()
@@ -144,7 +162,7 @@ pub async fn search_page(State(state): State<AppState>, ctx: Ctx, Query(params):
             .collect(),
         q: params.q,
     };
-    Ok(ctx.render("pages/search", "search_title", page))
+    Ok(ctx.render_with_status(status, "pages/search", "search_title", page))
 }
 
 /// The kinds of entry one can search in, as the filter lists them.
