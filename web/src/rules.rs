@@ -455,11 +455,6 @@ pub fn committee_pick(raw: &str) -> Result<(), ValidationError> {
     rule("choice", raw.trim().parse::<gopy_domain::CommitteeId>().is_ok())
 }
 
-/// People ticked on a page, each one offered.
-pub fn person_choices(raw: &[String]) -> Result<(), ValidationError> {
-    rule("choice", raw.iter().all(|r| r.trim().parse::<UserId>().is_ok()))
-}
-
 /// A committee's id.
 pub fn committee_id(raw: &str) -> Result<(), ValidationError> {
     rule("id", raw.trim().parse::<gopy_domain::CommitteeId>().is_ok())
