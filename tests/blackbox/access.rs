@@ -98,6 +98,10 @@ const TABLE: &[Row] = &[
     // Organising.
     at("GET", "/admin/people", "", "AAFFFFFFFS"),
     at("POST", "/admin/people", "email=&name=", "AAFFFFFFFS"),
+    // Importing a list: without a file, who may import is told the file is missing (422).
+    at("GET", "/admin/people/import", "", "AAFFFFFFFS"),
+    at("POST", "/admin/people/import", "multipart", "AAFFFFFFFS"),
+    at("POST", "/admin/people/import/store", "multipart", "AAFFFFFFFS"),
     row("GET", "/admin/people/{id}", "/admin/people/{person}", "", "AAFFFFFFFS"),
     row("POST", "/admin/people/{id}", "/admin/people/{person}", "name=", "AAFFFFFFFS"),
     row("POST", "/admin/people/{id}/roles", "/admin/people/{person}/roles", "", "AFFFFFFFFS"),
@@ -305,6 +309,8 @@ const TABLE: &[Row] = &[
     at("GET", "/api/v1/mail", "", "AFFFFFFFFS"),
     row("POST", "/api/v1/mail/{id}/resend", "/api/v1/mail/{unknown}/resend", "", "NFFFFFFFFS"),
     at("POST", "/api/v1/people", r#"{"email":"uyvien@tinhuy.vn","name":"Người thử"}"#, "AAFFFFFFFS"),
+    // A dry run (the default) of a body that is no list: 422 for who may import.
+    at("POST", "/api/v1/people/import", "{}", "AAFFFFFFFS"),
     row("GET", "/api/v1/people/{id}", "/api/v1/people/{person}", "", "AAFFFFFFFS"),
     row("PUT", "/api/v1/people/{id}", "/api/v1/people/{unknown}", r#"{"title":null,"body":null,"active":true}"#, "NNFFFFFFFS"),
     row("PUT", "/api/v1/people/{id}/roles/{role}", "/api/v1/people/{unknown}/roles/admin", "", "NFFFFFFFFS"),

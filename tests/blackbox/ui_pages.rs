@@ -135,10 +135,10 @@ fn every_page_is_accessible_and_fits_a_phone_for_each_role() {
     walk.check(&browser, &server, "anonymous", "/sign-in");
     walk.check(&browser, &server, "anonymous", "/no-such-page");
 
-    // The admin: the people, bodies, terms, holidays, mail, committees; and an
+    // The admin: the people (and their import), bodies, terms, holidays, mail, committees; and an
     // invitation, whose link the new person opens below.
     sign_in(&browser, &server, ("Đỗ Minh Quản", "quantri@tinhuy.vn"), PASSWORD);
-    for path in ["/", "/admin/people", "/admin/bodies", "/admin/terms", "/admin/holidays", "/admin/mail", "/committees", "/account"] {
+    for path in ["/", "/admin/people", "/admin/people/import", "/admin/bodies", "/admin/terms", "/admin/holidays", "/admin/mail", "/committees", "/account"] {
         walk.check(&browser, &server, "admin", path);
     }
     browser.resize(DESK, 900);

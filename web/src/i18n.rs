@@ -183,6 +183,7 @@ pub fn describe_error(catalog: &Catalog, language: Language, err: &AppError) -> 
             InvalidReason::Team(TeamProblem::Empty) => "err_team_empty",
             InvalidReason::Team(TeamProblem::LeadNotOnTeam) => "err_lead_not_on_team",
             InvalidReason::Import(problem) => return describe_import_error(catalog, language, problem),
+            InvalidReason::Sheet(problem) => return describe_sheet_error(catalog, language, problem),
             InvalidReason::Meeting(problem) => meeting_problem_key(*problem),
             InvalidReason::Rule(key) => return catalog.text(language, key).to_owned(),
             InvalidReason::Template(gopy_domain::answers::TemplateProblem::UnknownPlaceholder(name)) => {
@@ -238,6 +239,8 @@ pub fn describe_why_not(catalog: &Catalog, language: Language, why: &gopy_app::W
             .replace("{state}", catalog.text(language, &format!("meeting_status_{}", state.as_str()))),
         WhyNot::DisputeClosed { on } => text("why_not_dispute_closed").replace("{date}", &format_date(*on)),
         WhyNot::NoBodiesConsulted => text("why_not_no_bodies_consulted").to_owned(),
+        WhyNot::RowsInvalid { rows } => text("why_not_rows_invalid").replace("{count}", &format_count(*rows as u64)),
+        WhyNot::NothingToChange => text("why_not_nothing_to_change").to_owned(),
     })
 }
 
@@ -477,6 +480,37 @@ pub fn format_deadline(language: Language, at: time::OffsetDateTime, time_zone: 
         Language::En => gopy_domain::calendar::weekday_en(local.date()),
     };
     format!("{weekday}, {}", format_date_time(at, time_zone))
+}
+
+/// Why a file could not be read as a list, and what is accepted.
+pub fn describe_sheet_error(catalog: &Catalog, language: Language, err: &gopy_documents::SheetError) -> String {
+    let text = |key: &str| catalog.text(language, key).to_owned();
+    let message = match err {
+        gopy_documents::SheetError::TooLarge { max, actual } => {
+            text("import_too_large").replace("{actual}", &format_bytes(*actual)).replace("{max}", &format_bytes(*max))
+        }
+        gopy_documents::SheetError::EmptyFile => text("import_empty_file"),
+        gopy_documents::SheetError::UnsupportedFormat { detected } => {
+            let what = match detected {
+                gopy_documents::Detected::Pdf => "import_is_pdf",
+                gopy_documents::Detected::LegacyWord => "people_import_is_legacy",
+                gopy_documents::Detected::OpenDocument => "import_is_open_document",
+                gopy_documents::Detected::Presentation => "import_is_presentation",
+                gopy_documents::Detected::Rtf => "import_is_rtf",
+                gopy_documents::Detected::Spreadsheet | gopy_documents::Detected::ZipWithoutWordDocument | gopy_documents::Detected::Binary => "people_import_is_other_zip",
+            };
+            text("people_import_unsupported").replace("{what}", catalog.text(language, what))
+        }
+        gopy_documents::SheetError::NotUtf8 { line } => text("people_import_not_utf8").replace("{line}", &format_count(*line as u64)),
+        gopy_documents::SheetError::Corrupt { .. } | gopy_documents::SheetError::TooLargeUncompressed { .. } => text("people_import_corrupt"),
+        gopy_documents::SheetError::NoHeader => text("people_import_no_header").replace("{rows}", &gopy_documents::HEADER_SEARCH_ROWS.to_string()),
+        gopy_documents::SheetError::DuplicateColumn { column } => {
+            text("people_import_duplicate_column").replace("{column}", catalog.text(language, &format!("people_import_col_{}", column.as_str())))
+        }
+        gopy_documents::SheetError::NoRows => text("people_import_no_rows"),
+        gopy_documents::SheetError::TooManyRows { max } => text("people_import_too_many_rows").replace("{max}", &format_count(*max as u64)),
+    };
+    format!("{message} {}", text("people_import_accepted"))
 }
 
 /// A whole number the Vietnamese way, with dots between thousands: 3.850.

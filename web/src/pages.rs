@@ -25,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("pages/password_set", include_str!("../templates/pages/password_set.hbs")),
     ("pages/account", include_str!("../templates/pages/account.hbs")),
     ("pages/admin_people", include_str!("../templates/pages/admin_people.hbs")),
+    ("pages/people_import", include_str!("../templates/pages/people_import.hbs")),
     ("pages/admin_mail", include_str!("../templates/pages/admin_mail.hbs")),
     ("pages/admin_person", include_str!("../templates/pages/admin_person.hbs")),
     ("pages/admin_bodies", include_str!("../templates/pages/admin_bodies.hbs")),

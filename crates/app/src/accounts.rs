@@ -96,10 +96,22 @@ impl App {
     pub async fn invite_person(&self, actor: Option<UserId>, new_user: NewUser) -> Result<(User, String), AppError> {
         let user = self.user_record(&new_user)?;
         let mut uow = self.store.begin().await?;
-        self.insert_user_with_roles(uow.as_mut(), actor, &user, &new_user.global_roles).await?;
-        let secret = self.issue_link(uow.as_mut(), actor, &user, LinkPurpose::Invitation).await?;
+        let secret = self.invite_in(uow.as_mut(), actor, &user, &new_user.global_roles).await?;
         uow.commit().await?;
         Ok((user, secret))
+    }
+
+    /// A new person and their invitation, in the caller's unit of work: what
+    /// inviting one person does, shared with the import of many.
+    pub(crate) async fn invite_in(
+        &self,
+        uow: &mut dyn UnitOfWork,
+        actor: Option<UserId>,
+        user: &User,
+        global_roles: &[GlobalRole],
+    ) -> Result<String, AppError> {
+        self.insert_user_with_roles(uow, actor, user, global_roles).await?;
+        self.issue_link(uow, actor, user, LinkPurpose::Invitation).await
     }
 
     /// A password-reset link for `user`, also put in the outbox.

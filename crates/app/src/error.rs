@@ -69,6 +69,9 @@ pub enum InvalidReason {
     /// An uploaded or written document could not be read.
     #[error(transparent)]
     Import(#[from] ImportError),
+    /// A list of people that could not be read (not its rows: those are checked one by one).
+    #[error(transparent)]
+    Sheet(#[from] gopy_documents::SheetError),
     /// A meeting's rule: it ends after it starts, its minutes are not
     /// edited once approved, and so on.
     #[error(transparent)]

@@ -18,6 +18,7 @@ pub mod meetings;
 pub mod offer;
 pub mod mail;
 pub mod organisation;
+pub mod people_import;
 pub mod ports;
 pub mod reminders;
 pub mod reports;

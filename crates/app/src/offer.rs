@@ -41,6 +41,10 @@ pub enum WhyNot {
     /// No round of the report consults bodies: there is no body whose
     /// comments could be recorded.
     NoBodiesConsulted,
+    /// A list of people to import has this many rows in error: none is stored.
+    RowsInvalid { rows: usize },
+    /// A list of people to import would change nobody.
+    NothingToChange,
 }
 
 impl Offer {

@@ -96,6 +96,8 @@ pub trait UnitOfWork:
     async fn find_committee(&mut self, id: CommitteeId) -> Result<Option<Committee>, StoreError>;
     async fn list_committees(&mut self) -> Result<Vec<Committee>, StoreError>;
     async fn insert_membership(&mut self, membership: &Membership) -> Result<(), StoreError>;
+    /// Changes a seat's role (the one thing of a seat that changes).
+    async fn update_membership(&mut self, membership: &Membership) -> Result<(), StoreError>;
     async fn memberships_of_committee(
         &mut self,
         committee: CommitteeId,

@@ -68,6 +68,7 @@ mod error;
 pub mod fuzzing;
 mod markdown;
 mod minutes;
+mod people_sheet;
 mod ooxml;
 mod sniff;
 
@@ -90,6 +91,9 @@ pub use minutes::{
     ActionLine, AgendaLine, AttendanceLine, DiscussionSection, MeetingRecord, conclusion_notice_docx, minutes_docx,
 };
 pub use sniff::sniff;
+pub use people_sheet::{
+    HEADER_SEARCH_ROWS, PeopleColumn, PeopleSheet, SheetError, SheetFormat, SheetLimits, SheetRow, header_key, read_people_sheet,
+};
 
 /// The most parts (zip entries) a .docx may hold. A real report has a few
 /// dozen, a few hundred with many images; a zip with tens of thousands of

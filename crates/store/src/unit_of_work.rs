@@ -608,6 +608,11 @@ impl UnitOfWork for SeaUnitOfWork {
         Ok(())
     }
 
+    async fn update_membership(&mut self, m: &Membership) -> Result<(), StoreError> {
+        membership::Entity::update(membership::ActiveModel::from(m)).exec(self.tx().await?).await.map_err(map_db_err)?;
+        Ok(())
+    }
+
     async fn memberships_of_committee(
         &mut self,
         committee: CommitteeId,

@@ -153,6 +153,7 @@ impl utoipa::Modify for BearerAuth {
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(super::admin::OrganisationApi::openapi());
+    document.merge(super::admin::PeopleImportApi::openapi());
     document.merge(super::accounts::AccountApi::openapi());
     utoipa::Modify::modify(&CommonRefusals, &mut document);
     document

@@ -3,10 +3,12 @@
 
 mod api;
 pub(crate) mod holidays;
+mod import;
 mod mail;
 mod pages;
 
-pub use api::{OrganisationApi, router as api_router};
+pub use api::OrganisationApi;
+pub use import::PeopleImportApi;
 pub(crate) use holidays::api_router as holidays_api_router;
 
 use axum::Router;
@@ -17,6 +19,8 @@ use crate::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/people", get(pages::people_page).post(pages::invite))
+        .route("/admin/people/import", get(import::import_page).post(import::preview))
+        .route("/admin/people/import/store", post(import::store))
         .route("/admin/people/{id}", get(pages::person_page).post(pages::change_person))
         .route("/admin/people/{id}/roles", post(pages::set_roles))
         .route("/admin/people/{id}/reset-link", post(pages::reset_link))
@@ -31,10 +35,16 @@ pub fn router() -> Router<AppState> {
         .route("/committees/{id}/members", post(pages::add_member))
 }
 
+/// The organisation's API, and the import of people beside it.
+pub fn api_router() -> Router<AppState> {
+    api::router().merge(import::api_router())
+}
+
 #[cfg(test)]
 pub(crate) fn view_samples() -> Vec<(&'static str, serde_json::Value)> {
     let mut samples = pages::view_samples();
     samples.extend(mail::view_samples());
     samples.extend(holidays::view_samples());
+    samples.extend(import::view_samples());
     samples
 }
