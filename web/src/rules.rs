@@ -147,6 +147,7 @@ pub fn assignees(raw: &[String]) -> Result<(), ValidationError> {
 }
 
 /// A page's choice of body that must be made.
+/// A page's choice of body, which must be made.
 pub fn body_chosen(raw: &str) -> Result<(), ValidationError> {
     rule("choice", raw.trim().parse::<BodyId>().is_ok())
 }
@@ -166,6 +167,7 @@ pub fn person_choice_or_none(raw: &str) -> Result<(), ValidationError> {
     rule("choice", raw.trim().is_empty() || raw.trim().parse::<UserId>().is_ok())
 }
 
+/// A page's choice of committee, which must be made.
 pub fn committee_choice(raw: &str) -> Result<(), ValidationError> {
     rule("choice", raw.trim().parse::<CommitteeId>().is_ok())
 }
@@ -410,11 +412,6 @@ pub fn optional_version_number(raw: &str) -> Result<(), ValidationError> {
     if raw.trim().is_empty() { Ok(()) } else { version_number(raw) }
 }
 
-/// Empty for none, or a person's id (the secretariat records for them).
-pub fn optional_person_choice(raw: &str) -> Result<(), ValidationError> {
-    rule("choice", raw.trim().is_empty() || raw.trim().parse::<UserId>().is_ok())
-}
-
 /// A person's id, as the API gives them out.
 pub fn person_id(raw: &str) -> Result<(), ValidationError> {
     rule("id", raw.trim().parse::<UserId>().is_ok())
@@ -443,16 +440,6 @@ pub fn optional_body_id(raw: &str) -> Result<(), ValidationError> {
 /// Bodies' ids, every one of them.
 pub fn body_ids(raw: &[String]) -> Result<(), ValidationError> {
     rule("id", raw.iter().all(|r| r.trim().parse::<BodyId>().is_ok()))
-}
-
-/// A page's choice of body, which must be made.
-pub fn body_pick(raw: &str) -> Result<(), ValidationError> {
-    rule("choice", raw.trim().parse::<BodyId>().is_ok())
-}
-
-/// A page's choice of committee, which must be made.
-pub fn committee_pick(raw: &str) -> Result<(), ValidationError> {
-    rule("choice", raw.trim().parse::<gopy_domain::CommitteeId>().is_ok())
 }
 
 /// A committee's id.

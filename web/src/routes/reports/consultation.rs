@@ -270,7 +270,7 @@ pub async fn consultation_page(State(state): State<AppState>, ctx: Ctx, PagePath
 #[derive(Deserialize, Serialize, Validate)]
 pub struct NoCommentForm {
     #[serde(default)]
-    #[validate(custom(function = "rules::body_pick"))]
+    #[validate(custom(function = "rules::body_chosen"))]
     body: String,
 }
 
@@ -310,7 +310,7 @@ fn paragraphs(text: &str) -> Vec<String> {
 /// A body's letter as the register's upload form sends it.
 #[derive(Validate)]
 pub(crate) struct LetterUpload {
-    #[validate(custom(function = "rules::body_pick"))]
+    #[validate(custom(function = "rules::body_chosen"))]
     body: String,
     #[validate(custom(function = "rules::letter_number"))]
     number: String,

@@ -202,14 +202,14 @@ pub struct ReportForm {
     #[validate(custom(function = "rules::optional_term_id"))]
     term: String,
     #[serde(default)]
-    #[validate(custom(function = "rules::body_pick"))]
+    #[validate(custom(function = "rules::body_chosen"))]
     body: String,
     #[serde(default)]
-    #[validate(custom(function = "rules::committee_pick"))]
+    #[validate(custom(function = "rules::committee_choice"))]
     committee: String,
     /// Empty: the first drafter leads.
     #[serde(default)]
-    #[validate(custom(function = "rules::optional_person_choice"))]
+    #[validate(custom(function = "rules::person_choice_or_none"))]
     lead: String,
     #[serde(skip)]
     #[validate(custom(function = "rules::person_choices"))]

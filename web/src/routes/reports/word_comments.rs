@@ -102,7 +102,7 @@ pub async fn word_comments_page(State(state): State<AppState>, ctx: Ctx, PagePat
 /// asks first).
 #[derive(Validate)]
 pub(crate) struct WordUpload {
-    #[validate(custom(function = "rules::body_pick"))]
+    #[validate(custom(function = "rules::body_chosen"))]
     body: String,
     file: Option<crate::auth::UploadedFile>,
 }

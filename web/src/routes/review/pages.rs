@@ -639,7 +639,7 @@ pub struct CommentForm {
     body: String,
     /// A member whose opinion the secretariat records, or empty for oneself.
     #[serde(default)]
-    #[validate(custom(function = "rules::optional_person_choice"))]
+    #[validate(custom(function = "rules::person_choice_or_none"))]
     author: String,
     #[validate(custom(function = "rules::flag"))]
     at_meeting: Option<String>,
