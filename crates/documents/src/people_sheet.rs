@@ -32,11 +32,12 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use gopy_domain::text::{fold, nfc};
-use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::events::Event;
 use serde::Serialize;
 use zip::ZipArchive;
 use zip::result::ZipError;
 
+use crate::docx::xml::{attribute, general_ref};
 use crate::{Detected, MAX_ZIP_ENTRIES};
 
 /// How far down the header row is looked for.
@@ -419,27 +420,6 @@ fn read_workbook(bytes: &[u8], limits: &SheetLimits) -> Result<Grid, SheetError>
     sheet_rows(&sheet, &shared, limits)
 }
 
-fn attribute(element: &BytesStart<'_>, local: &str) -> Option<String> {
-    element
-        .attributes()
-        .with_checks(false)
-        .flatten()
-        .find(|a| a.key.local_name().as_ref() == local)
-        .map(|a| match quick_xml::escape::unescape(&a.value) {
-            Ok(value) => value.into_owned(),
-            Err(_) => a.value.into_owned(),
-        })
-}
-
-/// The text of a predefined entity or a character reference; nothing for
-/// any other entity, which is never expanded.
-fn reference(r: &BytesRef<'_>) -> String {
-    if let Ok(Some(c)) = r.resolve_char_ref() {
-        return c.to_string();
-    }
-    quick_xml::escape::resolve_predefined_entity(r).unwrap_or_default().to_owned()
-}
-
 /// The path of the workbook's first sheet, through the workbook's
 /// relationships; `xl/worksheets/sheet1.xml` when they do not say.
 fn first_sheet_path(workbook: &str, rels: Option<&str>) -> Result<String, SheetError> {
@@ -504,7 +484,7 @@ fn shared_strings(xml: &str) -> Result<Vec<String>, SheetError> {
             }
             Event::GeneralRef(r) if in_text && !in_phonetic => {
                 if let Some(s) = current.as_mut() {
-                    s.push_str(&reference(&r));
+                    s.push_str(&general_ref(&r));
                 }
             }
             Event::Eof => break,
@@ -581,7 +561,7 @@ fn sheet_rows(xml: &str, shared: &[String], limits: &SheetLimits) -> Result<Grid
             }
             Event::GeneralRef(r) if in_value => {
                 if let Some((_, _, text)) = cell.as_mut() {
-                    text.push_str(&reference(&r));
+                    text.push_str(&general_ref(&r));
                 }
             }
             Event::End(e) if e.local_name().as_ref() == "c" => {

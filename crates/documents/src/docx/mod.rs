@@ -14,7 +14,7 @@ mod notes;
 mod numbering;
 mod read;
 mod write;
-mod xml;
+pub(crate) mod xml;
 
 pub(crate) use read::{check_is_word, import_docx};
 pub use read::{QuotePart, ReviewedDraft, WordComment, read_review_comments};
